@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""RepVideo's two entry points for a fresh clone.
+
+    python3 dev.py app    create .venv on first use, then launch the desktop app
+    python3 dev.py test   lint (ruff), types (mypy), then the whole pytest suite
+
+Anything after the command is passed on (`dev.py app --demo-devices`, `dev.py test -k trim`).
+Uses only the standard library so it runs before any dependency is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".rep-video-installed"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _want_stamp() -> str:
+    # Reinstall whenever the declared dependencies change.
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_env() -> None:
+    if not PY.exists():
+        print("Creating .venv (first run only) ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text() == _want_stamp():
+        return
+    print("Installing RepVideo and its dependencies into .venv ...", file=sys.stderr)
+    subprocess.run(
+        [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]"],
+        cwd=ROOT,
+        check=True,
+    )
+    STAMP.write_text(_want_stamp())
+
+
+def run(argv: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(argv, cwd=ROOT, env=env).returncode
+
+
+def cmd_app(args: list[str]) -> int:
+    return run([str(BIN / "rep-video"), *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    steps = [
+        [str(PY), "-m", "ruff", "check", "."],
+        [str(PY), "-m", "ruff", "format", "--check", "."],
+        [str(PY), "-m", "mypy"],
+    ]
+    for step in steps:
+        print(
+            "$",
+            " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)),
+            file=sys.stderr,
+        )
+        if (code := run(step, env)) != 0:
+            return code
+    return run([str(PY), "-m", "pytest", *args], env)
+
+
+def main() -> int:
+    commands = {"app": cmd_app, "test": cmd_test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ensure_env()
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

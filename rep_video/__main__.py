@@ -1,0 +1,3 @@
+from rep_video.cli import main
+
+raise SystemExit(main())

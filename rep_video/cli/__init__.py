@@ -1,0 +1,64 @@
+"""The `rep-video` command. Each sub-command lives in a small module of this package that
+exposes `register(subparsers)`; this module only wires them up and turns errors into exit
+codes: 0 done, 2 the user's input is wrong (one line, no traceback), 1 anything else."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from rep_video import __version__
+from rep_video.errors import Cancelled, UserError
+
+# One line per module; each registers its own sub-commands.
+COMMAND_MODULES = ("rep_video.cli.app_cmd",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rep-video",
+        description="Record, trim and send short personal follow-up videos. "
+        "With no command, launches the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"rep-video {__version__}")
+    parser.add_argument(
+        "--demo-devices",
+        action="store_true",
+        help="add a synthetic test-pattern camera and tone microphone to the app's pickers",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from rep_video.cli.app_cmd import launch_app
+
+        func = launch_app
+    else:
+        func = args.func
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        print(f"rep-video: {exc.message}", file=sys.stderr)
+        return 2
+    except (Cancelled, KeyboardInterrupt):
+        print("rep-video: cancelled.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: one line unless debugging
+        if os.environ.get("REP_VIDEO_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"rep-video: unexpected error: {type(exc).__name__}: {exc} "
+            "(set REP_VIDEO_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,1 @@
+"""Approved content: the catalog of MLR-approved items a rep may attach."""

@@ -1,0 +1,1 @@
+"""Media: probe, keyframes, trim planning and execution, finalize, poster/preview, recorder."""

@@ -1,0 +1,1 @@
+"""The share service: FastAPI app, storage, tus uploads, pages and view events."""

@@ -1,0 +1,1 @@
+"""Shares: the manifest, tokens, the share page, upload targets and the outbox."""

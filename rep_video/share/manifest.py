@@ -1,0 +1,123 @@
+"""A share as data: who it is for, from whom, the message, the media and the approved
+attachments. Written as manifest.json in the staged package and sent to targets."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from rep_video.fileutil import atomic_write_text
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None  # the rep's role ("Medical Science Liaison"); unused for recipients
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRef:
+    """An approved content item attached to a share, frozen at send time."""
+
+    id: str
+    title: str
+    kind: str  # pdf | link | image
+    approval_code: str
+    version: str
+    expires_on: date | None = None
+    file_name: str | None = None  # under files/ in the package; None for links
+    url: str | None = None  # for links
+    sha256: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareManifest:
+    token: str
+    recipient: Person
+    rep: Person
+    message: str
+    created_at: datetime
+    expires_at: datetime | None
+    duration: float
+    video: str = "video.mp4"
+    poster: str | None = "poster.jpg"
+    preview: str | None = "preview.gif"
+    attachments: tuple[AttachmentRef, ...] = field(default_factory=tuple)
+    page_approval_code: str | None = None
+    schema: int = SCHEMA_VERSION
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        now = now or datetime.now(UTC)
+        return self.expires_at is not None and now >= self.expires_at
+
+    def with_token(self, token: str) -> ShareManifest:
+        return replace(self, token=token)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShareManifest:
+        return cls(
+            token=str(data["token"]),
+            recipient=Person(**data["recipient"]),
+            rep=Person(**data["rep"]),
+            message=str(data.get("message", "")),
+            created_at=datetime.fromisoformat(data["created_at"]),
+            expires_at=(
+                datetime.fromisoformat(data["expires_at"]) if data.get("expires_at") else None
+            ),
+            duration=float(data.get("duration", 0.0)),
+            video=str(data.get("video", "video.mp4")),
+            poster=data.get("poster"),
+            preview=data.get("preview"),
+            attachments=tuple(
+                AttachmentRef(
+                    **{
+                        **a,
+                        "expires_on": (
+                            date.fromisoformat(a["expires_on"]) if a.get("expires_on") else None
+                        ),
+                    }
+                )
+                for a in data.get("attachments", [])
+            ),
+            page_approval_code=data.get("page_approval_code"),
+            schema=int(data.get("schema", SCHEMA_VERSION)),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ShareManifest:
+        return cls.from_dict(json.loads(text))
+
+    def write(self, folder: Path) -> Path:
+        path = Path(folder) / MANIFEST_NAME
+        atomic_write_text(path, self.to_json())
+        return path
+
+    @classmethod
+    def read(cls, folder: Path) -> ShareManifest:
+        return cls.from_json((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,92 @@
+"""The one interface every upload target implements.
+
+A send is: stage a `SharePackage` locally → `reserve` (the link is known at once, before any
+byte moves) → `upload` (resumable; may be called again after a failure or a restart with the
+`Reservation` the outbox persisted) → the HCP opens `reservation.link`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rep_video.progress import CancelToken, ProgressFn
+from rep_video.share.manifest import ShareManifest
+
+
+@dataclass(frozen=True, slots=True)
+class SharePackage:
+    """A staged share: `folder` holds manifest.json, the video, poster, preview and files/."""
+
+    folder: Path
+    manifest: ShareManifest
+
+    def path_of(self, name: str) -> Path:
+        return self.folder / name
+
+    def files(self) -> list[tuple[str, Path]]:
+        """(name in the share, local path) for every file to publish, video first."""
+        m = self.manifest
+        names = [m.video]
+        names += [n for n in (m.poster, m.preview) if n]
+        names += [f"files/{a.file_name}" for a in m.attachments if a.file_name]
+        return [(n, self.folder / n) for n in names]
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """What a target promised before the upload: the link, and the state it needs to resume.
+    `state` must be JSON-serialisable: the outbox persists it."""
+
+    target: str
+    share_id: str
+    token: str
+    link: str
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEvent:
+    kind: str  # opened | play | progress | attachment
+    at: str  # ISO 8601 UTC
+    value: str | None = None  # "25"/"50"/... for progress, the file name for attachment
+
+
+@dataclass(frozen=True, slots=True)
+class ShareStatus:
+    state: str  # pending | live | expired | revoked | unknown
+    views: int = 0  # page opens
+    max_watched_percent: int = 0
+    events: tuple[ViewEvent, ...] = ()
+    expires_at: str | None = None
+    reason: str | None = None  # why a share stayed unpublished, if it did
+
+
+class Target(Protocol):
+    name: str
+    kind: str
+
+    def reserve(self, package: SharePackage) -> Reservation: ...
+
+    def upload(
+        self,
+        package: SharePackage,
+        reservation: Reservation,
+        progress: ProgressFn,
+        cancel: CancelToken,
+    ) -> Reservation:
+        """Upload what is missing (resuming from what the far side already has) and publish.
+        Returns the reservation with updated state. Raises UserError for problems the user
+        can act on, OSError/requests exceptions for transient ones (the outbox retries)."""
+        ...
+
+    def revoke(self, reservation: Reservation) -> None: ...
+
+    def status(self, reservation: Reservation) -> ShareStatus: ...
+
+    def extend(self, reservation: Reservation, expires_at: str | None) -> None: ...
+
+    def test(self) -> str:
+        """A real round trip (upload, fetch, delete); returns a one-line report."""
+        ...

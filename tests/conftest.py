@@ -1,0 +1,64 @@
+"""Suite-wide fixtures: an isolated REP_VIDEO_HOME and an in-memory keyring for every test
+(the OS keychain cannot exist here; DESIGN.md), plus generated clips."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import pytest
+
+from tests.support.clips import make_clip
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Stands in for the OS keychain; drives the same keyring API the app uses."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def rep_video_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "rv-home"
+    home.mkdir()
+    monkeypatch.setenv("REP_VIDEO_HOME", str(home))
+    monkeypatch.delenv("REP_VIDEO_ADMIN_CONFIG", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def clips_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def sample_clip(clips_dir: Path) -> Path:
+    """4 s, 640×360, 30 fps, H.264/AAC, a keyframe every second."""
+    return make_clip(clips_dir / "sample.mp4")
