@@ -15,7 +15,7 @@ from rep_video import __version__
 from rep_video.errors import Cancelled, UserError
 
 # One line per module; each registers its own sub-commands.
-COMMAND_MODULES = ("rep_video.cli.app_cmd",)
+COMMAND_MODULES = ("rep_video.cli.app_cmd", "rep_video.cli.server_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

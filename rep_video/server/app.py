@@ -1,0 +1,82 @@
+"""The app factory: `create_app(settings)` wires state, routers, error handlers and the
+periodic clean-up of abandoned uploads."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+
+from rep_video import __version__
+from rep_video.server.settings import ServerSettings
+from rep_video.server.state import ServerState, build_state
+
+log = logging.getLogger("rep_video.server")
+
+
+async def _cleanup_loop(state: ServerState) -> None:
+    from rep_video.server.cleanup import remove_expired_uploads
+
+    while True:
+        try:
+            await asyncio.to_thread(remove_expired_uploads, state)
+        except Exception:  # a failed sweep must not stop the server; try again later
+            log.exception("cleaning up expired uploads failed")
+        await asyncio.sleep(state.settings.cleanup_interval_seconds)
+
+
+def create_app(settings: ServerSettings, state: ServerState | None = None) -> FastAPI:
+    state = state or build_state(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_cleanup_loop(state))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="RepVideo share server",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.rv = state
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        problems = []
+        try:
+            with state.sessions() as s:
+                s.execute(text("SELECT 1"))
+        except Exception as exc:
+            problems.append(f"database: {type(exc).__name__}")
+        try:
+            state.blobs.ping()
+        except Exception as exc:
+            problems.append(f"blob store: {type(exc).__name__}")
+        if problems:
+            return JSONResponse({"ok": False, "problems": problems}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> Response:
+        # Never a traceback to the client; the log keeps it.
+        log.error("unhandled error", exc_info=exc)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    from rep_video.server import api_shares, public, tus
+
+    app.include_router(api_shares.router)
+    app.include_router(tus.router)
+    app.include_router(public.router)
+    return app

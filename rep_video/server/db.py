@@ -1,0 +1,145 @@
+"""The server's tables (SQLAlchemy 2). SQLite by default; any instance pointed at the same
+PostgreSQL sees the same accounts, shares, uploads and events (scale-out)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import BigInteger, TypeDecorator
+
+# SQLite has no 64-bit autoincrement BIGINT; use INTEGER there, BIGINT elsewhere.
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """SQLite forgets time zones; store UTC and hand back aware datetimes everywhere."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # sha256 hex of the token: a leaked database does not leak usable tokens.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Share(Base):
+    __tablename__ = "shares"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|live|revoked
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recipient: Mapped[str] = mapped_column(String(300), default="")
+    rep_name: Mapped[str] = mapped_column(String(300), default="")
+    manifest_json: Mapped[str] = mapped_column(Text)
+    files_json: Mapped[str] = mapped_column(Text)  # [{"name", "size", "sha256"}]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    length: Mapped[int] = mapped_column(BigInt)
+    offset: Mapped[int] = mapped_column(BigInt, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ViewEvent(Base):
+    __tablename__ = "view_events"
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
+    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deliberately no client address, user agent or cookie column.
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: object, _record: object) -> None:
+            cur = conn.cursor()  # type: ignore[attr-defined]
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def init_db(engine: Engine) -> sessionmaker[Session]:
+    Base.metadata.create_all(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def create_api_token(sessions: sessionmaker[Session], name: str, *, admin: bool) -> str:
+    """A new token for account `name` (created if new); returns the token, stores its hash."""
+    token = "rvk_" + secrets.token_urlsafe(32)
+    with sessions.begin() as s:
+        account = s.scalars(select(Account).where(Account.name == name)).first()
+        if account is None:
+            account = Account(name=name, is_admin=admin)
+            s.add(account)
+            s.flush()
+        elif admin:
+            account.is_admin = True
+        s.add(ApiToken(account_id=account.id, token_hash=hash_token(token)))
+    return token

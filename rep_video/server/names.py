@@ -1,0 +1,30 @@
+"""File names inside a share: a fixed set plus `files/<safe name>`. Everything a client sends
+is checked here before it becomes part of a storage key or a URL."""
+
+from __future__ import annotations
+
+import re
+
+FIXED = frozenset({"video.mp4", "poster.jpg", "preview.gif"})
+MAX_NAME = 120
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]*$")
+
+
+def name_problem(name: str) -> str | None:
+    """None when `name` is acceptable, else why not (one line)."""
+    if name in FIXED:
+        return None
+    if not name.startswith("files/"):
+        return f"file name {name!r} must be one of {sorted(FIXED)} or files/<name>"
+    base = name[len("files/") :]
+    if not base or len(base) > MAX_NAME:
+        return f"file name {name!r} must have 1-{MAX_NAME} characters after files/"
+    if "/" in base or "\\" in base or "\x00" in base or ".." in base:
+        return f"file name {name!r} must not contain a path (/, \\, ..) or NUL"
+    if not _SAFE.match(base) or base.endswith((".", " ")):
+        return f"file name {name!r} may use only letters, digits, space and ._()+-"
+    return None
+
+
+def is_valid_name(name: str) -> bool:
+    return name_problem(name) is None

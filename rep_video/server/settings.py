@@ -1,0 +1,166 @@
+"""Share-server settings: defaults, then a TOML file (`--config`), then the environment
+(`REP_VIDEO_SERVER_*`), then command-line flags. Every setting is listed once in `SETTINGS`,
+which docs/SERVER.md must document (a test checks it)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from rep_video import paths
+from rep_video.errors import UserError
+
+ENV_PREFIX = "REP_VIDEO_SERVER_"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    data_dir: Path = field(default_factory=lambda: paths.data_dir() / "server")
+    host: str = "127.0.0.1"
+    port: int = 8765
+    public_url: str = ""
+    database_url: str = ""  # empty: SQLite file in data_dir
+    s3_bucket: str = ""  # empty: blobs in data_dir/blobs
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_prefix: str = ""
+    max_upload_bytes: int = 500 * 1024 * 1024
+    max_video_seconds: float = 600.0
+    upload_expiry_seconds: int = 24 * 3600
+    cleanup_interval_seconds: int = 600
+    failed_lookups_per_minute: int = 20
+    max_event_bytes: int = 1024
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "server.sqlite3"
+
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    def effective_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
+# name -> one-line description; docs/SERVER.md documents each (tests/server/test_docs.py).
+SETTINGS: dict[str, str] = {
+    "data_dir": "folder for the SQLite database, blobs and uploads in progress",
+    "host": "address to listen on",
+    "port": "TCP port",
+    "public_url": "the URL phones use to reach the server (links are built from it)",
+    "database_url": "SQLAlchemy URL; empty = SQLite in the data folder",
+    "s3_bucket": "S3 bucket for blobs; empty = files in the data folder",
+    "s3_endpoint_url": "S3-compatible endpoint (MinIO, Ceph, ...); empty = AWS",
+    "s3_region": "S3 region",
+    "s3_access_key_id": "S3 access key (else the usual AWS credential chain)",
+    "s3_secret_access_key": "S3 secret key",
+    "s3_prefix": "key prefix inside the bucket",
+    "max_upload_bytes": "largest accepted file (413 above)",
+    "max_video_seconds": "longest accepted video",
+    "upload_expiry_seconds": "abandoned uploads expire after this much inactivity",
+    "cleanup_interval_seconds": "how often expired uploads are removed",
+    "failed_lookups_per_minute": "failed share look-ups per client address before 429",
+    "max_event_bytes": "largest accepted view-event body",
+}
+
+
+def env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def _coerce(name: str, raw: Any, origin: str) -> Any:
+    kind = {f.name: f.type for f in fields(ServerSettings)}[name]
+    try:
+        if kind == "Path":
+            return Path(str(raw)).expanduser()
+        if kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise UserError(
+            f"setting {name} from {origin} is not a valid {kind}: {raw!r}; fix it and restart"
+        ) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"config file {path} does not exist; check --config") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"config file {path} is not valid TOML ({exc}); fix it") from None
+    # Accept either top-level keys or a [server] table.
+    section = data.get("server", data)
+    if not isinstance(section, dict):
+        raise UserError(f"config file {path}: [server] must be a table")
+    return section
+
+
+def load_settings(
+    *,
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ServerSettings:
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        for key, raw in _read_toml(config_file).items():
+            if key not in SETTINGS:
+                raise UserError(
+                    f"config file {config_file}: unknown setting {key!r}; see docs/SERVER.md"
+                )
+            values[key] = _coerce(key, raw, str(config_file))
+    for key in SETTINGS:
+        if (raw := env.get(env_name(key))) not in (None, ""):
+            values[key] = _coerce(key, raw, env_name(key))
+    for key, raw in (overrides or {}).items():
+        if raw is not None:
+            values[key] = _coerce(key, raw, "the command line")
+    settings = replace(ServerSettings(), **values)
+    _validate(settings)
+    return settings
+
+
+def _validate(s: ServerSettings) -> None:
+    if not 0 < s.port < 65536:
+        raise UserError(f"port {s.port} is out of range; use 1-65535")
+    for name in ("max_upload_bytes", "upload_expiry_seconds", "cleanup_interval_seconds"):
+        if getattr(s, name) <= 0:
+            raise UserError(f"setting {name} must be positive")
+    if s.max_video_seconds <= 0:
+        raise UserError("setting max_video_seconds must be positive")
+    if s.public_url and not s.public_url.startswith(("http://", "https://")):
+        raise UserError(f"public URL {s.public_url!r} must start with http:// or https://")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_public_url(s: ServerSettings) -> None:
+    """Links built from a guessed address would not work for phones: insist on one."""
+    if not is_loopback(s.host) and not s.public_url:
+        raise UserError(
+            f"listening on {s.host} needs --public-url (or {env_name('public_url')}), "
+            "the address phones use to reach this server"
+        )

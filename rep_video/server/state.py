@@ -1,0 +1,56 @@
+"""What every request handler needs: settings, database sessions, the blob store, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from rep_video.server.blobs import BlobStore, LocalBlobStore
+from rep_video.server.db import init_db, make_engine
+from rep_video.server.ratelimit import FailureLimiter
+from rep_video.server.settings import ServerSettings
+
+
+@dataclass
+class ServerState:
+    settings: ServerSettings
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    limiter: FailureLimiter
+
+    @property
+    def public_url(self) -> str:
+        return self.settings.effective_public_url()
+
+
+def make_blob_store(settings: ServerSettings) -> BlobStore:
+    if settings.s3_bucket:
+        from rep_video.server.s3blobs import S3BlobStore  # boto3 only when configured
+
+        return S3BlobStore(settings)
+    return LocalBlobStore(settings.data_dir)
+
+
+def open_database(settings: ServerSettings) -> sessionmaker[Session]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return init_db(make_engine(settings.effective_database_url()))
+
+
+def build_state(settings: ServerSettings) -> ServerState:
+    return ServerState(
+        settings=settings,
+        sessions=open_database(settings),
+        blobs=make_blob_store(settings),
+        limiter=FailureLimiter(settings.failed_lookups_per_minute),
+    )
+
+
+def get_state(request: Request) -> ServerState:
+    state: ServerState = request.app.state.rv
+    return state
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
