@@ -1,0 +1,359 @@
+"""The `server` target: RepVideo's own share service (docs/API.md).
+
+reserve() creates the share (the link is known at once) and a tus upload per file, so the
+upload URLs are in the reservation the outbox persists before any byte moves; upload() asks the
+server for each file's offset and sends only what is missing, then publishes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+from tusclient.client import TusClient
+
+from rep_video.errors import UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.share.manifest import Person, ShareManifest
+from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus, ViewEvent
+from rep_video.share.targets.tus_upload import (
+    ExpiredUpload,
+    SessionUploader,
+    TransientUploadError,
+    check_status,
+    retrying,
+)
+from rep_video.share.tokens import new_token
+
+DEFAULT_CHUNK = 2 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
+Checkpoint = Callable[[Reservation], None]
+
+
+class ServerTarget:
+    kind = "server"
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        token: str,
+        *,
+        chunk_size: int = DEFAULT_CHUNK,
+        retry_window: float = 60.0,
+        timeout: float = 30.0,
+    ) -> None:
+        self.name = name
+        self.base_url = url.rstrip("/")
+        self.chunk_size = chunk_size
+        self.retry_window = retry_window
+        self.timeout = timeout
+        # Called with the updated reservation whenever resumable state changes (a new tus
+        # upload URL), so a crash right after still resumes; the outbox sets it.
+        self.on_checkpoint: Checkpoint | None = None
+        self._session = requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {token}"
+
+    # --- the API ------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, doing: str, **kwargs: Any) -> Any:
+        try:
+            resp = self._session.request(
+                method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise TransientUploadError(
+                f"cannot reach the share server {self.base_url} ({type(exc).__name__})"
+            ) from exc
+        check_status(resp, doing)
+        return resp.json() if resp.content else None
+
+    def reserve(self, package: SharePackage) -> Reservation:
+        files = [
+            {"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
+            for name, path in package.files()
+        ]
+        body = {"manifest": package.manifest.to_dict(), "files": files}
+        share = self._call("POST", "/api/v1/shares", "creating the share", json=body)
+        state: dict[str, Any] = {
+            "share_id": share["id"],
+            "upload_url": share["upload_url"],
+            "files": files,
+            "uploads": {},
+            "published": False,
+        }
+        reservation = Reservation(
+            target=self.name,
+            share_id=str(share["id"]),
+            token=str(share["token"]),
+            link=str(share["url"]),
+            state=state,
+        )
+        for name, path in package.files():
+            url = self._create_upload(reservation, name, path)
+            state["uploads"][name] = url
+        return reservation
+
+    def _tus_client(self, reservation: Reservation) -> TusClient:
+        upload_url = urljoin_base(self.base_url, reservation.state["upload_url"])
+        return TusClient(upload_url, headers={"Authorization": self._auth()})
+
+    def _auth(self) -> str:
+        return str(self._session.headers["Authorization"])
+
+    def _uploader(
+        self, reservation: Reservation, name: str, stream: Any, url: str | None
+    ) -> SessionUploader:
+        return SessionUploader(
+            file_stream=stream,
+            url=url,
+            client=self._tus_client(reservation),
+            chunk_size=self.chunk_size,
+            metadata={"share": reservation.share_id, "name": name},
+            upload_checksum=True,
+            session=self._session,
+            timeout=self.timeout,
+        )
+
+    def _create_upload(self, reservation: Reservation, name: str, path: Path) -> str:
+        with open(path, "rb") as stream:
+            return str(self._uploader(reservation, name, stream, None).create_url())
+
+    def upload(
+        self,
+        package: SharePackage,
+        reservation: Reservation,
+        progress: ProgressFn,
+        cancel: CancelToken,
+    ) -> Reservation:
+        state = dict(reservation.state)
+        state["uploads"] = dict(state.get("uploads", {}))
+        reservation = dataclasses.replace(reservation, state=state)
+        if state.get("published"):
+            return reservation
+        meter = _Meter(sum(p.stat().st_size for _, p in package.files()), progress)
+        for name, path in package.files():
+            reservation = self._upload_file(reservation, name, path, meter, cancel)
+        retrying(
+            lambda: self._call(
+                "POST", f"/api/v1/shares/{reservation.share_id}/publish", "publishing the share"
+            ),
+            cancel=cancel,
+            window=self.retry_window,
+        )
+        state["published"] = True
+        meter.finish()
+        return reservation
+
+    def _upload_file(
+        self,
+        reservation: Reservation,
+        name: str,
+        path: Path,
+        meter: _Meter,
+        cancel: CancelToken,
+    ) -> Reservation:
+        uploads: dict[str, str] = reservation.state["uploads"]
+        with open(path, "rb") as stream:
+
+            def connect() -> SessionUploader:
+                url = uploads.get(name)
+                try:
+                    return self._uploader(reservation, name, stream, url)
+                except ExpiredUpload:
+                    # The server dropped an abandoned upload: start this file again.
+                    uploads[name] = self._create_upload(reservation, name, path)
+                    if self.on_checkpoint:
+                        self.on_checkpoint(reservation)
+                    return self._uploader(reservation, name, stream, uploads[name])
+
+            uploader = retrying(connect, cancel=cancel, window=self.retry_window)
+            if name not in uploads or uploads[name] != uploader.url:
+                uploads[name] = str(uploader.url)
+                if self.on_checkpoint:
+                    self.on_checkpoint(reservation)
+            meter.start_file(name, int(uploader.offset), int(uploader.stop_at))
+            resync = False
+
+            def chunk() -> None:
+                nonlocal resync
+                if resync:  # after a failure ask where the server stands; never assume
+                    uploader.offset = uploader.get_offset()
+                    resync = False
+                try:
+                    uploader.upload_chunk()  # type: ignore[no-untyped-call]
+                except Exception:
+                    resync = True
+                    raise
+
+            while uploader.offset < uploader.stop_at:
+                cancel.raise_if_cancelled()
+                retrying(chunk, cancel=cancel, window=self.retry_window)
+                meter.advance(name, int(uploader.offset))
+        return reservation
+
+    def revoke(self, reservation: Reservation) -> None:
+        self._call("POST", f"/api/v1/shares/{reservation.share_id}/revoke", "revoking the share")
+
+    def extend(self, reservation: Reservation, expires_at: str | None) -> None:
+        self._call(
+            "PATCH",
+            f"/api/v1/shares/{reservation.share_id}",
+            "changing the expiry",
+            json={"expires_at": expires_at},
+        )
+
+    def status(self, reservation: Reservation) -> ShareStatus:
+        data = self._call("GET", f"/api/v1/shares/{reservation.share_id}", "reading the share")
+        return share_status_from_json(data)
+
+    def list_shares(self) -> list[dict[str, Any]]:
+        data = self._call("GET", "/api/v1/shares", "listing shares")
+        return list(data or [])
+
+    def test(self) -> str:
+        """Round trip: health, auth, create a share, tus-upload 64 KiB with a checksum, read the
+        offset back, open the pending page, then terminate the upload and revoke the share."""
+        started = time.monotonic()
+        try:
+            health = self._session.get(f"{self.base_url}/healthz", timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise UserError(
+                f"Cannot reach {self.base_url} ({type(exc).__name__}); check the URL."
+            ) from exc
+        if health.status_code != 200:
+            raise UserError(f"{self.base_url}/healthz answered {health.status_code}; see its log.")
+        payload = (b"RepVideo connection test " * 2700)[: 64 * 1024]
+        manifest = _test_manifest()
+        files = [{"name": "poster.jpg", "size": len(payload), "sha256": _sha_bytes(payload)}]
+        body = {"manifest": manifest.to_dict(), "files": files}
+        share = self._call("POST", "/api/v1/shares", "creating a test share", json=body)
+        reservation = Reservation(
+            target=self.name,
+            share_id=str(share["id"]),
+            token=str(share["token"]),
+            link=str(share["url"]),
+            state={"upload_url": share["upload_url"]},
+        )
+        try:
+            uploader = self._uploader(reservation, "poster.jpg", io.BytesIO(payload), None)
+            uploader.set_url(uploader.create_url())
+            uploader.upload()
+            if uploader.get_offset() != len(payload):
+                raise UserError("The server lost the test upload's bytes; check its storage.")
+            page = self._session.get(reservation.link, timeout=self.timeout)
+            if page.status_code != 200:
+                raise UserError(f"The share page answered {page.status_code}; check public-url.")
+            self._session.delete(str(uploader.url), headers={"Tus-Resumable": "1.0.0"}, timeout=10)
+        finally:
+            self.revoke(reservation)
+        ms = (time.monotonic() - started) * 1000
+        return (
+            f"{self.name}: OK — share created, 64 KiB uploaded and read back, "
+            f"page served, cleaned up ({ms:.0f} ms)"
+        )
+
+
+def urljoin_base(base: str, url: str) -> str:
+    return urljoin(base + "/", url)
+
+
+def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
+    events = tuple(
+        ViewEvent(kind=str(e.get("kind")), at=str(e.get("at")), value=_opt_str(e.get("value")))
+        for e in data.get("events") or []
+    )
+    return ShareStatus(
+        state=str(data.get("state", "unknown")),
+        views=int(data.get("views") or 0),
+        max_watched_percent=int(data.get("max_watched_percent") or 0),
+        events=events,
+        expires_at=data.get("expires_at"),
+        reason=data.get("reason"),
+    )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sha_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _test_manifest() -> ShareManifest:
+    now = datetime.now(UTC)
+    return ShareManifest(
+        token=new_token(),
+        recipient=Person(name="RepVideo connection test"),
+        rep=Person(name="RepVideo"),
+        message="Connection test; revoked at once.",
+        created_at=now,
+        expires_at=None,
+        duration=0.0,
+        poster="poster.jpg",
+        preview=None,
+    )
+
+
+class _Meter:
+    """Bytes, rate and ETA across all files of one upload, for the progress callback."""
+
+    def __init__(self, total: int, progress: ProgressFn) -> None:
+        self.total = total
+        self.progress = progress
+        self.done_files = 0  # bytes of files finished before the current one
+        self.current = 0
+        self.file_size = 0
+        self.started = time.monotonic()
+        self.sent_this_run = 0
+        self.last_offset = 0
+
+    def start_file(self, name: str, offset: int, size: int) -> None:
+        self.done_files += self.file_size
+        self.file_size = size
+        self.last_offset = offset
+        self.current = offset
+        self._report(name)
+
+    def advance(self, name: str, offset: int) -> None:
+        self.sent_this_run += max(0, offset - self.last_offset)
+        self.last_offset = offset
+        self.current = offset
+        self._report(name)
+
+    def finish(self) -> None:
+        self.done_files += self.file_size
+        self.file_size = self.current = 0
+        self._report("published")
+
+    def _report(self, name: str) -> None:
+        done = self.done_files + self.current
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = self.sent_this_run / elapsed if self.sent_this_run else None
+        eta = (self.total - done) / rate if rate else None
+        self.progress(
+            Progress(
+                stage="upload",
+                fraction=done / self.total if self.total else 1.0,
+                message=name,
+                bytes_done=done,
+                bytes_total=self.total,
+                rate=rate,
+                eta_seconds=eta,
+            )
+        )

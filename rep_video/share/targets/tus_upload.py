@@ -1,0 +1,183 @@
+"""One file through tus 1.0, with tuspy's uploader driven chunk by chunk so that we own the
+retries, cancellation, progress and timeouts (tuspy's own calls have no timeout and retry
+blindly). Each PATCH carries an sha256 `Upload-Checksum`, so a chunk cut in flight is
+discarded by the server and at most one chunk is ever sent twice."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urljoin
+
+import requests
+from tusclient.exceptions import TusCommunicationError, TusUploadFailed
+from tusclient.request import TusRequest
+from tusclient.uploader.uploader import Uploader
+
+from rep_video.errors import UserError
+from rep_video.progress import CancelToken
+
+T = TypeVar("T")
+
+
+class TransientUploadError(OSError):
+    """The far side or the network failed in a way that may pass: the outbox retries later."""
+
+
+class ExpiredUpload(Exception):
+    """The server no longer knows this tus upload (expired or terminated): create a new one."""
+
+
+class _SessionRequest(TusRequest):
+    """tuspy's PATCH, sent on our keep-alive session with a timeout."""
+
+    def __init__(self, uploader: SessionUploader) -> None:
+        super().__init__(uploader)  # type: ignore[no-untyped-call]
+        self._session = uploader.session
+        self._timeout = uploader.timeout
+
+    def perform(self) -> None:
+        chunk = self.file.read(self._content_length)
+        self.add_checksum(chunk)
+        try:
+            resp = self._session.patch(
+                self._url, data=chunk, headers=self._request_headers, timeout=self._timeout
+            )
+        except requests.RequestException as exc:
+            raise TusUploadFailed(exc) from exc  # type: ignore[no-untyped-call]
+        self.status_code = resp.status_code
+        self.response_content = resp.content
+        self.response_headers = {k.lower(): v for k, v in resp.headers.items()}
+
+
+class SessionUploader(Uploader):
+    request: Any
+    CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
+
+    def __init__(
+        self, *args: Any, session: requests.Session, timeout: float, **kwargs: Any
+    ) -> None:
+        # Set before super().__init__: it already asks the server for the offset.
+        self.session = session
+        self.timeout = timeout
+        super().__init__(*args, **kwargs)
+
+    def get_offset(self) -> int:
+        try:
+            resp = self.session.head(
+                str(self.url),
+                headers=self.get_headers(),  # type: ignore[no-untyped-call]
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise TransientUploadError(f"cannot reach the server: {exc}") from exc
+        if resp.status_code in (404, 410):
+            raise ExpiredUpload(self.url)
+        check_status(resp, "checking the upload offset")
+        offset = resp.headers.get("upload-offset")
+        if offset is None:
+            raise TransientUploadError(f"the server gave no Upload-Offset ({resp.status_code})")
+        return int(offset)
+
+    @property
+    def creation_url(self) -> str:
+        if self.client is None:
+            raise ValueError("a tus client is needed to create an upload")
+        return str(self.client.url)
+
+    def create_url(self) -> str:
+        try:
+            resp = self.session.post(
+                self.creation_url,
+                headers=self.get_url_creation_headers(),  # type: ignore[no-untyped-call]
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise TransientUploadError(f"cannot reach the server: {exc}") from exc
+        check_status(resp, "creating the upload")
+        location = resp.headers.get("location")
+        if not location:
+            raise TransientUploadError(f"the server gave no upload Location ({resp.status_code})")
+        return urljoin(self.creation_url, location)
+
+    def _do_request(self) -> None:
+        self.request = _SessionRequest(self)
+        self.request.perform()
+        status = int(self.request.status_code or 0)
+        if status in (404, 410):
+            raise ExpiredUpload(self.url)
+        if status == 409:  # offset mismatch: the server has more or less than we thought
+            raise TusCommunicationError(  # type: ignore[no-untyped-call]
+                "offset mismatch", status, self.request.response_content
+            )
+        if not 200 <= status < 300:
+            raise TusUploadFailed(  # type: ignore[no-untyped-call]
+                "", status, self.request.response_content
+            )
+
+
+def check_status(resp: requests.Response, doing: str) -> None:
+    """Map an HTTP answer to our error kinds: 2xx passes; 401/403 and other 4xx are the user's
+    to fix (UserError); 5xx, 408, 423, 429 may pass (TransientUploadError)."""
+    code = resp.status_code
+    if 200 <= code < 300:
+        return
+    detail = _detail(resp)
+    if code in (401, 403):
+        raise UserError(
+            f"The share server rejected the API token while {doing} ({code}); "
+            "store a valid one with `rep-video targets secret NAME --token-stdin`."
+        )
+    if code >= 500 or code in (408, 423, 429):
+        raise TransientUploadError(f"the server answered {code} while {doing}: {detail}")
+    raise UserError(f"The share server refused {doing} ({code}: {detail}); check the share.")
+
+
+def _detail(resp: requests.Response) -> str:
+    try:
+        data = resp.json()
+    except ValueError:
+        return resp.text[:200].strip() or resp.reason or ""
+    if isinstance(data, dict) and "detail" in data:
+        return str(data["detail"])[:300]
+    return str(data)[:300]
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TransientUploadError | requests.ConnectionError | requests.Timeout):
+        return True
+    if isinstance(exc, TusCommunicationError):
+        code = exc.status_code
+        # None: the connection broke; 460: the chunk arrived damaged; 409: offsets disagree.
+        return code is None or code >= 500 or code in (408, 409, 423, 429, 460)
+    return False
+
+
+def retrying(
+    fn: Callable[[], T],
+    *,
+    cancel: CancelToken,
+    window: float,
+    on_retry: Callable[[BaseException, float], None] | None = None,
+) -> T:
+    """Call `fn` until it succeeds; on a transient error wait with exponential backoff
+    (0.25 s doubling to 8 s) for at most `window` seconds in all, then raise
+    TransientUploadError for the outbox to retry later. Other errors pass through."""
+    deadline = time.monotonic() + window
+    delay = 0.25
+    while True:
+        cancel.raise_if_cancelled()
+        try:
+            return fn()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise TransientUploadError(f"upload interrupted: {exc}") from exc
+            if on_retry:
+                on_retry(exc, delay)
+            if cancel.wait(delay):
+                cancel.raise_if_cancelled()
+            delay = min(delay * 2, 8.0)
