@@ -1,5 +1,151 @@
-"""placeholder"""
+"""/api/v1/shares: create, list, get (with views), publish, revoke, change expiry."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from rep_video.server.auth import CallerDep, StateDep
+from rep_video.server.db import Share
+from rep_video.server.names import name_problem
+from rep_video.server.publish import publish_share
+from rep_video.server.shares import owned_share, share_json
+from rep_video.share.manifest import ShareManifest
+from rep_video.share.tokens import new_token
+
+router = APIRouter(prefix="/api/v1", tags=["shares"])
+
+
+class FileDecl(BaseModel):
+    name: str = Field(max_length=200)
+    size: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if problem := name_problem(value):
+            raise ValueError(problem)
+        return value
+
+
+class CreateShare(BaseModel):
+    manifest: dict[str, Any]
+    files: list[FileDecl] = Field(min_length=1, max_length=200)
+
+
+class ExpiryChange(BaseModel):
+    expires_at: datetime | None
+
+
+def _field_error(loc: list[str | int], msg: str) -> HTTPException:
+    # Same shape as FastAPI's own validation errors, so clients parse one format.
+    return HTTPException(422, [{"loc": loc, "msg": msg, "type": "value_error"}])
+
+
+def _parse_manifest(data: dict[str, Any]) -> ShareManifest:
+    try:
+        manifest = ShareManifest.from_dict(data)
+    except KeyError as exc:
+        raise _field_error(["body", "manifest", str(exc.args[0])], "field required") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise _field_error(["body", "manifest"], f"invalid manifest: {exc}") from None
+    if not manifest.rep.name or not isinstance(manifest.rep.name, str):
+        raise _field_error(["body", "manifest", "rep", "name"], "the rep's name is required")
+    if not isinstance(manifest.recipient.name, str):
+        raise _field_error(["body", "manifest", "recipient", "name"], "must be a string")
+    return manifest
+
+
+@router.post("/shares", status_code=201)
+def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
+    manifest = _parse_manifest(body.manifest)
+    names = [f.name for f in body.files]
+    if len(set(names)) != len(names):
+        raise _field_error(["body", "files"], "file names must be unique")
+    if manifest.video != "video.mp4":
+        raise _field_error(["body", "manifest", "video"], "must be video.mp4")
+    if "video.mp4" not in names:
+        raise _field_error(["body", "files"], "video.mp4 must be among the files")
+    limit = state.settings.max_upload_bytes
+    for i, f in enumerate(body.files):
+        if f.size > limit:
+            raise HTTPException(413, f"files[{i}] ({f.name}) is over the {limit}-byte limit")
+    token = new_token()
+    share = Share(
+        id=uuid.uuid4().hex,
+        token=token,
+        account_id=caller.account_id,
+        state="pending",
+        recipient=manifest.recipient.name[:300],
+        rep_name=manifest.rep.name[:300],
+        manifest_json=manifest.with_token(token).to_json(),
+        files_json=json.dumps([f.model_dump() | {"sha256": f.sha256.lower()} for f in body.files]),
+        expires_at=manifest.expires_at.astimezone(UTC) if manifest.expires_at else None,
+    )
+    with state.sessions.begin() as s:
+        s.add(share)
+    with state.sessions() as s:
+        return share_json(s, share, state.public_url)
+
+
+@router.get("/shares")
+def list_shares(caller: CallerDep, state: StateDep) -> list[dict[str, Any]]:
+    with state.sessions() as s:
+        query = select(Share).order_by(Share.created_at.desc())
+        if not caller.is_admin:
+            query = query.where(Share.account_id == caller.account_id)
+        return [share_json(s, sh, state.public_url) for sh in s.scalars(query).all()]
+
+
+@router.get("/shares/{share_id}")
+def get_share(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
+    with state.sessions() as s:
+        share = owned_share(s, caller, share_id)
+        return share_json(s, share, state.public_url, with_events=True)
+
+
+@router.post("/shares/{share_id}/publish")
+async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResponse:
+    with state.sessions() as s:
+        share = owned_share(s, caller, share_id)
+    status, reason = await run_in_threadpool(publish_share, state, share.id)
+    if status != 200:
+        return JSONResponse({"detail": reason}, status_code=status)
+    return JSONResponse({"state": "live"})
+
+
+@router.post("/shares/{share_id}/revoke")
+def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
+    with state.sessions.begin() as s:
+        share = owned_share(s, caller, share_id)
+        share.state = "revoked"
+    with state.sessions() as s:
+        return share_json(s, owned_share(s, caller, share_id), state.public_url)
+
+
+@router.patch("/shares/{share_id}")
+def change_expiry(
+    share_id: str,
+    change: Annotated[ExpiryChange, Body()],
+    caller: CallerDep,
+    state: StateDep,
+) -> dict[str, Any]:
+    expires = change.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)  # the API speaks UTC
+    with state.sessions.begin() as s:
+        share = owned_share(s, caller, share_id)
+        if share.state == "revoked":
+            raise HTTPException(409, "the share is revoked; create a new one")
+        share.expires_at = expires
+    with state.sessions() as s:
+        return share_json(s, owned_share(s, caller, share_id), state.public_url)

@@ -1,5 +1,184 @@
-"""placeholder"""
+"""What phones see, without login: the share page, its media (HTTP Range, ETag, long cache)
+and the view-event beacon. Unknown tokens count towards the per-address rate limit."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import json
+import mimetypes
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, StreamingResponse
+from sqlalchemy import select
+
+from rep_video.server import pages
+from rep_video.server.auth import StateDep
+from rep_video.server.db import Share, Upload, ViewEvent
+from rep_video.server.headers import COMMON, page_headers
+from rep_video.server.names import is_valid_name
+from rep_video.server.publish import blob_key
+from rep_video.server.ranges import Unsatisfiable, parse_range
+from rep_video.server.shares import EVENT_KINDS, effective_state
+from rep_video.server.state import ServerState, client_address
+from rep_video.share.manifest import ShareManifest
+from rep_video.share.tokens import looks_like_token
+
+router = APIRouter(include_in_schema=False)
+MEDIA_CACHE = "public, max-age=31536000, immutable"
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=page_headers(body))
+
+
+def _plain(status: int, text: str = "") -> Response:
+    return Response(text, status_code=status, media_type="text/plain", headers=dict(COMMON))
+
+
+def _lookup(state: ServerState, request: Request, token: str) -> Share | Response:
+    """The share, or the response to give: 429 when this address failed too often, 404."""
+    client = client_address(request)
+    if state.limiter.blocked(client):
+        return _html(pages.not_found_page(), 429)
+    share = None
+    if looks_like_token(token):
+        with state.sessions() as s:
+            share = s.scalars(select(Share).where(Share.token == token)).first()
+    if share is None:
+        state.limiter.record_failure(client)
+        return _html(pages.not_found_page(), 404)
+    return share
+
+
+def _manifest(share: Share) -> ShareManifest:
+    return ShareManifest.from_json(share.manifest_json)
+
+
+@router.get("/s/{token}")
+def share_page(token: str, request: Request, state: StateDep) -> Response:
+    found = _lookup(state, request, token)
+    if isinstance(found, Response):
+        return found
+    manifest = _manifest(found)
+    current = effective_state(found)
+    if current in ("expired", "revoked"):
+        return _html(pages.gone_page(manifest.rep.name, manifest.rep.email), 410)
+    if current == "pending":
+        return _html(pages.pending_page(manifest))
+    return _html(pages.share_page(manifest, found.token, date.today()))
+
+
+def _media_target(state: ServerState, share: Share, name: str) -> tuple[Upload | None, int | None]:
+    """(upload, None) to serve, or (None, status)."""
+    if not is_valid_name(name):
+        return None, 404
+    if name.startswith("files/"):
+        base = name[len("files/") :]
+        for a in _manifest(share).attachments:
+            if a.file_name == base and a.expires_on is not None and a.expires_on < date.today():
+                return None, 410  # the approval ran out since sending
+    with state.sessions() as s:
+        upload = s.scalars(
+            select(Upload).where(
+                Upload.share_id == share.id, Upload.name == name, Upload.complete.is_(True)
+            )
+        ).first()
+    return (upload, None) if upload is not None else (None, 404)
+
+
+@router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
+def media(token: str, name: str, request: Request, state: StateDep) -> Response:
+    found = _lookup(state, request, token)
+    if isinstance(found, Response):
+        return _plain(found.status_code)
+    current = effective_state(found)
+    if current in ("expired", "revoked"):
+        return _plain(410, "no longer available")
+    if current != "live":
+        return _plain(404)
+    upload, status = _media_target(state, found, name)
+    if upload is None:
+        return _plain(status or 404)
+    size = upload.length
+    etag = f'"{(upload.sha256 or upload.id)[:32]}"'
+    ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    headers = {
+        **COMMON,
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": MEDIA_CACHE,
+        "Content-Type": ctype,
+    }
+    if name.startswith("files/"):
+        headers["Content-Disposition"] = f'inline; filename="{name[len("files/") :]}"'
+    inm = request.headers.get("if-none-match")
+    if inm and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")]):
+        return Response(status_code=304, headers=headers)
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if if_range and if_range.strip() != etag:
+        range_header = None  # the client's copy is stale: send everything
+    try:
+        wanted = parse_range(range_header, size)
+    except Unsatisfiable:
+        return Response(status_code=416, headers={**COMMON, "Content-Range": f"bytes */{size}"})
+    key = blob_key(found.id, name)
+    if wanted is None:
+        status, start, end = 200, 0, size - 1
+    else:
+        status, start, end = 206, wanted.start, wanted.end
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(max(0, end - start + 1))
+    if request.method == "HEAD" or size == 0:
+        return Response(status_code=status, headers=headers)
+    return StreamingResponse(
+        state.blobs.read_range(key, start, end), status_code=status, headers=headers
+    )
+
+
+def _event_value(kind: str, value: Any) -> tuple[bool, str | None]:
+    if kind in ("opened", "play"):
+        return True, None
+    if isinstance(value, bool) or value is None:
+        return False, None
+    text = str(value)
+    if kind == "progress":
+        return (text in ("25", "50", "75", "100"), text)
+    return (0 < len(text) <= 200 and text.isprintable(), text)
+
+
+@router.post("/s/{token}/events")
+async def view_event(token: str, request: Request, state: StateDep) -> Response:
+    limit = state.settings.max_event_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return _plain(413, "event too large")
+    body = b""
+    async for block in request.stream():
+        body += block
+        if len(body) > limit:
+            return _plain(413, "event too large")
+    found = await run_in_threadpool(_lookup, state, request, token)
+    if isinstance(found, Response):
+        return _plain(found.status_code)
+    if effective_state(found) != "live":
+        return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _plain(400, "body must be JSON")
+    if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
+        return _plain(422, f"kind must be one of {', '.join(EVENT_KINDS)}")
+    ok, value = _event_value(data["kind"], data.get("value"))
+    if not ok:
+        return _plain(422, f"invalid value for {data['kind']}")
+
+    def store() -> None:
+        # Only what happened and when: no address, no user agent, no cookie.
+        with state.sessions.begin() as s:
+            s.add(ViewEvent(share_id=found.id, kind=data["kind"], value=value))
+
+    await run_in_threadpool(store)
+    return Response(status_code=204, headers=dict(COMMON))

@@ -1,5 +1,288 @@
-"""placeholder"""
+"""tus 1.0.0 uploads under /api/v1/uploads: creation, HEAD, PATCH (with checksum),
+expiration and termination. A small own implementation (tuspyserver could not store uploads
+in progress where every instance sees them, nor verify per-PATCH checksums as we need).
 
-from fastapi import APIRouter
+Each PATCH body is spooled to a temp file, verified, then written at its offset in the blob
+store's staging area; the offset lives in the database, so any instance can continue an upload.
+When the last byte arrives the staged bytes become the share's file."""
 
-router = APIRouter()
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import tempfile
+import uuid
+import weakref
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import delete, select, update
+from starlette.requests import ClientDisconnect
+
+from rep_video.server.auth import Caller, CallerDep, StateDep
+from rep_video.server.db import Share, Upload, utcnow
+from rep_video.server.names import name_problem
+from rep_video.server.publish import blob_key
+from rep_video.server.shares import declared_files
+from rep_video.server.state import ServerState
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,expiration,checksum,termination"
+ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
+
+router = APIRouter(prefix="/api/v1/uploads", tags=["uploads (tus 1.0.0)"])
+_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _tus(status: int, detail: str = "", **headers: str) -> Response:
+    base = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
+    base.update({k.replace("_", "-"): v for k, v in headers.items()})
+    return Response(detail, status_code=status, headers=base, media_type="text/plain")
+
+
+def _http_date(when: datetime) -> str:
+    return format_datetime(when, usegmt=True)
+
+
+def _parse_metadata(header: str) -> dict[str, str] | None:
+    meta: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _, value = pair.partition(" ")
+        try:
+            meta[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return meta
+
+
+def _version_ok(request: Request) -> bool:
+    return request.headers.get("tus-resumable") == TUS_VERSION
+
+
+def _owned_upload(state: ServerState, caller: Caller, upload_id: str) -> Upload | None:
+    if len(upload_id) > 40:
+        return None
+    with state.sessions() as s:
+        row = s.execute(
+            select(Upload, Share.account_id)
+            .join(Share, Share.id == Upload.share_id)
+            .where(Upload.id == upload_id)
+        ).first()
+    if row is None or (not caller.is_admin and row[1] != caller.account_id):
+        return None
+    upload: Upload = row[0]
+    return upload
+
+
+@router.options("", include_in_schema=False)
+@router.options("/{upload_id}", include_in_schema=False)
+def options(state: StateDep) -> Response:
+    return _tus(
+        204,
+        Tus_Version=TUS_VERSION,
+        Tus_Extension=EXTENSIONS,
+        Tus_Max_Size=str(state.settings.max_upload_bytes),
+        Tus_Checksum_Algorithm=",".join(ALGORITHMS),
+    )
+
+
+@router.post("", status_code=201, summary="tus creation")
+def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Response:
+    if not _version_ok(request):
+        return _tus(412, "Tus-Resumable: 1.0.0 required", Tus_Version=TUS_VERSION)
+    raw_length = request.headers.get("upload-length", "")
+    if not raw_length.isdigit() or len(raw_length) > 18:
+        return _tus(400, "Upload-Length must be a non-negative integer")
+    length = int(raw_length)
+    if length > state.settings.max_upload_bytes:
+        return _tus(413, f"over the {state.settings.max_upload_bytes}-byte limit")
+    meta = _parse_metadata(request.headers.get("upload-metadata", ""))
+    if meta is None or "share" not in meta or "name" not in meta:
+        return _tus(400, "Upload-Metadata must carry base64 'share' and 'name'")
+    name = meta["name"]
+    if problem := name_problem(name):
+        return _tus(400, problem)
+    with state.sessions() as s:
+        share = s.get(Share, meta["share"]) if len(meta["share"]) <= 40 else None
+        if share is None or (not caller.is_admin and share.account_id != caller.account_id):
+            return _tus(404, "no such share")
+        if share.state != "pending":
+            return _tus(409, f"the share is {share.state}; files can no longer change")
+        declared = {f["name"]: f for f in declared_files(share)}
+    if name not in declared:
+        return _tus(400, f"{name} is not among the share's declared files")
+    if declared[name]["size"] != length:
+        return _tus(400, f"Upload-Length {length} differs from the declared size of {name}")
+    upload = Upload(
+        id=uuid.uuid4().hex,
+        share_id=share.id,
+        name=name,
+        length=length,
+        offset=0,
+        expires_at=utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds),
+    )
+    with state.sessions.begin() as s:
+        # A new upload of the same file replaces an earlier one (its staged bytes go below).
+        stale = s.scalars(
+            select(Upload.id).where(Upload.share_id == share.id, Upload.name == name)
+        ).all()
+        s.execute(delete(Upload).where(Upload.id.in_(stale)))
+        s.add(upload)
+    for old in stale:
+        state.blobs.discard(old)
+    if length == 0:
+        _complete(state, upload)
+    return _tus(
+        201,
+        Location=f"{state.public_url}/api/v1/uploads/{upload.id}",
+        Upload_Expires=_http_date(upload.expires_at),
+        Upload_Offset=str(upload.offset),
+    )
+
+
+@router.head("/{upload_id}", summary="tus offset")
+def head_upload(upload_id: str, request: Request, caller: CallerDep, state: StateDep) -> Response:
+    if not _version_ok(request):
+        return _tus(412, Tus_Version=TUS_VERSION)
+    upload = _owned_upload(state, caller, upload_id)
+    if upload is None:
+        return _tus(404)
+    if not upload.complete and upload.expires_at <= utcnow():
+        return _tus(410)
+    headers = {"Upload_Offset": str(upload.offset), "Upload_Length": str(upload.length)}
+    if not upload.complete:
+        headers["Upload_Expires"] = _http_date(upload.expires_at)
+    return _tus(200, **headers)
+
+
+def _parse_checksum(header: str | None) -> tuple[str, bytes] | str | None:
+    """None: no header; str: an error; else (algorithm, digest)."""
+    if not header:
+        return None
+    algo, _, b64 = header.strip().partition(" ")
+    if algo not in ALGORITHMS:
+        return f"checksum algorithm {algo!r} unsupported; use sha1 or sha256"
+    try:
+        return algo, base64.b64decode(b64.strip(), validate=True)
+    except binascii.Error:
+        return "Upload-Checksum digest is not base64"
+
+
+async def _spool_body(
+    request: Request, dst: Path, limit: int, algo: str | None
+) -> tuple[int, bytes | None, bool, bool]:
+    """Write the body to dst: (bytes written, digest, complete?, over limit?)."""
+    hasher: Any = ALGORITHMS[algo]() if algo else None
+    written = 0
+    with open(dst, "wb") as out:
+        try:
+            async for block in request.stream():
+                if written + len(block) > limit:
+                    return written, None, True, True
+                out.write(block)
+                if hasher is not None:
+                    hasher.update(block)
+                written += len(block)
+        except ClientDisconnect:
+            return written, None, False, False
+    return written, hasher.digest() if hasher is not None else None, True, False
+
+
+@router.patch("/{upload_id}", summary="tus append")
+async def patch_upload(
+    upload_id: str, request: Request, state: StateDep, caller: CallerDep
+) -> Response:
+    if not _version_ok(request):
+        return _tus(412, Tus_Version=TUS_VERSION)
+    if request.headers.get("content-type") != "application/offset+octet-stream":
+        return _tus(415, "Content-Type must be application/offset+octet-stream")
+    checksum = _parse_checksum(request.headers.get("upload-checksum"))
+    if isinstance(checksum, str):
+        return _tus(400, checksum)
+    raw_offset = request.headers.get("upload-offset", "")
+    if not raw_offset.isdigit() or len(raw_offset) > 18:
+        return _tus(400, "Upload-Offset must be a non-negative integer")
+    offset = int(raw_offset)
+    lock = _locks.get(upload_id)
+    if lock is None:
+        lock = _locks[upload_id] = asyncio.Lock()
+    async with lock:  # one PATCH at a time per upload in this process
+        return await _append(state, caller, upload_id, offset, checksum, request)
+
+
+async def _append(
+    state: ServerState,
+    caller: Caller,
+    upload_id: str,
+    offset: int,
+    checksum: tuple[str, bytes] | None,
+    request: Request,
+) -> Response:
+    upload = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
+    if upload is None:
+        return _tus(404)
+    if upload.complete:
+        return _tus(409, "upload already complete", Upload_Offset=str(upload.offset))
+    if upload.expires_at <= utcnow():
+        return _tus(410, "upload expired; start a new one")
+    if offset != upload.offset:
+        return _tus(409, f"offset is {upload.offset}", Upload_Offset=str(upload.offset))
+    tmp_dir = state.settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
+        body = Path(tmp) / "patch"
+        limit = upload.length - upload.offset
+        written, digest, whole, over = await _spool_body(
+            request, body, limit, checksum[0] if checksum else None
+        )
+        if over:
+            return _tus(413, "more bytes than Upload-Length", Upload_Offset=str(upload.offset))
+        if checksum is not None and (not whole or digest != checksum[1]):
+            # Nothing of a body that fails (or cannot be) verified is kept.
+            return _tus(460, "checksum mismatch", Upload_Offset=str(upload.offset))
+        if written:
+            await asyncio.to_thread(state.blobs.write_at, upload.id, offset, body)
+    new_offset = offset + written
+    expires = utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds)
+    with state.sessions.begin() as s:
+        done = s.execute(
+            update(Upload)
+            .where(Upload.id == upload.id, Upload.offset == offset)
+            .values(offset=new_offset, expires_at=expires)
+        )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return _tus(409, "concurrent write to this upload")
+    upload.offset, upload.expires_at = new_offset, expires
+    if new_offset == upload.length:
+        await asyncio.to_thread(_complete, state, upload)
+    return _tus(204, Upload_Offset=str(new_offset), Upload_Expires=_http_date(expires))
+
+
+def _complete(state: ServerState, upload: Upload) -> None:
+    digest = state.blobs.finish(upload.id, blob_key(upload.share_id, upload.name))
+    with state.sessions.begin() as s:
+        s.execute(update(Upload).where(Upload.id == upload.id).values(complete=True, sha256=digest))
+
+
+@router.delete("/{upload_id}", summary="tus termination")
+def terminate(upload_id: str, request: Request, caller: CallerDep, state: StateDep) -> Response:
+    if not _version_ok(request):
+        return _tus(412, Tus_Version=TUS_VERSION)
+    upload = _owned_upload(state, caller, upload_id)
+    if upload is None:
+        return _tus(404)
+    with state.sessions() as s:
+        share = s.get(Share, upload.share_id)
+        if share is not None and share.state == "live":
+            return _tus(409, "the share is live; revoke it instead")
+    with state.sessions.begin() as s:
+        s.execute(delete(Upload).where(Upload.id == upload.id))
+    state.blobs.discard(upload.id)
+    if upload.complete:
+        state.blobs.delete(blob_key(upload.share_id, upload.name))
+    return _tus(204)

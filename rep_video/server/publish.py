@@ -1,0 +1,96 @@
+"""Publishing checks what arrived before a share goes live: every declared file uploaded with
+its declared size and sha256, and a video phones can play within policy. Otherwise the share
+stays pending with the reason, and the bytes that failed are removed (the rep re-uploads)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from rep_video.server.db import Share, Upload
+from rep_video.server.shares import declared_files
+from rep_video.server.state import ServerState
+from rep_video.server.videocheck import video_problem
+
+
+def blob_key(share_id: str, name: str) -> str:
+    return f"shares/{share_id}/{name}"
+
+
+def _check_video(state: ServerState, share: Share, name: str) -> str | None:
+    key = blob_key(share.id, name)
+    local = state.blobs.local_path(key)
+    if local is not None:
+        return video_problem(local, state.settings.max_video_seconds)
+    tmp_dir = state.settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
+        path = Path(tmp) / "video.mp4"
+        state.blobs.fetch_to(key, path)
+        return video_problem(path, state.settings.max_video_seconds)
+
+
+def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
+    """(200, None) when live; (409, reason) when files are still missing; (422, reason) when
+    what arrived is refused."""
+    with state.sessions() as s:
+        share = s.get(Share, share_id)
+        assert share is not None
+        if share.state == "revoked":
+            return 409, "the share is revoked"
+        if share.state == "live":
+            return 200, None
+        uploads = {
+            u.name: u
+            for u in s.scalars(
+                select(Upload).where(Upload.share_id == share_id, Upload.complete.is_(True))
+            )
+        }
+    files = declared_files(share)
+    missing = [f["name"] for f in files if f["name"] not in uploads]
+    if missing:
+        return _stay_pending(state, share_id, 409, f"not uploaded yet: {', '.join(missing)}", [])
+    bad: list[str] = []
+    problems: list[str] = []
+    for f in files:
+        up = uploads[f["name"]]
+        if up.length != f["size"] or up.sha256 != f["sha256"]:
+            bad.append(f["name"])
+            problems.append(f"{f['name']} does not match its declared size and sha256")
+    manifest_video = next((f["name"] for f in files if f["name"] == "video.mp4"), None)
+    if (
+        manifest_video
+        and manifest_video not in bad
+        and (problem := _check_video(state, share, manifest_video))
+    ):
+        bad.append(manifest_video)
+        problems.append(problem)
+    total = sum(int(f["size"]) for f in files)
+    if not problems and total > state.settings.max_upload_bytes:
+        problems.append(f"the files total {total} bytes, over the policy's limit")
+        bad = [f["name"] for f in files]
+    if problems:
+        return _stay_pending(state, share_id, 422, "; ".join(problems), bad)
+    with state.sessions.begin() as s:
+        share = s.get(Share, share_id)
+        assert share is not None
+        if share.state == "pending":
+            share.state = "live"
+            share.reason = None
+    return 200, None
+
+
+def _stay_pending(
+    state: ServerState, share_id: str, status: int, reason: str, remove: list[str]
+) -> tuple[int, str]:
+    for name in remove:
+        state.blobs.delete(blob_key(share_id, name))
+    with state.sessions.begin() as s:
+        if remove:
+            s.execute(delete(Upload).where(Upload.share_id == share_id, Upload.name.in_(remove)))
+        share = s.get(Share, share_id)
+        if share is not None:
+            share.reason = reason
+    return status, reason

@@ -1,0 +1,82 @@
+"""Share rows as the API shows them: effective state, views, owner checks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rep_video.server.auth import Caller
+from rep_video.server.db import Share, Upload, ViewEvent, utcnow
+
+EVENT_KINDS = ("opened", "play", "progress", "attachment")
+
+
+def effective_state(share: Share, now: datetime | None = None) -> str:
+    if share.state == "revoked":
+        return "revoked"
+    if share.expires_at is not None and share.expires_at <= (now or utcnow()):
+        return "expired"
+    return share.state
+
+
+def owned_share(s: Session, caller: Caller, share_id: str) -> Share:
+    """The share if the caller may see it; 404 otherwise (another rep's share is not found)."""
+    share = s.get(Share, share_id) if len(share_id) <= 40 else None
+    if share is None or (not caller.is_admin and share.account_id != caller.account_id):
+        raise HTTPException(404, "no such share")
+    return share
+
+
+def declared_files(share: Share) -> list[dict[str, Any]]:
+    files: list[dict[str, Any]] = json.loads(share.files_json)
+    return files
+
+
+def share_json(
+    s: Session, share: Share, public_url: str, *, with_events: bool = False
+) -> dict[str, Any]:
+    opened = s.scalar(
+        select(func.count())
+        .select_from(ViewEvent)
+        .where(ViewEvent.share_id == share.id, ViewEvent.kind == "opened")
+    )
+    progress = s.scalars(
+        select(ViewEvent.value).where(ViewEvent.share_id == share.id, ViewEvent.kind == "progress")
+    ).all()
+    done = {
+        u.name
+        for u in s.scalars(
+            select(Upload).where(Upload.share_id == share.id, Upload.complete.is_(True))
+        )
+    }
+    data: dict[str, Any] = {
+        "id": share.id,
+        "token": share.token,
+        "url": f"{public_url}/s/{share.token}",
+        "upload_url": f"{public_url}/api/v1/uploads",
+        "state": effective_state(share),
+        "reason": share.reason,
+        "recipient": share.recipient,
+        "rep": share.rep_name,
+        "created_at": share.created_at.isoformat(),
+        "expires_at": share.expires_at.isoformat() if share.expires_at else None,
+        "views": int(opened or 0),
+        "max_watched_percent": max((int(v) for v in progress if v and v.isdigit()), default=0),
+        "files": [
+            {"name": f["name"], "size": f["size"], "uploaded": f["name"] in done}
+            for f in declared_files(share)
+        ],
+    }
+    if with_events:
+        events = s.scalars(
+            select(ViewEvent).where(ViewEvent.share_id == share.id).order_by(ViewEvent.id)
+        ).all()
+        data["events"] = [
+            {"kind": e.kind, "at": e.at.isoformat(), "value": e.value} for e in events
+        ]
+    return data
