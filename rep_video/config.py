@@ -51,7 +51,7 @@ SPECS = {s.key: s for s in SETTINGS}
 TARGET_KINDS = ("server", "s3", "folder")
 # Non-secret parameters per target kind (`targets.<name>.<param>` in the TOML).
 TARGET_PARAMS: dict[str, tuple[str, ...]] = {
-    "server": ("url",),
+    "server": ("url", "chunk_kib"),
     "s3": ("bucket", "endpoint_url", "region", "prefix", "public_base_url", "access_key_id"),
     "folder": ("dir",),
 }
@@ -237,6 +237,10 @@ def _parse_target(name: str, raw: Any, path: Path, *, locked: bool) -> TargetCon
                 f"targets.{name}.{key} in {path} is not a {kind} setting; "
                 f"use {', '.join(TARGET_PARAMS[kind])}."
             )
+        if key == "chunk_kib":
+            if not str(value).isdigit() or not 64 <= int(value) <= 65536:
+                raise UserError(f"targets.{name}.chunk_kib in {path} must be 64..65536.")
+            value = str(value)
         if not isinstance(value, str):
             raise UserError(f"targets.{name}.{key} in {path} must be text; quote it.")
         params[key] = value

@@ -1,0 +1,484 @@
+"""The outbox: every send is first a row in a SQLite file, then an upload.
+
+A row outlives the process that wrote it: a worker (the app, `rep-video send`, `rep-video
+outbox run`) claims due rows with a lease, reserves the link if that has not happened yet,
+and lets the target upload what is missing. Network trouble puts the row back with an
+exponential backoff; a problem the user must fix marks it `failed` until `retry`. Two
+processes never upload the same row at once: a claim is a transaction on the lease columns,
+and a lease whose owner died (same machine, pid gone) or expired may be taken over. The staged
+package is never deleted here, whatever happens."""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import dataclasses
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rep_video import paths
+from rep_video.errors import Cancelled, UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.manifest import ShareManifest
+from rep_video.share.targets.base import Reservation, SharePackage, Target
+
+STATES = ("queued", "uploading", "done", "failed", "cancelled")
+LEASE_SECONDS = 45.0
+HEARTBEAT_SECONDS = 10.0
+BACKOFF_FIRST = 5.0
+BACKOFF_MAX = 15 * 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    package TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reservation TEXT,
+    share_id TEXT,
+    token TEXT,
+    link TEXT,
+    state TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_retry_at REAL NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_until REAL,
+    bytes_done INTEGER NOT NULL DEFAULT 0,
+    bytes_total INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_state ON entries(state, next_retry_at);
+"""
+
+TargetFactory = Callable[[str], Target]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    package: Path
+    target: str
+    reservation: Reservation | None
+    state: str
+    attempts: int
+    last_error: str | None
+    next_retry_at: float
+    bytes_done: int
+    bytes_total: int
+    created_at: float
+    updated_at: float
+    lease_owner: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        return self.reservation.link if self.reservation else None
+
+    @property
+    def share_id(self) -> str | None:
+        return self.reservation.share_id if self.reservation else None
+
+
+def _default_factory(spec: str) -> Target:
+    from rep_video.share.targets.registry import get_target
+
+    return get_target(spec)
+
+
+class Outbox:
+    def __init__(self, db: Path | None = None, target_factory: TargetFactory | None = None):
+        self.db = Path(db) if db else paths.outbox_db()
+        self.db.parent.mkdir(parents=True, exist_ok=True)
+        self.target_factory = target_factory or _default_factory
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        with self._conn() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _conn(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per operation: the outbox is used from the UI's worker
+        # threads and from several processes, and sqlite3 connections are per thread.
+        conn = sqlite3.connect(self.db, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            if write:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                yield conn
+        finally:
+            conn.close()
+
+    # --- queries --------------------------------------------------------------------------
+
+    def list(self, states: tuple[str, ...] | None = None) -> list[OutboxEntry]:
+        with self._conn() as conn:
+            if states:
+                marks = ",".join("?" * len(states))
+                rows = conn.execute(
+                    f"SELECT * FROM entries WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+                    states,
+                ).fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        return [_entry(r) for r in rows]
+
+    def get(self, entry_id: int) -> OutboxEntry:
+        with self._conn() as conn:
+            row = conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise UserError(f"No outbox entry {entry_id}; `rep-video outbox list` shows them.")
+        return _entry(row)
+
+    def find(self, share: str) -> OutboxEntry:
+        """The entry for a link, share id, token or outbox entry number (newest wins)."""
+        share = share.strip()
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT * FROM entries WHERE link = ? OR share_id = ? OR token = ? "
+                "OR link LIKE ? ORDER BY id DESC LIMIT 1",
+                (share, share, share, f"%/{share}"),
+            ).fetchone()
+            if row is None and share.isdigit():
+                row = conn.execute("SELECT * FROM entries WHERE id = ?", (int(share),)).fetchone()
+        if row is None:
+            raise UserError(
+                f"No share {share!r} in this computer's outbox; use the link or id it printed."
+            )
+        return _entry(row)
+
+    # --- changes --------------------------------------------------------------------------
+
+    def enqueue(self, package_folder: Path, target: str, *, reserve: bool = True) -> OutboxEntry:
+        """Record a send, then (by default) reserve its link at once. If the network is down the
+        entry stays queued without a link and the worker reserves it later; a problem the user
+        must fix (bad token, unknown target) marks it failed and is raised."""
+        package_folder = Path(package_folder).resolve()
+        now = time.time()
+        total = _package_size(package_folder)
+        with self._conn(write=True) as conn:
+            cur = conn.execute(
+                "INSERT INTO entries (package, target, state, bytes_total, created_at, "
+                "updated_at, lease_owner, lease_until) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
+                (str(package_folder), target, total, now, now, self.owner, now + LEASE_SECONDS),
+            )
+            entry_id = int(cur.lastrowid or 0)
+        try:
+            if reserve:
+                self._reserve(entry_id)
+        except UserError as exc:
+            self._finish(entry_id, "failed", error=exc.message)
+            raise
+        except Exception as exc:  # offline: the worker reserves later
+            self._backoff(entry_id, exc)
+        else:
+            self._release(entry_id)
+        return self.get(entry_id)
+
+    def retry(self, entry_id: int) -> OutboxEntry:
+        entry = self.get(entry_id)
+        if entry.state == "done":
+            raise UserError(f"Outbox entry {entry_id} is already uploaded; nothing to retry.")
+        with self._conn(write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET state = CASE WHEN state = 'uploading' THEN state "
+                "ELSE 'queued' END, next_retry_at = 0, updated_at = ? WHERE id = ?",
+                (time.time(), entry_id),
+            )
+        return self.get(entry_id)
+
+    def cancel(self, entry_id: int) -> OutboxEntry:
+        """Stop an entry for good (an upload in progress elsewhere notices at its next
+        heartbeat). The staged package stays on disk."""
+        entry = self.get(entry_id)
+        if entry.state == "done":
+            raise UserError(
+                f"Outbox entry {entry_id} is already uploaded; use `rep-video revoke` instead."
+            )
+        self._finish(entry_id, "cancelled", error=entry.last_error)
+        return self.get(entry_id)
+
+    def save_reservation(self, entry_id: int, reservation: Reservation) -> None:
+        data = json.dumps(dataclasses.asdict(reservation))
+        with self._conn(write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET reservation = ?, share_id = ?, token = ?, link = ?, "
+                "updated_at = ? WHERE id = ?",
+                (
+                    data,
+                    reservation.share_id,
+                    reservation.token,
+                    reservation.link,
+                    time.time(),
+                    entry_id,
+                ),
+            )
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def run_pending(
+        self,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None,
+        *,
+        only: int | None = None,
+        ignore_schedule: bool = False,
+    ) -> builtins.list[OutboxEntry]:
+        """Upload every due entry (or just `only`) once; returns the entries it worked on, in
+        their new state. Transient failures are rescheduled, not raised."""
+        cancel = cancel or CancelToken()
+        worked: builtins.list[OutboxEntry] = []
+        while not cancel.cancelled:
+            entry_id = self._claim(only=only, ignore_schedule=ignore_schedule)
+            if entry_id is None:
+                break
+            self._process(entry_id, progress, cancel)
+            worked.append(self.get(entry_id))
+            if only is not None:
+                break
+        return worked
+
+    def wait_for(
+        self,
+        entry_id: int,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> OutboxEntry:
+        """Work on one entry until it is done, failed or cancelled (or `timeout` passes),
+        sleeping out the backoff between attempts. Another process holding it is waited for."""
+        cancel = cancel or CancelToken()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            entry = self.get(entry_id)
+            if entry.state in ("done", "failed", "cancelled"):
+                return entry
+            if deadline is not None and time.monotonic() >= deadline:
+                return entry
+            self.run_pending(progress, cancel, only=entry_id)
+            entry = self.get(entry_id)
+            if entry.state in ("done", "failed", "cancelled"):
+                return entry
+            pause = max(0.2, min(entry.next_retry_at - time.time(), 2.0))
+            if deadline is not None:
+                pause = min(pause, max(0.0, deadline - time.monotonic()))
+            if cancel.wait(pause):
+                raise Cancelled()
+
+    def _claim(self, *, only: int | None, ignore_schedule: bool) -> int | None:
+        now = time.time()
+        with self._conn(write=True) as conn:
+            sql = (
+                "SELECT id, lease_owner, lease_until FROM entries "
+                "WHERE state IN ('queued', 'uploading')"
+            )
+            args: list[Any] = []
+            if only is not None:
+                sql += " AND id = ?"
+                args.append(only)
+            if not ignore_schedule:
+                sql += " AND next_retry_at <= ?"
+                args.append(now)
+            for row in conn.execute(sql + " ORDER BY id", args).fetchall():
+                if row["lease_owner"] and not _lease_is_free(
+                    row["lease_owner"], row["lease_until"], now, self.owner
+                ):
+                    continue
+                conn.execute(
+                    "UPDATE entries SET state = 'uploading', lease_owner = ?, lease_until = ?, "
+                    "updated_at = ? WHERE id = ?",
+                    (self.owner, now + LEASE_SECONDS, now, row["id"]),
+                )
+                return int(row["id"])
+        return None
+
+    def _reserve(self, entry_id: int) -> Reservation:
+        entry = self.get(entry_id)
+        target = self.target_factory(entry.target)
+        reservation = target.reserve(_load_package(entry.package))
+        self.save_reservation(entry_id, reservation)
+        return reservation
+
+    def _process(self, entry_id: int, progress: ProgressFn, cancel: CancelToken) -> None:
+        entry_cancel = CancelToken()
+        stop_heartbeat = threading.Event()
+        beat = threading.Thread(
+            target=self._heartbeat,
+            args=(entry_id, cancel, entry_cancel, stop_heartbeat),
+            daemon=True,
+        )
+        beat.start()
+        last_saved = [0.0]
+
+        def report(p: Progress) -> None:
+            progress(p)
+            now = time.monotonic()
+            if p.bytes_done is not None and now - last_saved[0] > 1.0:
+                last_saved[0] = now
+                self._set_bytes(entry_id, p.bytes_done, p.bytes_total)
+
+        try:
+            entry = self.get(entry_id)
+            package = _load_package(entry.package)
+            target = self.target_factory(entry.target)
+            if hasattr(target, "on_checkpoint"):
+                target.on_checkpoint = lambda r: self.save_reservation(entry_id, r)
+            reservation = entry.reservation
+            if reservation is None:
+                reservation = target.reserve(package)
+                self.save_reservation(entry_id, reservation)
+            reservation = target.upload(package, reservation, report, entry_cancel)
+            self.save_reservation(entry_id, reservation)
+            self._set_bytes(entry_id, entry.bytes_total, entry.bytes_total)
+            self._finish(entry_id, "done")
+        except Cancelled:
+            if self.get(entry_id).state != "cancelled":  # the worker stopped, not the entry
+                self._release(entry_id)
+        except UserError as exc:
+            self._finish(entry_id, "failed", error=exc.message)
+        except Exception as exc:
+            self._backoff(entry_id, exc)
+        finally:
+            stop_heartbeat.set()
+            beat.join()
+
+    def _heartbeat(
+        self,
+        entry_id: int,
+        outer: CancelToken,
+        entry_cancel: CancelToken,
+        stop: threading.Event,
+    ) -> None:
+        """Renew the lease while uploading; pass on a cancel of the worker or of the entry."""
+        last = time.monotonic()
+        while not stop.wait(0.2):
+            if outer.cancelled:
+                entry_cancel.cancel()
+            if time.monotonic() - last < HEARTBEAT_SECONDS:
+                continue
+            last = time.monotonic()
+            with self._conn(write=True) as conn:
+                row = conn.execute("SELECT state FROM entries WHERE id = ?", (entry_id,)).fetchone()
+                if row is None or row["state"] == "cancelled":
+                    entry_cancel.cancel()
+                    continue
+                conn.execute(
+                    "UPDATE entries SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                    (time.time() + LEASE_SECONDS, entry_id, self.owner),
+                )
+
+    def _set_bytes(self, entry_id: int, done: int, total: int | None) -> None:
+        with self._conn(write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET bytes_done = ?, bytes_total = COALESCE(?, bytes_total), "
+                "lease_until = ? WHERE id = ? AND lease_owner = ?",
+                (done, total, time.time() + LEASE_SECONDS, entry_id, self.owner),
+            )
+
+    def _release(self, entry_id: int) -> None:
+        with self._conn(write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET state = CASE WHEN state = 'uploading' THEN 'queued' "
+                "ELSE state END, lease_owner = NULL, lease_until = NULL, updated_at = ? "
+                "WHERE id = ? AND (lease_owner = ? OR lease_owner IS NULL)",
+                (time.time(), entry_id, self.owner),
+            )
+
+    def _backoff(self, entry_id: int, exc: BaseException) -> None:
+        with self._conn(write=True) as conn:
+            row = conn.execute("SELECT attempts, state FROM entries WHERE id = ?", (entry_id,))
+            current = row.fetchone()
+            attempts = int(current["attempts"]) + 1
+            delay = min(BACKOFF_FIRST * 2 ** (attempts - 1), BACKOFF_MAX)
+            state = "cancelled" if current["state"] == "cancelled" else "queued"
+            conn.execute(
+                "UPDATE entries SET state = ?, attempts = ?, last_error = ?, next_retry_at = ?, "
+                "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
+                (state, attempts, _one_line(exc), time.time() + delay, time.time(), entry_id),
+            )
+
+    def _finish(self, entry_id: int, state: str, *, error: str | None = None) -> None:
+        with self._conn(write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET state = CASE WHEN state = 'cancelled' THEN state ELSE ? END, "
+                "last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
+                "WHERE id = ?",
+                (state, error, time.time(), entry_id),
+            )
+
+
+def _lease_is_free(owner: str, until: float | None, now: float, me: str) -> bool:
+    if owner == me or until is None or until < now:
+        return True
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True  # the owner died (crash, SIGKILL): take over at once
+        except PermissionError:
+            return False
+    return False
+
+
+def _load_package(folder: Path) -> SharePackage:
+    try:
+        manifest = ShareManifest.read(folder)
+    except FileNotFoundError as exc:
+        raise UserError(
+            f"The staged share in {folder} is gone (no manifest.json); send it again."
+        ) from exc
+    return SharePackage(folder=folder, manifest=manifest)
+
+
+def _package_size(folder: Path) -> int:
+    try:
+        package = _load_package(folder)
+    except (UserError, ValueError, KeyError):
+        return 0
+    return sum(p.stat().st_size for _, p in package.files() if p.exists())
+
+
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    reservation = None
+    if row["reservation"]:
+        data = json.loads(row["reservation"])
+        reservation = Reservation(**data)
+    return OutboxEntry(
+        id=int(row["id"]),
+        package=Path(row["package"]),
+        target=str(row["target"]),
+        reservation=reservation,
+        state=str(row["state"]),
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+        next_retry_at=float(row["next_retry_at"]),
+        bytes_done=int(row["bytes_done"]),
+        bytes_total=int(row["bytes_total"]),
+        created_at=float(row["created_at"]),
+        updated_at=float(row["updated_at"]),
+        lease_owner=row["lease_owner"],
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())[:500]

@@ -1,0 +1,77 @@
+"""Turn a target spec into a `Target`: a configured name, `folder:DIR`, or None for the
+default (the configured default, else the built-in folder target). Secrets are read from the
+keychain here, at the last moment, and never stored on the target's config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rep_video import paths, secrets
+from rep_video.config import Settings, TargetConfig, load_settings
+from rep_video.errors import UserError
+from rep_video.share.targets.base import Target
+
+FOLDER_PREFIX = "folder:"
+BUILTIN_FOLDER = "folder"  # name of the built-in folder target when nothing is configured
+
+
+def get_target(spec: str | None, settings: Settings | None = None) -> Target:
+    settings = settings or load_settings()
+    if spec is None or spec == "":
+        spec = settings.default_target or BUILTIN_FOLDER
+    if spec.startswith(FOLDER_PREFIX):
+        folder = spec[len(FOLDER_PREFIX) :]
+        if not folder:
+            raise UserError("folder: needs a directory, e.g. folder:/path/to/dir.")
+        return _folder(spec, Path(folder).expanduser())
+    config = settings.targets.get(spec)
+    if config is None:
+        if spec == BUILTIN_FOLDER:
+            return _folder(BUILTIN_FOLDER, paths.default_folder_target_dir())
+        known = ", ".join(sorted(settings.targets)) or "none configured"
+        raise UserError(
+            f"No target named {spec!r} (known: {known}); add one with `rep-video targets add`."
+        )
+    return build_target(config, settings)
+
+
+def build_target(config: TargetConfig, settings: Settings) -> Target:
+    if config.kind == "folder":
+        return _folder(config.name, Path(config.params["dir"]).expanduser())
+    if config.kind == "server":
+        from rep_video.share.targets.server import ServerTarget
+
+        token = secrets.require_secret(
+            config.name,
+            "api_token",
+            f"store it with `rep-video targets secret {config.name} --token-stdin`",
+        )
+        kwargs: dict[str, Any] = {}
+        if chunk := config.param("chunk_kib"):
+            kwargs["chunk_size"] = int(chunk) * 1024
+        return ServerTarget(config.name, config.params["url"], token, **kwargs)
+    if config.kind == "s3":
+        from rep_video.share.targets.s3 import S3Target
+
+        secret = secrets.get_secret(config.name, "secret_access_key")
+        return S3Target(
+            config.name,
+            bucket=config.params["bucket"],
+            endpoint_url=config.param("endpoint_url"),
+            region=config.param("region"),
+            prefix=config.param("prefix") or "",
+            public_base_url=config.param("public_base_url"),
+            access_key_id=config.param("access_key_id"),
+            secret_access_key=secret,
+            link_mode=settings.policy.link_mode,
+            link_days=settings.policy.default_expiry_days,
+        )
+    raise UserError(f"Target {config.name!r} has unknown kind {config.kind!r}; fix the config.")
+
+
+def _folder(name: str, root: Path) -> Target:
+    from rep_video.share.targets.folder import FolderTarget
+
+    target: Target = FolderTarget(name, root)
+    return target
