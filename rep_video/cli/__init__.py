@@ -15,7 +15,12 @@ from rep_video import __version__
 from rep_video.errors import Cancelled, UserError
 
 # One line per module; each registers its own sub-commands.
-COMMAND_MODULES = ("rep_video.cli.app_cmd", "rep_video.cli.server_cmds")
+COMMAND_MODULES = (
+    "rep_video.cli.app_cmd",
+    "rep_video.cli.server_cmds",
+    "rep_video.cli.send_cmd",
+    "rep_video.cli.content_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
