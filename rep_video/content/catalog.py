@@ -4,7 +4,6 @@ longer matches the checksum it was approved with)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -78,14 +77,7 @@ def default_catalog_path() -> Path:
 
 
 def _configured_catalog() -> Path | None:
-    # rep_video.config (the settings module) may define `catalog_path() -> Path | None`;
-    # looked up lazily so the catalog works before and without it.
-    try:
-        config = importlib.import_module("rep_video.config")
-    except ImportError:
-        return None
-    getter = getattr(config, "catalog_path", None)
-    if getter is None:
-        return None
-    value = getter()
-    return Path(value) if value else None
+    # Imported here: settings are read at the moment of use, never cached at import time.
+    from rep_video.config import load_settings
+
+    return load_settings().catalog_path
