@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui.theme import app_icon, apply_theme
+
+
+def make_app() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setApplicationName("RepVideo")
+    app.setOrganizationName("RepVideo")
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    return app
 
 
 def run(demo_devices: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("RepVideo")
-    window.setCentralWidget(QLabel("RepVideo"))
-    window.resize(1100, 720)
+    app = make_app()
+    from ui.window import MainWindow  # after the QApplication: widgets need it
+
+    window = MainWindow(demo_devices=demo_devices)
     window.show()
+    QTimer.singleShot(0, window.start)
     return int(app.exec())

@@ -1,0 +1,155 @@
+"""The capture hub: one camera and one microphone feeding the preview, the level meter and,
+while recording, the core `Recorder`.
+
+Sources call in from their capture threads with timestamps on the monotonic clock. The hub
+passes them to the recorder right there (it is thread-safe, encodes on its own worker and
+makes the first timestamp zero) and hands the UI only the latest preview frame and level
+through queued signals, so a busy UI never slows the recording."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ui import core_bridge
+from ui.devices import SAMPLE_RATE, Source
+
+
+@dataclass(frozen=True, slots=True)
+class LevelReading:
+    dbfs: float  # loudness of the last block, -inf..0
+    silent: bool  # no usable sound for a while (the warning shows)
+
+
+class CaptureHub(QObject):
+    preview = Signal(object)  # np.ndarray RGB, the latest frame (UI thread)
+    level = Signal(object)  # LevelReading
+    source_failed = Signal(str, str)  # kind ("camera" | "microphone"), message
+
+    def __init__(self, max_side: int = 1280, fps: float = 30.0) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._camera: Source | None = None
+        self._mic: Source | None = None
+        self._max_side = max_side
+        self.fps = fps
+        self._recorder: Any = None
+        self._rec_t0 = 0.0
+        self._record_size: tuple[int, int] | None = None
+        self._last_size: tuple[int, int] | None = None
+        self._preview_pending = False
+        self._silence = core_bridge.silence_detector(SAMPLE_RATE)
+        self.frames_pushed = 0
+
+    # -- sources -----------------------------------------------------------------------------
+    def set_camera(self, source: Source | None) -> None:
+        old, self._camera = self._camera, source
+        if old is not None:
+            old.consumer = None
+            old.stop()
+        if source is not None:
+            source.consumer = self._on_video
+            source.failed.connect(lambda msg: self.source_failed.emit("camera", msg))
+            source.start()
+
+    def set_microphone(self, source: Source | None) -> None:
+        old, self._mic = self._mic, source
+        if old is not None:
+            old.consumer = None
+            old.stop()
+        self._silence = core_bridge.silence_detector(SAMPLE_RATE)
+        if source is not None:
+            source.consumer = self._on_audio
+            source.failed.connect(lambda msg: self.source_failed.emit("microphone", msg))
+            source.start()
+
+    def has_camera(self) -> bool:
+        return self._camera is not None
+
+    def frame_size(self) -> tuple[int, int] | None:
+        """(width, height) the camera delivers, once it has delivered a frame."""
+        return self._last_size
+
+    def close(self) -> None:
+        if self.recording:
+            self.stop_recording()
+        self.set_camera(None)
+        self.set_microphone(None)
+
+    # -- recording ---------------------------------------------------------------------------
+    @property
+    def recording(self) -> bool:
+        return self._recorder is not None
+
+    def start_recording(self, path: Path) -> None:
+        """Start encoding into `path` (a fragmented MP4 the core turns into the final file)."""
+        size = self._last_size or (1280, 720)
+        w, h = _fit(size, self._max_side)
+        recorder = core_bridge.new_recorder(path, w, h, self.fps, SAMPLE_RATE, 1)
+        recorder.start()
+        with self._lock:
+            self._record_size = (w, h)
+            self._rec_t0 = time.monotonic()
+            self.frames_pushed = 0
+            self._recorder = recorder
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._rec_t0 if self.recording else 0.0
+
+    def stop_recording(self) -> Any:
+        """Stop pushing; returns the recorder, whose `stop()` (slow: it flushes the encoder and
+        remuxes) the caller runs on a worker."""
+        with self._lock:
+            recorder, self._recorder = self._recorder, None
+        return recorder
+
+    # -- capture threads ---------------------------------------------------------------------
+    def _on_video(self, frame: np.ndarray, pts: float) -> None:
+        self._last_size = (frame.shape[1], frame.shape[0])
+        with self._lock:
+            recorder = self._recorder
+            if recorder is not None and pts >= self._rec_t0:
+                w, h = self._record_size or self._last_size
+                out = frame
+                if (frame.shape[1], frame.shape[0]) != (w, h):
+                    out = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
+                # Pushing outside the lock would let Stop race a push; the recorder only
+                # blocks here if its queue is full, which it resolves by encoding faster.
+                recorder.push_video(out, pts)
+                self.frames_pushed += 1
+        # Only one preview frame in flight: a slow UI sees fewer frames, the recording all.
+        if not self._preview_pending:
+            self._preview_pending = True
+            self.preview.emit(frame)
+
+    def preview_consumed(self) -> None:
+        self._preview_pending = False
+
+    def _on_audio(self, samples: np.ndarray, pts: float) -> None:
+        reading = core_bridge.measure(self._silence, samples)
+        self.level.emit(LevelReading(*reading))
+        with self._lock:
+            recorder = self._recorder
+            if recorder is None:
+                return
+            end = pts + len(samples) / SAMPLE_RATE
+            if end <= self._rec_t0:
+                return  # entirely before Start
+            if pts < self._rec_t0:  # keep only what was captured after Start
+                skip = round((self._rec_t0 - pts) * SAMPLE_RATE)
+                samples, pts = samples[skip:], pts + skip / SAMPLE_RATE
+            recorder.push_audio(samples, pts)
+
+
+def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """Scale (w, h) down so the longest side is ≤ max_side; even numbers for H.264."""
+    w, h = size
+    scale = min(1.0, max_side / max(w, h))
+    return (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2)

@@ -1,0 +1,138 @@
+"""Approved content picker over the catalog: search by title or approval code; each row shows
+the approval code, version and expiry. Items that may not be sent today (expired, not yet
+valid, withdrawn, file changed) stay visible, unchecked and disabled, with the reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rep_video.content import Catalog, ContentItem
+
+COLUMNS = ("Title", "Approval code", "Version", "Expires", "Status")
+
+
+class ContentPicker(QWidget):
+    selection_changed = Signal(tuple)  # ids of the checked items
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search approved content by title or approval code")
+        self.search.setAccessibleName("Search approved content")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Approved content")
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(2, 60)
+        self.tree.setColumnWidth(3, 95)
+        self.message = QLabel("")
+        self.message.setProperty("role", "hint")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.message)
+        self.search.textChanged.connect(self._filter)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self._items: dict[str, QTreeWidgetItem] = {}
+
+    def set_catalog(
+        self,
+        catalog: Catalog | None,
+        availability: dict[str, tuple[bool, str]],
+        selected: tuple[str, ...] = (),
+        error: str | None = None,
+    ) -> None:
+        """`availability` maps item id → (ok, reason), computed on a worker (it reads files)."""
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items = {}
+        if catalog is not None:
+            for item in catalog.items:
+                ok, reason = availability.get(item.id, (False, "not checked"))
+                row = self._row(item, ok, reason, item.id in selected)
+                self.tree.addTopLevelItem(row)
+                self._items[item.id] = row
+        self.tree.blockSignals(False)
+        if error:
+            self.message.setProperty("role", "error")
+            self.message.setText(error)
+        elif catalog is not None:
+            self.message.setProperty("role", "hint")
+            usable = sum(1 for ok, _ in availability.values() if ok)
+            self.message.setText(
+                f"{usable} of {len(catalog.items)} items can be sent today · "
+                f"catalog {catalog.path.name} · page approval code {catalog.page_approval_code}"
+            )
+        self.message.style().polish(self.message)
+        self._filter(self.search.text())
+
+    def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
+        status = "Available" if ok else f"Unavailable: {reason}"
+        row = QTreeWidgetItem(
+            [item.title, item.approval_code, item.version, item.expires.isoformat(), status]
+        )
+        row.setData(0, Qt.ItemDataRole.UserRole, item.id)
+        flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+        if ok:
+            row.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        else:
+            row.setFlags(flags)  # visible but disabled: it may not be sent today
+            row.setCheckState(0, Qt.CheckState.Unchecked)
+            for col in range(len(COLUMNS)):
+                row.setToolTip(col, f"Cannot be attached: {reason}")
+        row.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, status)
+        return row
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for row in self._items.values():
+            hay = f"{row.text(0)} {row.text(1)}".casefold()
+            row.setHidden(bool(needle) and needle not in hay)
+
+    def _on_item_changed(self, _item: QTreeWidgetItem, _col: int) -> None:
+        self.selection_changed.emit(self.selected_ids())
+
+    def selected_ids(self) -> tuple[str, ...]:
+        return tuple(
+            item_id
+            for item_id, row in self._items.items()
+            if row.checkState(0) == Qt.CheckState.Checked
+        )
+
+    def row_for(self, item_id: str) -> QTreeWidgetItem | None:
+        return self._items.get(item_id)
+
+    def set_checked(self, item_id: str, checked: bool) -> bool:
+        """Check an item as a user would; refused (False) for disabled items."""
+        row = self._items.get(item_id)
+        if row is None or not (row.flags() & Qt.ItemFlag.ItemIsEnabled):
+            return False
+        row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        return True
+
+
+def compute_availability(catalog: Catalog, today: date) -> dict[str, tuple[bool, str]]:
+    """On a worker: checking file checksums reads the files."""
+    result: dict[str, tuple[bool, str]] = {}
+    for item in catalog.items:
+        a = item.availability(today)
+        result[item.id] = (a.ok, a.reason)
+    return result

@@ -1,0 +1,239 @@
+"""Camera and microphone adapters: Qt Multimedia frames and PCM (or the core's synthetic
+sources, with `--demo-devices`) turned into plain numpy data for the core `Recorder`.
+
+Every source calls its consumer with `(data, pts)` from whatever thread it captures on, pts
+in seconds on the monotonic clock (so camera and microphone share one clock):
+RGB uint8 frames (H×W×3) for cameras, float32 samples (n×channels) for microphones. The
+capture hub (ui/capture.py) forwards them to the recorder and to the preview."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QIODevice, QObject, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import (
+    QAudioDevice,
+    QAudioFormat,
+    QAudioSource,
+    QCamera,
+    QCameraDevice,
+    QMediaCaptureSession,
+    QMediaDevices,
+    QVideoFrame,
+    QVideoSink,
+)
+
+from rep_video.media import synthetic
+
+DEMO_CAMERA_ID = "demo:test-pattern"
+DEMO_MIC_ID = "demo:tone"
+DEMO_SILENT_MIC_ID = "demo:silent"
+SAMPLE_RATE = 48000
+
+FrameConsumer = Callable[[np.ndarray, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    id: str
+    label: str
+    demo: bool = False
+
+
+def list_cameras(demo: bool) -> list[DeviceInfo]:
+    found = [
+        DeviceInfo(bytes(d.id().data()).decode("utf-8", "replace"), d.description())
+        for d in QMediaDevices.videoInputs()
+    ]
+    if demo:
+        found.append(DeviceInfo(DEMO_CAMERA_ID, "Test pattern (demo)", demo=True))
+    return found
+
+
+def list_microphones(demo: bool) -> list[DeviceInfo]:
+    found = [
+        DeviceInfo(bytes(d.id().data()).decode("utf-8", "replace"), d.description())
+        for d in QMediaDevices.audioInputs()
+    ]
+    if demo:
+        found.append(DeviceInfo(DEMO_MIC_ID, "Tone (demo)", demo=True))
+        found.append(DeviceInfo(DEMO_SILENT_MIC_ID, "Silent microphone (demo)", demo=True))
+    return found
+
+
+class Source(QObject):
+    """A running capture device. `failed` carries a one-line reason (permission denied,
+    unplugged) that the Record screen shows in place."""
+
+    failed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.consumer: FrameConsumer | None = None
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def _emit(self, data: np.ndarray, pts: float) -> None:
+        consumer = self.consumer
+        if consumer is not None:
+            consumer(data, pts)
+
+
+def frame_to_rgb(frame: QVideoFrame) -> np.ndarray | None:
+    """A Qt video frame as an H×W×3 RGB uint8 array (a copy: Qt reuses its buffers)."""
+    image = frame.toImage()
+    if image.isNull():
+        return None
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = image.width(), image.height(), image.bytesPerLine()
+    buf = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * h)
+    return buf.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
+
+
+class QtCamera(Source):
+    """A system camera through QMediaCaptureSession + QVideoSink."""
+
+    def __init__(self, device_id: str) -> None:
+        super().__init__()
+        match = [
+            d for d in QMediaDevices.videoInputs() if bytes(d.id().data()).decode() == device_id
+        ]
+        self._device: QCameraDevice | None = match[0] if match else None
+        self._camera: QCamera | None = None
+        self._session = QMediaCaptureSession()
+        self._sink = QVideoSink()
+        self._session.setVideoSink(self._sink)
+        self._sink.videoFrameChanged.connect(self._on_frame)
+
+    def start(self) -> None:
+        if self._device is None:
+            self.failed.emit("The camera is no longer connected; pick another one.")
+            return
+        self._camera = QCamera(self._device)
+        self._camera.errorOccurred.connect(self._on_error)
+        self._session.setCamera(self._camera)
+        self._camera.start()
+
+    def stop(self) -> None:
+        if self._camera is not None:
+            self._camera.stop()
+            self._camera = None
+
+    def _on_error(self, _error: QCamera.Error, text: str) -> None:
+        self.failed.emit(
+            f"The camera cannot be used ({text or 'access denied'}); allow camera access in "
+            "your system settings, or import a video file."
+        )
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        rgb = frame_to_rgb(frame)
+        if rgb is not None:
+            self._emit(rgb, time.monotonic())
+
+
+class QtMicrophone(Source):
+    """A system microphone through QAudioSource, read as mono float32 at 48 kHz."""
+
+    def __init__(self, device_id: str) -> None:
+        super().__init__()
+        match = [
+            d for d in QMediaDevices.audioInputs() if bytes(d.id().data()).decode() == device_id
+        ]
+        self._device: QAudioDevice | None = match[0] if match else None
+        self._source: QAudioSource | None = None
+        self._io: QIODevice | None = None
+        self._samples = 0
+        self._origin: float | None = None
+
+    def start(self) -> None:
+        if self._device is None:
+            self.failed.emit("The microphone is no longer connected; pick another one.")
+            return
+        fmt = QAudioFormat()
+        fmt.setSampleRate(SAMPLE_RATE)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Float)
+        if not self._device.isFormatSupported(fmt):
+            self.failed.emit(
+                "This microphone cannot record 48 kHz audio here; pick another microphone."
+            )
+            return
+        self._source = QAudioSource(self._device, fmt)
+        self._samples = 0
+        self._origin = None
+        self._io = self._source.start()
+        if self._io is None:
+            self.failed.emit("The microphone could not be opened; allow microphone access.")
+            return
+        self._io.readyRead.connect(self._on_ready)
+
+    def stop(self) -> None:
+        if self._source is not None:
+            self._source.stop()
+            self._source = None
+            self._io = None
+
+    def _on_ready(self) -> None:
+        if self._io is None:
+            return
+        data = bytes(self._io.readAll().data())
+        usable = len(data) - len(data) % 4
+        if usable <= 0:
+            return
+        samples = np.frombuffer(data[:usable], dtype=np.float32).reshape(-1, 1).copy()
+        if self._origin is None:
+            # The first block ends now; count samples from its start on the shared clock.
+            self._origin = time.monotonic() - len(samples) / SAMPLE_RATE
+        pts = self._origin + self._samples / SAMPLE_RATE
+        self._samples += len(samples)
+        self._emit(samples, pts)
+
+
+class DemoCamera(Source):
+    """The core's synthetic test-pattern camera, delivering in real time on its own thread."""
+
+    def __init__(self, width: int = 1280, height: int = 720, fps: float = 30.0) -> None:
+        super().__init__()
+        self.camera = synthetic.TestPatternCamera(width, height, fps)
+
+    def start(self) -> None:
+        self.camera.start(self._emit)
+
+    def stop(self) -> None:
+        self.camera.stop()
+
+
+class DemoMicrophone(Source):
+    """The core's synthetic tone microphone (or a silent one, to show the warning)."""
+
+    def __init__(self, silent: bool = False) -> None:
+        super().__init__()
+        self.microphone = synthetic.ToneMicrophone(SAMPLE_RATE, 1, silent=silent)
+
+    def start(self) -> None:
+        self.microphone.start(self._emit)
+
+    def stop(self) -> None:
+        self.microphone.stop()
+
+
+def open_camera(device: DeviceInfo, size: tuple[int, int] = (1280, 720)) -> Source:
+    if device.id == DEMO_CAMERA_ID:
+        return DemoCamera(*size)
+    return QtCamera(device.id)
+
+
+def open_microphone(device: DeviceInfo) -> Source:
+    if device.id == DEMO_MIC_ID:
+        return DemoMicrophone()
+    if device.id == DEMO_SILENT_MIC_ID:
+        return DemoMicrophone(silent=True)
+    return QtMicrophone(device.id)

@@ -1,0 +1,137 @@
+"""The share server the app runs for itself when no target is configured, so sending works on
+first launch: a child `rep-video serve` on 127.0.0.1, data in the app's data dir, an API token
+kept in the keychain. The port is kept between launches so earlier links keep working."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from rep_video import paths, secrets
+from rep_video.errors import UserError
+from rep_video.fileutil import atomic_write_text
+
+EMBEDDED = "this-computer"
+PREFERRED_PORT = 8765
+ACCOUNT = "me"
+
+
+def _data_dir() -> Path:
+    return paths.data_dir() / "embedded-server"
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cli() -> list[str]:
+    return [sys.executable, "-m", "rep_video"]
+
+
+class EmbeddedServer:
+    """Start on demand (on a worker: it waits for /healthz), stop on quit."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _state_file(self) -> Path:
+        return _data_dir() / "app-server.json"
+
+    def _saved_port(self) -> int:
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            return int(json.loads(self._state_file().read_text())["port"])
+        return 0
+
+    def healthy(self) -> bool:
+        if not self.port:
+            return False
+        try:
+            return requests.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def ensure_running(self, timeout: float = 30.0) -> str:
+        """The server's URL, starting it if needed."""
+        if self.proc is not None and self.proc.poll() is None and self.healthy():
+            return self.url
+        folder = _data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        port = self._saved_port() or PREFERRED_PORT
+        if _port_in_use(port):
+            self.port = port
+            if self.healthy() and secrets.get_secret(EMBEDDED, "api_token"):
+                return self.url  # our own server from an earlier run is still up
+            port = _free_port()
+        self.port = port
+        atomic_write_text(self._state_file(), json.dumps({"port": port}))
+        log = open(folder / "server.log", "ab")  # noqa: SIM115 - handed to the child
+        self.proc = subprocess.Popen(
+            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--data", str(folder), "--log-level", "warning"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            if self.healthy():
+                self._ensure_token(folder)
+                return self.url
+            time.sleep(0.1)
+        self.stop()
+        raise UserError(
+            "The built-in share server did not start (see server.log in the app's data "
+            "folder); add your company's target in Settings instead."
+        )
+
+    def _ensure_token(self, folder: Path) -> None:
+        known = secrets.get_secret(EMBEDDED, "api_token")
+        if known:
+            answer = requests.get(
+                f"{self.url}/api/v1/shares", timeout=5, headers={"Authorization": f"Bearer {known}"}
+            )
+            if answer.status_code != 401:
+                return  # still valid (the data folder was not reset)
+        out = subprocess.run(
+            [*_cli(), "serve-token", "--data", str(folder), "--name", ACCOUNT, "--admin"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if out.returncode != 0 or not out.stdout.strip():
+            raise UserError(f"Could not create a token for the built-in server: {out.stderr}")
+        secrets.set_secret(EMBEDDED, "api_token", out.stdout.strip().splitlines()[-1])
+
+    def token(self) -> str:
+        token = secrets.get_secret(EMBEDDED, "api_token")
+        if not token:
+            raise UserError("The built-in share server has no token yet; send again.")
+        return token
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc = None

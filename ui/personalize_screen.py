@@ -1,0 +1,276 @@
+"""Personalize: who it is for, the message (from templates with {hcp_name}/{rep_name}
+fields), an optional intro card, the poster frame, and approved content to attach."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rep_video.content import Catalog, load_catalog
+from ui import core_bridge
+from ui.content_picker import ContentPicker, compute_availability
+from ui.prompter_panel import fill_fields
+from ui.services import Services
+from ui.state import DraftHolder, Recipient
+from ui.tasks import Runner, TaskOutcome
+
+TEMPLATES = {
+    "Follow-up after a visit": (
+        "Dear {hcp_name},\n\nThank you for your time today. Here is the short video I promised, "
+        "with the approved material we discussed below it.\n\nBest regards,\n{rep_name}"
+    ),
+    "Answer to a question": (
+        "Dear {hcp_name},\n\nYou asked a good question when we met; I recorded a short answer "
+        "for you. The approved references are attached below the video.\n\nKind regards,\n"
+        "{rep_name}"
+    ),
+    "Meeting request": (
+        "Dear {hcp_name},\n\nA quick video introduction from me. I would welcome 15 minutes "
+        "with you in the coming weeks; just reply to this message.\n\nThank you,\n{rep_name}"
+    ),
+}
+
+
+class PersonalizeScreen(QWidget):
+    next_requested = Signal()
+    recipient_changed = Signal()
+
+    def __init__(
+        self, runner: Runner, drafts: DraftHolder, services: Services, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.drafts = drafts
+        self.services = services
+        self.catalog: Catalog | None = None
+        self._poster_img: np.ndarray | None = None
+
+        title = QLabel("Personalize")
+        title.setProperty("role", "title")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Dr. Jane Lee")
+        self.name.setAccessibleName("Recipient name")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("optional")
+        self.email.setAccessibleName("Recipient email")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("optional")
+        self.phone.setAccessibleName("Recipient phone")
+        self.template = QComboBox()
+        self.template.setAccessibleName("Message template")
+        self.template.addItem("Choose a template…", "")
+        for label in TEMPLATES:
+            self.template.addItem(label, label)
+        self.message = QPlainTextEdit()
+        self.message.setAccessibleName("Personal message")
+        self.message.setPlaceholderText("A short personal note shown above the video.")
+        self.message.setTabChangesFocus(True)
+        self.intro = QCheckBox("Start with a 2-second intro card (\u201cFor Dr. … from …\u201d)")
+        self.intro.setAccessibleName("Add intro card")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Recipient", self.name)
+        form.addRow("Email", self.email)
+        form.addRow("Phone", self.phone)
+        form.addRow("Template", self.template)
+        form.addRow("Message", self.message)
+        form.addRow("", self.intro)
+        who = QGroupBox("Recipient and message")
+        who.setLayout(form)
+
+        self.auto_poster = QCheckBox("Best frame (automatic)")
+        self.auto_poster.setChecked(True)
+        self.auto_poster.setAccessibleName("Pick the poster frame automatically")
+        self.poster_slider = QSlider(Qt.Orientation.Horizontal)
+        self.poster_slider.setRange(0, 1000)
+        self.poster_slider.setAccessibleName("Poster frame time")
+        self.poster_view = QLabel("")
+        self.poster_view.setFixedSize(224, 126)
+        self.poster_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.poster_view.setStyleSheet("background:#101114; border-radius:6px; color:#aaa")
+        self.poster_view.setAccessibleName("Poster frame preview")
+        self.poster_time = QLabel("")
+        self.poster_time.setProperty("role", "hint")
+        poster_col = QVBoxLayout()
+        poster_col.addWidget(self.auto_poster)
+        poster_col.addWidget(self.poster_slider)
+        poster_col.addWidget(self.poster_time)
+        poster_col.addStretch(1)
+        poster_row = QHBoxLayout()
+        poster_row.addWidget(self.poster_view)
+        poster_row.addLayout(poster_col, 1)
+        poster = QGroupBox("Poster frame")
+        poster.setLayout(poster_row)
+
+        self.picker = ContentPicker()
+        content = QGroupBox("Approved content to attach")
+        content_layout = QVBoxLayout(content)
+        content_layout.addWidget(self.picker)
+
+        self.next_button = QPushButton("Next: Send")
+        self.next_button.setProperty("primary", True)
+        self.next_button.setAccessibleName("Next: Send")
+        self.problem = QLabel("")
+        self.problem.setProperty("role", "error")
+
+        left = QVBoxLayout()
+        left.addWidget(who, 1)
+        left.addWidget(poster)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addLayout(left, 5)
+        columns.addWidget(content, 6)
+        footer = QHBoxLayout()
+        footer.addWidget(self.problem, 1)
+        footer.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(footer)
+
+        self._poster_timer = QTimer(self)
+        self._poster_timer.setSingleShot(True)
+        self._poster_timer.setInterval(150)  # debounce: decode once the slider rests
+        self._poster_timer.timeout.connect(self._load_poster_frame)
+        for field in (self.name, self.email, self.phone):
+            field.textChanged.connect(self._store)
+        self.name.textChanged.connect(lambda _t: self.recipient_changed.emit())
+        self.message.textChanged.connect(self._store)
+        self.intro.toggled.connect(self._store)
+        self.template.activated.connect(self._apply_template)
+        self.auto_poster.toggled.connect(self._poster_mode)
+        self.poster_slider.valueChanged.connect(lambda _v: self._poster_timer.start())
+        self.picker.selection_changed.connect(
+            lambda ids: self.drafts.update(attachment_ids=tuple(ids))
+        )
+        self.next_button.clicked.connect(self._next)
+        self.reload_catalog()
+
+    # -- form --------------------------------------------------------------------------------
+    def _store(self) -> None:
+        self.drafts.update(
+            recipient=Recipient(
+                self.name.text().strip(), self.email.text().strip(), self.phone.text().strip()
+            ),
+            message=self.message.toPlainText(),
+            intro_card=self.intro.isChecked(),
+        )
+
+    def _apply_template(self) -> None:
+        key = self.template.currentData()
+        if not key:
+            return
+        rep = self.services.settings().rep.name or "{rep_name}"
+        hcp = self.name.text().strip() or "{hcp_name}"
+        self.message.setPlainText(fill_fields(TEMPLATES[key], {"hcp_name": hcp, "rep_name": rep}))
+
+    def _next(self) -> None:
+        if not self.name.text().strip():
+            self.problem.setText("Enter the recipient's name; it appears on their page.")
+            self.name.setFocus()
+            return
+        self.problem.setText("")
+        self.next_requested.emit()
+
+    # -- poster ------------------------------------------------------------------------------
+    def video_changed(self) -> None:
+        d = self.drafts.draft
+        if d.video is None:
+            return
+        self.auto_poster.setChecked(True)
+        video = d.video
+
+        def best(_p: Any, _c: Any) -> tuple[float, np.ndarray]:
+            t = core_bridge.best_frame_time(video)
+            return t, core_bridge.frame_at(video, t)
+
+        self.poster_view.setText("Finding the best frame…")
+        self.runner.submit("best frame", best, lambda o: self._on_best(video, o))
+
+    def _on_best(self, video: Path, outcome: TaskOutcome) -> None:
+        d = self.drafts.draft
+        if d.video != video:
+            return
+        if not outcome.ok:
+            self.poster_view.setText("No preview")
+            return
+        t, frame = outcome.value
+        self.poster_slider.blockSignals(True)
+        self.poster_slider.setValue(round(1000 * t / d.duration) if d.duration else 0)
+        self.poster_slider.blockSignals(False)
+        self._show_poster(t, frame)
+
+    def _poster_mode(self, automatic: bool) -> None:
+        self.poster_slider.setEnabled(not automatic)
+        if automatic:
+            self.drafts.update(poster_at=None)
+            self.video_changed()
+        else:
+            self._load_poster_frame()
+
+    def _load_poster_frame(self) -> None:
+        d = self.drafts.draft
+        if d.video is None or self.auto_poster.isChecked():
+            return
+        t = d.duration * self.poster_slider.value() / 1000
+        self.drafts.update(poster_at=round(t, 3))
+        video = d.video
+        self.runner.submit(
+            "poster frame",
+            lambda _p, _c: (t, core_bridge.frame_at(video, t)),
+            lambda o: self._show_poster(*o.value) if o.ok else None,
+        )
+
+    def _show_poster(self, t: float, frame: np.ndarray) -> None:
+        self._poster_img = np.ascontiguousarray(frame)
+        h, w = self._poster_img.shape[:2]
+        image = QImage(self._poster_img.data, w, h, w * 3, QImage.Format.Format_RGB888)
+        self.poster_view.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                self.poster_view.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        self.poster_time.setText(f"Frame at {t:.1f} s")
+
+    # -- catalog -----------------------------------------------------------------------------
+    def reload_catalog(self) -> None:
+        path = self.services.catalog_path()
+        today = date.today()
+
+        def work(_p: Any, _c: Any) -> tuple[Catalog, dict[str, tuple[bool, str]]]:
+            catalog = load_catalog(path)
+            return catalog, compute_availability(catalog, today)
+
+        self.runner.submit("load catalog", work, self._on_catalog)
+
+    def _on_catalog(self, outcome: TaskOutcome) -> None:
+        if not outcome.ok:
+            self.catalog = None
+            self.picker.set_catalog(None, {}, error=outcome.error)
+            return
+        self.catalog, availability = outcome.value
+        self.picker.set_catalog(self.catalog, availability, self.drafts.draft.attachment_ids)

@@ -1,0 +1,163 @@
+"""The live camera preview: mirrored (people expect a mirror; the recording is not), with the
+teleprompter and the 3-2-1 countdown drawn over it, and a level meter widget."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class PreviewWidget(QWidget):
+    """Paints the latest frame scaled to fit, mirrored, plus overlays."""
+
+    frame_shown = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Camera preview")
+        self.setMinimumSize(480, 270)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._image: QImage | None = None
+        self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive
+        self.countdown: int | None = None
+        self.recording = False
+        self.prompter_text = ""
+        self.prompter_on = False
+        self.prompter_speed = 30.0  # pixels per second
+        self._prompter_offset = 0.0
+        self._prompter_height = 0.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(33)
+        self._tick.timeout.connect(self._advance)
+        self._tick.start()
+
+    def set_frame(self, frame: np.ndarray) -> None:
+        h, w = frame.shape[:2]
+        self._frame = np.ascontiguousarray(frame)
+        self._image = QImage(self._frame.data, w, h, w * 3, QImage.Format.Format_RGB888)
+        self.update()
+        self.frame_shown.emit()
+
+    def clear(self) -> None:
+        self._image = None
+        self._frame = None
+        self.update()
+
+    def has_frame(self) -> bool:
+        return self._image is not None
+
+    def restart_prompter(self) -> None:
+        self._prompter_offset = 0.0
+        self.update()
+
+    def _advance(self) -> None:
+        if self.prompter_on and self.prompter_text and self.recording:
+            self._prompter_offset += self.prompter_speed * self._tick.interval() / 1000.0
+            self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#101114"))
+        target = QRectF(self.rect())
+        if self._image is not None:
+            iw, ih = self._image.width(), self._image.height()
+            scale = min(self.width() / iw, self.height() / ih)
+            tw, th = iw * scale, ih * scale
+            target = QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th)
+            p.save()
+            # Mirror around the target's vertical centre line.
+            p.translate(target.center().x() * 2, 0)
+            p.scale(-1, 1)
+            p.drawImage(target, self._image)
+            p.restore()
+        if self.recording:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#e5484d"))
+            p.drawEllipse(QRectF(target.left() + 16, target.top() + 16, 14, 14))
+        if self.prompter_on and self.prompter_text:
+            self._paint_prompter(p, target)
+        if self.countdown is not None:
+            self._paint_countdown(p, target)
+        p.end()
+
+    def _paint_prompter(self, p: QPainter, area: QRectF) -> None:
+        band = QRectF(
+            area.left() + area.width() * 0.1,
+            area.top() + 12,
+            area.width() * 0.8,
+            max(90.0, area.height() * 0.32),
+        )
+        p.save()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(0, 0, 0, 150))
+        p.drawRoundedRect(band, 10, 10)
+        p.setClipRect(band.adjusted(14, 8, -14, -8))
+        font = QFont(self.font())
+        font.setPointSizeF(max(13.0, area.height() / 26))
+        font.setWeight(QFont.Weight.DemiBold)
+        p.setFont(font)
+        p.setPen(QColor("white"))
+        text_rect = QRectF(
+            band.left() + 16, band.top() + 10 - self._prompter_offset, band.width() - 32, 10_000
+        )
+        flags = int(Qt.AlignmentFlag.AlignHCenter) | int(Qt.TextFlag.TextWordWrap)
+        bounds = p.boundingRect(text_rect, flags, self.prompter_text)
+        self._prompter_height = bounds.height()
+        if self._prompter_offset > bounds.height() + band.height():
+            self._prompter_offset = 0.0  # loop so a long take can go round again
+        p.drawText(text_rect, flags, self.prompter_text)
+        p.restore()
+
+    def _paint_countdown(self, p: QPainter, area: QRectF) -> None:
+        p.save()
+        p.fillRect(area, QColor(0, 0, 0, 110))
+        font = QFont(self.font())
+        font.setPointSizeF(area.height() / 4)
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor("white"))
+        p.drawText(area, Qt.AlignmentFlag.AlignCenter, str(self.countdown))
+        p.restore()
+
+
+class LevelMeter(QWidget):
+    """A horizontal microphone meter from -60 dBFS to 0; red when clipping."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Microphone level")
+        self.setMinimumHeight(10)
+        self.setMaximumHeight(10)
+        self.setMinimumWidth(120)
+        self.dbfs = -math.inf
+
+    def set_level(self, dbfs: float) -> None:
+        self.dbfs = dbfs
+        self.setAccessibleDescription("no sound" if not math.isfinite(dbfs) else f"{dbfs:.0f} dB")
+        self.update()
+
+    def fraction(self) -> float:
+        if not math.isfinite(self.dbfs):
+            return 0.0
+        return min(1.0, max(0.0, (self.dbfs + 60.0) / 60.0))
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        p.setPen(QPen(self.palette().mid().color(), 1))
+        p.setBrush(self.palette().base())
+        p.drawRoundedRect(r, 4, 4)
+        f = self.fraction()
+        if f > 0:
+            color = "#1f8a4c" if self.dbfs < -12 else ("#d4a017" if self.dbfs < -3 else "#d93036")
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(color))
+            p.drawRoundedRect(QRectF(r.left(), r.top(), r.width() * f, r.height()), 4, 4)
+        p.end()

@@ -1,0 +1,83 @@
+"""Teleprompter controls: the script (with {hcp_name}, {rep_name} fields), on/off and speed."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+DEFAULT_SCRIPT = (
+    "Hi {hcp_name}, it's {rep_name}.\n"
+    "Thank you for your time today. As promised, here is the summary we discussed, "
+    "and the approved material is linked below this video.\n"
+    "If you have any questions, reply to this message or call me. Have a great day!"
+)
+
+
+class _Fields(dict[str, str]):
+    """Unknown {fields} stay as they are instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_fields(template: str, values: Mapping[str, str]) -> str:
+    """Fill {hcp_name}-style fields; unknown fields and stray braces are left untouched."""
+    try:
+        return string.Formatter().vformat(template, (), _Fields(values))
+    except (ValueError, IndexError):
+        return template  # a lone "{" in the script: show it as typed
+
+
+class PrompterPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enabled_box = QCheckBox("Teleprompter")
+        self.enabled_box.setAccessibleName("Show teleprompter")
+        self.script = QPlainTextEdit(DEFAULT_SCRIPT)
+        self.script.setAccessibleName("Teleprompter script")
+        self.script.setPlaceholderText("Your script; {hcp_name} and {rep_name} are filled in.")
+        self.script.setTabChangesFocus(True)
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(5, 120)
+        self.speed.setValue(30)
+        self.speed.setAccessibleName("Teleprompter scroll speed")
+        self.speed_label = QLabel()
+        hint = QLabel("Fields: {hcp_name}, {rep_name}")
+        hint.setProperty("role", "hint")
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Speed"))
+        row.addWidget(self.speed, 1)
+        row.addWidget(self.speed_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled_box)
+        layout.addWidget(self.script, 1)
+        layout.addWidget(hint)
+        layout.addLayout(row)
+
+        self.enabled_box.toggled.connect(self._sync)
+        self.speed.valueChanged.connect(self._sync)
+        self.script.textChanged.connect(self.changed)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.speed_label.setText(f"{self.speed.value()} px/s")
+        self.script.setEnabled(True)
+        self.changed.emit()
+
+    def text(self, values: Mapping[str, str]) -> str:
+        return fill_fields(self.script.toPlainText(), values)

@@ -1,0 +1,423 @@
+"""Record: pick a camera and microphone, check the mirrored preview and the level meter, count
+down 3-2-1, record against the admin's maximum length, stop. No camera: say why and offer to
+import a file instead."""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rep_video import paths
+from ui import core_bridge, devices
+from ui.capture import CaptureHub, LevelReading
+from ui.preview import LevelMeter, PreviewWidget
+from ui.prompter_panel import PrompterPanel
+from ui.state import ui_settings
+from ui.tasks import Runner, TaskOutcome
+from ui.theme import icon
+
+WATCH_HINT = "Under a minute is watched to the end most often."
+
+
+def fmt_time(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class RecordScreen(QWidget):
+    video_ready = Signal(object, float, bool)  # path, duration, recorded by us
+
+    def __init__(
+        self,
+        runner: Runner,
+        demo: bool,
+        max_length: int,
+        prompter_fields: dict[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.demo = demo
+        self.max_length = max_length
+        self.prompter_fields = prompter_fields
+        self.hub = CaptureHub()
+        self._countdown_left = 0
+        self._stopping = False
+        self._camera_ok = False
+
+        title = QLabel("Record")
+        title.setProperty("role", "title")
+        self.camera_box = QComboBox()
+        self.camera_box.setAccessibleName("Camera")
+        self.mic_box = QComboBox()
+        self.mic_box.setAccessibleName("Microphone")
+        pickers = QHBoxLayout()
+        for label, box in (("Camera", self.camera_box), ("Microphone", self.mic_box)):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            pickers.addWidget(caption)
+            pickers.addWidget(box, 1)
+
+        self.preview = PreviewWidget()
+        self.empty = self._build_empty_state()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.preview)
+        self.stack.addWidget(self.empty)
+
+        self.meter = LevelMeter()
+        self.mic_warning = QLabel("")
+        self.mic_warning.setProperty("role", "warning")
+        self.mic_warning.setAccessibleName("Microphone warning")
+        self.elapsed = QLabel(f"0:00 / {fmt_time(self.max_length)}")
+        self.elapsed.setAccessibleName("Elapsed time")
+        self.hint = QLabel(WATCH_HINT)
+        self.hint.setProperty("role", "hint")
+        self.status = QLabel("")
+        self.status.setProperty("role", "hint")
+        self.record_button = QPushButton(icon("rec", "#ffffff"), "  Start recording")
+        self.record_button.setProperty("primary", True)
+        self.record_button.setAccessibleName("Start recording")
+        self.record_button.setShortcut("Ctrl+R")
+        self.record_button.setMinimumHeight(40)
+        self.import_button = QPushButton(icon("import"), "Import a video file…")
+        self.import_button.setAccessibleName("Import a video file")
+
+        meter_row = QHBoxLayout()
+        mic_caption = QLabel("Mic")
+        meter_row.addWidget(mic_caption)
+        meter_row.addWidget(self.meter, 1)
+        meter_row.addSpacing(12)
+        meter_row.addWidget(self.elapsed)
+        controls = QHBoxLayout()
+        controls.addWidget(self.record_button)
+        controls.addWidget(self.import_button)
+        controls.addStretch(1)
+        controls.addWidget(self.hint)
+
+        self.prompter = PrompterPanel()
+        self.prompter.setMaximumWidth(300)
+        body = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.stack, 1)
+        left.addLayout(meter_row)
+        left.addWidget(self.mic_warning)
+        left.addLayout(controls)
+        left.addWidget(self.status)
+        body.addLayout(left, 1)
+        body.addWidget(self.prompter)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(pickers)
+        layout.addLayout(body, 1)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(200)
+        self._tick.timeout.connect(self._on_tick)
+        self._countdown_timer = QTimer(self)
+        self._countdown_timer.setInterval(1000)
+        self._countdown_timer.timeout.connect(self._on_countdown)
+
+        self.hub.preview.connect(self._on_preview)
+        self.hub.level.connect(self._on_level)
+        self.hub.source_failed.connect(self._on_source_failed)
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.import_button.clicked.connect(self.choose_import)
+        self.camera_box.currentIndexChanged.connect(self._camera_changed)
+        self.mic_box.currentIndexChanged.connect(self._mic_changed)
+        self.prompter.changed.connect(self._prompter_changed)
+        self._prompter_changed()
+
+    # -- empty state -------------------------------------------------------------------------
+    def _build_empty_state(self) -> QWidget:
+        box = QWidget()
+        art = QLabel()
+        art.setPixmap(icon("camera-off").pixmap(72, 72))
+        art.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_title = QLabel("No camera available")
+        self.empty_title.setProperty("role", "title")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text = QLabel(
+            "RepVideo could not find a camera it may use. Connect a webcam, or allow camera "
+            "access for this app in your system's privacy settings, then pick it above.\n"
+            "You can also send a video you already have."
+        )
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_import = QPushButton(icon("import", "#ffffff"), "Import a video file…")
+        self.empty_import.setProperty("primary", True)
+        self.empty_import.setAccessibleName("Import a video file")
+        self.empty_import.clicked.connect(self.choose_import)
+        layout = QVBoxLayout(box)
+        layout.addStretch(1)
+        layout.addWidget(art)
+        layout.addWidget(self.empty_title)
+        layout.addWidget(self.empty_text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.empty_import)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        return box
+
+    def showing_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def _show_empty(self, message: str | None = None) -> None:
+        if message:
+            self.empty_text.setText(message)
+        self.stack.setCurrentWidget(self.empty)
+        self.record_button.setEnabled(False)
+        self._camera_ok = False
+
+    # -- devices -----------------------------------------------------------------------------
+    def populate_devices(self, camera_pref: str = "", mic_pref: str = "") -> None:
+        settings = ui_settings()
+        camera_pref = str(settings.value("devices/camera", "") or camera_pref)
+        mic_pref = str(settings.value("devices/microphone", "") or mic_pref)
+        for box, found, pref in (
+            (self.camera_box, devices.list_cameras(self.demo), camera_pref),
+            (self.mic_box, devices.list_microphones(self.demo), mic_pref),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            for d in found:
+                box.addItem(d.label, d)
+            labels = [d.label for d in found]
+            ids = [d.id for d in found]
+            if pref in ids:
+                box.setCurrentIndex(ids.index(pref))
+            elif pref in labels:
+                box.setCurrentIndex(labels.index(pref))
+            box.blockSignals(False)
+        self._camera_changed()
+        self._mic_changed()
+
+    def _camera_changed(self) -> None:
+        device = self.camera_box.currentData()
+        if device is None:
+            self.hub.set_camera(None)
+            self._show_empty()
+            return
+        ui_settings().setValue("devices/camera", device.id)
+        self.preview.clear()
+        self.stack.setCurrentWidget(self.preview)
+        self._camera_ok = True
+        self.record_button.setEnabled(True)
+        self.hub.set_camera(devices.open_camera(device))
+
+    def _mic_changed(self) -> None:
+        device = self.mic_box.currentData()
+        if device is None:
+            self.hub.set_microphone(None)
+            self.mic_warning.setText(
+                "No microphone found: the video will have no sound. Connect one or allow "
+                "microphone access."
+            )
+            return
+        ui_settings().setValue("devices/microphone", device.id)
+        self.mic_warning.setText("")
+        self.hub.set_microphone(devices.open_microphone(device))
+
+    def _on_source_failed(self, kind: str, message: str) -> None:
+        if kind == "camera":
+            if self.hub.recording:
+                self.stop_recording()
+            self._show_empty(message)
+        else:
+            self.mic_warning.setText(message)
+
+    def _on_preview(self, frame: Any) -> None:
+        self.preview.set_frame(frame)
+        self.hub.preview_consumed()
+
+    def _on_level(self, reading: LevelReading) -> None:
+        self.meter.set_level(reading.dbfs)
+        if reading.silent:
+            self.mic_warning.setText(
+                "No sound is coming in from the microphone. Check that it is not muted and "
+                "that it is the one you speak into."
+            )
+        elif self.mic_warning.text().startswith("No sound"):
+            self.mic_warning.setText("")
+
+    def mic_silent_warning_shown(self) -> bool:
+        return self.mic_warning.text().startswith("No sound")
+
+    # -- teleprompter ------------------------------------------------------------------------
+    def _prompter_changed(self) -> None:
+        self.preview.prompter_on = self.prompter.enabled_box.isChecked()
+        self.preview.prompter_speed = float(self.prompter.speed.value())
+        self.preview.prompter_text = self.prompter.text(self.prompter_fields)
+        self.preview.update()
+
+    def set_prompter_fields(self, fields: dict[str, str]) -> None:
+        self.prompter_fields = fields
+        self._prompter_changed()
+
+    # -- recording ---------------------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        if self.hub.recording:
+            self.stop_recording()
+        elif self._countdown_timer.isActive():
+            self._countdown_timer.stop()  # a second press during the countdown cancels it
+            self.preview.countdown = None
+            self.preview.update()
+            self._set_button(recording=False)
+        else:
+            self.start_countdown()
+
+    def start_countdown(self, seconds: int = 3) -> None:
+        if not self._camera_ok or self._stopping:
+            return
+        self._countdown_left = seconds
+        self.preview.countdown = seconds
+        self.preview.update()
+        self.record_button.setText("  Cancel countdown")
+        self.record_button.setAccessibleName("Cancel countdown")
+        if seconds <= 0:
+            self._begin()
+        else:
+            self._countdown_timer.start()
+
+    def _on_countdown(self) -> None:
+        self._countdown_left -= 1
+        if self._countdown_left > 0:
+            self.preview.countdown = self._countdown_left
+            self.preview.update()
+            return
+        self._countdown_timer.stop()
+        self._begin()
+
+    def _begin(self) -> None:
+        self.preview.countdown = None
+        stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
+        path = paths.recordings_dir() / f"recording-{stamp}.mp4"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.hub.start_recording(path)
+        except Exception as exc:  # the encoder could not start: say so in place
+            self.status.setText(f"Could not start recording: {exc}")
+            self._set_button(recording=False)
+            return
+        self.preview.recording = True
+        self.preview.restart_prompter()
+        self.camera_box.setEnabled(False)
+        self.mic_box.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self._set_button(recording=True)
+        self.status.setText("")
+        self._tick.start()
+
+    def _on_tick(self) -> None:
+        elapsed = self.hub.elapsed()
+        self.elapsed.setText(f"{fmt_time(elapsed)} / {fmt_time(self.max_length)}")
+        over_minute = elapsed >= 60
+        self.hint.setProperty("role", "warning" if over_minute else "hint")
+        self.hint.style().polish(self.hint)
+        if elapsed >= self.max_length:
+            self.status.setText(f"Stopped at the {fmt_time(self.max_length)} maximum length.")
+            self.stop_recording()
+
+    def stop_recording(self) -> None:
+        self._tick.stop()
+        recorder = self.hub.stop_recording()
+        self.preview.recording = False
+        if recorder is None:
+            return
+        self._stopping = True
+        self.record_button.setEnabled(False)
+        self.record_button.setText("  Saving…")
+        stopped_at = time.monotonic()
+
+        def finish(_progress: Any, _cancel: Any) -> tuple[Path, float, float]:
+            final = Path(recorder.stop())
+            return final, core_bridge.duration_of(final), time.monotonic() - stopped_at
+
+        self.runner.submit("finish recording", finish, self._on_saved, serial=True)
+
+    def _on_saved(self, outcome: TaskOutcome) -> None:
+        self._stopping = False
+        self._set_button(recording=False)
+        self.camera_box.setEnabled(True)
+        self.mic_box.setEnabled(True)
+        self.import_button.setEnabled(True)
+        if not outcome.ok:
+            self.status.setText(
+                f"The recording could not be finished: {outcome.error}. It is kept in the "
+                "recordings folder and offered for recovery on the next launch."
+            )
+            return
+        path, duration, _took = outcome.value
+        self.status.setText(f"Saved {fmt_time(duration)} recording.")
+        self.video_ready.emit(path, duration, True)
+
+    def _set_button(self, recording: bool) -> None:
+        self.record_button.setEnabled(self._camera_ok)
+        if recording:
+            self.record_button.setIcon(icon("stop", "#ffffff"))
+            self.record_button.setText("  Stop recording")
+            self.record_button.setAccessibleName("Stop recording")
+            self.record_button.setProperty("danger", True)
+        else:
+            self.record_button.setIcon(icon("rec", "#ffffff"))
+            self.record_button.setText("  Start recording")
+            self.record_button.setAccessibleName("Start recording")
+            self.record_button.setProperty("danger", False)
+        self.record_button.style().polish(self.record_button)
+
+    # -- import ------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import a video file",
+            str(Path.home()),
+            "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)",
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> None:
+        self.status.setText(f"Checking {path.name}…")
+
+        def check(_p: Any, _c: Any) -> tuple[Path, float]:
+            return path, core_bridge.duration_of(path, need_video=True)
+
+        def done(outcome: TaskOutcome) -> None:
+            if not outcome.ok:
+                self.status.setText(outcome.error or "Import cancelled.")
+                return
+            self.status.setText(f"Imported {path.name}.")
+            src, duration = outcome.value
+            self.video_ready.emit(src, duration, False)
+
+        self.runner.submit("import video", check, done)
+
+    def level_is_finite(self) -> bool:
+        return math.isfinite(self.meter.dbfs)
+
+    def shutdown(self) -> None:
+        self._countdown_timer.stop()
+        self._tick.stop()
+        recorder = self.hub.stop_recording()
+        if recorder is not None:
+            recorder.stop()  # on quit: finish the file rather than leave it for recovery
+        self.hub.close()

@@ -1,0 +1,301 @@
+"""The UI's door to the core: settings, catalog, targets (with the built-in server when none is
+configured), the send pipeline and the outbox. Methods that take (progress, cancel) are slow
+and run on a worker through ui/tasks.py; the rest are quick reads."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from rep_video.config import Policy, RepIdentity, Settings, load_settings
+from rep_video.content import default_catalog_path, load_catalog
+from rep_video.errors import UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.share.manifest import Person
+from rep_video.share.outbox import Outbox, OutboxEntry
+from rep_video.share.targets.base import ShareStatus, Target
+from rep_video.share.targets.registry import get_target
+from ui.embedded_server import EMBEDDED, EmbeddedServer
+from ui.state import Draft
+from ui.tasks import Runner, TaskOutcome
+
+RETRY_INTERVAL_MS = 5000
+STAGE_SHARE = 0.45  # of the progress bar; the upload gets the rest
+
+
+@dataclass(frozen=True, slots=True)
+class SendRequest:
+    """A snapshot of the draft: plain data a worker may hold."""
+
+    video: Path
+    duration: float
+    trim: tuple[float, float] | None
+    recipient: Person
+    message: str
+    intro: bool
+    poster_at: float | None
+    attachment_ids: tuple[str, ...]
+    target: str
+
+    @classmethod
+    def from_draft(cls, d: Draft, target: str) -> SendRequest:
+        assert d.video is not None
+        trim = (d.trim_in, d.trim_out) if d.trimmed else None
+        r = d.recipient
+        return cls(
+            video=d.video, duration=d.duration, trim=trim,
+            recipient=Person(r.name, r.email or None, r.phone or None),
+            message=d.message, intro=d.intro_card, poster_at=d.poster_at,
+            attachment_ids=d.attachment_ids, target=target,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    link: str
+    entry_id: int
+    preview_url: str | None
+    seconds: float  # from the start of the send to the link
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRow:
+    entry_id: int
+    recipient: str
+    created: str
+    target: str
+    link: str | None
+    state: str  # queued | uploading | live | expired | revoked | failed | cancelled | pending
+    views: int
+    watched: int
+    expires_at: str | None
+    note: str
+
+
+def _fallback_settings() -> Settings:
+    return Settings(rep=RepIdentity(), policy=Policy(), catalog_path=None, camera="",
+                    microphone="", targets={}, default_target=None, locked=frozenset(),
+                    values={})  # fmt: skip
+
+
+class Services(QObject):
+    delivered = Signal(object)  # SendResult: the outbox got a pending send through
+    outbox_changed = Signal()
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.server = EmbeddedServer()
+        self._server_lock = threading.Lock()
+        self.settings_error: str | None = None
+        self._outbox: Outbox | None = None
+        self._waiting: set[int] = set()  # entries that failed in front of the user
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_INTERVAL_MS)
+        self._retry.timeout.connect(self.retry_now)
+        self._retry_running = False
+
+    # -- quick reads -------------------------------------------------------------------------
+    def settings(self) -> Settings:
+        try:
+            settings = load_settings()
+            self.settings_error = None
+            return settings
+        except UserError as exc:  # a broken config file must not keep the app from starting
+            self.settings_error = exc.message
+            return _fallback_settings()
+
+    def catalog_path(self) -> Path:
+        return self.settings().catalog_path or default_catalog_path()
+
+    def target_choices(self) -> list[tuple[str, str]]:
+        s = self.settings()
+        names = sorted(s.targets, key=lambda n: (n != s.default_target, n))
+        choices = [
+            (n, f"{n} ({s.targets[n].kind})" + (" — default" if n == s.default_target else ""))
+            for n in names
+        ]
+        if not choices:
+            choices = [(EMBEDDED, "This computer (built-in share server)")]
+        return choices
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            self._outbox = Outbox(target_factory=self.target_factory)
+        return self._outbox
+
+    # -- targets -----------------------------------------------------------------------------
+    def target_factory(self, spec: str) -> Target:
+        """Worker side. The built-in server is started on first use."""
+        if spec == EMBEDDED:
+            from rep_video.share.targets.server import ServerTarget
+
+            with self._server_lock:
+                url = self.server.ensure_running()
+            return ServerTarget(EMBEDDED, url, self.server.token())
+        return get_target(spec)
+
+    # -- sending (worker) --------------------------------------------------------------------
+    def send(self, req: SendRequest, progress: ProgressFn, cancel: CancelToken) -> SendResult:
+        from rep_video.media import poster as media_poster
+        from rep_video.share.package import POSTER_NAME, stage_package
+
+        began = time.monotonic()
+        settings = self.settings()
+        catalog = load_catalog(self.catalog_path())
+        items = catalog.resolve_for_attach(req.attachment_ids, date.today())
+        rep = settings.rep
+        expires = datetime.now(UTC) + timedelta(days=settings.policy.default_expiry_days)
+
+        def staged(p: Progress) -> None:
+            progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
+
+        package = stage_package(
+            req.video,
+            recipient=req.recipient,
+            rep=Person(rep.name or "Your rep", rep.email or None, rep.phone or None,
+                       rep.role or None),
+            message=req.message, attachments=items, trim=req.trim, intro=req.intro,
+            expires_at=expires.replace(microsecond=0),
+            page_approval_code=catalog.page_approval_code,
+            max_seconds=settings.policy.max_length_seconds,
+            progress=staged, cancel=cancel,
+        )  # fmt: skip
+        if req.poster_at is not None:
+            # The rep picked a frame on the original take; map it onto the sent video.
+            at = req.poster_at - (req.trim[0] if req.trim else 0.0) + (2.0 if req.intro else 0.0)
+            at = min(max(0.0, at), package.manifest.duration - 0.05)
+            media_poster.make_poster(
+                package.path_of("video.mp4"), package.path_of(POSTER_NAME), at=at
+            )
+        progress(Progress("reserve", STAGE_SHARE, "Reserving the link…"))
+        entry = self.outbox.enqueue(package.folder, req.target)
+
+        def uploaded(p: Progress) -> None:
+            frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
+            progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
+
+        self.outbox.run_pending(uploaded, cancel, only=entry.id, ignore_schedule=True)
+        cancel.raise_if_cancelled()
+        done = self.outbox.get(entry.id)
+        if done.state == "done" and done.link:
+            return SendResult(done.link, done.id, _preview_url(done), time.monotonic() - began)
+        self._waiting.add(entry.id)
+        if done.state == "failed":
+            raise UserError(done.last_error or "the target refused the video.")
+        raise UserError(_why(done.last_error))
+
+    # -- the outbox in the background ---------------------------------------------------------
+    def resume_outbox(self) -> None:
+        """Retry pending sends now and every few seconds (only when some are due)."""
+        self._retry.start()
+        self.retry_now()
+
+    def retry_now(self) -> None:
+        if self._retry_running:
+            return
+        self._retry_running = True
+
+        def work(_p: ProgressFn, cancel: CancelToken) -> list[OutboxEntry]:
+            if not self.outbox.list(("queued", "uploading")):
+                return []
+            return self.outbox.run_pending(cancel=cancel)
+
+        self.runner.submit("outbox retry", work, self._after_retry, serial=True)
+
+    def _after_retry(self, outcome: TaskOutcome) -> None:
+        self._retry_running = False
+        if not outcome.ok or not outcome.value:
+            return
+        self.outbox_changed.emit()
+        for entry in outcome.value:
+            if entry.state == "done" and entry.link and entry.id in self._waiting:
+                self._waiting.discard(entry.id)
+                self.delivered.emit(SendResult(entry.link, entry.id, _preview_url(entry), 0.0))
+
+    # -- the Sent list (worker) ----------------------------------------------------------------
+    def list_shares(self, _p: ProgressFn, _c: CancelToken) -> list[ShareRow]:
+        rows: list[ShareRow] = []
+        targets: dict[str, Target | None] = {}
+        for entry in reversed(self.outbox.list()):
+            status: ShareStatus | None = None
+            note = entry.last_error or ""
+            if entry.state == "done" and entry.reservation is not None:
+                if entry.target not in targets:
+                    try:
+                        targets[entry.target] = self.target_factory(entry.target)
+                    except Exception as exc:
+                        targets[entry.target] = None
+                        note = str(exc)
+                target = targets[entry.target]
+                if target is not None:
+                    try:
+                        status = target.status(entry.reservation)
+                    except Exception as exc:  # offline: show what we know
+                        note = f"status unavailable: {exc}"
+            rows.append(_row(entry, status, note))
+        return rows
+
+    def revoke(self, entry_id: int) -> None:
+        entry = self.outbox.get(entry_id)
+        if entry.reservation is None:
+            self.outbox.cancel(entry_id)
+            return
+        self.target_factory(entry.target).revoke(entry.reservation)
+
+    def extend(self, entry_id: int, days: int) -> str:
+        entry = self.outbox.get(entry_id)
+        if entry.reservation is None:
+            raise UserError("This share has no link yet; extend it once it is sent.")
+        until = (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0).isoformat()
+        self.target_factory(entry.target).extend(entry.reservation, until)
+        return until
+
+    def shutdown(self) -> None:
+        self._retry.stop()
+        with contextlib.suppress(Exception):
+            self.runner.wait_idle(5000)
+        self.server.stop()
+
+
+def _preview_url(entry: OutboxEntry) -> str | None:
+    link = entry.link or ""
+    if link.startswith("http") and "/s/" in link:
+        return f"{link.rstrip('/')}/media/preview.gif"
+    return None
+
+
+def _why(error: str | None) -> str:
+    if not error:
+        return "the target could not be reached."
+    if "Connection refused" in error or "ConnectionError" in error or "Max retries" in error:
+        return "the share server could not be reached (no connection)."
+    return error.rstrip(".") + "."
+
+
+def _row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> ShareRow:
+    manifest_name = ""
+    with contextlib.suppress(Exception):
+        from rep_video.share.manifest import ShareManifest
+
+        manifest_name = ShareManifest.read(entry.package).recipient.name
+    state = entry.state
+    if state == "done":
+        state = status.state if status is not None else "live"
+        if state == "pending":
+            state = "uploading"
+    created = datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M")
+    return ShareRow(
+        entry_id=entry.id, recipient=manifest_name, created=created, target=entry.target,
+        link=entry.link, state=state, views=status.views if status else 0,
+        watched=status.max_watched_percent if status else 0,
+        expires_at=status.expires_at if status else None,
+        note=(status.reason or "") if status and status.reason else note,
+    )  # fmt: skip

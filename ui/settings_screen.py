@@ -1,0 +1,311 @@
+"""Settings: share targets (add, test, remove; secrets to the keychain), policy (maximum
+length, default link expiry), the catalog, the rep's details, default camera and microphone.
+Whatever the machine-wide admin config sets is shown locked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rep_video import config, secrets
+from ui import devices
+from ui.services import Services
+from ui.target_dialog import TargetDialog
+from ui.tasks import Runner, TaskOutcome
+from ui.theme import icon
+
+LOCK_NOTE = "Set by your administrator"
+
+
+class SettingsScreen(QWidget):
+    changed = Signal()
+
+    def __init__(
+        self, runner: Runner, services: Services, demo: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.services = services
+        self.demo = demo
+        self.fields: dict[str, QWidget] = {}
+
+        title = QLabel("Settings")
+        title.setProperty("role", "title")
+        self.targets = QTreeWidget()
+        self.targets.setAccessibleName("Share targets")
+        self.targets.setHeaderLabels(["Name", "Kind", "Where", ""])
+        self.targets.setRootIsDecorated(False)
+        self.targets.setColumnWidth(0, 140)
+        self.targets.setColumnWidth(1, 70)
+        self.targets.setColumnWidth(2, 300)
+        self.targets.setMaximumHeight(150)
+        self.add_button = QPushButton("Add…")
+        self.add_button.setAccessibleName("Add a target")
+        self.test_button = QPushButton("Test")
+        self.test_button.setAccessibleName("Test the selected target")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setAccessibleName("Remove the selected target")
+        self.target_status = QLabel("")
+        self.target_status.setWordWrap(True)
+        self.target_status.setProperty("role", "hint")
+        row = QHBoxLayout()
+        for b in (self.add_button, self.test_button, self.remove_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        targets_box = QGroupBox("Share targets")
+        tl = QVBoxLayout(targets_box)
+        tl.addWidget(self.targets)
+        tl.addLayout(row)
+        tl.addWidget(self.target_status)
+
+        self.max_length = QSpinBox()
+        self.max_length.setRange(10, 1800)
+        self.max_length.setSuffix(" s")
+        self.expiry = QSpinBox()
+        self.expiry.setRange(1, 3650)
+        self.expiry.setSuffix(" days")
+        self.catalog = QLineEdit()
+        self.catalog.setPlaceholderText("the sample catalog")
+        self.browse = QPushButton("Browse…")
+        self.browse.setAccessibleName("Choose the catalog file")
+        self.rep_name, self.rep_role = QLineEdit(), QLineEdit()
+        self.rep_email, self.rep_phone = QLineEdit(), QLineEdit()
+        self.camera, self.microphone = QComboBox(), QComboBox()
+
+        policy = QGroupBox("Policy")
+        pf = QFormLayout(policy)
+        self._add(pf, "policy.max_length_seconds", "Maximum video length", self.max_length)
+        self._add(pf, "policy.default_expiry_days", "Links expire after", self.expiry)
+        catalog_row = QHBoxLayout()
+        catalog_row.addWidget(self.catalog, 1)
+        catalog_row.addWidget(self.browse)
+        catalog_box = QGroupBox("Approved content")
+        cf = QFormLayout(catalog_box)
+        self._add(cf, "catalog.path", "Catalog file", self.catalog, layout=catalog_row)
+        me = QGroupBox("You (shown on the share page)")
+        mf = QFormLayout(me)
+        self._add(mf, "rep.name", "Name", self.rep_name)
+        self._add(mf, "rep.role", "Role", self.rep_role)
+        self._add(mf, "rep.email", "Email", self.rep_email)
+        self._add(mf, "rep.phone", "Phone", self.rep_phone)
+        dev = QGroupBox("Default devices")
+        df = QFormLayout(dev)
+        self._add(df, "devices.camera", "Camera", self.camera)
+        self._add(df, "devices.microphone", "Microphone", self.microphone)
+
+        self.save_button = QPushButton("Save settings")
+        self.save_button.setProperty("primary", True)
+        self.save_button.setAccessibleName("Save settings")
+        self.save_status = QLabel("")
+        self.save_status.setWordWrap(True)
+        footer = QHBoxLayout()
+        footer.addWidget(self.save_status, 1)
+        footer.addWidget(self.save_button)
+
+        grid = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(targets_box)
+        left.addWidget(policy)
+        left.addWidget(catalog_box)
+        right.addWidget(me)
+        right.addWidget(dev)
+        right.addStretch(1)
+        left.addStretch(1)
+        grid.addLayout(left, 3)
+        grid.addLayout(right, 2)
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(24, 20, 24, 20)
+        il.setSpacing(12)
+        il.addWidget(title)
+        il.addLayout(grid, 1)
+        il.addLayout(footer)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.add_button.clicked.connect(self.add_target)
+        self.test_button.clicked.connect(self.test_target)
+        self.remove_button.clicked.connect(self.remove_target)
+        self.browse.clicked.connect(self._browse)
+        self.save_button.clicked.connect(self.save)
+        self.load()
+
+    def _add(
+        self,
+        form: QFormLayout,
+        key: str,
+        label: str,
+        widget: QWidget,
+        layout: QHBoxLayout | None = None,
+    ) -> None:
+        widget.setAccessibleName(label)
+        self.fields[key] = widget
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        if layout is not None:
+            form.addRow(caption, layout)
+        else:
+            form.addRow(caption, widget)
+
+    # -- load / save -------------------------------------------------------------------------
+    def load(self) -> None:
+        s = self.services.settings()
+        self.max_length.setValue(s.policy.max_length_seconds)
+        self.expiry.setValue(s.policy.default_expiry_days)
+        self.catalog.setText(str(s.catalog_path or ""))
+        self.rep_name.setText(s.rep.name)
+        self.rep_role.setText(s.rep.role)
+        self.rep_email.setText(s.rep.email)
+        self.rep_phone.setText(s.rep.phone)
+        for box, found, current in (
+            (self.camera, devices.list_cameras(self.demo), s.camera),
+            (self.microphone, devices.list_microphones(self.demo), s.microphone),
+        ):
+            box.clear()
+            box.addItem("(first available)", "")
+            for d in found:
+                box.addItem(d.label, d.label)
+            if (i := box.findData(current)) >= 0:
+                box.setCurrentIndex(i)
+        for key, widget in self.fields.items():
+            locked = s.is_locked(key)
+            widget.setEnabled(not locked)
+            widget.setToolTip(LOCK_NOTE if locked else "")
+            if key == "catalog.path":
+                self.browse.setEnabled(not locked)
+        self.locked_keys = set(s.locked)
+        self._load_targets(s)
+        if self.services.settings_error:
+            self.save_status.setProperty("role", "error")
+            self.save_status.setText(self.services.settings_error)
+
+    def _load_targets(self, s: config.Settings) -> None:
+        self.targets.clear()
+        for name, t in sorted(s.targets.items()):
+            where = t.param("url") or t.param("bucket") or t.param("dir") or ""
+            item = QTreeWidgetItem(
+                [
+                    name + (" (default)" if name == s.default_target else ""),
+                    t.kind,
+                    where,
+                    LOCK_NOTE if t.locked else "",
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, name)
+            if t.locked:
+                item.setIcon(3, icon("lock"))
+            self.targets.addTopLevelItem(item)
+        if not s.targets:
+            self.target_status.setText(
+                "No targets yet: sends go to the built-in share server on this computer."
+            )
+        self.add_button.setEnabled(s.policy.allow_user_targets)
+        if not s.policy.allow_user_targets:
+            self.add_button.setToolTip("Your administrator does not allow adding targets.")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "policy.max_length_seconds": self.max_length.value(),
+            "policy.default_expiry_days": self.expiry.value(),
+            "catalog.path": self.catalog.text().strip(),
+            "rep.name": self.rep_name.text().strip(),
+            "rep.role": self.rep_role.text().strip(),
+            "rep.email": self.rep_email.text().strip(),
+            "rep.phone": self.rep_phone.text().strip(),
+            "devices.camera": self.camera.currentData() or "",
+            "devices.microphone": self.microphone.currentData() or "",
+        }
+
+    def save(self) -> None:
+        current = self.services.settings()
+        problems: list[str] = []
+        for key, value in self.values().items():
+            if key in self.locked_keys or current.values.get(key) == value:
+                continue
+            try:
+                config.set_value(key, value)
+            except Exception as exc:  # UserError: one line, shown in place
+                problems.append(str(exc))
+        self.save_status.setProperty("role", "error" if problems else "ok")
+        self.save_status.setText("; ".join(problems) if problems else "Settings saved.")
+        self.save_status.style().polish(self.save_status)
+        self.changed.emit()
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Approved-content catalog", "", "Catalog (*.toml);;All files (*)"
+        )
+        if name:
+            self.catalog.setText(name)
+
+    # -- targets -----------------------------------------------------------------------------
+    def _selected_target(self) -> str | None:
+        items = self.targets.selectedItems()
+        return str(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
+
+    def add_target(self) -> None:
+        dialog = TargetDialog(self)
+        if dialog.exec() != TargetDialog.DialogCode.Accepted:
+            return
+        new = dialog.value()
+        try:
+            config.add_target(new.name, new.kind, new.params, make_default=new.make_default)
+            if new.secret_name and new.secret:
+                secrets.set_secret(new.name, new.secret_name, new.secret)
+        except Exception as exc:
+            self.target_status.setText(str(exc))
+            return
+        self.target_status.setText(f"Added {new.name}. Use Test to check it works.")
+        self.load()
+        self.changed.emit()
+
+    def remove_target(self) -> None:
+        name = self._selected_target()
+        if name is None:
+            return
+        try:
+            config.remove_target(name)
+        except Exception as exc:
+            self.target_status.setText(str(exc))
+            return
+        self.target_status.setText(f"Removed {name}.")
+        self.load()
+        self.changed.emit()
+
+    def test_target(self) -> None:
+        name = self._selected_target()
+        if name is None:
+            self.target_status.setText("Select a target to test.")
+            return
+        self.target_status.setText(f"Testing {name}…")
+
+        def done(outcome: TaskOutcome) -> None:
+            self.target_status.setText(
+                f"{name}: {outcome.value}" if outcome.ok else f"{name} failed: {outcome.error}"
+            )
+
+        self.runner.submit(
+            "test target", lambda _p, _c: self.services.target_factory(name).test(), done
+        )

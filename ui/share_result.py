@@ -1,0 +1,138 @@
+"""What a rep gets after a send: the link (already on the clipboard), Copy link, an email draft,
+an HTML email snippet (preview image linking to the page) and a QR code."""
+
+from __future__ import annotations
+
+import html
+import io
+from urllib.parse import quote
+
+import segno
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from ui.theme import icon
+
+
+def mailto_url(to: str, subject: str, body: str) -> str:
+    return f"mailto:{quote(to)}?subject={quote(subject)}&body={quote(body)}"
+
+
+def email_snippet(link: str, preview_url: str | None, hcp: str, rep: str) -> str:
+    """HTML for an email: the animated preview (or a plain link) pointing at the page."""
+    href = html.escape(link, quote=True)
+    alt = html.escape(f"A video message for {hcp} from {rep} — click to watch", quote=True)
+    if preview_url:
+        img = (
+            f'<a href="{href}"><img src="{html.escape(preview_url, quote=True)}" alt="{alt}" '
+            'width="480" style="max-width:100%;border-radius:8px;border:0"></a><br>'
+        )
+    else:
+        img = ""
+    return f'{img}<a href="{href}">▶ Watch the video from {html.escape(rep)}</a>'
+
+
+def qr_svg(link: str) -> bytes:
+    buf = io.BytesIO()
+    segno.make(link, error="m").save(
+        buf, kind="svg", scale=6, border=2, dark="#111111", light="#ffffff", xmldecl=False
+    )
+    return buf.getvalue()
+
+
+class ShareResult(QFrame):
+    """The success panel. `show_link` fills it in and puts the link on the clipboard."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("card", True)
+        self.link = ""
+        self.preview_url: str | None = None
+        self.hcp = ""
+        self.hcp_email = ""
+        self.rep = ""
+        self.headline = QLabel("Your link is ready — it is on the clipboard.")
+        self.headline.setProperty("role", "ok")
+        self.link_field = QLineEdit()
+        self.link_field.setReadOnly(True)
+        self.link_field.setAccessibleName("Share link")
+        self.copy_button = QPushButton(icon("copy"), "Copy link")
+        self.copy_button.setAccessibleName("Copy link")
+        self.mail_button = QPushButton(icon("mail"), "Open email draft")
+        self.mail_button.setAccessibleName("Open email draft")
+        self.snippet_button = QPushButton(icon("link"), "Copy email snippet")
+        self.snippet_button.setAccessibleName("Copy email snippet")
+        self.qr = QSvgWidget()
+        self.qr.setFixedSize(150, 150)
+        self.qr.setAccessibleName("QR code of the link")
+        qr_hint = QLabel("Scan to open on a phone")
+        qr_hint.setProperty("role", "hint")
+        qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        buttons = QHBoxLayout()
+        for b in (self.copy_button, self.mail_button, self.snippet_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.headline)
+        left.addWidget(self.link_field)
+        left.addLayout(buttons)
+        left.addStretch(1)
+        qr_col = QVBoxLayout()
+        qr_col.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_col.addWidget(qr_hint)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(16, 14, 16, 14)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(qr_col, 0, 1)
+        grid.setColumnStretch(0, 1)
+
+        self.copy_button.clicked.connect(self.copy_link)
+        self.mail_button.clicked.connect(self.open_email)
+        self.snippet_button.clicked.connect(self.copy_snippet)
+
+    def show_link(
+        self, link: str, preview_url: str | None, hcp: str, hcp_email: str, rep: str
+    ) -> None:
+        self.link, self.preview_url = link, preview_url
+        self.hcp, self.hcp_email, self.rep = hcp, hcp_email, rep
+        self.link_field.setText(link)
+        self.qr.load(QByteArray(qr_svg(link)))
+        self.copy_link()
+        self.headline.setText("Your link is ready — it is on the clipboard.")
+
+    def copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.link)
+
+    def email_subject(self) -> str:
+        return f"A short video for you{f', {self.hcp}' if self.hcp else ''}"
+
+    def email_body(self) -> str:
+        greeting = f"Dear {self.hcp}," if self.hcp else "Hello,"
+        return (
+            f"{greeting}\n\nI recorded a short video for you:\n{self.link}\n\n"
+            f"Best regards,\n{self.rep}"
+        )
+
+    def mailto(self) -> str:
+        return mailto_url(self.hcp_email, self.email_subject(), self.email_body())
+
+    def open_email(self) -> None:
+        QDesktopServices.openUrl(QUrl(self.mailto()))
+
+    def copy_snippet(self) -> None:
+        mime = QMimeData()
+        snippet = email_snippet(self.link, self.preview_url, self.hcp or "you", self.rep)
+        mime.setHtml(snippet)
+        mime.setText(self.link)
+        QGuiApplication.clipboard().setMimeData(mime)

@@ -1,0 +1,180 @@
+"""The one way the UI runs slow work (house rule 6).
+
+A task is a plain function `fn(progress, cancel) -> value` that gets a snapshot of plain data
+(never a widget). It runs on a worker; its progress and its outcome come back to the UI
+thread as signals carrying value objects (`Progress`, `TaskOutcome`). Work that writes the
+same file (the outbox, the recordings folder) goes to a one-thread pool so two tasks never
+race on it. Unit tests swap in `SyncTaskRunner`, which runs the same function inline.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from rep_video.errors import Cancelled, UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn
+
+log = logging.getLogger(__name__)
+
+TaskFn = Callable[[ProgressFn, CancelToken], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    """How a task ended. Exactly one of: a value, a cancellation, or an error message
+    (one line, fit to show in place)."""
+
+    value: Any = None
+    error: str | None = None
+    cancelled: bool = False
+    user_error: bool = False  # the error is a UserError the user can act on
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.cancelled
+
+
+DoneFn = Callable[[TaskOutcome], None]
+ProgressSlot = Callable[[Progress], None]
+
+
+class TaskHandle:
+    """What the caller keeps: a way to cancel, and whether the task is still running."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cancel_token = CancelToken()
+        self.done = False
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+
+def _outcome_of(fn: TaskFn, progress: ProgressFn, cancel: CancelToken) -> TaskOutcome:
+    try:
+        return TaskOutcome(value=fn(progress, cancel))
+    except Cancelled:
+        return TaskOutcome(cancelled=True)
+    except UserError as exc:
+        return TaskOutcome(error=exc.message, user_error=True)
+    except Exception as exc:  # a worker must never take the app down; say what broke
+        log.error("task failed:\n%s", traceback.format_exc())
+        return TaskOutcome(error=f"{type(exc).__name__}: {exc}")
+
+
+class _Signals(QObject):
+    progress = Signal(object)
+    finished = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: TaskFn, signals: _Signals, cancel: CancelToken) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._signals = signals
+        self._cancel = cancel
+
+    def run(self) -> None:
+        outcome = _outcome_of(self._fn, self._signals.progress.emit, self._cancel)
+        self._signals.finished.emit(outcome)
+
+
+class Runner(Protocol):
+    def submit(
+        self,
+        name: str,
+        fn: TaskFn,
+        on_done: DoneFn | None = None,
+        on_progress: ProgressSlot | None = None,
+        *,
+        serial: bool = False,
+    ) -> TaskHandle: ...
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool: ...
+
+
+class TaskRunner(QObject):
+    """Runs tasks on a shared pool, or on the one-thread `serial` pool for work that writes the
+    same files. Signals are created in the UI thread, so their slots run there."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._serial = QThreadPool(self)
+        self._serial.setMaxThreadCount(1)
+        self._live: dict[int, tuple[_Signals, TaskHandle]] = {}
+
+    def submit(
+        self,
+        name: str,
+        fn: TaskFn,
+        on_done: DoneFn | None = None,
+        on_progress: ProgressSlot | None = None,
+        *,
+        serial: bool = False,
+    ) -> TaskHandle:
+        handle = TaskHandle(name)
+        signals = _Signals()
+        key = id(signals)
+        # Keep the signals object alive until the outcome is delivered.
+        self._live[key] = (signals, handle)
+        if on_progress is not None:
+            signals.progress.connect(on_progress)
+
+        def finished(outcome: TaskOutcome) -> None:
+            handle.done = True
+            self._live.pop(key, None)
+            if on_done is not None:
+                on_done(outcome)
+
+        signals.finished.connect(finished)
+        (self._serial if serial else self._pool).start(_Job(fn, signals, handle.cancel_token))
+        return handle
+
+    def cancel_all(self) -> None:
+        for _, handle in list(self._live.values()):
+            handle.cancel()
+
+    def busy(self) -> bool:
+        return bool(self._live)
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        """Block until every task has finished (tests and shutdown only)."""
+        a = self._pool.waitForDone(timeout_ms)
+        b = self._serial.waitForDone(timeout_ms)
+        return bool(a and b)
+
+
+class SyncTaskRunner:
+    """The synchronous fake for unit tests: same contract, runs the function inline."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def submit(
+        self,
+        name: str,
+        fn: TaskFn,
+        on_done: DoneFn | None = None,
+        on_progress: ProgressSlot | None = None,
+        *,
+        serial: bool = False,
+    ) -> TaskHandle:
+        handle = TaskHandle(name)
+        self.names.append(name)
+        outcome = _outcome_of(fn, on_progress or (lambda _p: None), handle.cancel_token)
+        handle.done = True
+        if on_done is not None:
+            on_done(outcome)
+        return handle
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        return True

@@ -1,0 +1,140 @@
+"""Look and feel: SVG icons tinted for the current palette (crisp at any DPI because they are
+rendered from vectors), light/dark following the OS, and the app's small style sheet."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from rep_video.resources import resource_path
+
+ACCENT = "#2f6fed"
+DANGER = "#d93036"
+WARN = "#b35c00"
+OK = "#1f8a4c"
+
+
+def is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+@cache
+def _svg_text(name: str) -> str:
+    return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
+
+
+def icon(name: str, color: str | None = None, size: int = 64) -> QIcon:
+    """The icon `name` from resources/icons, drawn in `color` (default: the palette's text)."""
+    if color is None:
+        color = QGuiApplication.palette().color(QPalette.ColorRole.WindowText).name()
+    svg = _svg_text(name).replace("#COLOR", color)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    result = QIcon()
+    for px in (size // 2, size, size * 2):
+        pm = QPixmap(QSize(px, px))
+        pm.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pm)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF(0, 0, px, px))
+        painter.end()
+        result.addPixmap(pm)
+    return result
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "app.svg")))
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = QColor("#1e1f22"), QColor("#26282c"), QColor("#e8e8ea")
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2c2e33"))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor("#2c2e33"))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.ToolTipBase, base)
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8b8d93"))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.Link, QColor("#7aa7ff"))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6d6f75"))
+    return p
+
+
+def _light_palette() -> QPalette:
+    p = QPalette()
+    p.setColor(QPalette.ColorRole.Window, QColor("#f6f7f9"))
+    p.setColor(QPalette.ColorRole.WindowText, QColor("#1c1d21"))
+    p.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#f0f2f5"))
+    p.setColor(QPalette.ColorRole.Text, QColor("#1c1d21"))
+    p.setColor(QPalette.ColorRole.Button, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.ButtonText, QColor("#1c1d21"))
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8f98"))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    p.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a3a7ae"))
+    return p
+
+
+STYLE = """
+QListWidget#nav { border: none; background: palette(window); padding: 8px 0; }
+QListWidget#nav::item { padding: 10px 14px; margin: 2px 8px; border-radius: 8px; }
+QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QLabel[role="title"] { font-size: 20px; font-weight: 600; }
+QLabel[role="hint"] { color: palette(placeholder-text); }
+QLabel[role="warning"] { color: #WARN; font-weight: 600; }
+QLabel[role="error"] { color: #DANGER; font-weight: 600; }
+QLabel[role="ok"] { color: #OK; font-weight: 600; }
+QPushButton { padding: 6px 14px; border-radius: 6px; }
+QPushButton[primary="true"] { background: #ACCENT; color: white; font-weight: 600;
+    border: 1px solid #ACCENT; }
+QPushButton[primary="true"]:disabled { background: #9db6ea; border-color: #9db6ea; }
+QPushButton[danger="true"] { background: #DANGER; color: white; font-weight: 600;
+    border: 1px solid #DANGER; }
+QFrame[card="true"] { background: palette(base); border: 1px solid palette(mid);
+    border-radius: 10px; }
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion with a light or dark palette chosen from the OS colour scheme; follows changes."""
+    app.setStyle("Fusion")
+
+    def refresh() -> None:
+        app.setPalette(_dark_palette() if is_dark() else _light_palette())
+
+    refresh()
+    sheet = (
+        STYLE.replace("#WARN", WARN)
+        .replace("#DANGER", DANGER)
+        .replace("#OK", OK)
+        .replace("#ACCENT", ACCENT)
+    )
+    app.setStyleSheet(sheet)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: refresh())

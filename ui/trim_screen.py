@@ -1,0 +1,225 @@
+"""Review & trim: play the take, set in/out on a filmstrip timeline. Keys: Space play/pause,
+←/→ one frame, I/O set in/out (Shift+←/→ one second). The cut itself is the core's smart trim,
+run when sending."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import core_bridge
+from ui.state import DraftHolder
+from ui.tasks import Runner, TaskOutcome
+from ui.theme import icon
+from ui.timeline import Timeline
+
+THUMBS = 12
+MIN_LENGTH = 0.5  # seconds; a shorter cut is almost certainly a slip
+
+
+def fmt_precise(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+class TrimScreen(QWidget):
+    next_requested = Signal()
+
+    def __init__(self, runner: Runner, drafts: DraftHolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.drafts = drafts
+        self.fps = 30.0
+        self.duration = 0.0
+        self.position = 0.0
+        self._video: Path | None = None
+
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        title = QLabel("Review & trim")
+        title.setProperty("role", "title")
+        self.video = QVideoWidget()
+        self.video.setAccessibleName("Video player")
+        self.video.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.video.setMinimumHeight(240)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.setVideoOutput(self.video)
+
+        self.timeline = Timeline()
+        self.play_button = QPushButton(icon("play"), "")
+        self.play_button.setAccessibleName("Play")
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.in_button = QPushButton("Set in (I)")
+        self.in_button.setAccessibleName("Set in point")
+        self.out_button = QPushButton("Set out (O)")
+        self.out_button.setAccessibleName("Set out point")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setAccessibleName("Reset trim")
+        self.position_label = QLabel("0:00.0")
+        self.position_label.setAccessibleName("Playhead position")
+        self.range_label = QLabel("")
+        self.range_label.setAccessibleName("Trimmed length")
+        keys = QLabel("Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out")
+        keys.setProperty("role", "hint")
+        self.next_button = QPushButton("Next: Personalize")
+        self.next_button.setProperty("primary", True)
+        self.next_button.setAccessibleName("Next: Personalize")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.play_button)
+        bar.addWidget(self.position_label)
+        bar.addSpacing(16)
+        bar.addWidget(self.in_button)
+        bar.addWidget(self.out_button)
+        bar.addWidget(self.reset_button)
+        bar.addStretch(1)
+        bar.addWidget(self.range_label)
+        footer = QHBoxLayout()
+        footer.addWidget(keys)
+        footer.addStretch(1)
+        footer.addWidget(self.next_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(self.video, 1)
+        layout.addWidget(self.timeline)
+        layout.addLayout(bar)
+        layout.addLayout(footer)
+
+        self.play_button.clicked.connect(self.toggle_play)
+        self.in_button.clicked.connect(self.set_in)
+        self.out_button.clicked.connect(self.set_out)
+        self.reset_button.clicked.connect(self.reset)
+        self.next_button.clicked.connect(self.next_requested)
+        self.timeline.in_moved.connect(lambda t: self._apply(in_point=t))
+        self.timeline.out_moved.connect(lambda t: self._apply(out_point=t))
+        self.timeline.seek.connect(self.seek)
+        self.player.positionChanged.connect(self._on_player_position)
+        self.player.playbackStateChanged.connect(self._on_state)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, slot in (
+            (Qt.Key.Key_Space, self.toggle_play),
+            (Qt.Key.Key_Left, lambda: self.step(-1)),
+            (Qt.Key.Key_Right, lambda: self.step(1)),
+            (QKeySequence("Shift+Left"), lambda: self.step(-round(self.fps))),
+            (QKeySequence("Shift+Right"), lambda: self.step(round(self.fps))),
+            (Qt.Key.Key_I, self.set_in),
+            (Qt.Key.Key_O, self.set_out),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self, video: Path, duration: float) -> None:
+        self._video = video
+        self.duration = duration
+        self.position = 0.0
+        self.timeline.set_duration(duration)
+        self.player.setSource(QUrl.fromLocalFile(str(video)))
+        self._refresh_labels()
+
+        def work(_p: Any, _c: Any) -> tuple[float, list[Any]]:
+            return core_bridge.fps_of(video), core_bridge.thumbnails(video, THUMBS, 72)
+
+        self.runner.submit("filmstrip", work, lambda o: self._on_thumbs(video, o))
+
+    def _on_thumbs(self, video: Path, outcome: TaskOutcome) -> None:
+        if video != self._video or not outcome.ok:
+            return
+        fps, frames = outcome.value
+        self.fps = fps or 30.0
+        self.timeline.set_thumbnails(frames)
+
+    # -- transport ---------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self._video is None:
+            return
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            d = self.drafts.draft
+            if self.position >= d.trim_out - 0.05 or self.position < d.trim_in:
+                self.seek(d.trim_in)
+            self.player.play()
+
+    def step(self, frames: int) -> None:
+        if self._video is None:
+            return
+        self.player.pause()
+        self.seek(self.position + frames / self.fps)
+
+    def seek(self, seconds: float) -> None:
+        self.position = min(self.duration, max(0.0, seconds))
+        self.player.setPosition(round(self.position * 1000))
+        self.timeline.set_position(self.position)
+        self._refresh_labels()
+
+    def _on_player_position(self, ms: int) -> None:
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+            return  # while paused our own position (frame stepping) is the truth
+        self.position = ms / 1000.0
+        self.timeline.set_position(self.position)
+        self._refresh_labels()
+        if self.position >= self.drafts.draft.trim_out:
+            self.player.pause()
+
+    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setIcon(icon("pause" if playing else "play"))
+        self.play_button.setAccessibleName("Pause" if playing else "Play")
+
+    # -- in/out ------------------------------------------------------------------------------
+    def set_in(self) -> None:
+        self._apply(in_point=self.position)
+
+    def set_out(self) -> None:
+        self._apply(out_point=self.position)
+
+    def reset(self) -> None:
+        self._apply(in_point=0.0, out_point=self.duration)
+
+    def _apply(self, in_point: float | None = None, out_point: float | None = None) -> None:
+        if self._video is None:
+            return
+        d = self.drafts.draft
+        new_in = d.trim_in if in_point is None else in_point
+        new_out = d.trim_out if out_point is None else out_point
+        # Keep a sensible minimum length; the handle being moved gives way.
+        if new_out - new_in < MIN_LENGTH:
+            if in_point is not None:
+                new_in = max(0.0, new_out - MIN_LENGTH)
+            else:
+                new_out = min(self.duration, new_in + MIN_LENGTH)
+        self.drafts.update(trim_in=round(new_in, 3), trim_out=round(new_out, 3))
+        self.timeline.set_range(new_in, new_out)
+        self._refresh_labels()
+
+    def _refresh_labels(self) -> None:
+        d = self.drafts.draft
+        self.position_label.setText(f"{fmt_precise(self.position)} / {fmt_precise(self.duration)}")
+        length = max(0.0, d.trim_out - d.trim_in)
+        self.range_label.setText(
+            f"In {fmt_precise(d.trim_in)} · Out {fmt_precise(d.trim_out)} · "
+            f"Length {fmt_precise(length)}"
+        )
+
+    def shutdown(self) -> None:
+        self.player.stop()

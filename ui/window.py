@@ -1,0 +1,231 @@
+"""The one window: a left navigation over the steps (Record → Review & trim → Personalize →
+Send) and the two places (Sent, Settings). Owns the task runner and the current draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from rep_video import paths
+from ui import core_bridge
+from ui.personalize_screen import PersonalizeScreen
+from ui.record_screen import RecordScreen, fmt_time
+from ui.send_screen import SendScreen
+from ui.sent_screen import SentScreen
+from ui.services import Services
+from ui.settings_screen import SettingsScreen
+from ui.state import DraftHolder, ui_settings
+from ui.tasks import Runner, TaskOutcome, TaskRunner
+from ui.theme import app_icon, icon
+from ui.trim_screen import TrimScreen
+
+STEPS = (
+    ("record", "Record"),
+    ("trim", "Review & trim"),
+    ("personalize", "Personalize"),
+    ("send", "Send"),
+    ("sent", "Sent"),
+    ("settings", "Settings"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        demo_devices: bool = False,
+        runner: Runner | None = None,
+        services: Services | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("RepVideo")
+        self.setWindowIcon(app_icon())
+        self.runner: Runner = runner or TaskRunner(self)
+        self.services = services or Services(self.runner)
+        self.drafts = DraftHolder()
+        settings = self.services.settings()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName("Steps")
+        self.nav.setFixedWidth(210)
+        self.nav.setIconSize(self.nav.iconSize() * 1.2)
+        for key, label in STEPS:
+            item = QListWidgetItem(icon(key), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+
+        fields = {"hcp_name": "Dr. Lee", "rep_name": settings.rep.name or "your rep"}
+        self.record = RecordScreen(
+            self.runner, demo_devices, settings.policy.max_length_seconds, fields
+        )
+        self.trim = TrimScreen(self.runner, self.drafts)
+        self.personalize = PersonalizeScreen(self.runner, self.drafts, self.services)
+        self.send = SendScreen(self.runner, self.drafts, self.services)
+        self.sent = SentScreen(self.runner, self.services)
+        self.settings_screen = SettingsScreen(self.runner, self.services, demo_devices)
+        self.pages = QStackedWidget()
+        for page in (
+            self.record,
+            self.trim,
+            self.personalize,
+            self.send,
+            self.sent,
+            self.settings_screen,
+        ):
+            self.pages.addWidget(page)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self.record.video_ready.connect(self._on_video)
+        self.trim.next_requested.connect(lambda: self.go("personalize"))
+        self.personalize.next_requested.connect(lambda: self.go("send"))
+        self.personalize.recipient_changed.connect(self._recipient_changed)
+        self.send.sent.connect(lambda: self.sent.refresh())
+        self.send.record_another.connect(lambda: self.go("record"))
+        self.settings_screen.changed.connect(self._settings_changed)
+        for i, (key, _label) in enumerate(STEPS):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda k=key: self.go(k))
+
+        self._restore_geometry()
+        self.go("record")
+        self._update_nav()
+        self.drafts.changed.connect(lambda _d: self._update_nav())
+
+    # -- navigation --------------------------------------------------------------------------
+    def go(self, key: str) -> None:
+        row = [k for k, _ in STEPS].index(key)
+        self.nav.setCurrentRow(row)
+
+    def current(self) -> str:
+        return STEPS[self.nav.currentRow()][0]
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        key = STEPS[row][0]
+        if key == "sent":
+            self.sent.refresh()
+        if key == "send":
+            self.send.refresh_targets()
+        if key == "trim":
+            self.trim.setFocus()
+
+    def _update_nav(self) -> None:
+        has_video = self.drafts.draft.video is not None
+        for row, (key, _label) in enumerate(STEPS):
+            item = self.nav.item(row)
+            if key in ("trim", "personalize", "send"):
+                flags = item.flags()
+                if has_video:
+                    item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+                else:
+                    item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+
+    def _on_video(self, path: Path, duration: float, recorded: bool) -> None:
+        self.drafts.new_video(Path(path), duration, recorded)
+        self._update_nav()
+        self.trim.load(Path(path), duration)
+        self.personalize.video_changed()
+        self.go("trim")
+
+    def _recipient_changed(self) -> None:
+        d = self.drafts.draft
+        settings = self.services.settings()
+        self.record.set_prompter_fields(
+            {"hcp_name": d.recipient.name or "Dr. Lee", "rep_name": settings.rep.name or "your rep"}
+        )
+
+    def _settings_changed(self) -> None:
+        settings = self.services.settings()
+        self.record.max_length = settings.policy.max_length_seconds
+        self.record.elapsed.setText(f"0:00 / {fmt_time(self.record.max_length)}")
+        self.personalize.reload_catalog()
+        self.send.refresh_targets()
+
+    # -- launch and quit ---------------------------------------------------------------------
+    def start(self) -> None:
+        """After the window shows: open devices, look for unfinished recordings, resume the
+        outbox. Deferred so the window paints first."""
+        settings = self.services.settings()
+        self.record.populate_devices(settings.camera, settings.microphone)
+        QTimer.singleShot(0, self.offer_recovery)
+        self.services.resume_outbox()
+
+    def offer_recovery(self) -> None:
+        folder = paths.recordings_dir()
+
+        def find(_p: Any, _c: Any) -> list[Any]:
+            return core_bridge.find_unfinished(folder)
+
+        self.runner.submit("find unfinished recordings", find, self._on_unfinished, serial=True)
+
+    def _on_unfinished(self, outcome: TaskOutcome) -> None:
+        items = outcome.value if outcome.ok else []
+        if not items:
+            return
+        count = len(items)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Recover recording")
+        box.setText(
+            f"RepVideo found {count} recording{'s' if count > 1 else ''} that did not finish "
+            "(the app or the computer stopped while recording)."
+        )
+        box.setInformativeText("Recover it now? Nothing is deleted if you choose Later.")
+        recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        if box.clickedButton() is recover:
+            self.recover(items[-1])
+
+    def recover(self, item: Any) -> None:
+        self.record.status.setText("Recovering the unfinished recording…")
+
+        def work(_p: Any, _c: Any) -> tuple[Path, float]:
+            path = Path(core_bridge.recover(item))
+            return path, core_bridge.duration_of(path)
+
+        def done(outcome: TaskOutcome) -> None:
+            if not outcome.ok:
+                self.record.status.setText(f"Could not recover it: {outcome.error}")
+                return
+            path, duration = outcome.value
+            self.record.status.setText(f"Recovered {fmt_time(duration)} of video.")
+            self._on_video(path, duration, True)
+
+        self.runner.submit("recover recording", work, done, serial=True)
+
+    def _restore_geometry(self) -> None:
+        geometry = ui_settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        ui_settings().setValue("window/geometry", self.saveGeometry())
+        self.record.shutdown()
+        self.trim.shutdown()
+        self.services.shutdown()
+        super().closeEvent(event)
