@@ -64,7 +64,7 @@ def share_page(token: str, request: Request, state: StateDep) -> Response:
     manifest = _manifest(found)
     current = effective_state(found)
     if current in ("expired", "revoked"):
-        return _html(pages.gone_page(manifest.rep.name, manifest.rep.email), 410)
+        return _html(pages.gone_page(manifest, current), 410)
     if current == "pending":
         return _html(pages.pending_page(manifest))
     return _html(pages.share_page(manifest, found.token, date.today()))

@@ -43,9 +43,9 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
             raise Unsatisfiable
         return ByteRange(max(0, size - suffix), size - 1)
     start = int(start_s)
-    end = int(end_s) if end_s else size - 1
-    if end < start:
-        return None
+    if end_s and int(end_s) < start:
+        return None  # syntactically invalid: ignore it and send the whole file
     if start >= size:
         raise Unsatisfiable
+    end = int(end_s) if end_s else size - 1
     return ByteRange(start, min(end, size - 1))

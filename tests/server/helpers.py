@@ -67,13 +67,14 @@ def tus_upload(
 ) -> str:
     """Upload with the real tuspy client; returns the upload URL."""
     tc = tus_client.TusClient(upload_url, headers=auth(token))
-    uploader = tc.uploader(
-        file_path=str(path),
-        chunk_size=chunk_size,
-        metadata={"share": share_id, "name": name},
-        upload_checksum=True,
-    )
-    uploader.upload()
+    with open(path, "rb") as stream:  # tuspy leaves files it opens itself unclosed
+        uploader = tc.uploader(
+            file_stream=stream,
+            chunk_size=chunk_size,
+            metadata={"share": share_id, "name": name},
+            upload_checksum=True,
+        )
+        uploader.upload()
     return str(uploader.url)
 
 

@@ -1,0 +1,222 @@
+"""The whole life of a share against a real server process: create, upload with tuspy,
+publish, open the page, fetch media by ranges, report views, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server.helpers import (
+    attachment,
+    auth,
+    create_and_publish,
+    create_body,
+    manifest,
+    sha256,
+)
+from tests.support.server_process import ServerProcess
+
+
+@pytest.fixture(scope="module")
+def live(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path
+) -> dict[str, object]:
+    m = manifest(
+        attachments=(
+            attachment("leaflet.pdf", id="leaflet"),
+            attachment("old.pdf", id="old", expired=True),
+        )
+    )
+    files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet, "files/old.pdf": leaflet}
+    return create_and_publish(server.url, tokens["rita"], files, m)
+
+
+def test_share_is_created_with_a_fresh_long_token(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+) -> None:
+    r = httpx.post(
+        f"{server.url}/api/v1/shares",
+        json=create_body(manifest(), {"video.mp4": small_clip}),
+        headers=auth(tokens["rita"]),
+    )
+    assert r.status_code == 201
+    body = r.json()
+    assert body["state"] == "pending"
+    assert body["token"] != "client-side-token-is-ignored"
+    assert len(body["token"]) >= 22  # ≥ 128 bits in URL-safe base64
+    assert body["url"] == f"{server.url}/s/{body['token']}"
+    assert body["upload_url"] == f"{server.url}/api/v1/uploads"
+    # Before the upload completes the page says the video is on its way.
+    page = httpx.get(body["url"])
+    assert page.status_code == 200
+    assert "on its way" in page.text.lower() or "still uploading" in page.text.lower()
+
+
+def test_page_is_served_with_strict_headers(live: dict[str, str]) -> None:
+    r = httpx.get(live["url"])
+    assert r.status_code == 200
+    assert "Dr. Ada Lovelace" in r.text
+    assert f"/s/{live['token']}/media/video.mp4" in r.text
+    csp = r.headers["content-security-policy"]
+    for directive in (
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "media-src 'self'",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ):
+        assert directive in csp
+    assert "script-src 'self' 'sha256-" in csp  # the beacon, by hash only
+    assert "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "noindex" in r.headers["x-robots-tag"]
+    assert "no longer available" in r.text  # the attachment whose approval ran out
+    assert "Leaflet leaflet" in r.text
+
+
+def test_media_ranges(live: dict[str, str], small_clip: Path) -> None:
+    url = f"{live['url']}/media/video.mp4"
+    data = small_clip.read_bytes()
+    size = len(data)
+
+    full = httpx.get(url)
+    assert full.status_code == 200
+    assert full.content == data
+    assert full.headers["accept-ranges"] == "bytes"
+    assert full.headers["content-type"] == "video/mp4"
+    assert full.headers["cache-control"] == "public, max-age=31536000, immutable"
+    etag = full.headers["etag"]
+
+    probe = httpx.get(url, headers={"Range": "bytes=0-1"})  # what Safari asks first
+    assert probe.status_code == 206
+    assert probe.content == data[:2]
+    assert probe.headers["content-range"] == f"bytes 0-1/{size}"
+
+    open_ended = httpx.get(url, headers={"Range": "bytes=100-"})
+    assert open_ended.status_code == 206
+    assert open_ended.content == data[100:]
+
+    suffix = httpx.get(url, headers={"Range": "bytes=-500"})
+    assert suffix.status_code == 206
+    assert suffix.content == data[-500:]
+    assert suffix.headers["content-range"] == f"bytes {size - 500}-{size - 1}/{size}"
+
+    beyond = httpx.get(url, headers={"Range": f"bytes={size}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{size}"
+
+    multi = httpx.get(url, headers={"Range": "bytes=0-9,20-29"})
+    assert multi.status_code in (200, 206)
+    assert multi.content in (data, data[:10])
+
+    cached = httpx.get(url, headers={"If-None-Match": etag})
+    assert cached.status_code == 304
+    assert cached.content == b""
+
+    stale = httpx.get(url, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert stale.status_code == 200 and stale.content == data
+
+    head = httpx.head(url)
+    assert head.status_code == 200
+    assert int(head.headers["content-length"]) == size
+
+
+def test_attachments(live: dict[str, str], leaflet: Path) -> None:
+    ok = httpx.get(f"{live['url']}/media/files/leaflet.pdf")
+    assert ok.status_code == 200
+    assert hashlib.sha256(ok.content).hexdigest() == sha256(leaflet)
+    assert ok.headers["content-type"] == "application/pdf"
+    expired = httpx.get(f"{live['url']}/media/files/old.pdf")
+    assert expired.status_code == 410
+    assert httpx.get(f"{live['url']}/media/files/nothing.pdf").status_code == 404
+    assert httpx.get(f"{live['url']}/media/..%2Fmanifest.json").status_code == 404
+
+
+def test_views_are_reported_through_the_api(
+    server: ServerProcess, tokens: dict[str, str], live: dict[str, str]
+) -> None:
+    events = f"{live['url']}/events"
+    beacon = {"Content-Type": "text/plain;charset=UTF-8"}  # what sendBeacon sends
+    for body in (
+        '{"kind": "opened"}',
+        '{"kind": "play", "value": null}',
+        '{"kind": "progress", "value": "25"}',
+        '{"kind": "progress", "value": 50}',
+        '{"kind": "attachment", "value": "leaflet.pdf"}',
+    ):
+        assert httpx.post(events, content=body, headers=beacon).status_code == 204
+    assert httpx.post(events, content='{"kind": "progress", "value": 33}').status_code == 422
+    assert httpx.post(events, content='{"kind": "hack"}').status_code == 422
+    assert httpx.post(events, content="not json").status_code == 400
+    assert httpx.post(events, content="x" * 5000).status_code == 413
+
+    r = httpx.get(f"{server.url}/api/v1/shares/{live['id']}", headers=auth(tokens["rita"]))
+    assert r.status_code == 200
+    share = r.json()
+    assert share["state"] == "live"
+    assert share["views"] == 1
+    assert share["max_watched_percent"] == 50
+    kinds = [e["kind"] for e in share["events"]]
+    assert kinds == ["opened", "play", "progress", "progress", "attachment"]
+    assert all(set(e) == {"kind", "at", "value"} for e in share["events"])
+
+
+def test_ownership(server: ServerProcess, tokens: dict[str, str], live: dict[str, str]) -> None:
+    one = f"{server.url}/api/v1/shares/{live['id']}"
+    assert httpx.get(one).status_code == 401
+    assert httpx.get(one, headers=auth("rvk_wrong")).status_code == 401
+    assert httpx.get(one, headers={"Authorization": "Basic abc"}).status_code == 401
+    assert httpx.get(one, headers=auth(tokens["otto"])).status_code == 404
+    assert httpx.post(f"{one}/revoke", headers=auth(tokens["otto"])).status_code == 404
+    assert httpx.get(one, headers=auth(tokens["admin"])).status_code == 200
+    mine = httpx.get(f"{server.url}/api/v1/shares", headers=auth(tokens["rita"])).json()
+    assert live["id"] in [s["id"] for s in mine]
+    others = httpx.get(f"{server.url}/api/v1/shares", headers=auth(tokens["otto"])).json()
+    assert live["id"] not in [s["id"] for s in others]
+    everything = httpx.get(f"{server.url}/api/v1/shares", headers=auth(tokens["admin"])).json()
+    assert live["id"] in [s["id"] for s in everything]
+
+
+def test_expiry_change_and_revoke(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+) -> None:
+    share = create_and_publish(server.url, tokens["rita"], {"video.mp4": small_clip})
+    api = f"{server.url}/api/v1/shares/{share['id']}"
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    r = httpx.patch(api, json={"expires_at": past}, headers=auth(tokens["rita"]))
+    assert r.status_code == 200 and r.json()["state"] == "expired"
+    gone = httpx.get(share["url"])
+    assert gone.status_code == 410
+    assert "Rita Rep" in gone.text  # names the rep to contact
+    assert httpx.get(f"{share['url']}/media/video.mp4").status_code == 410
+
+    r = httpx.patch(api, json={"expires_at": None}, headers=auth(tokens["rita"]))
+    assert r.status_code == 200 and r.json()["state"] == "live"
+    assert httpx.get(share["url"]).status_code == 200
+
+    assert httpx.post(f"{api}/revoke", headers=auth(tokens["rita"])).status_code == 200
+    assert httpx.get(api, headers=auth(tokens["rita"])).json()["state"] == "revoked"
+    gone = httpx.get(share["url"])
+    assert gone.status_code == 410 and "Rita Rep" in gone.text
+    assert "content-security-policy" in gone.headers
+    assert httpx.post(f"{share['url']}/events", content='{"kind":"opened"}').status_code == 410
+
+
+def test_unknown_token_is_404_with_headers(server: ServerProcess) -> None:
+    r = httpx.get(f"{server.url}/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    assert r.status_code == 404
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_openapi_document(server: ServerProcess) -> None:
+    doc = httpx.get(f"{server.url}/openapi.json").json()
+    for path in ("/api/v1/shares", "/api/v1/shares/{share_id}", "/api/v1/uploads"):
+        assert path in doc["paths"]
+    assert "/s/{token}" not in doc["paths"]

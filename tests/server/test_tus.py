@@ -1,0 +1,277 @@
+"""tus 1.0.0 against a real server process: discovery, creation, resume after a cut PATCH,
+checksum mismatch (460, offset unchanged), termination, expiration, limits, name checks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import socket
+import time
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from tusclient import client as tus_client
+
+from tests.server.helpers import auth, create_body, manifest, sha256
+from tests.support.server_process import ServerProcess, running_server
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _meta(**values: str) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+def _new_share(srv: ServerProcess, token: str, files: dict[str, Path]) -> dict[str, str]:
+    r = httpx.post(
+        f"{srv.url}/api/v1/shares", json=create_body(manifest(), files), headers=auth(token)
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def _create_upload(srv: ServerProcess, token: str, share_id: str, name: str, length: int) -> str:
+    r = httpx.post(
+        f"{srv.url}/api/v1/uploads",
+        headers={
+            **TUS,
+            **auth(token),
+            "Upload-Length": str(length),
+            "Upload-Metadata": _meta(share=share_id, name=name),
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.headers["location"]
+
+
+def _offset(url: str, token: str) -> int:
+    r = httpx.head(url, headers={**TUS, **auth(token)})
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
+    return int(r.headers["upload-offset"])
+
+
+def _patch(url: str, token: str, offset: int, data: bytes, checksum: str | None = None):
+    headers = {
+        **TUS,
+        **auth(token),
+        "Upload-Offset": str(offset),
+        "Content-Type": "application/offset+octet-stream",
+    }
+    if checksum:
+        headers["Upload-Checksum"] = checksum
+    return httpx.patch(url, content=data, headers=headers)
+
+
+def _digest(algo: str, data: bytes) -> str:
+    return f"{algo} {base64.b64encode(hashlib.new(algo, data).digest()).decode()}"
+
+
+def _cut_patch(url: str, token: str, offset: int, data: bytes, send: int) -> None:
+    """A PATCH that announces len(data) bytes, sends only `send`, then drops the connection
+    (what a Wi-Fi drop looks like to the server)."""
+    parts = urlsplit(url)
+    head = (
+        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
+        f"Upload-Offset: {offset}\r\nContent-Type: application/offset+octet-stream\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((parts.hostname, parts.port)) as sock:
+        sock.sendall(head + data[:send])
+        time.sleep(0.3)
+
+
+def test_discovery(server: ServerProcess) -> None:
+    r = httpx.options(f"{server.url}/api/v1/uploads")
+    assert r.status_code == 204
+    assert r.headers["tus-version"] == "1.0.0"
+    assert set(r.headers["tus-extension"].split(",")) == {
+        "creation",
+        "expiration",
+        "checksum",
+        "termination",
+    }
+    assert set(r.headers["tus-checksum-algorithm"].split(",")) == {"sha1", "sha256"}
+    assert int(r.headers["tus-max-size"]) > 0
+
+
+def test_resume_after_a_cut_patch_with_tuspy(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+) -> None:
+    token = tokens["rita"]
+    share = _new_share(server, token, {"video.mp4": small_clip})
+    data = small_clip.read_bytes()
+    url = _create_upload(server, token, share["id"], "video.mp4", len(data))
+    _cut_patch(url, token, 0, data, send=70_000)
+    deadline = time.monotonic() + 10
+    while (kept := _offset(url, token)) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert 0 < kept <= 70_000  # what arrived before the cut is kept
+    # tuspy asks HEAD for the offset and sends only the rest.
+    tc = tus_client.TusClient(share["upload_url"], headers=auth(token))
+    with open(small_clip, "rb") as stream:
+        uploader = tc.uploader(file_stream=stream, url=url, chunk_size=64_000)
+        assert uploader.offset == kept
+        uploader.upload()
+    assert _offset(url, token) == len(data)
+    r = httpx.post(f"{server.url}/api/v1/shares/{share['id']}/publish", headers=auth(token))
+    assert r.status_code == 200, r.text  # the stored bytes match the declared sha256
+    served = httpx.get(f"{share['url']}/media/video.mp4")
+    assert hashlib.sha256(served.content).hexdigest() == sha256(small_clip)
+
+
+@pytest.mark.parametrize("algo", ["sha256", "sha1"])
+def test_checksum_mismatch_is_460_and_keeps_the_offset(
+    server: ServerProcess, tokens: dict[str, str], leaflet: Path, algo: str
+) -> None:
+    token = tokens["rita"]
+    data = leaflet.read_bytes()
+    share = _new_share(server, token, {"video.mp4": leaflet, "files/l.pdf": leaflet})
+    url = _create_upload(server, token, share["id"], "files/l.pdf", len(data))
+    assert _patch(url, token, 0, data[:1000], _digest(algo, data[:1000])).status_code == 204
+    bad = _patch(url, token, 1000, data[1000:2000], _digest(algo, b"something else"))
+    assert bad.status_code == 460
+    assert _offset(url, token) == 1000
+    good = _patch(url, token, 1000, data[1000:], _digest(algo, data[1000:]))
+    assert good.status_code == 204
+    assert int(good.headers["upload-offset"]) == len(data)
+    unknown = _patch(url, token, len(data), b"", "md5 AAAA")
+    assert unknown.status_code in (400, 409)
+
+
+def test_protocol_errors(server: ServerProcess, tokens: dict[str, str], leaflet: Path) -> None:
+    token = tokens["rita"]
+    data = leaflet.read_bytes()
+    share = _new_share(server, token, {"video.mp4": leaflet})
+    url = _create_upload(server, token, share["id"], "video.mp4", len(data))
+    assert _patch(url, token, 5, data[:10]).status_code == 409  # wrong offset
+    r = httpx.patch(url, content=b"x", headers={**auth(token), "Upload-Offset": "0"})
+    assert r.status_code in (412, 415)
+    assert httpx.head(url, headers=auth(token)).status_code == 412  # no Tus-Resumable
+    assert httpx.head(url, headers=TUS).status_code == 401
+    assert httpx.head(url, headers={**TUS, **auth(tokens["otto"])}).status_code == 404
+    too_much = _patch(url, token, 0, data + b"extra")
+    assert too_much.status_code == 413
+    assert _offset(url, token) == 0
+    headers = {**TUS, **auth(token), "Content-Type": "application/offset+octet-stream"}
+    for offset in ("-1", "abc", "9" * 30):
+        r = httpx.patch(url, content=b"x", headers={**headers, "Upload-Offset": offset})
+        assert r.status_code == 400
+
+
+def test_termination(server: ServerProcess, tokens: dict[str, str], leaflet: Path) -> None:
+    token = tokens["rita"]
+    data = leaflet.read_bytes()
+    share = _new_share(server, token, {"video.mp4": leaflet})
+    url = _create_upload(server, token, share["id"], "video.mp4", len(data))
+    assert _patch(url, token, 0, data[:500]).status_code == 204
+    upload_id = url.rsplit("/", 1)[1]
+    staged = server.data_dir / "uploads" / upload_id
+    assert staged.exists()
+    assert httpx.delete(url, headers={**TUS, **auth(tokens["otto"])}).status_code == 404
+    assert httpx.delete(url, headers={**TUS, **auth(token)}).status_code == 204
+    assert httpx.head(url, headers={**TUS, **auth(token)}).status_code == 404
+    assert not staged.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../video.mp4",
+        "/etc/passwd",
+        "files/../../x",
+        "files/a\\b.pdf",
+        "files/a\x00b.pdf",
+        "files/" + "a" * 300,
+        "files/",
+        "files/sub/dir.pdf",
+        "other.mp4",
+        "files/..",
+    ],
+)
+def test_path_tricks_are_rejected(
+    server: ServerProcess, tokens: dict[str, str], leaflet: Path, name: str
+) -> None:
+    token = tokens["rita"]
+    body = create_body(manifest(), {"video.mp4": leaflet})
+    body["files"].append({"name": name, "size": 1, "sha256": "0" * 64})
+    r = httpx.post(f"{server.url}/api/v1/shares", json=body, headers=auth(token))
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "files", 1, "name"]
+    share = _new_share(server, token, {"video.mp4": leaflet})
+    r = httpx.post(
+        f"{server.url}/api/v1/uploads",
+        headers={
+            **TUS,
+            **auth(token),
+            "Upload-Length": "1",
+            "Upload-Metadata": _meta(share=share["id"], name=name),
+        },
+    )
+    assert r.status_code == 400
+
+
+# A server with tight limits: tiny size policy and uploads that expire in 2 s.
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    env = {
+        "REP_VIDEO_SERVER_MAX_UPLOAD_BYTES": "100000",
+        "REP_VIDEO_SERVER_UPLOAD_EXPIRY_SECONDS": "2",
+        "REP_VIDEO_SERVER_CLEANUP_INTERVAL_SECONDS": "1",
+    }
+    with running_server(tmp_path_factory.mktemp("strict"), env) as srv:
+        yield srv
+
+
+def test_oversize_is_413(strict: ServerProcess, leaflet: Path, small_clip: Path) -> None:
+    token = strict.create_token("rita")
+    assert small_clip.stat().st_size > 100_000
+    r = httpx.post(
+        f"{strict.url}/api/v1/shares",
+        json=create_body(manifest(), {"video.mp4": small_clip}),
+        headers=auth(token),
+    )
+    assert r.status_code == 413
+    share = _new_share(strict, token, {"video.mp4": leaflet})
+    r = httpx.post(
+        f"{strict.url}/api/v1/uploads",
+        headers={
+            **TUS,
+            **auth(token),
+            "Upload-Length": "100001",
+            "Upload-Metadata": _meta(share=share["id"], name="video.mp4"),
+        },
+    )
+    assert r.status_code == 413
+
+
+def test_abandoned_uploads_expire(strict: ServerProcess, leaflet: Path) -> None:
+    token = strict.create_token("rita")
+    data = leaflet.read_bytes()
+    share = _new_share(strict, token, {"video.mp4": leaflet})
+    r = httpx.post(
+        f"{strict.url}/api/v1/uploads",
+        headers={
+            **TUS,
+            **auth(token),
+            "Upload-Length": str(len(data)),
+            "Upload-Metadata": _meta(share=share["id"], name="video.mp4"),
+        },
+    )
+    expires = parsedate_to_datetime(r.headers["upload-expires"])
+    assert 0 < (expires - parsedate_to_datetime(r.headers["date"])).total_seconds() <= 3
+    url = r.headers["location"]
+    assert _patch(url, token, 0, data[:100]).status_code == 204
+    staged = strict.data_dir / "uploads" / url.rsplit("/", 1)[1]
+    assert staged.exists()
+    deadline = time.monotonic() + 10
+    while staged.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not staged.exists()  # the periodic clean-up removed the stray bytes
+    assert httpx.head(url, headers={**TUS, **auth(token)}).status_code in (404, 410)
+    assert _patch(url, token, 100, data[100:200]).status_code in (404, 410)
