@@ -1,0 +1,117 @@
+"""The foundation's "done when": `rep-video send` on a generated clip with a trim, to a folder,
+gives a page whose video plays in headless Chromium on a phone-sized screen, with nothing
+requested from outside 127.0.0.1 and no console errors; the video meets the mobile profile."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rep_video.media.probe import probe
+from rep_video.media.profile import mobile_profile_problems
+from tests.e2e.conftest import PhonePage
+from tests.support.clips import make_clip
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real send for the module: a 6 s clip trimmed to 1.5–5.0 s, to folder:<tmp>."""
+    work = tmp_path_factory.mktemp("e2e-send")
+    clip = make_clip(work / "take.mp4", duration=6.0, size=(640, 360))
+    out = work / "published"
+    env_home = work / "home"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "rep_video", "send", str(clip),
+            "--to", "Dr. Jane Smith", "--message", "Here is the dosing guide we discussed.",
+            "--attach", "onc-dosing-guide", "--attach", "prescribing-info",
+            "--trim", "1.5:5", "--target", f"folder:{out}",
+            "--from-name", "Alex Rep", "--from-email", "alex@acme.example",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**_env(), "REP_VIDEO_HOME": str(env_home)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    link = Path(result.stdout.strip().splitlines()[-1])
+    assert link.name == "index.html" and link.parent.parent == out.resolve()
+    return link
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def test_published_video_meets_the_mobile_profile(published: Path) -> None:
+    info = probe(published.parent / "video.mp4")
+    assert mobile_profile_problems(info) == []
+    assert abs(info.duration - 3.5) <= 0.1
+
+
+def test_page_plays_in_chromium_at_phone_size(
+    published: Path, phone_page: PhonePage, static_server: Callable[[Path], str]
+) -> None:
+    base = static_server(published.parent.parent)
+    url = f"{base}{published.parent.name}/index.html"
+    page = phone_page.page
+    response = page.goto(url)
+    assert response is not None and response.status == 200
+    assert page.viewport_size == {"width": 390, "height": 844}
+    # The player fits the phone's width; the message and materials are on the page.
+    box = page.locator("video").bounding_box()
+    assert box is not None and 380 <= box["width"] <= 390
+    assert page.get_by_text("Here is the dosing guide we discussed.").is_visible()
+    assert page.get_by_role("link", name="Oncology dosing guide").is_visible()
+    assert page.get_by_text("PP-ONC-US-0123").count() == 1
+    assert page.get_by_text("PP-CORP-US-0007").is_visible()
+
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; }")
+    page.evaluate("() => document.querySelector('video').play()")
+    page.wait_for_function(
+        "() => document.querySelector('video').currentTime > 0.5", timeout=20_000
+    )
+    state = page.evaluate(
+        """() => { const v = document.querySelector('video');
+                   return {error: v.error && v.error.code, w: v.videoWidth, h: v.videoHeight,
+                           duration: v.duration}; }"""
+    )
+    assert state["error"] is None
+    assert (state["w"], state["h"]) == (640, 360)
+    assert abs(state["duration"] - 3.5) <= 0.1
+    # The attached file is served from the share folder too.
+    pdf = page.request.get(f"{base}{published.parent.name}/files/oncology-dosing-guide.pdf")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+    assert phone_page.console_errors == []
+    assert phone_page.offsite_requests() == []
+    assert any(u.endswith("/video.mp4") for u in phone_page.requests)
+    assert any(u.endswith("/poster.jpg") for u in phone_page.requests)
+
+
+def test_page_works_with_javascript_off(
+    published: Path, chromium_browser: object, static_server: Callable[[Path], str]
+) -> None:
+    base = static_server(published.parent.parent)
+    context = chromium_browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{base}{published.parent.name}/index.html")
+        video = page.locator("video")
+        assert video.is_visible()
+        assert video.get_attribute("controls") is not None
+        assert video.get_attribute("src") == "video.mp4"
+        assert page.get_by_role("link", name="Oncology dosing guide").is_visible()
+        assert page.get_by_role("link", name="Email alex@acme.example").is_visible()
+    finally:
+        context.close()
