@@ -116,10 +116,9 @@ class CutProxy:
         except OSError:
             _hard_close(src)
             _hard_close(dst)
-        finally:
-            self._forget(src)
 
     def _pump_down(self, src: socket.socket, dst: socket.socket) -> None:
+        """Upstream → client; when it ends the connection is over: close both sockets."""
         try:
             while True:
                 data = src.recv(65536)
@@ -131,8 +130,11 @@ class CutProxy:
             with contextlib.suppress(OSError):
                 dst.shutdown(socket.SHUT_WR)
         except OSError:
+            pass
+        finally:
             _hard_close(src)
             _hard_close(dst)
+            self._forget(dst)
 
     def _forget(self, client: socket.socket) -> None:
         with self._lock:
@@ -140,9 +142,12 @@ class CutProxy:
 
 
 def _hard_close(sock: socket.socket) -> None:
-    """Close with RST, as a dropped network looks to the peer (no orderly FIN)."""
+    """Drop the connection at once. shutdown() acts even while another thread is blocked in
+    recv() on the socket (close() alone would wait for that call to return)."""
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         sock.close()
 

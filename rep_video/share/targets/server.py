@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from tusclient.client import TusClient
@@ -83,7 +83,7 @@ class ServerTarget:
         share = self._call("POST", "/api/v1/shares", "creating the share", json=body)
         state: dict[str, Any] = {
             "share_id": share["id"],
-            "upload_url": share["upload_url"],
+            "upload_url": self._rebase(str(share["upload_url"])),
             "files": files,
             "uploads": {},
             "published": False,
@@ -101,7 +101,7 @@ class ServerTarget:
         return reservation
 
     def _tus_client(self, reservation: Reservation) -> TusClient:
-        upload_url = urljoin_base(self.base_url, reservation.state["upload_url"])
+        upload_url = self._rebase(reservation.state["upload_url"])
         return TusClient(upload_url, headers={"Authorization": self._auth()})
 
     def _auth(self) -> str:
@@ -123,7 +123,13 @@ class ServerTarget:
 
     def _create_upload(self, reservation: Reservation, name: str, path: Path) -> str:
         with open(path, "rb") as stream:
-            return str(self._uploader(reservation, name, stream, None).create_url())
+            return self._rebase(str(self._uploader(reservation, name, stream, None).create_url()))
+
+    def _rebase(self, url: str) -> str:
+        """Upload URLs on the host this machine was configured with: the server builds them
+        from its public URL (what phones use), which a laptop may not reach the same way."""
+        ours, theirs = urlsplit(self.base_url), urlsplit(urljoin(self.base_url + "/", url))
+        return urlunsplit((ours.scheme, ours.netloc, theirs.path, theirs.query, ""))
 
     def upload(
         self,
@@ -239,11 +245,11 @@ class ServerTarget:
             share_id=str(share["id"]),
             token=str(share["token"]),
             link=str(share["url"]),
-            state={"upload_url": share["upload_url"]},
+            state={"upload_url": self._rebase(str(share["upload_url"]))},
         )
         try:
             uploader = self._uploader(reservation, "poster.jpg", io.BytesIO(payload), None)
-            uploader.set_url(uploader.create_url())
+            uploader.set_url(self._rebase(uploader.create_url()))
             uploader.upload()
             if uploader.get_offset() != len(payload):
                 raise UserError("The server lost the test upload's bytes; check its storage.")
@@ -258,10 +264,6 @@ class ServerTarget:
             f"{self.name}: OK — share created, 64 KiB uploaded and read back, "
             f"page served, cleaned up ({ms:.0f} ms)"
         )
-
-
-def urljoin_base(base: str, url: str) -> str:
-    return urljoin(base + "/", url)
 
 
 def share_status_from_json(data: dict[str, Any]) -> ShareStatus:

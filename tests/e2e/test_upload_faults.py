@@ -1,0 +1,124 @@
+"""Uploads through the server target survive a bad network: the real share server runs as a
+process, a proxy we control cuts the TCP connections mid-PATCH, and the upload must resume from
+the server's offset (never from zero), re-send at most one chunk per cut, and store exactly the
+source bytes. The server itself is also killed and restarted mid-upload."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rep_video.progress import CancelToken, Progress
+from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.server import ServerTarget
+from tests.e2e._upload_support import make_package, sha256
+from tests.support.clips import make_clip
+from tests.support.cut_proxy import CutProxy
+from tests.support.server_process import running_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CHUNK = 256 * 1024
+HEADER_ALLOWANCE = 4096  # request lines, headers, the HEAD after a cut
+
+
+@pytest.fixture(scope="module")
+def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """~1.5-3 MB of real H.264/AAC: several chunks of 256 KiB."""
+    path = tmp_path_factory.mktemp("clips") / "busy.mp4"
+    return make_clip(path, duration=6.0, size=(960, 540), extra=["-b:v", "3M"])
+
+
+def _upload_bytes(
+    srv_port: int, token: str, package_dir: Path, clip: Path, cuts: list[float]
+) -> tuple[int, Reservation, Path]:
+    """Reserve, then upload through a fresh proxy cutting at the given fractions of the video
+    size; returns the bytes the client pushed upstream during upload()."""
+    package = make_package(package_dir, clip)
+    size = (package_dir / "video.mp4").stat().st_size
+    with CutProxy(srv_port) as proxy:
+        target = ServerTarget("acme", proxy.url, token, chunk_size=CHUNK, retry_window=30)
+        reservation = target.reserve(package)
+        start = proxy.bytes_up
+        proxy.cut_at(*[start + int(f * size) for f in cuts])
+        done = target.upload(package, reservation, lambda p: None, CancelToken())
+        assert len(proxy.cuts_done) == len(cuts), "every planned cut happened"
+        return proxy.bytes_up - start, done, package_dir / "video.mp4"
+
+
+def test_cuts_mid_upload_resume_and_resend_at_most_a_chunk(tmp_path: Path, big_clip: Path) -> None:
+    with running_server(tmp_path / "srv") as srv:
+        token = srv.create_token("alice")
+        clean, _, _ = _upload_bytes(srv.port, token, tmp_path / "p0", big_clip, [])
+        cuts = [0.05, 0.37, 0.71, 0.93]
+        with_cuts, reservation, video = _upload_bytes(
+            srv.port, token, tmp_path / "p1", big_clip, cuts
+        )
+        resent = with_cuts - clean
+        # The benchmark number for docs/PERFORMANCE.md: bytes sent again per cut.
+        print(f"\nchunk={CHUNK} cuts={len(cuts)} resent={resent} per_cut={resent / len(cuts):.0f}")
+        assert 0 <= resent <= len(cuts) * (CHUNK + HEADER_ALLOWANCE)
+
+        status = ServerTarget("acme", srv.url, token).status(reservation)
+        assert status.state == "live"
+        media = httpx.get(f"{srv.url}/s/{reservation.token}/media/video.mp4", timeout=30)
+        assert media.status_code == 200
+        assert sha256(media.content) == sha256(video)
+
+
+def test_network_down_for_a_while_then_back(tmp_path: Path, big_clip: Path) -> None:
+    """Refused connections (no Wi-Fi) are retried with backoff inside upload()."""
+    with running_server(tmp_path / "srv") as srv:
+        token = srv.create_token("alice")
+        package = make_package(tmp_path / "p", big_clip)
+        with CutProxy(srv.port) as proxy:
+            target = ServerTarget("acme", proxy.url, token, chunk_size=CHUNK, retry_window=30)
+            reservation = target.reserve(package)
+            seen: list[Progress] = []
+
+            def progress(p: Progress) -> None:
+                seen.append(p)
+                if len(seen) == 3:  # a few chunks in: the network goes away for ~1.5 s
+                    proxy.refusing = True
+                    proxy.cut_now()
+                    threading.Timer(1.5, lambda: setattr(proxy, "refusing", False)).start()
+
+            done = target.upload(package, reservation, progress, CancelToken())
+        assert done.state["published"] is True
+        assert seen[-1].bytes_done == seen[-1].bytes_total
+        assert any(p.rate for p in seen)
+        media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4", timeout=30)
+        assert sha256(media.content) == sha256(tmp_path / "p" / "video.mp4")
+
+
+def test_server_killed_mid_upload_and_restarted(tmp_path: Path, big_clip: Path) -> None:
+    data = tmp_path / "srv"
+    with running_server(data) as srv:
+        token = srv.create_token("alice")
+        package = make_package(tmp_path / "p", big_clip)
+        size = (tmp_path / "p" / "video.mp4").stat().st_size
+        with CutProxy(srv.port) as proxy:
+            target = ServerTarget("acme", proxy.url, token, chunk_size=CHUNK, retry_window=60)
+            reservation = target.reserve(package)
+            offsets: list[int] = []
+            restarted = threading.Event()
+
+            def progress(p: Progress) -> None:
+                offsets.append(p.bytes_done or 0)
+                if not restarted.is_set() and (p.bytes_done or 0) > size // 3:
+                    restarted.set()
+                    srv.kill()  # a crash: SIGKILL, same data dir afterwards
+                    srv.start()
+                    proxy.upstream = ("127.0.0.1", srv.port)
+
+            done = target.upload(package, reservation, progress, CancelToken())
+        assert restarted.is_set()
+        assert done.state["published"] is True
+        # Resumed from what the server had kept, not from zero.
+        after = offsets[offsets.index(next(o for o in offsets if o > size // 3)) + 1 :]
+        assert after and min(after) > 0
+        media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4", timeout=30)
+        assert sha256(media.content) == sha256(tmp_path / "p" / "video.mp4")
