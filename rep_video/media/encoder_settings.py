@@ -94,4 +94,7 @@ def fps_fraction(fps: float) -> Fraction:
     """29.97 → 30000/1001; 30.0 → 30."""
     if fps <= 0:
         raise ValueError("fps must be positive")
-    return Fraction(fps).limit_denominator(1001)
+    ntsc = round(fps * 1.001)
+    if abs(fps - round(fps)) > 0.001 and abs(fps - ntsc / 1.001) < 0.005:
+        return Fraction(ntsc * 1000, 1001)  # 23.976, 29.97, 59.94: the broadcast rates
+    return Fraction(fps).limit_denominator(1000)

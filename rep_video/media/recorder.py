@@ -24,6 +24,7 @@ from typing import Any, Literal
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.frame import PictureType
 
 from rep_video import __version__, paths
 from rep_video.errors import UserError
@@ -38,6 +39,7 @@ from rep_video.media.encoder_settings import (
     VIDEO_CODEC,
     VIDEO_TIME_BASE,
     fps_fraction,
+    keyframe_interval,
 )
 from rep_video.media.encoder_video import MAX_FILL_SECONDS, FrameSlots, VideoEncoder, rgb_to_yuv
 
@@ -122,6 +124,8 @@ class Recorder:
         )
         self._last_yuv: av.VideoFrame | None = None
         self._since_step = 0
+        self._step_pending = False
+        self._gop = keyframe_interval(self.fps)
         # counters (ints: updated under the GIL by one writer each)
         self._frames_in = self._encoded = self._dup = 0
         self._drop_full = self._drop_surplus = 0
@@ -275,7 +279,7 @@ class Recorder:
                         self._cond.notify_all()
                     depth = self._video_depth
                 if kind == "v":
-                    self._maybe_step_down(depth)
+                    self._want_step_down(depth)
                     self._encode_video(data, t)
                 else:
                     self._encode_audio(data, t)
@@ -288,18 +292,17 @@ class Recorder:
                 self._cond.notify_all()
             self._close_quietly()
 
-    def _maybe_step_down(self, depth: int) -> None:
+    def _want_step_down(self, depth: int) -> None:
         assert self._video is not None
         self._since_step += 1
-        # Half a queue behind, and the last step had a second to show its effect.
+        # Half a queue behind, and the last step had a second to show its effect. The switch
+        # itself waits for the next keyframe slot (see _encode_yuv).
         if (
             depth * 2 >= self.capacity
             and self._video.can_step_down
-            and self._since_step >= round(self.fps)
+            and self._since_step >= self._gop
         ):
-            self._container.mux(self._video.step_down())
-            self._preset_steps += 1
-            self._since_step = 0
+            self._step_pending = True
 
     def _encode_video(self, frame: npt.NDArray[np.uint8], t: float) -> None:
         assert self._video is not None
@@ -320,6 +323,15 @@ class Recorder:
 
     def _encode_yuv(self, yuv: av.VideoFrame, slot: int) -> None:
         assert self._video is not None
+        # Keyframes sit on the one-second grid of the recording's own timeline (trims snap to
+        # them); a tier switch happens on one, since the new encoder must start with an IDR.
+        on_grid = slot % self._gop == 0
+        if on_grid and self._step_pending:
+            self._container.mux(self._video.step_down())
+            self._preset_steps += 1
+            self._since_step = 0
+            self._step_pending = False
+        yuv.pict_type = PictureType.I if on_grid else PictureType.NONE
         yuv.pts = self._slots.pts(slot)
         yuv.time_base = VIDEO_TIME_BASE
         self._container.mux(self._video.encode(yuv))
