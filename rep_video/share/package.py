@@ -117,7 +117,6 @@ def _build(
     # Imported on first use: they pull in OpenCV and moviepy, which the CLI and the UI
     # should not pay for at start-up.
     from rep_video.media import finalize as media_finalize
-    from rep_video.media import intro as media_intro
     from rep_video.media import poster as media_poster
     from rep_video.media import preview as media_preview
     from rep_video.media import trim as media_trim
@@ -136,6 +135,8 @@ def _build(
         source.unlink(missing_ok=True)
     _check_cancel(cancel)
     if intro:
+        from rep_video.media import intro as media_intro  # moviepy: only when asked for
+
         joined = work / ".with-intro.mp4"
         info = media_intro.add_intro_card(
             out, joined, recipient.name, rep.name, stages.sub("intro"), cancel
