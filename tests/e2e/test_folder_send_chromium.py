@@ -4,15 +4,21 @@ requested from outside 127.0.0.1 and no console errors; the video meets the mobi
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
+from rep_video.share.manifest import ShareManifest
+from rep_video.share.page import page_context_from_manifest, render_share_page
 from tests.e2e.conftest import PhonePage
 from tests.support.clips import make_clip
 
@@ -37,18 +43,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**_env(), "REP_VIDEO_HOME": str(env_home)},
+        env={**os.environ, "REP_VIDEO_HOME": str(env_home)},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     link = Path(result.stdout.strip().splitlines()[-1])
     assert link.name == "index.html" and link.parent.parent == out.resolve()
     return link
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def test_published_video_meets_the_mobile_profile(published: Path) -> None:
@@ -115,3 +115,44 @@ def test_page_works_with_javascript_off(
         assert page.get_by_role("link", name="Email alex@acme.example").is_visible()
     finally:
         context.close()
+
+
+def test_served_page_beacons_views_from_chromium(
+    published: Path, phone_page: PhonePage, static_server: Callable[[Path], str]
+) -> None:
+    """The same share rendered as the server does (with a beacon URL): the inline script
+    reports opened, play, 25/50/75/100 % and attachment opens with navigator.sendBeacon."""
+    share = published.parent
+    manifest_dir = share.parent.parent / "home" / "data" / "shares" / share.name
+    manifest = ShareManifest.read(manifest_dir)
+    ctx = page_context_from_manifest(manifest, today=date.today(), beacon_url="events")
+    (share / "served.html").write_text(render_share_page(ctx), encoding="utf-8")
+    base = static_server(share)
+    beacons: list[dict[str, object]] = []
+
+    def record(route: Any) -> None:
+        beacons.append(json.loads(route.request.post_data or "{}"))
+        route.fulfill(status=204, body="")
+
+    page = phone_page.page
+    page.route("**/events", record)
+    page.goto(base + "served.html")
+    page.evaluate(
+        """() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }"""
+    )
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=30_000)
+    # Count the attachment click without opening the PDF (the default action is cancelled
+    # by a listener that runs after the page's own).
+    page.evaluate(
+        """() => { document.addEventListener('click', e => e.preventDefault());
+                   document.querySelector('a[data-attachment]').click(); }"""
+    )
+    page.wait_for_timeout(500)  # beacons are asynchronous
+    seen = [(b["kind"], b["value"]) for b in beacons]
+    assert seen[:2] == [("opened", None), ("play", None)]
+    for mark in ("25", "50", "75", "100"):
+        assert ("progress", mark) in seen
+    assert ("attachment", "oncology-dosing-guide.pdf") in seen
+    assert len(seen) == len(set(seen))  # each event once
+    assert phone_page.console_errors == []
+    assert phone_page.offsite_requests() == []
