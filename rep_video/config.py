@@ -182,19 +182,24 @@ def set_value(key: str, value: Any) -> None:
     write_toml(paths.user_config_file(), data)
 
 
-def add_target(name: str, kind: str, params: dict[str, str], *, make_default: bool = False) -> None:
-    """Add or replace a user-defined target (non-secret parameters only)."""
+def add_target_check(name: str, kind: str, params: dict[str, str]) -> TargetConfig:
+    """Validate a target the user wants to add, without writing anything."""
     _check_target_name(name)
     settings = load_settings()
     if settings.is_locked(f"targets.{name}"):
         raise UserError(f"Target {name!r} is set up by your administrator and cannot be changed.")
     if not settings.policy.allow_user_targets:
         raise UserError("Your administrator does not allow adding targets; ask IT to add it.")
-    config = _parse_target(name, {"kind": kind, **params}, paths.user_config_file(), locked=False)
-    if make_default and settings.is_locked("send.default_target"):
+    return _parse_target(name, {"kind": kind, **params}, paths.user_config_file(), locked=False)
+
+
+def add_target(name: str, kind: str, params: dict[str, str], *, make_default: bool = False) -> None:
+    """Add or replace a user-defined target (non-secret parameters only)."""
+    target = add_target_check(name, kind, params)
+    if make_default and load_settings().is_locked("send.default_target"):
         raise UserError("The default target is set by your administrator; not changing it.")
     data = read_toml(paths.user_config_file())
-    data.setdefault("targets", {})[name] = {"kind": config.kind, **config.params}
+    data.setdefault("targets", {})[name] = {"kind": target.kind, **target.params}
     if make_default:
         data.setdefault("send", {})["default_target"] = name
     write_toml(paths.user_config_file(), data)

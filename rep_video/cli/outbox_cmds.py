@@ -1,0 +1,182 @@
+"""`rep-video outbox list|retry|cancel|run`, `status [SHARE]`, `revoke SHARE`, `extend SHARE`.
+
+SHARE is a link, a share id or an outbox entry number: the outbox remembers which target each
+share went to, so these commands reach the right server or bucket."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime, timedelta
+
+from rep_video.errors import UserError
+from rep_video.share.outbox import Outbox, OutboxEntry
+from rep_video.share.targets.base import Reservation, Target
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("outbox", help="sends waiting to upload, and their state")
+    osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    lst = osub.add_parser("list", help="list outbox entries (newest last)")
+    lst.add_argument("--all", action="store_true", help="include done and cancelled entries")
+    lst.set_defaults(func=run_list)
+    retry = osub.add_parser("retry", help="retry an entry now (after fixing what failed)")
+    retry.add_argument("entry", metavar="ID|all")
+    retry.add_argument("--no-wait", action="store_true", help="only reschedule it")
+    retry.set_defaults(func=run_retry)
+    cancel = osub.add_parser("cancel", help="stop an entry for good (its files are kept)")
+    cancel.add_argument("entry", metavar="ID")
+    cancel.set_defaults(func=run_cancel)
+    run = osub.add_parser("run", help="upload what is due now")
+    run.add_argument("--wait", action="store_true", help="keep going until nothing is queued")
+    run.set_defaults(func=run_run)
+
+    st = sub.add_parser("status", help="a share's state and views (all recent ones without SHARE)")
+    st.add_argument("share", nargs="?", metavar="SHARE")
+    st.set_defaults(func=run_status)
+    rv = sub.add_parser("revoke", help="withdraw a share: its link stops working")
+    rv.add_argument("share", metavar="SHARE")
+    rv.set_defaults(func=run_revoke)
+    ex = sub.add_parser("extend", help="change when a share's link expires")
+    ex.add_argument("share", metavar="SHARE")
+    group = ex.add_mutually_exclusive_group(required=True)
+    group.add_argument("--days", type=int, help="expire N days from now")
+    group.add_argument("--never", action="store_true", help="never expire")
+    ex.set_defaults(func=run_extend)
+
+
+def _entry_id(text: str) -> int:
+    if not text.isdigit():
+        raise UserError(f"{text!r} is not an outbox entry number; see `rep-video outbox list`.")
+    return int(text)
+
+
+def _describe(e: OutboxEntry) -> str:
+    percent = f"{100 * e.bytes_done / e.bytes_total:.0f}%" if e.bytes_total else "-"
+    parts = [f"{e.id}", e.state, e.target, percent, e.link or "(link not reserved yet)"]
+    if e.state == "queued" and e.attempts:
+        wait = max(0.0, e.next_retry_at - time.time())
+        parts.append(f"retry in {wait:.0f} s after {e.attempts} attempt(s)")
+    if e.last_error and e.state != "done":
+        parts.append(f"last error: {e.last_error}")
+    return "\t".join(parts)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    states = None if args.all else ("queued", "uploading", "failed")
+    entries = Outbox().list(states)
+    if not entries:
+        print("the outbox is empty" if args.all else "nothing waiting (use --all for history)")
+    for e in entries:
+        print(_describe(e))
+    return 0
+
+
+def run_retry(args: argparse.Namespace) -> int:
+    from rep_video.cli.send_cmd import StderrProgress
+
+    box = Outbox()
+    if args.entry == "all":
+        ids = [e.id for e in box.list(("queued", "failed"))]
+    else:
+        ids = [_entry_id(args.entry)]
+    for entry_id in ids:
+        box.retry(entry_id)
+    if args.no_wait:
+        print(f"rescheduled {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}")
+        return 0
+    code = 0
+    for entry_id in ids:
+        entry = box.wait_for(entry_id, StderrProgress(), timeout=None)
+        print(_describe(entry))
+        code = code or (0 if entry.state == "done" else 2)
+    return code
+
+
+def run_cancel(args: argparse.Namespace) -> int:
+    entry = Outbox().cancel(_entry_id(args.entry))
+    print(f"cancelled entry {entry.id}; its files stay in {entry.package}")
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from rep_video.cli.send_cmd import StderrProgress
+    from rep_video.share.outbox_worker import run_until_empty
+
+    box = Outbox()
+    if args.wait:
+        worked = run_until_empty(box, StderrProgress())
+    else:
+        worked = box.run_pending(StderrProgress())
+    for e in worked:
+        print(_describe(e))
+    failed = [e for e in box.list(("failed",))]
+    return 2 if failed else 0
+
+
+def _target_and_reservation(share: str) -> tuple[OutboxEntry, Target, Reservation]:
+    from rep_video.share.targets.registry import get_target
+
+    entry = Outbox().find(share)
+    if entry.reservation is None:
+        raise UserError(
+            f"Share {share!r} has no link yet (outbox entry {entry.id} is {entry.state})."
+        )
+    return entry, get_target(entry.target), entry.reservation
+
+
+def run_status(args: argparse.Namespace) -> int:
+    if args.share is None:
+        entries = Outbox().list()[-20:]
+        if not entries:
+            print("nothing sent from this computer yet")
+        for e in entries:
+            line = _describe(e)
+            if e.state == "done" and e.reservation:
+                line += "\t" + _views_line(e)
+            print(line)
+        return 0
+    entry, target, reservation = _target_and_reservation(args.share)
+    st = target.status(reservation)
+    print(f"link:     {reservation.link}")
+    print(f"state:    {st.state}" + (f" ({st.reason})" if st.reason else ""))
+    print(f"upload:   {entry.state}")
+    print(f"expires:  {st.expires_at or 'never'}")
+    print(f"views:    {st.views}")
+    print(f"watched:  {st.max_watched_percent}%")
+    for ev in st.events:
+        print(f"  {ev.at}  {ev.kind}" + (f" {ev.value}" if ev.value else ""))
+    return 0
+
+
+def _views_line(entry: OutboxEntry) -> str:
+    from rep_video.share.targets.registry import get_target
+
+    assert entry.reservation is not None
+    try:
+        st = get_target(entry.target).status(entry.reservation)
+    except Exception as exc:  # one unreachable target must not hide the others
+        return f"status unavailable ({type(exc).__name__})"
+    return f"{st.state}, {st.views} view(s), watched {st.max_watched_percent}%"
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    entry, target, reservation = _target_and_reservation(args.share)
+    if entry.state not in ("done", "cancelled", "failed"):
+        Outbox().cancel(entry.id)  # stop uploading something that is being withdrawn
+    target.revoke(reservation)
+    print(f"revoked: {reservation.link}")
+    return 0
+
+
+def run_extend(args: argparse.Namespace) -> int:
+    _, target, reservation = _target_and_reservation(args.share)
+    if args.never:
+        expires = None
+    else:
+        if not 1 <= args.days <= 365:
+            raise UserError("--days must be 1 to 365.")
+        expires = (datetime.now(UTC) + timedelta(days=args.days)).replace(microsecond=0)
+    target.extend(reservation, expires.isoformat() if expires else None)
+    print(f"{reservation.link} now expires {expires.isoformat() if expires else 'never'}")
+    return 0
