@@ -33,7 +33,7 @@ def video_problem(path: Path, max_seconds: float) -> str | None:
             if duration <= 0 and videos[0].duration and videos[0].time_base:
                 duration = float(videos[0].duration * videos[0].time_base)
             if duration > max_seconds:
-                return f"video is {duration:.0f} s long, over the {max_seconds:.0f} s limit"
+                return f"video is {duration:.1f} s long, over the {max_seconds:g} s limit"
             # Decode one frame: a file with valid headers but garbage data is caught here.
             for _frame in container.decode(video=0):
                 break

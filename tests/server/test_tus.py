@@ -16,7 +16,8 @@ import httpx
 import pytest
 from tusclient import client as tus_client
 
-from tests.server.helpers import auth, create_body, manifest, sha256
+from tests.server.helpers import auth, create_body, manifest, sha256, tus_upload
+from tests.support.clips import make_clip
 from tests.support.server_process import ServerProcess, running_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -223,6 +224,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "REP_VIDEO_SERVER_MAX_UPLOAD_BYTES": "100000",
         "REP_VIDEO_SERVER_UPLOAD_EXPIRY_SECONDS": "2",
         "REP_VIDEO_SERVER_CLEANUP_INTERVAL_SECONDS": "1",
+        "REP_VIDEO_SERVER_MAX_VIDEO_SECONDS": "1.5",
     }
     with running_server(tmp_path_factory.mktemp("strict"), env) as srv:
         yield srv
@@ -275,3 +277,14 @@ def test_abandoned_uploads_expire(strict: ServerProcess, leaflet: Path) -> None:
     assert not staged.exists()  # the periodic clean-up removed the stray bytes
     assert httpx.head(url, headers={**TUS, **auth(token)}).status_code in (404, 410)
     assert _patch(url, token, 100, data[100:200]).status_code in (404, 410)
+
+
+def test_length_policy(strict: ServerProcess, tmp_path: Path) -> None:
+    token = strict.create_token("rita")
+    clip = make_clip(tmp_path / "long.mp4", duration=2.5, size=(160, 90), fps=10)
+    assert clip.stat().st_size < 100_000
+    share = _new_share(strict, token, {"video.mp4": clip})
+    tus_upload(share["upload_url"], token, share["id"], "video.mp4", clip)
+    r = httpx.post(f"{strict.url}/api/v1/shares/{share['id']}/publish", headers=auth(token))
+    assert r.status_code == 422
+    assert "over the 1.5 s limit" in r.json()["detail"]
