@@ -3,7 +3,6 @@ poster, and microphone levels. Imports are lazy so the window opens before PyAV/
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -68,45 +67,17 @@ def best_frame_time(path: Path) -> float:
 
 
 # -- microphone levels ----------------------------------------------------------------------
-SILENCE_DBFS = -55.0  # below this a block counts as "nothing coming in"
-SILENCE_SECONDS = 1.5  # warn after this much continuous silence
-
-
-class _SilenceDetector:
-    """Counts how long the input has stayed below SILENCE_DBFS."""
-
-    def __init__(self, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
-        self.quiet_samples = 0
-
-    def feed(self, samples: np.ndarray) -> tuple[float, bool]:
-        level = dbfs(samples)
-        if level < SILENCE_DBFS:
-            self.quiet_samples += len(samples)
-        else:
-            self.quiet_samples = 0
-        return level, self.quiet_samples >= SILENCE_SECONDS * self.sample_rate
-
-
-def dbfs(samples: np.ndarray) -> float:
-    if samples.size == 0:
-        return -math.inf
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return 20 * math.log10(rms) if rms > 0 else -math.inf
-
-
 def silence_detector(sample_rate: int) -> Any:
-    """The core's SilenceDetector when it exists, else the one above."""
-    try:
-        from rep_video.media.levels import SilenceDetector
-    except ImportError:
-        return _SilenceDetector(sample_rate)
-    return SilenceDetector(sample_rate)
+    from rep_video.media.levels import SilenceDetector
+
+    # Warn after 2 s of nothing: soon enough to act before the take, late enough to ignore
+    # a pause between sentences.
+    return SilenceDetector(sample_rate, seconds=2.0)
 
 
 def measure(detector: Any, samples: np.ndarray) -> tuple[float, bool]:
-    """(dBFS of the block, whether the silence warning should show)."""
-    if isinstance(detector, _SilenceDetector):
-        return detector.feed(samples)
-    result = detector.feed(samples)
-    return float(result.dbfs), bool(result.silent)
+    """(dBFS of the block, whether the "no sound" warning should show)."""
+    from rep_video.media.levels import rms_dbfs
+
+    silent = bool(detector.feed(samples))
+    return rms_dbfs(samples), silent

@@ -92,6 +92,9 @@ class SendScreen(QWidget):
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Send problem")
+        self.retry_button = QPushButton("Retry now")
+        self.retry_button.setAccessibleName("Retry sending now")
+        self.retry_button.setVisible(False)
         self.result = ShareResult()
         self.result.setVisible(False)
         self.again_button = QPushButton(icon("record"), "Record another")
@@ -116,7 +119,10 @@ class SendScreen(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_label)
-        layout.addWidget(self.error)
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error, 1)
+        error_row.addWidget(self.retry_button)
+        layout.addLayout(error_row)
         layout.addWidget(self.result)
         layout.addWidget(self.again_button)
         layout.addStretch(1)
@@ -124,6 +130,7 @@ class SendScreen(QWidget):
         self.send_button.clicked.connect(self.start_send)
         self.cancel_button.clicked.connect(self.cancel)
         self.again_button.clicked.connect(self.record_another)
+        self.retry_button.clicked.connect(self.services.retry_all_now)
         self.drafts.changed.connect(lambda _d: self._refresh_summary())
         self.services.delivered.connect(self._on_delivered)
         self.refresh_targets()
@@ -171,6 +178,7 @@ class SendScreen(QWidget):
             return
         request = SendRequest.from_draft(d, str(self.target_box.currentData() or EMBEDDED))
         self.error.setText("")
+        self.retry_button.setVisible(False)
         self.result.setVisible(False)
         self.again_button.setVisible(False)
         self.progress.setVisible(True)
@@ -212,6 +220,7 @@ class SendScreen(QWidget):
             self.progress.setVisible(False)
             self.progress_label.setText("")
             self._pending_entry = None
+            self.retry_button.setVisible(True)
             self.error.setText(
                 f"Not sent yet: {outcome.error} The video is kept in the outbox and will be "
                 "sent automatically as soon as the target can be reached."
@@ -223,6 +232,7 @@ class SendScreen(QWidget):
         """The outbox got a pending send through."""
         if self.error.text().startswith("Not sent yet"):
             self.error.setText("")
+            self.retry_button.setVisible(False)
             self.show_result(result)
 
     def show_result(self, result: SendResult) -> None:

@@ -210,6 +210,13 @@ class Services(QObject):
 
         self.runner.submit("outbox retry", work, self._after_retry, serial=True)
 
+    def retry_all_now(self) -> None:
+        """The rep asked: skip the backoff wait for every pending send."""
+        for entry_id in list(self._waiting):
+            with contextlib.suppress(UserError):
+                self.outbox.retry(entry_id)
+        self.retry_now()
+
     def _after_retry(self, outcome: TaskOutcome) -> None:
         self._retry_running = False
         if not outcome.ok or not outcome.value:

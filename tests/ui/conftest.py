@@ -1,0 +1,28 @@
+"""UI test fixtures: the themed QApplication, the main window with the synthetic devices, and
+the real share server process (tests/support/server_process.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.support.server_process import share_server  # noqa: F401 (a fixture)
+from ui.main import make_app
+from ui.tasks import TaskRunner
+from ui.window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    """The app as `rep-video --demo-devices` starts it, with real worker threads."""
+    make_app()
+    win = MainWindow(demo_devices=True)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    yield win
+    win.close()
+    assert isinstance(win.runner, TaskRunner)
+    win.runner.wait_idle(30000)
