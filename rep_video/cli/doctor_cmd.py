@@ -1,0 +1,217 @@
+"""`rep-video doctor [--json]`: what this machine can do. ffmpeg and PyAV with their encoders,
+cameras and microphones, the keychain, the config files and folders, and whether sending
+works. Each line reads `ok`, `warn` or `fail`; exit 0 when sending works (encoders present,
+settings readable, the publish and staging folders writable), 1 otherwise.
+
+Qt is only touched inside `_devices()`, through importlib, so importing this module keeps
+PySide6 out of the core (house rule 1)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from rep_video import __version__, paths
+from rep_video.errors import UserError
+
+Status = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    needed_to_send: bool = False  # a `fail` here means sending does not work
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check ffmpeg, encoders, devices, keychain and folders; exit 0 when sending works",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    checks = run_checks()
+    works = sending_works(checks)
+    if args.json:
+        body = {
+            "version": __version__,
+            "sending_works": works,
+            "checks": [asdict(c) for c in checks],
+        }
+        print(json.dumps(body, indent=2))
+    else:
+        width = max(len(c.name) for c in checks)
+        for c in checks:
+            print(f"{c.status:<4}  {c.name:<{width}}  {c.detail}")
+        print("sending works" if works else "sending does NOT work: fix the `fail` lines above")
+    return 0 if works else 1
+
+
+def sending_works(checks: list[Check]) -> bool:
+    return not any(c.status == "fail" and c.needed_to_send for c in checks)
+
+
+def run_checks() -> list[Check]:
+    checks: list[Check] = []
+    for probe in (_ffmpeg, _pyav, _encoders, _settings, _keyring, _devices, _folders):
+        try:
+            checks.extend(probe())
+        except Exception as exc:  # one broken probe must not hide the others
+            needed = probe in (_ffmpeg, _encoders, _settings, _folders)
+            checks.append(Check(probe.__name__.strip("_"), "fail", _one_line(exc), needed))
+    return checks
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0]
+
+
+def _ffmpeg() -> list[Check]:
+    import imageio_ffmpeg
+
+    exe = Path(imageio_ffmpeg.get_ffmpeg_exe())
+    version = imageio_ffmpeg.get_ffmpeg_version()
+    return [Check("ffmpeg", "ok", f"{exe} (version {version})", needed_to_send=True)]
+
+
+def _pyav() -> list[Check]:
+    import av
+
+    libavcodec = ".".join(str(n) for n in av.library_versions.get("libavcodec", ()))
+    return [Check("pyav", "ok", f"av {av.__version__}, libavcodec {libavcodec}")]
+
+
+def _encoders() -> list[Check]:
+    """Open each encoder for real: a codec can be listed and still fail to open."""
+    from av.codec.context import CodecContext
+
+    checks = []
+    for name, kind in (("libx264", "video"), ("aac", "audio")):
+        try:
+            ctx: Any = CodecContext.create(name, "w")
+            if kind == "video":
+                ctx.width, ctx.height, ctx.pix_fmt = 64, 64, "yuv420p"
+                ctx.time_base = Fraction(1, 30)
+            else:
+                ctx.sample_rate, ctx.layout, ctx.format = 48000, "mono", "fltp"
+                ctx.time_base = Fraction(1, 48000)
+            ctx.open()
+            checks.append(Check(f"encoder {name}", "ok", f"{kind} encoder opens", True))
+        except Exception as exc:
+            checks.append(Check(f"encoder {name}", "fail", _one_line(exc), True))
+    return checks
+
+
+def _settings() -> list[Check]:
+    from rep_video import config
+
+    try:
+        settings = config.load_settings()
+    except UserError as exc:
+        return [Check("settings", "fail", exc.message, True)]
+    target = settings.default_target or "built-in (folder / embedded server)"
+    return [Check("settings", "ok", f"{len(settings.targets)} target(s); default: {target}", True)]
+
+
+def _keyring() -> list[Check]:
+    import keyring
+    from keyring.backends import chainer, fail
+
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, chainer.ChainerBackend):
+        inner = ", ".join(type(b).__name__ for b in backend.backends)
+        if not backend.backends:
+            return [Check("keychain", "warn", f"{name} with no backends: {_NO_KEYCHAIN}")]
+        name = f"{name} ({inner})"
+    if isinstance(backend, fail.Keyring):
+        return [Check("keychain", "warn", f"{name}: {_NO_KEYCHAIN}")]
+    if "keyrings.alt" in name:
+        return [
+            Check("keychain", "warn", f"{name} stores secrets as files; uninstall keyrings.alt")
+        ]
+    return [Check("keychain", "ok", name)]
+
+
+_NO_KEYCHAIN = "no system keychain; server and S3 targets cannot keep their secrets"
+
+
+def _devices() -> list[Check]:
+    cameras, microphones, source = _list_devices()
+    checks = []
+    for label, found in (("cameras", cameras), ("microphones", microphones)):
+        if found:
+            checks.append(Check(label, "ok", f"{', '.join(found)} (via {source})"))
+        else:
+            hint = "none found; record with --demo-devices or import a video file"
+            checks.append(Check(label, "warn", hint))
+    return checks
+
+
+def _list_devices() -> tuple[list[str], list[str], str]:
+    """Camera and microphone names from the UI's device layer, or Qt Multimedia directly.
+    Both need a Qt application object; a core one is enough (no display)."""
+    # Qt Multimedia logs every optional library it cannot load; doctor's lines say it better.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false;default.warning=false")
+    qtcore = importlib.import_module("PySide6.QtCore")
+    if qtcore.QCoreApplication.instance() is None:
+        _keep_alive.append(qtcore.QCoreApplication([]))
+    try:
+        devices: Any = importlib.import_module("ui.devices")
+    except ImportError:
+        multimedia: Any = importlib.import_module("PySide6.QtMultimedia")
+        cams = [d.description() for d in multimedia.QMediaDevices.videoInputs()]
+        mics = [d.description() for d in multimedia.QMediaDevices.audioInputs()]
+        return cams, mics, "Qt Multimedia"
+    cams = [d.label for d in devices.list_cameras(False)]
+    mics = [d.label for d in devices.list_microphones(False)]
+    return cams, mics, "Qt Multimedia"
+
+
+_keep_alive: list[object] = []
+
+
+def _folders() -> list[Check]:
+    checks = [
+        Check("user config", "ok", _described(paths.user_config_file())),
+        Check("admin config", "ok", _described(paths.admin_config_file())),
+        Check("cache", "ok", str(paths.cache_dir())),
+    ]
+    for label, folder, needed in (
+        ("recordings", paths.recordings_dir(), False),
+        ("share staging", paths.shares_dir(), True),
+        ("folder target", paths.default_folder_target_dir(), True),
+    ):
+        problem = _writable(folder)
+        status: Status = "ok" if problem is None else ("fail" if needed else "warn")
+        detail = str(folder) if problem is None else f"{folder}: {problem}"
+        checks.append(Check(label, status, detail, needed))
+    return checks
+
+
+def _described(path: Path) -> str:
+    return str(path) if path.exists() else f"{path} (not present)"
+
+
+def _writable(folder: Path) -> str | None:
+    """None if a file can be created in `folder` (made if missing), else why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".doctor-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        return exc.strerror or _one_line(exc)
+    return None
