@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "rep_video.cli.server_cmds",
     "rep_video.cli.send_cmd",
     "rep_video.cli.content_cmd",
+    "rep_video.cli.targets_cmd",
+    "rep_video.cli.outbox_cmds",
     "rep_video.cli.doctor_cmd",
 )
 

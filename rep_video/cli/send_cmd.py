@@ -52,10 +52,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--from-role", metavar="ROLE", help="your role (default: rep.role)")
     p.add_argument("--from-email", metavar="EMAIL", help="your email (default: rep.email)")
     p.add_argument("--from-phone", metavar="PHONE", help="your phone (default: rep.phone)")
+    p.add_argument(
+        "--background",
+        action="store_true",
+        help="print the link once reserved and leave the upload to the outbox",
+    )
     p.set_defaults(func=run_send)
 
 
 def run_send(args: argparse.Namespace) -> int:
+    from rep_video.share.outbox_worker import outbox_deliver
     from rep_video.share.send import send
 
     trim = parse_trim(args.trim) if args.trim else None
@@ -78,6 +84,7 @@ def run_send(args: argparse.Namespace) -> int:
         catalog=args.catalog,
         rep=rep,
         progress=StderrProgress(),
+        deliver=outbox_deliver(wait=not args.background),
     )
     print(result.link)
     return 0
