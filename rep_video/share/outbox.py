@@ -244,10 +244,12 @@ class Outbox:
         their new state. Transient failures are rescheduled, not raised."""
         cancel = cancel or CancelToken()
         worked: builtins.list[OutboxEntry] = []
+        tried: set[int] = set()  # once per call: a failed entry waits for its next turn
         while not cancel.cancelled:
-            entry_id = self._claim(only=only, ignore_schedule=ignore_schedule)
+            entry_id = self._claim(only=only, ignore_schedule=ignore_schedule, skip=tried)
             if entry_id is None:
                 break
+            tried.add(entry_id)
             self._process(entry_id, progress, cancel)
             worked.append(self.get(entry_id))
             if only is not None:
@@ -282,7 +284,9 @@ class Outbox:
             if cancel.wait(pause):
                 raise Cancelled()
 
-    def _claim(self, *, only: int | None, ignore_schedule: bool) -> int | None:
+    def _claim(
+        self, *, only: int | None, ignore_schedule: bool, skip: set[int] | None = None
+    ) -> int | None:
         now = time.time()
         with self._conn(write=True) as conn:
             sql = (
@@ -297,6 +301,8 @@ class Outbox:
                 sql += " AND next_retry_at <= ?"
                 args.append(now)
             for row in conn.execute(sql + " ORDER BY id", args).fetchall():
+                if skip and row["id"] in skip:
+                    continue
                 if row["lease_owner"] and not _lease_is_free(
                     row["lease_owner"], row["lease_until"], now, self.owner
                 ):
@@ -406,7 +412,7 @@ class Outbox:
             row = conn.execute("SELECT attempts, state FROM entries WHERE id = ?", (entry_id,))
             current = row.fetchone()
             attempts = int(current["attempts"]) + 1
-            delay = min(BACKOFF_FIRST * 2 ** (attempts - 1), BACKOFF_MAX)
+            delay = min(BACKOFF_FIRST * 2 ** min(attempts - 1, 20), BACKOFF_MAX)
             state = "cancelled" if current["state"] == "cancelled" else "queued"
             conn.execute(
                 "UPDATE entries SET state = ?, attempts = ?, last_error = ?, next_retry_at = ?, "
