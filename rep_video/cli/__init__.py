@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "rep_video.cli.targets_cmd",
     "rep_video.cli.outbox_cmds",
     "rep_video.cli.doctor_cmd",
+    "rep_video.cli.media_cmds",
 )
 
 

@@ -1,0 +1,189 @@
+"""Pure builders of ffmpeg command lines (house rule 2): every function returns list[str] and
+starts nothing. `rep_video.media.process.run_ffmpeg` runs them. Times are seconds; `seek` is
+the fast input seek (`-ss` before `-i`, relative to the file's start), and the trim filters
+after it count from `seek`, which lets a cut fall exactly between two frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from rep_video.media import profile as mp
+
+
+def _t(seconds: float) -> str:
+    """A time for ffmpeg: plain decimal seconds, microsecond precision."""
+    return f"{max(0.0, seconds):.6f}"
+
+
+def base_args(ffmpeg: str) -> list[str]:
+    """Quiet except for errors (their last lines explain a failure); progress as key=value
+    blocks on stdout for the progress parser; never read stdin; overwrite the temp output."""
+    return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress",
+            "pipe:1", "-nostats"]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedEncoder:
+    """libx264 settings that reproduce a source stream's parameter sets (see x264_match)."""
+
+    x264_params: str
+    level: int | None
+    time_base: Fraction | None  # the encoder time base in the source's SPS timing info
+    timescale: int  # the MP4 track timescale of the source
+    pix_fmt: str = "yuv420p"
+
+
+def _matched_video_args(enc: MatchedEncoder) -> list[str]:
+    argv = ["-c:v", "libx264", "-x264-params", enc.x264_params, "-pix_fmt", enc.pix_fmt]
+    if enc.level:
+        argv += ["-level:v", f"{enc.level / 10:.1f}"]
+    if enc.time_base is not None:
+        argv += ["-enc_time_base:v", f"{enc.time_base.numerator}/{enc.time_base.denominator}"]
+    argv += ["-video_track_timescale", str(enc.timescale)]
+    return argv
+
+
+def trim_filter(start: float, end: float, *, audio: bool = False) -> str:
+    """Keep [start, end) (seconds after the seek point) and restart timestamps at zero."""
+    name, setpts = ("atrim", "asetpts") if audio else ("trim", "setpts")
+    return f"{name}=start={start:.6f}:end={end:.6f},{setpts}=PTS-STARTPTS"
+
+
+def encode_segment_args(
+    ffmpeg: str, src: Path, dst: Path, *, seek: float, start: float, end: float,
+    encoder: MatchedEncoder,
+) -> list[str]:  # fmt: skip
+    """Re-encode the video frames in [start, end) (relative to `seek`) with the source's own
+    encoder settings, video only: the smart trim's head or tail piece."""
+    return [
+        *base_args(ffmpeg),
+        "-ss", _t(seek), "-i", str(src),
+        "-map", "0:v:0", "-an", "-sn", "-dn", "-map_metadata", "-1",
+        "-vf", trim_filter(start, end),
+        "-fps_mode", "passthrough",
+        *_matched_video_args(encoder),
+        "-f", "mp4", str(dst),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TranscodeSettings:
+    """How finalize (and exact trim) encode: the mobile profile in argv form."""
+
+    width: int
+    height: int
+    fps: float
+    change_fps: bool  # resample to a constant `fps` (VFR in, or above 30 fps)
+    scale: bool
+    maxrate: int
+    preset: str = "veryfast"
+    crf: int = mp.CRF
+
+
+def transcode_video_args(s: TranscodeSettings) -> list[str]:
+    filters: list[str] = []
+    if s.change_fps:
+        filters.append(f"fps={s.fps:g}")
+    if s.scale:
+        filters.append(f"scale={s.width}:{s.height}:flags=bicubic")
+    filters.append("format=yuv420p")
+    gop = max(1, round(s.fps))  # one keyframe a second: cheap trims later, well inside 2 s
+    return [
+        "-vf", ",".join(filters),
+        "-c:v", "libx264", "-preset", s.preset, "-profile:v", "high", "-level:v", "4.1",
+        "-crf", str(s.crf), "-maxrate", str(s.maxrate), "-bufsize", str(s.maxrate * 2),
+        "-g", str(gop), "-keyint_min", str(gop),
+        "-fps_mode", "cfr" if s.change_fps else "passthrough",
+    ]  # fmt: skip
+
+
+def transcode_audio_args(channels: int) -> list[str]:
+    return [
+        "-c:a", "aac", "-b:a", str(mp.AUDIO_BIT_RATE), "-ar", str(mp.AUDIO_SAMPLE_RATE),
+        "-ac", str(max(1, min(channels, mp.MAX_AUDIO_CHANNELS))),
+    ]  # fmt: skip
+
+
+def finalize_args(
+    ffmpeg: str, src: Path, dst: Path, *, video: TranscodeSettings | None, audio: str,
+    channels: int = 2,
+) -> list[str]:  # fmt: skip
+    """Finalize to the mobile profile. `video` None copies the video stream; `audio` is
+    "copy", "encode" or "none". Metadata is dropped (phones write the place into it);
+    rotation is applied by ffmpeg's autorotate when the video is re-encoded."""
+    argv = [*base_args(ffmpeg), "-i", str(src), "-map", "0:v:0"]
+    if audio != "none":
+        argv += ["-map", "0:a:0"]
+    argv += ["-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1"]
+    argv += ["-c:v", "copy"] if video is None else transcode_video_args(video)
+    if audio == "copy":
+        argv += ["-c:a", "copy"]
+    elif audio == "encode":
+        argv += transcode_audio_args(channels)
+    argv += ["-movflags", "+faststart", "-f", "mp4", str(dst)]
+    return argv
+
+
+def remux_args(ffmpeg: str, src: Path, dst: Path, *, audio: bool) -> list[str]:
+    """Copy the streams into a plain faststart MP4 (moov first, not fragmented)."""
+    return finalize_args(ffmpeg, src, dst, video=None, audio="copy" if audio else "none")
+
+
+def exact_trim_args(
+    ffmpeg: str, src: Path, dst: Path, *, seek: float, v_start: float, v_end: float,
+    a_start: float, a_end: float, audio: bool, video: TranscodeSettings, channels: int = 2,
+) -> list[str]:  # fmt: skip
+    """Re-encode [start, end) in one pass. Video and audio get their own trim points: the
+    video cut sits half a frame before the wanted frame, the audio cut exactly on it, so the
+    two start together."""
+    argv = [*base_args(ffmpeg), "-ss", _t(seek), "-i", str(src), "-map", "0:v:0"]
+    if audio:
+        argv += ["-map", "0:a:0"]
+    argv += ["-sn", "-dn", "-map_metadata", "-1"]
+    settings = transcode_video_args(video)
+    vf_at = settings.index("-vf") + 1
+    settings[vf_at] = trim_filter(v_start, v_end) + "," + settings[vf_at]
+    argv += settings
+    if audio:
+        argv += ["-af", trim_filter(a_start, a_end, audio=True), *transcode_audio_args(channels)]
+    argv += ["-movflags", "+faststart", "-f", "mp4", str(dst)]
+    return argv
+
+
+def concat_list(files: list[Path]) -> str:
+    """The concat demuxer's list file; single quotes in names are escaped its way."""
+    lines = []
+    for f in files:
+        quoted = str(Path(f).resolve()).replace("'", "'\\''")
+        lines.append(f"file '{quoted}'")
+    return "\n".join(lines) + "\n"
+
+
+def concat_args(ffmpeg: str, list_file: Path, dst: Path) -> list[str]:
+    """Join files with identical stream parameters by stream copy (concat demuxer)."""
+    return [
+        *base_args(ffmpeg), "-f", "concat", "-safe", "0", "-i", str(list_file),
+        "-map", "0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(dst),
+    ]  # fmt: skip
+
+
+def gif_filter(width: int, fps: int, colors: int) -> str:
+    """Scale, then a palette made for these frames (palettegen) applied with light dithering
+    (paletteuse): far smaller and cleaner than ffmpeg's default 256-colour GIF."""
+    return (
+        f"fps={fps},scale={width}:-2:flags=lanczos,split[a][b];"
+        f"[a]palettegen=max_colors={colors}:stats_mode=diff[p];"
+        f"[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
+    )
+
+
+def gif_args(
+    ffmpeg: str, src: Path, dst: Path, *, seconds: float, width: int, fps: int, colors: int
+) -> list[str]:
+    """An animated GIF of the first `seconds`, looping forever."""
+    return [
+        *base_args(ffmpeg), "-t", _t(seconds), "-i", str(src), "-an", "-sn", "-dn",
+        "-filter_complex", gif_filter(width, fps, colors), "-loop", "0", "-f", "gif", str(dst),
+    ]  # fmt: skip

@@ -1,0 +1,87 @@
+"""Re-encode a few frames so they can sit between stream-copied frames of the same track.
+
+An MP4 track carries one set of H.264 parameter sets (SPS/PPS in `avcC`). Frames we re-encode
+at a cut are only valid next to copied frames if our encoder writes the same parameter sets.
+x264 records its settings in an SEI message of the first frame; from it we rebuild the
+options that decide the headers (CABAC, 8×8 transform, references, B-frames, weighted
+prediction, chroma QP offset, rate-control kind, GOP length). The caller still compares the
+resulting `avcC` byte for byte and falls back to a full re-encode when they differ."""
+
+from __future__ import annotations
+
+import re
+
+_SEI_MARK = b"x264 - core "
+_OPTIONS_MARK = "options: "
+
+# SEI name → x264 parameter name, for the options that shape SPS/PPS or the GOP structure.
+_PASS_THROUGH = {
+    "cabac": "cabac",
+    "ref": "ref",
+    "8x8dct": "8x8dct",
+    "bframes": "bframes",
+    "b_pyramid": "b-pyramid",
+    "b_adapt": "b-adapt",
+    "weightb": "weightb",
+    "weightp": "weightp",
+    "open_gop": "open-gop",
+    "keyint": "keyint",
+    "keyint_min": "min-keyint",
+    "scenecut": "scenecut",
+    "intra_refresh": "intra-refresh",
+    "constrained_intra": "constrained-intra",
+    "interlaced": "interlaced",
+    "bluray_compat": "bluray-compat",
+    "sliced_threads": "sliced-threads",
+    "chroma_qp_offset": "chroma-qp-offset",
+    "rc_lookahead": "rc-lookahead",
+    "vbv_maxrate": "vbv-maxrate",
+    "vbv_bufsize": "vbv-bufsize",
+    "crf": "crf",
+    "qp": "qp",
+    "bitrate": "bitrate",
+}
+_DIRECT = {"0": "none", "1": "spatial", "2": "temporal", "3": "auto"}
+
+
+def sei_options(first_packet: bytes) -> dict[str, str] | None:
+    """The `key=value` options x264 wrote into the stream, or None if it was not x264."""
+    at = first_packet.find(_SEI_MARK)
+    if at < 0:
+        return None
+    end = first_packet.find(b"\x00", at)
+    text = first_packet[at : end if end > 0 else len(first_packet)].decode("latin-1")
+    if _OPTIONS_MARK not in text:
+        return None
+    opts = text.split(_OPTIONS_MARK, 1)[1]
+    return {m.group(1): m.group(2) for m in re.finditer(r"(\w+)=(\S+)", opts)}
+
+
+def x264_params(options: dict[str, str]) -> str:
+    """An `-x264-params` value that reproduces the source's headers. psy is switched off so
+    x264 keeps the chroma QP offset we pass (psy-rd would shift it again)."""
+    params: dict[str, str] = {}
+    for sei, name in _PASS_THROUGH.items():
+        if sei in options:
+            params[name] = options[sei]
+    deblock = options.get("deblock", "1:0:0").split(":")
+    if deblock[0] == "0":
+        params["no-deblock"] = "1"
+    elif len(deblock) == 3:
+        params["deblock"] = f"{deblock[1]},{deblock[2]}"  # ":" separates -x264-params pairs
+    if options.get("direct") in _DIRECT:
+        params["direct"] = _DIRECT[options["direct"]]
+    if options.get("cqm", "0") != "0":
+        params["cqm"] = "jvt"
+    params["psy"] = "0"
+    rc = options.get("rc", "crf")
+    if rc == "cqp":
+        params.pop("crf", None)
+    elif rc in ("abr", "cbr", "2pass"):
+        params.pop("crf", None)
+        params.pop("qp", None)
+        params.setdefault("bitrate", options.get("bitrate", "2500"))
+    else:
+        params.pop("qp", None)
+        params.pop("bitrate", None)
+    return ":".join(f"{k}={v}" for k, v in params.items())
