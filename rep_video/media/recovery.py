@@ -241,11 +241,13 @@ class _Prefix(io.RawIOBase):
 def remux_to_faststart(src: Path, dst: Path, *, limit: int | None = None) -> float:
     """Copy the audio and video packets of `src` (only its first `limit` bytes) into a plain
     MP4 with `moov` first, no re-encode; temp + rename. Returns the video's end in seconds."""
-    source = _Prefix(src, src.stat().st_size if limit is None else limit)
+    whole = limit is None or limit >= src.stat().st_size
+    # A file closed properly is read natively; only a cut one goes through the Python view.
+    source: Any = str(src) if whole else _Prefix(src, limit or 0)
     last_end = 0.0
     with (
-        source,
-        av.open(source, "r", format="mp4") as inp,
+        contextlib.nullcontext() if whole else source,
+        av.open(source, "r", format="mp4", buffer_size=1 << 20) as inp,
         temp_output(dst) as tmp,
     ):
         with av.open(str(tmp), "w", format="mp4", container_options=FASTSTART_MP4_OPTIONS) as out:
