@@ -15,7 +15,7 @@ import hashlib
 import tempfile
 import uuid
 import weakref
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ def _tus(status: int, detail: str = "", **headers: str) -> Response:
 
 
 def _http_date(when: datetime) -> str:
-    return format_datetime(when, usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def _parse_metadata(header: str) -> dict[str, str] | None:
