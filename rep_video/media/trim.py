@@ -15,7 +15,7 @@ from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.finalize_settings import transcode_settings
-from rep_video.media.h264_sps import first_sps, vui_time_base
+from rep_video.media.h264_sps import first_sps, parse_vui
 from rep_video.media.packet_join import Piece, join
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.process import ffmpeg_exe, run_ffmpeg
@@ -51,10 +51,11 @@ def matched_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
     if options is None:
         return None
     sps = first_sps(extradata)
+    vui = parse_vui(sps) if sps else None
     return fa.MatchedEncoder(
-        x264_params=x264_params(options),
+        x264_params=x264_params(options, vui),
         level=v.level,
-        time_base=vui_time_base(sps) if sps else None,
+        time_base=vui.time_base if vui else None,
         timescale=v.time_base.denominator if v.time_base.numerator == 1 else 90000,
     )
 

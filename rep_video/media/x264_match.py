@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rep_video.media.h264_sps import Vui
+
 _SEI_MARK = b"x264 - core "
 _OPTIONS_MARK = "options: "
 
@@ -42,6 +44,43 @@ _PASS_THROUGH = {
     "bitrate": "bitrate",
 }
 _DIRECT = {"0": "none", "1": "spatial", "2": "temporal", "3": "auto"}
+# x264's names for the H.264 VUI codes (index = code), as its --colorprim etc. take them.
+_VIDEO_FORMATS = ("component", "pal", "ntsc", "secam", "mac", "undef")
+_PRIMARIES = ("", "bt709", "undef", "", "bt470m", "bt470bg", "smpte170m", "smpte240m", "film",
+              "bt2020", "smpte428", "smpte431", "smpte432")  # fmt: skip
+_TRANSFERS = ("", "bt709", "undef", "", "bt470m", "bt470bg", "smpte170m", "smpte240m", "linear",
+              "log100", "log316", "iec61966-2-4", "bt1361e", "iec61966-2-1", "bt2020-10",
+              "bt2020-12", "smpte2084", "smpte428", "arib-std-b67")  # fmt: skip
+_MATRICES = ("GBR", "bt709", "undef", "", "fcc", "bt470bg", "smpte170m", "smpte240m", "YCgCo",
+             "bt2020nc", "bt2020c", "smpte2085", "chroma-derived-nc", "chroma-derived-c",
+             "ICtCp")  # fmt: skip
+
+
+def _name(table: tuple[str, ...], code: int) -> str | None:
+    return table[code] if 0 <= code < len(table) and table[code] else None
+
+
+def vui_params(vui: Vui | None) -> dict[str, str]:
+    """x264 options that write the same VUI (aspect ratio, colour, chroma siting) as the
+    source's SPS; ffmpeg and PyAV otherwise fill these from the frames, which differ."""
+    if vui is None:
+        return {}
+    params: dict[str, str] = {}
+    if vui.sar is not None:
+        params["sar"] = f"{vui.sar[0]}/{vui.sar[1]}"  # "/" because ":" separates options
+    if vui.video_format is not None and (fmt := _name(_VIDEO_FORMATS, vui.video_format)):
+        params["videoformat"] = fmt
+    if vui.full_range is not None:
+        params["range"] = "pc" if vui.full_range else "tv"
+    if vui.colour is not None:
+        for key, table, code in zip(("colorprim", "transfer", "colormatrix"),
+                                    (_PRIMARIES, _TRANSFERS, _MATRICES), vui.colour,
+                                    strict=True):  # fmt: skip
+            if name := _name(table, code):
+                params[key] = name
+    if vui.chroma_loc is not None:
+        params["chromaloc"] = str(vui.chroma_loc)
+    return params
 
 
 def sei_options(first_packet: bytes) -> dict[str, str] | None:
@@ -57,7 +96,7 @@ def sei_options(first_packet: bytes) -> dict[str, str] | None:
     return {m.group(1): m.group(2) for m in re.finditer(r"(\w+)=(\S+)", opts)}
 
 
-def x264_params(options: dict[str, str]) -> str:
+def x264_params(options: dict[str, str], vui: Vui | None = None) -> str:
     """An `-x264-params` value that reproduces the source's headers. psy is switched off so
     x264 keeps the chroma QP offset we pass (psy-rd would shift it again)."""
     params: dict[str, str] = {}
@@ -84,4 +123,5 @@ def x264_params(options: dict[str, str]) -> str:
     else:
         params.pop("qp", None)
         params.pop("bitrate", None)
+    params.update(vui_params(vui))
     return ":".join(f"{k}={v}" for k, v in params.items())
