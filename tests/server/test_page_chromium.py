@@ -1,0 +1,66 @@
+"""The served page in real headless Chromium at 390×844: the video plays, attachments are
+listed (the expired one as "no longer available"), the CSP blocks nothing the page needs (no
+console errors), nothing leaves 127.0.0.1, and the beacon's events reach the API."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import PhonePage, chromium_browser, phone_page  # noqa: F401 - fixtures
+from tests.server.helpers import attachment, auth, create_and_publish, manifest
+from tests.support.server_process import ServerProcess
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_served_page_plays_on_a_phone(
+    server: ServerProcess,
+    tokens: dict[str, str],
+    small_clip: Path,
+    leaflet: Path,
+    phone_page: PhonePage,  # noqa: F811
+) -> None:
+    m = manifest(
+        attachments=(
+            attachment("leaflet.pdf", id="leaflet"),
+            attachment("old.pdf", id="old", expired=True),
+        )
+    )
+    share = create_and_publish(
+        server.url,
+        tokens["rita"],
+        {"video.mp4": small_clip, "files/leaflet.pdf": leaflet, "files/old.pdf": leaflet},
+        m,
+    )
+    page = phone_page.page
+    response = page.goto(share["url"])
+    assert response is not None and response.status == 200
+    assert page.viewport_size == {"width": 390, "height": 844}
+    assert page.get_by_role("link", name="Leaflet leaflet").is_visible()
+    assert page.get_by_text("Leaflet old").is_visible()
+    assert page.get_by_text("no longer available").count() >= 1
+    assert page.get_by_role("link", name="Leaflet old").count() == 0
+
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; }")
+    page.evaluate("() => document.querySelector('video').play()")
+    page.wait_for_function(
+        "() => document.querySelector('video').currentTime > 0.5", timeout=20_000
+    )
+    assert phone_page.console_errors == []
+    assert phone_page.offsite_requests() == []
+    assert any("/media/video.mp4" in u for u in phone_page.requests)
+
+    # The beacon (allowed by its CSP hash) reported the visit and the playback.
+    api = f"{server.url}/api/v1/shares/{share['id']}"
+    deadline = time.monotonic() + 10
+    kinds: list[str] = []
+    while time.monotonic() < deadline:
+        kinds = [e["kind"] for e in httpx.get(api, headers=auth(tokens["rita"])).json()["events"]]
+        if "opened" in kinds and "play" in kinds:
+            break
+        time.sleep(0.2)
+    assert "opened" in kinds and "play" in kinds
