@@ -1,0 +1,153 @@
+"""The s3 target against a real S3-compatible server process (moto_server): multipart upload
+that resumes after an interruption (only missing parts are sent again), a cut connection,
+public and presigned links that really serve the page and the video, revoke, and the
+round-trip test."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rep_video.errors import Cancelled
+from rep_video.progress import CancelToken, Progress
+from rep_video.share.targets.base import Reservation, SharePackage
+from rep_video.share.targets.s3 import S3Target
+from tests.e2e._upload_support import make_package, sha256
+from tests.support.cut_proxy import CutProxy
+from tests.support.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PART = 5 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    with running_s3() as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(s3: S3Server, request: pytest.FixtureRequest) -> str:
+    """A bucket set up as docs/ADMIN.md says for public links: anyone may read shares/*
+    (and nothing else); the target's keys write."""
+    name = "rv-" + request.node.name.lower().replace("_", "-")[:40].strip("-")
+    s3.create_bucket(name)
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{name}/shares/*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    s3.client().put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+    return name
+
+
+@pytest.fixture
+def big_package(tmp_path: Path, sample_clip: Path) -> SharePackage:
+    """S3 does not look inside: 12 MiB of random bytes as the 'video' makes 3 parts."""
+    package = make_package(tmp_path / "pkg", sample_clip)
+    (package.folder / "video.mp4").write_bytes(os.urandom(12 * 1024 * 1024))
+    return package
+
+
+def _target(endpoint: str, bucket: str, s3: S3Server, **kw: object) -> S3Target:
+    args: dict[str, object] = {
+        "bucket": bucket,
+        "endpoint_url": endpoint,
+        "region": REGION,
+        "prefix": "shares",
+        "public_base_url": f"{s3.endpoint_url}/{bucket}",
+        "access_key_id": ACCESS_KEY,
+        "secret_access_key": SECRET_KEY,
+        "part_size": PART,
+        "retry_window": 20.0,
+    }
+    args.update(kw)
+    return S3Target("bucket", **args)  # type: ignore[arg-type]
+
+
+def test_interrupted_multipart_resumes_with_only_the_missing_parts(
+    s3: S3Server, bucket: str, big_package: SharePackage
+) -> None:
+    video = big_package.folder / "video.mp4"
+    with CutProxy(s3.port) as proxy:
+        first = _target(proxy.url, bucket, s3)
+        saved: list[Reservation] = []
+        first.on_checkpoint = saved.append  # what the outbox persists
+        reservation = first.reserve(big_package)
+        assert reservation.link.endswith(f"/shares/{big_package.manifest.token}/index.html")
+        stop = CancelToken()
+
+        def progress(p: Progress) -> None:
+            if (p.bytes_done or 0) >= PART:  # the app quits after the first part
+                stop.cancel()
+
+        with pytest.raises(Cancelled):
+            first.upload(big_package, reservation, progress, stop)
+        assert saved and saved[-1].state["multipart"].get("video.mp4")
+        assert httpx.get(reservation.link).status_code in (403, 404)  # no page yet
+
+        proxy.reset_counters()
+        second = _target(proxy.url, bucket, s3)  # a new process: only the saved state
+        done = second.upload(big_package, saved[-1], lambda p: None, CancelToken())
+        # Parts 2 and 3 (7 MiB) plus requests; part 1 (5 MiB) is not sent again.
+        assert proxy.bytes_up < video.stat().st_size - PART + 512 * 1024
+    assert done.state["published"] is True
+    got = httpx.get(done.link.replace("index.html", "video.mp4"), timeout=30)
+    assert sha256(got.content) == sha256(video)
+    page = httpx.get(done.link)
+    assert page.status_code == 200 and 'src="video.mp4"' in page.text
+
+
+def test_cut_connection_mid_part_still_completes(
+    s3: S3Server, bucket: str, big_package: SharePackage
+) -> None:
+    with CutProxy(s3.port) as proxy:
+        target = _target(proxy.url, bucket, s3)
+        reservation = target.reserve(big_package)
+        proxy.cut_at(3 * 1024 * 1024, 8 * 1024 * 1024)
+        done = target.upload(big_package, reservation, lambda p: None, CancelToken())
+        assert len(proxy.cuts_done) == 2
+    got = httpx.get(done.link.replace("index.html", "video.mp4"), timeout=30)
+    assert sha256(got.content) == sha256(big_package.folder / "video.mp4")
+
+
+def test_presigned_links_serve_page_and_media(
+    s3: S3Server, bucket: str, tmp_path: Path, sample_clip: Path
+) -> None:
+    package = make_package(tmp_path / "pkg", sample_clip)
+    private = s3.create_bucket("rv-private")  # no public policy: only signatures open it
+    target = _target(s3.endpoint_url, private, s3, link_mode="presigned", public_base_url=None)
+    reservation = target.reserve(package)
+    assert "X-Amz-Signature=" in reservation.link
+    done = target.upload(package, reservation, lambda p: None, CancelToken())
+    page = httpx.get(done.link)
+    assert page.status_code == 200
+    assert httpx.get(done.link.split("?")[0]).status_code == 403  # unsigned: refused
+    start = page.text.index('src="') + len('src="')
+    video_url = page.text[start : page.text.index('"', start)].replace("&amp;", "&")
+    assert "X-Amz-Signature=" in video_url
+    assert httpx.get(video_url).content == (package.folder / "video.mp4").read_bytes()
+
+
+def test_revoke_deletes_every_object_and_test_round_trip(
+    s3: S3Server, bucket: str, tmp_path: Path, sample_clip: Path
+) -> None:
+    package = make_package(tmp_path / "pkg", sample_clip)
+    target = _target(s3.endpoint_url, bucket, s3)
+    report = target.test()
+    assert report.startswith("bucket: OK") and "public URL" in report
+    done = target.upload(package, target.reserve(package), lambda p: None, CancelToken())
+    assert target.status(done).state == "live"
+    target.revoke(done)
+    listing = s3.client().list_objects_v2(Bucket=bucket, Prefix="shares/")
+    assert listing.get("KeyCount", 0) == 0  # the probe object of test() is gone too
+    assert httpx.get(done.link).status_code == 404
+    assert target.status(done).state == "revoked"
