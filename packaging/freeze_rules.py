@@ -1,0 +1,221 @@
+"""What goes into the frozen app and what stays out: the rules `rep-video.spec` applies.
+
+Kept apart from the spec so that they are plain, testable Python. Everything here is derived
+from what is installed and from `pyproject.toml`, so a dependency or a screen added later is
+picked up without editing the packaging.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Qt modules the app may use. Every other PySide6 module is excluded, and `check_qt_modules`
+# turns an import of one of them in `ui/` into a build error rather than a broken frozen app.
+QT_KEEP = frozenset(
+    {
+        "QtCore",
+        "QtGui",
+        "QtWidgets",
+        "QtMultimedia",
+        "QtMultimediaWidgets",
+        "QtSvg",
+        "QtSvgWidgets",
+        "QtNetwork",
+    }
+)
+
+# Python modules never shipped: GUI toolkits we do not use, and the dev/test tools that share
+# the build's virtualenv. PostgreSQL drivers are for scaled-out servers, which run from the
+# container image (packaging/server/Dockerfile), not from the desktop app.
+EXCLUDED_MODULES = (
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "turtledemo",
+    "idlelib",
+    "pydoc_data",
+    "lib2to3",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "hypothesis",
+    "playwright",
+    "moto",
+    "mypy",
+    "ruff",
+    "IPython",
+    "matplotlib",
+    "PyInstaller",
+    "psycopg",
+    "psycopg_binary",
+    "psycopg2",
+)
+
+# Qt plugins that would drag in large parts of Qt or of the build machine's desktop stack:
+# the virtual keyboard (QML + Qt Quick), the GTK3 theme (the whole GTK stack of the build
+# machine), and the platforms and input drivers for embedded devices (EGLFS, linuxfb, VNC).
+# xcb, wayland, offscreen and minimal remain; the xdg-desktop-portal theme gives native
+# file dialogs on GNOME and KDE.
+DROPPED_QT_PLUGINS = re.compile(
+    r"plugins/(platforminputcontexts/libqtvirtualkeyboardplugin"
+    r"|platformthemes/libqgtk3"
+    r"|platforms/libq(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)"
+    r"|egldeviceintegrations/"
+    r"|generic/)"
+)
+
+# Packages whose own test suites are shipped inside their wheels; numpy.testing is imported by
+# numpy itself at run time, and our own packages are never filtered.
+_TEST_DIRS = {"tests", "test", "testing"}
+_NEVER_FILTER = ("rep_video", "ui", "resources", "PySide6", "numpy")
+
+
+def pyside6_modules() -> set[str]:
+    """Every Qt binding module the installed PySide6 provides (QtCore, QtWebEngineCore, ...)."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return set()
+    names: set[str] = set()
+    for location in spec.submodule_search_locations:
+        for f in Path(location).iterdir():
+            if m := re.match(r"^(Qt\w+)\.(abi3\.so|pyd|cpython.*\.so)$", f.name):
+                names.add(m.group(1))
+    return names
+
+
+_QT_IMPORT = re.compile(r"PySide6\.(Qt\w+)|from\s+PySide6\s+import\s+\(?([\w\s,]+)\)?")
+
+
+def qt_modules_used(roots: Iterable[Path]) -> set[str]:
+    """Qt modules named by imports in the sources under `roots`."""
+    used: set[str] = set()
+    for root in roots:
+        for src in root.rglob("*.py"):
+            text = src.read_text(encoding="utf-8", errors="replace")
+            for m in _QT_IMPORT.finditer(text):
+                if m.group(1):
+                    used.add(m.group(1))
+                else:
+                    used.update(re.findall(r"\bQt\w+", m.group(2)))
+    return used
+
+
+def check_qt_modules(roots: Iterable[Path]) -> None:
+    unexpected = qt_modules_used(roots) - QT_KEEP
+    if unexpected:
+        raise SystemExit(
+            f"rep-video.spec: the app imports Qt modules that the build excludes: "
+            f"{sorted(unexpected)}. If they are really needed, add them to QT_KEEP in "
+            "packaging/freeze_rules.py and record the size change in docs/PERFORMANCE.md."
+        )
+
+
+def qt_excludes() -> list[str]:
+    return [f"PySide6.{m}" for m in sorted(pyside6_modules() - QT_KEEP)]
+
+
+def runtime_top_level_modules(dist_name: str = "rep-video") -> list[str]:
+    """Import names of the app's direct runtime dependencies (extras left out).
+
+    Many are imported lazily (inside a function, by name, or only by a sub-command), which
+    static analysis may miss; naming the top-level packages lets each package's own hook
+    collect the rest."""
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
+    env["extra"] = ""
+    wanted: set[str] = set()
+    for raw in md.distribution(dist_name).requires or ():
+        req = Requirement(raw)
+        if req.marker is None or req.marker.evaluate(env):
+            wanted.add(canonicalize_name(req.name))
+    modules: set[str] = set()
+    for module, dists in md.packages_distributions().items():
+        if module.startswith("_") or not module.isidentifier():
+            continue
+        if module in ("PySide6", "Shiboken", "shiboken6"):
+            continue  # Qt modules are chosen by QT_KEEP, never wholesale
+        if any(canonicalize_name(d) in wanted for d in dists) and importlib.util.find_spec(module):
+            modules.add(module)
+    return sorted(modules)
+
+
+def package_modules(package_dir: Path) -> list[str]:
+    """Every module of one of our own packages, found from its files (not by importing them):
+    a sub-command module that fails to import on the build machine, or that appeared a
+    minute ago, is still frozen, and the frozen app reports its real error at run time."""
+    base = package_dir.parent
+    modules = []
+    for src in sorted(package_dir.rglob("*.py")):
+        rel = src.relative_to(base).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        if all(p.isidentifier() for p in parts):
+            modules.append(".".join(parts))
+    return modules
+
+
+def is_test_payload(dest: str) -> bool:
+    parts = re.split(r"[\\/.]", dest)
+    return not dest.startswith(_NEVER_FILTER) and any(p in _TEST_DIRS for p in parts[:-1])
+
+
+def is_dropped_qt_plugin(dest: str) -> bool:
+    return bool(DROPPED_QT_PLUGINS.search(dest.replace("\\", "/")))
+
+
+Toc = list[tuple[str, str, str]]
+
+
+def prune_unreachable_system_libs(
+    binaries: Toc, get_imports: Callable[[str], Iterable[tuple[str, str | None]]]
+) -> tuple[Toc, Toc]:
+    """Drop shared libraries of the build machine (outside site-packages) that nothing left in
+    the build links to: once a Qt plugin is dropped, the libraries only it needed (the GTK
+    stack for the GTK3 theme) must go too. Returns (kept, dropped). Linux only: elsewhere the
+    platform provides those libraries and PyInstaller does not collect them."""
+    by_real: dict[str, tuple[str, str, str]] = {}
+    for entry in binaries:
+        by_real[os.path.realpath(entry[1])] = entry
+    venv_markers = ("site-packages", "dist-packages")
+
+    def from_build_machine(entry: tuple[str, str, str]) -> bool:
+        return not any(m in entry[1] for m in venv_markers) and "/" not in entry[0]
+
+    roots = [e for e in binaries if not from_build_machine(e)]
+    reached: set[str] = set()
+    todo = [os.path.realpath(e[1]) for e in roots]
+    while todo:
+        path = todo.pop()
+        if path in reached:
+            continue
+        reached.add(path)
+        for _name, full in get_imports(path):
+            if full:
+                real = os.path.realpath(full)
+                if real in by_real and real not in reached:
+                    todo.append(real)
+    kept: Toc = []
+    dropped: Toc = []
+    for entry in binaries:
+        real = os.path.realpath(entry[1])
+        (kept if real in reached or not from_build_machine(entry) else dropped).append(entry)
+    # libpython is loaded by the bootloader, not linked by anything in the TOC.
+    for entry in list(dropped):
+        if entry[0].startswith("libpython"):
+            dropped.remove(entry)
+            kept.append(entry)
+    return kept, dropped
+
+
+def is_linux() -> bool:
+    return sys.platform.startswith("linux")
