@@ -69,6 +69,7 @@ def x264_params(fps: Fraction) -> str:
         "8x8dct": 1,
         "psy": 0,  # psy-rd shifts chroma_qp_offset in the PPS per preset
         "rc-lookahead": 0,
+        "mbtree": 0,  # needs lookahead; without this x264 warns and turns it off itself
         "sync-lookahead": 0,
         "crf": CRF,
         "vbv-maxrate": MAX_RATE_KBPS,
