@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTreeWidget,
@@ -36,10 +37,11 @@ class ContentPicker(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 150)
-        self.tree.setColumnWidth(2, 60)
-        self.tree.setColumnWidth(3, 95)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.message = QLabel("")
         self.message.setProperty("role", "hint")
         self.message.setWordWrap(True)
@@ -84,7 +86,7 @@ class ContentPicker(QWidget):
         self._filter(self.search.text())
 
     def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
-        status = "Available" if ok else f"Unavailable: {reason}"
+        status = "Available" if ok else reason[:1].upper() + reason[1:]
         row = QTreeWidgetItem(
             [item.title, item.approval_code, item.version, item.expires.isoformat(), status]
         )

@@ -95,7 +95,7 @@ class PreviewWidget(QWidget):
         )
         p.save()
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(0, 0, 0, 150))
+        p.setBrush(QColor(0, 0, 0, 175))
         p.drawRoundedRect(band, 10, 10)
         p.setClipRect(band.adjusted(14, 8, -14, -8))
         font = QFont(self.font())
@@ -124,6 +124,40 @@ class PreviewWidget(QWidget):
         p.setPen(QColor("white"))
         p.drawText(area, Qt.AlignmentFlag.AlignCenter, str(self.countdown))
         p.restore()
+
+
+class VideoView(QWidget):
+    """Shows the frames a QVideoSink delivers (the player's), scaled to fit, not mirrored.
+    Painted by us rather than QVideoWidget so it looks the same everywhere and can be
+    grabbed for screenshots."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Video player")
+        self.setMinimumSize(320, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._image: QImage | None = None
+
+    def set_image(self, image: QImage) -> None:
+        if not image.isNull():
+            self._image = image
+            self.update()
+
+    def has_image(self) -> bool:
+        return self._image is not None
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.fillRect(self.rect(), QColor("#101114"))
+        if self._image is not None:
+            iw, ih = self._image.width(), self._image.height()
+            scale = min(self.width() / iw, self.height() / ih)
+            tw, th = iw * scale, ih * scale
+            p.drawImage(
+                QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th), self._image
+            )
+        p.end()
 
 
 class LevelMeter(QWidget):

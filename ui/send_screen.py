@@ -58,7 +58,6 @@ class SendScreen(QWidget):
         self.drafts = drafts
         self.services = services
         self._task: TaskHandle | None = None
-        self._pending_entry: str | None = None
         self.last_result: SendResult | None = None
 
         title = QLabel("Send")
@@ -73,7 +72,6 @@ class SendScreen(QWidget):
         self.target_note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Send to", self.target_box)
-        form.addRow("", self.target_note)
 
         self.send_button = QPushButton(icon("send", "#ffffff"), "  Send and get link")
         self.send_button.setProperty("primary", True)
@@ -107,6 +105,7 @@ class SendScreen(QWidget):
         card_layout.setContentsMargins(16, 14, 16, 14)
         card_layout.addWidget(self.summary)
         card_layout.addLayout(form)
+        card_layout.addWidget(self.target_note)
         actions = QHBoxLayout()
         actions.addWidget(self.send_button)
         actions.addWidget(self.cancel_button)
@@ -219,12 +218,14 @@ class SendScreen(QWidget):
         if not outcome.ok:
             self.progress.setVisible(False)
             self.progress_label.setText("")
-            self._pending_entry = None
-            self.retry_button.setVisible(True)
-            self.error.setText(
-                f"Not sent yet: {outcome.error} The video is kept in the outbox and will be "
-                "sent automatically as soon as the target can be reached."
-            )
+            if outcome.error_type == "StillQueued":
+                self.retry_button.setVisible(True)
+                self.error.setText(
+                    f"Not sent yet: {outcome.error} The video is kept in the outbox and will be "
+                    "sent automatically as soon as the target can be reached."
+                )
+            else:
+                self.error.setText(f"Could not send: {outcome.error}")
             return
         self.show_result(outcome.value)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -50,8 +51,10 @@ class SentScreen(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        for col, width in enumerate((170, 130, 90, 55, 70, 100, 120)):
-            self.tree.setColumnWidth(col, width)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        for col in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.empty = QLabel("Nothing sent yet. Videos you send appear here with their views.")
         self.empty.setProperty("role", "hint")
         self.status = QLabel("")

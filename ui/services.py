@@ -29,6 +29,10 @@ RETRY_INTERVAL_MS = 5000
 STAGE_SHARE = 0.45  # of the progress bar; the upload gets the rest
 
 
+class StillQueued(UserError):
+    """The send is safe in the outbox but not through yet; the outbox keeps retrying."""
+
+
 @dataclass(frozen=True, slots=True)
 class SendRequest:
     """A snapshot of the draft: plain data a worker may hold."""
@@ -190,7 +194,7 @@ class Services(QObject):
         self._waiting.add(entry.id)
         if done.state == "failed":
             raise UserError(done.last_error or "the target refused the video.")
-        raise UserError(_why(done.last_error))
+        raise StillQueued(_why(done.last_error))
 
     # -- the outbox in the background ---------------------------------------------------------
     def resume_outbox(self) -> None:

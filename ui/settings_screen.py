@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -52,9 +53,12 @@ class SettingsScreen(QWidget):
         self.targets.setAccessibleName("Share targets")
         self.targets.setHeaderLabels(["Name", "Kind", "Where", ""])
         self.targets.setRootIsDecorated(False)
-        self.targets.setColumnWidth(0, 140)
-        self.targets.setColumnWidth(1, 70)
-        self.targets.setColumnWidth(2, 300)
+        header = self.targets.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.targets.setMaximumHeight(150)
         self.add_button = QPushButton("Add…")
         self.add_button.setAccessibleName("Add a target")

@@ -103,7 +103,7 @@ def _light_palette() -> QPalette:
 
 
 STYLE = """
-QListWidget#nav { border: none; background: palette(window); padding: 8px 0; }
+QListWidget#nav { border: none; background: palette(window); padding: 8px 0; outline: 0; }
 QListWidget#nav::item { padding: 10px 14px; margin: 2px 8px; border-radius: 8px; }
 QListWidget#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 QLabel[role="title"] { font-size: 20px; font-weight: 600; }
@@ -111,12 +111,18 @@ QLabel[role="hint"] { color: palette(placeholder-text); }
 QLabel[role="warning"] { color: #WARN; font-weight: 600; }
 QLabel[role="error"] { color: #DANGER; font-weight: 600; }
 QLabel[role="ok"] { color: #OK; font-weight: 600; }
-QPushButton { padding: 6px 14px; border-radius: 6px; }
+QPushButton { padding: 6px 14px; border-radius: 6px; border: 1px solid palette(mid);
+    background: palette(button); }
+QPushButton:hover { border-color: #ACCENT; }
+QPushButton:focus { border: 2px solid #ACCENT; }
+QPushButton:disabled { color: palette(placeholder-text); }
 QPushButton[primary="true"] { background: #ACCENT; color: white; font-weight: 600;
     border: 1px solid #ACCENT; }
 QPushButton[primary="true"]:disabled { background: #9db6ea; border-color: #9db6ea; }
 QPushButton[danger="true"] { background: #DANGER; color: white; font-weight: 600;
     border: 1px solid #DANGER; }
+QPushButton[primary="true"]:focus, QPushButton[danger="true"]:focus {
+    border: 2px solid palette(text); }
 QFrame[card="true"] { background: palette(base); border: 1px solid palette(mid);
     border-radius: 10px; }
 """

@@ -9,18 +9,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import core_bridge
+from ui.preview import VideoView
 from ui.state import DraftHolder
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
@@ -50,14 +49,14 @@ class TrimScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         title = QLabel("Review & trim")
         title.setProperty("role", "title")
-        self.video = QVideoWidget()
-        self.video.setAccessibleName("Video player")
-        self.video.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.video = VideoView()
         self.video.setMinimumHeight(240)
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
+        self.sink = QVideoSink(self)
         self.player.setAudioOutput(self.audio)
-        self.player.setVideoOutput(self.video)
+        self.player.setVideoSink(self.sink)
+        self.sink.videoFrameChanged.connect(self._on_frame)
 
         self.timeline = Timeline()
         self.play_button = QPushButton(icon("play"), "")
@@ -147,6 +146,9 @@ class TrimScreen(QWidget):
         fps, frames = outcome.value
         self.fps = fps or 30.0
         self.timeline.set_thumbnails(frames)
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        self.video.set_image(frame.toImage())
 
     # -- transport ---------------------------------------------------------------------------
     def toggle_play(self) -> None:

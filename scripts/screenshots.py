@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Take a PNG of every step of the desktop app, for the docs:
+
+    xvfb-run -a .venv/bin/python scripts/screenshots.py [OUT_DIR]
+
+Runs the real app with the synthetic camera and microphone (`--demo-devices`) in a throwaway
+REP_VIDEO_HOME, records a short take, trims it, personalizes it, sends it to the built-in
+share server and saves docs/screenshots/{record,trim,personalize,send,sent,settings}.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="rv-shots-"))
+    os.environ["REP_VIDEO_HOME"] = str(home)
+    (home / "config").mkdir()
+    (home / "config" / "config.toml").write_text(
+        '[rep]\nname = "Sam Carter"\nrole = "Medical Science Liaison"\n'
+        'email = "sam.carter@example.com"\n'
+    )
+    _memory_keyring()
+
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.main import make_app
+    from ui.window import MainWindow
+
+    app = make_app()
+    win = MainWindow(demo_devices=True)
+    win.resize(1180, 760)
+    win.show()
+    win.start()
+
+    def pump(seconds: float, until: Callable[[], bool] | None = None) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            QCoreApplication.processEvents()
+            if until is not None and until():
+                return
+            time.sleep(0.01)
+
+    def shot(name: str) -> None:
+        pump(0.3)
+        path = out / f"{name}.png"
+        win.grab().save(str(path))
+        print(f"saved {path}")
+
+    record = win.record
+    pump(8, record.preview.has_frame)
+    record.prompter.enabled_box.setChecked(True)
+    record.start_countdown(0)
+    pump(6.2)
+    shot("record")
+    record.stop_recording()
+    pump(30, lambda: win.drafts.draft.video is not None)
+
+    trim = win.trim
+    pump(10, lambda: trim.timeline.thumbnail_count() > 0)
+    trim.seek(0.6)
+    trim.set_in()
+    trim.seek(5.4)
+    trim.set_out()
+    trim.seek(2.0)
+    pump(1.0)
+    shot("trim")
+
+    p = win.personalize
+    win.go("personalize")
+    p.name.setText("Dr. Ada Park")
+    p.email.setText("ada.park@example.org")
+    p.template.setCurrentIndex(1)
+    p.template.activated.emit(1)
+    pump(10, lambda: p.picker.row_for("onc-dosing-guide") is not None)
+    p.picker.set_checked("onc-dosing-guide", True)
+    p.picker.set_checked("efficacy-chart", True)
+    pump(5, lambda: p.poster_view.pixmap() is not None and not p.poster_view.pixmap().isNull())
+    shot("personalize")
+
+    send = win.send
+    win.go("send")
+    send.send_button.click()
+    pump(180, lambda: send.result.isVisible() or bool(send.error.text()))
+    shot("send")
+
+    win.go("sent")
+    pump(20, lambda: bool(win.sent.rows))
+    if win.sent.tree.topLevelItemCount():
+        win.sent.tree.topLevelItem(0).setSelected(True)
+    shot("sent")
+
+    win.go("settings")
+    shot("settings")
+    win.close()
+    app.processEvents()
+    return 0
+
+
+def _memory_keyring() -> None:
+    """Screenshots must not touch the real keychain."""
+    import keyring
+    import keyring.backend
+
+    class Memory(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    keyring.set_keyring(Memory())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The whole flow against a REAL share server process: record 5 s with the synthetic devices,
+trim, attach an approved item, send; the link's page serves the video. And a send made while
+the server is down waits in the outbox and completes once the server is back."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from rep_video import config, secrets
+from rep_video.media.probe import probe
+from tests.support import server_process
+from tests.support.server_process import ServerProcess
+from ui.window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+def _use_server(url: str, token: str) -> None:
+    config.add_target("acme", "server", {"url": url}, make_default=True)
+    secrets.set_secret("acme", "api_token", token)
+    config.set_value("rep.name", "Sam Rep")
+
+
+def _personalize(window: MainWindow, qtbot: QtBot, name: str, attach: str | None) -> None:
+    p = window.personalize
+    p.name.setText(name)
+    if attach:
+        qtbot.waitUntil(lambda: p.picker.row_for(attach) is not None, timeout=10000)
+        assert p.picker.set_checked(attach, True)
+    p.next_button.click()
+    assert window.current() == "send"
+
+
+def test_record_trim_attach_send(
+    window: MainWindow, qtbot: QtBot, share_server: ServerProcess
+) -> None:
+    _use_server(share_server.url, share_server.create_token("sam"))
+    record = window.record
+    qtbot.waitUntil(record.preview.has_frame, timeout=5000)
+    record.start_countdown(0)
+    assert record.hub.recording
+    began = time.monotonic()
+    qtbot.waitUntil(lambda: time.monotonic() - began >= 5.0, timeout=7000)
+    record.stop_recording()
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=30000)
+
+    trim = window.trim
+    trim.seek(0.5)
+    trim.set_in()
+    trim.seek(4.5)
+    trim.set_out()
+    trim.next_button.click()
+    _personalize(window, qtbot, "Dr. Ada Park", "onc-dosing-guide")
+
+    send = window.send
+    assert send.target_box.currentData() == "acme"
+    send.send_button.click()
+    qtbot.waitUntil(lambda: send.result.isVisible() or bool(send.error.text()), timeout=180000)
+    assert not send.error.text(), send.error.text()
+    link = send.result.link
+    assert link.startswith(share_server.url + "/s/")
+    assert QGuiApplication.clipboard().text() == link
+    assert "mailto:" in send.result.mailto() and "Dr.%20Ada%20Park" in send.result.mailto()
+
+    page = requests.get(link, timeout=10)
+    assert page.status_code == 200
+    assert "Dr. Ada Park" in page.text and "PP-ONC-US-0123" in page.text
+    video = requests.get(f"{link}/media/video.mp4", timeout=10)
+    assert video.status_code == 200 and video.headers["content-type"].startswith("video/mp4")
+    saved = Path(window.drafts.draft.video).with_name("downloaded.mp4")  # type: ignore[arg-type]
+    saved.write_bytes(video.content)
+    assert probe(saved).duration == pytest.approx(4.0, abs=0.15)
+
+    window.go("sent")
+    qtbot.waitUntil(lambda: bool(window.sent.rows), timeout=20000)
+    row = window.sent.rows[0]
+    assert row.recipient == "Dr. Ada Park" and row.state == "live" and row.link == link
+
+
+def test_failed_send_waits_in_outbox_then_completes(
+    window: MainWindow,
+    qtbot: QtBot,
+    sample_clip: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = server_process.free_port()
+    monkeypatch.setattr(server_process, "free_port", lambda: port)  # same port after restart
+    server = ServerProcess(tmp_path / "srv").start()
+    token = server.create_token("sam")
+    server.stop()
+    _use_server(server.url, token)
+
+    window.record.import_file(sample_clip)
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
+    window.trim.next_button.click()
+    _personalize(window, qtbot, "Dr. Offline", None)
+    send = window.send
+    send.send_button.click()
+    qtbot.waitUntil(lambda: bool(send.error.text()), timeout=120000)
+    assert send.error.text().startswith("Not sent yet")
+    assert "outbox" in send.error.text()
+    pending = window.services.outbox.list(("queued", "uploading"))
+    assert len(pending) == 1
+
+    server.start()
+    try:
+        send.retry_button.click()
+        qtbot.waitUntil(send.result.isVisible, timeout=60000)
+        link = send.result.link
+        assert link.startswith(server.url + "/s/")
+        assert requests.get(link, timeout=10).status_code == 200
+        assert not window.services.outbox.list(("queued", "uploading"))
+    finally:
+        server.stop()
+
+
+def test_first_launch_uses_the_built_in_server(
+    window: MainWindow, qtbot: QtBot, sample_clip: Path
+) -> None:
+    window.record.import_file(sample_clip)
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
+    window.trim.next_button.click()
+    _personalize(window, qtbot, "Dr. First", None)
+    send = window.send
+    assert send.target_box.currentData() == "this-computer"
+    assert "built-in" in send.target_box.currentText()
+    send.send_button.click()
+    qtbot.waitUntil(lambda: send.result.isVisible() or bool(send.error.text()), timeout=120000)
+    assert not send.error.text(), send.error.text()
+    assert requests.get(send.result.link, timeout=10).status_code == 200
+    assert secrets.get_secret("this-computer", "api_token")  # kept in the keychain
