@@ -63,6 +63,10 @@ def stage_package(
     if info.video is None:
         raise UserError(f"{video.name} has no picture (audio only); pick a video file.")
     length = _check_trim(trim, info.duration) if trim else info.duration
+    if intro:
+        from rep_video.media.intro import CARD_SECONDS
+
+        length += CARD_SECONDS  # the policy limits what the physician watches
     if max_seconds is not None and length > max_seconds + 0.05:
         raise UserError(
             f"the video is {length:.1f} s long and the limit is {max_seconds:.0f} s; "

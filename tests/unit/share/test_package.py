@@ -142,3 +142,14 @@ def test_cancel_leaves_nothing(sample_clip: Path) -> None:
             cancel=cancel,
         )
     assert shares_left() == []
+
+
+@pytest.mark.slow
+def test_intro_card_is_joined_and_counts_towards_the_limit(sample_clip: Path) -> None:
+    with pytest.raises(UserError, match="limit is 5 s"):
+        stage_package(sample_clip, recipient=TO, rep=REP, intro=True, max_seconds=5)
+    package = stage_package(sample_clip, recipient=TO, rep=REP, intro=True, trim=(1.0, 3.0))
+    info = probe(package.folder / "video.mp4")
+    assert abs(info.duration - 4.0) <= 0.15  # 2 s card + 2 s of the clip
+    assert abs(package.manifest.duration - info.duration) < 0.01
+    assert mobile_profile_problems(info) == []
