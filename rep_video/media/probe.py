@@ -164,7 +164,9 @@ def _fps_from_times(times: list[float], nominal: float) -> tuple[float, bool]:
         span = ordered[-1] - ordered[0]
         fps = (len(ordered) - 1) / span if span > 0 else nominal
     else:
-        fps = nominal if nominal and abs(1 / nominal - median) < median * 0.05 else 1 / median
+        # The median spacing is exact on a constant grid; the container's average rate is
+        # skewed by a short last frame or a fragmented index.
+        fps = 1 / median
     return float(fps), variable
 
 

@@ -99,7 +99,7 @@ def container_problems(info: MediaInfo) -> list[str]:
     """What a remux fixes: the container and the atom layout."""
     problems: list[str] = []
     if info.container != "mp4":
-        problems.append(f"container is {info.container}, not MP4")
+        return [f"container is {info.container}, not MP4"]
     if info.fragmented:
         problems.append("fragmented MP4 (seeks poorly on some phones)")
     elif not info.faststart:
