@@ -124,7 +124,7 @@ def test_truncated_file(tmp_path: Path, sample_clip: Path, keep: float) -> None:
     data = sample_clip.read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: int(len(data) * keep)])
-    with pytest.raises(UserError, match="truncated|damaged") as e:
+    with pytest.raises(UserError, match=r"truncated|damaged") as e:
         probe(cut)
     _one_line(e)
 
@@ -134,7 +134,7 @@ def test_truncated_faststart_file(tmp_path: Path, faststart_clip: Path) -> None:
     data = faststart_clip.read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: int(len(data) * 0.7)])
-    with pytest.raises(UserError, match="truncated|damaged"):
+    with pytest.raises(UserError, match=r"truncated|damaged"):
         probe(cut)
 
 

@@ -41,8 +41,8 @@ def diff(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def tb90k_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Encoded like the recorder: a 1/90000 encoder time base in the SPS timing info."""
-    return make_clip(tmp_path_factory.mktemp("t") / "tb90k.mp4", size=(320, 240),
-                     extra=["-enc_time_base", "1/90000", "-video_track_timescale", "90000"])  # fmt: skip
+    extra = ["-enc_time_base", "1/90000", "-video_track_timescale", "90000"]
+    return make_clip(tmp_path_factory.mktemp("t") / "tb90k.mp4", size=(320, 240), extra=extra)
 
 
 def check_cut(src: Path, out: Path, start: float, end: float, *, copied: bool) -> None:

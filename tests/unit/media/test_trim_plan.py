@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -37,7 +38,7 @@ def _assert_contiguous(plan: TrimPlan) -> None:
     assert segs, "a plan has at least one segment"
     assert segs[0].start == pytest.approx(plan.start, abs=EPS)
     assert segs[-1].end == pytest.approx(plan.end, abs=EPS)
-    for a, b in zip(segs, segs[1:], strict=False):
+    for a, b in itertools.pairwise(segs):
         assert a.end == pytest.approx(b.start, abs=EPS)
     assert all(s.end > s.start for s in segs)
 
