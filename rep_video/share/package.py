@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rep_video import paths
+from rep_video.content.checksum import sha256_file
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
@@ -72,6 +73,8 @@ def stage_package(
             f"the video is {length:.1f} s long and the limit is {max_seconds:.0f} s; "
             "trim it (--trim S:E) and send again."
         )
+    for item in attachments:  # fail fast; the copy checks the bytes it ships again
+        _check_attachment(item)
     steps = [s for s in _WEIGHTS if (s != "trim" or trim) and (s != "intro" or intro)]
     stages = _Stages(steps, progress)
     root = paths.shares_dir()
@@ -229,6 +232,25 @@ def _file_name(item: ContentItem, used: set[str]) -> str:
     if name.lower() in used:
         name = f"{item.id}-{name}"
     return name
+
+
+def _check_attachment(item: ContentItem) -> None:
+    if item.file is None:
+        return
+    try:
+        actual = sha256_file(item.file)
+    except OSError:
+        actual = None
+    if actual != item.sha256:
+        reason = (
+            "its file is missing"
+            if actual is None
+            else "its file does not match its approved sha256"
+        )
+        raise UserError(
+            f"cannot attach '{item.id}' ({item.approval_code}): {reason}; "
+            "ask your admin to fix the catalog."
+        )
 
 
 def _copy_checked(item: ContentItem, dst: Path) -> int:

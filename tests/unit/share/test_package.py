@@ -96,6 +96,15 @@ def test_attachment_changed_since_approval_is_refused_and_nothing_is_left(
     assert shares_left() == []
 
 
+def test_attachment_file_gone_since_loading_is_refused(sample_clip: Path, tmp_path: Path) -> None:
+    item = pdf_item(tmp_path)
+    assert item.file is not None
+    item.file.unlink()
+    with pytest.raises(UserError, match="'guide' .*its file is missing"):
+        stage_package(sample_clip, recipient=TO, rep=REP, attachments=[item])
+    assert shares_left() == []
+
+
 def test_clashing_attachment_names_are_made_unique(sample_clip: Path, tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
