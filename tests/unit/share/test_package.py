@@ -100,7 +100,7 @@ def test_attachment_file_gone_since_loading_is_refused(sample_clip: Path, tmp_pa
     item = pdf_item(tmp_path)
     assert item.file is not None
     item.file.unlink()
-    with pytest.raises(UserError, match="'guide' .*its file is missing"):
+    with pytest.raises(UserError, match=r"'guide' .*its file is missing"):
         stage_package(sample_clip, recipient=TO, rep=REP, attachments=[item])
     assert shares_left() == []
 
