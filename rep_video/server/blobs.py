@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024  # one thread hop per MiB when streaming
 
 
 class BlobStore(Protocol):
@@ -25,6 +25,10 @@ class BlobStore(Protocol):
     def local_path(self, key: str) -> Path | None: ...
     def fetch_to(self, key: str, dst: Path) -> None: ...
     def delete(self, key: str) -> None: ...
+    def staging_path(self, upload_id: str) -> Path | None:
+        """A local file PATCH bodies can be written into directly, if the store has one."""
+        ...
+
     def write_at(self, upload_id: str, offset: int, src: Path) -> None: ...
     def finish(self, upload_id: str, key: str) -> str: ...
     def discard(self, upload_id: str) -> None: ...
@@ -90,6 +94,9 @@ class LocalBlobStore:
 
     def _staged(self, upload_id: str) -> Path:
         return self.uploads / upload_id
+
+    def staging_path(self, upload_id: str) -> Path | None:
+        return self._staged(upload_id)
 
     def write_at(self, upload_id: str, offset: int, src: Path) -> None:
         staged = self._staged(upload_id)

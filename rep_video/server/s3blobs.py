@@ -81,6 +81,9 @@ class S3BlobStore:
                 found.append((int(item["Key"][len(prefix) :]), item["Key"]))
         return sorted(found)
 
+    def staging_path(self, upload_id: str) -> Path | None:
+        return None
+
     def write_at(self, upload_id: str, offset: int, src: Path) -> None:
         # Chunks at or past this offset are stale (their offset update never happened).
         for start, key in self._chunks(upload_id):

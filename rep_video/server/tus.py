@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import os
 import tempfile
 import uuid
 import weakref
@@ -173,24 +174,36 @@ def _parse_checksum(header: str | None) -> tuple[str, bytes] | str | None:
         return "Upload-Checksum digest is not base64"
 
 
-async def _spool_body(
-    request: Request, dst: Path, limit: int, algo: str | None
+async def _receive(
+    request: Request, dst: Path, at: int, limit: int, algo: str | None
 ) -> tuple[int, bytes | None, bool, bool]:
-    """Write the body to dst: (bytes written, digest, complete?, over limit?)."""
+    """Write the body into dst from byte `at` (dropping anything after it first):
+    (bytes written, digest, complete?, over limit?)."""
     hasher: Any = ALGORITHMS[algo]() if algo else None
     written = 0
-    with open(dst, "wb") as out:
+    whole, over = True, False
+    with open(dst, "r+b" if dst.exists() else "wb") as out:
+        out.seek(at)
+        out.truncate()
         try:
             async for block in request.stream():
                 if written + len(block) > limit:
-                    return written, None, True, True
+                    over = True
+                    break
                 out.write(block)
                 if hasher is not None:
                     hasher.update(block)
                 written += len(block)
         except ClientDisconnect:
-            return written, None, False, False
-    return written, hasher.digest() if hasher is not None else None, True, False
+            whole = False
+        out.flush()
+        os.fsync(out.fileno())  # durable before the offset that promises it is committed
+    return written, hasher.digest() if hasher is not None and whole else None, whole, over
+
+
+def _truncate(path: Path, size: int) -> None:
+    with open(path, "r+b") as f:
+        f.truncate(size)
 
 
 @router.patch("/{upload_id}", summary="tus append")
@@ -232,21 +245,28 @@ async def _append(
         return _tus(410, "upload expired; start a new one")
     if offset != upload.offset:
         return _tus(409, f"offset is {upload.offset}", Upload_Offset=str(upload.offset))
-    tmp_dir = state.settings.data_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
-        body = Path(tmp) / "patch"
-        limit = upload.length - upload.offset
-        written, digest, whole, over = await _spool_body(
-            request, body, limit, checksum[0] if checksum else None
-        )
-        if over:
-            return _tus(413, "more bytes than Upload-Length", Upload_Offset=str(upload.offset))
-        if checksum is not None and (not whole or digest != checksum[1]):
-            # Nothing of a body that fails (or cannot be) verified is kept.
-            return _tus(460, "checksum mismatch", Upload_Offset=str(upload.offset))
-        if written:
-            await asyncio.to_thread(state.blobs.write_at, upload.id, offset, body)
+    limit = upload.length - upload.offset
+    algo = checksum[0] if checksum else None
+    direct = state.blobs.staging_path(upload.id)
+    if direct is not None:  # local store: the body goes straight to its place
+        written, digest, whole, over = await _receive(request, direct, offset, limit, algo)
+        refused = over or (checksum is not None and (not whole or digest != checksum[1]))
+        if refused:
+            await asyncio.to_thread(_truncate, direct, offset)
+    else:  # S3: spool, verify, then store the body as one staged object
+        tmp_dir = state.settings.data_dir / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
+            body = Path(tmp) / "patch"
+            written, digest, whole, over = await _receive(request, body, 0, limit, algo)
+            refused = over or (checksum is not None and (not whole or digest != checksum[1]))
+            if written and not refused:
+                await asyncio.to_thread(state.blobs.write_at, upload.id, offset, body)
+    if over:
+        return _tus(413, "more bytes than Upload-Length", Upload_Offset=str(upload.offset))
+    if refused:
+        # Nothing of a body that fails (or cannot be) verified is kept.
+        return _tus(460, "checksum mismatch", Upload_Offset=str(upload.offset))
     new_offset = offset + written
     expires = utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds)
     with state.sessions.begin() as s:
