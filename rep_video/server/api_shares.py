@@ -46,6 +46,42 @@ class ExpiryChange(BaseModel):
     expires_at: datetime | None
 
 
+class FileState(BaseModel):
+    name: str
+    size: int
+    uploaded: bool
+
+
+class EventOut(BaseModel):
+    kind: str
+    at: datetime
+    value: str | None
+
+
+class ShareOut(BaseModel):
+    id: str
+    token: str
+    url: str
+    upload_url: str
+    state: str  # pending | live | expired | revoked
+    reason: str | None
+    recipient: str
+    rep: str
+    created_at: datetime
+    expires_at: datetime | None
+    views: int
+    max_watched_percent: int
+    files: list[FileState]
+
+
+class ShareDetail(ShareOut):
+    events: list[EventOut]
+
+
+class Published(BaseModel):
+    state: str
+
+
 def _field_error(loc: list[str | int], msg: str) -> HTTPException:
     # Same shape as FastAPI's own validation errors, so clients parse one format.
     return HTTPException(422, [{"loc": loc, "msg": msg, "type": "value_error"}])
@@ -65,7 +101,7 @@ def _parse_manifest(data: dict[str, Any]) -> ShareManifest:
     return manifest
 
 
-@router.post("/shares", status_code=201)
+@router.post("/shares", status_code=201, response_model=ShareOut)
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     manifest = _parse_manifest(body.manifest)
     names = [f.name for f in body.files]
@@ -97,7 +133,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         return share_json(s, share, state.public_url)
 
 
-@router.get("/shares")
+@router.get("/shares", response_model=list[ShareOut])
 def list_shares(caller: CallerDep, state: StateDep) -> list[dict[str, Any]]:
     with state.sessions() as s:
         query = select(Share).order_by(Share.created_at.desc())
@@ -106,14 +142,18 @@ def list_shares(caller: CallerDep, state: StateDep) -> list[dict[str, Any]]:
         return [share_json(s, sh, state.public_url) for sh in s.scalars(query).all()]
 
 
-@router.get("/shares/{share_id}")
+@router.get("/shares/{share_id}", response_model=ShareDetail)
 def get_share(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions() as s:
         share = owned_share(s, caller, share_id)
         return share_json(s, share, state.public_url, with_events=True)
 
 
-@router.post("/shares/{share_id}/publish")
+@router.post(
+    "/shares/{share_id}/publish",
+    response_model=Published,
+    responses={409: {"description": "files missing"}, 422: {"description": "refused"}},
+)
 async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResponse:
     with state.sessions() as s:
         share = owned_share(s, caller, share_id)
@@ -123,7 +163,7 @@ async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResp
     return JSONResponse({"state": "live"})
 
 
-@router.post("/shares/{share_id}/revoke")
+@router.post("/shares/{share_id}/revoke", response_model=ShareOut)
 def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
@@ -132,7 +172,7 @@ def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
 
 
-@router.patch("/shares/{share_id}")
+@router.patch("/shares/{share_id}", response_model=ShareOut)
 def change_expiry(
     share_id: str,
     change: Annotated[ExpiryChange, Body()],

@@ -38,6 +38,15 @@ def test_s3_blob_store(s3_server: S3Server, tmp_path: Path, small_clip: Path) ->
         assert r.content == small_clip.read_bytes()[-300:]
         full = httpx.get(f"{share['url']}/media/video.mp4")
         assert hashlib.sha256(full.content).hexdigest() == sha256(small_clip)
+        # Health follows the blob store: without its bucket the instance is not healthy.
+        assert httpx.get(f"{srv.url}/healthz").status_code == 200
+        client = s3_server.client()
+        for key in keys:
+            client.delete_object(Bucket=bucket, Key=key)
+        client.delete_bucket(Bucket=bucket)
+        sick = httpx.get(f"{srv.url}/healthz", timeout=30)
+        assert sick.status_code == 503
+        assert "blob store" in sick.json()["problems"][0]
 
 
 @pytest.fixture
