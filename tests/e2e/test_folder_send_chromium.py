@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from rep_video.media.probe import probe
@@ -156,3 +157,27 @@ def test_served_page_beacons_views_from_chromium(
     assert len(seen) == len(set(seen))  # each event once
     assert phone_page.console_errors == []
     assert phone_page.offsite_requests() == []
+
+
+def test_static_server_answers_ranges_like_a_real_one(
+    tmp_path: Path, static_server: Callable[[Path], str]
+) -> None:
+    """The helper other e2e tests rely on: 206 for bytes=0-1 (Safari's probe), open and
+    suffix ranges, 416 when unsatisfiable, whole file without a Range header."""
+    data = bytes(range(256)) * 4
+    (tmp_path / "v.mp4").write_bytes(data)
+    url = static_server(tmp_path) + "v.mp4"
+    with httpx.Client() as client:
+        whole = client.get(url)
+        assert whole.status_code == 200 and whole.content == data
+        assert whole.headers["accept-ranges"] == "bytes"
+        first = client.get(url, headers={"Range": "bytes=0-1"})
+        assert first.status_code == 206 and first.content == data[:2]
+        assert first.headers["content-range"] == f"bytes 0-1/{len(data)}"
+        tail = client.get(url, headers={"Range": "bytes=1000-"})
+        assert tail.status_code == 206 and tail.content == data[1000:]
+        suffix = client.get(url, headers={"Range": "bytes=-10"})
+        assert suffix.status_code == 206 and suffix.content == data[-10:]
+        beyond = client.get(url, headers={"Range": f"bytes={len(data)}-"})
+        assert beyond.status_code == 416
+        assert beyond.headers["content-range"] == f"bytes */{len(data)}"
