@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--kind", required=True, choices=config.TARGET_KINDS)
     add.add_argument("--url", help="server: the share server's URL")
     add.add_argument("--token-stdin", action="store_true", help="server: read the API token")
-    add.add_argument("--chunk-kib", type=int, help="server: upload chunk size (default 2048)")
+    add.add_argument("--chunk-kib", type=int, help="server: upload chunk size (default 4096)")
     add.add_argument("--bucket", help="s3: bucket name")
     add.add_argument("--endpoint-url", help="s3: endpoint for S3-compatible stores")
     add.add_argument("--region", help="s3: region")

@@ -32,7 +32,7 @@ from rep_video.share.targets.tus_upload import (
 )
 from rep_video.share.tokens import new_token
 
-DEFAULT_CHUNK = 2 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
+DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
 Checkpoint = Callable[[Reservation], None]
 
 
