@@ -11,7 +11,6 @@ and only then deletes the fragmented file and its sidecar (see recovery.py)."""
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import socket
 import threading
@@ -30,6 +29,7 @@ from rep_video import __version__, paths
 from rep_video.errors import UserError
 from rep_video.media import recovery
 from rep_video.media.encoder_audio import AudioAssembler
+from rep_video.media.encoder_queue import CaptureQueue
 from rep_video.media.encoder_settings import (
     AUDIO_BIT_RATE,
     AUDIO_CODEC,
@@ -43,7 +43,6 @@ from rep_video.media.encoder_settings import (
 )
 from rep_video.media.encoder_video import MAX_FILL_SECONDS, FrameSlots, VideoEncoder, rgb_to_yuv
 
-_Kind = Literal["v", "a"]
 _LAYOUTS = {1: "mono", 2: "stereo"}
 
 
@@ -103,14 +102,8 @@ class Recorder:
         self.fps: Fraction = fps_fraction(fps)
         self.sample_rate, self.channels = sample_rate, channels
         self.capacity = max(2, round(float(self.fps) * queue_seconds))
-        self.max_block = max_block
-
-        self._cond = threading.Condition()
-        self._items: collections.deque[tuple[_Kind, Any, float]] = collections.deque()
-        self._video_depth = 0
-        self._max_depth = 0
-        self._t0: float | None = None
-        self._state: Literal["new", "running", "stopping", "stopped"] = "new"
+        self._queue = CaptureQueue(self.capacity, max_block)
+        self._state: Literal["new", "running", "stopped"] = "new"
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock: recovery.RecordingLock | None = None
@@ -126,9 +119,8 @@ class Recorder:
         self._since_step = 0
         self._step_pending = False
         self._gop = keyframe_interval(self.fps)
-        # counters (ints: updated under the GIL by one writer each)
-        self._frames_in = self._encoded = self._dup = 0
-        self._drop_full = self._drop_surplus = 0
+        # counters written by the worker only
+        self._encoded = self._dup = self._drop_surplus = 0
         self._preset_steps = 0
         self._audio_encoded = 0
 
@@ -160,6 +152,7 @@ class Recorder:
             self.fragmented.unlink(missing_ok=True)
             raise
         self._state = "running"
+        self._queue.open()
         self._worker = threading.Thread(target=self._run, name="rep-video-recorder", daemon=True)
         self._worker.start()
 
@@ -182,11 +175,9 @@ class Recorder:
 
     def stop(self) -> Path:
         """Finish encoding and write the final faststart MP4; returns its path."""
-        with self._cond:
-            if self._state != "running":
-                raise RuntimeError("the recorder is not running")
-            self._state = "stopping"
-            self._cond.notify_all()
+        if self._state != "running":
+            raise RuntimeError("the recorder is not running")
+        self._queue.close()
         assert self._worker is not None
         self._worker.join()
         self._state = "stopped"
@@ -196,6 +187,10 @@ class Recorder:
                 f"the recording could not be saved ({self._error}); what was recorded is "
                 "kept and will be offered for recovery."
             )
+        if self._encoded == 0:  # Stop before the first frame: nothing worth keeping
+            self.fragmented.unlink(missing_ok=True)
+            recovery.remove_sidecar(self.path, self._lock)
+            raise UserError("nothing was recorded: no camera frame arrived; check the camera.")
         try:
             recovery.remux_to_faststart(self.fragmented, self.path)
         except (av.FFmpegError, OSError, UserError) as exc:
@@ -219,26 +214,8 @@ class Recorder:
         `pts` seconds. Returns False if it had to be dropped (counted in stats)."""
         if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
             raise ValueError(f"expected an HxWx3 uint8 RGB frame, got {frame.shape} {frame.dtype}")
-        data = np.array(frame, copy=True, order="C")  # the caller may reuse its buffer
-        with self._cond:
-            self._require_running()
-            self._frames_in += 1
-            if self._error is not None:
-                self._drop_full += 1
-                return False
-            if self._video_depth >= self.capacity:
-                self._cond.wait_for(
-                    lambda: self._video_depth < self.capacity or self._error is not None,
-                    timeout=self.max_block,
-                )
-                if self._video_depth >= self.capacity or self._error is not None:
-                    self._drop_full += 1
-                    return False
-            self._items.append(("v", data, self._rebase(pts)))
-            self._video_depth += 1
-            self._max_depth = max(self._max_depth, self._video_depth)
-            self._cond.notify_all()
-        return True
+        # A copy: the caller may reuse its buffer.
+        return self._queue.put_video(np.array(frame, copy=True, order="C"), pts)
 
     def push_audio(self, samples: npt.NDArray[np.float32], pts: float) -> None:
         """Queue a block of float32 samples, shape (n, channels), whose first sample was
@@ -249,35 +226,14 @@ class Recorder:
             samples = samples.reshape(-1, 1)
         if samples.ndim != 2 or samples.shape[1] != self.channels:
             raise ValueError(f"expected (n, {self.channels}) samples, got {samples.shape}")
-        data = np.array(samples, dtype=np.float32, copy=True)
-        with self._cond:
-            self._require_running()
-            self._items.append(("a", data, self._rebase(pts)))
-            self._cond.notify_all()
-
-    def _require_running(self) -> None:
-        if self._state != "running":
-            raise RuntimeError("push after stop() or before start()")
-
-    def _rebase(self, pts: float) -> float:
-        if self._t0 is None:
-            self._t0 = pts
-        return pts - self._t0
+        self._queue.put_audio(np.array(samples, dtype=np.float32, copy=True), pts)
 
     # ----------------------------------------------------------------- worker side
 
     def _run(self) -> None:
         try:
-            while True:
-                with self._cond:
-                    self._cond.wait_for(lambda: bool(self._items) or self._state != "running")
-                    if not self._items:
-                        break
-                    kind, data, t = self._items.popleft()
-                    if kind == "v":
-                        self._video_depth -= 1
-                        self._cond.notify_all()
-                    depth = self._video_depth
+            while (got := self._queue.get()) is not None:
+                (kind, data, t), depth = got
                 if kind == "v":
                     self._want_step_down(depth)
                     self._encode_video(data, t)
@@ -285,11 +241,8 @@ class Recorder:
                     self._encode_audio(data, t)
             self._finish()
         except BaseException as exc:  # reported by stop(); the pushes stop blocking
-            with self._cond:
-                self._error = exc
-                self._items.clear()
-                self._video_depth = 0
-                self._cond.notify_all()
+            self._error = exc
+            self._queue.fail()
             self._close_quietly()
 
     def _want_step_down(self, depth: int) -> None:
@@ -378,19 +331,18 @@ class Recorder:
     # ----------------------------------------------------------------- reporting
 
     def stats(self) -> RecorderStats:
-        with self._cond:
-            depth, max_depth = self._video_depth, self._max_depth
-            error = None if self._error is None else str(self._error) or type(self._error).__name__
+        q = self._queue
+        error = None if self._error is None else str(self._error) or type(self._error).__name__
         counters = self._assembler.counters
         return RecorderStats(
-            frames_in=self._frames_in,
+            frames_in=q.frames_in,
             frames_encoded=self._encoded,
-            frames_dropped=self._drop_full + self._drop_surplus,
-            frames_dropped_queue_full=self._drop_full,
+            frames_dropped=q.dropped_full + self._drop_surplus,
+            frames_dropped_queue_full=q.dropped_full,
             frames_dropped_surplus=self._drop_surplus,
             frames_duplicated=self._dup,
-            queue_depth=depth,
-            max_queue_depth=max_depth,
+            queue_depth=q.video_depth,
+            max_queue_depth=q.max_depth,
             preset=self._video.preset if self._video else PRESETS[0],
             preset_steps=self._preset_steps,
             audio_samples_in=counters.samples_in,

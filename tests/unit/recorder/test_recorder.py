@@ -189,3 +189,12 @@ def test_new_recording_path_is_in_the_recordings_folder(rep_video_home: Path) ->
     first = new_recording_path()
     assert first.parent == rep_video_home / "data" / "recordings"
     assert first.suffix == ".mp4"
+
+
+def test_stop_before_any_frame_leaves_nothing_behind(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30)
+    recorder.start()
+    recorder.push_audio(np.zeros((4800, 1), np.float32), 0.0)
+    with pytest.raises(UserError, match="nothing was recorded"):
+        recorder.stop()
+    assert list(tmp_path.iterdir()) == [tmp_path / "rv-home"]

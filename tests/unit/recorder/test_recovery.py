@@ -98,9 +98,7 @@ def _fragmented_copy(tmp_path: Path, seconds: float) -> recovery.UnfinishedRecor
     recorder = Recorder(tmp_path / "rec.mp4", 320, 240, 30)
     recorder.start()
     feed(recorder, TestPatternCamera(320, 240, 30), ToneMicrophone(), seconds)
-    with recorder._cond:  # end the worker without Stop's remux and cleanup
-        recorder._state = "stopping"
-        recorder._cond.notify_all()
+    recorder._queue.close()  # end the worker without Stop's remux and cleanup
     assert recorder._worker is not None
     recorder._worker.join()
     recorder._release_for_recovery()
