@@ -207,3 +207,12 @@ def test_sample_catalog_loads_and_its_files_match(rep_video_home: Path) -> None:
     states = {i.id: i.availability(today) for i in cat.items}
     assert states["congress-poster-2024"].reason == "expired on 2025-06-30"
     assert all(s.ok for k, s in states.items() if k != "congress-poster-2024"), states
+
+
+def test_pickers_can_filter_by_audience_and_availability(tmp_path: Path) -> None:
+    cat = load_catalog(write_catalog(tmp_path, GOOD_ITEM))
+    assert [i.id for i in cat.for_audience("US", "oncology")] == ["guide", "pi"]
+    assert [i.id for i in cat.for_audience("DE", None)] == ["pi"]  # pi has no restriction
+    assert [i.id for i in cat.for_audience(None, "cardiology")] == ["pi"]
+    assert [i.id for i in cat.available(TODAY)] == ["guide", "pi"]
+    assert cat.available(date(2027, 1, 1)) == []
