@@ -12,6 +12,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -198,7 +199,21 @@ def _folders() -> list[Check]:
         status: Status = "ok" if problem is None else ("fail" if needed else "warn")
         detail = str(folder) if problem is None else f"{folder}: {problem}"
         checks.append(Check(label, status, detail, needed))
+    checks.append(_free_space(paths.recordings_dir()))
     return checks
+
+
+# A 3-minute 720p recording is about 12 MB, but the fragmented and final copies coexist and
+# shares are staged too; below this the rep would fill the disk within a day of recording.
+LOW_SPACE_BYTES = 1 << 30
+
+
+def _free_space(folder: Path) -> Check:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the disk it will be on
+    free = shutil.disk_usage(folder).free
+    status: Status = "ok" if free >= LOW_SPACE_BYTES else "warn"
+    return Check("free space", status, f"{free / (1 << 30):.1f} GB free for recordings")
 
 
 def _described(path: Path) -> str:

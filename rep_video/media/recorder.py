@@ -131,20 +131,26 @@ class Recorder:
             raise RuntimeError("a Recorder records once; make a new one")
         if self.path.exists():
             raise UserError(f"{self.path.name} already exists; choose another name.")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = recovery.write_sidecar(
-            self.path,
-            {
-                "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                "host": socket.gethostname(),
-                "app_version": __version__,
-                "width": self.width,
-                "height": self.height,
-                "fps": float(self.fps),
-                "sample_rate": self.sample_rate,
-                "channels": self.channels,
-            },
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = recovery.write_sidecar(
+                self.path,
+                {
+                    "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "host": socket.gethostname(),
+                    "app_version": __version__,
+                    "width": self.width,
+                    "height": self.height,
+                    "fps": float(self.fps),
+                    "sample_rate": self.sample_rate,
+                    "channels": self.channels,
+                },
+            )
+        except OSError as exc:
+            raise UserError(
+                f"cannot record into {self.path.parent} ({exc.strerror or exc}); "
+                "free some space or check the folder's permissions."
+            ) from exc
         try:
             self._open_container()
         except BaseException:

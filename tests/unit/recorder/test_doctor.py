@@ -43,6 +43,7 @@ def test_doctor_reports_ok_and_exits_0_when_sending_works(rep_video_home: Path) 
     # no webcam or sound server here: reported, not fatal
     assert by_name["cameras"].split()[0] in {"ok", "warn"}
     assert by_name["keychain"].split()[0] in {"ok", "warn"}
+    assert "GB free" in by_name["free space"]
     assert "Traceback" not in result.stderr
 
 

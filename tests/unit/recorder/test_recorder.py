@@ -158,6 +158,9 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     recorder.stop()
     with pytest.raises(UserError, match="already exists"):
         Recorder(tmp_path / "t.mp4", 320, 240, 30).start()
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(UserError, match="cannot record into"):
+        Recorder(tmp_path / "not-a-folder" / "t.mp4", 320, 240, 30).start()
 
 
 def test_encoder_failure_keeps_the_recording_for_recovery(
