@@ -57,6 +57,9 @@ def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
         listed = _cli(env, "targets", "list")
         assert "acme" in listed.stdout and "api token stored" in listed.stdout
         assert "default" in listed.stdout
+        tested = _cli(env, "targets", "test", "acme")
+        assert tested.returncode == 0, tested.stderr
+        assert "acme: OK" in tested.stdout
 
         package = make_package(tmp_path / "pkg", clip)
         size = (package.folder / "video.mp4").stat().st_size

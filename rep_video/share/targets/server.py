@@ -237,7 +237,8 @@ class ServerTarget:
             raise UserError(f"{self.base_url}/healthz answered {health.status_code}; see its log.")
         payload = (b"RepVideo connection test " * 2700)[: 64 * 1024]
         manifest = _test_manifest()
-        files = [{"name": "poster.jpg", "size": len(payload), "sha256": _sha_bytes(payload)}]
+        # Never published (the bytes are no video): only the upload path is exercised.
+        files = [{"name": "video.mp4", "size": len(payload), "sha256": _sha_bytes(payload)}]
         body = {"manifest": manifest.to_dict(), "files": files}
         share = self._call("POST", "/api/v1/shares", "creating a test share", json=body)
         reservation = Reservation(
@@ -248,7 +249,7 @@ class ServerTarget:
             state={"upload_url": self._rebase(str(share["upload_url"]))},
         )
         try:
-            uploader = self._uploader(reservation, "poster.jpg", io.BytesIO(payload), None)
+            uploader = self._uploader(reservation, "video.mp4", io.BytesIO(payload), None)
             uploader.set_url(self._rebase(uploader.create_url()))
             uploader.upload()
             if uploader.get_offset() != len(payload):
@@ -307,7 +308,7 @@ def _test_manifest() -> ShareManifest:
         created_at=now,
         expires_at=None,
         duration=0.0,
-        poster="poster.jpg",
+        poster=None,
         preview=None,
     )
 
