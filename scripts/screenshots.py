@@ -62,8 +62,9 @@ def main() -> int:
     pump(8, record.preview.has_frame)
     record.prompter.enabled_box.setChecked(True)
     record.start_countdown(0)
-    pump(6.2)
+    pump(2.6)
     shot("record")
+    pump(3.6)
     record.stop_recording()
     pump(30, lambda: win.drafts.draft.video is not None)
 

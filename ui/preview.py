@@ -27,7 +27,7 @@ class PreviewWidget(QWidget):
         self.recording = False
         self.prompter_text = ""
         self.prompter_on = False
-        self.prompter_speed = 30.0  # pixels per second
+        self.prompter_speed = 15.0  # pixels per second
         self._prompter_offset = 0.0
         self._prompter_height = 0.0
         self._tick = QTimer(self)

@@ -52,7 +52,7 @@ class PrompterPanel(QWidget):
         self.script.setTabChangesFocus(True)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(5, 120)
-        self.speed.setValue(30)
+        self.speed.setValue(15)  # about two lines every five seconds
         self.speed.setAccessibleName("Teleprompter scroll speed")
         self.speed_label = QLabel()
         hint = QLabel("Fields: {hcp_name}, {rep_name}")

@@ -123,7 +123,10 @@ class SendScreen(QWidget):
         error_row.addWidget(self.retry_button)
         layout.addLayout(error_row)
         layout.addWidget(self.result)
-        layout.addWidget(self.again_button)
+        again_row = QHBoxLayout()
+        again_row.addWidget(self.again_button)
+        again_row.addStretch(1)
+        layout.addLayout(again_row)
         layout.addStretch(1)
 
         self.send_button.clicked.connect(self.start_send)

@@ -133,6 +133,7 @@ class TrimScreen(QWidget):
         self.position = 0.0
         self.timeline.set_duration(duration)
         self.player.setSource(QUrl.fromLocalFile(str(video)))
+        self.player.pause()  # paused (not stopped) so the first frame and seeks are shown
         self._refresh_labels()
 
         def work(_p: Any, _c: Any) -> tuple[float, list[Any]]:

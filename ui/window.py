@@ -3,6 +3,7 @@ Send) and the two places (Sent, Settings). Owns the task runner and the current 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.runner: Runner = runner or TaskRunner(self)
         self.services = services or Services(self.runner)
         self.drafts = DraftHolder()
+        # Asks whether to recover N unfinished recordings; tests answer without a dialog.
+        self.ask_recover: Callable[[int], bool] = self._ask_recover
         settings = self.services.settings()
 
         self.nav = QListWidget()
@@ -181,9 +184,10 @@ class MainWindow(QMainWindow):
 
     def _on_unfinished(self, outcome: TaskOutcome) -> None:
         items = outcome.value if outcome.ok else []
-        if not items:
-            return
-        count = len(items)
+        if items and self.ask_recover(len(items)):
+            self.recover(items[-1])
+
+    def _ask_recover(self, count: int) -> bool:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Recover recording")
@@ -191,13 +195,12 @@ class MainWindow(QMainWindow):
             f"RepVideo found {count} recording{'s' if count > 1 else ''} that did not finish "
             "(the app or the computer stopped while recording)."
         )
-        box.setInformativeText("Recover it now? Nothing is deleted if you choose Later.")
+        box.setInformativeText("Recover the latest now? Nothing is deleted if you choose Later.")
         recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(recover)
         box.exec()
-        if box.clickedButton() is recover:
-            self.recover(items[-1])
+        return box.clickedButton() is recover
 
     def recover(self, item: Any) -> None:
         self.record.status.setText("Recovering the unfinished recording…")

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Desktop app benchmarks (run by hand, not collected by pytest):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_app.py [--seconds 60]
+        [--memory-seconds 180] [--skip-naive] [--skip-memory]
+
+1. Stop → link on the clipboard: a 60 s 720p30 recording made by the real Recorder from the
+   synthetic sources, trimmed at both ends, sent through the app's own send path (ui.services:
+   smart trim, finalize, poster, preview, outbox, tus upload) to a real local share server.
+   Compared with the naive path in the same run: a full re-encode of the trimmed clip with
+   moviepy, then the same send.
+2. App peak memory: the app window with the demo devices records `--memory-seconds` of 720p30
+   in real time through the same capture path as a webcam; peak RSS and dropped frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _isolate() -> Path:
+    home = Path(tempfile.mkdtemp(prefix="rv-bench-"))
+    os.environ["REP_VIDEO_HOME"] = str(home)
+    from scripts.screenshots import _memory_keyring
+
+    _memory_keyring()
+    return home
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_send(seconds: float, naive: bool) -> None:
+    home = _isolate()
+    from PySide6.QtGui import QGuiApplication
+
+    from rep_video import config, secrets
+    from rep_video.media import synthetic
+    from rep_video.media.recorder import Recorder
+    from rep_video.progress import CancelToken, Progress
+    from tests.support.server_process import running_server
+    from ui.main import make_app
+    from ui.services import SendRequest, Services
+    from ui.state import Draft, Recipient
+    from ui.tasks import SyncTaskRunner
+
+    make_app()
+    services = Services(SyncTaskRunner())
+    with running_server(home / "server") as server:
+        config.add_target("bench", "server", {"url": server.url}, make_default=True)
+        secrets.set_secret("bench", "api_token", server.create_token("bench"))
+        config.set_value("rep.name", "Bench Rep")
+        config.set_value("policy.max_length_seconds", 600)
+
+        rec_path = home / "recording.mp4"
+        recorder = Recorder(rec_path, 1280, 720, 30.0)
+        recorder.start()
+        t = time.monotonic()
+        synthetic.feed(recorder, synthetic.TestPatternCamera(1280, 720, 30.0),
+                       synthetic.ToneMicrophone(), seconds)  # fmt: skip
+        print(f"recorded {seconds:.0f} s of 720p30 (encoding took {time.monotonic() - t:.1f} s)")
+
+        stages: list[tuple[str, float]] = []
+
+        def track(p: Progress) -> None:
+            if not stages or stages[-1][0] != p.stage:
+                stages.append((p.stage, time.monotonic()))
+
+        def send(video: Path, trim: tuple[float, float] | None) -> tuple[str, float]:
+            stages.clear()
+            began = time.monotonic()
+            draft = Draft(video=video, duration=seconds, recorded=True,
+                          trim_in=trim[0] if trim else 0.0,
+                          trim_out=trim[1] if trim else seconds,
+                          recipient=Recipient("Dr. Bench"))  # fmt: skip
+            result = services.send(SendRequest.from_draft(draft, "bench"), track, CancelToken())
+            QGuiApplication.clipboard().setText(result.link)
+            return result.link, time.monotonic() - began
+
+        # The app's path: Stop (finish the recording) → send with the trim → clipboard.
+        t_stop = time.monotonic()
+        final = recorder.stop()
+        stop_s = time.monotonic() - t_stop
+        link, send_s = send(final, (2.0, seconds - 2.0))
+        total = stop_s + send_s
+        assert QGuiApplication.clipboard().text() == link
+        split = f"stop {stop_s:.2f} s + send {send_s:.2f} s"
+        print(f"\nStop → link on clipboard: {total:.2f} s  ({split})")
+        ends = [s[1] for s in stages[1:]] + [t_stop + total]
+        for (name, start), end in zip(stages, ends, strict=True):
+            print(f"    {name:<10} {end - start:6.2f} s")
+
+        if naive:
+            from moviepy import VideoFileClip
+
+            t = time.monotonic()
+            out = home / "naive.mp4"
+            with VideoFileClip(str(final)) as clip:
+                clip.subclipped(2.0, seconds - 2.0).write_videofile(
+                    str(out), codec="libx264", audio_codec="aac", fps=30, logger=None,
+                    audio_fps=48000,
+                )  # fmt: skip
+            encode_s = time.monotonic() - t
+            _, naive_send = send(out, None)
+            naive_total = stop_s + encode_s + naive_send
+            print(f"naive (moviepy re-encode {encode_s:.2f} s + send {naive_send:.2f} s): "
+                  f"{naive_total:.2f} s  → app path {naive_total / total:.1f}× faster")  # fmt: skip
+    print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
+
+
+def bench_memory(seconds: float) -> None:
+    _isolate()
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.main import make_app
+    from ui.window import MainWindow
+
+    make_app()
+    win = MainWindow(demo_devices=True)
+    win.show()
+    win.start()
+
+    def pump(duration: float) -> None:
+        end = time.monotonic() + duration
+        while time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+
+    pump(2)
+    base = peak_rss_mb()
+    record = win.record
+    record.start_countdown(0)
+    pump(seconds)
+    recorder = record.hub._recorder  # the live recorder, for its counters
+    stats = recorder.stats()
+    record.stop_recording()
+    end = time.monotonic() + 120
+    while win.drafts.draft.video is None and time.monotonic() < end:
+        pump(0.1)
+    print(f"recorded {seconds:.0f} s of 720p30 in real time through the app's capture path")
+    print(f"frames in {stats.frames_in}, encoded {stats.frames_encoded}, dropped "
+          f"{stats.frames_dropped}, duplicated {stats.frames_duplicated}, "
+          f"preset {stats.preset} (steps {stats.preset_steps})")  # fmt: skip
+    print(f"peak RSS: {peak_rss_mb():.0f} MB (idle window with preview: {base:.0f} MB)")
+    win.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--memory-seconds", type=float, default=180.0)
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_only:
+        bench_memory(args.memory_seconds)
+        return 0
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    bench_send(args.seconds, not args.skip_naive)
+    if not args.skip_memory:
+        # A fresh process, so the peak is the recording's, not the send benchmark's.
+        subprocess.run([sys.executable, __file__, "--memory-only",
+                        "--memory-seconds", str(args.memory_seconds)], check=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
