@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rep_video.media.recorder import Recorder
+from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone
 from tests.unit.recorder.conftest import Record, decoded_audio, decoded_frames
 
 
@@ -34,3 +36,28 @@ def test_sync_holds_when_audio_arrives_before_video(record: Record) -> None:
     # Clock origin set by the microphone's first block, not the camera's first frame.
     rec = record(2.5, flash_at=(1.5,), offset=7.0)
     assert abs(first_flash(rec.path) - beep_onset(rec.path)) <= 1 / 30
+
+
+def test_sync_holds_when_the_microphone_starts_late(tmp_path: Path) -> None:
+    # Microphones often open after the camera; here the first audio block is pushed after
+    # 2.7 s of video is already queued (and partly written).
+    recorder = Recorder(tmp_path / "late.mp4", 320, 240, 30)
+    recorder.start()
+    camera = TestPatternCamera(320, 240, 30, flash_at=[3.0])
+    mic = ToneMicrophone(beep_at=[3.0], level_dbfs=-30)
+    frames = list(camera.frames(4.0))
+    for frame, t in frames[:81]:  # up to 2.7 s
+        recorder.push_video(frame, t)
+    rest = iter(frames[81:])
+    pending = next(rest, None)
+    for samples, t in mic.blocks(4.0):
+        if t < 2.5:
+            continue
+        while pending is not None and pending[1] <= t:
+            recorder.push_video(*pending)
+            pending = next(rest, None)
+        recorder.push_audio(samples, t)
+    path = recorder.stop()
+    assert recorder.stats().audio_silence_inserted == 2.5 * 48000  # the lead-in
+    assert first_flash(path) == pytest.approx(3.0, abs=1e-3)
+    assert abs(first_flash(path) - beep_onset(path)) <= 1 / 30
