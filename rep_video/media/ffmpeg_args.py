@@ -80,6 +80,7 @@ class TranscodeSettings:
     maxrate: int
     preset: str = "veryfast"
     crf: int = mp.CRF
+    x264_params: str = ""
 
 
 def transcode_video_args(s: TranscodeSettings) -> list[str]:
@@ -95,6 +96,7 @@ def transcode_video_args(s: TranscodeSettings) -> list[str]:
         "-c:v", "libx264", "-preset", s.preset, "-profile:v", "high", "-level:v", "4.1",
         "-crf", str(s.crf), "-maxrate", str(s.maxrate), "-bufsize", str(s.maxrate * 2),
         "-g", str(gop), "-keyint_min", str(gop),
+        *(["-x264-params", s.x264_params] if s.x264_params else []),
         "-fps_mode", "cfr" if s.change_fps else "passthrough",
     ]  # fmt: skip
 

@@ -6,9 +6,13 @@ from rep_video.media import profile as mp
 from rep_video.media.ffmpeg_args import TranscodeSettings
 from rep_video.media.probe import MediaInfo, require_video
 
-# x264 speed for imported clips. "veryfast" keeps a 1080p import at several times realtime on
-# a 2-core laptop; the maxrate cap, not the preset, bounds the size.
-TRANSCODE_PRESET = "veryfast"
+# x264 speed for imported clips. On a 2-core laptop "veryfast" encodes 720p at ~70 fps and
+# "superfast" at ~100 (DESIGN.md): neither keeps a 1080p import at 4× realtime once decoding
+# and scaling share the cores. So: "ultrafast" for speed, with the three features that cost
+# little and matter most put back — CABAC and the 8×8 transform (which also make the stream
+# H.264 High) and the deblocking filter. The maxrate cap, not the preset, bounds the size.
+TRANSCODE_PRESET = "ultrafast"
+TRANSCODE_X264_PARAMS = "cabac=1:8x8dct=1:deblock=0,0"
 
 
 def target_fps(fps: float, variable: bool) -> tuple[float, bool]:
@@ -35,4 +39,5 @@ def transcode_settings(info: MediaInfo) -> TranscodeSettings:
         scale=(w, h) != (v.display_width, v.display_height),
         maxrate=mp.video_maxrate(w, h),
         preset=TRANSCODE_PRESET,
+        x264_params=TRANSCODE_X264_PARAMS,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -101,16 +102,28 @@ def _run_copy_plan(
         if encoder is None:
             raise _CannotMatch("the source was not encoded by x264 at a constant frame rate")
     source_avcc = _extradata(info.path)
-    for i, seg in enumerate(plan.segments):
-        if seg.action == "copy":
-            pieces.append(Piece(info.path, seg.start, seg.end, seg.start - plan.start))
-            continue
+    to_encode = [(i, seg) for i, seg in enumerate(plan.segments) if seg.action == "encode"]
+    if to_encode:
         assert encoder is not None
-        progress(Progress(stage="trim", message=f"re-encoding {seg.duration:.2f} s at a cut"))
-        piece = _encode_piece(info, seg, encoder, work, i, cancel)
+        seconds = sum(seg.duration for _, seg in to_encode)
+        progress(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
+    # The head and the tail are independent: encode them side by side (two cores).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            i: pool.submit(_encode_piece, info, seg, encoder, work, i, cancel)
+            for i, seg in to_encode
+            if encoder is not None
+        }
+        encoded = {i: f.result() for i, f in futures.items()}
+    for i, seg in enumerate(plan.segments):
+        at = seg.start - plan.start
+        if seg.action == "copy":
+            pieces.append(Piece(info.path, seg.start, seg.end, at))
+            continue
+        piece = encoded[i]
         if _extradata(piece) != source_avcc:
             raise _CannotMatch("re-encoded cut has different H.264 parameter sets")
-        pieces.append(Piece(piece, 0.0, seg.duration + 1.0, seg.start - plan.start))
+        pieces.append(Piece(piece, 0.0, seg.duration + 1.0, at))
     audio = (info.path, plan.start, plan.end) if info.audio is not None else None
     join(out, info.path, pieces, audio, duration=plan.duration, progress=progress, cancel=cancel)
 

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Media core benchmark (run by hand, not collected by pytest):
+
+    python tests/benchmarks/bench_media.py [--workdir DIR] [--keep]
+
+On a generated 3-minute 1280×720 30 fps clip with sound (encoded like the recorder: x264,
+a keyframe a second, no B-frames, ≤ 2.5 Mb/s) it measures, in one run:
+  - smart trim of both ends vs exact trim of the same range (target ≤ 1.5 s and ≥ 10×);
+  - finalize of a clip already in the profile (target ≤ 1 s, remux only);
+  - finalize of a foreign clip (1080p MPEG-4 Part 2, 44.1 kHz audio) vs the bare ffmpeg
+    command with the same argv (target ≥ 4× realtime, within 10% of bare ffmpeg);
+  - the peak resident memory of this process plus its children (ffmpeg) during each step,
+    sampled from /proc every 20 ms (target ≤ 300 MB).
+Prints a Markdown table for docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from rep_video.media.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
+from rep_video.media.probe import probe  # noqa: E402
+from rep_video.media.process import ffmpeg_exe  # noqa: E402
+from rep_video.media.trim import trim  # noqa: E402
+
+DURATION = 180
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry))
+    return tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except OSError:
+        return 0
+
+
+def tree_rss(root: int) -> int:
+    """Resident memory of `root` and all its descendants, summed (they run at once)."""
+    tree = _children()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss(pid)
+        todo.extend(tree.get(pid, []))
+    return total
+
+
+class PeakMemory:
+    """Samples tree_rss(this process) every 20 ms while the block runs."""
+
+    def __enter__(self) -> PeakMemory:
+        self.peak = tree_rss(os.getpid())
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - t0
+    return elapsed, mem.peak, result
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_recording(path: Path) -> None:
+    """Like the recorder's output: x264 veryfast, keyframe every 30 frames, no B-frames,
+    CRF 23 capped at 2.5 Mb/s, AAC 48 kHz mono, faststart."""
+    if path.exists():
+        return
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={DURATION}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
+        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-profile:v", "high",
+        "-x264-params", "keyint=30:min-keyint=30:scenecut=0:bframes=0:ref=1:crf=23:"
+        "vbv-maxrate=2500:vbv-bufsize=5000",
+        "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(path),
+    )  # fmt: skip
+
+
+def make_foreign(path: Path) -> None:
+    """An imported file: 1080p MPEG-4 Part 2 at 30 fps, 44.1 kHz stereo AAC, moov last."""
+    if path.exists():
+        return
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={DURATION}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={DURATION}",
+        "-c:v", "mpeg4", "-q:v", "5", "-c:a", "aac", "-ac", "2", str(path),
+    )  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "rv-bench")
+    ap.add_argument("--keep", action="store_true", help="keep the outputs")
+    args = ap.parse_args()
+    work: Path = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    rec, foreign = work / "recording-3min-720p.mp4", work / "foreign-3min-1080p-mpeg4.avi"
+    print("generating inputs (cached in", work, ") ...", file=sys.stderr)
+    make_recording(rec)
+    make_foreign(foreign)
+    start, end = 10.5, 170.2  # both ends mid-GOP
+    rows: list[tuple[str, str, str, str]] = []
+
+    def out(name: str) -> Path:
+        p = work / name
+        p.unlink(missing_ok=True)
+        return p
+
+    t_smart, m_smart, info = timed(lambda: trim(rec, out("smart.mp4"), start, end, "smart"))
+    t_exact, m_exact, _ = timed(lambda: trim(rec, out("exact.mp4"), start, end, "exact"))
+    ratio = t_exact / t_smart
+    rows.append(("smart trim of both ends (159.7 s kept)", f"{t_smart:.2f} s",
+                 f"≤ 1.5 s, ≥ 10× exact: {ratio:.1f}× (exact {t_exact:.1f} s)",
+                 f"{m_smart / 2**20:.0f} MB / exact {m_exact / 2**20:.0f} MB"))  # fmt: skip
+    assert info.video is not None and info.video.frame_count == round((end - start) * 30)
+
+    t_remux, m_remux, res = timed(lambda: finalize(rec, out("final-remux.mp4")))
+    rows.append(("finalize, already in profile", f"{t_remux:.2f} s",
+                 f"≤ 1 s, remux only: {res.remuxed}", f"{m_remux / 2**20:.0f} MB"))  # fmt: skip
+
+    finfo = probe(foreign)
+    plan = plan_finalize(finfo)
+    bare_out = out("bare.mp4")
+    argv = finalize_argv(finfo, plan, bare_out)
+    t_bare, _mem, _ = timed(lambda: subprocess.run(argv, check=True, capture_output=True))
+    t_fin, m_fin, res = timed(lambda: finalize(foreign, out("final-foreign.mp4")))
+    overhead = (t_fin / t_bare - 1) * 100
+    rows.append(("finalize, foreign 1080p MPEG-4 → 720p H.264", f"{t_fin:.1f} s",
+                 f"≥ 4× realtime: {DURATION / t_fin:.1f}×; vs bare ffmpeg {t_bare:.1f} s: "
+                 f"{overhead:+.1f}% (≤ 10%)", f"{m_fin / 2**20:.0f} MB"))  # fmt: skip
+
+    load = os.getloadavg()
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()}, {os.cpu_count()} cores · "
+          f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")  # fmt: skip
+    print("| step | time | target / ratio | peak RSS (process + ffmpeg) |")
+    print("| --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    if not args.keep:
+        for name in ("smart.mp4", "exact.mp4", "final-remux.mp4", "bare.mp4", "final-foreign.mp4"):
+            (work / name).unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
