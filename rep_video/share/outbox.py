@@ -11,17 +11,14 @@ package is never deleted here, whatever happens."""
 from __future__ import annotations
 
 import builtins
-import contextlib
 import dataclasses
 import json
 import os
 import socket
-import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,63 +26,24 @@ from rep_video import paths
 from rep_video.errors import Cancelled, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.manifest import ShareManifest
+from rep_video.share.outbox_store import (
+    BACKOFF_FIRST,
+    BACKOFF_MAX,
+    HEARTBEAT_SECONDS,
+    LEASE_SECONDS,
+    SCHEMA,
+    STATES,
+    OutboxEntry,
+    connect,
+    entry_from_row,
+    lease_is_free,
+    one_line,
+)
 from rep_video.share.targets.base import Reservation, SharePackage, Target
 
-STATES = ("queued", "uploading", "done", "failed", "cancelled")
-LEASE_SECONDS = 45.0
-HEARTBEAT_SECONDS = 10.0
-BACKOFF_FIRST = 5.0
-BACKOFF_MAX = 15 * 60.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    package TEXT NOT NULL,
-    target TEXT NOT NULL,
-    reservation TEXT,
-    share_id TEXT,
-    token TEXT,
-    link TEXT,
-    state TEXT NOT NULL DEFAULT 'queued',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    next_retry_at REAL NOT NULL DEFAULT 0,
-    lease_owner TEXT,
-    lease_until REAL,
-    bytes_done INTEGER NOT NULL DEFAULT 0,
-    bytes_total INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_state ON entries(state, next_retry_at);
-"""
+__all__ = ["STATES", "Outbox", "OutboxEntry"]
 
 TargetFactory = Callable[[str], Target]
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    id: int
-    package: Path
-    target: str
-    reservation: Reservation | None
-    state: str
-    attempts: int
-    last_error: str | None
-    next_retry_at: float
-    bytes_done: int
-    bytes_total: int
-    created_at: float
-    updated_at: float
-    lease_owner: str | None = None
-
-    @property
-    def link(self) -> str | None:
-        return self.reservation.link if self.reservation else None
-
-    @property
-    def share_id(self) -> str | None:
-        return self.reservation.share_id if self.reservation else None
 
 
 def _default_factory(spec: str) -> Target:
@@ -100,35 +58,12 @@ class Outbox:
         self.db.parent.mkdir(parents=True, exist_ok=True)
         self.target_factory = target_factory or _default_factory
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        with self._conn() as conn:
+        with connect(self.db) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-
-    @contextlib.contextmanager
-    def _conn(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        # One short-lived connection per operation: the outbox is used from the UI's worker
-        # threads and from several processes, and sqlite3 connections are per thread.
-        conn = sqlite3.connect(self.db, timeout=30, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("PRAGMA busy_timeout=30000")
-            if write:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-            else:
-                yield conn
-        finally:
-            conn.close()
-
-    # --- queries --------------------------------------------------------------------------
+            conn.executescript(SCHEMA)
 
     def list(self, states: tuple[str, ...] | None = None) -> list[OutboxEntry]:
-        with self._conn() as conn:
+        with connect(self.db) as conn:
             if states:
                 marks = ",".join("?" * len(states))
                 rows = conn.execute(
@@ -137,19 +72,19 @@ class Outbox:
                 ).fetchall()
             else:
                 rows = conn.execute("SELECT * FROM entries ORDER BY id").fetchall()
-        return [_entry(r) for r in rows]
+        return [entry_from_row(r) for r in rows]
 
     def get(self, entry_id: int) -> OutboxEntry:
-        with self._conn() as conn:
+        with connect(self.db) as conn:
             row = conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             raise UserError(f"No outbox entry {entry_id}; `rep-video outbox list` shows them.")
-        return _entry(row)
+        return entry_from_row(row)
 
     def find(self, share: str) -> OutboxEntry:
         """The entry for a link, share id, token or outbox entry number (newest wins)."""
         share = share.strip()
-        with self._conn() as conn:
+        with connect(self.db) as conn:
             row = conn.execute(
                 "SELECT * FROM entries WHERE link = ? OR share_id = ? OR token = ? "
                 "OR link LIKE ? ORDER BY id DESC LIMIT 1",
@@ -161,7 +96,7 @@ class Outbox:
             raise UserError(
                 f"No share {share!r} in this computer's outbox; use the link or id it printed."
             )
-        return _entry(row)
+        return entry_from_row(row)
 
     # --- changes --------------------------------------------------------------------------
 
@@ -172,7 +107,7 @@ class Outbox:
         package_folder = Path(package_folder).resolve()
         now = time.time()
         total = _package_size(package_folder)
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO entries (package, target, state, bytes_total, created_at, "
                 "updated_at, lease_owner, lease_until) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
@@ -195,7 +130,7 @@ class Outbox:
         entry = self.get(entry_id)
         if entry.state == "done":
             raise UserError(f"Outbox entry {entry_id} is already uploaded; nothing to retry.")
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             conn.execute(
                 "UPDATE entries SET state = CASE WHEN state = 'uploading' THEN state "
                 "ELSE 'queued' END, next_retry_at = 0, updated_at = ? WHERE id = ?",
@@ -216,7 +151,7 @@ class Outbox:
 
     def save_reservation(self, entry_id: int, reservation: Reservation) -> None:
         data = json.dumps(dataclasses.asdict(reservation))
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             conn.execute(
                 "UPDATE entries SET reservation = ?, share_id = ?, token = ?, link = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -288,7 +223,7 @@ class Outbox:
         self, *, only: int | None, ignore_schedule: bool, skip: set[int] | None = None
     ) -> int | None:
         now = time.time()
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             sql = (
                 "SELECT id, lease_owner, lease_until FROM entries "
                 "WHERE state IN ('queued', 'uploading')"
@@ -303,7 +238,7 @@ class Outbox:
             for row in conn.execute(sql + " ORDER BY id", args).fetchall():
                 if skip and row["id"] in skip:
                     continue
-                if row["lease_owner"] and not _lease_is_free(
+                if row["lease_owner"] and not lease_is_free(
                     row["lease_owner"], row["lease_until"], now, self.owner
                 ):
                     continue
@@ -380,7 +315,7 @@ class Outbox:
             if time.monotonic() - last < HEARTBEAT_SECONDS:
                 continue
             last = time.monotonic()
-            with self._conn(write=True) as conn:
+            with connect(self.db, write=True) as conn:
                 row = conn.execute("SELECT state FROM entries WHERE id = ?", (entry_id,)).fetchone()
                 if row is None or row["state"] == "cancelled":
                     entry_cancel.cancel()
@@ -391,7 +326,7 @@ class Outbox:
                 )
 
     def _set_bytes(self, entry_id: int, done: int, total: int | None) -> None:
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             conn.execute(
                 "UPDATE entries SET bytes_done = ?, bytes_total = COALESCE(?, bytes_total), "
                 "lease_until = ? WHERE id = ? AND lease_owner = ?",
@@ -399,7 +334,7 @@ class Outbox:
             )
 
     def _release(self, entry_id: int) -> None:
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             conn.execute(
                 "UPDATE entries SET state = CASE WHEN state = 'uploading' THEN 'queued' "
                 "ELSE state END, lease_owner = NULL, lease_until = NULL, updated_at = ? "
@@ -408,7 +343,7 @@ class Outbox:
             )
 
     def _backoff(self, entry_id: int, exc: BaseException) -> None:
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             row = conn.execute("SELECT attempts, state FROM entries WHERE id = ?", (entry_id,))
             current = row.fetchone()
             attempts = int(current["attempts"]) + 1
@@ -417,32 +352,17 @@ class Outbox:
             conn.execute(
                 "UPDATE entries SET state = ?, attempts = ?, last_error = ?, next_retry_at = ?, "
                 "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
-                (state, attempts, _one_line(exc), time.time() + delay, time.time(), entry_id),
+                (state, attempts, one_line(exc), time.time() + delay, time.time(), entry_id),
             )
 
     def _finish(self, entry_id: int, state: str, *, error: str | None = None) -> None:
-        with self._conn(write=True) as conn:
+        with connect(self.db, write=True) as conn:
             conn.execute(
                 "UPDATE entries SET state = CASE WHEN state = 'cancelled' THEN state ELSE ? END, "
                 "last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
                 "WHERE id = ?",
                 (state, error, time.time(), entry_id),
             )
-
-
-def _lease_is_free(owner: str, until: float | None, now: float, me: str) -> bool:
-    if owner == me or until is None or until < now:
-        return True
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True  # the owner died (crash, SIGKILL): take over at once
-        except PermissionError:
-            return False
-    return False
 
 
 def _load_package(folder: Path) -> SharePackage:
@@ -461,30 +381,3 @@ def _package_size(folder: Path) -> int:
     except (UserError, ValueError, KeyError):
         return 0
     return sum(p.stat().st_size for _, p in package.files() if p.exists())
-
-
-def _entry(row: sqlite3.Row) -> OutboxEntry:
-    reservation = None
-    if row["reservation"]:
-        data = json.loads(row["reservation"])
-        reservation = Reservation(**data)
-    return OutboxEntry(
-        id=int(row["id"]),
-        package=Path(row["package"]),
-        target=str(row["target"]),
-        reservation=reservation,
-        state=str(row["state"]),
-        attempts=int(row["attempts"]),
-        last_error=row["last_error"],
-        next_retry_at=float(row["next_retry_at"]),
-        bytes_done=int(row["bytes_done"]),
-        bytes_total=int(row["bytes_total"]),
-        created_at=float(row["created_at"]),
-        updated_at=float(row["updated_at"]),
-        lease_owner=row["lease_owner"],
-    )
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return " ".join(text.split())[:500]
