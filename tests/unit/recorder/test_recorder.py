@@ -201,3 +201,14 @@ def test_stop_before_any_frame_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="nothing was recorded"):
         recorder.stop()
     assert list(tmp_path.iterdir()) == [tmp_path / "rv-home"]
+
+
+def test_a_straight_recording_is_already_in_the_mobile_profile(record: Record) -> None:
+    # What lets Finalize publish a recording by remuxing it (DESIGN.md).
+    from rep_video.media.probe import probe
+    from rep_video.media.profile import mobile_profile_problems
+
+    info = probe(record(2.0, (1280, 720)).path)
+    assert mobile_profile_problems(info) == []
+    assert info.video is not None and not info.video.variable_fps
+    assert info.faststart
