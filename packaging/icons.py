@@ -44,7 +44,7 @@ def render(out_dir: Path, source: Path = SOURCE) -> list[Path]:
         dst = out_dir / "hicolor" / f"{size}x{size}" / "apps" / f"{ICON_NAME}.png"
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_name(dst.name + ".tmp.png")
-        if not image.save(str(tmp), b"PNG"):
+        if not image.save(str(tmp)):  # the format follows the .png suffix
             raise SystemExit(f"icons.py: could not write {dst}")
         tmp.replace(dst)
         written.append(dst)

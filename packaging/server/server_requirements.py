@@ -4,7 +4,7 @@
     python3 packaging/server/server_requirements.py pyproject.toml > server-requirements.txt
 
 They are the project's runtime dependencies minus those only the desktop app uses (Qt,
-OpenCV, moviepy, the upload client, the keychain), plus the PostgreSQL driver for scaled-out
+OpenCV, moviepy, ffmpeg, the upload client), plus the PostgreSQL driver for scaled-out
 servers. Read from pyproject.toml, so a dependency added there reaches the container image and
 the systemd install without editing packaging. Standard library only (runs before any install).
 """
@@ -26,7 +26,6 @@ DESKTOP_ONLY = frozenset(
         "ffmpeg-python",
         "tuspy",
         "segno",
-        "keyring",
     }
 )
 

@@ -1,0 +1,162 @@
+"""Run the example nginx config (packaging/server/nginx.conf) for real: a test certificate made
+at test time, the machine paths of the example replaced by temp ones, ports chosen free."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.packaging.support import PACKAGING
+
+CONF = PACKAGING / "server" / "nginx.conf"
+
+
+def find_nginx() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+    )
+
+
+def make_cert(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for share.example.com, localhost and 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "share.example.com")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("share.example.com"),
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@dataclass
+class NginxSite:
+    root: Path
+    conf: Path
+    cert: Path
+    data_dir: Path
+    http_port: int = 0
+    https_port: int = 0
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    # Every placeholder must still be in the example: a renamed one would silently test less.
+    assert old in text, f"{old!r} is no longer in {CONF.name}; update the test"
+    return text.replace(old, new)
+
+
+def localized_site(
+    root: Path, *, http_port: int = 0, https_port: int = 0, upstream_port: int = 0
+) -> NginxSite:
+    """A copy of the example with temp paths (and, when given, local ports)."""
+    for sub in ("logs", "data/blobs", "acme", "client_body", "proxy"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    cert, key = make_cert(root)
+    text = CONF.read_text(encoding="utf-8")
+    text = _replace(text, "/etc/letsencrypt/live/share.example.com/fullchain.pem", str(cert))
+    text = _replace(text, "/etc/letsencrypt/live/share.example.com/privkey.pem", str(key))
+    text = _replace(text, "/var/log/nginx/", f"{root}/logs/")
+    text = _replace(text, "/run/nginx.pid", f"{root}/nginx.pid")
+    text = _replace(text, "/var/lib/rep-video/", f"{root}/data/")
+    text = _replace(text, "/var/www/letsencrypt", f"{root}/acme")
+    # Workers keep the test's user (nginx drops to `user` only when started as root).
+    text = _replace(text, "user www-data;", "")
+    # Temp files of a non-root nginx must not go to the distribution's /var/lib/nginx.
+    text = _replace(
+        text,
+        "    sendfile on;",
+        f"    client_body_temp_path {root}/client_body;\n"
+        f"    proxy_temp_path {root}/proxy;\n    sendfile on;",
+    )
+    if http_port:
+        text = _replace(text, "listen 80;", f"listen 127.0.0.1:{http_port};")
+        text = _replace(text, "listen [::]:80;", "")
+    if https_port:
+        text = _replace(text, "listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+        text = _replace(text, "listen [::]:443 ssl http2;", "")
+    if upstream_port:
+        text = _replace(text, "server 127.0.0.1:8765;", f"server 127.0.0.1:{upstream_port};")
+    conf = root / "nginx.conf"
+    conf.write_text(text, encoding="utf-8")
+    return NginxSite(root, conf, cert, root / "data", http_port, https_port)
+
+
+def nginx_argv(nginx: str, site: NginxSite, *extra: str) -> list[str]:
+    return [
+        nginx,
+        "-c",
+        str(site.conf),
+        "-p",
+        str(site.root),
+        "-e",
+        str(site.root / "logs" / "startup-error.log"),
+        *extra,
+    ]
+
+
+@contextlib.contextmanager
+def running_nginx(nginx: str, site: NginxSite) -> Iterator[subprocess.Popen[bytes]]:
+    err_path = site.root / "logs" / "foreground.log"
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen(
+            nginx_argv(nginx, site, "-g", "daemon off;"), stdout=err, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"nginx exited: {err_path.read_text(errors='replace')}")
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", site.https_port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx did not start listening")
+            time.sleep(0.05)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)

@@ -1,0 +1,82 @@
+"""The Linux menu entry and icons: a valid .desktop file (desktop-file-validate when installed,
+and our own checks always), icons rendered at the standard sizes from the app's SVG."""
+
+from __future__ import annotations
+
+import configparser
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.support import PACKAGING, ROOT
+
+DESKTOP = PACKAGING / "linux" / "rep-video.desktop"
+REGISTERED_MAIN_CATEGORIES = {
+    "AudioVideo", "Audio", "Video", "Development", "Education", "Game", "Graphics",
+    "Network", "Office", "Science", "Settings", "System", "Utility",
+}  # fmt: skip
+
+
+def _entry() -> configparser.SectionProxy:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser.read_string(DESKTOP.read_text(encoding="utf-8"))
+    assert parser.sections() == ["Desktop Entry"]
+    return parser["Desktop Entry"]
+
+
+def test_desktop_entry_has_what_menus_need() -> None:
+    entry = _entry()
+    assert entry["Type"] == "Application"
+    assert entry["Name"] == "RepVideo"
+    assert entry["Exec"].split()[0] == "rep-video"
+    assert entry["Icon"] == "rep-video"  # the icon theme name install.sh puts in place
+    assert entry["Terminal"] == "false"
+    categories = entry["Categories"]
+    assert categories.endswith(";")
+    assert REGISTERED_MAIN_CATEGORIES & set(categories.rstrip(";").split(";"))
+    assert entry["Keywords"].endswith(";")
+
+
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None, reason="desktop-file-utils not installed"
+)
+def test_desktop_file_validate_accepts_it() -> None:
+    out = subprocess.run(
+        ["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True, timeout=30
+    )
+    assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
+
+
+def test_icons_rendered_at_standard_sizes(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(PACKAGING / "icons.py"), str(tmp_path)],
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+        capture_output=True,
+    )
+    from PIL import Image
+
+    for size in (16, 22, 24, 32, 48, 64, 128, 256, 512):
+        png = tmp_path / "hicolor" / f"{size}x{size}" / "apps" / "rep-video.png"
+        with Image.open(png) as im:
+            assert im.size == (size, size)
+            assert im.mode == "RGBA"
+            # Drawn, not blank: the corner is transparent and the middle is opaque.
+            assert im.getpixel((0, 0))[3] == 0
+            assert im.getpixel((size // 2, size // 2))[3] == 255
+    svg = tmp_path / "hicolor" / "scalable" / "apps" / "rep-video.svg"
+    assert svg.read_bytes() == (ROOT / "resources" / "icons" / "app.svg").read_bytes()
+    with Image.open(tmp_path / "rep-video.ico") as ico:
+        assert (256, 256) in ico.info["sizes"] and (16, 16) in ico.info["sizes"]
+
+
+def test_install_script_is_valid_posix_sh() -> None:
+    script = PACKAGING / "linux" / "install.sh"
+    out = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert script.stat().st_mode & 0o111, "install.sh must be executable"
