@@ -25,9 +25,10 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.page import page_context_from_manifest, render_share_page
 from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus
+from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.tus_upload import TransientUploadError, retrying
 
 PART_SIZE = 8 * 1024 * 1024  # S3 wants ≥ 5 MiB for every part but the last
@@ -127,7 +128,7 @@ class S3Target:
             return reservation
         files = package.files()
         total = sum(p.stat().st_size for _, p in files)
-        meter = _Meter(total, progress)
+        meter = UploadMeter(total, progress)
         meter.add(sum(p.stat().st_size for n, p in files if n in state["done"]), sent=False)
         for name, path in files:
             if name in state["done"]:
@@ -186,7 +187,7 @@ class S3Target:
         reservation: Reservation,
         name: str,
         path: Path,
-        meter: _Meter,
+        meter: UploadMeter,
         cancel: CancelToken,
     ) -> None:
         key = self._key(reservation.token, name)
@@ -395,30 +396,3 @@ def _classify(exc: ClientError) -> Exception:
 
 def _content_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-class _Meter:
-    def __init__(self, total: int, progress: ProgressFn) -> None:
-        self.total = total
-        self.done = 0
-        self.sent = 0
-        self.started = time.monotonic()
-        self.progress = progress
-
-    def add(self, n: int, name: str = "", *, sent: bool = True) -> None:
-        self.done += n
-        if sent:
-            self.sent += n
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.sent / elapsed if self.sent else None
-        self.progress(
-            Progress(
-                stage="upload",
-                fraction=self.done / self.total if self.total else 1.0,
-                message=name,
-                bytes_done=self.done,
-                bytes_total=self.total,
-                rate=rate,
-                eta_seconds=(self.total - self.done) / rate if rate else None,
-            )
-        )

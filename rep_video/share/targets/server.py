@@ -20,9 +20,10 @@ import requests
 from tusclient.client import TusClient
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus, ViewEvent
+from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.tus_upload import (
     ExpiredUpload,
     SessionUploader,
@@ -143,7 +144,7 @@ class ServerTarget:
         reservation = dataclasses.replace(reservation, state=state)
         if state.get("published"):
             return reservation
-        meter = _Meter(sum(p.stat().st_size for _, p in package.files()), progress)
+        meter = UploadMeter(sum(p.stat().st_size for _, p in package.files()), progress)
         for name, path in package.files():
             reservation = self._upload_file(reservation, name, path, meter, cancel)
         retrying(
@@ -154,7 +155,7 @@ class ServerTarget:
             window=self.retry_window,
         )
         state["published"] = True
-        meter.finish()
+        meter.add(0, "published", sent=False)
         return reservation
 
     def _upload_file(
@@ -162,7 +163,7 @@ class ServerTarget:
         reservation: Reservation,
         name: str,
         path: Path,
-        meter: _Meter,
+        meter: UploadMeter,
         cancel: CancelToken,
     ) -> Reservation:
         uploads: dict[str, str] = reservation.state["uploads"]
@@ -184,7 +185,8 @@ class ServerTarget:
                 uploads[name] = str(uploader.url)
                 if self.on_checkpoint:
                     self.on_checkpoint(reservation)
-            meter.start_file(name, int(uploader.offset), int(uploader.stop_at))
+            meter.add(int(uploader.offset), name, sent=False)  # already on the server
+            last = int(uploader.offset)
             resync = False
 
             def chunk() -> None:
@@ -201,7 +203,8 @@ class ServerTarget:
             while uploader.offset < uploader.stop_at:
                 cancel.raise_if_cancelled()
                 retrying(chunk, cancel=cancel, window=self.retry_window)
-                meter.advance(name, int(uploader.offset))
+                meter.add(int(uploader.offset) - last, name)
+                last = int(uploader.offset)
         return reservation
 
     def revoke(self, reservation: Reservation) -> None:
@@ -311,52 +314,3 @@ def _test_manifest() -> ShareManifest:
         poster=None,
         preview=None,
     )
-
-
-class _Meter:
-    """Bytes, rate and ETA across all files of one upload, for the progress callback."""
-
-    def __init__(self, total: int, progress: ProgressFn) -> None:
-        self.total = total
-        self.progress = progress
-        self.done_files = 0  # bytes of files finished before the current one
-        self.current = 0
-        self.file_size = 0
-        self.started = time.monotonic()
-        self.sent_this_run = 0
-        self.last_offset = 0
-
-    def start_file(self, name: str, offset: int, size: int) -> None:
-        self.done_files += self.file_size
-        self.file_size = size
-        self.last_offset = offset
-        self.current = offset
-        self._report(name)
-
-    def advance(self, name: str, offset: int) -> None:
-        self.sent_this_run += max(0, offset - self.last_offset)
-        self.last_offset = offset
-        self.current = offset
-        self._report(name)
-
-    def finish(self) -> None:
-        self.done_files += self.file_size
-        self.file_size = self.current = 0
-        self._report("published")
-
-    def _report(self, name: str) -> None:
-        done = self.done_files + self.current
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.sent_this_run / elapsed if self.sent_this_run else None
-        eta = (self.total - done) / rate if rate else None
-        self.progress(
-            Progress(
-                stage="upload",
-                fraction=done / self.total if self.total else 1.0,
-                message=name,
-                bytes_done=done,
-                bytes_total=self.total,
-                rate=rate,
-                eta_seconds=eta,
-            )
-        )
