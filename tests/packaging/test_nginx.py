@@ -76,9 +76,7 @@ def test_nginx_in_front_of_the_real_server(
     https_port, http_port = free_port(), free_port()
     public_url = f"https://127.0.0.1:{https_port}"
     clip = make_clip(tmp_path / "clip.mp4", duration=3.0)
-    with running_server(
-        tmp_path / "srv", env={"REP_VIDEO_SERVER_PUBLIC_URL": public_url}
-    ) as srv:
+    with running_server(tmp_path / "srv", env={"REP_VIDEO_SERVER_PUBLIC_URL": public_url}) as srv:
         site = localized_site(
             tmp_path / "nginx", http_port=http_port, https_port=https_port, upstream_port=srv.port
         )
@@ -99,16 +97,20 @@ def test_nginx_in_front_of_the_real_server(
             monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(site.cert))
             monkeypatch.setenv("SSL_CERT_FILE", str(site.cert))
             monkeypatch.setattr(sys, "stdin", io.StringIO(token + "\n"))
-            assert (
-                cli_main(
-                    ["targets", "add", "acme", "--kind", "server", "--url", public_url,
-                     "--token-stdin"]
-                )  # fmt: skip
-                == 0
-            )
+            add = ["targets", "add", "acme", "--kind", "server", "--url", public_url]
+            assert cli_main([*add, "--token-stdin"]) == 0
             capsys.readouterr()
             code = cli_main(
-                ["send", str(clip), "--to", "Dr. Test", "--from-name", "Alex Rep", "--target", "acme"]
+                [
+                    "send",
+                    str(clip),
+                    "--to",
+                    "Dr. Test",
+                    "--from-name",
+                    "Alex Rep",
+                    "--target",
+                    "acme",
+                ]
             )
             out = capsys.readouterr()
             assert code == 0, out.err

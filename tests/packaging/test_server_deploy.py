@@ -73,9 +73,7 @@ def test_container_runs_as_a_non_root_user_with_a_health_check() -> None:
 def test_container_settings_without_public_url_refuse_to_start(tmp_path: Path) -> None:
     # The image listens on 0.0.0.0: started without REP_VIDEO_SERVER_PUBLIC_URL it must stop
     # with a one-line message (exit 2), not serve links that phones cannot open.
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("REP_VIDEO_SERVER_")
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REP_VIDEO_SERVER_")}
     env.update(
         REP_VIDEO_SERVER_HOST="0.0.0.0",
         REP_VIDEO_SERVER_PORT="8765",
@@ -95,9 +93,7 @@ def test_container_settings_without_public_url_refuse_to_start(tmp_path: Path) -
 
 
 def test_server_requirements_leave_out_the_desktop_stack() -> None:
-    reqs = load_script("server/server_requirements.py").server_requirements(
-        ROOT / "pyproject.toml"
-    )
+    reqs = load_script("server/server_requirements.py").server_requirements(ROOT / "pyproject.toml")
     names = {re.split(r"[<>=!~\[;\s]", r, maxsplit=1)[0].lower() for r in reqs}
     assert {"fastapi", "uvicorn", "sqlalchemy", "av", "jinja2", "psycopg"} <= names
     assert not {"pyside6-essentials", "pyside6-addons", "opencv-python-headless", "moviepy"} & names
