@@ -3,6 +3,7 @@ and the view-event beacon. Unknown tokens count towards the per-address rate lim
 
 from __future__ import annotations
 
+import functools
 import json
 import mimetypes
 from datetime import date
@@ -27,6 +28,7 @@ from rep_video.share.tokens import looks_like_token
 
 router = APIRouter(include_in_schema=False)
 MEDIA_CACHE = "public, max-age=31536000, immutable"
+SMALL_BODY = 2 * 1024 * 1024
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
@@ -61,13 +63,21 @@ def share_page(token: str, request: Request, state: StateDep) -> Response:
     found = _lookup(state, request, token)
     if isinstance(found, Response):
         return found
-    manifest = _manifest(found)
     current = effective_state(found)
     if current in ("expired", "revoked"):
-        return _html(pages.gone_page(manifest, current), 410)
+        return _html(pages.gone_page(_manifest(found), current), 410)
     if current == "pending":
-        return _html(pages.pending_page(manifest))
-    return _html(pages.share_page(manifest, found.token, date.today()))
+        return _html(pages.pending_page(_manifest(found)))
+    body, headers = _live_page(found.manifest_json, found.token, date.today())
+    return HTMLResponse(body, headers=headers)
+
+
+@functools.lru_cache(maxsize=512)
+def _live_page(manifest_json: str, token: str, today: date) -> tuple[str, dict[str, str]]:
+    # The live page depends only on the manifest, the token and the day (attachment approval
+    # dates); the share's state is checked on every request before this cache is consulted.
+    html = pages.share_page(ShareManifest.from_json(manifest_json), token, today)
+    return html, page_headers(html)
 
 
 def _media_target(state: ServerState, share: Share, name: str) -> tuple[Upload | None, int | None]:
@@ -133,6 +143,11 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     headers["Content-Length"] = str(max(0, end - start + 1))
     if request.method == "HEAD" or size == 0:
         return Response(status_code=status, headers=headers)
+    if end - start + 1 <= SMALL_BODY:
+        # Players mostly ask for ranges: read them here (already a worker thread) rather
+        # than paying a thread hop per block of a streamed body.
+        body = b"".join(state.blobs.read_range(key, start, end))
+        return Response(body, status_code=status, headers=headers)
     return StreamingResponse(
         state.blobs.read_range(key, start, end), status_code=status, headers=headers
     )
