@@ -72,9 +72,9 @@ def test_preview_gif(sample_clip: Path, out_dir: Path) -> None:
 def test_preview_retries_smaller(
     sample_clip: Path, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = make_preview(sample_clip, out_dir / "big.gif").stat().st_size
+    first = make_preview(sample_clip, out_dir / "big.gif", seconds=1.0).stat().st_size
     monkeypatch.setattr(preview, "MAX_PREVIEW_BYTES", first // 3)
-    dst = make_preview(sample_clip, out_dir / "small.gif")
+    dst = make_preview(sample_clip, out_dir / "small.gif", seconds=1.0)
     assert dst.stat().st_size <= first // 3
 
 
@@ -83,7 +83,7 @@ def test_preview_that_cannot_fit_is_a_user_error(
 ) -> None:
     monkeypatch.setattr(preview, "MAX_PREVIEW_BYTES", 100)
     with pytest.raises(UserError, match=r"1\.5 MB"):
-        make_preview(sample_clip, out_dir / "x.gif")
+        make_preview(sample_clip, out_dir / "x.gif", seconds=0.5)
     assert list(out_dir.iterdir()) == []
 
 
