@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import av
@@ -61,9 +62,18 @@ def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(record: Re
     assert frame_indices(rec.path) == list(range(90))
 
 
-def test_a_full_queue_drops_after_max_block_and_counts_it(tmp_path: Path) -> None:
+def test_a_full_queue_drops_after_max_block_and_counts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30, queue_seconds=2 / 30, max_block=0.0)
     recorder.start()
+    original = recorder._encode_video
+
+    def slow_encoder(frame: np.ndarray, t: float) -> None:  # a machine far too slow
+        time.sleep(0.02)
+        original(frame, t)
+
+    monkeypatch.setattr(recorder, "_encode_video", slow_encoder)
     camera = TestPatternCamera(320, 240, 30)
     accepted = [recorder.push_video(frame, pts) for frame, pts in camera.frames(2.0)]
     recorder.stop()
