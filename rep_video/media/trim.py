@@ -49,7 +49,9 @@ def matched_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
         extradata = bytes(stream.codec_context.extradata or b"")
         first = next((bytes(p) for p in c.demux(stream) if p.size), b"")
     options = sei_options(first)
-    if options is None:
+    # Open GOPs: the B-frames around a keyframe reference the GOP before it, so GOPs cannot
+    # be copied on their own.
+    if options is None or options.get("open_gop", "0") != "0":
         return None
     sps = first_sps(extradata)
     vui = parse_vui(sps) if sps else None
