@@ -52,14 +52,31 @@ def test_timestamps_are_exact_and_constant_rate(record: Record) -> None:
     assert times == pytest.approx([i / 25 for i in range(50)], abs=1e-4)
 
 
-def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(record: Record) -> None:
-    # A 4-frame queue fills at once when fed as fast as possible: the recorder must switch to
-    # the faster tiers mid-stream and the file must still decode every frame in order.
-    rec = record(3.0, queue_seconds=4 / 30, max_block=30.0)
-    assert rec.stats.preset_steps == 2
-    assert rec.stats.preset == "ultrafast"
-    assert rec.stats.frames_dropped == 0
-    assert frame_indices(rec.path) == list(range(90))
+def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An encoder slower than the camera keeps the 4-frame queue full: the recorder must switch
+    # to the faster tiers mid-stream (on keyframes) and the file must still decode every frame
+    # in order.
+    recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30, queue_seconds=4 / 30, max_block=30.0)
+    recorder.start()
+    original = recorder._encode_video
+
+    def slow_encoder(frame: np.ndarray, t: float) -> None:
+        time.sleep(0.003)
+        original(frame, t)
+
+    monkeypatch.setattr(recorder, "_encode_video", slow_encoder)
+    feed(recorder, TestPatternCamera(320, 240, 30), ToneMicrophone(), 3.0)
+    path = recorder.stop()
+    stats = recorder.stats()
+    assert stats.preset_steps == 2
+    assert stats.preset == "ultrafast"
+    assert stats.frames_dropped == 0
+    assert frame_indices(path) == list(range(90))
+    with av.open(str(path)) as c:
+        keyframes = [float(p.pts * p.time_base) for p in c.demux(video=0) if p.is_keyframe]
+    assert keyframes == pytest.approx([0.0, 1.0, 2.0], abs=1e-3)  # switches kept the grid
 
 
 def test_a_full_queue_drops_after_max_block_and_counts_it(
