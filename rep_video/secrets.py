@@ -7,7 +7,7 @@ from __future__ import annotations
 import keyring
 import keyring.backend
 import keyring.errors
-from keyring.backends import chainer, fail
+from keyring.backends import chainer, fail, null
 
 from rep_video.errors import UserError
 
@@ -20,7 +20,7 @@ def _backend() -> keyring.backend.KeyringBackend:
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     unusable = (
-        isinstance(backend, fail.Keyring)
+        isinstance(backend, fail.Keyring | null.Keyring)  # null: accepts and forgets
         or (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
         or name in _PLAINTEXT_BACKENDS
     )

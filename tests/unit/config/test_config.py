@@ -11,7 +11,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backends import chainer, fail
+from keyring.backends import chainer, fail, null
 
 from rep_video import config, paths, secrets
 from rep_video.config_toml import dumps, read_toml
@@ -152,7 +152,9 @@ class _EmptyChainer(chainer.ChainerBackend):
     backends: list[keyring.backend.KeyringBackend] = []  # type: ignore[assignment]  # noqa: RUF012
 
 
-@pytest.mark.parametrize("backend", [fail.Keyring(), _EmptyChainer()], ids=["fail", "empty"])
+@pytest.mark.parametrize(
+    "backend", [fail.Keyring(), null.Keyring(), _EmptyChainer()], ids=["fail", "null", "empty"]
+)
 def test_no_keychain_is_a_clear_error_never_a_file(backend: keyring.backend.KeyringBackend) -> None:
     keyring.set_keyring(backend)
     with pytest.raises(UserError, match="No usable system keychain"):
