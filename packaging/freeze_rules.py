@@ -165,7 +165,10 @@ def package_modules(package_dir: Path) -> list[str]:
 
 
 def is_test_payload(dest: str) -> bool:
-    parts = re.split(r"[\\/.]", dest)
+    """A file inside a test-suite folder, or a module inside a test-suite package. Only the
+    containing folders/packages count: `jinja2.tests` (template tests) is a real module."""
+    is_path = "/" in dest or "\\" in dest
+    parts = re.split(r"[\\/]", dest) if is_path else dest.split(".")
     return not dest.startswith(_NEVER_FILTER) and any(p in _TEST_DIRS for p in parts[:-1])
 
 

@@ -1,0 +1,122 @@
+"""The rules the PyInstaller spec applies (packaging/freeze_rules.py), checked without building:
+what is collected, what is kept out, and that today's sources stay within the Qt modules the
+build ships (so a screen importing QtWebEngine fails here, not in a rep's hands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.support import ROOT, load_script
+
+rules = load_script("freeze_rules.py")
+
+
+def test_todays_sources_use_only_the_shipped_qt_modules() -> None:
+    used = rules.qt_modules_used([ROOT / "ui", ROOT / "rep_video"])
+    assert "QtWidgets" in used  # the scan sees the UI's imports at all
+    rules.check_qt_modules([ROOT / "ui", ROOT / "rep_video"])  # raises SystemExit otherwise
+
+
+def test_a_heavy_qt_import_stops_the_build(tmp_path: Path) -> None:
+    (tmp_path / "screen.py").write_text(
+        "from PySide6.QtWidgets import QWidget\n"
+        "from PySide6 import (QtCore,\n    QtWebEngineWidgets)\n"
+    )
+    assert rules.qt_modules_used([tmp_path]) == {"QtWidgets", "QtCore", "QtWebEngineWidgets"}
+    with pytest.raises(SystemExit, match="QtWebEngineWidgets"):
+        rules.check_qt_modules([tmp_path])
+
+
+def test_excluded_qt_modules_are_all_the_others() -> None:
+    excluded = {m.split(".", 1)[1] for m in rules.qt_excludes()}
+    assert "QtWebEngineCore" in excluded and "Qt3DCore" in excluded and "QtQml" in excluded
+    assert not excluded & rules.QT_KEEP
+    assert excluded | rules.QT_KEEP >= rules.pyside6_modules()
+
+
+def test_own_packages_are_collected_from_their_files(tmp_path: Path) -> None:
+    pkg = tmp_path / "rep_video"
+    (pkg / "cli").mkdir(parents=True)
+    for f in ("__init__.py", "cli/__init__.py", "cli/new_cmd.py", "cli/broken.py"):
+        (pkg / f).write_text("")
+    (pkg / "cli" / "broken.py").write_text("import not_installed_anywhere\n")
+    assert rules.package_modules(pkg) == [
+        "rep_video",
+        "rep_video.cli",
+        "rep_video.cli.broken",
+        "rep_video.cli.new_cmd",
+    ]
+    real = rules.package_modules(ROOT / "rep_video")
+    assert "rep_video.cli.send_cmd" in real and "rep_video.server.app" in real
+
+
+def test_runtime_dependencies_become_hidden_imports() -> None:
+    modules = set(rules.runtime_top_level_modules())
+    assert {"av", "cv2", "imageio_ffmpeg", "uvicorn", "fastapi", "jinja2", "keyring"} <= modules
+    assert not {"PySide6", "pytest", "hypothesis", "playwright"} & modules
+
+
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("botocore/tests/x.py", True),
+        ("moviepy.video.tests.helpers", True),
+        ("numpy/testing/_private/utils.py", False),  # numpy imports it at run time
+        ("rep_video/share/test_page.py", False),
+        ("resources/share/page.html.j2", False),
+        ("jinja2/tests.py", False),  # a module named tests, not a test suite
+    ],
+)
+def test_test_payloads(dest: str, dropped: bool) -> None:
+    assert rules.is_test_payload(dest) is dropped
+
+
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
+        ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", True),
+        ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", False),
+        ("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", False),
+    ],
+)
+def test_qt_plugins(dest: str, dropped: bool) -> None:
+    assert rules.is_dropped_qt_plugin(dest) is dropped
+
+
+def test_libraries_only_a_dropped_plugin_needed_are_pruned(tmp_path: Path) -> None:
+    def lib(name: str) -> str:
+        path = tmp_path / name
+        path.write_text(name)
+        return str(path)
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    qt = str(site / "libQt6Gui.so.6")
+    Path(qt).write_text("qt")
+    ext = str(site / "av_ext.so")
+    Path(ext).write_text("ext")
+    links = {
+        ext: [("libz.so.1", lib("libz.so.1"))],
+        qt: [("libfontconfig.so.1", lib("libfontconfig.so.1"))],
+        lib("libfontconfig.so.1"): [("libexpat.so.1", lib("libexpat.so.1"))],
+    }
+    gtk = lib("libgtk-3.so.0")  # needed only by the GTK3 theme plugin, dropped earlier
+    toc = [
+        ("av/av_ext.so", ext, "EXTENSION"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", qt, "BINARY"),
+        ("libz.so.1", lib("libz.so.1"), "BINARY"),
+        ("libfontconfig.so.1", lib("libfontconfig.so.1"), "BINARY"),
+        ("libexpat.so.1", lib("libexpat.so.1"), "BINARY"),
+        ("libgtk-3.so.0", gtk, "BINARY"),
+        ("libpython3.11.so.1.0", lib("libpython3.11.so.1.0"), "BINARY"),
+    ]
+    kept, dropped = rules.prune_unreachable_system_libs(toc, lambda p: links.get(p, []))
+    assert [d[0] for d in dropped] == ["libgtk-3.so.0"]
+    assert {k[0] for k in kept} == {d for d, _s, _t in toc} - {"libgtk-3.so.0"}

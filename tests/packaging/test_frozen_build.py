@@ -1,0 +1,251 @@
+"""The frozen Linux build (packaging/build_linux.py) checked from the outside: it runs with no
+Python on PATH, `doctor` passes with the bundled FFmpeg, a headless `send` of a generated clip
+to a folder target makes a playable share, the embedded share server starts, and the build
+carries what it must (Qt multimedia, FFmpeg, cascades, resources, notices) and not what it
+must not (QtWebEngine, tkinter, test suites).
+
+Which build is checked:
+- REP_VIDEO_FROZEN_DIST=<folder containing rep-video>: that one;
+- REP_VIDEO_TEST_FROZEN=1: a fresh build of this checkout into a temp folder (PyInstaller
+  needed: `pip install -e ".[packaging]"`; ~2 min on 2 idle cores, see docs/PACKAGING.md);
+- otherwise packaging/dist/rep-video if it is newer than the sources; else skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import httpx
+import pytest
+
+from tests.packaging.support import ROOT
+from tests.support.clips import make_clip
+from tests.support.server_process import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
+
+PREBUILT = ROOT / "packaging" / "dist" / "rep-video"
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for folder in ("rep_video", "ui", "resources", "packaging"):
+        for p in (ROOT / folder).rglob("*"):
+            if p.is_file() and "dist" not in p.parts and "build" not in p.parts:
+                newest = max(newest, p.stat().st_mtime)
+    return newest
+
+
+@pytest.fixture(scope="module")
+def app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if explicit := os.environ.get("REP_VIDEO_FROZEN_DIST"):
+        folder = Path(explicit)
+        assert (folder / "rep-video").is_file(), f"no rep-video executable in {folder}"
+        return folder
+    if os.environ.get("REP_VIDEO_TEST_FROZEN") == "1":
+        if importlib.util.find_spec("PyInstaller") is None:
+            pytest.fail('REP_VIDEO_TEST_FROZEN=1 needs PyInstaller: pip install -e ".[packaging]"')
+        out = tmp_path_factory.mktemp("frozen")
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "packaging" / "build_linux.py"),
+                "--no-tarball",
+                "--dist",
+                str(out / "dist"),
+                "--work",
+                str(out / "work"),
+            ],
+            check=True,
+            cwd=ROOT,
+            timeout=2000,
+        )
+        return out / "dist" / "rep-video"
+    if (PREBUILT / "rep-video").is_file():
+        if (PREBUILT / "rep-video").stat().st_mtime < _newest_source_mtime():
+            pytest.skip(
+                "packaging/dist/rep-video is older than the sources: rebuild it "
+                "(packaging/build_linux.py) or set REP_VIDEO_TEST_FROZEN=1"
+            )
+        return PREBUILT
+    pytest.skip("no frozen build: set REP_VIDEO_TEST_FROZEN=1 or run packaging/build_linux.py")
+
+
+@pytest.fixture
+def bare_env(tmp_path: Path, rep_video_home: Path) -> dict[str, str]:
+    """What a rep's session gives the app: no Python anywhere on PATH, no venv variables."""
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = {
+        "PATH": str(empty_bin),
+        "HOME": str(tmp_path / "home"),
+        "REP_VIDEO_HOME": str(rep_video_home),
+        "QT_QPA_PLATFORM": "offscreen",
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(tmp_path),
+    }
+    for name in ("python", "python3", "python3.11"):
+        assert shutil.which(name, path=env["PATH"]) is None
+    return env
+
+
+def _run(
+    app: Path, env: dict[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(app / "rep-video"), *args],
+        env=env,
+        cwd=env["HOME"] if Path(env["HOME"]).is_dir() else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_runs_without_python_and_as_its_own_helper(app_dir: Path, bare_env: dict[str, str]) -> None:
+    out = _run(app_dir, bare_env, "--version")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("rep-video ")
+    # Helpers are started as `sys.executable -m rep_video ...`: the frozen executable is
+    # sys.executable and must accept that form too.
+    helper = _run(app_dir, bare_env, "-m", "rep_video", "--version")
+    assert helper.returncode == 0 and helper.stdout == out.stdout, helper.stderr
+
+
+def test_doctor_passes_with_the_bundled_ffmpeg(app_dir: Path, bare_env: dict[str, str]) -> None:
+    out = _run(app_dir, bare_env, "doctor", "--json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["sending_works"] is True
+    checks = {c["name"]: c for c in report["checks"]}
+    assert checks["ffmpeg"]["status"] == "ok"
+    assert str(app_dir.resolve()) in checks["ffmpeg"]["detail"]  # not a system ffmpeg
+    assert checks["encoder libx264"]["status"] == "ok"
+    assert checks["encoder aac"]["status"] == "ok"
+
+
+def test_headless_send_to_a_folder(app_dir: Path, bare_env: dict[str, str], tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "clip.mp4", duration=4.0)
+    out_dir = tmp_path / "published"
+    out = _run(
+        app_dir, bare_env,
+        "send", str(clip), "--to", "Dr. Test", "--from-name", "Alex Rep",
+        "--trim", "0.5:3.5", "--target", f"folder:{out_dir}",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    index = Path(out.stdout.strip().splitlines()[-1])
+    assert index.name == "index.html" and index.is_file()
+    assert index.is_relative_to(out_dir)
+    assert "Dr. Test" in index.read_text(encoding="utf-8")
+    videos = list(index.parent.glob("*.mp4"))
+    assert len(videos) == 1
+    with av.open(str(videos[0])) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        assert container.streams.audio[0].codec_context.name == "aac"
+        duration = float(container.duration or 0) / av.time_base
+    assert 2.8 <= duration <= 3.2
+    assert any(index.parent.glob("*.jpg")), "no poster"
+
+
+@contextlib.contextmanager
+def _frozen_server(app: Path, env: dict[str, str], data: Path) -> Iterator[str]:
+    port = free_port()
+    log = data.parent / "frozen-server.log"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            [str(app / "rep-video"), "serve", "--port", str(port), "--data", str(data)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def test_embedded_share_server_starts(
+    app_dir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    with _frozen_server(app_dir, bare_env, tmp_path / "srv") as url:
+        assert httpx.get(f"{url}/s/{'x' * 22}", timeout=10).status_code == 404
+        token = _run(
+            app_dir, bare_env, "serve-token", "--data", str(tmp_path / "srv"), "--name", "a"
+        )
+        assert token.returncode == 0, token.stderr
+        key = token.stdout.strip().splitlines()[-1]
+        api = httpx.get(f"{url}/api/v1/shares", headers={"Authorization": f"Bearer {key}"})
+        assert api.status_code == 200 and api.json() == []
+
+
+def test_desktop_app_starts_and_stays_up(app_dir: Path, bare_env: dict[str, str]) -> None:
+    proc = subprocess.Popen(
+        [str(app_dir / "rep-video")],
+        env=bare_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(8)
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate(timeout=10)
+    text = output.decode(errors="replace")
+    assert alive, text
+    assert "Traceback" not in text and "could not load the Qt platform plugin" not in text
+
+
+def test_build_carries_what_it_needs_and_nothing_it_must_not(app_dir: Path) -> None:
+    internal = app_dir / "_internal"
+    files = [p.relative_to(internal).as_posix() for p in internal.rglob("*")]
+    names = set(files)
+    # Needed at run time.
+    assert any(f.startswith("imageio_ffmpeg/binaries/ffmpeg") for f in files)
+    assert "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so" in names
+    assert "PySide6/Qt/plugins/platforms/libqxcb.so" in names
+    assert "PySide6/Qt/plugins/platforms/libqwayland.so" in names
+    assert any(f.endswith("haarcascade_frontalface_default.xml") for f in files)
+    assert any(f.startswith("resources/share/") for f in files)
+    assert any(f.startswith("resources/icons/") for f in files)
+    assert (app_dir / "THIRD_PARTY_NOTICES.txt").stat().st_size > 100_000
+    assert (app_dir / "share" / "applications" / "rep-video.desktop").is_file()
+    assert (
+        app_dir / "share" / "icons" / "hicolor" / "256x256" / "apps" / "rep-video.png"
+    ).is_file()
+    # Kept out.
+    for unwanted in ("QtWebEngine", "Qt6WebEngine", "Qt63D", "Qt6Quick3D", "Qt6Pdf", "Qt6Charts"):
+        assert not [f for f in files if unwanted in f], unwanted
+    assert not [f for f in files if "tkinter" in f or f.startswith(("tcl", "tk"))]
+    assert not [f for f in files if "platformthemes/libqgtk3" in f]
+    assert not [f for f in files if "/tests/" in f and not f.startswith(("numpy/", "PySide6/"))]
+    for tool in ("pytest", "_pytest", "hypothesis", "playwright", "moto", "PyInstaller"):
+        assert not (internal / tool).exists(), tool
