@@ -6,12 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QByteArray
 from pytestqt.qtbot import QtBot
 
 from rep_video.media import recovery
 from rep_video.media.probe import probe
 from ui import devices
 from ui.main import make_app
+from ui.state import ui_settings
 from ui.tasks import TaskRunner
 from ui.window import MainWindow
 
@@ -104,3 +106,23 @@ def test_import_refuses_a_non_video(window: MainWindow, qtbot: QtBot, tmp_path: 
     qtbot.waitUntil(lambda: not window.record.status.text().startswith("Checking"), timeout=10000)
     assert window.drafts.draft.video is None
     assert window.record.status.text()  # the one-line reason, in place
+
+
+def test_last_devices_and_geometry_are_remembered(qtbot: QtBot) -> None:
+    make_app()
+    first = MainWindow(demo_devices=True)
+    qtbot.addWidget(first)
+    first.show()
+    first.start()
+    _pick(first.record.mic_box, "Silent microphone (demo)")
+    first.resize(1250, 810)
+    first.close()
+    second = MainWindow(demo_devices=True)
+    qtbot.addWidget(second)
+    second.show()
+    second.start()
+    assert second.record.mic_box.currentText() == "Silent microphone (demo)"
+    # Offscreen Qt clamps windows to its virtual screen, so check what was stored.
+    saved = ui_settings().value("window/geometry")
+    assert isinstance(saved, QByteArray) and not saved.isEmpty()
+    second.close()

@@ -82,6 +82,14 @@ def test_record_trim_attach_send(
     row = window.sent.rows[0]
     assert row.recipient == "Dr. Ada Park" and row.state == "live" and row.link == link
 
+    sent = window.sent
+    sent.tree.topLevelItem(0).setSelected(True)
+    sent.copy_link()
+    assert QGuiApplication.clipboard().text() == link
+    sent.revoke(confirm=False)
+    qtbot.waitUntil(lambda: bool(sent.rows) and sent.rows[0].state == "revoked", timeout=20000)
+    assert requests.get(link, timeout=10).status_code == 410
+
 
 def test_failed_send_waits_in_outbox_then_completes(
     window: MainWindow,
