@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+from av.stream import Discard
 
 from rep_video.progress import CancelToken, Progress, ProgressFn
 
@@ -41,6 +42,9 @@ def _video_packets(piece: Piece, out_tb: Fraction) -> Iterator[Timed]:
     """Yield (output dts seconds, 0, packet) for one piece, retimed to the output."""
     with av.open(str(piece.path)) as c:
         stream = c.streams.video[0]
+        for other in c.streams:
+            if other.index != stream.index:
+                other.discard = Discard.all  # audio comes from its own reader
         tb = _tb(stream)
         scale = float(tb / out_tb)  # 1.0 when the piece shares the output's time base
         tb_f, out_f = float(tb), float(out_tb)

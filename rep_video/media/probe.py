@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+from av.stream import Discard
 
 from rep_video.errors import UserError
 from rep_video.media.atoms import Mp4Layout, read_layout
@@ -118,6 +119,9 @@ def _scan_video(
     times: list[float] = []
     end_byte = 0
     tb = float(stream.time_base)  # float math: Fraction per packet costs seconds on long clips
+    for other in container.streams:
+        if other.index != stream.index:
+            other.discard = Discard.all  # the demuxer then skips their data: half the time
     try:
         for packet in container.demux(stream):
             if packet.pts is None:
