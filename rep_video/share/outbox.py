@@ -198,11 +198,14 @@ class Outbox:
         cancel: CancelToken | None = None,
         *,
         timeout: float | None = None,
+        on_retry: Callable[[OutboxEntry], None] | None = None,
     ) -> OutboxEntry:
         """Work on one entry until it is done, failed or cancelled (or `timeout` passes),
-        sleeping out the backoff between attempts. Another process holding it is waited for."""
+        sleeping out the backoff between attempts (`on_retry` hears of each failed attempt).
+        Another process holding the entry is waited for."""
         cancel = cancel or CancelToken()
         deadline = None if timeout is None else time.monotonic() + timeout
+        attempts = self.get(entry_id).attempts
         while True:
             entry = self.get(entry_id)
             if entry.state in ("done", "failed", "cancelled"):
@@ -213,6 +216,10 @@ class Outbox:
             entry = self.get(entry_id)
             if entry.state in ("done", "failed", "cancelled"):
                 return entry
+            if entry.attempts != attempts:
+                attempts = entry.attempts
+                if on_retry:
+                    on_retry(entry)
             pause = max(0.2, min(entry.next_retry_at - time.time(), 2.0))
             if deadline is not None:
                 pause = min(pause, max(0.0, deadline - time.monotonic()))

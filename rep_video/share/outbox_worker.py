@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rep_video import paths
 from rep_video.errors import Cancelled, UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, ProgressFn, no_progress
 from rep_video.share.outbox import Outbox, OutboxEntry
 from rep_video.share.send import Deliver, SendResult
 from rep_video.share.targets.base import SharePackage, Target
@@ -57,7 +57,7 @@ def outbox_deliver(
                 spawn_background_worker()
             return _result(entry, package)
         try:
-            done = box.wait_for(entry.id, _watch(progress, box, entry.id, notify), cancel)
+            done = box.wait_for(entry.id, progress, cancel, on_retry=_say_retry(notify))
         except Cancelled:
             notify(
                 f"upload paused; outbox entry {entry.id} resumes with `rep-video outbox run`"
@@ -83,19 +83,12 @@ def _result(entry: OutboxEntry, package: SharePackage) -> SendResult:
     )
 
 
-def _watch(progress: ProgressFn, box: Outbox, entry_id: int, notify: Notify) -> ProgressFn:
-    """Pass progress on, and say once per failed attempt why and when it retries."""
-    reported: set[int] = set()
+def _say_retry(notify: Notify) -> Callable[[OutboxEntry], None]:
+    def say(entry: OutboxEntry) -> None:
+        wait = max(0.0, entry.next_retry_at - time.time())
+        notify(f"upload interrupted ({entry.last_error}); retrying in {wait:.0f} s")
 
-    def report(p: Progress) -> None:
-        progress(p)
-        entry = box.get(entry_id)
-        if entry.last_error and entry.attempts not in reported and entry.state == "queued":
-            reported.add(entry.attempts)
-            wait = max(0.0, entry.next_retry_at - time.time())
-            notify(f"upload interrupted ({entry.last_error}); retrying in {wait:.0f} s")
-
-    return report
+    return say
 
 
 def run_until_empty(

@@ -11,8 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rep_video import config, secrets
 from rep_video.progress import CancelToken, Progress
+from rep_video.share.outbox import Outbox
+from rep_video.share.outbox_worker import outbox_deliver
 from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.registry import get_target
 from rep_video.share.targets.server import ServerTarget
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.clips import make_clip
@@ -122,3 +126,23 @@ def test_server_killed_mid_upload_and_restarted(tmp_path: Path, big_clip: Path) 
         assert after and min(after) > 0
         media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4", timeout=30)
         assert sha256(media.content) == sha256(tmp_path / "p" / "video.mp4")
+
+
+def test_send_while_offline_waits_then_completes_when_the_network_returns(
+    tmp_path: Path, sample_clip: Path
+) -> None:
+    """The outbox path of `rep-video send`: no network at all when sending (not even the
+    reservation), then the network returns and the same call finishes with a live link."""
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        secrets.set_secret("acme", "api_token", srv.create_token("alice"))
+        config.add_target("acme", "server", {"url": proxy.url})
+        package = make_package(tmp_path / "p", sample_clip)
+        proxy.refusing = True
+        notes: list[str] = []
+        threading.Timer(2.0, lambda: setattr(proxy, "refusing", False)).start()
+        deliver = outbox_deliver(wait=True, notify=notes.append)
+        result = deliver(package, get_target("acme"), lambda p: None, CancelToken())
+        assert any(n.startswith("offline: the upload is queued") for n in notes), notes
+        assert httpx.get(result.link).status_code == 200
+        assert Outbox().find(result.link).state == "done"
+        assert Outbox().find(result.link).attempts >= 1
