@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import av
-from av.stream import Discard
+from av.stream import Discard, Disposition
 
 from rep_video.errors import UserError
 from rep_video.media.atoms import Mp4Layout, read_layout
@@ -20,7 +20,14 @@ from rep_video.media.atoms import Mp4Layout, read_layout
 # Demuxers that "open" almost anything (a text file is a valid tty document) or that hold a
 # single picture: none of them is a video the app can send.
 _NOT_VIDEO_FORMATS = frozenset({"tty", "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe"})
-_NOT_VIDEO_CODECS = frozenset({"ansi", "png", "mjpeg", "bmp", "gif", "webp", "tiff"})
+_NOT_VIDEO_CODECS = frozenset({"ansi"})
+
+
+def _is_video(stream: Any) -> bool:
+    """A real video stream: not cover art attached to a song, not a text file's "picture"."""
+    if stream.disposition & Disposition.attached_pic:
+        return False
+    return str(stream.codec_context.name) not in _NOT_VIDEO_CODECS
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +230,7 @@ def probe(path: Path) -> MediaInfo:
         )
     with _open(path) as container:
         fmt = container.format.name
-        videos = [
-            s for s in container.streams.video if s.codec_context.name not in _NOT_VIDEO_CODECS
-        ]
+        videos = [s for s in container.streams.video if _is_video(s)]
         audios = list(container.streams.audio)
         if fmt in _NOT_VIDEO_FORMATS or (not videos and not audios):
             raise UserError(f"{path.name} is not a video or audio file; choose a video file.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import cv2
@@ -11,6 +12,7 @@ import pytest
 
 from rep_video.errors import UserError
 from rep_video.media.probe import probe, require_video
+from tests.support.clips import FFMPEG
 
 
 def test_sample_clip(sample_clip: Path) -> None:
@@ -144,3 +146,17 @@ def test_probe_does_not_modify_the_file(tmp_path: Path, sample_clip: Path) -> No
     before = copy.read_bytes()
     probe(copy)
     assert copy.read_bytes() == before
+
+
+def test_cover_art_is_not_video(tmp_path: Path) -> None:
+    cover = tmp_path / "cover.jpg"
+    cv2.imwrite(str(cover), np.full((64, 64, 3), 200, np.uint8))
+    song = tmp_path / "song.mp3"
+    subprocess.run(
+        [FFMPEG, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=1",
+         "-i", str(cover), "-map", "0", "-map", "1", "-c:a", "libmp3lame", "-c:v", "copy",
+         "-disposition:v", "attached_pic", str(song)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    info = probe(song)
+    assert info.video is None and info.audio is not None
