@@ -18,6 +18,7 @@ from rep_video.progress import CancelToken, Progress
 from rep_video.share.targets.base import Reservation, SharePackage
 from rep_video.share.targets.s3 import S3Target
 from tests.e2e._upload_support import make_package, sha256
+from tests.e2e.conftest import PhonePage
 from tests.support.cut_proxy import CutProxy
 from tests.support.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3
 
@@ -151,3 +152,22 @@ def test_revoke_deletes_every_object_and_test_round_trip(
     assert listing.get("KeyCount", 0) == 0  # the probe object of test() is gone too
     assert httpx.get(done.link).status_code == 404
     assert target.status(done).state == "revoked"
+
+
+def test_static_page_from_the_bucket_plays_in_chromium(
+    s3: S3Server, bucket: str, tmp_path: Path, sample_clip: Path, phone_page: PhonePage
+) -> None:
+    package = make_package(tmp_path / "pkg", sample_clip)
+    target = _target(s3.endpoint_url, bucket, s3)
+    done = target.upload(package, target.reserve(package), lambda p: None, CancelToken())
+    page = phone_page.page
+    response = page.goto(done.link)
+    assert response is not None and response.status == 200
+    assert page.get_by_text("Following up on our call.").is_visible()
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; }")
+    page.evaluate("() => document.querySelector('video').play()")
+    page.wait_for_function(
+        "() => document.querySelector('video').currentTime > 0.5", timeout=20_000
+    )
+    assert phone_page.console_errors == []
+    assert phone_page.offsite_requests() == []
