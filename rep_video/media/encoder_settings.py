@@ -30,14 +30,16 @@ BUFFER_KBITS = 5000
 CRF = 23
 LEVEL = "4.1"
 
-# The fragmented file's muxer options: a fragment starts at every keyframe (1 s apart), so a
-# crash loses at most the fragment being written; flush_packets pushes each fragment to the
-# OS at once; a short interleave delta stops a silent audio stream from holding video back.
-# delay_moov writes the (empty) moov with the first fragment instead of at open: by then the
-# muxer knows the AAC encoder's priming (first audio pts −1024) and writes an edit list for
-# it. Without it, fragmented output loses that offset and stretches the first video frame.
+# The fragmented file's muxer options: a fragment ends at every keyframe (1 s apart) and after
+# half a second at most, so a crash loses at most the fragment being written; flush_packets
+# pushes each fragment to the OS at once; a short interleave delta stops a silent audio stream
+# from holding video back. delay_moov writes the (empty) moov with the first fragment instead
+# of at open: by then the muxer knows the AAC encoder's priming (first audio pts −1024) and
+# writes an edit list for it. Without it, fragmented output loses that offset and stretches
+# the first video frame.
 FRAGMENTED_MP4_OPTIONS: dict[str, str] = {
     "movflags": "frag_keyframe+empty_moov+delay_moov+default_base_moof",
+    "frag_duration": "500000",
     "flush_packets": "1",
     "max_interleave_delta": "500000",
 }

@@ -79,7 +79,11 @@ def test_killed_recording_is_recovered_at_most_two_seconds_short(tmp_path: Path)
     duration = len(frames) / 30
     assert recorded - 2.0 <= duration <= recorded + 0.5, (recorded, duration)
     assert audio_seconds == pytest.approx(duration, abs=0.5)
-    assert [read_frame_index(f) for f in frames] == list(range(len(frames)))
+    # every frame in order; a capture instant the (starved) camera thread missed holds the
+    # previous frame
+    indices = [read_frame_index(f) for f in frames]
+    assert indices[0] == 0
+    assert all(n in (i, indices[i - 1]) for i, n in enumerate(indices) if i)
     assert recovery.find_unfinished(folder) == []
 
 
