@@ -2,7 +2,7 @@
 plain faststart MP4 the rest of RepVideo works with (also what a normal Stop does).
 
 While a recording runs, three files sit side by side in the recordings folder:
-`<name>.recording.mp4` (the fragmented MP4 being written, a fragment a second),
+`<name>.recording.mp4` (the fragmented MP4 being written, a fragment every half second),
 `<name>.recording.json` (the sidecar: what is being recorded, by which process) and, after
 Stop, `<name>.mp4`. The recording process holds an OS lock on the sidecar for as long as it
 runs; the kernel drops it when the process dies, however it dies. So a sidecar that is not
@@ -280,7 +280,7 @@ def _check_readable(path: Path) -> None:
 
 def recover(item: UnfinishedRecording) -> Path:
     """Turn an unfinished recording into `item.final` (a faststart MP4) and clean up. The
-    fragment being written when the process died is dropped (at most ~1 s)."""
+    fragment being written when the process died is dropped (at most ~0.5 s)."""
     if not item.fragmented.exists():
         if item.final.exists():  # Stop had finished; only the cleanup was cut short
             _check_readable(item.final)
