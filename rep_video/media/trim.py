@@ -97,6 +97,10 @@ def _run_copy_plan(
     info: MediaInfo, plan: TrimPlan, out: Path, work: Path, progress: ProgressFn,
     cancel: CancelToken | None,
 ) -> None:  # fmt: skip
+    v = require_video(info)
+    if v.codec != "h264" or (info.audio is not None and info.audio.codec != "aac"):
+        # Copied packets must fit an MP4 that phones play; anything else is re-encoded.
+        raise _CannotMatch(f"{v.codec} video cannot be copied into the trimmed MP4")
     pieces: list[Piece] = []
     encoder = None
     if any(s.action == "encode" for s in plan.segments):

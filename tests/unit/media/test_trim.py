@@ -172,3 +172,9 @@ def test_cancel_leaves_nothing(sample_clip: Path, out_dir: Path) -> None:
     with pytest.raises(Cancelled):
         trim(sample_clip, out_dir / "cut.mp4", 0.5, 3.2, cancel=token)
     assert list(out_dir.iterdir()) == []
+
+
+def test_fast_trim_of_a_foreign_file_reencodes(foreign_clip: Path, out_dir: Path) -> None:
+    info = trim(foreign_clip, out_dir / "cut.mp4", 0.5, 1.5, mode="fast")
+    assert info.video is not None and info.video.codec == "h264"
+    assert info.audio is not None and info.audio.codec == "aac"
