@@ -93,3 +93,10 @@ def test_gif_uses_palettegen_and_paletteuse() -> None:
     assert "scale=480:-2" in graph and "fps=12" in graph
     assert _after(argv, "-t") == "3.000000" and argv.index("-t") < argv.index("-i")
     assert _after(argv, "-f") == "gif"
+
+
+def test_transcode_x264_params_only_when_given() -> None:
+    assert "-x264-params" not in fa.transcode_video_args(_settings())
+    argv = fa.transcode_video_args(_settings(preset="ultrafast", x264_params="cabac=1:8x8dct=1"))
+    assert _after(argv, "-preset") == "ultrafast"
+    assert _after(argv, "-x264-params") == "cabac=1:8x8dct=1"
