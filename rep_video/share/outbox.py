@@ -260,7 +260,10 @@ class Outbox:
     def _reserve(self, entry_id: int) -> Reservation:
         entry = self.get(entry_id)
         target = self.target_factory(entry.target)
-        reservation = target.reserve(_load_package(entry.package))
+        try:
+            reservation = target.reserve(_load_package(entry.package))
+        finally:
+            _close(target)
         self.save_reservation(entry_id, reservation)
         return reservation
 
@@ -282,6 +285,7 @@ class Outbox:
                 last_saved[0] = now
                 self._set_bytes(entry_id, p.bytes_done, p.bytes_total)
 
+        target: Target | None = None
         try:
             entry = self.get(entry_id)
             package = _load_package(entry.package)
@@ -306,6 +310,8 @@ class Outbox:
         finally:
             stop_heartbeat.set()
             beat.join()
+            if target is not None:
+                _close(target)
 
     def _heartbeat(
         self,
@@ -370,6 +376,13 @@ class Outbox:
                 "WHERE id = ?",
                 (state, error, time.time(), entry_id),
             )
+
+
+def _close(target: Target) -> None:
+    """Targets holding connections (server, s3) have close(); the folder target has none."""
+    close = getattr(target, "close", None)
+    if callable(close):
+        close()
 
 
 def _load_package(folder: Path) -> SharePackage:

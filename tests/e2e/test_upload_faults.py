@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from rep_video import config, secrets
+from rep_video.errors import UserError
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.outbox import Outbox
 from rep_video.share.outbox_worker import outbox_deliver
@@ -146,3 +147,22 @@ def test_send_while_offline_waits_then_completes_when_the_network_returns(
         assert httpx.get(result.link).status_code == 200
         assert Outbox().find(result.link).state == "done"
         assert Outbox().find(result.link).attempts >= 1
+
+
+def test_refused_token_is_a_user_error_and_the_entry_fails_not_retries(
+    tmp_path: Path, sample_clip: Path
+) -> None:
+    with running_server(tmp_path / "srv") as srv:
+        secrets.set_secret("acme", "api_token", "not-a-token")
+        config.add_target("acme", "server", {"url": srv.url})
+        package = make_package(tmp_path / "p", sample_clip)
+        with pytest.raises(UserError, match="targets secret acme --token-stdin"):
+            Outbox().enqueue(package.folder, "acme")
+        (entry,) = Outbox().list()
+        assert entry.state == "failed" and "401" in (entry.last_error or "")
+
+        # The rep stores a good token and retries: the same entry goes through.
+        secrets.set_secret("acme", "api_token", srv.create_token("alice"))
+        done = Outbox().wait_for(Outbox().retry(entry.id).id, timeout=60)
+        assert done.state == "done" and done.link
+        assert httpx.get(done.link).status_code == 200

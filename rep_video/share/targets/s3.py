@@ -85,6 +85,10 @@ class S3Target:
             aws_secret_access_key=secret_access_key if both else None,
         )
 
+    def close(self) -> None:
+        """Release the client's pooled connections."""
+        self.client.close()
+
     # --- keys and links -------------------------------------------------------------------
 
     def _key(self, token: str, name: str = "") -> str:

@@ -61,6 +61,10 @@ class ServerTarget:
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {token}"
 
+    def close(self) -> None:
+        """Release the keep-alive connections."""
+        self._session.close()
+
     # --- the API ------------------------------------------------------------------------
 
     def _call(self, method: str, path: str, doing: str, **kwargs: Any) -> Any:
@@ -72,7 +76,7 @@ class ServerTarget:
             raise TransientUploadError(
                 f"cannot reach the share server {self.base_url} ({type(exc).__name__})"
             ) from exc
-        check_status(resp, doing)
+        check_status(resp, doing, self.name)
         return resp.json() if resp.content else None
 
     def reserve(self, package: SharePackage) -> Reservation:
@@ -120,6 +124,7 @@ class ServerTarget:
             upload_checksum=True,
             session=self._session,
             timeout=self.timeout,
+            target=self.name,
         )
 
     def _create_upload(self, reservation: Reservation, name: str, path: Path) -> str:

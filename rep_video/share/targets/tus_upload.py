@@ -47,6 +47,7 @@ class _SessionRequest(TusRequest):
             )
         except requests.RequestException as exc:
             raise TusUploadFailed(exc) from exc  # type: ignore[no-untyped-call]
+        self.response = resp
         self.status_code = resp.status_code
         self.response_content = resp.content
         self.response_headers = {k.lower(): v for k, v in resp.headers.items()}
@@ -57,11 +58,17 @@ class SessionUploader(Uploader):
     CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
 
     def __init__(
-        self, *args: Any, session: requests.Session, timeout: float, **kwargs: Any
+        self,
+        *args: Any,
+        session: requests.Session,
+        timeout: float,
+        target: str = "NAME",
+        **kwargs: Any,
     ) -> None:
         # Set before super().__init__: it already asks the server for the offset.
         self.session = session
         self.timeout = timeout
+        self.target_name = target
         super().__init__(*args, **kwargs)
 
     def get_offset(self) -> int:
@@ -75,7 +82,7 @@ class SessionUploader(Uploader):
             raise TransientUploadError(f"cannot reach the server: {exc}") from exc
         if resp.status_code in (404, 410):
             raise ExpiredUpload(self.url)
-        check_status(resp, "checking the upload offset")
+        check_status(resp, "checking the upload offset", self.target_name)
         offset = resp.headers.get("upload-offset")
         if offset is None:
             raise TransientUploadError(f"the server gave no Upload-Offset ({resp.status_code})")
@@ -96,7 +103,7 @@ class SessionUploader(Uploader):
             )
         except requests.RequestException as exc:
             raise TransientUploadError(f"cannot reach the server: {exc}") from exc
-        check_status(resp, "creating the upload")
+        check_status(resp, "creating the upload", self.target_name)
         location = resp.headers.get("location")
         if not location:
             raise TransientUploadError(f"the server gave no upload Location ({resp.status_code})")
@@ -112,13 +119,16 @@ class SessionUploader(Uploader):
             raise TusCommunicationError(  # type: ignore[no-untyped-call]
                 "offset mismatch", status, self.request.response_content
             )
+        if 400 <= status < 500 and status not in (408, 423, 429, 460):
+            # Refused for good (token, size, type): the user's to fix, not worth retrying.
+            check_status(self.request.response, "uploading", self.target_name)
         if not 200 <= status < 300:
             raise TusUploadFailed(  # type: ignore[no-untyped-call]
                 "", status, self.request.response_content
             )
 
 
-def check_status(resp: requests.Response, doing: str) -> None:
+def check_status(resp: requests.Response, doing: str, target: str = "NAME") -> None:
     """Map an HTTP answer to our error kinds: 2xx passes; 401/403 and other 4xx are the user's
     to fix (UserError); 5xx, 408, 423, 429 may pass (TransientUploadError)."""
     code = resp.status_code
@@ -128,7 +138,7 @@ def check_status(resp: requests.Response, doing: str) -> None:
     if code in (401, 403):
         raise UserError(
             f"The share server rejected the API token while {doing} ({code}); "
-            "store a valid one with `rep-video targets secret NAME --token-stdin`."
+            f"store a valid one with `rep-video targets secret {target} --token-stdin`."
         )
     if code >= 500 or code in (408, 423, 429):
         raise TransientUploadError(f"the server answered {code} while {doing}: {detail}")
