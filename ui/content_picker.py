@@ -86,7 +86,7 @@ class ContentPicker(QWidget):
         self._filter(self.search.text())
 
     def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
-        status = "Available" if ok else reason[:1].upper() + reason[1:]
+        status = "Available" if ok else short_reason(reason)
         row = QTreeWidgetItem(
             [item.title, item.approval_code, item.version, item.expires.isoformat(), status]
         )
@@ -129,6 +129,16 @@ class ContentPicker(QWidget):
             return False
         row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return True
+
+
+def short_reason(reason: str) -> str:
+    """A column-sized reason; the full one is in the tooltip ("expired on 2025-06-30" →
+    "Expired": the expiry date has its own column)."""
+    if reason.startswith("expired"):
+        return "Expired"
+    if reason.startswith("not valid until"):
+        return "Not valid yet (" + reason.removeprefix("not valid until ").strip() + ")"
+    return reason[:1].upper() + reason[1:]
 
 
 def compute_availability(catalog: Catalog, today: date) -> dict[str, tuple[bool, str]]:

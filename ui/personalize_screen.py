@@ -138,7 +138,7 @@ class PersonalizeScreen(QWidget):
         left.addWidget(poster)
         columns = QHBoxLayout()
         columns.setSpacing(16)
-        columns.addLayout(left, 5)
+        columns.addLayout(left, 4)
         columns.addWidget(content, 6)
         footer = QHBoxLayout()
         footer.addWidget(self.problem, 1)

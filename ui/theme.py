@@ -123,6 +123,7 @@ QPushButton[danger="true"] { background: #DANGER; color: white; font-weight: 600
     border: 1px solid #DANGER; }
 QPushButton[primary="true"]:focus, QPushButton[danger="true"]:focus {
     border: 2px solid palette(text); }
+QTreeView::item { padding: 3px 2px; }
 QFrame[card="true"] { background: palette(base); border: 1px solid palette(mid);
     border-radius: 10px; }
 """

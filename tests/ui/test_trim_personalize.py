@@ -50,7 +50,8 @@ def test_expired_content_is_visible_but_disabled(window: MainWindow, qtbot: QtBo
     expired = picker.row_for("congress-poster-2024")
     assert expired is not None and not expired.isHidden()
     assert not expired.flags() & Qt.ItemFlag.ItemIsEnabled
-    assert "Expired on 2025-06-30" in expired.text(4)
+    assert expired.text(4) == "Expired" and expired.text(3) == "2025-06-30"
+    assert "expired on 2025-06-30" in expired.toolTip(0)
     assert not picker.set_checked("congress-poster-2024", True)
     ok = picker.row_for("onc-dosing-guide")
     assert ok is not None and ok.flags() & Qt.ItemFlag.ItemIsEnabled
