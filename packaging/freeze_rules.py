@@ -61,12 +61,14 @@ EXCLUDED_MODULES = (
 
 # Qt plugins that would drag in large parts of Qt or of the build machine's desktop stack:
 # the virtual keyboard (QML + Qt Quick), the GTK3 theme (the whole GTK stack of the build
-# machine), and the platforms and input drivers for embedded devices (EGLFS, linuxfb, VNC).
+# machine), PDF-as-image (Qt PDF), and the platforms and input drivers for embedded devices
+# (EGLFS, linuxfb, VNC).
 # xcb, wayland, offscreen and minimal remain; the xdg-desktop-portal theme gives native
 # file dialogs on GNOME and KDE.
 DROPPED_QT_PLUGINS = re.compile(
     r"plugins/(platforminputcontexts/libqtvirtualkeyboardplugin"
     r"|platformthemes/libqgtk3"
+    r"|imageformats/libqpdf"
     r"|platforms/libq(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)"
     r"|egldeviceintegrations/"
     r"|generic/)"
@@ -179,24 +181,27 @@ def is_dropped_qt_plugin(dest: str) -> bool:
 Toc = list[tuple[str, str, str]]
 
 
-def prune_unreachable_system_libs(
+def prune_unreachable_libs(
     binaries: Toc, get_imports: Callable[[str], Iterable[tuple[str, str | None]]]
 ) -> tuple[Toc, Toc]:
-    """Drop shared libraries of the build machine (outside site-packages) that nothing left in
-    the build links to: once a Qt plugin is dropped, the libraries only it needed (the GTK
-    stack for the GTK3 theme) must go too. Returns (kept, dropped). Linux only: elsewhere the
-    platform provides those libraries and PyInstaller does not collect them."""
-    by_real: dict[str, tuple[str, str, str]] = {}
-    for entry in binaries:
-        by_real[os.path.realpath(entry[1])] = entry
-    venv_markers = ("site-packages", "dist-packages")
+    """Drop shared libraries that nothing left in the build links to: once a Qt plugin is
+    dropped, the libraries only it needed must go too (the GTK stack for the GTK3 theme, Qt
+    PDF, the virtual keyboard). Candidates are the build machine's libraries (outside
+    site-packages) and Qt's own libraries; Python extensions, plugins and other wheels'
+    libraries are the roots and always stay. Returns (kept, dropped). Linux only: elsewhere
+    the platform provides the system libraries and PyInstaller does not collect them."""
 
-    def from_build_machine(entry: tuple[str, str, str]) -> bool:
-        return not any(m in entry[1] for m in venv_markers) and "/" not in entry[0]
+    def candidate(entry: tuple[str, str, str]) -> bool:
+        dest, src, typecode = entry
+        if typecode == "SYMLINK":
+            return False  # follows its target: see drop_dangling_symlinks
+        dest = dest.replace("\\", "/")
+        from_build_machine = not any(m in src for m in ("site-packages", "dist-packages"))
+        return (from_build_machine and "/" not in dest) or dest.startswith("PySide6/Qt/lib/")
 
-    roots = [e for e in binaries if not from_build_machine(e)]
+    by_real = {os.path.realpath(e[1]) for e in binaries if e[2] != "SYMLINK"}
     reached: set[str] = set()
-    todo = [os.path.realpath(e[1]) for e in roots]
+    todo = [os.path.realpath(e[1]) for e in binaries if e[2] != "SYMLINK" and not candidate(e)]
     while todo:
         path = todo.pop()
         if path in reached:
@@ -210,14 +215,19 @@ def prune_unreachable_system_libs(
     kept: Toc = []
     dropped: Toc = []
     for entry in binaries:
-        real = os.path.realpath(entry[1])
-        (kept if real in reached or not from_build_machine(entry) else dropped).append(entry)
-    # libpython is loaded by the bootloader, not linked by anything in the TOC.
-    for entry in list(dropped):
-        if entry[0].startswith("libpython"):
-            dropped.remove(entry)
+        unreached = candidate(entry) and os.path.realpath(entry[1]) not in reached
+        # libpython is loaded by the bootloader, not linked by anything in the TOC.
+        if unreached and not entry[0].startswith("libpython"):
+            dropped.append(entry)
+        else:
             kept.append(entry)
     return kept, dropped
+
+
+def drop_dangling_symlinks(toc: Toc, dropped: Toc) -> Toc:
+    """Symlink entries (`libQt6Pdf.so.6 -> PySide6/Qt/lib/libQt6Pdf.so.6`) whose target went."""
+    gone = {d[0] for d in dropped}
+    return [e for e in toc if not (e[2] == "SYMLINK" and e[1] in gone)]
 
 
 def is_linux() -> bool:

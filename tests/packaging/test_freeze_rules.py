@@ -96,27 +96,43 @@ def test_libraries_only_a_dropped_plugin_needed_are_pruned(tmp_path: Path) -> No
         path.write_text(name)
         return str(path)
 
-    site = tmp_path / "site-packages"
-    site.mkdir()
-    qt = str(site / "libQt6Gui.so.6")
-    Path(qt).write_text("qt")
-    ext = str(site / "av_ext.so")
+    qt_lib = tmp_path / "site-packages" / "PySide6" / "Qt" / "lib"
+    qt_lib.mkdir(parents=True)
+
+    def qt(name: str) -> str:
+        path = qt_lib / name
+        path.write_text(name)
+        return str(path)
+
+    ext = str(tmp_path / "site-packages" / "av_ext.so")
     Path(ext).write_text("ext")
     links = {
-        ext: [("libz.so.1", lib("libz.so.1"))],
-        qt: [("libfontconfig.so.1", lib("libfontconfig.so.1"))],
-        lib("libfontconfig.so.1"): [("libexpat.so.1", lib("libexpat.so.1"))],
+        ext: [("libz.so.1", lib("libz.so.1")), ("libQt6Gui.so.6", qt("libQt6Gui.so.6"))],
+        qt("libQt6Gui.so.6"): [("libfontconfig.so.1", lib("libfontconfig.so.1"))],
+        lib("libfontconfig.so.1"): [("libexpat.so.1", lib("libexpat.so.1")), ("x", None)],
+        # Only the dropped GTK theme and PDF plugins linked these:
+        lib("libgtk-3.so.0"): [("libpango.so", lib("libpango.so"))],
     }
-    gtk = lib("libgtk-3.so.0")  # needed only by the GTK3 theme plugin, dropped earlier
     toc = [
         ("av/av_ext.so", ext, "EXTENSION"),
-        ("PySide6/Qt/lib/libQt6Gui.so.6", qt, "BINARY"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", qt("libQt6Gui.so.6"), "BINARY"),
+        ("PySide6/Qt/lib/libQt6Pdf.so.6", qt("libQt6Pdf.so.6"), "BINARY"),
         ("libz.so.1", lib("libz.so.1"), "BINARY"),
         ("libfontconfig.so.1", lib("libfontconfig.so.1"), "BINARY"),
         ("libexpat.so.1", lib("libexpat.so.1"), "BINARY"),
-        ("libgtk-3.so.0", gtk, "BINARY"),
+        ("libgtk-3.so.0", lib("libgtk-3.so.0"), "BINARY"),
+        ("libpango.so", lib("libpango.so"), "BINARY"),
         ("libpython3.11.so.1.0", lib("libpython3.11.so.1.0"), "BINARY"),
     ]
-    kept, dropped = rules.prune_unreachable_system_libs(toc, lambda p: links.get(p, []))
-    assert [d[0] for d in dropped] == ["libgtk-3.so.0"]
-    assert {k[0] for k in kept} == {d for d, _s, _t in toc} - {"libgtk-3.so.0"}
+    kept, dropped = rules.prune_unreachable_libs(toc, lambda p: links.get(p, []))
+    assert sorted(d[0] for d in dropped) == [
+        "PySide6/Qt/lib/libQt6Pdf.so.6",
+        "libgtk-3.so.0",
+        "libpango.so",
+    ]
+    assert len(kept) + len(dropped) == len(toc)
+    symlinks = [
+        ("libQt6Pdf.so.6", "PySide6/Qt/lib/libQt6Pdf.so.6", "SYMLINK"),
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+    ]
+    assert rules.drop_dangling_symlinks(symlinks, dropped) == symlinks[1:]
