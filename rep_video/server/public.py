@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import json
 import mimetypes
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from rep_video.server import pages
 from rep_video.server.auth import StateDep
@@ -39,22 +40,52 @@ def _plain(status: int, text: str = "") -> Response:
     return Response(text, status_code=status, media_type="text/plain", headers=dict(COMMON))
 
 
-def _lookup(state: ServerState, request: Request, token: str) -> Share | Response:
+@dataclass(frozen=True, slots=True)
+class PublicShare:
+    """What the public pages need of a share row."""
+
+    id: str
+    token: str
+    state: str
+    expires_at: datetime | None
+    manifest_json: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    id: str
+    length: int
+    sha256: str | None
+
+
+# Core statements, not ORM sessions: these run on every page view and media range, and the
+# ORM's per-query overhead was most of the page's cost (docs/PERFORMANCE.md).
+_SHARE_BY_TOKEN = select(
+    Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json
+).where(Share.token == bindparam("token"))
+_STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
+    Upload.share_id == bindparam("share_id"),
+    Upload.name == bindparam("name"),
+    Upload.complete.is_(True),
+)
+
+
+def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | Response:
     """The share, or the response to give: 429 when this address failed too often, 404."""
     client = client_address(request)
     if state.limiter.blocked(client):
         return _html(pages.not_found_page(), 429)
-    share = None
+    row = None
     if looks_like_token(token):
-        with state.sessions() as s:
-            share = s.scalars(select(Share).where(Share.token == token)).first()
-    if share is None:
+        with state.engine.connect() as conn:
+            row = conn.execute(_SHARE_BY_TOKEN, {"token": token}).first()
+    if row is None:
         state.limiter.record_failure(client)
         return _html(pages.not_found_page(), 404)
-    return share
+    return PublicShare(*row)
 
 
-def _manifest(share: Share) -> ShareManifest:
+def _manifest(share: PublicShare) -> ShareManifest:
     return ShareManifest.from_json(share.manifest_json)
 
 
@@ -80,7 +111,9 @@ def _live_page(manifest_json: str, token: str, today: date) -> tuple[str, dict[s
     return html, page_headers(html)
 
 
-def _media_target(state: ServerState, share: Share, name: str) -> tuple[Upload | None, int | None]:
+def _media_target(
+    state: ServerState, share: PublicShare, name: str
+) -> tuple[StoredFile | None, int | None]:
     """(upload, None) to serve, or (None, status)."""
     if not is_valid_name(name):
         return None, 404
@@ -89,13 +122,9 @@ def _media_target(state: ServerState, share: Share, name: str) -> tuple[Upload |
         for a in _manifest(share).attachments:
             if a.file_name == base and a.expires_on is not None and a.expires_on < date.today():
                 return None, 410  # the approval ran out since sending
-    with state.sessions() as s:
-        upload = s.scalars(
-            select(Upload).where(
-                Upload.share_id == share.id, Upload.name == name, Upload.complete.is_(True)
-            )
-        ).first()
-    return (upload, None) if upload is not None else (None, 404)
+    with state.engine.connect() as conn:
+        row = conn.execute(_STORED_FILE, {"share_id": share.id, "name": name}).first()
+    return (StoredFile(*row), None) if row is not None else (None, 404)
 
 
 @router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
@@ -192,8 +221,10 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
 
     def store() -> None:
         # Only what happened and when: no address, no user agent, no cookie.
-        with state.sessions.begin() as s:
-            s.add(ViewEvent(share_id=found.id, kind=data["kind"], value=value))
+        with state.engine.begin() as conn:
+            conn.execute(
+                insert(ViewEvent).values(share_id=found.id, kind=data["kind"], value=value)
+            )
 
     await run_in_threadpool(store)
     return Response(status_code=204, headers=dict(COMMON))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import HTTPException
 from sqlalchemy import func, select
@@ -16,7 +16,14 @@ from rep_video.server.db import Share, Upload, ViewEvent, utcnow
 EVENT_KINDS = ("opened", "play", "progress", "attachment")
 
 
-def effective_state(share: Share, now: datetime | None = None) -> str:
+class HasState(Protocol):
+    @property
+    def state(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+def effective_state(share: HasState, now: datetime | None = None) -> str:
     if share.state == "revoked":
         return "revoked"
     if share.expires_at is not None and share.expires_at <= (now or utcnow()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from rep_video.server.blobs import BlobStore, LocalBlobStore
@@ -19,6 +20,11 @@ class ServerState:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     limiter: FailureLimiter
+
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = self.sessions.kw["bind"]
+        return engine
 
     @property
     def public_url(self) -> str:

@@ -54,13 +54,19 @@ def test_served_page_plays_on_a_phone(
     assert phone_page.offsite_requests() == []
     assert any("/media/video.mp4" in u for u in phone_page.requests)
 
-    # The beacon (allowed by its CSP hash) reported the visit and the playback.
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=30_000)
+
+    # The beacon (allowed by its CSP hash) reported the visit and the playback to the end.
     api = f"{server.url}/api/v1/shares/{share['id']}"
     deadline = time.monotonic() + 10
-    kinds: list[str] = []
+    seen: dict[str, object] = {}
     while time.monotonic() < deadline:
-        kinds = [e["kind"] for e in httpx.get(api, headers=auth(tokens["rita"])).json()["events"]]
-        if "opened" in kinds and "play" in kinds:
+        seen = httpx.get(api, headers=auth(tokens["rita"])).json()
+        if seen["max_watched_percent"] == 100:
             break
         time.sleep(0.2)
-    assert "opened" in kinds and "play" in kinds
+    kinds = [e["kind"] for e in seen["events"]]  # type: ignore[attr-defined]
+    assert kinds[:2] == ["opened", "play"]
+    assert seen["views"] == 1
+    assert seen["max_watched_percent"] == 100
+    assert phone_page.console_errors == []
