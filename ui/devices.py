@@ -8,6 +8,8 @@ capture hub (ui/capture.py) forwards them to the recorder and to the preview."""
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +89,36 @@ class Source(QObject):
             consumer(data, pts)
 
 
+class _Forwarder:
+    """Hands captured data to the consumer on a thread of its own. Qt delivers camera frames
+    and microphone reads on the UI thread, and a push into the recorder may wait while its
+    encoder catches up: that wait must never freeze the window. The queue holds a few seconds;
+    if it ever overflows, the overflow is counted (`overflowed`), never hidden."""
+
+    def __init__(self, name: str, capacity: int) -> None:
+        self._queue: queue.Queue[tuple[np.ndarray, float] | None] = queue.Queue(capacity)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.consumer: FrameConsumer | None = None
+        self.overflowed = 0
+        self._thread.start()
+
+    def put(self, data: np.ndarray, pts: float) -> None:
+        try:
+            self._queue.put_nowait((data, pts))
+        except queue.Full:
+            self.overflowed += 1
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            consumer = self.consumer
+            if consumer is not None:
+                consumer(*item)
+
+
 def frame_to_rgb(frame: QVideoFrame) -> np.ndarray | None:
     """A Qt video frame as an H×W×3 RGB uint8 array (a copy: Qt reuses its buffers)."""
     image = frame.toImage()
@@ -112,6 +144,7 @@ class QtCamera(Source):
         self._sink = QVideoSink()
         self._session.setVideoSink(self._sink)
         self._sink.videoFrameChanged.connect(self._on_frame)
+        self._forward = _Forwarder("camera-forwarder", capacity=90)
 
     def start(self) -> None:
         if self._device is None:
@@ -126,6 +159,7 @@ class QtCamera(Source):
         if self._camera is not None:
             self._camera.stop()
             self._camera = None
+        self._forward.close()
 
     def _on_error(self, _error: QCamera.Error, text: str) -> None:
         self.failed.emit(
@@ -136,7 +170,8 @@ class QtCamera(Source):
     def _on_frame(self, frame: QVideoFrame) -> None:
         rgb = frame_to_rgb(frame)
         if rgb is not None:
-            self._emit(rgb, time.monotonic())
+            self._forward.consumer = self.consumer
+            self._forward.put(rgb, time.monotonic())
 
 
 class QtMicrophone(Source):
@@ -152,6 +187,7 @@ class QtMicrophone(Source):
         self._io: QIODevice | None = None
         self._samples = 0
         self._origin: float | None = None
+        self._forward = _Forwarder("microphone-forwarder", capacity=500)
 
     def start(self) -> None:
         if self._device is None:
@@ -180,6 +216,7 @@ class QtMicrophone(Source):
             self._source.stop()
             self._source = None
             self._io = None
+        self._forward.close()
 
     def _on_ready(self) -> None:
         if self._io is None:
@@ -194,7 +231,8 @@ class QtMicrophone(Source):
             self._origin = time.monotonic() - len(samples) / SAMPLE_RATE
         pts = self._origin + self._samples / SAMPLE_RATE
         self._samples += len(samples)
-        self._emit(samples, pts)
+        self._forward.consumer = self.consumer
+        self._forward.put(samples, pts)
 
 
 class DemoCamera(Source):
