@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCameraPermission, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from rep_video import paths
 from ui import core_bridge, devices
 from ui.capture import CaptureHub, LevelReading
+from ui.empty_state import NoCameraState
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.state import ui_settings
@@ -74,7 +75,10 @@ class RecordScreen(QWidget):
             pickers.addWidget(box, 1)
 
         self.preview = PreviewWidget()
-        self.empty = self._build_empty_state()
+        self.empty = NoCameraState()
+        self.empty.import_requested.connect(self.choose_import)
+        self.empty_title, self.empty_text = self.empty.title, self.empty.text
+        self.empty_import = self.empty.import_button
         self.stack = QStackedWidget()
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.empty)
@@ -146,38 +150,6 @@ class RecordScreen(QWidget):
         self._prompter_changed()
 
     # -- empty state -------------------------------------------------------------------------
-    def _build_empty_state(self) -> QWidget:
-        box = QWidget()
-        art = QLabel()
-        art.setPixmap(icon("camera-off").pixmap(72, 72))
-        art.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_title = QLabel("No camera available")
-        self.empty_title.setProperty("role", "title")
-        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_text = QLabel(
-            "RepVideo could not find a camera it may use. Connect a webcam, or allow camera "
-            "access for this app in your system's privacy settings, then pick it above.\n"
-            "You can also send a video you already have."
-        )
-        self.empty_text.setWordWrap(True)
-        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_import = QPushButton(icon("import", "#ffffff"), "Import a video file…")
-        self.empty_import.setProperty("primary", True)
-        self.empty_import.setAccessibleName("Import a video file")
-        self.empty_import.clicked.connect(self.choose_import)
-        layout = QVBoxLayout(box)
-        layout.addStretch(1)
-        layout.addWidget(art)
-        layout.addWidget(self.empty_title)
-        layout.addWidget(self.empty_text)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.empty_import)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(1)
-        return box
-
     def showing_empty_state(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
@@ -218,11 +190,32 @@ class RecordScreen(QWidget):
             self._show_empty()
             return
         ui_settings().setValue("devices/camera", device.id)
+        if not device.demo and not self._camera_allowed():
+            return
         self.preview.clear()
         self.stack.setCurrentWidget(self.preview)
         self._camera_ok = True
         self.record_button.setEnabled(True)
         self.hub.set_camera(devices.open_camera(device))
+
+    def _camera_allowed(self) -> bool:
+        """Qt 6.5+ permissions (macOS, Windows privacy settings): ask once; if refused, say
+        so in place and offer the import instead."""
+        app = QCoreApplication.instance()
+        if app is None:
+            return True
+        status = app.checkPermission(QCameraPermission())
+        if status == Qt.PermissionStatus.Granted:
+            return True
+        if status == Qt.PermissionStatus.Undetermined:
+            app.requestPermission(QCameraPermission(), self, lambda _p: self._camera_changed())
+            self._show_empty("Waiting for permission to use the camera…")
+            return False
+        self._show_empty(
+            "RepVideo is not allowed to use the camera. Allow camera access for RepVideo in "
+            "your system's privacy settings, then pick the camera again — or import a video."
+        )
+        return False
 
     def _mic_changed(self) -> None:
         device = self.mic_box.currentData()
