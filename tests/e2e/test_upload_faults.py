@@ -6,6 +6,7 @@ source bytes. The server itself is also killed and restarted mid-upload."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -22,12 +23,19 @@ from rep_video.share.targets.server import ServerTarget
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.clips import make_clip
 from tests.support.cut_proxy import CutProxy
-from tests.support.server_process import running_server
+from tests.support.server_process import ServerProcess, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHUNK = 256 * 1024
 HEADER_ALLOWANCE = 4096  # request lines, headers, the HEAD after a cut
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str]]:
+    """One server (and a rep token) for the tests that do not kill it."""
+    with running_server(tmp_path_factory.mktemp("srv")) as srv:
+        yield srv, srv.create_token("alice")
 
 
 @pytest.fixture(scope="module")
@@ -54,49 +62,49 @@ def _upload_bytes(
         return proxy.bytes_up - start, done, package_dir / "video.mp4"
 
 
-def test_cuts_mid_upload_resume_and_resend_at_most_a_chunk(tmp_path: Path, big_clip: Path) -> None:
-    with running_server(tmp_path / "srv") as srv:
-        token = srv.create_token("alice")
-        clean, _, _ = _upload_bytes(srv.port, token, tmp_path / "p0", big_clip, [])
-        cuts = [0.05, 0.37, 0.71, 0.93]
-        with_cuts, reservation, video = _upload_bytes(
-            srv.port, token, tmp_path / "p1", big_clip, cuts
-        )
-        resent = with_cuts - clean
-        # The benchmark number for docs/PERFORMANCE.md: bytes sent again per cut.
-        print(f"\nchunk={CHUNK} cuts={len(cuts)} resent={resent} per_cut={resent / len(cuts):.0f}")
-        assert 0 <= resent <= len(cuts) * (CHUNK + HEADER_ALLOWANCE)
+def test_cuts_mid_upload_resume_and_resend_at_most_a_chunk(
+    tmp_path: Path, big_clip: Path, shared_server: tuple[ServerProcess, str]
+) -> None:
+    srv, token = shared_server
+    clean, _, _ = _upload_bytes(srv.port, token, tmp_path / "p0", big_clip, [])
+    cuts = [0.05, 0.37, 0.71, 0.93]
+    with_cuts, reservation, video = _upload_bytes(srv.port, token, tmp_path / "p1", big_clip, cuts)
+    resent = with_cuts - clean
+    # The benchmark number for docs/PERFORMANCE.md: bytes sent again per cut.
+    print(f"\nchunk={CHUNK} cuts={len(cuts)} resent={resent} per_cut={resent / len(cuts):.0f}")
+    assert 0 <= resent <= len(cuts) * (CHUNK + HEADER_ALLOWANCE)
 
-        status = ServerTarget("acme", srv.url, token).status(reservation)
-        assert status.state == "live"
-        media = httpx.get(f"{srv.url}/s/{reservation.token}/media/video.mp4", timeout=30)
-        assert media.status_code == 200
-        assert sha256(media.content) == sha256(video)
+    status = ServerTarget("acme", srv.url, token).status(reservation)
+    assert status.state == "live"
+    media = httpx.get(f"{srv.url}/s/{reservation.token}/media/video.mp4", timeout=30)
+    assert media.status_code == 200
+    assert sha256(media.content) == sha256(video)
 
 
-def test_network_down_for_a_while_then_back(tmp_path: Path, big_clip: Path) -> None:
+def test_network_down_for_a_while_then_back(
+    tmp_path: Path, big_clip: Path, shared_server: tuple[ServerProcess, str]
+) -> None:
     """Refused connections (no Wi-Fi) are retried with backoff inside upload()."""
-    with running_server(tmp_path / "srv") as srv:
-        token = srv.create_token("alice")
-        package = make_package(tmp_path / "p", big_clip)
-        with CutProxy(srv.port) as proxy:
-            target = ServerTarget("acme", proxy.url, token, chunk_size=CHUNK, retry_window=30)
-            reservation = target.reserve(package)
-            seen: list[Progress] = []
+    srv, token = shared_server
+    package = make_package(tmp_path / "p", big_clip)
+    with CutProxy(srv.port) as proxy:
+        target = ServerTarget("acme", proxy.url, token, chunk_size=CHUNK, retry_window=30)
+        reservation = target.reserve(package)
+        seen: list[Progress] = []
 
-            def progress(p: Progress) -> None:
-                seen.append(p)
-                if len(seen) == 3:  # a few chunks in: the network goes away for ~1.5 s
-                    proxy.refusing = True
-                    proxy.cut_now()
-                    threading.Timer(1.5, lambda: setattr(proxy, "refusing", False)).start()
+        def progress(p: Progress) -> None:
+            seen.append(p)
+            if len(seen) == 3:  # a few chunks in: the network goes away for ~1.5 s
+                proxy.refusing = True
+                proxy.cut_now()
+                threading.Timer(1.5, lambda: setattr(proxy, "refusing", False)).start()
 
-            done = target.upload(package, reservation, progress, CancelToken())
-        assert done.state["published"] is True
-        assert seen[-1].bytes_done == seen[-1].bytes_total
-        assert any(p.rate for p in seen)
-        media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4", timeout=30)
-        assert sha256(media.content) == sha256(tmp_path / "p" / "video.mp4")
+        done = target.upload(package, reservation, progress, CancelToken())
+    assert done.state["published"] is True
+    assert seen[-1].bytes_done == seen[-1].bytes_total
+    assert any(p.rate for p in seen)
+    media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4", timeout=30)
+    assert sha256(media.content) == sha256(tmp_path / "p" / "video.mp4")
 
 
 def test_server_killed_mid_upload_and_restarted(tmp_path: Path, big_clip: Path) -> None:
@@ -130,12 +138,13 @@ def test_server_killed_mid_upload_and_restarted(tmp_path: Path, big_clip: Path) 
 
 
 def test_send_while_offline_waits_then_completes_when_the_network_returns(
-    tmp_path: Path, sample_clip: Path
+    tmp_path: Path, sample_clip: Path, shared_server: tuple[ServerProcess, str]
 ) -> None:
     """The outbox path of `rep-video send`: no network at all when sending (not even the
     reservation), then the network returns and the same call finishes with a live link."""
-    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
-        secrets.set_secret("acme", "api_token", srv.create_token("alice"))
+    srv, token = shared_server
+    with CutProxy(srv.port) as proxy:
+        secrets.set_secret("acme", "api_token", token)
         config.add_target("acme", "server", {"url": proxy.url})
         package = make_package(tmp_path / "p", sample_clip)
         proxy.refusing = True
@@ -150,19 +159,19 @@ def test_send_while_offline_waits_then_completes_when_the_network_returns(
 
 
 def test_refused_token_is_a_user_error_and_the_entry_fails_not_retries(
-    tmp_path: Path, sample_clip: Path
+    tmp_path: Path, sample_clip: Path, shared_server: tuple[ServerProcess, str]
 ) -> None:
-    with running_server(tmp_path / "srv") as srv:
-        secrets.set_secret("acme", "api_token", "not-a-token")
-        config.add_target("acme", "server", {"url": srv.url})
-        package = make_package(tmp_path / "p", sample_clip)
-        with pytest.raises(UserError, match="targets secret acme --token-stdin"):
-            Outbox().enqueue(package.folder, "acme")
-        (entry,) = Outbox().list()
-        assert entry.state == "failed" and "401" in (entry.last_error or "")
+    srv, token = shared_server
+    secrets.set_secret("acme", "api_token", "not-a-token")
+    config.add_target("acme", "server", {"url": srv.url})
+    package = make_package(tmp_path / "p", sample_clip)
+    with pytest.raises(UserError, match="targets secret acme --token-stdin"):
+        Outbox().enqueue(package.folder, "acme")
+    (entry,) = Outbox().list()
+    assert entry.state == "failed" and "401" in (entry.last_error or "")
 
-        # The rep stores a good token and retries: the same entry goes through.
-        secrets.set_secret("acme", "api_token", srv.create_token("alice"))
-        done = Outbox().wait_for(Outbox().retry(entry.id).id, timeout=60)
-        assert done.state == "done" and done.link
-        assert httpx.get(done.link).status_code == 200
+    # The rep stores a good token and retries: the same entry goes through.
+    secrets.set_secret("acme", "api_token", token)
+    done = Outbox().wait_for(Outbox().retry(entry.id).id, timeout=60)
+    assert done.state == "done" and done.link
+    assert httpx.get(done.link).status_code == 200
