@@ -57,13 +57,15 @@ def encode_segment_args(
 ) -> list[str]:  # fmt: skip
     """Re-encode the video frames in [start, end) (relative to `seek`) with the source's own
     encoder settings, video only: the smart trim's head or tail piece."""
+    # One thread each: the head and the tail run side by side on two cores, and a second of
+    # video gains nothing from frame threads but their start-up and buffers.
     return [
         *base_args(ffmpeg),
-        "-ss", _t(seek), "-i", str(src),
+        "-threads", "1", "-ss", _t(seek), "-i", str(src),
         "-map", "0:v:0", "-an", "-sn", "-dn", "-map_metadata", "-1",
         "-vf", trim_filter(start, end),
         "-fps_mode", "passthrough",
-        *_matched_video_args(encoder),
+        *_matched_video_args(encoder), "-threads", "1",
         "-f", "mp4", str(dst),
     ]  # fmt: skip
 
