@@ -178,5 +178,8 @@ def run_extend(args: argparse.Namespace) -> int:
             raise UserError("--days must be 1 to 365.")
         expires = (datetime.now(UTC) + timedelta(days=args.days)).replace(microsecond=0)
     target.extend(reservation, expires.isoformat() if expires else None)
+    if target.kind == "folder":
+        print(f"{reservation.link}: a folder target cannot enforce expiry; nothing to change")
+        return 0
     print(f"{reservation.link} now expires {expires.isoformat() if expires else 'never'}")
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from rep_video import config, secrets
 from rep_video.errors import UserError
@@ -79,7 +80,8 @@ def run_add(args: argparse.Namespace) -> int:
         "prefix": args.prefix,
         "public_base_url": args.public_base_url,
         "access_key_id": args.access_key_id,
-        "dir": args.dir,
+        # Absolute, so the target does not depend on where the command was run.
+        "dir": str(Path(args.dir).expanduser().resolve()) if args.dir else None,
     }
     given = {k: v for k, v in params.items() if v}
     wrong = sorted(set(given) - set(config.TARGET_PARAMS[kind]))

@@ -82,12 +82,13 @@ class Outbox:
         return entry_from_row(row)
 
     def find(self, share: str) -> OutboxEntry:
-        """The entry for a link, share id, token or outbox entry number (newest wins)."""
+        """The entry for a link, share id, token or outbox entry number (a delivered entry
+        before others, then the newest: one package may have been sent more than once)."""
         share = share.strip()
         with connect(self.db) as conn:
             row = conn.execute(
                 "SELECT * FROM entries WHERE link = ? OR share_id = ? OR token = ? "
-                "OR link LIKE ? ORDER BY id DESC LIMIT 1",
+                "OR link LIKE ? ORDER BY state = 'done' DESC, id DESC LIMIT 1",
                 (share, share, share, f"%/{share}"),
             ).fetchone()
             if row is None and share.isdigit():
