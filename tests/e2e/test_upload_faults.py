@@ -5,6 +5,7 @@ source bytes. The server itself is also killed and restarted mid-upload."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,3 +176,32 @@ def test_refused_token_is_a_user_error_and_the_entry_fails_not_retries(
     done = Outbox().wait_for(Outbox().retry(entry.id).id, timeout=60)
     assert done.state == "done" and done.link
     assert httpx.get(done.link).status_code == 200
+
+
+def test_terminated_or_missing_tus_uploads_are_created_again(
+    tmp_path: Path, sample_clip: Path, shared_server: tuple[ServerProcess, str]
+) -> None:
+    """The server may expire an abandoned upload, and reserve() may have been cut off before
+    creating the uploads: upload() creates them and checkpoints the new URLs."""
+    srv, token = shared_server
+    target = ServerTarget("acme", srv.url, token)
+    package = make_package(tmp_path / "p", sample_clip)
+    reservation = target.reserve(package)
+    old = reservation.state["uploads"]["video.mp4"]
+    auth = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+    assert httpx.delete(old, headers=auth).status_code == 204
+    checkpoints: list[Reservation] = []
+    target.on_checkpoint = checkpoints.append
+    done = target.upload(package, reservation, lambda p: None, CancelToken())
+    new = done.state["uploads"]["video.mp4"]
+    assert new != old and checkpoints[-1].state["uploads"]["video.mp4"] == new
+    assert httpx.get(done.link).status_code == 200
+
+    other = make_package(tmp_path / "p2", sample_clip)
+    bare = target.reserve(other)
+    bare = dataclasses.replace(bare, state={**bare.state, "uploads": {}})
+    done = target.upload(other, bare, lambda p: None, CancelToken())
+    assert set(done.state["uploads"]) == {"video.mp4"}
+    media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4")
+    assert sha256(media.content) == sha256(other.folder / "video.mp4")
+    target.close()

@@ -100,9 +100,11 @@ class ServerTarget:
             link=str(share["url"]),
             state=state,
         )
-        for name, path in package.files():
-            url = self._create_upload(reservation, name, path)
-            state["uploads"][name] = url
+        try:
+            for name, path in package.files():
+                state["uploads"][name] = self._create_upload(reservation, name, path)
+        except TransientUploadError:
+            pass  # the share (and its link) exists: upload() creates what is missing
         return reservation
 
     def _tus_client(self, reservation: Reservation) -> TusClient:
@@ -176,20 +178,17 @@ class ServerTarget:
 
             def connect() -> SessionUploader:
                 url = uploads.get(name)
-                try:
-                    return self._uploader(reservation, name, stream, url)
-                except ExpiredUpload:
-                    # The server dropped an abandoned upload: start this file again.
-                    uploads[name] = self._create_upload(reservation, name, path)
-                    if self.on_checkpoint:
-                        self.on_checkpoint(reservation)
-                    return self._uploader(reservation, name, stream, uploads[name])
-
-            uploader = retrying(connect, cancel=cancel, window=self.retry_window)
-            if name not in uploads or uploads[name] != uploader.url:
-                uploads[name] = str(uploader.url)
+                if url:
+                    try:
+                        return self._uploader(reservation, name, stream, url)
+                    except ExpiredUpload:
+                        pass  # the server dropped an abandoned upload: start this file again
+                uploads[name] = self._create_upload(reservation, name, path)
                 if self.on_checkpoint:
                     self.on_checkpoint(reservation)
+                return self._uploader(reservation, name, stream, uploads[name])
+
+            uploader = retrying(connect, cancel=cancel, window=self.retry_window)
             meter.add(int(uploader.offset), name, sent=False)  # already on the server
             last = int(uploader.offset)
             resync = False
