@@ -88,8 +88,8 @@ class Outbox:
         with connect(self.db) as conn:
             row = conn.execute(
                 "SELECT * FROM entries WHERE link = ? OR share_id = ? OR token = ? "
-                "OR link LIKE ? ORDER BY state = 'done' DESC, id DESC LIMIT 1",
-                (share, share, share, f"%/{share}"),
+                "OR link LIKE ? ESCAPE '\\' ORDER BY state = 'done' DESC, id DESC LIMIT 1",
+                (share, share, share, "%/" + _like_escape(share)),
             ).fetchone()
             if row is None and share.isdigit():
                 row = conn.execute("SELECT * FROM entries WHERE id = ?", (int(share),)).fetchone()
@@ -377,6 +377,11 @@ class Outbox:
                 "WHERE id = ?",
                 (state, error, time.time(), entry_id),
             )
+
+
+def _like_escape(text: str) -> str:
+    # Tokens are URL-safe base64: "_" would be a LIKE wildcard.
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _close(target: Target) -> None:
