@@ -215,11 +215,17 @@ class Services(QObject):
         self.runner.submit("outbox retry", work, self._after_retry, serial=True)
 
     def retry_all_now(self) -> None:
-        """The rep asked: skip the backoff wait for every pending send."""
-        for entry_id in list(self._waiting):
-            with contextlib.suppress(UserError):
-                self.outbox.retry(entry_id)
-        self.retry_now()
+        """The rep asked: skip the backoff wait for every send that failed in front of them."""
+        waiting = list(self._waiting)
+        self._retry_running = True
+
+        def work(_p: ProgressFn, cancel: CancelToken) -> list[OutboxEntry]:
+            for entry_id in waiting:
+                with contextlib.suppress(UserError):
+                    self.outbox.retry(entry_id)  # a database write: never on the UI thread
+            return self.outbox.run_pending(cancel=cancel)
+
+        self.runner.submit("outbox retry now", work, self._after_retry, serial=True)
 
     def _after_retry(self, outcome: TaskOutcome) -> None:
         self._retry_running = False
