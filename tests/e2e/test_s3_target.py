@@ -5,6 +5,7 @@ round-trip test."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -13,10 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rep_video import paths
+from rep_video.cli import main
 from rep_video.errors import Cancelled
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.targets.base import Reservation, SharePackage
 from rep_video.share.targets.s3 import S3Target
+from tests.conftest import MemoryKeyring
 from tests.e2e._upload_support import make_package, sha256
 from tests.e2e.conftest import PhonePage
 from tests.support.cut_proxy import CutProxy
@@ -171,3 +175,27 @@ def test_static_page_from_the_bucket_plays_in_chromium(
     )
     assert phone_page.console_errors == []
     assert phone_page.offsite_requests() == []
+
+
+def test_cli_adds_an_s3_target_with_the_secret_in_the_keychain_and_tests_it(
+    s3: S3Server,
+    bucket: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    secret = "s3cr3t-only-in-the-keychain"  # moto_server accepts any key pair
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+    code = main(
+        ["targets", "add", "bucket", "--kind", "s3", "--bucket", bucket,
+         "--endpoint-url", s3.endpoint_url, "--region", REGION, "--prefix", "shares",
+         "--public-base-url", f"{s3.endpoint_url}/{bucket}", "--access-key-id", ACCESS_KEY,
+         "--secret-stdin"]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert memory_keyring.store[("RepVideo", "bucket:secret_access_key")] == secret
+    for file in paths.config_dir().rglob("*"):
+        assert secret not in file.read_text()
+    capsys.readouterr()
+    assert main(["targets", "test", "bucket"]) == 0
+    assert "bucket: OK — put, read back via S3 API and public URL" in capsys.readouterr().out
