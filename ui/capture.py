@@ -127,7 +127,7 @@ class CaptureHub(QObject):
         # Only one preview frame in flight: a slow UI sees fewer frames, the recording all.
         if not self._preview_pending:
             self._preview_pending = True
-            self.preview.emit(frame)
+            self.preview.emit(_preview_sized(frame))
 
     def preview_consumed(self) -> None:
         self._preview_pending = False
@@ -146,6 +146,19 @@ class CaptureHub(QObject):
                 skip = round((self._rec_t0 - pts) * SAMPLE_RATE)
                 samples, pts = samples[skip:], pts + skip / SAMPLE_RATE
             recorder.push_audio(samples, pts)
+
+
+PREVIEW_MAX_WIDTH = 960
+
+
+def _preview_sized(frame: np.ndarray) -> np.ndarray:
+    """Shrink big frames here, on the capture thread (OpenCV releases the GIL), so the UI
+    thread only scales a small image when it paints."""
+    h, w = frame.shape[:2]
+    if w <= PREVIEW_MAX_WIDTH:
+        return frame
+    size = (PREVIEW_MAX_WIDTH, round(h * PREVIEW_MAX_WIDTH / w))
+    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:

@@ -120,6 +120,28 @@ def bench_send(seconds: float, naive: bool) -> None:
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
 
 
+class StallMeter:
+    """The longest gap between ticks of a 10 ms UI-thread timer: how long the window froze."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst = 0.0
+        self._last = time.monotonic()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.worst = max(self.worst, now - self._last)
+        self._last = now
+
+    def reset(self) -> None:
+        self.worst, self._last = 0.0, time.monotonic()
+
+
 def bench_memory(seconds: float) -> None:
     _isolate()
     from PySide6.QtCore import QCoreApplication
@@ -136,24 +158,42 @@ def bench_memory(seconds: float) -> None:
         end = time.monotonic() + duration
         while time.monotonic() < end:
             QCoreApplication.processEvents()
-            time.sleep(0.005)
+            time.sleep(0.002)
+
+    def pump_until(condition: object, limit: float) -> None:
+        end = time.monotonic() + limit
+        while not condition() and time.monotonic() < end:  # type: ignore[operator]
+            pump(0.05)
 
     pump(2)
     base = peak_rss_mb()
+    stalls = StallMeter()
     record = win.record
     record.start_countdown(0)
     pump(seconds)
     recorder = record.hub._recorder  # the live recorder, for its counters
     stats = recorder.stats()
+    rec_stall = stalls.worst
     record.stop_recording()
-    end = time.monotonic() + 120
-    while win.drafts.draft.video is None and time.monotonic() < end:
-        pump(0.1)
+    pump_until(lambda: win.drafts.draft.video is not None, 120)
     print(f"recorded {seconds:.0f} s of 720p30 in real time through the app's capture path")
     print(f"frames in {stats.frames_in}, encoded {stats.frames_encoded}, dropped "
           f"{stats.frames_dropped}, duplicated {stats.frames_duplicated}, "
           f"preset {stats.preset} (steps {stats.preset_steps})")  # fmt: skip
     print(f"peak RSS: {peak_rss_mb():.0f} MB (idle window with preview: {base:.0f} MB)")
+    print(f"longest UI stall while recording: {rec_stall * 1000:.0f} ms")
+
+    # Then send it from the window to the built-in server, as a first launch would.
+    win.trim.seek(1.0)
+    win.trim.set_in()
+    win.personalize.name.setText("Dr. Bench")
+    win.go("send")
+    stalls.reset()
+    win.send.send_button.click()
+    pump_until(lambda: win.send.result.isVisible() or bool(win.send.error.text()), 600)
+    print(f"sent from the window: {win.send.progress_label.text() or win.send.error.text()}; "
+          f"longest UI stall while sending: {stalls.worst * 1000:.0f} ms; "
+          f"peak RSS now {peak_rss_mb():.0f} MB")  # fmt: skip
     win.close()
 
 
