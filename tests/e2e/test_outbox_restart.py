@@ -127,3 +127,46 @@ def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
         for file in Path(os.environ["REP_VIDEO_HOME"]).rglob("*"):
             if file.is_file():
                 assert token.encode() not in file.read_bytes(), file
+
+
+def test_two_worker_processes_never_upload_the_same_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_clip: Path
+) -> None:
+    keyring_file = tmp_path / "keychain.json"
+    monkeypatch.setenv("REP_VIDEO_TEST_KEYRING", str(keyring_file))
+    keyring.set_keyring(FileKeyring())
+    env = subprocess_env(keyring_file)
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        token = srv.create_token("alice")
+        out = _cli(
+            env, "targets", "add", "acme", "--kind", "server", "--url", proxy.url,
+            "--chunk-kib", str(CHUNK_KIB), "--token-stdin", stdin=token,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        box = Outbox()
+        entries = [
+            box.enqueue(make_package(tmp_path / f"p{i}", sample_clip).folder, "acme")
+            for i in range(3)
+        ]
+        proxy.throttle_bps = 400_000  # each upload takes a while: the workers overlap
+        argv = [sys.executable, "-m", "rep_video", "outbox", "run", "--wait"]
+        workers = [
+            subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        results = [w.communicate(timeout=180) for w in workers]
+        assert [w.returncode for w in workers] == [0, 0], [err for _, err in results]
+        outputs = [out for out, _ in results]
+        done_by = [
+            {int(line.split("\t")[0]) for line in o.splitlines() if "\tdone\t" in line}
+            for o in outputs
+        ]
+        assert done_by[0] | done_by[1] == {e.id for e in entries}
+        assert not done_by[0] & done_by[1], "an entry was uploaded by both workers"
+        for e in entries:
+            assert box.get(e.id).state == "done"
+            assert e.reservation is not None
+            media = httpx.get(f"{srv.url}/s/{e.reservation.token}/media/video.mp4")
+            assert sha256(media.content) == sha256(e.package / "video.mp4")
