@@ -36,7 +36,10 @@ class MatchedEncoder:
 
 
 def _matched_video_args(enc: MatchedEncoder) -> list[str]:
-    argv = ["-c:v", "libx264", "-x264-params", enc.x264_params, "-pix_fmt", enc.pix_fmt]
+    # The preset only sets the search effort here: every header-affecting option is pinned by
+    # the x264 params that follow it (the caller checks the resulting avcC byte for byte).
+    argv = ["-c:v", "libx264", "-preset", "veryfast", "-x264-params", enc.x264_params,
+            "-pix_fmt", enc.pix_fmt]  # fmt: skip
     if enc.level:
         argv += ["-level:v", f"{enc.level / 10:.1f}"]
     if enc.time_base is not None:
