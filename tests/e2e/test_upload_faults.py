@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from rep_video import config, secrets
-from rep_video.errors import UserError
+from rep_video.errors import Cancelled, UserError
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.outbox import Outbox
 from rep_video.share.outbox_worker import outbox_deliver
@@ -205,3 +206,39 @@ def test_terminated_or_missing_tus_uploads_are_created_again(
     media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4")
     assert sha256(media.content) == sha256(other.folder / "video.mp4")
     target.close()
+
+
+def test_progress_inside_a_chunk_and_cancel_mid_chunk(
+    tmp_path: Path, big_clip: Path, shared_server: tuple[ServerProcess, str]
+) -> None:
+    """One big chunk on a slow link: progress still moves, and a cancel stops the PATCH at
+    once; the server keeps nothing of the cut chunk and the next run sends it whole."""
+    srv, token = shared_server
+    package = make_package(tmp_path / "p", big_clip)
+    size = (package.folder / "video.mp4").stat().st_size
+    with CutProxy(srv.port) as proxy:
+        target = ServerTarget("acme", proxy.url, token, chunk_size=8 * 1024 * 1024)
+        reservation = target.reserve(package)
+        proxy.throttle_bps = 600_000
+        cancel = CancelToken()
+        seen: list[Progress] = []
+        cancelled_at: list[float] = []
+
+        def progress(p: Progress) -> None:
+            seen.append(p)
+            if (p.bytes_done or 0) > size // 4 and not cancelled_at:
+                cancelled_at.append(time.monotonic())
+                cancel.cancel()
+
+        with pytest.raises(Cancelled):
+            target.upload(package, reservation, progress, cancel)
+        assert time.monotonic() - cancelled_at[0] < 2.0
+        assert 0 < (seen[-1].bytes_done or 0) < size  # moved inside the one chunk
+        url = reservation.state["uploads"]["video.mp4"]
+        auth = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+        head = httpx.head(url.replace(proxy.url, srv.url), headers=auth)
+        assert head.headers["Upload-Offset"] == "0"  # the partial chunk was discarded
+        proxy.throttle_bps = None
+        done = target.upload(package, reservation, lambda p: None, CancelToken())
+    media = httpx.get(f"{srv.url}/s/{done.token}/media/video.mp4")
+    assert sha256(media.content) == sha256(package.folder / "video.mp4")

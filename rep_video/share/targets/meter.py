@@ -22,16 +22,24 @@ class UploadMeter:
         self.done += n
         if sent:
             self.sent += n
+        self._report(name, 0)
+
+    def in_flight(self, n: int, name: str) -> None:
+        """`n` bytes of a chunk not yet confirmed have gone out: shown, not yet counted."""
+        self._report(name, n)
+
+    def _report(self, name: str, in_flight: int) -> None:
+        done = min(self.done + in_flight, self.total)
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.sent / elapsed if self.sent else None
+        rate = (self.sent + in_flight) / elapsed if self.sent + in_flight else None
         self.progress(
             Progress(
                 stage="upload",
-                fraction=min(self.done / self.total, 1.0) if self.total else 1.0,
+                fraction=done / self.total if self.total else 1.0,
                 message=name,
-                bytes_done=self.done,
+                bytes_done=done,
                 bytes_total=self.total,
                 rate=rate,
-                eta_seconds=max(self.total - self.done, 0) / rate if rate else None,
+                eta_seconds=max(self.total - done, 0) / rate if rate else None,
             )
         )

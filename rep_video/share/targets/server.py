@@ -34,6 +34,7 @@ from rep_video.share.targets.tus_upload import (
 from rep_video.share.tokens import new_token
 
 DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
+IN_FLIGHT_STEP = 256 * 1024  # progress inside a chunk every this many bytes
 Checkpoint = Callable[[Reservation], None]
 
 
@@ -191,6 +192,15 @@ class ServerTarget:
             uploader = retrying(connect, cancel=cancel, window=self.retry_window)
             meter.add(int(uploader.offset), name, sent=False)  # already on the server
             last = int(uploader.offset)
+            reported = [0]
+
+            def body_read(n: int) -> None:
+                cancel.raise_if_cancelled()  # stop mid-chunk; the server discards the part
+                if n - reported[0] >= IN_FLIGHT_STEP:
+                    reported[0] = n
+                    meter.in_flight(n, name)
+
+            uploader.on_body_read = body_read
             resync = False
 
             def chunk() -> None:
@@ -206,6 +216,7 @@ class ServerTarget:
 
             while uploader.offset < uploader.stop_at:
                 cancel.raise_if_cancelled()
+                reported[0] = 0
                 retrying(chunk, cancel=cancel, window=self.retry_window)
                 meter.add(int(uploader.offset) - last, name)
                 last = int(uploader.offset)

@@ -6,6 +6,7 @@ discarded by the server and at most one chunk is ever sent twice."""
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,13 +38,17 @@ class _SessionRequest(TusRequest):
         super().__init__(uploader)  # type: ignore[no-untyped-call]
         self._session = uploader.session
         self._timeout = uploader.timeout
+        self._on_body_read = uploader.on_body_read
 
     def perform(self) -> None:
         chunk = self.file.read(self._content_length)
         self.add_checksum(chunk)
+        body: bytes | _WatchedBody = chunk
+        if self._on_body_read is not None:
+            body = _WatchedBody(chunk, self._on_body_read)
         try:
             resp = self._session.patch(
-                self._url, data=chunk, headers=self._request_headers, timeout=self._timeout
+                self._url, data=body, headers=self._request_headers, timeout=self._timeout
             )
         except requests.RequestException as exc:
             raise TusUploadFailed(exc) from exc  # type: ignore[no-untyped-call]
@@ -53,8 +58,30 @@ class _SessionRequest(TusRequest):
         self.response_headers = {k.lower(): v for k, v in resp.headers.items()}
 
 
+class _WatchedBody:
+    """A chunk as a file-like body: the HTTP client reads it block by block as it sends, so
+    `on_read(bytes_so_far)` gives progress inside a chunk and can raise `Cancelled` to stop
+    mid-chunk. `__len__` keeps the Content-Length header (no chunked encoding)."""
+
+    def __init__(self, data: bytes, on_read: Callable[[int], None]) -> None:
+        self._buf = io.BytesIO(data)
+        self._len = len(data)
+        self._on_read = on_read
+
+    def __len__(self) -> int:
+        return self._len
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._buf.read(size)
+        if block:
+            self._on_read(self._buf.tell())
+        return block
+
+
 class SessionUploader(Uploader):
     request: Any
+    # Set by the caller: hears how much of the current chunk has gone out (may raise).
+    on_body_read: Callable[[int], None] | None = None
     CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
 
     def __init__(
