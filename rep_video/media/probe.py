@@ -4,6 +4,7 @@ input (missing, empty, truncated, not media) becomes a one-line UserError."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 from dataclasses import dataclass
@@ -220,9 +221,18 @@ def _audio_info(stream: Any) -> AudioInfo:
 
 def probe(path: Path) -> MediaInfo:
     """Everything the app needs to know about a media file. UserError for missing, zero-byte,
-    truncated or non-media files; an audio-only file probes fine (callers refuse it)."""
+    truncated or non-media files; an audio-only file probes fine (callers refuse it).
+
+    Results are cached per (path, size, modification time): the trim screen asks for frames
+    of the same 3-minute file many times a second, and its probe costs ~0.2 s."""
     path = Path(path)
-    size = _check_file(path)
+    _check_file(path)
+    stat = path.stat()
+    return _probe_cached(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _probe_cached(path: Path, size: int, _mtime_ns: int) -> MediaInfo:
     layout = read_layout(path)
     if layout is not None and layout.truncated:
         raise UserError(
