@@ -249,3 +249,28 @@ def test_build_carries_what_it_needs_and_nothing_it_must_not(app_dir: Path) -> N
     assert not [f for f in files if "/tests/" in f and not f.startswith(("numpy/", "PySide6/"))]
     for tool in ("pytest", "_pytest", "hypothesis", "playwright", "moto", "PyInstaller"):
         assert not (internal / tool).exists(), tool
+
+
+def test_install_script_puts_launcher_menu_entry_and_icons(
+    app_dir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    home = tmp_path / "rep-home"
+    home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    done = subprocess.run(
+        ["sh", str(app_dir / "install.sh")], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    launcher = home / ".local" / "bin" / "rep-video"
+    entry = home / ".local" / "share" / "applications" / "rep-video.desktop"
+    icon = home / ".local" / "share" / "icons" / "hicolor" / "48x48" / "apps" / "rep-video.png"
+    assert launcher.is_symlink() and icon.is_file()
+    assert f'Exec="{app_dir / "rep-video"}"' in entry.read_text(encoding="utf-8")
+    # The launcher (a symlink) finds the folder it points into.
+    out = subprocess.run([str(launcher), "--version"], env=bare_env, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("rep-video "), out.stderr
+    removed = subprocess.run(
+        ["sh", str(app_dir / "install.sh"), "--uninstall"], env=env, capture_output=True, timeout=60
+    )
+    assert removed.returncode == 0
+    assert not launcher.exists() and not entry.exists() and not icon.exists()
