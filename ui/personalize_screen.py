@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rep_video import config
 from rep_video.content import Catalog, load_catalog
+from rep_video.errors import UserError
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.prompter_panel import fill_fields
@@ -84,6 +86,9 @@ class PersonalizeScreen(QWidget):
         self.message.setAccessibleName("Personal message")
         self.message.setPlaceholderText("A short personal note shown above the video.")
         self.message.setTabChangesFocus(True)
+        self.from_name = QLineEdit()
+        self.from_name.setPlaceholderText("Your name, as the doctor knows you")
+        self.from_name.setAccessibleName("Your name (sender)")
         self.intro = QCheckBox("Start with a 2-second intro card (\u201cFor Dr. … from …\u201d)")
         self.intro.setAccessibleName("Add intro card")
 
@@ -94,6 +99,7 @@ class PersonalizeScreen(QWidget):
         form.addRow("Phone", self.phone)
         form.addRow("Template", self.template)
         form.addRow("Message", self.message)
+        form.addRow("From", self.from_name)
         form.addRow("", self.intro)
         who = QGroupBox("Recipient and message")
         who.setLayout(form)
@@ -166,6 +172,7 @@ class PersonalizeScreen(QWidget):
             lambda ids: self.drafts.update(attachment_ids=tuple(ids))
         )
         self.next_button.clicked.connect(self._next)
+        self.load_sender()
         self.reload_catalog()
 
     # -- form --------------------------------------------------------------------------------
@@ -186,11 +193,30 @@ class PersonalizeScreen(QWidget):
         hcp = self.name.text().strip() or "{hcp_name}"
         self.message.setPlainText(fill_fields(TEMPLATES[key], {"hcp_name": hcp, "rep_name": rep}))
 
+    def load_sender(self) -> None:
+        settings = self.services.settings()
+        self.from_name.setText(settings.rep.name)
+        locked = settings.is_locked("rep.name")
+        self.from_name.setReadOnly(locked)
+        self.from_name.setToolTip("Set by your administrator" if locked else "")
+
     def _next(self) -> None:
         if not self.name.text().strip():
             self.problem.setText("Enter the recipient's name; it appears on their page.")
             self.name.setFocus()
             return
+        sender = self.from_name.text().strip()
+        if not sender:
+            self.problem.setText("Enter your name; the page shows who the video is from.")
+            self.from_name.setFocus()
+            return
+        settings = self.services.settings()
+        if sender != settings.rep.name and not settings.is_locked("rep.name"):
+            try:
+                config.set_value("rep.name", sender)  # remembered for the next videos
+            except UserError as exc:
+                self.problem.setText(exc.message)
+                return
         self.problem.setText("")
         self.next_requested.emit()
 

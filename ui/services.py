@@ -149,27 +149,31 @@ class Services(QObject):
     # -- sending (worker) --------------------------------------------------------------------
     def send(self, req: SendRequest, progress: ProgressFn, cancel: CancelToken) -> SendResult:
         from rep_video.media import poster as media_poster
-        from rep_video.share.package import POSTER_NAME, stage_package
+        from rep_video.share import send as pipeline
+        from rep_video.share.package import POSTER_NAME
 
         began = time.monotonic()
         settings = self.settings()
+        rep = pipeline.resolve_rep(None, settings)  # UserError: who is sending?
+        if len(req.message) > pipeline.MAX_MESSAGE_CHARS:
+            raise UserError(
+                f"The message has {len(req.message)} characters; keep it under "
+                f"{pipeline.MAX_MESSAGE_CHARS}."
+            )
         catalog = load_catalog(self.catalog_path())
         items = catalog.resolve_for_attach(req.attachment_ids, date.today())
-        rep = settings.rep
         expires = datetime.now(UTC) + timedelta(days=settings.policy.default_expiry_days)
 
         def staged(p: Progress) -> None:
             progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
 
-        package = stage_package(
-            req.video,
-            recipient=req.recipient,
-            rep=Person(rep.name or "Your rep", rep.email or None, rep.phone or None,
-                       rep.role or None),
-            message=req.message, attachments=items, trim=req.trim, intro=req.intro,
+        # The same staging as `rep-video send` (trim → finalize → poster → preview → files).
+        package = pipeline.stage(
+            req.video, to=req.recipient, rep=rep, message=req.message, items=items,
+            trim=req.trim, trim_mode="smart", intro=req.intro,
             expires_at=expires.replace(microsecond=0),
             page_approval_code=catalog.page_approval_code,
-            max_seconds=settings.policy.max_length_seconds,
+            max_seconds=float(settings.policy.max_length_seconds),
             progress=staged, cancel=cancel,
         )  # fmt: skip
         if req.poster_at is not None:
@@ -187,7 +191,11 @@ class Services(QObject):
             progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
 
         self.outbox.run_pending(uploaded, cancel, only=entry.id, ignore_schedule=True)
-        cancel.raise_if_cancelled()
+        if cancel.cancelled:
+            # The rep pressed Cancel: the entry must not go out later behind their back.
+            with contextlib.suppress(UserError):
+                self.outbox.cancel(entry.id)
+            cancel.raise_if_cancelled()
         done = self.outbox.get(entry.id)
         if done.state == "done" and done.link:
             return SendResult(done.link, done.id, _preview_url(done), time.monotonic() - began)

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.record.max_length = settings.policy.max_length_seconds
         self.record.elapsed.setText(f"0:00 / {fmt_time(self.record.max_length)}")
         self.personalize.reload_catalog()
+        self.personalize.load_sender()
         self.send.refresh_targets()
 
     # -- launch and quit ---------------------------------------------------------------------

@@ -30,6 +30,8 @@ def _use_server(url: str, token: str) -> None:
 def _personalize(window: MainWindow, qtbot: QtBot, name: str, attach: str | None) -> None:
     p = window.personalize
     p.name.setText(name)
+    if not p.from_name.text():
+        p.from_name.setText("Sam Rep")  # first launch: the rep types their name once
     if attach:
         qtbot.waitUntil(lambda: p.picker.row_for(attach) is not None, timeout=10000)
         assert p.picker.set_checked(attach, True)
@@ -144,3 +146,20 @@ def test_first_launch_uses_the_built_in_server(
     assert not send.error.text(), send.error.text()
     assert requests.get(send.result.link, timeout=10).status_code == 200
     assert secrets.get_secret("this-computer", "api_token")  # kept in the keychain
+    assert "Sam Rep" in requests.get(send.result.link, timeout=10).text
+    assert window.services.settings().rep.name == "Sam Rep"  # remembered
+
+
+def test_cancel_sends_nothing(window: MainWindow, qtbot: QtBot, sample_clip: Path) -> None:
+    window.record.import_file(sample_clip)
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
+    window.trim.next_button.click()
+    _personalize(window, qtbot, "Dr. Cancel", None)
+    send = window.send
+    send.send_button.click()
+    assert send.cancel_button.isVisible()
+    send.cancel_button.click()
+    qtbot.waitUntil(lambda: not send.busy(), timeout=60000)
+    assert send.progress_label.text() == "Sending cancelled. Nothing was sent."
+    assert not send.result.isVisible()
+    assert not window.services.outbox.list(("queued", "uploading"))
