@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rep_video.media.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
-from rep_video.media.probe import probe  # noqa: E402
+from rep_video.media.probe import _probe_cached, probe  # noqa: E402
 from rep_video.media.process import ffmpeg_exe  # noqa: E402
 from rep_video.media.trim import trim  # noqa: E402
 
@@ -93,6 +93,7 @@ class PeakMemory:
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
+    _probe_cached.cache_clear()  # every step pays for its own probes, as in a fresh process
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         result = fn()
