@@ -134,3 +134,18 @@ def test_server_runs_with_only_the_server_requirements() -> None:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "--public-url" in out.stdout
+
+
+def test_build_context_admits_exactly_what_the_image_copies() -> None:
+    copied = {
+        src.rstrip("/")
+        for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("COPY ") and "--from=" not in line
+        for src in line.split()[1:-1]
+    }
+    ignore = (SERVER / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
+    admitted = {ln[1:].rstrip("/") for ln in ignore if ln.startswith("!")}
+    assert "*" in ignore  # everything else (.venv, builds, tests) stays out
+    assert copied == admitted
+    for path in copied:
+        assert (ROOT / path).exists(), path
