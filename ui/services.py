@@ -104,6 +104,7 @@ class Services(QObject):
         self._retry.setInterval(RETRY_INTERVAL_MS)
         self._retry.timeout.connect(self.retry_now)
         self._retry_running = False
+        self._closing = False
 
     # -- quick reads -------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -191,8 +192,9 @@ class Services(QObject):
             progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
 
         self.outbox.run_pending(uploaded, cancel, only=entry.id, ignore_schedule=True)
-        if cancel.cancelled:
+        if cancel.cancelled and not self._closing:
             # The rep pressed Cancel: the entry must not go out later behind their back.
+            # (Quitting is different: the upload resumes on the next launch.)
             with contextlib.suppress(UserError):
                 self.outbox.cancel(entry.id)
             cancel.raise_if_cancelled()
@@ -284,7 +286,11 @@ class Services(QObject):
         return until
 
     def shutdown(self) -> None:
+        """On quit: stop background work at its next safe point. An upload cut short stays in
+        the outbox and resumes from the server's offset on the next launch."""
+        self._closing = True
         self._retry.stop()
+        self.runner.cancel_all()
         with contextlib.suppress(Exception):
             self.runner.wait_idle(5000)
         self.server.stop()

@@ -100,6 +100,8 @@ class Runner(Protocol):
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool: ...
 
+    def cancel_all(self) -> None: ...
+
 
 class TaskRunner(QObject):
     """Runs tasks on a shared pool, or on the one-thread `serial` pool for work that writes the
@@ -179,3 +181,6 @@ class SyncTaskRunner:
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         return True
+
+    def cancel_all(self) -> None:
+        """Nothing runs in the background here."""
