@@ -57,6 +57,8 @@ def _describe(e: OutboxEntry) -> str:
     if e.state == "queued" and e.attempts:
         wait = max(0.0, e.next_retry_at - time.time())
         parts.append(f"retry in {wait:.0f} s after {e.attempts} attempt(s)")
+    if e.stalled(time.time()):
+        parts.append("interrupted; `rep-video outbox run` resumes it")
     if e.last_error and e.state != "done":
         parts.append(f"last error: {e.last_error}")
     return "\t".join(parts)

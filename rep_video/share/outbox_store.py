@@ -58,6 +58,15 @@ class OutboxEntry:
     created_at: float
     updated_at: float
     lease_owner: str | None = None
+    lease_until: float | None = None
+
+    def stalled(self, now: float) -> bool:
+        """Marked uploading, but its worker died or went silent: the next worker resumes it."""
+        return (
+            self.state == "uploading"
+            and self.lease_owner is not None
+            and lease_is_free(self.lease_owner, self.lease_until, now, "")
+        )
 
     @property
     def link(self) -> str | None:
@@ -127,6 +136,7 @@ def entry_from_row(row: sqlite3.Row) -> OutboxEntry:
         created_at=float(row["created_at"]),
         updated_at=float(row["updated_at"]),
         lease_owner=row["lease_owner"],
+        lease_until=row["lease_until"],
     )
 
 

@@ -119,7 +119,11 @@ def spawn_background_worker(log: Path | None = None) -> int:
     Several workers at once are harmless: each entry is leased to one of them."""
     log = log or paths.data_dir() / "outbox-worker.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "rep_video", "outbox", "run", "--wait"]
+    # A frozen app (PyInstaller) is its own interpreter and takes the CLI arguments directly.
+    prefix = (
+        [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "rep_video"]
+    )
+    argv = [*prefix, "outbox", "run", "--wait"]
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             argv,

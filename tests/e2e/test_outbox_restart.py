@@ -85,6 +85,9 @@ def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
 
         killed = box.get(entry.id)
         assert killed.state == "uploading"  # the dead process still "holds" it
+        assert killed.stalled(time.time())
+        listing = _cli(env, "outbox", "list").stdout
+        assert "interrupted; `rep-video outbox run` resumes it" in listing
         head = httpx.head(
             upload_url.replace(proxy.url, srv.url),
             headers={"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"},
