@@ -67,14 +67,17 @@ Source: "{param:ADMINCONFIG}"; DestDir: "{commonappdata}\{#AppName}"; DestName: 
   Flags: external skipifsourcedoesntexist uninsneveruninstall; Check: HasAdminConfig
 
 [Dirs]
-; Users may read the admin config but not change it (it holds the policy IT enforces).
-Name: "{commonappdata}\{#AppName}"; Permissions: users-readexec; Check: HasAdminConfig
+Name: "{commonappdata}\{#AppName}"; Flags: uninsneveruninstall; Check: IsAdminInstallMode
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "Record and send a personal video"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Run]
+; The admin config folder: administrators and SYSTEM may write, users only read. ProgramData's
+; inherited rights would let any user create admin.toml there and so set policy for every
+; other user of the machine; replace them (SIDs: Administrators, SYSTEM, Users).
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\{#AppName}"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX"; Flags: runhidden waituntilterminated; Check: IsAdminInstallMode
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [Code]
