@@ -158,6 +158,7 @@ async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResp
     with state.sessions() as s:
         share = owned_share(s, caller, share_id)
     status, reason = await run_in_threadpool(publish_share, state, share.id)
+    state.share_cache.forget(share.token)
     if status != 200:
         return JSONResponse({"detail": reason}, status_code=status)
     return JSONResponse({"state": "live"})
@@ -168,6 +169,7 @@ def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
         share.state = "revoked"
+    state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
 
@@ -187,5 +189,6 @@ def change_expiry(
         if share.state == "revoked":
             raise HTTPException(409, "the share is revoked; create a new one")
         share.expires_at = expires
+    state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)

@@ -82,7 +82,17 @@ def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | R
     if row is None:
         state.limiter.record_failure(client)
         return _html(pages.not_found_page(), 404)
-    return PublicShare(*row)
+    share = PublicShare(*row)
+    state.share_cache.put(token, share)
+    return share
+
+
+def _cached(state: ServerState, request: Request, token: str) -> PublicShare | Response | None:
+    """From memory without a query or a thread: the share, a 429, or None (look it up)."""
+    if state.limiter.blocked(client_address(request)):
+        return _html(pages.not_found_page(), 429)
+    found: PublicShare | None = state.share_cache.get(token)
+    return found
 
 
 def _manifest(share: PublicShare) -> ShareManifest:
@@ -90,8 +100,10 @@ def _manifest(share: PublicShare) -> ShareManifest:
 
 
 @router.get("/s/{token}")
-def share_page(token: str, request: Request, state: StateDep) -> Response:
-    found = _lookup(state, request, token)
+async def share_page(token: str, request: Request, state: StateDep) -> Response:
+    found = _cached(state, request, token)
+    if found is None:
+        found = await run_in_threadpool(_lookup, state, request, token)
     if isinstance(found, Response):
         return found
     current = effective_state(found)
@@ -129,7 +141,9 @@ def _media_target(
 
 @router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
-    found = _lookup(state, request, token)
+    found = _cached(state, request, token)
+    if found is None:
+        found = _lookup(state, request, token)
     if isinstance(found, Response):
         return _plain(found.status_code)
     current = effective_state(found)

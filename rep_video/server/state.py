@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -12,6 +13,7 @@ from rep_video.server.blobs import BlobStore, LocalBlobStore
 from rep_video.server.db import init_db, make_engine
 from rep_video.server.ratelimit import FailureLimiter
 from rep_video.server.settings import ServerSettings
+from rep_video.server.sharecache import TTLCache
 
 
 @dataclass
@@ -20,6 +22,8 @@ class ServerState:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     limiter: FailureLimiter
+    # token → the public view of a share (public.PublicShare), for one second
+    share_cache: TTLCache[Any] = field(default_factory=TTLCache)
 
     @property
     def engine(self) -> Engine:
@@ -53,7 +57,9 @@ def build_state(settings: ServerSettings) -> ServerState:
     )
 
 
-def get_state(request: Request) -> ServerState:
+async def get_state(request: Request) -> ServerState:
+    # async: FastAPI would run a plain def dependency in the thread pool, one more thread hop
+    # on every request for what is an attribute read.
     state: ServerState = request.app.state.rv
     return state
 
