@@ -120,6 +120,20 @@ def _ffmpeg_configuration() -> str:
     return "\n".join(keep) or out.strip()
 
 
+def ffmpeg_licence(configuration: str) -> str:
+    """The licence an FFmpeg build is under, from its configure flags (FFmpeg's own rules:
+    --enable-gpl makes it GPL, --enable-version3 moves (L)GPL 2.1+ to version 3)."""
+    gpl = "--enable-gpl" in configuration
+    v3 = "--enable-version3" in configuration
+    if gpl:
+        return "GPL-3.0-or-later" if v3 else "GPL-2.0-or-later"
+    return "LGPL-3.0-or-later" if v3 else "LGPL-2.1-or-later"
+
+
+def gpl_encoders(configuration: str) -> list[str]:
+    return [lib for lib in ("libx264", "libx265", "libxvid") if f"--enable-{lib}" in configuration]
+
+
 def _pyav_native_libraries() -> list[str]:
     try:
         dist = md.distribution("av")
@@ -150,24 +164,34 @@ def native_components_section() -> str:
         else "PSF License Agreement: https://docs.python.org/3/license.html"
     )
     av_libs = _pyav_native_libraries()
+    av_gpl = sorted(
+        {lib.split("-")[0] for lib in av_libs if lib.startswith(("libx264", "libx265"))}
+    )
+    config = _ffmpeg_configuration()
+    encoders = gpl_encoders(config)
     parts = [
         "NATIVE COMPONENTS",
         RULE,
         "",
         "FFmpeg executable (shipped by imageio-ffmpeg; used for trims, transcodes, previews)",
         "-" * 78,
-        "This FFmpeg build is configured with --enable-gpl --enable-version3 and links x264",
-        "and x265 (both GPL-2.0-or-later): the executable as a whole is licensed under the",
-        "GNU General Public License version 3 (full text at the end of this file).",
+        f"Licence of this build, from its configuration below: {ffmpeg_licence(config)}"
+        + (f"; it includes {', '.join(encoders)} (GPL-2.0-or-later)." if encoders else "."),
+        "Full licence texts are at the end of this file.",
         "Source code of FFmpeg: https://ffmpeg.org/download.html (the version below);",
         "its build recipe: https://github.com/BtbN/FFmpeg-Builds . Whoever distributes this",
         "build must also make the complete corresponding source available (docs/PACKAGING.md).",
-        _ffmpeg_configuration(),
+        config,
         "",
         "FFmpeg libraries inside PyAV (av) — live encoding and probing, in process",
         "-" * 78,
-        "PyAV's wheel carries its own FFmpeg libraries built with libx264 and libx265:",
-        "these libraries are distributed under the GNU GPL version 2 or later.",
+        (
+            "PyAV's wheel carries its own FFmpeg libraries, including "
+            + ", ".join(av_gpl)
+            + ": these libraries are distributed under the GNU GPL version 2 or later."
+            if av_gpl
+            else "PyAV's wheel carries its own FFmpeg libraries (no GPL encoder among them)."
+        ),
         "Libraries: " + (", ".join(av_libs) if av_libs else "(none found)"),
         "Source: https://github.com/PyAV-Org/pyav-ffmpeg (build scripts and versions).",
         "",

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.packaging.support import PACKAGING, ROOT
+from tests.packaging.support import PACKAGING, ROOT, load_script
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,18 @@ def test_carries_licence_texts_and_the_gpl_ffmpeg_facts(notices: str) -> None:
     assert "GNU GENERAL PUBLIC LICENSE\n                       Version 2, June 1991" in notices
     assert "GNU LESSER GENERAL PUBLIC LICENSE\n                       Version 3" in notices
     assert "PYTHON SOFTWARE FOUNDATION LICENSE" in notices
+
+
+@pytest.mark.parametrize(
+    ("flags", "licence"),
+    [
+        ("--enable-gpl --enable-version3 --enable-libx264", "GPL-3.0-or-later"),
+        ("--enable-gpl --enable-libx264", "GPL-2.0-or-later"),
+        ("--enable-version3 --disable-doc", "LGPL-3.0-or-later"),
+        ("--disable-doc", "LGPL-2.1-or-later"),
+    ],
+)
+def test_ffmpeg_licence_follows_the_configure_flags(flags: str, licence: str) -> None:
+    licenses = load_script("licenses.py")
+    assert licenses.ffmpeg_licence(f"configuration: {flags}") == licence
+    assert licenses.gpl_encoders(flags) == (["libx264"] if "x264" in flags else [])
