@@ -274,3 +274,24 @@ def test_install_script_puts_launcher_menu_entry_and_icons(
     )
     assert removed.returncode == 0
     assert not launcher.exists() and not entry.exists() and not icon.exists()
+
+
+def test_background_send_is_finished_by_a_worker_the_frozen_app_starts(
+    app_dir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    clip = make_clip(tmp_path / "clip.mp4", duration=3.0)
+    out_dir = tmp_path / "published"
+    out = _run(
+        app_dir, bare_env,
+        "send", str(clip), "--to", "Dr. Later", "--from-name", "Alex Rep",
+        "--target", f"folder:{out_dir}", "--background",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    index = Path(out.stdout.strip().splitlines()[-1])
+    assert index.is_relative_to(out_dir)
+    # The worker is the frozen executable started again (sys.executable) by the app.
+    deadline = time.monotonic() + 120
+    while not index.is_file():
+        assert time.monotonic() < deadline, _run(app_dir, bare_env, "outbox", "list").stdout
+        time.sleep(0.5)
+    assert "Dr. Later" in index.read_text(encoding="utf-8")
