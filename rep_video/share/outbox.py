@@ -304,6 +304,9 @@ class Outbox:
         except Cancelled:
             if self.get(entry_id).state != "cancelled":  # the worker stopped, not the entry
                 self._release(entry_id)
+        except KeyboardInterrupt:  # Ctrl-C in the CLI: hand the entry back, then stop
+            self._release(entry_id)
+            raise
         except UserError as exc:
             self._finish(entry_id, "failed", error=exc.message)
         except Exception as exc:

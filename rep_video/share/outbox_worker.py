@@ -58,7 +58,7 @@ def outbox_deliver(
             return _result(entry, package)
         try:
             done = box.wait_for(entry.id, progress, cancel, on_retry=_say_retry(notify))
-        except Cancelled:
+        except (Cancelled, KeyboardInterrupt):
             notify(
                 f"upload paused; outbox entry {entry.id} resumes with `rep-video outbox run`"
                 + (f" (link: {entry.link})" if entry.link else "")

@@ -173,3 +173,44 @@ def test_two_worker_processes_never_upload_the_same_entry(
             assert e.reservation is not None
             media = httpx.get(f"{srv.url}/s/{e.reservation.token}/media/video.mp4")
             assert sha256(media.content) == sha256(e.package / "video.mp4")
+
+
+def test_ctrl_c_during_send_leaves_the_upload_queued_with_its_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring_file = tmp_path / "keychain.json"
+    monkeypatch.setenv("REP_VIDEO_TEST_KEYRING", str(keyring_file))
+    keyring.set_keyring(FileKeyring())
+    env = subprocess_env(keyring_file)
+    clip = make_clip(tmp_path / "clip.mp4", duration=6.0, size=(960, 540), extra=["-b:v", "3M"])
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        token = srv.create_token("alice")
+        out = _cli(
+            env, "targets", "add", "acme", "--kind", "server", "--url", proxy.url,
+            "--chunk-kib", str(CHUNK_KIB), "--token-stdin", "--default", stdin=token,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        proxy.throttle_bps = 200_000
+        send = subprocess.Popen(
+            [sys.executable, "-m", "rep_video", "send", str(clip), "--to", "Dr. Ng",
+             "--from-name", "Rita", "--trim-mode", "fast"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        box = Outbox()
+        deadline = time.monotonic() + 120
+        while not box.list() or box.list()[0].bytes_done == 0:
+            assert send.poll() is None, send.communicate()
+            assert time.monotonic() < deadline, "the upload did not start"
+            time.sleep(0.1)
+        send.send_signal(signal.SIGINT)
+        _, err = send.communicate(timeout=30)
+        assert send.returncode == 130
+        (entry,) = box.list()
+        assert entry.state == "queued" and entry.lease_owner is None  # handed back at once
+        assert f"upload paused; outbox entry {entry.id} resumes" in err and entry.link in err
+        assert "Traceback" not in err
+
+        proxy.throttle_bps = None
+        assert _cli(env, "outbox", "run").returncode == 0
+        assert box.get(entry.id).state == "done"
+        assert httpx.get(entry.link or "").status_code == 200
