@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -35,6 +36,8 @@ from rep_video.server.state import ServerState
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,expiration,checksum,termination"
 ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
+BODY_IDLE_TIMEOUT = 30.0  # seconds without a byte before a PATCH counts as cut
+HEAD_WAIT = 5.0  # how long HEAD waits for a PATCH in progress to commit its offset
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads (tus 1.0.0)"])
 _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -147,10 +150,19 @@ def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Respo
 
 
 @router.head("/{upload_id}", summary="tus offset")
-def head_upload(upload_id: str, request: Request, caller: CallerDep, state: StateDep) -> Response:
+async def head_upload(
+    upload_id: str, request: Request, caller: CallerDep, state: StateDep
+) -> Response:
     if not _version_ok(request):
         return _tus(412, Tus_Version=TUS_VERSION)
-    upload = _owned_upload(state, caller, upload_id)
+    if (lock := _locks.get(upload_id)) is not None:
+        # A PATCH whose connection was just cut may still be committing what it received:
+        # answer with that offset, not the one before it (else the client re-sends a chunk
+        # that then conflicts).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(lock.acquire(), HEAD_WAIT)
+            lock.release()
+    upload = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
     if upload is None:
         return _tus(404)
     if not upload.complete and upload.expires_at <= utcnow():
@@ -185,8 +197,18 @@ async def _receive(
     with open(dst, "r+b" if dst.exists() else "wb") as out:
         out.seek(at)
         out.truncate()
+        stream = request.stream().__aiter__()
         try:
-            async for block in request.stream():
+            while True:
+                try:
+                    # A connection that died without a FIN sends nothing more: give up on it
+                    # so it does not hold the upload's lock forever.
+                    block = await asyncio.wait_for(stream.__anext__(), BODY_IDLE_TIMEOUT)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    whole = False
+                    break
                 if written + len(block) > limit:
                     over = True
                     break
@@ -224,8 +246,14 @@ async def patch_upload(
     lock = _locks.get(upload_id)
     if lock is None:
         lock = _locks[upload_id] = asyncio.Lock()
-    async with lock:  # one PATCH at a time per upload in this process
+    try:  # one PATCH at a time per upload in this process
+        await asyncio.wait_for(lock.acquire(), BODY_IDLE_TIMEOUT + 5)
+    except TimeoutError:
+        return _tus(423, "another PATCH to this upload is in progress; retry")
+    try:
         return await _append(state, caller, upload_id, offset, checksum, request)
+    finally:
+        lock.release()
 
 
 async def _append(
