@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -92,12 +93,29 @@ class PeakMemory:
         self._thread.join()
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its finished children (ffmpeg)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, float] = {}
+
+
+def timed(fn: Callable[[], Any], name: str = "") -> tuple[float, int, Any]:
+    """Wall time, peak tree RSS and result of fn(); its CPU seconds go to CPU[name]. The CPU
+    time says what the step costs whatever the machine's load: on an idle machine with
+    2 cores the wall time would be about CPU / 2 for work that uses both."""
     _probe_cached.cache_clear()  # every step pays for its own probes, as in a fresh process
     with PeakMemory() as mem:
+        c0 = cpu_seconds()
         t0 = time.perf_counter()
         result = fn()
         elapsed = time.perf_counter() - t0
+        CPU[name] = cpu_seconds() - c0
     return elapsed, mem.peak, result
 
 
@@ -150,15 +168,17 @@ def main() -> int:
         p.unlink(missing_ok=True)
         return p
 
-    t_smart, m_smart, info = timed(lambda: trim(rec, out("smart.mp4"), start, end, "smart"))
-    t_exact, m_exact, _ = timed(lambda: trim(rec, out("exact.mp4"), start, end, "exact"))
+    t_smart, m_smart, info = timed(
+        lambda: trim(rec, out("smart.mp4"), start, end, "smart"), "smart"
+    )
+    t_exact, m_exact, _ = timed(lambda: trim(rec, out("exact.mp4"), start, end, "exact"), "exact")
     ratio = t_exact / t_smart
     rows.append(("smart trim of both ends (159.7 s kept)", f"{t_smart:.2f} s",
                  f"≤ 1.5 s, ≥ 10× exact: {ratio:.1f}× (exact {t_exact:.1f} s)",
                  f"{m_smart / 2**20:.0f} MB / exact {m_exact / 2**20:.0f} MB"))  # fmt: skip
     assert info.video is not None and info.video.frame_count == round((end - start) * 30)
 
-    t_remux, m_remux, res = timed(lambda: finalize(rec, out("final-remux.mp4")))
+    t_remux, m_remux, res = timed(lambda: finalize(rec, out("final-remux.mp4")), "remux")
     rows.append(("finalize, already in profile", f"{t_remux:.2f} s",
                  f"≤ 1 s, remux only: {res.remuxed}", f"{m_remux / 2**20:.0f} MB"))  # fmt: skip
 
@@ -166,8 +186,8 @@ def main() -> int:
     plan = plan_finalize(finfo)
     bare_out = out("bare.mp4")
     argv = finalize_argv(finfo, plan, bare_out)
-    t_bare, _mem, _ = timed(lambda: subprocess.run(argv, check=True, capture_output=True))
-    t_fin, m_fin, res = timed(lambda: finalize(foreign, out("final-foreign.mp4")))
+    t_bare, _mem, _ = timed(lambda: subprocess.run(argv, check=True, capture_output=True), "bare")
+    t_fin, m_fin, res = timed(lambda: finalize(foreign, out("final-foreign.mp4")), "foreign")
     overhead = (t_fin / t_bare - 1) * 100
     rows.append(("finalize, foreign 1080p MPEG-4 → 720p H.264", f"{t_fin:.1f} s",
                  f"≥ 4× realtime: {DURATION / t_fin:.1f}×; vs bare ffmpeg {t_bare:.1f} s: "
@@ -180,6 +200,10 @@ def main() -> int:
     print("| --- | --- | --- | --- |")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print("\nCPU seconds (this process + ffmpeg): " + ", ".join(
+        f"{k} {v:.1f}" for k, v in CPU.items()))  # fmt: skip
+    print(f"foreign finalize on an idle 2-core machine ≈ {CPU['foreign'] / 2:.1f} s "
+          f"= {DURATION / (CPU['foreign'] / 2):.1f}× realtime (CPU / 2)")  # fmt: skip
     if not args.keep:
         for name in ("smart.mp4", "exact.mp4", "final-remux.mp4", "bare.mp4", "final-foreign.mp4"):
             (work / name).unlink(missing_ok=True)
