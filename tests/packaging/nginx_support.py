@@ -27,7 +27,12 @@ def find_nginx() -> str | None:
 
 
 def make_cert(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for share.example.com, localhost and 127.0.0.1."""
+    """A self-signed certificate for share.example.com, localhost and 127.0.0.1 (made with
+    `cryptography` when installed, else with the openssl command)."""
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        return _make_cert_openssl(directory)
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -66,6 +71,18 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
             serialization.NoEncryption(),
         )
     )
+    return cert_path, key_path
+
+
+def _make_cert_openssl(directory: Path) -> tuple[Path, Path]:
+    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+         "-nodes", "-days", "1", "-subj", "/CN=share.example.com",
+         "-addext", "subjectAltName=DNS:share.example.com,DNS:localhost,IP:127.0.0.1",
+         "-keyout", str(key_path), "-out", str(cert_path)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
     return cert_path, key_path
 
 
