@@ -32,7 +32,11 @@ from tests.packaging.support import ROOT
 from tests.support.clips import make_clip
 from tests.support.server_process import free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(2400),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks the Linux build"),
+]
 
 PREBUILT = ROOT / "packaging" / "dist" / "rep-video"
 
