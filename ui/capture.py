@@ -8,6 +8,7 @@ through queued signals, so a busy UI never slows the recording."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ class CaptureHub(QObject):
         self._last_size: tuple[int, int] | None = None
         self._preview_pending = False
         self._silence = core_bridge.silence_detector(SAMPLE_RATE)
+        self._level_sent = 0.0
+        self._loudest = -math.inf
         self.frames_pushed = 0
 
     # -- sources -----------------------------------------------------------------------------
@@ -133,8 +136,13 @@ class CaptureHub(QObject):
         self._preview_pending = False
 
     def _on_audio(self, samples: np.ndarray, pts: float) -> None:
-        reading = core_bridge.measure(self._silence, samples)
-        self.level.emit(LevelReading(*reading))
+        dbfs, silent = core_bridge.measure(self._silence, samples)
+        self._loudest = max(self._loudest, dbfs)
+        now = time.monotonic()
+        if now - self._level_sent >= LEVEL_INTERVAL:  # ~16 meter updates a second is plenty
+            self._level_sent = now
+            self.level.emit(LevelReading(self._loudest, silent))
+            self._loudest = -math.inf
         with self._lock:
             recorder = self._recorder
             if recorder is None:
@@ -148,7 +156,8 @@ class CaptureHub(QObject):
             recorder.push_audio(samples, pts)
 
 
-PREVIEW_MAX_WIDTH = 960
+PREVIEW_MAX_WIDTH = 800
+LEVEL_INTERVAL = 0.06  # seconds between level meter updates
 
 
 def _preview_sized(frame: np.ndarray) -> np.ndarray:

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
     # -- navigation --------------------------------------------------------------------------
     def go(self, key: str) -> None:
         row = [k for k, _ in STEPS].index(key)
+        if not self.nav.item(row).flags() & Qt.ItemFlag.ItemIsEnabled:
+            return  # e.g. Ctrl+2 before there is a video to trim
         self.nav.setCurrentRow(row)
 
     def current(self) -> str:

@@ -34,6 +34,8 @@ def test_demo_devices_preview_and_level(window: MainWindow, qtbot: QtBot) -> Non
     qtbot.waitUntil(lambda: record.meter.fraction() > 0.3, timeout=5000)  # the -20 dBFS tone
     assert not record.mic_silent_warning_shown()
     assert not record.showing_empty_state()
+    window.go("trim")  # nothing to trim yet: the step stays disabled
+    assert window.current() == "record"
 
 
 def test_silent_microphone_warns_before_recording(window: MainWindow, qtbot: QtBot) -> None:
