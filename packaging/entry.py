@@ -16,7 +16,8 @@ def _argv() -> list[str]:
     # same call works in both worlds.
     if args[:2] == ["-m", "rep_video"]:
         args = args[2:]
-    return args
+    # Finder may still pass a process serial number to an app bundle; it is not a command.
+    return [a for a in args if not (sys.platform == "darwin" and a.startswith("-psn_"))]
 
 
 if __name__ == "__main__":
