@@ -136,3 +136,21 @@ def test_libraries_only_a_dropped_plugin_needed_are_pruned(tmp_path: Path) -> No
         ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
     ]
     assert rules.drop_dangling_symlinks(symlinks, dropped) == symlinks[1:]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["rep-video"], []),
+        (["rep-video", "doctor"], ["doctor"]),
+        # a helper started as `sys.executable -m rep_video ...` (sys.executable is the app)
+        (["rep-video", "-m", "rep_video", "outbox", "run"], ["outbox", "run"]),
+        (["rep-video", "send", "-m", "rep_video"], ["send", "-m", "rep_video"]),
+    ],
+)
+def test_frozen_entry_arguments(
+    argv: list[str], expected: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = load_script("entry.py")
+    monkeypatch.setattr("sys.argv", argv)
+    assert entry._argv() == expected
