@@ -139,6 +139,21 @@ def _media_target(
     return (StoredFile(*row), None) if row is not None else (None, 404)
 
 
+# Types a browser shows without running anything. Anything else (an .html or .svg attachment,
+# say) is sent as a download, so uploaded files can never run script on this origin.
+INLINE_TYPES = frozenset(
+    {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4",
+     "text/plain"}
+)  # fmt: skip
+
+
+def _content_type(name: str) -> tuple[str, str]:
+    guessed = mimetypes.guess_type(name)[0]
+    if guessed in INLINE_TYPES:
+        return guessed, "inline"
+    return "application/octet-stream", "attachment"
+
+
 @router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     found = _cached(state, request, token)
@@ -156,7 +171,7 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
         return _plain(status or 404)
     size = upload.length
     etag = f'"{(upload.sha256 or upload.id)[:32]}"'
-    ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    ctype, disposition = _content_type(name)
     headers = {
         **COMMON,
         "ETag": etag,
@@ -165,7 +180,7 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
         "Content-Type": ctype,
     }
     if name.startswith("files/"):
-        headers["Content-Disposition"] = f'inline; filename="{name[len("files/") :]}"'
+        headers["Content-Disposition"] = f'{disposition}; filename="{name[len("files/") :]}"'
     inm = request.headers.get("if-none-match")
     if inm and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")]):
         return Response(status_code=304, headers=headers)

@@ -23,7 +23,11 @@ from tests.support.server_process import ServerProcess
 
 @pytest.fixture(scope="module")
 def live(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path
+    server: ServerProcess,
+    tokens: dict[str, str],
+    small_clip: Path,
+    leaflet: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, object]:
     m = manifest(
         attachments=(
@@ -31,7 +35,14 @@ def live(
             attachment("old.pdf", id="old", expired=True),
         )
     )
-    files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet, "files/old.pdf": leaflet}
+    evil = tmp_path_factory.mktemp("evil") / "evil.html"
+    evil.write_text("<script>alert(document.domain)</script>")
+    files = {
+        "video.mp4": small_clip,
+        "files/leaflet.pdf": leaflet,
+        "files/old.pdf": leaflet,
+        "files/evil.html": evil,
+    }
     return create_and_publish(server.url, tokens["rita"], files, m)
 
 
@@ -132,6 +143,13 @@ def test_attachments(live: dict[str, str], leaflet: Path) -> None:
     assert ok.status_code == 200
     assert hashlib.sha256(ok.content).hexdigest() == sha256(leaflet)
     assert ok.headers["content-type"] == "application/pdf"
+    assert ok.headers["content-disposition"].startswith("inline")
+    # A file that a browser would run (HTML, SVG) is only ever a download.
+    html = httpx.get(f"{live['url']}/media/files/evil.html")
+    assert html.status_code == 200
+    assert html.headers["content-type"] == "application/octet-stream"
+    assert html.headers["content-disposition"] == 'attachment; filename="evil.html"'
+    assert html.headers["x-content-type-options"] == "nosniff"
     expired = httpx.get(f"{live['url']}/media/files/old.pdf")
     assert expired.status_code == 410
     assert httpx.get(f"{live['url']}/media/files/nothing.pdf").status_code == 404
