@@ -1,5 +1,6 @@
 """Is an uploaded video what every phone plays? H.264 video, AAC audio (or none), in MP4,
-within the policy's length. Read with PyAV (the server needs no ffmpeg binary)."""
+within the policy's length. Uses the app's own probe (the same definition of "MP4" and the
+same truncation check as the desktop side), plus one decoded frame."""
 
 from __future__ import annotations
 
@@ -7,38 +8,31 @@ from pathlib import Path
 
 import av
 
-# ISO base-media brands of QuickTime files, which share the demuxer with MP4 but are not MP4.
-_QUICKTIME_BRANDS = {b"qt  "}
+from rep_video.errors import UserError
+from rep_video.media.probe import probe
 
 
 def video_problem(path: Path, max_seconds: float) -> str | None:
     """None when the video is acceptable, else the reason (one line, for the rep)."""
-    with open(path, "rb") as f:
-        head = f.read(12)
-    if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] in _QUICKTIME_BRANDS:
-        return "video.mp4 is not an MP4 file"
     try:
+        info = probe(path)
+    except UserError as exc:
+        return f"video.mp4 is not an H.264/AAC MP4 video: {exc.message}"
+    if info.container != "mp4":
+        return f"video.mp4 is not an MP4 file (it is {info.container})"
+    if info.video is None:
+        return "video.mp4 has no video stream"
+    if info.video.codec != "h264":
+        return f"video.mp4 is {info.video.codec}, not H.264"
+    if info.audio is not None and info.audio.codec != "aac":
+        return f"video.mp4 has {info.audio.codec} audio, not AAC"
+    if info.duration > max_seconds:
+        return f"video is {info.duration:.1f} s long, over the {max_seconds:g} s limit"
+    try:
+        # Headers can be fine over garbage data: decode one frame to be sure.
         with av.open(str(path)) as container:
-            if "mp4" not in container.format.name:
-                return "video.mp4 is not an MP4 file"
-            videos = container.streams.video
-            audios = container.streams.audio
-            if not videos:
-                return "video.mp4 has no video stream"
-            if videos[0].codec_context.name != "h264":
-                return f"video.mp4 is {videos[0].codec_context.name}, not H.264"
-            if audios and audios[0].codec_context.name != "aac":
-                return f"video.mp4 has {audios[0].codec_context.name} audio, not AAC"
-            duration = container.duration / av.time_base if container.duration else 0.0
-            if duration <= 0 and videos[0].duration and videos[0].time_base:
-                duration = float(videos[0].duration * videos[0].time_base)
-            if duration > max_seconds:
-                return f"video is {duration:.1f} s long, over the {max_seconds:g} s limit"
-            # Decode one frame: a file with valid headers but garbage data is caught here.
             for _frame in container.decode(video=0):
-                break
-            else:
-                return "video.mp4 has no decodable frames"
+                return None
     except (av.FFmpegError, OSError, ValueError) as exc:
-        return f"video.mp4 cannot be read as a video ({type(exc).__name__})"
-    return None
+        return f"video.mp4 cannot be decoded ({type(exc).__name__})"
+    return "video.mp4 has no decodable frames"

@@ -212,3 +212,14 @@ def test_failed_lookups_are_rate_limited(limited: ServerProcess) -> None:
     # Wrong API tokens count too, and the block covers the API from that address.
     assert httpx.get(f"{limited.url}/api/v1/shares", headers=auth("nope")).status_code == 429
     assert httpx.get(f"{limited.url}/healthz").status_code == 200
+
+
+def test_truncated_video_is_refused(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path, tmp_path: Path
+) -> None:
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(small_clip.read_bytes()[: small_clip.stat().st_size // 2])
+    share, r = _upload_and_publish(server, tokens["rita"], {"video.mp4": cut}, {"video.mp4": cut})
+    assert r.status_code == 422
+    assert "truncated" in r.json()["detail"] or "readable" in r.json()["detail"]
+    assert httpx.get(share["url"]).status_code == 200  # still pending, not a broken page
