@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy import bindparam, insert, select
+from starlette.requests import ClientDisconnect
 
 from rep_video.server import pages
 from rep_video.server.auth import StateDep
@@ -229,10 +230,13 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
     if declared.isdigit() and int(declared) > limit:
         return _plain(413, "event too large")
     body = b""
-    async for block in request.stream():
-        body += block
-        if len(body) > limit:
-            return _plain(413, "event too large")
+    try:
+        async for block in request.stream():
+            body += block
+            if len(body) > limit:
+                return _plain(413, "event too large")
+    except ClientDisconnect:
+        return _plain(400, "incomplete body")
     found = await run_in_threadpool(_lookup, state, request, token)
     if isinstance(found, Response):
         return _plain(found.status_code)
