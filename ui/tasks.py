@@ -83,8 +83,17 @@ class _Job(QRunnable):
         self._cancel = cancel
 
     def run(self) -> None:
-        outcome = _outcome_of(self._fn, self._signals.progress.emit, self._cancel)
-        self._signals.finished.emit(outcome)
+        outcome = _outcome_of(self._fn, self._report, self._cancel)
+        try:
+            self._signals.finished.emit(outcome)
+        except RuntimeError:  # the window closed while this ran: nobody left to tell
+            log.info("task finished after its receiver was deleted")
+
+    def _report(self, progress: Progress) -> None:
+        try:
+            self._signals.progress.emit(progress)
+        except RuntimeError:
+            self._cancel.cancel()  # the receiver is gone: stop working for it
 
 
 class Runner(Protocol):

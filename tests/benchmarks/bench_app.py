@@ -155,6 +155,10 @@ def bench_memory(seconds: float) -> None:
     _isolate()
     from PySide6.QtCore import QCoreApplication
 
+    from rep_video import config
+
+    config.set_value("policy.max_length_seconds", int(seconds) + 60)  # no auto-stop first
+
     from ui.main import make_app
     from ui.window import MainWindow
 
