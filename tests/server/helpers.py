@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import socket
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tusclient import client as tus_client
@@ -93,3 +96,18 @@ def create_and_publish(
     )
     assert published.status_code == 200, published.text
     return share
+
+
+def cut_patch(url: str, token: str, offset: int, data: bytes, send: int) -> None:
+    """A PATCH that announces len(data) bytes, sends only `send`, then drops the connection
+    (what a Wi-Fi drop looks like to the server)."""
+    parts = urlsplit(url)
+    head = (
+        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
+        f"Upload-Offset: {offset}\r\nContent-Type: application/offset+octet-stream\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((parts.hostname, parts.port)) as sock:
+        sock.sendall(head + data[:send])
+        time.sleep(0.3)

@@ -15,7 +15,14 @@ import httpx
 import pytest
 import sqlalchemy
 
-from tests.server.helpers import auth, create_and_publish, create_body, manifest, sha256
+from tests.server.helpers import (
+    auth,
+    create_and_publish,
+    create_body,
+    cut_patch,
+    manifest,
+    sha256,
+)
 from tests.support.s3_server import S3Server, s3_server  # noqa: F401 - fixture
 from tests.support.server_process import running_server
 
@@ -33,6 +40,45 @@ def test_s3_blob_store(s3_server: S3Server, tmp_path: Path, small_clip: Path) ->
         share = create_and_publish(srv.url, token, {"video.mp4": small_clip})
         keys = [o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]]
         assert keys == [f"shares/{share['id']}/video.mp4"]  # staged chunks are gone
+        # A cut PATCH: what arrived is staged in the bucket, and the upload resumes from it.
+        other = httpx.post(
+            f"{srv.url}/api/v1/shares",
+            json=create_body(manifest(), {"video.mp4": small_clip}),
+            headers=auth(token),
+        ).json()
+        data = small_clip.read_bytes()
+        up = httpx.post(
+            other["upload_url"],
+            headers={
+                **TUS,
+                **auth(token),
+                "Upload-Length": str(len(data)),
+                "Upload-Metadata": f"share {b64(other['id'])},name {b64('video.mp4')}",
+            },
+        )
+        cut_patch(up.headers["location"], token, 0, data, send=60_000)
+        head = {**TUS, **auth(token)}
+        deadline = time.monotonic() + 10
+        kept = 0
+        while kept == 0 and time.monotonic() < deadline:
+            kept = int(httpx.head(up.headers["location"], headers=head).headers["upload-offset"])
+            time.sleep(0.1)
+        assert 0 < kept <= 60_000
+        rest = httpx.patch(
+            up.headers["location"],
+            content=data[kept:],
+            headers={**head, "Upload-Offset": str(kept),
+                     "Content-Type": "application/offset+octet-stream"},
+        )  # fmt: skip
+        assert rest.status_code == 204
+        published = httpx.post(
+            f"{srv.url}/api/v1/shares/{other['id']}/publish", headers=auth(token), timeout=60
+        )
+        assert published.status_code == 200, published.text
+        keys = sorted(
+            o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
+        )
+        assert keys == sorted(f"shares/{s['id']}/video.mp4" for s in (share, other))
         assert not (tmp_path / "srv" / "blobs").exists()
         r = httpx.get(f"{share['url']}/media/video.mp4", headers={"Range": "bytes=-300"})
         assert r.status_code == 206

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import socket
 import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from tusclient import client as tus_client
 
-from tests.server.helpers import auth, create_body, manifest, sha256, tus_upload
+from tests.server.helpers import auth, create_body, cut_patch, manifest, sha256, tus_upload
 from tests.support.clips import make_clip
 from tests.support.server_process import ServerProcess, running_server
 
@@ -72,21 +70,6 @@ def _digest(algo: str, data: bytes) -> str:
     return f"{algo} {base64.b64encode(hashlib.new(algo, data).digest()).decode()}"
 
 
-def _cut_patch(url: str, token: str, offset: int, data: bytes, send: int) -> None:
-    """A PATCH that announces len(data) bytes, sends only `send`, then drops the connection
-    (what a Wi-Fi drop looks like to the server)."""
-    parts = urlsplit(url)
-    head = (
-        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
-        f"Upload-Offset: {offset}\r\nContent-Type: application/offset+octet-stream\r\n"
-        f"Content-Length: {len(data)}\r\n\r\n"
-    ).encode()
-    with socket.create_connection((parts.hostname, parts.port)) as sock:
-        sock.sendall(head + data[:send])
-        time.sleep(0.3)
-
-
 def test_discovery(server: ServerProcess) -> None:
     r = httpx.options(f"{server.url}/api/v1/uploads")
     assert r.status_code == 204
@@ -108,7 +91,7 @@ def test_resume_after_a_cut_patch_with_tuspy(
     share = _new_share(server, token, {"video.mp4": small_clip})
     data = small_clip.read_bytes()
     url = _create_upload(server, token, share["id"], "video.mp4", len(data))
-    _cut_patch(url, token, 0, data, send=70_000)
+    cut_patch(url, token, 0, data, send=70_000)
     deadline = time.monotonic() + 10
     while (kept := _offset(url, token)) == 0 and time.monotonic() < deadline:
         time.sleep(0.1)
