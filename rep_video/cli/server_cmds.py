@@ -15,6 +15,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--public-url", help="URL phones use to reach this server")
     p.add_argument("--config", type=Path, help="TOML settings file")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (off by default: request lines carry share tokens and "
+        "client addresses)",
+    )
     p.set_defaults(func=serve)
 
     t = sub.add_parser("serve-token", help="create an API token for the share server")
@@ -48,6 +54,7 @@ def serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=args.log_level,
         proxy_headers=True,
+        access_log=args.access_log,
         timeout_graceful_shutdown=5,
     )
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.helpers import auth, create_body, manifest, tus_upload
+from tests.server.helpers import auth, create_and_publish, create_body, manifest, tus_upload
 from tests.support.clips import make_clip
 from tests.support.server_process import ServerProcess, running_server
 
@@ -223,3 +223,15 @@ def test_truncated_video_is_refused(
     assert r.status_code == 422
     assert "truncated" in r.json()["detail"] or "readable" in r.json()["detail"]
     assert httpx.get(share["url"]).status_code == 200  # still pending, not a broken page
+
+
+def test_logs_carry_no_share_tokens(tmp_path: Path, small_clip: Path) -> None:
+    with running_server(tmp_path / "chatty", log_level="info") as srv:
+        token = srv.create_token("rita")
+        share = create_and_publish(srv.url, token, {"video.mp4": small_clip})
+        assert httpx.get(share["url"]).status_code == 200
+        assert httpx.get(f"{srv.url}/s/{'Z' * 32}").status_code == 404
+        log = srv.log()
+    assert "Uvicorn running" in log or "Application startup complete" in log  # info is on
+    assert share["token"] not in log
+    assert "Z" * 32 not in log

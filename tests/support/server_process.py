@@ -45,6 +45,7 @@ class ServerProcess:
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    log_level: str = "warning"
 
     @property
     def url(self) -> str:
@@ -65,7 +66,7 @@ class ServerProcess:
                 [
                     sys.executable, "-m", "rep_video", "serve",
                     "--host", "127.0.0.1", "--port", str(self.port),
-                    "--data", str(self.data_dir), "--log-level", "warning",
+                    "--data", str(self.data_dir), "--log-level", self.log_level,
                 ],
                 cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
@@ -121,8 +122,10 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[ServerProcess]:
-    server = ServerProcess(data_dir, dict(env or {})).start()
+def running_server(
+    data_dir: Path, env: Mapping[str, str] | None = None, *, log_level: str = "warning"
+) -> Iterator[ServerProcess]:
+    server = ServerProcess(data_dir, dict(env or {}), log_level=log_level).start()
     try:
         yield server
     finally:
