@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.server import pages
@@ -68,6 +68,12 @@ _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
     Upload.share_id == bindparam("share_id"),
     Upload.name == bindparam("name"),
     Upload.complete.is_(True),
+)
+
+
+MAX_EVENTS_PER_SHARE = 1000  # a real recipient sends ~7 per visit
+_EVENT_COUNT = (
+    select(func.count()).select_from(ViewEvent).where(ViewEvent.share_id == bindparam("share_id"))
 )
 
 
@@ -255,6 +261,9 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
     def store() -> None:
         # Only what happened and when: no address, no user agent, no cookie.
         with state.engine.begin() as conn:
+            count = conn.execute(_EVENT_COUNT, {"share_id": found.id}).scalar_one()
+            if count >= MAX_EVENTS_PER_SHARE:
+                return  # a script replaying beacons cannot grow the table without bound
             conn.execute(
                 insert(ViewEvent).values(share_id=found.id, kind=data["kind"], value=value)
             )

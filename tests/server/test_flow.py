@@ -201,6 +201,17 @@ def test_ownership(server: ServerProcess, tokens: dict[str, str], live: dict[str
     assert live["id"] in [s["id"] for s in everything]
 
 
+def test_admin_can_revoke_any_share(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+) -> None:
+    share = create_and_publish(server.url, tokens["otto"], {"video.mp4": small_clip})
+    api = f"{server.url}/api/v1/shares/{share['id']}"
+    r = httpx.post(f"{api}/revoke", headers=auth(tokens["admin"]))
+    assert r.status_code == 200 and r.json()["state"] == "revoked"
+    assert httpx.get(share["url"]).status_code == 410
+    assert httpx.get(api, headers=auth(tokens["otto"])).json()["state"] == "revoked"
+
+
 def test_expiry_change_and_revoke(
     server: ServerProcess, tokens: dict[str, str], small_clip: Path
 ) -> None:
