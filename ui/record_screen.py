@@ -60,6 +60,7 @@ class RecordScreen(QWidget):
         self._countdown_left = 0
         self._stopping = False
         self._camera_ok = False
+        self._hit_max = False
 
         title = QLabel("Record")
         title.setProperty("role", "title")
@@ -327,7 +328,7 @@ class RecordScreen(QWidget):
         self.hint.setProperty("role", "warning" if over_minute else "hint")
         self.hint.style().polish(self.hint)
         if elapsed >= self.max_length:
-            self.status.setText(f"Stopped at the {fmt_time(self.max_length)} maximum length.")
+            self._hit_max = True
             self.stop_recording()
 
     def stop_recording(self) -> None:
@@ -360,7 +361,11 @@ class RecordScreen(QWidget):
             )
             return
         path, duration, _took = outcome.value
-        self.status.setText(f"Saved {fmt_time(duration)} recording.")
+        limit = (
+            f" (stopped at the {fmt_time(self.max_length)} maximum length)" if self._hit_max else ""
+        )
+        self._hit_max = False
+        self.status.setText(f"Saved {fmt_time(duration)} recording{limit}.")
         self.video_ready.emit(path, duration, True)
 
     def _set_button(self, recording: bool) -> None:

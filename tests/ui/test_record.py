@@ -128,3 +128,14 @@ def test_last_devices_and_geometry_are_remembered(qtbot: QtBot) -> None:
     saved = ui_settings().value("window/geometry")
     assert isinstance(saved, QByteArray) and not saved.isEmpty()
     second.close()
+
+
+def test_recording_stops_at_the_maximum_length(window: MainWindow, qtbot: QtBot) -> None:
+    record = window.record
+    record.max_length = 2  # the admin's policy, shortened for the test
+    qtbot.waitUntil(record.preview.has_frame, timeout=5000)
+    record.start_countdown(0)
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=30000)
+    assert record.status.text().startswith("Saved ")
+    assert record.status.text().endswith("(stopped at the 0:02 maximum length).")
+    assert probe(window.drafts.draft.video).duration == pytest.approx(2.0, abs=0.4)
