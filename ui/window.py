@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         for i, (key, _label) in enumerate(STEPS):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda k=key: self.go(k))
 
+        # Icons are tinted for the palette when drawn: redraw them when the OS switches theme.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: self._retint())
+
         self._restore_geometry()
         self.go("record")
         self._update_nav()
@@ -134,6 +137,10 @@ class MainWindow(QMainWindow):
             self.send.refresh_targets()
         if key == "trim":
             self.trim.setFocus()
+
+    def _retint(self) -> None:
+        for row, (key, _label) in enumerate(STEPS):
+            self.nav.item(row).setIcon(icon(key))
 
     def _update_nav(self) -> None:
         has_video = self.drafts.draft.video is not None
