@@ -35,6 +35,7 @@ class ServerSettings:
     max_video_seconds: float = 600.0
     upload_expiry_seconds: int = 24 * 3600
     cleanup_interval_seconds: int = 600
+    patch_idle_seconds: int = 30
     failed_lookups_per_minute: int = 20
     max_event_bytes: int = 1024
 
@@ -69,6 +70,7 @@ SETTINGS: dict[str, str] = {
     "max_video_seconds": "longest accepted video",
     "upload_expiry_seconds": "abandoned uploads expire after this much inactivity",
     "cleanup_interval_seconds": "how often expired uploads are removed",
+    "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
     "failed_lookups_per_minute": "failed share look-ups per client address before 429",
     "max_event_bytes": "largest accepted view-event body",
 }
@@ -139,7 +141,12 @@ def load_settings(
 def _validate(s: ServerSettings) -> None:
     if not 0 < s.port < 65536:
         raise UserError(f"port {s.port} is out of range; use 1-65535")
-    for name in ("max_upload_bytes", "upload_expiry_seconds", "cleanup_interval_seconds"):
+    for name in (
+        "max_upload_bytes",
+        "upload_expiry_seconds",
+        "cleanup_interval_seconds",
+        "patch_idle_seconds",
+    ):
         if getattr(s, name) <= 0:
             raise UserError(f"setting {name} must be positive")
     if s.max_video_seconds <= 0:

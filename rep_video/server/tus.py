@@ -36,7 +36,6 @@ from rep_video.server.state import ServerState
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,expiration,checksum,termination"
 ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
-BODY_IDLE_TIMEOUT = 30.0  # seconds without a byte before a PATCH counts as cut
 HEAD_WAIT = 5.0  # how long HEAD waits for a PATCH in progress to commit its offset
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads (tus 1.0.0)"])
@@ -187,7 +186,7 @@ def _parse_checksum(header: str | None) -> tuple[str, bytes] | str | None:
 
 
 async def _receive(
-    request: Request, dst: Path, at: int, limit: int, algo: str | None
+    request: Request, dst: Path, at: int, limit: int, algo: str | None, idle: float
 ) -> tuple[int, bytes | None, bool, bool]:
     """Write the body into dst from byte `at` (dropping anything after it first):
     (bytes written, digest, complete?, over limit?)."""
@@ -203,7 +202,7 @@ async def _receive(
                 try:
                     # A connection that died without a FIN sends nothing more: give up on it
                     # so it does not hold the upload's lock forever.
-                    block = await asyncio.wait_for(stream.__anext__(), BODY_IDLE_TIMEOUT)
+                    block = await asyncio.wait_for(stream.__anext__(), idle)
                 except StopAsyncIteration:
                     break
                 except TimeoutError:
@@ -247,7 +246,7 @@ async def patch_upload(
     if lock is None:
         lock = _locks[upload_id] = asyncio.Lock()
     try:  # one PATCH at a time per upload in this process
-        await asyncio.wait_for(lock.acquire(), BODY_IDLE_TIMEOUT + 5)
+        await asyncio.wait_for(lock.acquire(), state.settings.patch_idle_seconds + 5)
     except TimeoutError:
         return _tus(423, "another PATCH to this upload is in progress; retry")
     try:
@@ -275,9 +274,10 @@ async def _append(
         return _tus(409, f"offset is {upload.offset}", Upload_Offset=str(upload.offset))
     limit = upload.length - upload.offset
     algo = checksum[0] if checksum else None
+    idle = float(state.settings.patch_idle_seconds)
     direct = state.blobs.staging_path(upload.id)
     if direct is not None:  # local store: the body goes straight to its place
-        written, digest, whole, over = await _receive(request, direct, offset, limit, algo)
+        written, digest, whole, over = await _receive(request, direct, offset, limit, algo, idle)
         refused = over or (checksum is not None and (not whole or digest != checksum[1]))
         if refused:
             await asyncio.to_thread(_truncate, direct, offset)
@@ -286,7 +286,7 @@ async def _append(
         tmp_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
             body = Path(tmp) / "patch"
-            written, digest, whole, over = await _receive(request, body, 0, limit, algo)
+            written, digest, whole, over = await _receive(request, body, 0, limit, algo, idle)
             refused = over or (checksum is not None and (not whole or digest != checksum[1]))
             if written and not refused:
                 await asyncio.to_thread(state.blobs.write_at, upload.id, offset, body)

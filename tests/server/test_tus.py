@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import socket
 import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -208,6 +210,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "REP_VIDEO_SERVER_UPLOAD_EXPIRY_SECONDS": "2",
         "REP_VIDEO_SERVER_CLEANUP_INTERVAL_SECONDS": "1",
         "REP_VIDEO_SERVER_MAX_VIDEO_SECONDS": "1.5",
+        "REP_VIDEO_SERVER_PATCH_IDLE_SECONDS": "2",
     }
     with running_server(tmp_path_factory.mktemp("strict"), env) as srv:
         yield srv
@@ -271,3 +274,31 @@ def test_length_policy(strict: ServerProcess, tmp_path: Path) -> None:
     r = httpx.post(f"{strict.url}/api/v1/shares/{share['id']}/publish", headers=auth(token))
     assert r.status_code == 422
     assert "over the 1.5 s limit" in r.json()["detail"]
+
+
+def test_a_stalled_patch_does_not_hold_the_upload(strict: ServerProcess, leaflet: Path) -> None:
+    """Wi-Fi gone without a FIN: the old PATCH's connection stays open, silent. After
+    patch_idle_seconds it counts as cut; HEAD waits for that and reports what arrived."""
+    token = strict.create_token("rita")
+    data = leaflet.read_bytes()
+    share = _new_share(strict, token, {"video.mp4": leaflet})
+    url = _create_upload(strict, token, share["id"], "video.mp4", len(data))
+    parts = urlsplit(url)
+    head = (
+        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
+        "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n"
+    ).encode()
+    assert parts.hostname and parts.port
+    with socket.create_connection((parts.hostname, parts.port)) as stalled:
+        stalled.sendall(head + data[:4000])
+        time.sleep(0.3)
+        started = time.monotonic()
+        kept = _offset(url, token)
+        waited = time.monotonic() - started
+        assert kept == 4000
+        assert 1.0 <= waited <= 6.0  # it waited for the stalled PATCH, not forever
+        r = _patch(url, token, kept, data[kept:])
+        assert r.status_code == 204
+        assert int(r.headers["upload-offset"]) == len(data)
