@@ -42,6 +42,7 @@ class SentScreen(QWidget):
         self.services = services
         self.rows: list[ShareRow] = []
         self._loading = False
+        self._again = False
 
         title = QLabel("Sent")
         title.setProperty("role", "title")
@@ -91,15 +92,22 @@ class SentScreen(QWidget):
         self.services.outbox_changed.connect(self.refresh)
         self._sync_buttons()
 
+    def busy(self) -> bool:
+        return self._loading
+
     def refresh(self) -> None:
         if self._loading:
+            self._again = True  # asked again mid-load: load once more when this one ends
             return
+        self._again = False
         self._loading = True
         self.status.setText("Checking views…")
         self.runner.submit("list shares", self.services.list_shares, self._on_rows)
 
     def _on_rows(self, outcome: TaskOutcome) -> None:
         self._loading = False
+        if self._again:
+            self.refresh()
         if not outcome.ok:
             self.status.setText(f"Could not read the outbox: {outcome.error}")
             return

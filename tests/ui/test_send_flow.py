@@ -79,12 +79,20 @@ def test_record_trim_attach_send(
     saved.write_bytes(video.content)
     assert probe(saved).duration == pytest.approx(4.0, abs=0.15)
 
-    window.go("sent")
-    qtbot.waitUntil(lambda: bool(window.sent.rows), timeout=20000)
-    row = window.sent.rows[0]
-    assert row.recipient == "Dr. Ada Park" and row.state == "live" and row.link == link
+    # The HCP's phone reports what a browser would (navigator.sendBeacon).
+    for event in ({"kind": "opened"}, {"kind": "play"}, {"kind": "progress", "value": "50"}):
+        assert requests.post(f"{link}/events", json=event, timeout=10).status_code < 300
 
+    window.go("sent")
     sent = window.sent
+    qtbot.waitUntil(lambda: not sent.busy(), timeout=20000)  # the refresh after sending
+    sent.refresh()  # the rep presses Refresh after the doctor watched
+    qtbot.waitUntil(lambda: not sent.busy() and bool(sent.rows), timeout=20000)
+    row = sent.rows[0]
+    assert row.recipient == "Dr. Ada Park" and row.state == "live" and row.link == link
+    assert row.views >= 1 and row.watched == 50
+    assert window.sent.tree.topLevelItem(0).text(4) == "50%"
+
     sent.tree.topLevelItem(0).setSelected(True)
     sent.copy_link()
     assert QGuiApplication.clipboard().text() == link
