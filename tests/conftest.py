@@ -15,6 +15,9 @@ from tests.support.clips import make_clip
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# One Chromium (Playwright) for the whole session, whichever suite asks first.
+pytest_plugins = ["tests.support.browser"]
+
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Stands in for the OS keychain; drives the same keyring API the app uses."""

@@ -45,7 +45,7 @@ MiB = 1024 * 1024
 
 
 def _static_main(folder: str, port: int) -> None:
-    from tests.e2e.conftest import RangeRequestHandler
+    from tests.support.browser import RangeRequestHandler
 
     class Handler(RangeRequestHandler):
         def do_PUT(self) -> None:  # a raw upload: read Content-Length bytes, write to disk

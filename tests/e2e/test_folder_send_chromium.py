@@ -20,7 +20,7 @@ from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.page import page_context_from_manifest, render_share_page
-from tests.e2e.conftest import PhonePage
+from tests.support.browser import PhonePage
 from tests.support.clips import make_clip
 
 pytestmark = [pytest.mark.e2e]

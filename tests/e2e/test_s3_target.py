@@ -22,7 +22,7 @@ from rep_video.share.targets.base import Reservation, SharePackage
 from rep_video.share.targets.s3 import S3Target
 from tests.conftest import MemoryKeyring
 from tests.e2e._upload_support import make_package, sha256
-from tests.e2e.conftest import PhonePage
+from tests.support.browser import PhonePage
 from tests.support.cut_proxy import CutProxy
 from tests.support.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import PhonePage, chromium_browser, phone_page  # noqa: F401 - fixtures
 from tests.server.helpers import attachment, auth, create_and_publish, manifest
+from tests.support.browser import PhonePage
 from tests.support.server_process import ServerProcess
 
 pytestmark = [pytest.mark.e2e]
@@ -22,7 +22,7 @@ def test_served_page_plays_on_a_phone(
     tokens: dict[str, str],
     small_clip: Path,
     leaflet: Path,
-    phone_page: PhonePage,  # noqa: F811
+    phone_page: PhonePage,
 ) -> None:
     m = manifest(
         attachments=(
