@@ -25,6 +25,7 @@ from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 
 COLUMNS = ("Recipient", "Sent", "State", "Views", "Watched", "Expires", "Target", "Link")
+CHECKING = "Checking views…"
 STATE_COLORS = {
     "live": "#1f8a4c",
     "uploading": "#2f6fed",
@@ -101,7 +102,8 @@ class SentScreen(QWidget):
             return
         self._again = False
         self._loading = True
-        self.status.setText("Checking views…")
+        if not self.status.text():
+            self.status.setText(CHECKING)  # never over the result of an action
         self.runner.submit("list shares", self.services.list_shares, self._on_rows)
 
     def _on_rows(self, outcome: TaskOutcome) -> None:
@@ -112,7 +114,8 @@ class SentScreen(QWidget):
             self.status.setText(f"Could not read the outbox: {outcome.error}")
             return
         self.set_rows(outcome.value)
-        self.status.setText("")
+        if self.status.text() == CHECKING:
+            self.status.setText("")
 
     def set_rows(self, rows: list[ShareRow]) -> None:
         selected = self.selected()

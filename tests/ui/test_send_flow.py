@@ -5,11 +5,13 @@ the server is down waits in the outbox and completes once the server is back."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from rep_video import config, secrets
@@ -40,7 +42,10 @@ def _personalize(window: MainWindow, qtbot: QtBot, name: str, attach: str | None
 
 
 def test_record_trim_attach_send(
-    window: MainWindow, qtbot: QtBot, share_server: ServerProcess
+    window: MainWindow,
+    qtbot: QtBot,
+    share_server: ServerProcess,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _use_server(share_server.url, share_server.create_token("sam"))
     record = window.record
@@ -93,6 +98,13 @@ def test_record_trim_attach_send(
     assert row.views >= 1 and row.watched == 50
     assert window.sent.tree.topLevelItem(0).text(4) == "50%"
 
+    sent.tree.topLevelItem(0).setSelected(True)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (90, True))
+    sent.extend()  # "keep the link working for 90 days"
+    qtbot.waitUntil(lambda: sent.status.text().startswith("Extended"), timeout=20000)
+    qtbot.waitUntil(lambda: not sent.busy() and sent.rows[0].expires_at is not None, timeout=20000)
+    expires = datetime.fromisoformat(sent.rows[0].expires_at.replace("Z", "+00:00"))
+    assert expires - datetime.now(UTC) > timedelta(days=89)
     sent.tree.topLevelItem(0).setSelected(True)
     sent.copy_link()
     assert QGuiApplication.clipboard().text() == link
