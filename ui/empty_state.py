@@ -17,6 +17,7 @@ DEFAULT_TEXT = (
 
 class NoCameraState(QWidget):
     import_requested = Signal()
+    demo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,10 @@ class NoCameraState(QWidget):
         self.import_button.setProperty("primary", True)
         self.import_button.setAccessibleName("Import a video file")
         self.import_button.clicked.connect(self.import_requested)
+        self.demo_button = QPushButton("Try it with a test pattern")
+        self.demo_button.setAccessibleName("Use the demo test-pattern camera and tone microphone")
+        self.demo_button.setToolTip("The same as starting RepVideo with --demo-devices")
+        self.demo_button.clicked.connect(self.demo_requested)
 
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -47,6 +52,7 @@ class NoCameraState(QWidget):
         button_row = QHBoxLayout()
         button_row.addStretch(1)
         button_row.addWidget(self.import_button)
+        button_row.addWidget(self.demo_button)
         button_row.addStretch(1)
         layout.addLayout(button_row)
         layout.addStretch(1)

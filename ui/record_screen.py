@@ -78,6 +78,7 @@ class RecordScreen(QWidget):
         self.preview = PreviewWidget()
         self.empty = NoCameraState()
         self.empty.import_requested.connect(self.choose_import)
+        self.empty.demo_requested.connect(self.enable_demo)
         self.empty_title, self.empty_text = self.empty.title, self.empty.text
         self.empty_import = self.empty.import_button
         self.stack = QStackedWidget()
@@ -183,6 +184,17 @@ class RecordScreen(QWidget):
             box.blockSignals(False)
         self._camera_changed()
         self._mic_changed()
+
+    def enable_demo(self) -> None:
+        """Add the synthetic camera and microphone, as `--demo-devices` does, and use them."""
+        self.demo = True
+        self.populate_devices()
+        demo = self.camera_box.findText("Test pattern (demo)")
+        if demo >= 0:
+            self.camera_box.setCurrentIndex(demo)
+        mic = self.mic_box.findText("Tone (demo)")
+        if mic >= 0 and self.mic_box.currentData() is None:
+            self.mic_box.setCurrentIndex(mic)
 
     def _camera_changed(self) -> None:
         device = self.camera_box.currentData()

@@ -92,6 +92,7 @@ def test_no_camera_offers_import(
     assert record.empty_title.text() == "No camera available"
     assert record.empty_import.isVisible() and record.empty_import.isEnabled()
     assert not record.record_button.isEnabled()
+    assert record.empty.demo_button.isVisible()
     record.import_file(sample_clip)
     qtbot.waitUntil(lambda: win.drafts.draft.video == sample_clip, timeout=10000)
     assert not win.drafts.draft.recorded
@@ -139,3 +140,22 @@ def test_recording_stops_at_the_maximum_length(window: MainWindow, qtbot: QtBot)
     assert record.status.text().startswith("Saved ")
     assert record.status.text().endswith("(stopped at the 0:02 maximum length).")
     assert probe(window.drafts.draft.video).duration == pytest.approx(2.0, abs=0.4)
+
+
+def test_no_camera_can_switch_to_the_test_pattern(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = devices.list_cameras
+    monkeypatch.setattr(devices, "list_cameras", lambda demo: real(demo) if demo else [])
+    make_app()
+    win = MainWindow(demo_devices=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    record = win.record
+    assert record.showing_empty_state()
+    record.empty.demo_button.click()
+    assert record.camera_box.currentText() == "Test pattern (demo)"
+    assert not record.showing_empty_state() and record.record_button.isEnabled()
+    qtbot.waitUntil(record.preview.has_frame, timeout=5000)
+    win.close()
