@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCameraPermission, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video import paths
-from ui import core_bridge, devices
+from ui import core_bridge, devices, pickers
 from ui.capture import CaptureHub, LevelReading
 from ui.empty_state import NoCameraState
 from ui.preview import LevelMeter, PreviewWidget
@@ -167,21 +167,8 @@ class RecordScreen(QWidget):
         settings = ui_settings()
         camera_pref = str(settings.value("devices/camera", "") or camera_pref)
         mic_pref = str(settings.value("devices/microphone", "") or mic_pref)
-        for box, found, pref in (
-            (self.camera_box, devices.list_cameras(self.demo), camera_pref),
-            (self.mic_box, devices.list_microphones(self.demo), mic_pref),
-        ):
-            box.blockSignals(True)
-            box.clear()
-            for d in found:
-                box.addItem(d.label, d)
-            labels = [d.label for d in found]
-            ids = [d.id for d in found]
-            if pref in ids:
-                box.setCurrentIndex(ids.index(pref))
-            elif pref in labels:
-                box.setCurrentIndex(labels.index(pref))
-            box.blockSignals(False)
+        pickers.fill(self.camera_box, devices.list_cameras(self.demo), camera_pref)
+        pickers.fill(self.mic_box, devices.list_microphones(self.demo), mic_pref)
         self._camera_changed()
         self._mic_changed()
 
@@ -203,32 +190,17 @@ class RecordScreen(QWidget):
             self._show_empty()
             return
         ui_settings().setValue("devices/camera", device.id)
-        if not device.demo and not self._camera_allowed():
+        problem = (
+            None if device.demo else pickers.camera_permission_problem(self, self._camera_changed)
+        )
+        if problem:
+            self._show_empty(problem)
             return
         self.preview.clear()
         self.stack.setCurrentWidget(self.preview)
         self._camera_ok = True
         self.record_button.setEnabled(True)
         self.hub.set_camera(devices.open_camera(device))
-
-    def _camera_allowed(self) -> bool:
-        """Qt 6.5+ permissions (macOS, Windows privacy settings): ask once; if refused, say
-        so in place and offer the import instead."""
-        app = QCoreApplication.instance()
-        if app is None:
-            return True
-        status = app.checkPermission(QCameraPermission())
-        if status == Qt.PermissionStatus.Granted:
-            return True
-        if status == Qt.PermissionStatus.Undetermined:
-            app.requestPermission(QCameraPermission(), self, lambda _p: self._camera_changed())
-            self._show_empty("Waiting for permission to use the camera…")
-            return False
-        self._show_empty(
-            "RepVideo is not allowed to use the camera. Allow camera access for RepVideo in "
-            "your system's privacy settings, then pick the camera again — or import a video."
-        )
-        return False
 
     def _mic_changed(self) -> None:
         device = self.mic_box.currentData()
