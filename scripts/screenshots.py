@@ -5,7 +5,8 @@
 
 Runs the real app with the synthetic camera and microphone (`--demo-devices`) in a throwaway
 REP_VIDEO_HOME, records a short take, trims it, personalizes it, sends it to the built-in
-share server and saves docs/screenshots/{record,trim,personalize,send,sent,settings}.png.
+share server and saves docs/screenshots/{record,trim,personalize,send,sent,settings}.png, plus
+record-no-camera.png (what a rep without a usable camera sees).
 """
 
 from __future__ import annotations
@@ -104,6 +105,17 @@ def main() -> int:
 
     win.go("settings")
     shot("settings")
+    win.close()
+
+    # The state a rep without a (permitted) camera sees.
+    from ui import devices
+
+    devices.list_cameras = lambda demo: []
+    win = MainWindow(demo_devices=False)
+    win.resize(1180, 760)
+    win.show()
+    win.start()
+    shot("record-no-camera")
     win.close()
     app.processEvents()
     return 0

@@ -30,6 +30,8 @@ def fill(box: QComboBox, found: list[DeviceInfo], preferred: str) -> None:
         box.setCurrentIndex(ids.index(preferred))
     elif preferred in labels:
         box.setCurrentIndex(labels.index(preferred))
+    elif found:
+        box.setCurrentIndex(0)  # with a placeholder text Qt would leave none selected
     box.blockSignals(False)
 
 

@@ -66,8 +66,10 @@ class RecordScreen(QWidget):
         title.setProperty("role", "title")
         self.camera_box = QComboBox()
         self.camera_box.setAccessibleName("Camera")
+        self.camera_box.setPlaceholderText("No camera found")
         self.mic_box = QComboBox()
         self.mic_box.setAccessibleName("Microphone")
+        self.mic_box.setPlaceholderText("No microphone found")
         pickers = QHBoxLayout()
         for label, box in (("Camera", self.camera_box), ("Microphone", self.mic_box)):
             caption = QLabel(label)
