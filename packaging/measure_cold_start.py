@@ -86,7 +86,12 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(1.0)
+        socket_path = Path("/tmp/.X11-unix") / f"X{display[1:]}"  # noqa: S108 (X11 socket)
+        deadline = time.monotonic() + 15
+        while not socket_path.exists():  # Xvfb is ready once its socket exists
+            if xvfb.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"Xvfb did not start on {display}")
+            time.sleep(0.05)
         for label, exe in (("frozen", args.frozen), ("source", args.source)):
             if not Path(exe).exists():
                 print(f"{label}: {exe} not found, skipped")
