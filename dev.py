@@ -20,13 +20,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".rep-video-installed"
+# The packaging extra (PyInstaller) lets the suite build and check the frozen app.
+EXTRAS = ".[test,packaging]"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def _want_stamp() -> str:
     # Reinstall whenever the declared dependencies change.
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + EXTRAS.encode()).hexdigest()
 
 
 def ensure_env() -> None:
@@ -37,7 +39,7 @@ def ensure_env() -> None:
         return
     print("Installing RepVideo and its dependencies into .venv ...", file=sys.stderr)
     subprocess.run(
-        [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[test]"],
+        [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", EXTRAS],
         cwd=ROOT,
         check=True,
     )

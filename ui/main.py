@@ -17,6 +17,10 @@ def make_app() -> QApplication:
     app.setOrganizationName("RepVideo")
     app.setWindowIcon(app_icon())
     apply_theme(app)
+    if existing is None:
+        from ui.share_result import release_clipboard
+
+        app.aboutToQuit.connect(release_clipboard)
     return app
 
 

@@ -136,3 +136,18 @@ class ShareResult(QFrame):
         mime.setHtml(snippet)
         mime.setText(self.link)
         QGuiApplication.clipboard().setMimeData(mime)
+
+
+def release_clipboard() -> None:
+    """Hand the clipboard a Qt-made copy of its plain text before the app quits.
+
+    A QMimeData made in Python is owned by the clipboard; if it is still there when Qt's
+    globals are torn down after Python has finalized, its wrapper's destructor calls into
+    Python and the process segfaults on exit. Replacing it while Python still runs keeps
+    the copied link and frees the wrapper safely (the HTML flavour is dropped at exit)."""
+    if QGuiApplication.instance() is None:
+        return
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasHtml():
+        clipboard.setText(clipboard.text())

@@ -10,8 +10,16 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.server_process import share_server  # noqa: F401 (a fixture)
 from ui.main import make_app
+from ui.share_result import release_clipboard
 from ui.tasks import TaskRunner
 from ui.window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _clipboard_released() -> Iterator[None]:
+    """pytest-qt's QApplication never quits, so do what aboutToQuit does in the app."""
+    yield
+    release_clipboard()
 
 
 @pytest.fixture

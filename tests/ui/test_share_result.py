@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
 
 from ui.share_result import ShareResult, email_snippet, mailto_url, qr_svg
 
@@ -14,8 +15,9 @@ pytestmark = pytest.mark.gui
 LINK = "http://127.0.0.1:8765/s/AbC123_-xyz"
 
 
-def test_show_link_fills_clipboard_and_qr(qapp: object) -> None:
+def test_show_link_fills_clipboard_and_qr(qtbot: QtBot) -> None:
     panel = ShareResult()
+    qtbot.addWidget(panel)  # destroyed with the test, not after QApplication at exit
     panel.show_link(LINK, LINK + "/media/preview.gif", "Dr. Ada Park", "ada@example.org", "Sam")
     assert QGuiApplication.clipboard().text() == LINK
     assert panel.link_field.text() == LINK
