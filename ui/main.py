@@ -15,6 +15,9 @@ def make_app() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("RepVideo")
     app.setOrganizationName("RepVideo")
+    # Wayland's app_id (and GNOME's window-to-launcher match) comes from this: it must be the
+    # base name of packaging/linux/rep-video.desktop, or the dock shows a generic icon.
+    app.setDesktopFileName("rep-video")
     app.setWindowIcon(app_icon())
     apply_theme(app)
     if existing is None:

@@ -4,6 +4,7 @@ and our own checks always), icons rendered at the standard sizes from the app's 
 from __future__ import annotations
 
 import configparser
+import os
 import shutil
 import subprocess
 import sys
@@ -80,3 +81,19 @@ def test_install_script_is_valid_posix_sh() -> None:
     out = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     assert script.stat().st_mode & 0o111, "install.sh must be executable"
+
+
+def test_app_names_its_desktop_file() -> None:
+    # Wayland compositors and GNOME match a window to its launcher (icon, name, pinning) by
+    # the app id Qt takes from desktopFileName: it must be the .desktop file's base name.
+    code = "from ui.main import make_app; print(make_app().desktopFileName())"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == DESKTOP.stem
