@@ -32,6 +32,11 @@ async def _cleanup_loop(state: ServerState) -> None:
 
 def create_app(settings: ServerSettings, state: ServerState | None = None) -> FastAPI:
     state = state or build_state(settings)
+    if settings.accel_redirect and not state.accel_prefix:
+        log.warning(
+            "accel_redirect is ignored: blobs are in the S3 bucket, not in a folder nginx can "
+            "read, so the server streams media itself"
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -38,6 +39,7 @@ class ServerSettings:
     patch_idle_seconds: int = 30
     failed_lookups_per_minute: int = 20
     max_event_bytes: int = 1024
+    accel_redirect: str = ""  # empty: the server streams media itself
 
     @property
     def sqlite_path(self) -> Path:
@@ -73,6 +75,7 @@ SETTINGS: dict[str, str] = {
     "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
     "failed_lookups_per_minute": "failed share look-ups per client address before 429",
     "max_event_bytes": "largest accepted view-event body",
+    "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
 }
 
 
@@ -153,6 +156,16 @@ def _validate(s: ServerSettings) -> None:
         raise UserError("setting max_video_seconds must be positive")
     if s.public_url and not s.public_url.startswith(("http://", "https://")):
         raise UserError(f"public URL {s.public_url!r} must start with http:// or https://")
+    if s.accel_redirect and not _ACCEL_PREFIX.fullmatch(s.accel_redirect):
+        raise UserError(
+            f"accel_redirect {s.accel_redirect!r} must be a path like /_rv_blobs/ "
+            "(starting and ending with /), the nginx internal location of the blobs"
+        )
+
+
+# A plain path prefix: it goes verbatim into X-Accel-Redirect, where "?" would start a query
+# and "%" an escape.
+_ACCEL_PREFIX = re.compile(r"/(?:(?!\.+/)[A-Za-z0-9._~-]+/)+")
 
 
 def is_loopback(host: str) -> bool:

@@ -34,6 +34,12 @@ class ServerState:
     def public_url(self) -> str:
         return self.settings.effective_public_url()
 
+    @property
+    def accel_prefix(self) -> str:
+        """The X-Accel-Redirect prefix when nginx serves media from the data folder, else "".
+        An S3 store has no such folder: there the server keeps streaming (docs/SERVER.md)."""
+        return self.settings.accel_redirect if isinstance(self.blobs, LocalBlobStore) else ""
+
 
 def make_blob_store(settings: ServerSettings) -> BlobStore:
     if settings.s3_bucket:

@@ -116,8 +116,9 @@ def localized_site(
     text = _replace(text, "/run/nginx.pid", f"{root}/nginx.pid")
     text = _replace(text, "/var/lib/rep-video/", f"{root}/data/")
     text = _replace(text, "/var/www/letsencrypt", f"{root}/acme")
-    # Workers keep the test's user (nginx drops to `user` only when started as root).
-    text = _replace(text, "user www-data;", "")
+    # Workers keep the test's user: a non-root nginx cannot change user, and a root one would
+    # otherwise drop to `nobody`, who cannot read the test's private temp folders.
+    text = _replace(text, "user www-data;", "user root;" if os.geteuid() == 0 else "")
     # Temp files of a non-root nginx must not go to the distribution's /var/lib/nginx.
     text = _replace(
         text,

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from rep_video.cli import main as cli_main
+from rep_video.server.settings import load_settings
 from tests.packaging.nginx_support import (
     CONF,
     find_nginx,
@@ -22,6 +23,7 @@ from tests.packaging.nginx_support import (
     nginx_argv,
     running_nginx,
 )
+from tests.server.helpers import attachment, auth, create_and_publish, manifest
 from tests.support.clips import make_clip
 from tests.support.server_process import free_port, running_server
 
@@ -66,6 +68,19 @@ def test_blob_location_is_internal_and_keeps_security_headers() -> None:
     # The forwarded client address is replaced, never appended to (the app rate-limits by it).
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in text
     assert "$proxy_add_x_forwarded_for" not in text
+
+
+def test_the_unit_hands_media_to_the_example_location() -> None:
+    # The systemd unit runs the server behind this nginx: its X-Accel-Redirect prefix must be
+    # the internal location, and that location's alias its data folder's blobs.
+    text = CONF.read_text(encoding="utf-8")
+    unit = (CONF.parent / "rep-video-server.service").read_text(encoding="utf-8")
+    env = dict(re.findall(r"^Environment=(REP_VIDEO_SERVER_\w+)=(.*)$", unit, re.M))
+    prefix = env["REP_VIDEO_SERVER_ACCEL_REDIRECT"]
+    alias = re.search(rf"location {re.escape(prefix)} \{{.*?\n\s*alias (\S+);", text, re.S)
+    assert alias, f"no location {prefix} with an alias in {CONF.name}"
+    assert alias.group(1) == env["REP_VIDEO_SERVER_DATA_DIR"] + "/blobs/"
+    assert load_settings(env=env).accel_redirect == prefix  # the server accepts it
 
 
 @pytest.mark.e2e
@@ -148,3 +163,101 @@ def test_nginx_in_front_of_the_real_server(
             share_token = link.rsplit("/", 1)[-1]
             assert "/s/<token>/media/video.mp4" in log
             assert share_token not in log and "127.0.0.1" not in log
+
+
+@pytest.mark.e2e
+def test_nginx_sends_the_media_the_app_hands_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # REP_VIDEO_SERVER_ACCEL_REDIRECT: the app checks the link, then answers with
+    # X-Accel-Redirect and an empty body; nginx sends the file from the data folder.
+    assert NGINX is not None
+    https_port, http_port = free_port(), free_port()
+    public_url = f"https://127.0.0.1:{https_port}"
+    root = tmp_path / "nginx"
+    video = make_clip(tmp_path / "clip.mp4", duration=2.0, size=(320, 180))
+    leaflet = tmp_path / "leaflet.pdf"
+    leaflet.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    evil = tmp_path / "evil.html"
+    evil.write_text("<script>alert(document.domain)</script>")
+    spaced = "Dosing guide (v2).pdf"  # quoted in the redirect, decoded by nginx
+    env = {
+        "REP_VIDEO_SERVER_PUBLIC_URL": public_url,
+        "REP_VIDEO_SERVER_ACCEL_REDIRECT": "/_rv_blobs/",
+    }
+    # The server's data folder is the one the localized example's alias points at.
+    with running_server(root / "data", env=env) as srv:
+        site = localized_site(
+            root, http_port=http_port, https_port=https_port, upstream_port=srv.port
+        )
+        tls = ssl.create_default_context(cafile=str(site.cert))
+        with running_nginx(NGINX, site), httpx.Client(verify=tls, timeout=30) as web:
+            # The rep uploads through nginx too (tus, with the test certificate).
+            monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(site.cert))
+            rep = srv.create_token("rita")
+            m = manifest(
+                attachments=(
+                    attachment(spaced, id="guide"),
+                    attachment("evil.html", id="evil"),
+                    attachment("old.pdf", id="old", expired=True),
+                )
+            )
+            files = {
+                "video.mp4": video,
+                f"files/{spaced}": leaflet,
+                "files/evil.html": evil,
+                "files/old.pdf": leaflet,
+            }
+            share = create_and_publish(srv.url, rep, files, m)
+            assert share["url"].startswith(f"{public_url}/s/")
+            path = share["url"][len(public_url) :]
+
+            # Straight to the app: a hand-over, not the bytes.
+            direct = httpx.get(f"{srv.url}{path}/media/video.mp4")
+            assert direct.status_code == 200 and direct.content == b""
+            key = f"shares/{share['id']}/video.mp4"
+            assert direct.headers["x-accel-redirect"] == f"/_rv_blobs/{key}"
+
+            data = video.read_bytes()
+            size = len(data)
+            url = f"{share['url']}/media/video.mp4"
+            full = web.get(url)
+            assert full.status_code == 200 and full.content == data
+            # nginx's static handler answered (the app never sends Last-Modified), the hand-over
+            # stayed inside, and the app's type and caching survived the redirect.
+            assert "last-modified" in full.headers
+            assert "x-accel-redirect" not in full.headers
+            assert full.headers["content-type"] == "video/mp4"
+            assert full.headers["cache-control"] == "public, max-age=31536000, immutable"
+            assert full.headers["x-content-type-options"] == "nosniff"
+            assert full.headers["strict-transport-security"].startswith("max-age=")
+
+            probe = web.get(url, headers={"Range": "bytes=0-1"})  # what Safari sends first
+            assert probe.status_code == 206 and probe.content == data[:2]
+            assert probe.headers["content-range"] == f"bytes 0-1/{size}"
+            middle = web.get(url, headers={"Range": "bytes=1000-4999"})
+            assert middle.status_code == 206 and middle.content == data[1000:5000]
+            tail = web.get(url, headers={"Range": "bytes=-100"})
+            assert tail.status_code == 206 and tail.content == data[-100:]
+            assert web.get(url, headers={"Range": f"bytes={size}-"}).status_code == 416
+            cached = web.get(url, headers={"If-None-Match": full.headers["etag"]})
+            assert cached.status_code == 304
+            head = web.head(url)
+            assert head.status_code == 200 and int(head.headers["content-length"]) == size
+
+            guide = web.get(f"{share['url']}/media/files/{spaced}")
+            assert guide.status_code == 200 and guide.content == leaflet.read_bytes()
+            assert guide.headers["content-type"] == "application/pdf"
+            assert guide.headers["content-disposition"] == f'inline; filename="{spaced}"'
+            # The app's verdict on a file a browser would run wins over nginx's mime types.
+            html = web.get(f"{share['url']}/media/files/evil.html")
+            assert html.status_code == 200
+            assert html.headers["content-type"] == "application/octet-stream"
+            assert html.headers["content-disposition"] == 'attachment; filename="evil.html"'
+            # The app's checks still decide: an expired approval, then a revoked share.
+            assert web.get(f"{share['url']}/media/files/old.pdf").status_code == 410
+            revoked = httpx.post(f"{srv.url}/api/v1/shares/{share['id']}/revoke", headers=auth(rep))
+            assert revoked.status_code == 200
+            gone = web.get(url, headers={"Range": "bytes=0-1"})
+            assert gone.status_code == 410 and gone.content != data[:2]
+            assert web.get(share["url"]).status_code == 410
