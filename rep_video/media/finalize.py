@@ -35,10 +35,12 @@ class FinalizePlan:
         return self.video is None and self.audio != "encode"
 
 
-def plan_finalize(info: MediaInfo) -> FinalizePlan:
-    """Pure: what finalize will do with a probed clip, and why."""
+def plan_finalize(info: MediaInfo, *, reencode: bool = False) -> FinalizePlan:
+    """Pure: what finalize will do with a probed clip, and why. `reencode` re-encodes the video
+    even when it is in the profile (a clip from another H.264 encoder that an intro card
+    cannot join by stream copy)."""
     require_video(info)
-    v_problems = video_problems(info)
+    v_problems = video_problems(info) or (["re-encoded to join the intro card"] if reencode else [])
     a_problems = audio_problems(info)
     return FinalizePlan(
         video=transcode_settings(info) if v_problems else None,
@@ -59,14 +61,16 @@ def finalize(
     dst: Path,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    *,
+    reencode: bool = False,
 ) -> FinalizeResult:
     """Write `src` in the mobile profile to `dst` (MP4). Returns whether it was only
-    remuxed, and the probe of the result."""
+    remuxed, and the probe of the result. `reencode`: see `plan_finalize`."""
     src, dst = Path(src), Path(dst)
     info = probe(src)
     if src.resolve() == dst.resolve():
         raise UserError("the finalized file must not replace its source; choose another output.")
-    plan = plan_finalize(info)
+    plan = plan_finalize(info, reencode=reencode)
     what = "remux" if plan.remux_only else "transcode"
     progress(Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}"))
     timeout = max(60.0, info.duration * (2.0 if plan.remux_only else 30.0))

@@ -1,12 +1,19 @@
 """The optional intro card: 2 seconds of "For Dr. <name> — from <rep>" in front of the clip.
 
 moviepy composes the card (it is good at that, and slow, which does not matter for 2 s);
-PyAV encodes its frames in process with the clip's own x264 settings, time base, size, frame
-rate and audio format, so the card and the clip share their parameter sets and ffmpeg's
-concat demuxer joins them by stream copy: the rep's recording is never re-encoded."""
+PyAV encodes its frames in process with x264 settings that write the clip's own parameter
+sets (SPS/PPS), at the clip's time base, size, frame rate and audio format, so ffmpeg's
+concat demuxer joins them by stream copy and the rep's recording is not re-encoded.
+
+The settings come from the x264 settings SEI of the clip's first frame when it has one, else
+from the clip's SPS/PPS themselves (a copy trim drops the first GOP, and with it that SEI).
+Either way libx264 is opened (not run) with them and its headers are compared with the clip's
+before anything is rendered. A clip whose headers no x264 setting reproduces (another
+encoder's) is re-encoded once in the mobile profile, then joined the same way."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 import unicodedata
 from fractions import Fraction
@@ -20,9 +27,13 @@ from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text, temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.finalize import finalize
-from rep_video.media.probe import MediaInfo, probe, require_video
+from rep_video.media.h264_pps import parse_pps
+from rep_video.media.h264_sps import parameter_sets, parse_sps
+from rep_video.media.probe import MediaInfo, VideoInfo, probe, require_video
 from rep_video.media.process import ffmpeg_exe, run_ffmpeg
+from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.trim import matched_encoder
+from rep_video.media.x264_match import header_params
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
 CARD_SECONDS = 2.0
@@ -86,23 +97,69 @@ def silent_audio(sample_rate: int, channels: int) -> np.ndarray:
     return np.asarray(clip.to_soundarray(fps=sample_rate), dtype=np.float32).reshape(-1, channels)
 
 
-def _encode_card(info: MediaInfo, card: Any, dst: Path, cancel: CancelToken | None) -> None:
+ParameterSets = tuple[tuple[bytes, ...], tuple[bytes, ...]]
+
+
+def _add_video(out: Any, v: VideoInfo, encoder: fa.MatchedEncoder) -> Any:
+    """A libx264 stream in `out` set up to write the parameter sets `encoder` stands for."""
+    fps = Fraction(v.fps).limit_denominator(1001)
+    vs = out.add_stream("libx264", rate=fps)
+    vc = vs.codec_context
+    vc.width, vc.height, vc.pix_fmt = v.width, v.height, "yuv420p"
+    vc.time_base = encoder.time_base or 1 / fps
+    vc.framerate = fps
+    options = {"x264-params": encoder.x264_params}
+    if encoder.level:
+        options["level"] = f"{encoder.level / 10:.1f}"
+    vc.options = options
+    vs.time_base = Fraction(1, encoder.timescale)
+    return vs
+
+
+def _clip_parameter_sets(path: Path) -> ParameterSets:
+    with av.open(str(path)) as c:
+        return parameter_sets(bytes(c.streams.video[0].codec_context.extradata or b""))
+
+
+def _headers_of(v: VideoInfo, encoder: fa.MatchedEncoder) -> ParameterSets | None:
+    """The SPS/PPS libx264 writes with these settings: opened, never fed (a few ms)."""
+    try:
+        with av.open(io.BytesIO(), "w", format="mp4") as out:
+            vs = _add_video(out, v, encoder)
+            vs.codec_context.open()
+            return parameter_sets(bytes(vs.codec_context.extradata or b""))
+    except (av.FFmpegError, ValueError):
+        return None
+
+
+def card_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
+    """x264 settings whose SPS/PPS equal the clip's, or None if none is found."""
     v = require_video(info)
-    encoder = matched_encoder(info)
-    if encoder is None:
-        raise UserError("the clip's video cannot take an intro card; finalize it first.")
+    if v.codec != "h264" or v.variable_fps or v.pix_fmt != "yuv420p":
+        return None
+    wanted = _clip_parameter_sets(info.path)
+    if len(wanted[0]) != 1 or len(wanted[1]) != 1:
+        return None
+    candidates = [e for e in (matched_encoder(info),) if e is not None]
+    sps, pps = parse_sps(wanted[0][0]), parse_pps(wanted[1][0])
+    if sps is not None and pps is not None:
+        timescale = v.time_base.denominator if v.time_base.numerator == 1 else 90000
+        time_base = sps.vui.time_base if sps.vui else None
+        candidates += [
+            fa.MatchedEncoder(params, sps.level_idc, time_base, timescale)
+            for params in header_params(sps, pps)
+        ]
+    return next((e for e in candidates if _headers_of(v, e) == wanted), None)
+
+
+def _encode_card(
+    info: MediaInfo, encoder: fa.MatchedEncoder, card: Any, dst: Path, cancel: CancelToken | None
+) -> None:
+    v = require_video(info)
     fps = Fraction(v.fps).limit_denominator(1001)
     with av.open(str(dst), "w", format="mp4") as out:
-        vs = out.add_stream("libx264", rate=fps)
+        vs = _add_video(out, v, encoder)
         vc = vs.codec_context
-        vc.width, vc.height, vc.pix_fmt = v.width, v.height, "yuv420p"
-        vc.time_base = encoder.time_base or 1 / fps
-        vc.framerate = fps
-        options = {"x264-params": encoder.x264_params}
-        if encoder.level:
-            options["level"] = f"{encoder.level / 10:.1f}"
-        vc.options = options
-        vs.time_base = Fraction(1, encoder.timescale)
         a = info.audio
         astream: Any = None
         if a is not None:
@@ -141,31 +198,38 @@ def add_intro_card(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> MediaInfo:
-    """Write `dst` = a 2 s card + `clip`, joined by stream copy. A clip that is not in our
-    own x264 settings is finalized first (once), so the join never re-encodes the rep."""
+    """Write `dst` = a 2 s card + `clip`, joined by stream copy. A clip outside the mobile
+    profile is finalized first; one whose H.264 headers no x264 setting reproduces is
+    re-encoded once (see the module's docstring). Nothing else of the clip is re-encoded."""
     clip, dst = Path(clip), Path(dst)
     text = card_text(hcp_name, rep_name)
     info = probe(clip)
-    v = require_video(info)
+    require_video(info)
     with tempfile.TemporaryDirectory(prefix=".intro-", dir=dst.parent) as work_dir:
         work = Path(work_dir)
-        if matched_encoder(info) is None or (info.audio and info.audio.codec != "aac"):
+        if video_problems(info) or audio_problems(info):
             progress(Progress(stage="intro", message="finalizing the clip first"))
             info = finalize(clip, work / "clip.mp4", cancel=cancel).info
-            v = require_video(info)
+        encoder = card_encoder(info)
+        if encoder is None:
+            # Another encoder's headers (or settings x264 cannot write): one re-encode in
+            # our own settings, whose SEI then gives the card's encoder.
+            progress(Progress(stage="intro", message="re-encoding the clip to join the card"))
+            info = finalize(info.path, work / "clip-x264.mp4", cancel=cancel, reencode=True).info
+            encoder = card_encoder(info)
+        if encoder is None:
+            raise UserError("the intro card could not match the clip's format; send without it.")
+        v = require_video(info)
         progress(Progress(stage="intro", fraction=0.1, message="rendering the intro card"))
         card_path = work / "card.mp4"
         card = render_card(v.width, v.height, v.fps, text)
         try:
-            _encode_card(info, card, card_path, cancel)
+            _encode_card(info, encoder, card, card_path, cancel)
         finally:
             card.close()
-        with av.open(str(card_path)) as c1, av.open(str(info.path)) as c2:
-            same = (
-                c1.streams.video[0].codec_context.extradata
-                == c2.streams.video[0].codec_context.extradata
-            )
-        if not same:
+        # The check that matters, on the files themselves: the concat demuxer keeps the
+        # first file's avcC for the whole track.
+        if _clip_parameter_sets(card_path) != _clip_parameter_sets(info.path):
             raise UserError("the intro card could not match the clip's format; send without it.")
         list_file = work / "join.txt"
         atomic_write_text(list_file, fa.concat_list([card_path, info.path]))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from rep_video.media.h264_sps import Vui
+from rep_video.media.h264_pps import Pps
+from rep_video.media.h264_sps import Sps, Vui
 
 _SEI_MARK = b"x264 - core "
 _OPTIONS_MARK = "options: "
@@ -125,3 +126,45 @@ def x264_params(options: dict[str, str], vui: Vui | None = None) -> str:
         params.pop("bitrate", None)
     params.update(vui_params(vui))
     return ":".join(f"{k}={v}" for k, v in params.items())
+
+
+def header_params(sps: Sps, pps: Pps) -> list[str]:
+    """Candidate `-x264-params` values that make x264 write this SPS/PPS, for a stream whose
+    settings SEI is gone (a copy trim drops the first GOP, which carried it) or was never
+    there. Each header field maps back to the setting x264 derives it from; where two settings
+    write the same field (weightp 1 or 2, how many B-frames) the first candidate is x264's
+    default. Empty when no x264 setting writes these headers (interlaced, 4:2:2, 10-bit,
+    custom matrices, HRD): the caller then re-encodes instead. Callers compare the result."""
+    vui = sps.vui
+    if (
+        not sps.frame_mbs_only
+        or sps.chroma_format_idc != 1
+        or sps.bit_depth != 8
+        or sps.scaling_matrix
+        or pps.scaling_matrix
+        or pps.field_pic_order
+        or not pps.deblocking_control
+        or pps.redundant_pic_cnt
+        or pps.sps_id != sps.sps_id
+        or (vui is not None and (vui.hrd or vui.pic_struct or vui.overscan))
+    ):
+        return []
+    reorder = (vui.num_reorder_frames if vui else None) or 0
+    params: dict[str, str] = {
+        "cabac": str(int(pps.cabac)),
+        "8x8dct": str(int(pps.transform_8x8)),
+        "ref": str(pps.num_ref_idx_l0),
+        # x264 writes one reorder frame for plain B-frames, two with a B-pyramid.
+        "bframes": "0" if reorder == 0 else ("1" if reorder == 1 else "3"),
+        "b-pyramid": "normal" if reorder >= 2 else "none",
+        "weightb": str(int(pps.weighted_bipred_idc == 2)),
+        "constrained-intra": str(int(pps.constrained_intra)),
+        "chroma-qp-offset": str(pps.chroma_qp_offset),
+        # x264's initial QP is its CRF (or 26 for a bit-rate target): same PPS either way.
+        "crf": str(pps.pic_init_qp),
+        "psy": "0",
+        "sps-id": str(sps.sps_id),
+    }
+    params.update(vui_params(vui))
+    weightp = ("2", "1") if pps.weighted_pred else ("0",)
+    return [":".join(f"{k}={v}" for k, v in {**params, "weightp": w}.items()) for w in weightp]

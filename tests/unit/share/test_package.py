@@ -12,12 +12,15 @@ import pytest
 from rep_video import paths
 from rep_video.content.model import ContentItem
 from rep_video.errors import Cancelled, UserError
+from rep_video.media.intro import CARD_SECONDS
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
+from rep_video.media.trim import plan_for
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.package import stage_package
 from rep_video.share.tokens import looks_like_token
+from tests.support.av_checks import FLASH_AT, card_seconds, decode_errors, flash_clip, flash_times
 
 REP = Person("Alex Rep", email="alex@acme.example", role="MSL")
 TO = Person("Dr. Jane Smith")
@@ -168,15 +171,34 @@ def test_intro_card_is_joined(sample_clip: Path) -> None:
     assert mobile_profile_problems(info) == []
 
 
+@pytest.fixture(scope="session")
+def flash_source(clips_dir: Path) -> Path:
+    return flash_clip(clips_dir / "flash.mp4")
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="media: add_intro_card refuses a smart-trimmed clip (its first packet carries no "
-    "x264 SEI, so matched_encoder() gives None even after finalize); drop this mark when fixed",
-    raises=UserError,
-    strict=False,
+@pytest.mark.parametrize(
+    ("mode", "start", "end"),
+    # Smart from a keyframe copies the GOP there, which lacks x264's settings SEI (the bug);
+    # fast snaps 1.2 to that keyframe too; exact re-encodes all. Ends inside a GOP.
+    [("smart", 1.0, 3.4), ("fast", 1.2, 3.4), ("exact", 1.2, 3.4)],
 )
-def test_intro_card_after_a_trim(sample_clip: Path) -> None:
-    package = stage_package(sample_clip, recipient=TO, rep=REP, intro=True, trim=(1.0, 3.0))
-    info = probe(package.folder / "video.mp4")
-    assert abs(info.duration - 4.0) <= 0.15  # 2 s card + 2 s of the clip
+def test_intro_card_after_a_trim(flash_source: Path, mode: str, start: float, end: float) -> None:
+    """A trim followed by the card: the card plays first, then the trimmed clip, in sync, in
+    the mobile profile, and every frame decodes."""
+    plan = plan_for(probe(flash_source), start, end, mode)  # fast snaps to keyframes
+    package = stage_package(
+        flash_source, recipient=TO, rep=REP, intro=True, trim=(start, end), trim_mode=mode
+    )
+    video = package.folder / "video.mp4"
+    info = probe(video)
+    frame = 1 / 30
     assert mobile_profile_problems(info) == []
+    assert decode_errors(video) == ""
+    # The card first (2 s, give or take the AAC frame its audio is padded to), then the clip.
+    assert card_seconds(video) == pytest.approx(CARD_SECONDS, abs=frame + 0.025)
+    assert info.duration == pytest.approx(CARD_SECONDS + plan.duration, abs=2 * frame)
+    assert abs(package.manifest.duration - info.duration) < 0.01
+    picture, sound = flash_times(video)
+    assert picture == pytest.approx(CARD_SECONDS + FLASH_AT - plan.start, abs=frame + 0.025)
+    assert abs(picture - sound) <= frame  # audio and video still start together
