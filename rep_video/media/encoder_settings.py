@@ -1,13 +1,13 @@
 """The recorder's encoder settings (pure data): H.264 High in the mobile profile (DESIGN.md) at
 three speeds, and AAC-LC.
 
-The recorder steps down from one speed tier to the next *mid-recording* when the encoder falls
-behind. It does that by opening a fresh libx264 context and muxing its packets into the same
-MP4 track, which is only valid if every tier writes byte-identical SPS/PPS (the MP4 `avcC`
-holds one set). So each tier is an x264 preset plus overrides that pin every header-affecting
-choice (CABAC, 8×8 transform, B-frames, reference count, weighted prediction, psy chroma
-offset, level); only the motion search and analysis effort change. A unit test asserts the
-headers match."""
+The recorder steps from one speed tier to the next *mid-recording*: down when the encoder falls
+behind, back up once it has had headroom for a while (preset_control). It does that by opening
+a fresh libx264 context and muxing its packets into the same MP4 track, which is only valid if
+every tier writes byte-identical SPS/PPS (the MP4 `avcC` holds one set). So each tier is an
+x264 preset plus overrides that pin every header-affecting choice (CABAC, 8×8 transform,
+B-frames, reference count, weighted prediction, psy chroma offset, level); only the motion
+search and analysis effort change. A unit test asserts the headers match."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ VIDEO_TIME_BASE = Fraction(1, 90000)
 AUDIO_BIT_RATE = 128_000
 AUDIO_FRAME_SIZE = 1024  # AAC-LC codes 1024 samples per frame
 
-# Fastest last: the recorder only ever moves right along this tuple.
+# Slowest (best compression) first: the recorder starts at the first and moves one step at a
+# time, right when it falls behind and left when it has headroom again (preset_control).
 PRESETS: tuple[str, ...] = ("veryfast", "superfast", "ultrafast")
 
 # Kept under the mobile profile's 3 Mb/s average at 720p, so Finalize only remuxes.

@@ -1,5 +1,5 @@
 """The recorder's video side: camera timestamps → a constant-frame-rate grid, RGB → YUV, and a
-libx264 encoder that can step to a faster tier mid-stream (see encoder_settings)."""
+libx264 encoder that can change tier mid-stream (see encoder_settings and preset_control)."""
 
 from __future__ import annotations
 
@@ -80,8 +80,8 @@ def configure(ctx: VideoCodecContext, width: int, height: int, fps: Fraction, pr
 
 
 class VideoEncoder:
-    """Encodes YUV frames into one MP4 video stream; `step_down()` switches to the next faster
-    tier by draining the current encoder and opening a new one (its first frame is an IDR)."""
+    """Encodes YUV frames into one MP4 video stream; `switch_to(tier)` changes to another tier
+    by draining the current encoder and opening a new one (its first frame is an IDR)."""
 
     def __init__(self, stream: av.VideoStream, fps: Fraction) -> None:
         self.stream = stream
@@ -97,10 +97,6 @@ class VideoEncoder:
     def preset(self) -> str:
         return PRESETS[self.tier]
 
-    @property
-    def can_step_down(self) -> bool:
-        return self.tier + 1 < len(PRESETS)
-
     def encode(self, frame: av.VideoFrame | None) -> list[av.Packet[Any]]:
         packets = self._ctx.encode(frame)
         if self._own_ctx:
@@ -108,15 +104,18 @@ class VideoEncoder:
                 packet.stream = self.stream
         return packets
 
-    def step_down(self) -> list[av.Packet[Any]]:
-        """Drain this tier and open the next; returns the drained packets to mux."""
-        if not self.can_step_down:
+    def switch_to(self, tier: int) -> list[av.Packet[Any]]:
+        """Drain this tier and open `tier` (faster or slower); returns the drained packets to
+        mux. A drained context cannot encode again, so going back opens a fresh one too."""
+        if not 0 <= tier < len(PRESETS):
+            raise ValueError(f"no tier {tier}")
+        if tier == self.tier:
             return []
         packets = self.encode(None)
         width, height = self._ctx.width, self._ctx.height
-        self.tier += 1
+        self.tier = tier
         ctx = cast(VideoCodecContext, CodecContext.create(VIDEO_CODEC, "w"))
-        configure(ctx, width, height, self.fps, PRESETS[self.tier])
+        configure(ctx, width, height, self.fps, PRESETS[tier])
         ctx.open()
         self._ctx, self._own_ctx = ctx, True
         return packets

@@ -4,8 +4,9 @@ arrive into a fragmented MP4 that survives a crash (DESIGN.md, "Media engine").
 Capture threads call `push_video` / `push_audio` with timestamps on one shared clock (seconds;
 any origin: the first pushed timestamp becomes 0). A worker thread converts, encodes and muxes
 in arrival order. The video queue is bounded (about a second of frames): when it fills up the
-encoder steps to a faster x264 tier instead of dropping frames; only if it stays full for
-`max_block` seconds does a push give up, and that drop is counted in `stats()`. `stop()` drains
+encoder steps to a faster x264 tier instead of dropping frames, and back once it has had
+headroom for a while (preset_control); only if the queue stays full for `max_block` seconds
+does a push give up, and that drop is counted in `stats()`. `stop()` drains
 the queue, closes the fragmented file, remuxes it into a plain faststart MP4 (no re-encode)
 and only then deletes the fragmented file and its sidecar (see recovery.py)."""
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -42,6 +44,7 @@ from rep_video.media.encoder_settings import (
     keyframe_interval,
 )
 from rep_video.media.encoder_video import MAX_FILL_SECONDS, FrameSlots, VideoEncoder, rgb_to_yuv
+from rep_video.media.preset_control import TierControl
 
 _LAYOUTS = {1: "mono", 2: "stereo"}
 
@@ -57,7 +60,8 @@ class RecorderStats:
     queue_depth: int
     max_queue_depth: int
     preset: str
-    preset_steps: int
+    preset_steps: int  # steps down to a faster tier
+    preset_steps_up: int  # steps back to a slower tier once the encoder had headroom
     audio_samples_in: int
     audio_samples_encoded: int
     audio_silence_inserted: int  # samples of silence for device gaps and the lead-in
@@ -116,12 +120,10 @@ class Recorder:
             max(channels, 1), AUDIO_FRAME_SIZE, tolerance=round(0.02 * sample_rate)
         )
         self._last_yuv: av.VideoFrame | None = None
-        self._since_step = 0
-        self._step_pending = False
         self._gop = keyframe_interval(self.fps)
+        self._control = TierControl(float(self.fps), self.capacity, self._gop)
         # counters written by the worker only
         self._encoded = self._dup = self._drop_surplus = 0
-        self._preset_steps = 0
         self._audio_encoded = 0
 
     # ----------------------------------------------------------------- lifecycle
@@ -241,8 +243,11 @@ class Recorder:
             while (got := self._queue.get()) is not None:
                 (kind, data, t), depth = got
                 if kind == "v":
-                    self._want_step_down(depth)
+                    started, before = time.perf_counter(), self._encoded
                     self._encode_video(data, t)
+                    # The tier decision is pure (preset_control); the clock stays here.
+                    cost = (time.perf_counter() - started) / max(1, self._encoded - before)
+                    self._control.observe(depth, cost)
                 else:
                     self._encode_audio(data, t)
             self._finish()
@@ -250,18 +255,6 @@ class Recorder:
             self._error = exc
             self._queue.fail()
             self._close_quietly()
-
-    def _want_step_down(self, depth: int) -> None:
-        assert self._video is not None
-        self._since_step += 1
-        # Half a queue behind, and the last step had a second to show its effect. The switch
-        # itself waits for the next keyframe slot (see _encode_yuv).
-        if (
-            depth * 2 >= self.capacity
-            and self._video.can_step_down
-            and self._since_step >= self._gop
-        ):
-            self._step_pending = True
 
     def _encode_video(self, frame: npt.NDArray[np.uint8], t: float) -> None:
         assert self._video is not None
@@ -285,11 +278,9 @@ class Recorder:
         # Keyframes sit on the one-second grid of the recording's own timeline (trims snap to
         # them); a tier switch happens on one, since the new encoder must start with an IDR.
         on_grid = slot % self._gop == 0
-        if on_grid and self._step_pending:
-            self._container.mux(self._video.step_down())
-            self._preset_steps += 1
-            self._since_step = 0
-            self._step_pending = False
+        if on_grid and self._control.wanted != self._video.tier:
+            self._container.mux(self._video.switch_to(self._control.wanted))
+            self._control.switched()
         yuv.pict_type = PictureType.I if on_grid else PictureType.NONE
         yuv.pts = self._slots.pts(slot)
         yuv.time_base = VIDEO_TIME_BASE
@@ -350,7 +341,8 @@ class Recorder:
             queue_depth=q.video_depth,
             max_queue_depth=q.max_depth,
             preset=self._video.preset if self._video else PRESETS[0],
-            preset_steps=self._preset_steps,
+            preset_steps=self._control.steps_down,
+            preset_steps_up=self._control.steps_up,
             audio_samples_in=counters.samples_in,
             audio_samples_encoded=self._audio_encoded,
             audio_silence_inserted=counters.silence_inserted,

@@ -134,6 +134,7 @@ def _report(
         "file_mb": round(path.stat().st_size / 1e6, 2),
         "mb_per_s": round(path.stat().st_size * 8 / 1e6 / max(duration, 1e-9), 2),
         "preset_steps": stats.preset_steps,
+        "preset_steps_up": stats.preset_steps_up,
         "final_preset": stats.preset,
         "max_queue_depth": stats.max_queue_depth,
         "queue_capacity": recorder.capacity,
