@@ -5,8 +5,9 @@ outbox run`) claims due rows with a lease, reserves the link if that has not hap
 and lets the target upload what is missing. Network trouble puts the row back with an
 exponential backoff; a problem the user must fix marks it `failed` until `retry`. Two
 processes never upload the same row at once: a claim is a transaction on the lease columns,
-and a lease whose owner died (same machine, pid gone) or expired may be taken over. The staged
-package is never deleted here, whatever happens."""
+and a lease whose owner died (same machine, pid gone) or expired may be taken over. A failure
+never deletes the staged package; once every entry of a package is done, its staged media
+goes (the target holds it now; see delivered.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from typing import Any
 from rep_video import paths
 from rep_video.errors import Cancelled, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.delivered import release_if_all_delivered
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.outbox_store import (
     BACKOFF_FIRST,
@@ -301,6 +303,7 @@ class Outbox:
             self.save_reservation(entry_id, reservation)
             self._set_bytes(entry_id, entry.bytes_total, entry.bytes_total)
             self._finish(entry_id, "done")
+            release_if_all_delivered(self.db, entry.package)
         except Cancelled:
             if self.get(entry_id).state != "cancelled":  # the worker stopped, not the entry
                 self._release(entry_id)

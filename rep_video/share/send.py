@@ -23,6 +23,7 @@ from rep_video.content.catalog import default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, ProgressFn, no_progress
+from rep_video.share.delivered import release_staged
 from rep_video.share.manifest import Person
 from rep_video.share.package import stage_package
 from rep_video.share.targets.base import Reservation, SharePackage, Target
@@ -46,9 +47,11 @@ Deliver = Callable[[SharePackage, Target, ProgressFn, CancelToken], SendResult]
 def deliver_now(
     package: SharePackage, target: Target, progress: ProgressFn, cancel: CancelToken
 ) -> SendResult:
-    """Reserve the link and upload in this process (no outbox)."""
+    """Reserve the link and upload in this process (no outbox). Once the target has it, the
+    staged copy of the media goes (see delivered.py); a failure leaves it in place."""
     reservation = target.reserve(package)
     reservation = target.upload(package, reservation, progress, cancel)
+    release_staged(package.folder)
     return SendResult(reservation.link, reservation.share_id, package, reservation)
 
 
