@@ -21,10 +21,11 @@ log = logging.getLogger("rep_video.server")
 
 async def _cleanup_loop(state: ServerState) -> None:
     from rep_video.server.cleanup import remove_expired_uploads
+    from rep_video.server.tus import uploads_in_progress
 
     while True:
         try:
-            await asyncio.to_thread(remove_expired_uploads, state)
+            await asyncio.to_thread(remove_expired_uploads, state, uploads_in_progress())
         except Exception:  # a failed sweep must not stop the server; try again later
             log.exception("cleaning up expired uploads failed")
         await asyncio.sleep(state.settings.cleanup_interval_seconds)

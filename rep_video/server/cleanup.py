@@ -1,10 +1,14 @@
 """Abandoned uploads expire: their staged bytes and rows go (on start-up and periodically),
-and so do temp files a crash left behind."""
+and so do temp files a crash left behind. An upload whose last PATCH was committed but whose
+completion (staged bytes → blob, sha256, `complete`) a crash cut short is finished here, so
+its share can be published: before, HEAD said "all there" while publish said "not uploaded
+yet" (409) until the upload expired a day later."""
 
 from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Collection
 
 from sqlalchemy import delete, select
 
@@ -30,14 +34,28 @@ def remove_stale_temp(state: ServerState) -> None:
             continue
 
 
-def remove_expired_uploads(state: ServerState) -> int:
+def remove_expired_uploads(state: ServerState, busy: Collection[str] = ()) -> int:
+    """Remove incomplete uploads past their expiry, except those in `busy` (being written)."""
     with state.sessions() as s:
         expired = s.scalars(
             select(Upload.id).where(Upload.complete.is_(False), Upload.expires_at <= utcnow())
         ).all()
     remove_stale_temp(state)
+    removed = 0
     for upload_id in expired:
-        state.blobs.discard(upload_id)
+        if upload_id in busy:
+            continue
+        # The row goes first, and only if still expired: a PATCH that began since the select
+        # (here or on another instance) has moved expires_at on, and keeps its bytes.
         with state.sessions.begin() as s:
-            s.execute(delete(Upload).where(Upload.id == upload_id, Upload.complete.is_(False)))
-    return len(expired)
+            gone = s.execute(
+                delete(Upload).where(
+                    Upload.id == upload_id,
+                    Upload.complete.is_(False),
+                    Upload.expires_at <= utcnow(),
+                )
+            )
+        if gone.rowcount == 1:  # type: ignore[attr-defined]
+            state.blobs.discard(upload_id)
+            removed += 1
+    return removed

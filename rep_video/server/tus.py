@@ -42,6 +42,12 @@ router = APIRouter(prefix="/api/v1/uploads", tags=["uploads (tus 1.0.0)"])
 _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
+def uploads_in_progress() -> frozenset[str]:
+    """Uploads a PATCH in this process is writing to (call on the event loop's thread): the
+    expiry sweep must not delete bytes that are arriving, however slowly."""
+    return frozenset(upload_id for upload_id, lock in list(_locks.items()) if lock.locked())
+
+
 def _tus(status: int, detail: str = "", **headers: str) -> Response:
     base = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
     base.update({k.replace("_", "-"): v for k, v in headers.items()})
@@ -272,6 +278,9 @@ async def _append(
         return _tus(410, "upload expired; start a new one")
     if offset != upload.offset:
         return _tus(409, f"offset is {upload.offset}", Upload_Offset=str(upload.offset))
+    # A PATCH is activity from its first byte, not only once it commits: move the expiry on
+    # now, so that the sweep on another instance leaves a slow upload alone.
+    await asyncio.to_thread(_extend_expiry, state, upload.id)
     limit = upload.length - upload.offset
     algo = checksum[0] if checksum else None
     idle = float(state.settings.patch_idle_seconds)
@@ -309,6 +318,12 @@ async def _append(
     if new_offset == upload.length:
         await asyncio.to_thread(_complete, state, upload)
     return _tus(204, Upload_Offset=str(new_offset), Upload_Expires=_http_date(expires))
+
+
+def _extend_expiry(state: ServerState, upload_id: str) -> None:
+    expires = utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds)
+    with state.sessions.begin() as s:
+        s.execute(update(Upload).where(Upload.id == upload_id).values(expires_at=expires))
 
 
 def _complete(state: ServerState, upload: Upload) -> None:

@@ -302,3 +302,32 @@ def test_a_stalled_patch_does_not_hold_the_upload(strict: ServerProcess, leaflet
         r = _patch(url, token, kept, data[kept:])
         assert r.status_code == 204
         assert int(r.headers["upload-offset"]) == len(data)
+
+
+def test_a_slow_patch_outlives_the_expiry_and_completes(
+    strict: ServerProcess, leaflet: Path
+) -> None:
+    """Hotel Wi-Fi: one PATCH trickles for longer than the upload expiry (2 s here, swept
+    every second). Bytes still arriving mean the upload is alive: it completes, not 404."""
+    token = strict.create_token("rita")
+    data = leaflet.read_bytes()
+    share = _new_share(strict, token, {"video.mp4": leaflet})
+    url = _create_upload(strict, token, share["id"], "video.mp4", len(data))
+    parts = urlsplit(url)
+    head = (
+        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
+        "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    assert parts.hostname and parts.port
+    pieces = [data[i : i + len(data) // 10 + 1] for i in range(0, len(data), len(data) // 10 + 1)]
+    with socket.create_connection((parts.hostname, parts.port)) as slow:
+        slow.sendall(head)
+        for piece in pieces:  # ~5 s in all, each gap well under patch_idle_seconds
+            slow.sendall(piece)
+            time.sleep(0.5)
+        slow.settimeout(10)
+        status_line = slow.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line.split()[1] == b"204", status_line
+    assert _offset(url, token) == len(data)
