@@ -49,6 +49,19 @@ def _create_upload(srv: ServerProcess, token: str, share_id: str, name: str, len
     return r.headers["location"]
 
 
+def _raw_patch(url: str, token: str, length: int, extra: str = "") -> tuple[bytes, tuple[str, int]]:
+    """The head of a PATCH from offset 0, for tests that send its body by hand, and where to."""
+    parts = urlsplit(url)
+    assert parts.hostname and parts.port
+    head = (
+        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
+        "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+        f"Content-Length: {length}\r\n{extra}\r\n"
+    ).encode()
+    return head, (parts.hostname, parts.port)
+
+
 def _offset(url: str, token: str) -> int:
     r = httpx.head(url, headers={**TUS, **auth(token)})
     assert r.status_code == 200
@@ -283,15 +296,8 @@ def test_a_stalled_patch_does_not_hold_the_upload(strict: ServerProcess, leaflet
     data = leaflet.read_bytes()
     share = _new_share(strict, token, {"video.mp4": leaflet})
     url = _create_upload(strict, token, share["id"], "video.mp4", len(data))
-    parts = urlsplit(url)
-    head = (
-        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
-        "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
-        f"Content-Length: {len(data)}\r\n\r\n"
-    ).encode()
-    assert parts.hostname and parts.port
-    with socket.create_connection((parts.hostname, parts.port)) as stalled:
+    head, address = _raw_patch(url, token, len(data))
+    with socket.create_connection(address) as stalled:
         stalled.sendall(head + data[:4000])
         time.sleep(0.3)
         started = time.monotonic()
@@ -313,16 +319,9 @@ def test_a_slow_patch_outlives_the_expiry_and_completes(
     data = leaflet.read_bytes()
     share = _new_share(strict, token, {"video.mp4": leaflet})
     url = _create_upload(strict, token, share["id"], "video.mp4", len(data))
-    parts = urlsplit(url)
-    head = (
-        f"PATCH {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Authorization: Bearer {token}\r\nTus-Resumable: 1.0.0\r\n"
-        "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
-        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
-    ).encode()
-    assert parts.hostname and parts.port
+    head, address = _raw_patch(url, token, len(data), "Connection: close\r\n")
     pieces = [data[i : i + len(data) // 10 + 1] for i in range(0, len(data), len(data) // 10 + 1)]
-    with socket.create_connection((parts.hostname, parts.port)) as slow:
+    with socket.create_connection(address) as slow:
         slow.sendall(head)
         for piece in pieces:  # ~5 s in all, each gap well under patch_idle_seconds
             slow.sendall(piece)
