@@ -30,6 +30,7 @@ class BlobStore(Protocol):
         ...
 
     def write_at(self, upload_id: str, offset: int, src: Path) -> None: ...
+    def has_staged(self, upload_id: str) -> bool: ...
     def finish(self, upload_id: str, key: str) -> str: ...
     def discard(self, upload_id: str) -> None: ...
 
@@ -110,8 +111,15 @@ class LocalBlobStore:
             out.flush()
             os.fsync(out.fileno())
 
+    def has_staged(self, upload_id: str) -> bool:
+        return self._staged(upload_id).exists()
+
     def finish(self, upload_id: str, key: str) -> str:
         staged = self._staged(upload_id)
+        if not staged.exists() and self._path(key).exists():
+            # Finished before, but the server died before recording it: the blob is whole
+            # (os.replace is atomic). Never replace it with an empty file.
+            return file_sha256(self._path(key))
         if not staged.exists():
             staged.touch()  # a zero-length upload has no PATCH
         digest = file_sha256(staged)

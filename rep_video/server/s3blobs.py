@@ -91,6 +91,9 @@ class S3BlobStore:
                 self.s3.delete_object(Bucket=self.bucket, Key=key)
         self.s3.upload_file(str(src), self.bucket, f"{self._chunk_prefix(upload_id)}{offset:020d}")
 
+    def has_staged(self, upload_id: str) -> bool:
+        return bool(self._chunks(upload_id))
+
     def finish(self, upload_id: str, key: str) -> str:
         h = hashlib.sha256()
         with tempfile.NamedTemporaryFile(dir=self.tmp_dir, suffix=".part") as tmp:

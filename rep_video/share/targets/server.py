@@ -35,6 +35,7 @@ from rep_video.share.tokens import new_token
 
 DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
 IN_FLIGHT_STEP = 256 * 1024  # progress inside a chunk every this many bytes
+_PUBLISH_ROUNDS = 4  # publish → 409 → check the files again, at most this often per attempt
 Checkpoint = Callable[[Reservation], None]
 
 
@@ -155,16 +156,59 @@ class ServerTarget:
         meter = UploadMeter(sum(p.stat().st_size for _, p in package.files()), progress)
         for name, path in package.files():
             reservation = self._upload_file(reservation, name, path, meter, cancel)
-        retrying(
-            lambda: self._call(
-                "POST", f"/api/v1/shares/{reservation.share_id}/publish", "publishing the share"
-            ),
-            cancel=cancel,
-            window=self.retry_window,
-        )
+        self._publish(package, reservation, cancel)
         state["published"] = True
         meter.add(0, "published", sent=False)
         return reservation
+
+    def _publish(
+        self, package: SharePackage, reservation: Reservation, cancel: CancelToken
+    ) -> None:
+        """POST publish. A 409 alone never fails the send: the server is asked where the share
+        stands. Live: an earlier attempt published it and its answer was lost — done.
+        Revoked: nothing will publish it (UserError). Still pending: a file is not complete on
+        the server yet (its last PATCH still finishing, or a crash cut the completion short),
+        so every file's upload is checked again, what is missing re-sent, and publish tried
+        again; if it still is not, the error is transient and the outbox retries later."""
+        url = f"{self.base_url}/api/v1/shares/{reservation.share_id}/publish"
+
+        def publish_once() -> int:
+            try:
+                resp = self._session.post(url, timeout=self.timeout)
+            except requests.RequestException as exc:
+                raise TransientUploadError(
+                    f"cannot reach the share server {self.base_url} ({type(exc).__name__})"
+                ) from exc
+            if resp.status_code != 409:
+                check_status(resp, "publishing the share", self.name)
+            return resp.status_code
+
+        quiet = UploadMeter(0, lambda _p: None)  # progress was reported by the first pass
+        for attempt in range(_PUBLISH_ROUNDS):
+            if retrying(publish_once, cancel=cancel, window=self.retry_window) != 409:
+                return
+            share = retrying(
+                lambda: self._call(
+                    "GET", f"/api/v1/shares/{reservation.share_id}", "reading the share"
+                ),
+                cancel=cancel,
+                window=self.retry_window,
+            )
+            stands = str((share or {}).get("state"))
+            if stands == "live":
+                return
+            if stands != "pending":
+                raise UserError(
+                    f"The share was {stands} on the server before it was published; "
+                    "send the video again for a new link."
+                )
+            if cancel.wait(min(2.0**attempt, 8.0)):
+                cancel.raise_if_cancelled()
+            for name, path in package.files():
+                self._upload_file(reservation, name, path, quiet, cancel)
+        raise TransientUploadError(
+            "the share server does not have every file complete yet (publish answered 409)"
+        )
 
     def _upload_file(
         self,
