@@ -49,8 +49,6 @@ EXCLUDED_MODULES = (
     "hypothesis",
     "playwright",
     "moto",
-    "skimage",  # test-only (a face photo for the poster test), and scipy which it pulls in
-    "scipy",
     "mypy",
     "ruff",
     "IPython",

@@ -1,7 +1,7 @@
 """The poster's face bonus on a real face: a clip where a photograph of a person fills only a
 few of the sampled frames, the rest being a sharper test pattern. The picture is NASA's public
-domain portrait of astronaut Eileen Collins, as scikit-image ships it inside its wheel
-(`skimage/data/astronaut.png`; read from the installed package, no download)."""
+domain portrait of astronaut Eileen Collins (the copy scikit-image ships as `astronaut.png`),
+scaled to 360 x 360 and kept in tests/data."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import skimage
 
 from rep_video.media import poster
 from rep_video.media.frames import sample_frames
 from tests.support.clips import FFMPEG
 
-ASTRONAUT = Path(skimage.__file__).parent / "data" / "astronaut.png"
+ASTRONAUT = Path(__file__).resolve().parents[2] / "data" / "astronaut-portrait.jpg"
 FACE_FROM, FACE_TO = 2.5, 3.5  # seconds of the 6 s clip in which the face is shown
 
 
