@@ -72,7 +72,6 @@ _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
 )
 
 
-MAX_EVENTS_PER_SHARE = 1000  # a real recipient sends ~7 per visit
 _EVENT_COUNT = (
     select(func.count()).select_from(ViewEvent).where(ViewEvent.share_id == bindparam("share_id"))
 )
@@ -271,7 +270,7 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         # Only what happened and when: no address, no user agent, no cookie.
         with state.engine.begin() as conn:
             count = conn.execute(_EVENT_COUNT, {"share_id": found.id}).scalar_one()
-            if count >= MAX_EVENTS_PER_SHARE:
+            if count >= state.settings.max_events_per_share:
                 return  # a script replaying beacons cannot grow the table without bound
             conn.execute(
                 insert(ViewEvent).values(share_id=found.id, kind=data["kind"], value=value)

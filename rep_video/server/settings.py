@@ -39,6 +39,7 @@ class ServerSettings:
     patch_idle_seconds: int = 30
     failed_lookups_per_minute: int = 20
     max_event_bytes: int = 1024
+    max_events_per_share: int = 1000  # a real recipient sends ~7 per visit
     accel_redirect: str = ""  # empty: the server streams media itself
 
     @property
@@ -75,6 +76,7 @@ SETTINGS: dict[str, str] = {
     "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
     "failed_lookups_per_minute": "failed share look-ups per client address before 429",
     "max_event_bytes": "largest accepted view-event body",
+    "max_events_per_share": "view events stored per share; later ones are accepted, not kept",
     "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
 }
 
@@ -149,6 +151,7 @@ def _validate(s: ServerSettings) -> None:
         "upload_expiry_seconds",
         "cleanup_interval_seconds",
         "patch_idle_seconds",
+        "max_events_per_share",
     ):
         if getattr(s, name) <= 0:
             raise UserError(f"setting {name} must be positive")

@@ -18,7 +18,7 @@ from tests.server.helpers import (
     manifest,
     sha256,
 )
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, running_server
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +249,19 @@ def test_openapi_document(server: ServerProcess) -> None:
     for path in ("/api/v1/shares", "/api/v1/shares/{share_id}", "/api/v1/uploads"):
         assert path in doc["paths"]
     assert "/s/{token}" not in doc["paths"]
+
+
+def test_view_events_per_share_are_capped(
+    tmp_path_factory: pytest.TempPathFactory, small_clip: Path
+) -> None:
+    """A script replaying beacons cannot grow the table: past the cap the beacon still gets
+    204 (nothing for it to learn), but no more rows are kept."""
+    env = {"REP_VIDEO_SERVER_MAX_EVENTS_PER_SHARE": "5"}
+    with running_server(tmp_path_factory.mktemp("capped"), env) as srv:
+        token = srv.create_token("rita")
+        share = create_and_publish(srv.url, token, {"video.mp4": small_clip}, manifest())
+        for i in range(8):
+            body = '{"kind": "opened"}' if i % 2 else '{"kind": "progress", "value": 25}'
+            assert httpx.post(f"{share['url']}/events", content=body).status_code == 204
+        r = httpx.get(f"{srv.url}/api/v1/shares/{share['id']}", headers=auth(token))
+        assert len(r.json()["events"]) == 5
