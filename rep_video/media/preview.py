@@ -15,10 +15,11 @@ from rep_video.media.process import ffmpeg_exe, run_ffmpeg
 MAX_PREVIEW_BYTES = 1_500_000
 MAX_PREVIEW_WIDTH = 480
 # (width, fps, colours), tried in order until one fits.
+# 10 fps looks smooth enough in an email and costs 17% less than 12 fps.
 ATTEMPTS: tuple[tuple[int, int, int], ...] = (
-    (480, 12, 128),
+    (480, 10, 128),
     (480, 10, 64),
-    (400, 10, 48),
+    (400, 8, 48),
     (320, 8, 32),
     (240, 6, 16),
 )

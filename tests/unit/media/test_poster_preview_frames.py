@@ -65,7 +65,7 @@ def test_preview_gif(sample_clip: Path, out_dir: Path) -> None:
     with av.open(str(dst)) as c:
         frames = list(c.decode(video=0))
     assert frames[0].width <= 480
-    assert 20 <= len(frames) <= 40  # 3 s at 12 fps (or fewer on a retry)
+    assert 18 <= len(frames) <= 36  # 3 s at 10 fps (or fewer on a retry)
     assert sorted(p.name for p in out_dir.iterdir()) == ["preview.gif"]
 
 
