@@ -1,4 +1,8 @@
-"""/api/v1/shares: create, list, get (with views), publish, revoke, change expiry."""
+"""/api/v1/shares: create, declare files, list, get (with views), publish, revoke, change expiry.
+
+A share may be created before its files exist (the desktop app reserves the link the moment the
+rep presses Send, and renders the media afterwards): its page says "on its way" until it is
+published, and `PUT /shares/{id}/files` declares the files (and the final manifest) later."""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from fastapi import APIRouter, Body, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from rep_video.server.auth import CallerDep, StateDep
-from rep_video.server.db import Share
+from rep_video.server.db import Share, Upload
 from rep_video.server.names import name_problem
-from rep_video.server.publish import publish_share
+from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.shares import owned_share, share_json
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
@@ -39,6 +43,12 @@ class FileDecl(BaseModel):
 
 class CreateShare(BaseModel):
     manifest: dict[str, Any]
+    # Empty: the files are declared later (PUT /shares/{id}/files), before any upload.
+    files: list[FileDecl] = Field(default_factory=list, max_length=200)
+
+
+class DeclareFiles(BaseModel):
+    manifest: dict[str, Any] | None = None  # the final manifest, if it changed since creation
     files: list[FileDecl] = Field(min_length=1, max_length=200)
 
 
@@ -101,20 +111,25 @@ def _parse_manifest(data: dict[str, Any]) -> ShareManifest:
     return manifest
 
 
+def _check_files(files: list[FileDecl], limit: int) -> str:
+    """The files as stored (JSON), after the checks every declaration gets."""
+    names = [f.name for f in files]
+    if len(set(names)) != len(names):
+        raise _field_error(["body", "files"], "file names must be unique")
+    if "video.mp4" not in names:
+        raise _field_error(["body", "files"], "video.mp4 must be among the files")
+    for i, f in enumerate(files):
+        if f.size > limit:
+            raise HTTPException(413, f"files[{i}] ({f.name}) is over the {limit}-byte limit")
+    return json.dumps([f.model_dump() | {"sha256": f.sha256.lower()} for f in files])
+
+
 @router.post("/shares", status_code=201, response_model=ShareOut)
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     manifest = _parse_manifest(body.manifest)
-    names = [f.name for f in body.files]
-    if len(set(names)) != len(names):
-        raise _field_error(["body", "files"], "file names must be unique")
     if manifest.video != "video.mp4":
         raise _field_error(["body", "manifest", "video"], "must be video.mp4")
-    if "video.mp4" not in names:
-        raise _field_error(["body", "files"], "video.mp4 must be among the files")
-    limit = state.settings.max_upload_bytes
-    for i, f in enumerate(body.files):
-        if f.size > limit:
-            raise HTTPException(413, f"files[{i}] ({f.name}) is over the {limit}-byte limit")
+    files_json = _check_files(body.files, state.settings.max_upload_bytes) if body.files else "[]"
     token = new_token()
     share = Share(
         id=uuid.uuid4().hex,
@@ -124,13 +139,54 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         recipient=manifest.recipient.name[:300],
         rep_name=manifest.rep.name[:300],
         manifest_json=manifest.with_token(token).to_json(),
-        files_json=json.dumps([f.model_dump() | {"sha256": f.sha256.lower()} for f in body.files]),
+        files_json=files_json,
         expires_at=manifest.expires_at.astimezone(UTC) if manifest.expires_at else None,
     )
     with state.sessions.begin() as s:
         s.add(share)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
+
+
+@router.put(
+    "/shares/{share_id}/files",
+    response_model=ShareOut,
+    responses={409: {"description": "the share is no longer pending"}},
+)
+def declare_files(
+    share_id: str, body: DeclareFiles, caller: CallerDep, state: StateDep
+) -> dict[str, Any]:
+    """Declare (or change) the files of a pending share, and optionally its final manifest.
+    Uploads already made for a file that is still declared with the same size are kept (a
+    retried declaration loses nothing); the others are dropped with their bytes."""
+    manifest = _parse_manifest(body.manifest) if body.manifest is not None else None
+    if manifest is not None and manifest.video != "video.mp4":
+        raise _field_error(["body", "manifest", "video"], "must be video.mp4")
+    files_json = _check_files(body.files, state.settings.max_upload_bytes)
+    sizes = {f.name: f.size for f in body.files}
+    with state.sessions.begin() as s:
+        share = owned_share(s, caller, share_id)
+        if share.state != "pending":
+            raise HTTPException(409, f"the share is {share.state}; its files can no longer change")
+        share.files_json = files_json
+        share.reason = None
+        if manifest is not None:
+            share.manifest_json = manifest.with_token(share.token).to_json()
+            share.recipient = manifest.recipient.name[:300]
+            share.rep_name = manifest.rep.name[:300]
+        stale = [
+            u
+            for u in s.scalars(select(Upload).where(Upload.share_id == share.id))
+            if sizes.get(u.name) != u.length
+        ]
+        s.execute(delete(Upload).where(Upload.id.in_([u.id for u in stale])))
+    for upload in stale:
+        state.blobs.discard(upload.id)
+        if upload.complete:
+            state.blobs.delete(blob_key(share.id, upload.name))
+    state.share_cache.forget(share.token)
+    with state.sessions() as s:
+        return share_json(s, owned_share(s, caller, share_id), state.public_url)
 
 
 @router.get("/shares", response_model=list[ShareOut])

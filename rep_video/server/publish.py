@@ -49,6 +49,8 @@ def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
             )
         }
     files = declared_files(share)
+    if not files:  # created before its media existed; PUT /shares/{id}/files comes first
+        return _stay_pending(state, share_id, 409, "no files declared yet", [])
     missing = [f["name"] for f in files if f["name"] not in uploads]
     if missing:
         return _stay_pending(state, share_id, 409, f"not uploaded yet: {', '.join(missing)}", [])
