@@ -94,7 +94,8 @@ def main() -> int:
     send = win.send
     win.go("send")
     send.send_button.click()
-    pump(180, lambda: send.result.isVisible() or bool(send.error.text()))
+    # Until the task ends: the link shows first, while the video is still uploading.
+    pump(180, lambda: not send.busy() and (send.result.isVisible() or bool(send.error.text())))
     shot("send")
 
     win.go("sent")

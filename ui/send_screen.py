@@ -1,6 +1,8 @@
 """Send: pick a target, send with progress (speed, time left, Cancel), then the link on the
-clipboard with email/QR helpers. On failure the send stays in the outbox, which retries by
-itself; when it gets through, this screen shows the link."""
+clipboard with email/QR helpers. The link comes first — it is reserved the moment the rep
+presses Send and goes on the clipboard at once — while the video is made and uploaded under the
+progress bar (until then the page tells the doctor the video is on its way). On failure the
+send stays in the outbox, which retries by itself; when it gets through, this screen says so."""
 
 from __future__ import annotations
 
@@ -135,6 +137,7 @@ class SendScreen(QWidget):
         self.retry_button.clicked.connect(self.services.retry_all_now)
         self.drafts.changed.connect(lambda _d: self._refresh_summary())
         self.services.delivered.connect(self._on_delivered)
+        self.services.link_ready.connect(self._on_link)
         self.refresh_targets()
 
     def refresh_targets(self) -> None:
@@ -216,6 +219,7 @@ class SendScreen(QWidget):
         self._refresh_summary()
         if outcome.cancelled:
             self.progress.setVisible(False)
+            self.result.setVisible(False)  # a link handed out was withdrawn (revoked)
             self.progress_label.setText("Sending cancelled. Nothing was sent.")
             return
         if not outcome.ok:
@@ -226,11 +230,30 @@ class SendScreen(QWidget):
                 self.error.setText(
                     f"Not sent yet: {outcome.error} The video is kept in the outbox and will be "
                     "sent automatically as soon as the target can be reached."
-                )
+                    + (" The link already works; until then it says the video is on its way."
+                       if self.result.isVisible() else "")
+                )  # fmt: skip
             else:
+                self.result.setVisible(False)
                 self.error.setText(f"Could not send: {outcome.error}")
             return
         self.show_result(outcome.value)
+
+    def _on_link(self, result: SendResult) -> None:
+        """The link is reserved: onto the clipboard now; the video follows under the bar."""
+        if self._task is None:
+            return  # a late signal from a send that already ended
+        self.last_result = result
+        d = self.drafts.draft
+        rep = self.services.settings().rep.name or "your rep"
+        self.result.show_link(
+            result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
+        )
+        self.result.headline.setText(
+            f"Your link is ready ({result.seconds:.1f} s) — it is on the clipboard. The video is "
+            "still being prepared and uploaded; until then the page says it is on its way."
+        )
+        self.result.setVisible(True)
 
     def _on_delivered(self, result: SendResult) -> None:
         """The outbox got a pending send through."""
@@ -242,12 +265,21 @@ class SendScreen(QWidget):
     def show_result(self, result: SendResult) -> None:
         self.last_result = result
         self.progress.setValue(1000)
-        self.progress_label.setText(f"Sent in {result.seconds:.1f} s.")
-        d = self.drafts.draft
-        rep = self.services.settings().rep.name or "your rep"
-        self.result.show_link(
-            result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
+        took = result.done_seconds if result.done_seconds is not None else result.seconds
+        self.progress_label.setText(
+            f"Sent in {took:.1f} s (link after {result.seconds:.1f} s)."
+            if result.done_seconds is not None
+            else f"Sent in {took:.1f} s."
         )
+        if not (self.result.isVisible() and self.result.link == result.link):
+            # Not yet shown: copy it now. (Already shown: the rep may have copied something
+            # else since; never overwrite their clipboard twice.)
+            d = self.drafts.draft
+            rep = self.services.settings().rep.name or "your rep"
+            self.result.show_link(
+                result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
+            )
+        self.result.headline.setText("Sent — the video is live. The link is on the clipboard.")
         self.result.setVisible(True)
         self.again_button.setVisible(True)
         self.sent.emit()

@@ -5,6 +5,7 @@ and run on a worker through ui/tasks.py; the rest are quick reads."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -26,7 +27,8 @@ from ui.state import Draft
 from ui.tasks import Runner, TaskOutcome
 
 RETRY_INTERVAL_MS = 5000
-STAGE_SHARE = 0.45  # of the progress bar; the upload gets the rest
+STAGE_SHARE = 0.45  # of the progress bar: making the media; the upload gets the rest
+UPLOAD_STAGES = frozenset({"upload", "publish", "published"})  # what targets report
 
 
 class StillQueued(UserError):
@@ -66,6 +68,7 @@ class SendResult:
     entry_id: int
     preview_url: str | None
     seconds: float  # from the start of the send to the link
+    done_seconds: float | None = None  # to the video being live; None: not (yet) known
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,9 @@ def _fallback_settings() -> Settings:
 
 class Services(QObject):
     delivered = Signal(object)  # SendResult: the outbox got a pending send through
+    # SendResult, emitted from the send's worker the moment the link is reserved (before the
+    # media is made and uploaded); queued to the UI thread.
+    link_ready = Signal(object)
     outbox_changed = Signal()
 
     def __init__(self, runner: Runner) -> None:
@@ -149,9 +155,14 @@ class Services(QObject):
 
     # -- sending (worker) --------------------------------------------------------------------
     def send(self, req: SendRequest, progress: ProgressFn, cancel: CancelToken) -> SendResult:
-        from rep_video.media import poster as media_poster
+        """Reserve the link first, then make the media and upload.
+
+        The quick checks and the approved files come first (`prepare_package`), then the outbox
+        entry and the link (`link_ready` is emitted as soon as it is known, so the rep can paste
+        it while the rest goes on); trim → finalize → poster → preview and the upload follow
+        under the outbox's lease, which resumes them after a failure, a quit or a crash."""
         from rep_video.share import send as pipeline
-        from rep_video.share.package import POSTER_NAME
+        from rep_video.share.package import prepare_package
 
         began = time.monotonic()
         settings = self.settings()
@@ -164,43 +175,47 @@ class Services(QObject):
         catalog = load_catalog(self.catalog_path())
         items = catalog.resolve_for_attach(req.attachment_ids, date.today())
         expires = datetime.now(UTC) + timedelta(days=settings.policy.default_expiry_days)
-
-        def staged(p: Progress) -> None:
-            progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
-
-        # The same staging as `rep-video send` (trim → finalize → poster → preview → files).
-        package = pipeline.stage(
-            req.video, to=req.recipient, rep=rep, message=req.message, items=items,
+        progress(Progress("prepare", 0.0, "Checking the video…"))
+        package = prepare_package(
+            req.video, recipient=req.recipient, rep=rep, message=req.message, attachments=items,
             trim=req.trim, trim_mode="smart", intro=req.intro,
             expires_at=expires.replace(microsecond=0),
             page_approval_code=catalog.page_approval_code,
-            max_seconds=float(settings.policy.max_length_seconds),
-            progress=staged, cancel=cancel,
+            max_seconds=float(settings.policy.max_length_seconds), poster_at=req.poster_at,
+            cancel=cancel,
         )  # fmt: skip
-        if req.poster_at is not None:
-            # The rep picked a frame on the original take; map it onto the sent video.
-            at = req.poster_at - (req.trim[0] if req.trim else 0.0) + (2.0 if req.intro else 0.0)
-            at = min(max(0.0, at), package.manifest.duration - 0.05)
-            media_poster.make_poster(
-                package.path_of("video.mp4"), package.path_of(POSTER_NAME), at=at
+        if cancel.cancelled:
+            shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
+            cancel.raise_if_cancelled()
+        progress(Progress("reserve", 0.0, "Reserving the link…"))
+        entry = self.outbox.enqueue(package.folder, req.target)  # UserError: target refused
+        link_seconds = time.monotonic() - began if entry.link else None
+        if entry.link and link_seconds is not None:
+            self.link_ready.emit(
+                SendResult(entry.link, entry.id, _preview_url(entry), link_seconds)
             )
-        progress(Progress("reserve", STAGE_SHARE, "Reserving the link…"))
-        entry = self.outbox.enqueue(package.folder, req.target)
 
-        def uploaded(p: Progress) -> None:
-            frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
-            progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
+        def report(p: Progress) -> None:
+            if p.stage in UPLOAD_STAGES:
+                frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
+                progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
+            else:  # making the media: trim, finalize, intro, poster, preview
+                progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
 
-        self.outbox.run_pending(uploaded, cancel, only=entry.id, ignore_schedule=True)
+        self.outbox.run_pending(report, cancel, only=entry.id, ignore_schedule=True)
         if cancel.cancelled and not self._closing:
-            # The rep pressed Cancel: the entry must not go out later behind their back.
-            # (Quitting is different: the upload resumes on the next launch.)
+            # The rep pressed Cancel: the entry must not go out later behind their back, and a
+            # link already handed out must say so rather than "on its way" for ever.
+            # (Quitting is different: the send resumes on the next launch.) The outbox revokes
+            # a reserved link when it cancels the entry.
             with contextlib.suppress(UserError):
                 self.outbox.cancel(entry.id)
             cancel.raise_if_cancelled()
         done = self.outbox.get(entry.id)
         if done.state == "done" and done.link:
-            return SendResult(done.link, done.id, _preview_url(done), time.monotonic() - began)
+            now = time.monotonic() - began
+            seconds = now if link_seconds is None else link_seconds
+            return SendResult(done.link, done.id, _preview_url(done), seconds, done_seconds=now)
         self._waiting.add(entry.id)
         if done.state == "failed":
             raise UserError(done.last_error or "the target refused the video.")

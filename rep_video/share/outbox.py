@@ -1,8 +1,9 @@
 """The outbox: every send is first a row in a SQLite file, then an upload.
 
 A row outlives the process that wrote it: a worker (the app, `rep-video send`, `rep-video
-outbox run`) claims due rows with a lease, reserves the link if that has not happened yet,
-and lets the target upload what is missing. Network trouble puts the row back with an
+outbox run`) claims due rows with a lease, makes the package's media if that is still to do
+(the app reserves the link first), reserves the link if that has not happened yet, and lets
+the target upload what is missing. Network trouble puts the row back with an
 exponential backoff; a problem the user must fix marks it `failed` until `retry`. Two
 processes never upload the same row at once: a claim is a transaction on the lease columns,
 and a lease whose owner died (same machine, pid gone) or expired may be taken over. A failure
@@ -143,13 +144,23 @@ class Outbox:
 
     def cancel(self, entry_id: int) -> OutboxEntry:
         """Stop an entry for good (an upload in progress elsewhere notices at its next
-        heartbeat). The staged package stays on disk."""
+        heartbeat). The staged package stays on disk. A link already reserved is withdrawn
+        (revoked), so it does not say "on its way" for ever; offline, that is skipped."""
         entry = self.get(entry_id)
         if entry.state == "done":
             raise UserError(
                 f"Outbox entry {entry_id} is already uploaded; use `rep-video revoke` instead."
             )
         self._finish(entry_id, "cancelled", error=entry.last_error)
+        if entry.reservation is not None:
+            try:
+                target = self.target_factory(entry.target)
+                try:
+                    target.revoke(entry.reservation)
+                finally:
+                    _close(target)
+            except Exception:  # noqa: S110 - best effort: the entry is cancelled either way
+                pass
         return self.get(entry_id)
 
     def save_reservation(self, entry_id: int, reservation: Reservation) -> None:
@@ -292,6 +303,13 @@ class Outbox:
         try:
             entry = self.get(entry_id)
             package = _load_package(entry.package)
+            if not package.complete:
+                # The link may be out already (reserved before the media was made): make the
+                # media now, under this lease, whether it is the first run or one after a crash.
+                from rep_video.share.package import complete_package
+
+                package = complete_package(package.folder, progress=progress, cancel=entry_cancel)
+                entry = self._set_total(entry_id, _package_size(package.folder))
             target = self.target_factory(entry.target)
             if hasattr(target, "on_checkpoint"):
                 target.on_checkpoint = lambda r: self.save_reservation(entry_id, r)
@@ -344,6 +362,14 @@ class Outbox:
                     "UPDATE entries SET lease_until = ? WHERE id = ? AND lease_owner = ?",
                     (time.time() + LEASE_SECONDS, entry_id, self.owner),
                 )
+
+    def _set_total(self, entry_id: int, total: int) -> OutboxEntry:
+        with connect(self.db, write=True) as conn:
+            conn.execute(
+                "UPDATE entries SET bytes_total = ?, updated_at = ? WHERE id = ?",
+                (total, time.time(), entry_id),
+            )
+        return self.get(entry_id)
 
     def _set_bytes(self, entry_id: int, done: int, total: int | None) -> None:
         with connect(self.db, write=True) as conn:

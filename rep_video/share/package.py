@@ -1,20 +1,29 @@
 """Stage a share package: everything a target publishes, built locally first.
 
-trim → finalize (mobile profile) → optional intro card → poster → preview → approved files
-(copied and checked against their sha256) → manifest.json. The work happens in a hidden
-folder under `paths.shares_dir()` that is renamed to `<token>` only when complete, so a
-failure or a cancel leaves nothing behind, and the outbox only ever sees whole packages. The
-source video is only read, never moved or deleted. The static page itself (index.html) is
+Two steps, so that the link can be reserved before the slow work:
+- `prepare_package` (fast: a probe, the checks, the approved files) checks everything the user
+  can get wrong, copies the approved files (checked against their sha256), writes a first
+  manifest.json and a recipe.json saying how the media is to be made, and renames the folder
+  to `shares_dir()/<token>`. The outbox can take it from there: reserve the link at once.
+- `complete_package` makes the media from the recipe: trim → finalize (mobile profile) →
+  optional intro card → poster → preview, in a hidden folder inside the package; moves them in,
+  rewrites the manifest with the real duration and removes recipe.json last. A crash or a
+  cancel leaves the recipe in place and the next run starts the media again from the source.
+
+`stage_package` does both at once (the CLI); a failure or a cancel there leaves nothing behind.
+The source video is only read, never moved or deleted. The static page itself (index.html) is
 written by the targets that need one (folder, s3), from the manifest."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,9 +31,10 @@ from rep_video import paths
 from rep_video.content.checksum import sha256_file
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
+from rep_video.fileutil import atomic_write_text
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.manifest import AttachmentRef, Person, ShareManifest
-from rep_video.share.targets.base import SharePackage
+from rep_video.share.targets.base import RECIPE_NAME, SharePackage
 from rep_video.share.tokens import new_token
 
 VIDEO_NAME = "video.mp4"
@@ -32,9 +42,36 @@ POSTER_NAME = "poster.jpg"
 PREVIEW_NAME = "preview.gif"
 FILES_DIR = "files"
 STAGING_PREFIX = ".staging-"
+MEDIA_PREFIX = ".media-"
 
-# Rough share of the wall time each step takes, for one overall progress fraction.
-_WEIGHTS = {"trim": 3.0, "finalize": 4.0, "intro": 1.5, "poster": 0.5, "preview": 1.0, "files": 0.3}
+# Rough share of the wall time each media step takes, for one overall progress fraction.
+_WEIGHTS = {"trim": 3.0, "finalize": 4.0, "intro": 1.5, "poster": 0.5, "preview": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRecipe:
+    """How to make a package's media: plain data, persisted as recipe.json in the package."""
+
+    source: str  # the rep's recording or imported file (absolute path), only ever read
+    trim: tuple[float, float] | None
+    trim_mode: str
+    intro: bool
+    poster_at: float | None  # on the source's timeline; None: the best frame
+
+    def write(self, folder: Path) -> None:
+        atomic_write_text(Path(folder) / RECIPE_NAME, json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def read(cls, folder: Path) -> MediaRecipe:
+        data = json.loads((Path(folder) / RECIPE_NAME).read_text(encoding="utf-8"))
+        trim = data.get("trim")
+        return cls(
+            source=str(data["source"]),
+            trim=(float(trim[0]), float(trim[1])) if trim else None,
+            trim_mode=str(data.get("trim_mode", "smart")),
+            intro=bool(data.get("intro", False)),
+            poster_at=None if data.get("poster_at") is None else float(data["poster_at"]),
+        )
 
 
 def stage_package(
@@ -50,16 +87,50 @@ def stage_package(
     expires_at: datetime | None = None,
     page_approval_code: str | None = None,
     max_seconds: float | None = None,
+    poster_at: float | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> SharePackage:
-    """Build the package for one send and return it (folder `shares_dir()/<token>`).
+    """Build the whole package for one send and return it (folder `shares_dir()/<token>`).
     UserError for bad input (unreadable or audio-only video, a trim outside the clip, a video
     longer than `max_seconds`, an attachment whose file changed), before heavy work where
     possible; `Cancelled` if `cancel` fires. Either way nothing is left behind."""
+    package = prepare_package(
+        video, recipient=recipient, rep=rep, message=message, attachments=attachments,
+        trim=trim, trim_mode=trim_mode, intro=intro, expires_at=expires_at,
+        page_approval_code=page_approval_code, max_seconds=max_seconds, poster_at=poster_at,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
+    try:
+        return complete_package(package.folder, progress=progress, cancel=cancel)
+    except BaseException:
+        shutil.rmtree(package.folder, ignore_errors=True)
+        raise
+
+
+def prepare_package(
+    video: Path,
+    *,
+    recipient: Person,
+    rep: Person,
+    message: str = "",
+    attachments: Sequence[ContentItem] = (),
+    trim: tuple[float, float] | None = None,
+    trim_mode: str = "smart",
+    intro: bool = False,
+    expires_at: datetime | None = None,
+    page_approval_code: str | None = None,
+    max_seconds: float | None = None,
+    poster_at: float | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> SharePackage:
+    """The quick half: check the request, copy the approved files, write the first manifest
+    (its duration is the planned one) and the media recipe. The package's `complete` is False
+    until `complete_package` has run. Nothing is left behind on failure."""
     from rep_video.media import probe as media_probe
 
-    video = Path(video)
+    video = Path(video).resolve()
     info = media_probe.probe(video)  # UserError for missing, empty, truncated, non-media
     if info.video is None:
         raise UserError(f"{video.name} has no picture (audio only); pick a video file.")
@@ -75,65 +146,94 @@ def stage_package(
         )
     for item in attachments:  # fail fast; the copy checks the bytes it ships again
         _check_attachment(item)
-    steps = [s for s in _WEIGHTS if (s != "trim" or trim) and (s != "intro" or intro)]
-    stages = _Stages(steps, progress)
     root = paths.shares_dir()
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
-        manifest = _build(
-            work,
-            video,
+        progress(Progress("files", 0.0, "approved files"))
+        refs = _copy_attachments(attachments, work / FILES_DIR, cancel)
+        manifest = ShareManifest(
+            token=new_token(),
             recipient=recipient,
             rep=rep,
-            message=message,
-            attachments=attachments,
-            trim=trim,
-            trim_mode=trim_mode,
-            intro=intro,
+            message=message.strip(),
+            created_at=datetime.now(UTC).replace(microsecond=0),
             expires_at=expires_at,
+            duration=round(length, 3),
+            video=VIDEO_NAME,
+            poster=POSTER_NAME,
+            preview=PREVIEW_NAME,
+            attachments=tuple(refs),
             page_approval_code=page_approval_code,
-            stages=stages,
-            cancel=cancel,
         )
+        MediaRecipe(str(video), trim, trim_mode, intro, poster_at).write(work)
+        manifest.write(work)
         final = root / manifest.token
         os.rename(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    progress(Progress("staged", 1.0, f"package ready: {final.name}"))
     return SharePackage(final, manifest)
 
 
-def _build(
+def complete_package(
+    folder: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
+) -> SharePackage:
+    """Make the media of a prepared package (nothing to do if it is complete) and return the
+    package with its final manifest. UserError if the source is gone or unusable, `Cancelled`
+    if `cancel` fires; either way the recipe stays, so a later call starts again."""
+    folder = Path(folder)
+    manifest = ShareManifest.read(folder)
+    if not (folder / RECIPE_NAME).exists():
+        return SharePackage(folder, manifest)
+    recipe = MediaRecipe.read(folder)
+    for stale in folder.glob(MEDIA_PREFIX + "*"):  # a run that crashed: start its media again
+        shutil.rmtree(stale, ignore_errors=True)
+    steps = [s for s in _WEIGHTS if (s != "trim" or recipe.trim) and (s != "intro" or recipe.intro)]
+    stages = _Stages(steps, progress)
+    work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
+    try:
+        duration = _make_media(work, recipe, manifest, stages, cancel)
+        for name in (POSTER_NAME, PREVIEW_NAME, VIDEO_NAME):
+            os.replace(work / name, folder / name)
+        manifest = replace(manifest, duration=round(duration, 3))
+        manifest.write(folder)
+        (folder / RECIPE_NAME).unlink()  # last: from here on the package is complete
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    progress(Progress("staged", 1.0, f"package ready: {folder.name}"))
+    return SharePackage(folder, manifest)
+
+
+def _make_media(
     work: Path,
-    video: Path,
-    *,
-    recipient: Person,
-    rep: Person,
-    message: str,
-    attachments: Sequence[ContentItem],
-    trim: tuple[float, float] | None,
-    trim_mode: str,
-    intro: bool,
-    expires_at: datetime | None,
-    page_approval_code: str | None,
+    recipe: MediaRecipe,
+    manifest: ShareManifest,
     stages: _Stages,
     cancel: CancelToken | None,
-) -> ShareManifest:
+) -> float:
+    """Video, poster and preview into `work`; returns the video's duration."""
     # Imported on first use: they pull in OpenCV and moviepy, which the CLI and the UI
     # should not pay for at start-up.
     from rep_video.media import finalize as media_finalize
     from rep_video.media import poster as media_poster
     from rep_video.media import preview as media_preview
+    from rep_video.media import probe as media_probe
     from rep_video.media import trim as media_trim
 
+    video = Path(recipe.source)
+    if not video.exists():
+        raise UserError(
+            f"the video for this send ({video}) is gone; import it again and send it again."
+        )
+    media_probe.probe(video)  # a one-line UserError for a file damaged since
     source = video
-    if trim:
+    if recipe.trim:
         source = work / ".trimmed.mp4"
         media_trim.trim(
-            video, source, trim[0], trim[1], trim_mode, progress=stages.sub("trim"), cancel=cancel
-        )
+            video, source, recipe.trim[0], recipe.trim[1], recipe.trim_mode,
+            progress=stages.sub("trim"), cancel=cancel,
+        )  # fmt: skip
     _check_cancel(cancel)
     out = work / VIDEO_NAME
     result = media_finalize.finalize(source, out, progress=stages.sub("finalize"), cancel=cancel)
@@ -141,39 +241,29 @@ def _build(
     if source != video:
         source.unlink(missing_ok=True)
     _check_cancel(cancel)
-    if intro:
+    intro_seconds = 0.0
+    if recipe.intro:
         from rep_video.media import intro as media_intro  # moviepy: only when asked for
 
         joined = work / ".with-intro.mp4"
         info = media_intro.add_intro_card(
-            out, joined, recipient.name, rep.name, stages.sub("intro"), cancel
+            out, joined, manifest.recipient.name, manifest.rep.name, stages.sub("intro"), cancel
         )
         os.replace(joined, out)
+        intro_seconds = media_intro.CARD_SECONDS
         _check_cancel(cancel)
     stages.start("poster")
-    media_poster.make_poster(out, work / POSTER_NAME)
+    at = None
+    if recipe.poster_at is not None:
+        # The rep picked a frame on the original take; map it onto the sent video.
+        at = recipe.poster_at - (recipe.trim[0] if recipe.trim else 0.0) + intro_seconds
+        at = min(max(0.0, at), max(0.0, info.duration - 0.05))
+    media_poster.make_poster(out, work / POSTER_NAME, at=at)
     _check_cancel(cancel)
     stages.start("preview")
     media_preview.make_preview(out, work / PREVIEW_NAME)
     _check_cancel(cancel)
-    stages.start("files")
-    refs = _copy_attachments(attachments, work / FILES_DIR, cancel)
-    manifest = ShareManifest(
-        token=new_token(),
-        recipient=recipient,
-        rep=rep,
-        message=message.strip(),
-        created_at=datetime.now(UTC).replace(microsecond=0),
-        expires_at=expires_at,
-        duration=round(info.duration, 3),
-        video=VIDEO_NAME,
-        poster=POSTER_NAME,
-        preview=PREVIEW_NAME,
-        attachments=tuple(refs),
-        page_approval_code=page_approval_code,
-    )
-    manifest.write(work)
-    return manifest
+    return float(info.duration)
 
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:

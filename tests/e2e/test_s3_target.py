@@ -97,7 +97,9 @@ def test_interrupted_multipart_resumes_with_only_the_missing_parts(
         with pytest.raises(Cancelled):
             first.upload(big_package, reservation, progress, stop)
         assert saved and saved[-1].state["multipart"].get("video.mp4")
-        assert httpx.get(reservation.link).status_code in (403, 404)  # no page yet
+        pending = httpx.get(reservation.link)  # the link works: "on its way", not the share
+        assert pending.status_code == 200 and "on its way" in pending.text
+        assert first.status(reservation).state == "pending"
 
         proxy.reset_counters()
         second = _target(proxy.url, bucket, s3)  # a new process: only the saved state

@@ -1,7 +1,8 @@
 """A TCP proxy on 127.0.0.1 that tests control: it forwards to an upstream port, counts the
 bytes going upstream, and can cut every open connection when the running total reaches given
 offsets (a Wi-Fi drop in the middle of a PATCH), refuse connections for a while (no network),
-or throttle (so a test can kill a client mid-upload)."""
+throttle (so a test can kill a client mid-upload), or hold requests that start with a given
+prefix until released (an upload that has not finished yet, for as long as a test needs)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class CutProxy:
         self.connections = 0
         self.refusing = False
         self.throttle_bps: float | None = None
+        self._hold_prefix: bytes | None = None
+        self._released = threading.Event()
+        self.held = 0  # requests that waited at the hold
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -50,6 +54,17 @@ class CutProxy:
             _hard_close(a)
             _hard_close(b)
 
+    def hold(self, prefix: bytes) -> None:
+        """Stop forwarding any request whose first bytes are `prefix` (e.g. b"PATCH ") until
+        `release()`; everything else passes. HTTP/1.1 clients send one request at a time on a
+        connection, so a request's first bytes start a fresh read here."""
+        self._released.clear()
+        self._hold_prefix = prefix
+
+    def release(self) -> None:
+        self._hold_prefix = None
+        self._released.set()
+
     def reset_counters(self) -> None:
         with self._lock:
             self.bytes_up = self.bytes_down = 0
@@ -58,6 +73,7 @@ class CutProxy:
 
     def close(self) -> None:
         self._closed = True
+        self.release()
         with contextlib.suppress(OSError):
             self._listener.close()
         self.cut_now()
@@ -95,6 +111,11 @@ class CutProxy:
                 data = src.recv(16384)
                 if not data:
                     break
+                prefix = self._hold_prefix
+                if prefix is not None and data.startswith(prefix):
+                    with self._lock:
+                        self.held += 1
+                    self._released.wait(120)  # never forever: a failing test must end
                 cut = False
                 with self._lock:
                     if self._cuts:

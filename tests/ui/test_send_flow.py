@@ -17,7 +17,9 @@ from pytestqt.qtbot import QtBot
 from rep_video import config, secrets
 from rep_video.media.probe import probe
 from tests.support import server_process
+from tests.support.cut_proxy import cut_proxy
 from tests.support.server_process import ServerProcess
+from ui.send_screen import SendScreen
 from ui.window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -27,6 +29,11 @@ def _use_server(url: str, token: str) -> None:
     config.add_target("acme", "server", {"url": url}, make_default=True)
     secrets.set_secret("acme", "api_token", token)
     config.set_value("rep.name", "Sam Rep")
+
+
+def _finished(send: SendScreen) -> bool:
+    """The send task ended (the link alone comes earlier, while the video still uploads)."""
+    return not send.busy() and (send.result.isVisible() or bool(send.error.text()))
 
 
 def _personalize(window: MainWindow, qtbot: QtBot, name: str, attach: str | None) -> None:
@@ -68,7 +75,7 @@ def test_record_trim_attach_send(
     send = window.send
     assert send.target_box.currentData() == "acme"
     send.send_button.click()
-    qtbot.waitUntil(lambda: send.result.isVisible() or bool(send.error.text()), timeout=180000)
+    qtbot.waitUntil(lambda: _finished(send), timeout=180000)
     assert not send.error.text(), send.error.text()
     link = send.result.link
     assert link.startswith(share_server.url + "/s/")
@@ -162,7 +169,7 @@ def test_first_launch_uses_the_built_in_server(
     assert send.target_box.currentData() == "this-computer"
     assert "built-in" in send.target_box.currentText()
     send.send_button.click()
-    qtbot.waitUntil(lambda: send.result.isVisible() or bool(send.error.text()), timeout=120000)
+    qtbot.waitUntil(lambda: _finished(send), timeout=120000)
     assert not send.error.text(), send.error.text()
     assert requests.get(send.result.link, timeout=10).status_code == 200
     assert secrets.get_secret("this-computer", "api_token")  # kept in the keychain
@@ -183,3 +190,50 @@ def test_cancel_sends_nothing(window: MainWindow, qtbot: QtBot, sample_clip: Pat
     assert send.progress_label.text() == "Sending cancelled. Nothing was sent."
     assert not send.result.isVisible()
     assert not window.services.outbox.list(("queued", "uploading"))
+
+
+def test_link_is_on_the_clipboard_before_the_upload_completes(
+    window: MainWindow, qtbot: QtBot, share_server: ServerProcess, sample_clip: Path
+) -> None:
+    """The link is reserved first: it is on the clipboard, and its page answers "on its way",
+    while the upload is still held back; once the upload goes through, the same page serves
+    the video, and the clipboard was not overwritten a second time."""
+    with cut_proxy(share_server.port) as proxy:
+        proxy.hold(b"PATCH ")  # tus uploads wait here; creating the share passes
+        _use_server(proxy.url, share_server.create_token("sam"))
+        window.record.import_file(sample_clip)
+        qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
+        window.trim.next_button.click()
+        _personalize(window, qtbot, "Dr. Early", None)
+        send = window.send
+        send.send_button.click()
+        qtbot.waitUntil(send.result.isVisible, timeout=60000)
+        link = send.result.link
+        assert link.startswith(share_server.url + "/s/")
+        assert QGuiApplication.clipboard().text() == link
+        assert send.busy() and send.cancel_button.isVisible() and send.progress.isVisible()
+        assert "on its way" in send.result.headline.text()
+
+        page = requests.get(link, timeout=10)  # the doctor opens the link right away
+        assert page.status_code == 200 and "on its way" in page.text
+        assert requests.get(f"{link}/media/video.mp4", timeout=10).status_code == 404
+        # The media gets made, then its upload really waits at the held PATCH.
+        qtbot.waitUntil(lambda: proxy.held >= 1, timeout=60000)
+        assert send.busy()
+        entry = window.services.outbox.list()[-1]
+        assert entry.link == link and entry.state == "uploading"
+        QGuiApplication.clipboard().setText("something the rep copied meanwhile")
+
+        proxy.release()
+        qtbot.waitUntil(lambda: _finished(send), timeout=120000)
+    assert not send.error.text(), send.error.text()
+    assert send.result.link == link and "live" in send.result.headline.text()
+    assert QGuiApplication.clipboard().text() == "something the rep copied meanwhile"
+    page = requests.get(link, timeout=10)
+    assert page.status_code == 200 and "on its way" not in page.text
+    video = requests.get(f"{link}/media/video.mp4", timeout=10)
+    assert video.status_code == 200 and video.headers["content-type"].startswith("video/mp4")
+    saved = Path(window.drafts.draft.video).with_name("early.mp4")  # type: ignore[arg-type]
+    saved.write_bytes(video.content)
+    assert probe(saved).duration == pytest.approx(probe(sample_clip).duration, abs=0.15)
+    assert window.services.outbox.get(entry.id).state == "done"

@@ -1,8 +1,13 @@
 """The one interface every upload target implements.
 
-A send is: stage a `SharePackage` locally → `reserve` (the link is known at once, before any
+A send is: prepare a `SharePackage` locally → `reserve` (the link is known at once, before any
 byte moves) → `upload` (resumable; may be called again after a failure or a restart with the
 `Reservation` the outbox persisted) → the HCP opens `reservation.link`.
+
+`reserve` may get a package whose media is still being made (`complete` is False: the app
+reserves the link right after the rep presses Send, and trims/finalizes/renders the preview
+afterwards). It must then not read the media files; `upload` always gets a complete package.
+Once reserved, the link must answer at once: with the "on its way" page until `upload` is done.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ from typing import Any, Protocol
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import ShareManifest
 
+# Present in a package folder while its media (video, poster, preview) is still to be made; it
+# says how (share/package.py). Removed last, when everything else is in place.
+RECIPE_NAME = "recipe.json"
+
 
 @dataclass(frozen=True, slots=True)
 class SharePackage:
@@ -24,6 +33,11 @@ class SharePackage:
 
     def path_of(self, name: str) -> Path:
         return self.folder / name
+
+    @property
+    def complete(self) -> bool:
+        """False while the media is still to be made (see `package.complete_package`)."""
+        return not (self.folder / RECIPE_NAME).exists()
 
     def files(self) -> list[tuple[str, Path]]:
         """(name in the share, local path) for every file to publish, video first."""

@@ -1,13 +1,17 @@
 """The folder target: publish a share as `DIR/<token>/` (index.html, video.mp4, poster.jpg,
 preview.gif, files/...) that any static web server — or a file browser — can serve.
 
-Publishing is atomic: the share is assembled in a hidden folder inside DIR and renamed to
-`<token>` when complete, so a half-copied share is never visible. The link is the path of
-index.html. A static folder cannot enforce expiry; revoking replaces the share with the
-"gone" page. manifest.json is not published (it holds the recipient's contact details)."""
+The link is the path of index.html, and it works from the moment it is reserved: reserve()
+writes the "on its way" page there (it refreshes itself), as the share server does, because the
+app hands the link out before the media is made. Publishing copies the files in under hidden
+temporary names, renames each into place, and replaces index.html with the real page last, so
+a visitor sees either the pending page or the whole share, never a half-copied one. A static
+folder cannot enforce expiry; revoking replaces the share with the "gone" page. manifest.json
+is not published (it holds the recipient's contact details)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -19,11 +23,18 @@ from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.progress import CancelToken, Progress, ProgressFn
 from rep_video.share.manifest import Person
-from rep_video.share.page import page_context_from_manifest, render_gone_page, render_share_page
+from rep_video.share.page import (
+    page_context_from_manifest,
+    render_gone_page,
+    render_pending_page,
+    render_share_page,
+)
 from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus
 
 INDEX = "index.html"
 REVOKED_MARKER = ".revoked"
+PENDING_MARKER = ".pending"  # the share's index.html is still the "on its way" page
+_PART = ".part"
 _CHUNK = 1 << 20
 
 
@@ -35,8 +46,24 @@ class FolderTarget:
         self.root = Path(root).expanduser()
 
     def reserve(self, package: SharePackage) -> Reservation:
+        """The link, and the pending page behind it (needs only the manifest's names)."""
         m = package.manifest
+        self._make_root()
         share_dir = self.root.resolve() / m.token
+        if not share_dir.exists():
+            pending = Path(tempfile.mkdtemp(prefix=f".{m.token[:8]}-", dir=share_dir.parent))
+            try:
+                page = render_pending_page(
+                    m.rep, recipient_name=m.recipient.name, page_approval_code=m.page_approval_code
+                )
+                atomic_write_text(pending / INDEX, page)
+                (pending / INDEX).chmod(0o644)
+                (pending / PENDING_MARKER).touch()
+                pending.chmod(0o755)  # mkdtemp makes it 0700; a web server must read it
+                os.rename(pending, share_dir)
+            except BaseException:
+                shutil.rmtree(pending, ignore_errors=True)
+                raise
         return Reservation(
             target=self.name,
             share_id=m.token,
@@ -59,19 +86,17 @@ class FolderTarget:
         cancel: CancelToken,
     ) -> Reservation:
         final = Path(reservation.state["dir"])
-        if (final / INDEX).exists():
+        if (final / REVOKED_MARKER).exists():
+            return reservation  # revoked before it was published: never bring it back
+        if (final / INDEX).exists() and not (final / PENDING_MARKER).exists():
             return reservation  # already published (a retry after success): nothing to do
         self._make_root()
-        staging = Path(tempfile.mkdtemp(prefix=f".{reservation.token[:8]}-", dir=final.parent))
-        try:
-            self._copy_files(package, staging, progress, cancel)
-            page = render_share_page(page_context_from_manifest(package.manifest))
-            atomic_write_text(staging / INDEX, page)
-            staging.chmod(0o755)  # mkdtemp makes it 0700; a web server must be able to read it
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        final.mkdir(mode=0o755, exist_ok=True)  # reserved by an older version: no page yet
+        self._copy_files(package, final, progress, cancel)
+        page = render_share_page(page_context_from_manifest(package.manifest))
+        atomic_write_text(final / INDEX, page)
+        (final / INDEX).chmod(0o644)
+        (final / PENDING_MARKER).unlink(missing_ok=True)
         progress(Progress("published", 1.0, str(final / INDEX)))
         return reservation
 
@@ -98,6 +123,8 @@ class FolderTarget:
         final = Path(reservation.state["dir"])
         if (final / REVOKED_MARKER).exists():
             return ShareStatus(state="revoked")
+        if (final / PENDING_MARKER).exists():
+            return ShareStatus(state="pending", expires_at=reservation.state.get("expires_at"))
         if (final / INDEX).exists():
             return ShareStatus(state="live", expires_at=reservation.state.get("expires_at"))
         return ShareStatus(state="unknown", reason="the share's folder is missing")
@@ -132,23 +159,32 @@ class FolderTarget:
     def _copy_files(
         self, package: SharePackage, dst: Path, progress: ProgressFn, cancel: CancelToken
     ) -> None:
+        """Each file under a hidden temporary name, renamed into place when whole; a cancel or
+        a failure removes the partial file it was writing."""
         files = package.files()
         total = sum(path.stat().st_size for _, path in files)
         done = 0
         for name, src in files:
             target = dst / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(src, "rb") as fin, open(target, "wb") as fout:
-                while chunk := fin.read(_CHUNK):
-                    cancel.raise_if_cancelled()
-                    fout.write(chunk)
-                    done += len(chunk)
-                    progress(
-                        Progress(
-                            "publish",
-                            done / total if total else 1.0,
-                            bytes_done=done,
-                            bytes_total=total,
+            target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+            part = target.with_name(f".{target.name}{_PART}")
+            try:
+                with open(src, "rb") as fin, open(part, "wb") as fout:
+                    while chunk := fin.read(_CHUNK):
+                        cancel.raise_if_cancelled()
+                        fout.write(chunk)
+                        done += len(chunk)
+                        progress(
+                            Progress(
+                                "publish",
+                                done / total if total else 1.0,
+                                bytes_done=done,
+                                bytes_total=total,
+                            )
                         )
-                    )
-            target.chmod(0o644)
+                part.chmod(0o644)
+                os.replace(part, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    part.unlink()
+                raise

@@ -4,7 +4,11 @@ Objects go to `<prefix>/<token>/` (video, poster, preview, files/…, then index
 page never points at missing media). Big files use a multipart upload whose UploadId is kept in
 the reservation; after an interruption `list_parts` tells what the bucket already has and only
 the missing parts are sent. The link is the public URL of index.html, or, when the admin policy
-says `presigned`, a presigned URL (the page then carries presigned media URLs too)."""
+says `presigned`, a presigned URL (the page then carries presigned media URLs too).
+
+reserve() puts the "on its way" page at index.html (marked pending in its metadata), so a link
+handed out before the upload — the app does that — opens a page that refreshes itself until
+the real one replaces it."""
 
 from __future__ import annotations
 
@@ -26,13 +30,18 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, ProgressFn
-from rep_video.share.page import page_context_from_manifest, render_share_page
+from rep_video.share.page import (
+    page_context_from_manifest,
+    render_pending_page,
+    render_share_page,
+)
 from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.tus_upload import TransientUploadError, retrying
 
 PART_SIZE = 8 * 1024 * 1024  # S3 wants ≥ 5 MiB for every part but the last
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs live at most 7 days
+PENDING_META = "repvideo-pending"  # object metadata on the "on its way" index.html
 Checkpoint = Callable[[Reservation], None]
 
 
@@ -106,12 +115,26 @@ class S3Target:
         return f"{self.public_base_url}/{quote(self._key(token, name))}"
 
     def reserve(self, package: SharePackage) -> Reservation:
-        token = package.manifest.token
+        m = package.manifest
+        page = render_pending_page(
+            m.rep, recipient_name=m.recipient.name, page_approval_code=m.page_approval_code
+        )
+        # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
+        self._guarded(
+            lambda: self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(m.token, "index.html"),
+                Body=page.encode("utf-8"),
+                ContentType="text/html; charset=utf-8",
+                CacheControl="no-cache",
+                Metadata={PENDING_META: "1"},
+            )
+        )
         return Reservation(
             target=self.name,
-            share_id=token,
-            token=token,
-            link=self._url(token, "index.html"),
+            share_id=m.token,
+            token=m.token,
+            link=self._url(m.token, "index.html"),
             state={"multipart": {}, "done": [], "published": False},
         )
 
@@ -161,20 +184,20 @@ class S3Target:
         return reservation
 
     def _call(self, fn: Callable[[], Any], cancel: CancelToken) -> Any:
-        def guarded() -> Any:
-            try:
-                return fn()
-            except NoCredentialsError as exc:
-                raise UserError(
-                    f"No S3 credentials for target {self.name!r}; store the secret key with "
-                    f"`rep-video targets secret {self.name} --secret-stdin`."
-                ) from exc
-            except ClientError as exc:
-                raise _classify(exc) from exc
-            except BotoCoreError as exc:  # connection closed, endpoint unreachable, timeouts
-                raise TransientUploadError(f"S3 unreachable: {exc}") from exc
+        return retrying(lambda: self._guarded(fn), cancel=cancel, window=self.retry_window)
 
-        return retrying(guarded, cancel=cancel, window=self.retry_window)
+    def _guarded(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except NoCredentialsError as exc:
+            raise UserError(
+                f"No S3 credentials for target {self.name!r}; store the secret key with "
+                f"`rep-video targets secret {self.name} --secret-stdin`."
+            ) from exc
+        except ClientError as exc:
+            raise _classify(exc) from exc
+        except BotoCoreError as exc:  # connection closed, endpoint unreachable, timeouts
+            raise TransientUploadError(f"S3 unreachable: {exc}") from exc
 
     def _put_file(self, token: str, name: str, path: Path) -> None:
         with open(path, "rb") as body:
@@ -331,7 +354,7 @@ class S3Target:
     def status(self, reservation: Reservation) -> ShareStatus:
         """A bucket records no views; we can only tell whether the page is there."""
         try:
-            self.client.head_object(
+            head = self.client.head_object(
                 Bucket=self.bucket, Key=self._key(reservation.token, "index.html")
             )
         except ClientError as exc:
@@ -341,6 +364,8 @@ class S3Target:
             raise _classify(exc) from exc
         except BotoCoreError as exc:
             raise TransientUploadError(f"S3 unreachable: {exc}") from exc
+        if (head.get("Metadata") or {}).get(PENDING_META):
+            return ShareStatus(state="pending")
         return ShareStatus(state="live", reason="this target records no views")
 
     def extend(self, reservation: Reservation, expires_at: str | None) -> None:

@@ -1,8 +1,11 @@
 """The `server` target: RepVideo's own share service (docs/API.md).
 
-reserve() creates the share (the link is known at once) and a tus upload per file, so the
-upload URLs are in the reservation the outbox persists before any byte moves; upload() asks the
-server for each file's offset and sends only what is missing, then publishes."""
+reserve() creates the share (the link is known at once). For a complete package it declares
+the files and creates a tus upload per file, so the upload URLs are in the reservation the
+outbox persists before any byte moves. For a package whose media is still being made it
+declares nothing (one quick POST: no hashing, no uploads), and upload() declares the files
+with the final manifest first (PUT /shares/{id}/files). upload() asks the server for each
+file's offset and sends only what is missing, then publishes."""
 
 from __future__ import annotations
 
@@ -82,11 +85,9 @@ class ServerTarget:
         return resp.json() if resp.content else None
 
     def reserve(self, package: SharePackage) -> Reservation:
-        files = [
-            {"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
-            for name, path in package.files()
-        ]
-        body = {"manifest": package.manifest.to_dict(), "files": files}
+        # None: declared by upload(), once the media exists.
+        files = _declarations(package) if package.complete else None
+        body = {"manifest": package.manifest.to_dict(), "files": files or []}
         share = self._call("POST", "/api/v1/shares", "creating the share", json=body)
         state: dict[str, Any] = {
             "share_id": share["id"],
@@ -95,6 +96,14 @@ class ServerTarget:
             "uploads": {},
             "published": False,
         }
+        if files is None:
+            return Reservation(
+                target=self.name,
+                share_id=str(share["id"]),
+                token=str(share["token"]),
+                link=str(share["url"]),
+                state=state,
+            )
         reservation = Reservation(
             target=self.name,
             share_id=str(share["id"]),
@@ -153,6 +162,8 @@ class ServerTarget:
         reservation = dataclasses.replace(reservation, state=state)
         if state.get("published"):
             return reservation
+        if state.get("files") is None:
+            self._declare(package, reservation, cancel)
         meter = UploadMeter(sum(p.stat().st_size for _, p in package.files()), progress)
         for name, path in package.files():
             reservation = self._upload_file(reservation, name, path, meter, cancel)
@@ -160,6 +171,27 @@ class ServerTarget:
         state["published"] = True
         meter.add(0, "published", sent=False)
         return reservation
+
+    def _declare(
+        self, package: SharePackage, reservation: Reservation, cancel: CancelToken
+    ) -> None:
+        """Tell the server the files (and the final manifest) of a share reserved before its
+        media existed. Safe to repeat: uploads of unchanged files are kept."""
+        files = _declarations(package)
+        body = {"manifest": package.manifest.to_dict(), "files": files}
+        retrying(
+            lambda: self._call(
+                "PUT",
+                f"/api/v1/shares/{reservation.share_id}/files",
+                "declaring the share's files",
+                json=body,
+            ),
+            cancel=cancel,
+            window=self.retry_window,
+        )
+        reservation.state["files"] = files
+        if self.on_checkpoint:
+            self.on_checkpoint(reservation)
 
     def _publish(
         self, package: SharePackage, reservation: Reservation, cancel: CancelToken
@@ -346,6 +378,13 @@ def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
 
 def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _declarations(package: SharePackage) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
+        for name, path in package.files()
+    ]
 
 
 def _sha256(path: Path) -> str:

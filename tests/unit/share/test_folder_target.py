@@ -1,7 +1,9 @@
-"""The folder target publishes atomically, revokes to a gone page, and reports status."""
+"""The folder target: the pending page at reservation, an all-or-nothing publish, revoking to
+a gone page, and status."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -58,10 +60,13 @@ def test_publishes_page_media_and_files_under_the_token(tmp_path: Path) -> None:
     target = FolderTarget("folder", root)
     reservation = target.reserve(package)
     assert reservation.link == str((root / package.manifest.token / "index.html").resolve())
-    assert not root.exists()  # reserving writes nothing
+    # Reserving writes only the "on its way" page: the link works before the media exists.
+    share = root / package.manifest.token
+    assert sorted(p.name for p in share.iterdir()) == [".pending", "index.html"]
+    assert "on its way" in (share / "index.html").read_text(encoding="utf-8")
+    assert target.status(reservation).state == "pending"
     seen: list[Progress] = []
     target.upload(package, reservation, seen.append, CancelToken())
-    share = root / package.manifest.token
     assert sorted(p.relative_to(share).as_posix() for p in share.rglob("*")) == [
         "files",
         "files/guide.pdf",
@@ -84,7 +89,7 @@ def test_publishes_page_media_and_files_under_the_token(tmp_path: Path) -> None:
     assert (share / "index.html").stat().st_mtime_ns == before
 
 
-def test_cancel_mid_copy_leaves_nothing(tmp_path: Path) -> None:
+def test_cancel_mid_copy_leaves_only_the_pending_page(tmp_path: Path) -> None:
     package = fake_package(tmp_path / "pkg", video_bytes=b"x" * (3 << 20))
     root = tmp_path / "published"
     target = FolderTarget("folder", root)
@@ -96,7 +101,10 @@ def test_cancel_mid_copy_leaves_nothing(tmp_path: Path) -> None:
 
     with pytest.raises(Cancelled):
         target.upload(package, target.reserve(package), cancel_at_first_chunk, cancel)
-    assert list(root.iterdir()) == []
+    share = root / package.manifest.token
+    assert [p.name for p in root.iterdir()] == [package.manifest.token]
+    assert sorted(p.name for p in share.rglob("*") if p.is_file()) == [".pending", "index.html"]
+    assert "on its way" in (share / "index.html").read_text(encoding="utf-8")
 
 
 def test_revoke_replaces_the_share_with_the_gone_page(tmp_path: Path) -> None:
@@ -120,7 +128,9 @@ def test_revoke_replaces_the_share_with_the_gone_page(tmp_path: Path) -> None:
 def test_status_of_a_deleted_folder_is_unknown(tmp_path: Path) -> None:
     package = fake_package(tmp_path / "pkg")
     target = FolderTarget("folder", tmp_path / "published")
-    assert target.status(target.reserve(package)).state == "unknown"
+    reservation = target.reserve(package)
+    shutil.rmtree(tmp_path / "published" / package.manifest.token)
+    assert target.status(reservation).state == "unknown"
 
 
 def test_round_trip_test_leaves_the_folder_clean(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ server is not there (a closed port), which is what a laptop without Wi-Fi sees."
 
 from __future__ import annotations
 
+import shutil
 import socket
 import sqlite3
 import time
@@ -11,8 +12,12 @@ from pathlib import Path
 import pytest
 
 from rep_video import config, paths, secrets
-from rep_video.errors import UserError
+from rep_video.errors import Cancelled, UserError
+from rep_video.media.probe import probe
+from rep_video.progress import CancelToken, Progress
+from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.outbox import Outbox
+from rep_video.share.package import prepare_package
 from tests.e2e._upload_support import make_package
 
 
@@ -30,7 +35,8 @@ def test_folder_send_reserves_then_uploads_and_keeps_the_package(
     entry = box.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
     assert entry.state == "queued"
     assert entry.link and entry.link.endswith(f"{package.manifest.token}/index.html")
-    assert not (tmp_path / "pub" / package.manifest.token).exists()  # reserved, not uploaded
+    reserved = tmp_path / "pub" / package.manifest.token  # reserved, not uploaded:
+    assert sorted(p.name for p in reserved.iterdir()) == [".pending", "index.html"]
 
     worked = box.run_pending()
     assert [e.state for e in worked] == ["done"]
@@ -84,9 +90,12 @@ def test_user_problems_fail_and_can_be_retried_or_cancelled(
         box.cancel(done.id)
 
     other = box.enqueue(package.folder, f"folder:{tmp_path / 'pub2'}")
+    assert other.link and "on its way" in Path(other.link).read_text(encoding="utf-8")
     assert box.cancel(other.id).state == "cancelled"
     assert box.run_pending(ignore_schedule=True) == []
-    assert not (tmp_path / "pub2").exists()
+    # Never published, and the link handed out says so instead of "on its way" for ever.
+    assert "no longer available" in Path(other.link).read_text(encoding="utf-8")
+    assert not (Path(other.link).parent / "video.mp4").exists()
     assert (package.folder / "video.mp4").exists()
 
 
@@ -125,3 +134,64 @@ def test_a_vanished_package_fails_with_a_reason(tmp_path: Path, sample_clip: Pat
     assert worked[0].state == "failed"
     assert "send it again" in (worked[0].last_error or "")
     assert box.get(entry.id).state == "failed"
+
+
+def test_link_reserved_before_the_media_then_the_outbox_makes_it_and_publishes(
+    tmp_path: Path, sample_clip: Path
+) -> None:
+    """The app's order: prepare (quick) → reserve (the link works: "on its way") → the worker
+    makes the media and publishes. A run that dies while making the media (its half-made
+    folder stays behind) is simply started again by the next worker."""
+    package = prepare_package(
+        sample_clip, recipient=Person("Dr. Early"), rep=Person("Alex Rep"), trim=(0.5, 3.0)
+    )
+    assert not package.complete and not (package.folder / "video.mp4").exists()
+    box = Outbox()
+    entry = box.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
+    assert entry.link is not None
+    share = Path(entry.link).parent
+    assert "on its way" in Path(entry.link).read_text(encoding="utf-8")
+
+    # A first worker is stopped while finalizing (a quit, a crash): nothing is lost.
+    cancel = CancelToken()
+
+    def stop_in_finalize(p: Progress) -> None:
+        if p.stage == "finalize":
+            cancel.cancel()
+            raise Cancelled()
+
+    box.run_pending(stop_in_finalize, cancel)
+    assert box.get(entry.id).state == "queued"
+    assert (package.folder / "recipe.json").exists()
+    assert not (package.folder / "video.mp4").exists()
+    assert "on its way" in Path(entry.link).read_text(encoding="utf-8")
+
+    (package.folder / ".media-left-by-a-crash").mkdir()
+    worked = Outbox().run_pending()  # the next launch
+    assert [e.state for e in worked] == ["done"]
+    assert not (package.folder / "recipe.json").exists()
+    assert not list(package.folder.glob(".media-*"))
+    manifest = ShareManifest.read(package.folder)
+    assert abs(manifest.duration - 2.5) <= 0.1
+    assert sorted(p.name for p in share.iterdir()) == [
+        "index.html", "poster.jpg", "preview.gif", "video.mp4",
+    ]  # fmt: skip
+    html = (share / "index.html").read_text(encoding="utf-8")
+    assert "on its way" not in html and 'src="video.mp4"' in html
+    assert probe(share / "video.mp4").duration == pytest.approx(2.5, abs=0.1)
+    done = box.get(entry.id)
+    assert done.bytes_total == done.bytes_done > (share / "video.mp4").stat().st_size
+
+
+def test_a_send_whose_source_is_gone_fails_with_a_reason_and_keeps_the_link(
+    tmp_path: Path, sample_clip: Path
+) -> None:
+    source = tmp_path / "take.mp4"
+    shutil.copy(sample_clip, source)
+    package = prepare_package(source, recipient=Person("Dr. Gone"), rep=Person("Alex Rep"))
+    box = Outbox()
+    entry = box.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
+    source.unlink()
+    (worked,) = box.run_pending()
+    assert worked.state == "failed" and "is gone" in (worked.last_error or "")
+    assert worked.link == entry.link and (package.folder / "recipe.json").exists()
