@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.theme import app_icon, apply_theme
 
+# Qt Multimedia reports at start-up each hardware-decoding library it does not find (VA-API)
+# and which FFmpeg it uses: a dozen lines on every launch that no rep can act on. QT_LOGGING_RULES
+# in the environment still overrides this, for debugging.
+QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg.info=false"
+
 
 def make_app() -> QApplication:
+    QLoggingCategory.setFilterRules(QUIET_QT_CATEGORIES)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("RepVideo")
