@@ -120,16 +120,7 @@ class S3Target:
             m.rep, recipient_name=m.recipient.name, page_approval_code=m.page_approval_code
         )
         # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
-        self._guarded(
-            lambda: self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._key(m.token, "index.html"),
-                Body=page.encode("utf-8"),
-                ContentType="text/html; charset=utf-8",
-                CacheControl="no-cache",
-                Metadata={PENDING_META: "1"},
-            )
-        )
+        self._guarded(partial(self._put_page, m.token, page, pending=True))
         return Reservation(
             target=self.name,
             share_id=m.token,
@@ -169,19 +160,21 @@ class S3Target:
             state["done"].append(name)
             self._checkpoint(reservation)
         page = self._render_page(package, reservation.token)
-        self._call(
-            lambda: self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._key(reservation.token, "index.html"),
-                Body=page.encode("utf-8"),
-                ContentType="text/html; charset=utf-8",
-                CacheControl="no-cache",
-            ),
-            cancel,
-        )
+        self._call(partial(self._put_page, reservation.token, page, pending=False), cancel)
         state["published"] = True
         meter.add(0, "published")
         return reservation
+
+    def _put_page(self, token: str, html: str, *, pending: bool) -> None:
+        # no-cache: the "on its way" page is replaced by the real one under the same key.
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self._key(token, "index.html"),
+            Body=html.encode("utf-8"),
+            ContentType="text/html; charset=utf-8",
+            CacheControl="no-cache",
+            Metadata={PENDING_META: "1"} if pending else {},
+        )
 
     def _call(self, fn: Callable[[], Any], cancel: CancelToken) -> Any:
         return retrying(lambda: self._guarded(fn), cancel=cancel, window=self.retry_window)
