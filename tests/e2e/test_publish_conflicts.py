@@ -28,6 +28,24 @@ from tests.support.server_process import running_server
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
+def _queued_send(token: str, url: str, package_dir: Path, clip: Path) -> tuple[Path, Outbox, str]:
+    """A target "acme" at `url`, a package from `clip`, and its outbox entry with the link
+    reserved: (package folder, outbox, the reserved upload URL of the video)."""
+    secrets.set_secret("acme", "api_token", token)
+    config.add_target("acme", "server", {"url": url})
+    package = make_package(package_dir, clip)
+    box = Outbox()
+    entry = box.enqueue(package.folder, "acme")
+    assert entry.reservation is not None
+    return package.folder, box, entry.reservation.state["uploads"]["video.mp4"]
+
+
+def _share_id(box: Outbox) -> str:
+    (entry,) = box.list()
+    assert entry.reservation is not None
+    return entry.reservation.share_id
+
+
 def _tus_put_all(url: str, token: str, data: bytes) -> None:
     headers = {
         "Authorization": f"Bearer {token}",
@@ -45,14 +63,8 @@ def test_upload_cut_short_while_completing_is_finished_and_published(
     data_dir = tmp_path / "srv"
     with running_server(data_dir) as srv, CutProxy(srv.port) as proxy:
         token = srv.create_token("alice")
-        secrets.set_secret("acme", "api_token", token)
-        config.add_target("acme", "server", {"url": proxy.url})
-        package = make_package(tmp_path / "p", sample_clip)
-        box = Outbox()
-        entry = box.enqueue(package.folder, "acme")
-        assert entry.reservation is not None
-        upload_url = entry.reservation.state["uploads"]["video.mp4"]
-        video = (package.folder / "video.mp4").read_bytes()
+        folder, box, upload_url = _queued_send(token, proxy.url, tmp_path / "p", sample_clip)
+        video = (folder / "video.mp4").read_bytes()
         _tus_put_all(upload_url, token, video)
 
         srv.kill()  # the crash; then the state it leaves behind:
@@ -64,7 +76,7 @@ def test_upload_cut_short_while_completing_is_finished_and_published(
                 (upload_id,),
             ).rowcount
         assert changed == 1
-        blob = data_dir / "blobs" / "shares" / entry.reservation.share_id / "video.mp4"
+        blob = data_dir / "blobs" / "shares" / _share_id(box) / "video.mp4"
         if not moved:  # the bytes were still staged when the process died
             blob.rename(data_dir / "uploads" / upload_id)
         srv.start()
@@ -83,19 +95,10 @@ def test_a_publish_whose_answer_was_lost_is_done_not_failed(
 ) -> None:
     with running_server(tmp_path / "srv") as srv:
         token = srv.create_token("alice")
-        secrets.set_secret("acme", "api_token", token)
-        config.add_target("acme", "server", {"url": srv.url})
-        package = make_package(tmp_path / "p", sample_clip)
-        box = Outbox()
-        entry = box.enqueue(package.folder, "acme")
-        assert entry.reservation is not None
-        _tus_put_all(
-            entry.reservation.state["uploads"]["video.mp4"],
-            token,
-            (package.folder / "video.mp4").read_bytes(),
-        )
+        folder, box, upload_url = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
+        _tus_put_all(upload_url, token, (folder / "video.mp4").read_bytes())
         auth = {"Authorization": f"Bearer {token}"}
-        share_id = entry.reservation.share_id
+        share_id = _share_id(box)
         # The earlier attempt's publish: it reached the server, its answer never came back.
         assert httpx.post(f"{srv.url}/api/v1/shares/{share_id}/publish", headers=auth).is_success
 
@@ -111,17 +114,12 @@ def test_a_share_revoked_before_publishing_fails_saying_so(
 ) -> None:
     with running_server(tmp_path / "srv") as srv:
         token = srv.create_token("alice")
-        secrets.set_secret("acme", "api_token", token)
-        config.add_target("acme", "server", {"url": srv.url})
-        package = make_package(tmp_path / "p", sample_clip)
-        box = Outbox()
-        entry = box.enqueue(package.folder, "acme")
-        assert entry.reservation is not None
+        folder, box, _ = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
         auth = {"Authorization": f"Bearer {token}"}
-        revoke = f"{srv.url}/api/v1/shares/{entry.reservation.share_id}/revoke"
+        revoke = f"{srv.url}/api/v1/shares/{_share_id(box)}/revoke"
         assert httpx.post(revoke, headers=auth).is_success
 
         (done,) = box.run_pending(ignore_schedule=True)
         assert done.state == "failed"
         assert "revoked" in (done.last_error or "")
-        assert (package.folder / "video.mp4").is_file()  # a failed send keeps its files
+        assert (folder / "video.mp4").is_file()  # a failed send keeps its files
