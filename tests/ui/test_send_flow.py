@@ -48,6 +48,14 @@ def _personalize(window: MainWindow, qtbot: QtBot, name: str, attach: str | None
     assert window.current() == "send"
 
 
+def _import_and_personalize(window: MainWindow, qtbot: QtBot, clip: Path, name: str) -> None:
+    """A file imported instead of recorded, untrimmed, for `name`, nothing attached."""
+    window.record.import_file(clip)
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
+    window.trim.next_button.click()
+    _personalize(window, qtbot, name, None)
+
+
 def test_record_trim_attach_send(
     window: MainWindow,
     qtbot: QtBot,
@@ -134,10 +142,7 @@ def test_failed_send_waits_in_outbox_then_completes(
     server.stop()
     _use_server(server.url, token)
 
-    window.record.import_file(sample_clip)
-    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
-    window.trim.next_button.click()
-    _personalize(window, qtbot, "Dr. Offline", None)
+    _import_and_personalize(window, qtbot, sample_clip, "Dr. Offline")
     send = window.send
     send.send_button.click()
     qtbot.waitUntil(lambda: bool(send.error.text()), timeout=120000)
@@ -161,10 +166,7 @@ def test_failed_send_waits_in_outbox_then_completes(
 def test_first_launch_uses_the_built_in_server(
     window: MainWindow, qtbot: QtBot, sample_clip: Path
 ) -> None:
-    window.record.import_file(sample_clip)
-    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
-    window.trim.next_button.click()
-    _personalize(window, qtbot, "Dr. First", None)
+    _import_and_personalize(window, qtbot, sample_clip, "Dr. First")
     send = window.send
     assert send.target_box.currentData() == "this-computer"
     assert "built-in" in send.target_box.currentText()
@@ -178,10 +180,7 @@ def test_first_launch_uses_the_built_in_server(
 
 
 def test_cancel_sends_nothing(window: MainWindow, qtbot: QtBot, sample_clip: Path) -> None:
-    window.record.import_file(sample_clip)
-    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
-    window.trim.next_button.click()
-    _personalize(window, qtbot, "Dr. Cancel", None)
+    _import_and_personalize(window, qtbot, sample_clip, "Dr. Cancel")
     send = window.send
     send.send_button.click()
     assert send.cancel_button.isVisible()
@@ -201,10 +200,7 @@ def test_link_is_on_the_clipboard_before_the_upload_completes(
     with cut_proxy(share_server.port) as proxy:
         proxy.hold(b"PATCH ")  # tus uploads wait here; creating the share passes
         _use_server(proxy.url, share_server.create_token("sam"))
-        window.record.import_file(sample_clip)
-        qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=10000)
-        window.trim.next_button.click()
-        _personalize(window, qtbot, "Dr. Early", None)
+        _import_and_personalize(window, qtbot, sample_clip, "Dr. Early")
         send = window.send
         send.send_button.click()
         qtbot.waitUntil(send.result.isVisible, timeout=60000)
