@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -35,7 +36,7 @@ COUNTER_BITS = 16
 _MAX_PATTERN_LEVEL = 200  # the pattern never reaches white, so a flash frame is unambiguous
 
 
-class _Paced:
+class _Paced(ABC):
     """A daemon thread calling `tick(now)` until stopped; subclasses pace themselves."""
 
     def __init__(self, clock: Clock) -> None:
@@ -69,8 +70,9 @@ class _Paced:
             return not self._stop.wait(delay)
         return not self._stop.is_set()
 
+    @abstractmethod
     def _loop(self) -> None:
-        raise NotImplementedError
+        """Produce on the clock until stopped (runs on the source's own thread)."""
 
 
 class TestPatternCamera(_Paced):
