@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
+import logging
 import os
 import socket
 import threading
@@ -47,6 +48,8 @@ from rep_video.share.targets.base import Reservation, SharePackage, Target
 __all__ = ["STATES", "Outbox", "OutboxEntry"]
 
 TargetFactory = Callable[[str], Target]
+
+log = logging.getLogger(__name__)
 
 
 def _default_factory(spec: str) -> Target:
@@ -159,8 +162,8 @@ class Outbox:
                     target.revoke(entry.reservation)
                 finally:
                     _close(target)
-            except Exception:  # noqa: S110 - best effort: the entry is cancelled either way
-                pass
+            except Exception as exc:  # best effort: the entry is cancelled either way
+                log.warning("could not withdraw the link of cancelled entry %s: %s", entry_id, exc)
         return self.get(entry_id)
 
     def save_reservation(self, entry_id: int, reservation: Reservation) -> None:
