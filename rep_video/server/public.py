@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy import bindparam, func, insert, select
 from starlette.requests import ClientDisconnect
 
+from rep_video.resources import resource_path
 from rep_video.server import pages
 from rep_video.server.auth import StateDep
 from rep_video.server.db import Share, Upload, ViewEvent
@@ -104,6 +105,19 @@ def _cached(state: ServerState, request: Request, token: str) -> PublicShare | R
 
 def _manifest(share: PublicShare) -> ShareManifest:
     return ShareManifest.from_json(share.manifest_json)
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return resource_path("icons", "app.svg").read_bytes()
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Response:
+    # Browsers ask every origin for it; without one, the phone's console shows a 404 error.
+    # SVG under the conventional name: browsers go by the Content-Type, not the extension.
+    headers = {**COMMON, "Cache-Control": "public, max-age=604800"}
+    return Response(_favicon(), media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/s/{token}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -72,3 +73,28 @@ def test_served_page_plays_on_a_phone(
     assert seen["views"] == 1
     assert seen["max_watched_percent"] == 100
     assert phone_page.console_errors == []
+
+
+def test_desktop_browser_finds_an_icon_and_no_error(
+    server: ServerProcess, tokens: dict[str, str], small_clip: Path, chromium_browser: Any
+) -> None:
+    """A doctor may open the link from email on a desktop, whose browser (unlike the phone
+    emulation above) asks the origin for /favicon.ico: it gets the app's icon, not a 404
+    logged as an error in the console."""
+    share = create_and_publish(server.url, tokens["rita"], {"video.mp4": small_clip}, manifest())
+    icon = httpx.get(f"{server.url}/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/svg+xml"
+    assert icon.headers["x-content-type-options"] == "nosniff"
+    assert icon.content.startswith(b"<svg")
+
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        assert page.goto(share["url"]).status == 200
+        page.wait_for_timeout(2000)  # the favicon is fetched after the load event
+        assert errors == []
+    finally:
+        context.close()
