@@ -3,6 +3,7 @@ rep_video/_resources, and the explicit package list in pyproject.toml misses no 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -35,9 +36,15 @@ def test_every_source_package_is_listed() -> None:
 
 @pytest.mark.slow
 def test_wheel_carries_resources_and_finds_them(tmp_path: Path) -> None:
+    # Built from a copy: setuptools writes build/ and *.egg-info next to the sources.
+    src = tmp_path / "src"
+    for part in ("rep_video", "ui", "resources"):
+        shutil.copytree(ROOT / part, src / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / part, src / part)
     pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     subprocess.run(
-        [*pip_wheel, "-q", "--disable-pip-version-check", "-w", str(tmp_path), str(ROOT)],
+        [*pip_wheel, "-q", "--disable-pip-version-check", "-w", str(tmp_path), str(src)],
         check=True,
         capture_output=True,
     )
