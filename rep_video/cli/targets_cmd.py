@@ -7,6 +7,7 @@ the OS keychain. Targets IT defined machine-wide are listed as locked and cannot
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -61,9 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _read_secret(what: str) -> str:
-    if sys.stdin.isatty():
-        print(f"Paste the {what} and press Enter:", file=sys.stderr)
-    value = sys.stdin.readline().strip()
+    if sys.stdin.isatty():  # typed or pasted: keep it off the screen and the scrollback
+        value = getpass.getpass(f"Paste the {what} and press Enter (not shown): ").strip()
+    else:
+        value = sys.stdin.readline().strip()
     if not value:
         raise UserError(f"No {what} on stdin; pipe it in, e.g. `... --token-stdin < token.txt`.")
     return value
