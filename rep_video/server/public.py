@@ -114,7 +114,7 @@ def _favicon() -> bytes:
 
 @router.get("/favicon.ico", include_in_schema=False)
 async def favicon() -> Response:
-    # Browsers ask every origin for it; without one, the phone's console shows a 404 error.
+    # Desktop browsers ask every origin for it; without one their console logs a 404 error.
     # SVG under the conventional name: browsers go by the Content-Type, not the extension.
     headers = {**COMMON, "Cache-Control": "public, max-age=604800"}
     return Response(_favicon(), media_type="image/svg+xml", headers=headers)
