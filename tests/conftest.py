@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import keyring
@@ -17,6 +19,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # One Chromium (Playwright) for the whole session, whichever suite asks first.
 pytest_plugins = ["tests.support.browser"]
+
+# pytest-timeout (300 s, pyproject.toml) fails a test that is slow in Python, but cannot act
+# while native code holds the GIL (a Qt thread deadlocked with it). faulthandler's watchdog is
+# a C thread: past this, it prints every thread's stack and ends the run instead of hanging CI.
+HANG_SECONDS = 900
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=sys.__stderr__)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -74,9 +74,14 @@ class CutProxy:
     def close(self) -> None:
         self._closed = True
         self.release()
+        # close() alone does not wake a thread blocked in accept() on Linux; shutdown() does,
+        # so the accept thread ends instead of lingering for the rest of the session.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._listener.close()
         self.cut_now()
+        self._thread.join(timeout=5)
 
     def __enter__(self) -> CutProxy:
         return self
