@@ -30,6 +30,7 @@ from PySide6.QtMultimedia import (
 )
 
 from rep_video.media import synthetic
+from ui.without_gil import call_slot_without_gil
 
 DEMO_CAMERA_ID = "demo:test-pattern"
 DEMO_MIC_ID = "demo:tone"
@@ -157,7 +158,7 @@ class QtCamera(Source):
 
     def stop(self) -> None:
         if self._camera is not None:
-            self._camera.stop()
+            call_slot_without_gil(self._camera, "stop")  # a Python QVideoSink is attached
             self._camera = None
         self._forward.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from ui.state import DraftHolder
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 from ui.timeline import Timeline
+from ui.without_gil import call_slot_without_gil
 
 THUMBS = 12
 MIN_LENGTH = 0.5  # seconds; a shorter cut is almost certainly a slip
@@ -132,7 +133,7 @@ class TrimScreen(QWidget):
         self.duration = duration
         self.position = 0.0
         self.timeline.set_duration(duration)
-        _without_gil(self.player, "setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(video))))
+        call_slot_without_gil(self.player, "setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(video))))
         self.player.pause()  # paused (not stopped) so the first frame and seeks are shown
         self._refresh_labels()
 
@@ -225,21 +226,6 @@ class TrimScreen(QWidget):
         )
 
     def shutdown(self) -> None:
-        _without_gil(self.player, "stop")
+        call_slot_without_gil(self.player, "stop")
         # No source: the playback engine goes now, not later in a destructor run from Python.
-        _without_gil(self.player, "setSource", Q_ARG(QUrl, QUrl()))
-
-
-def _without_gil(player: QMediaPlayer, slot: str, *args: Any) -> None:
-    """Call one of the player's slots from a nested event loop instead of from Python.
-
-    Stopping or replacing the source tears down Qt's playback threads, and one of them may need
-    the GIL on the way out (our QVideoSink and QAudioOutput are Python objects, so Qt asks
-    Python about overrides), while the call waits for that thread: made from Python, which
-    holds the GIL, it deadlocked now and then. QEventLoop.exec() releases the GIL, and queued
-    calls run in the order they were posted, so the slot runs first and `quit` after it."""
-    loop = QEventLoop()
-    queued = Qt.ConnectionType.QueuedConnection
-    QMetaObject.invokeMethod(player, slot, queued, *args)
-    QMetaObject.invokeMethod(loop, "quit", queued)
-    loop.exec()
+        call_slot_without_gil(self.player, "setSource", Q_ARG(QUrl, QUrl()))
