@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QObject, Signal
+from PySide6.QtCore import QIODevice, QObject, Signal, SignalInstance
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QAudioDevice,
@@ -68,21 +69,29 @@ def list_microphones(demo: bool) -> list[DeviceInfo]:
     return found
 
 
-class Source(QObject):
-    """A running capture device. `failed` carries a one-line reason (permission denied,
+class Source(Protocol):
+    """A capture device as the capture hub sees it: it delivers to `consumer` between
+    `start()` and `stop()`, and `failed` carries a one-line reason (permission denied,
     unplugged) that the Record screen shows in place."""
+
+    consumer: FrameConsumer | None
+
+    @property
+    def failed(self) -> SignalInstance: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class DeviceBase(QObject):
+    """What every device shares: the `failed` signal and delivery to the consumer."""
 
     failed = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
         self.consumer: FrameConsumer | None = None
-
-    def start(self) -> None:
-        raise NotImplementedError
-
-    def stop(self) -> None:
-        raise NotImplementedError
 
     def _emit(self, data: np.ndarray, pts: float) -> None:
         consumer = self.consumer
@@ -131,7 +140,7 @@ def frame_to_rgb(frame: QVideoFrame) -> np.ndarray | None:
     return buf.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
 
 
-class QtCamera(Source):
+class QtCamera(DeviceBase):
     """A system camera through QMediaCaptureSession + QVideoSink."""
 
     def __init__(self, device_id: str) -> None:
@@ -175,7 +184,7 @@ class QtCamera(Source):
             self._forward.put(rgb, time.monotonic())
 
 
-class QtMicrophone(Source):
+class QtMicrophone(DeviceBase):
     """A system microphone through QAudioSource, read as mono float32 at 48 kHz."""
 
     def __init__(self, device_id: str) -> None:
@@ -236,7 +245,7 @@ class QtMicrophone(Source):
         self._forward.put(samples, pts)
 
 
-class DemoCamera(Source):
+class DemoCamera(DeviceBase):
     """The core's synthetic test-pattern camera, delivering in real time on its own thread."""
 
     def __init__(self, width: int = 1280, height: int = 720, fps: float = 30.0) -> None:
@@ -250,7 +259,7 @@ class DemoCamera(Source):
         self.camera.stop()
 
 
-class DemoMicrophone(Source):
+class DemoMicrophone(DeviceBase):
     """The core's synthetic tone microphone (or a silent one, to show the warning)."""
 
     def __init__(self, silent: bool = False) -> None:

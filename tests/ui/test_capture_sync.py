@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone
 from tests.unit.recorder.conftest import decoded_audio, decoded_frames
 from ui.capture import CaptureHub
-from ui.devices import Source
+from ui.devices import DeviceBase
 
 pytestmark = pytest.mark.gui
 
 
-class _Shared(Source):
+class _Shared(DeviceBase):
     """A synthetic device started on a clock shared with its partner (as the OS stamps a real
     camera and microphone)."""
 
