@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException
@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.db import Share, Upload
+from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.shares import owned_share, share_json
@@ -42,18 +43,18 @@ class FileDecl(BaseModel):
 
 
 class CreateShare(BaseModel):
-    manifest: dict[str, Any]
+    manifest: ManifestIn
     # Empty: the files are declared later (PUT /shares/{id}/files), before any upload.
     files: list[FileDecl] = Field(default_factory=list, max_length=200)
 
 
 class DeclareFiles(BaseModel):
-    manifest: dict[str, Any] | None = None  # the final manifest, if it changed since creation
+    manifest: ManifestIn | None = None  # the final manifest, if it changed since creation
     files: list[FileDecl] = Field(min_length=1, max_length=200)
 
 
 class ExpiryChange(BaseModel):
-    expires_at: datetime | None
+    expires_at: Timestamp | None
 
 
 class FileState(BaseModel):
@@ -97,18 +98,15 @@ def _field_error(loc: list[str | int], msg: str) -> HTTPException:
     return HTTPException(422, [{"loc": loc, "msg": msg, "type": "value_error"}])
 
 
-def _parse_manifest(data: dict[str, Any]) -> ShareManifest:
-    try:
-        manifest = ShareManifest.from_dict(data)
-    except KeyError as exc:
-        raise _field_error(["body", "manifest", str(exc.args[0])], "field required") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise _field_error(["body", "manifest"], f"invalid manifest: {exc}") from None
-    if not manifest.rep.name or not isinstance(manifest.rep.name, str):
-        raise _field_error(["body", "manifest", "rep", "name"], "the rep's name is required")
-    if not isinstance(manifest.recipient.name, str):
-        raise _field_error(["body", "manifest", "recipient", "name"], "must be a string")
-    return manifest
+def _attachments_declared(manifest: ShareManifest, files: list[FileDecl]) -> None:
+    """Every file an attachment points at is among the declared files (the page links it)."""
+    declared = {f.name for f in files}
+    for i, a in enumerate(manifest.attachments):
+        if a.file_name and f"files/{a.file_name}" not in declared:
+            raise _field_error(
+                ["body", "manifest", "attachments", i, "file_name"],
+                f"files/{a.file_name} is not among the declared files",
+            )
 
 
 def _check_files(files: list[FileDecl], limit: int) -> str:
@@ -126,10 +124,11 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
 
 @router.post("/shares", status_code=201, response_model=ShareOut)
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
-    manifest = _parse_manifest(body.manifest)
-    if manifest.video != "video.mp4":
-        raise _field_error(["body", "manifest", "video"], "must be video.mp4")
-    files_json = _check_files(body.files, state.settings.max_upload_bytes) if body.files else "[]"
+    manifest = to_share_manifest(body.manifest)
+    files_json = "[]"
+    if body.files:
+        files_json = _check_files(body.files, state.settings.max_upload_bytes)
+        _attachments_declared(manifest, body.files)
     token = new_token()
     share = Share(
         id=uuid.uuid4().hex,
@@ -140,7 +139,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         rep_name=manifest.rep.name[:300],
         manifest_json=manifest.with_token(token).to_json(),
         files_json=files_json,
-        expires_at=manifest.expires_at.astimezone(UTC) if manifest.expires_at else None,
+        expires_at=manifest.expires_at,
     )
     with state.sessions.begin() as s:
         s.add(share)
@@ -159,15 +158,14 @@ def declare_files(
     """Declare (or change) the files of a pending share, and optionally its final manifest.
     Uploads already made for a file that is still declared with the same size are kept (a
     retried declaration loses nothing); the others are dropped with their bytes."""
-    manifest = _parse_manifest(body.manifest) if body.manifest is not None else None
-    if manifest is not None and manifest.video != "video.mp4":
-        raise _field_error(["body", "manifest", "video"], "must be video.mp4")
+    manifest = to_share_manifest(body.manifest) if body.manifest is not None else None
     files_json = _check_files(body.files, state.settings.max_upload_bytes)
     sizes = {f.name: f.size for f in body.files}
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
         if share.state != "pending":
             raise HTTPException(409, f"the share is {share.state}; its files can no longer change")
+        _attachments_declared(manifest or ShareManifest.from_json(share.manifest_json), body.files)
         share.files_json = files_json
         share.reason = None
         if manifest is not None:
@@ -237,9 +235,7 @@ def change_expiry(
     caller: CallerDep,
     state: StateDep,
 ) -> dict[str, Any]:
-    expires = change.expires_at
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)  # the API speaks UTC
+    expires = change.expires_at  # aware, UTC, within range (Timestamp)
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
         if share.state == "revoked":

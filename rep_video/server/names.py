@@ -7,7 +7,8 @@ import re
 
 FIXED = frozenset({"video.mp4", "poster.jpg", "preview.gif"})
 MAX_NAME = 120
-_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()+-]*$")
+# Matched whole (fullmatch): "$" alone also matches before a trailing newline.
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()+-]*")
 
 
 def name_problem(name: str) -> str | None:
@@ -21,7 +22,7 @@ def name_problem(name: str) -> str | None:
         return f"file name {name!r} must have 1-{MAX_NAME} characters after files/"
     if "/" in base or "\\" in base or "\x00" in base or ".." in base:
         return f"file name {name!r} must not contain a path (/, \\, ..) or NUL"
-    if not _SAFE.match(base) or base.endswith((".", " ")):
+    if not _SAFE.fullmatch(base) or base.endswith((".", " ")):
         return f"file name {name!r} may use only letters, digits, space and ._()+-"
     return None
 

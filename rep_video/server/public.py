@@ -23,6 +23,7 @@ from rep_video.server.auth import StateDep
 from rep_video.server.db import Share, Upload, ViewEvent
 from rep_video.server.headers import COMMON, page_headers
 from rep_video.server.names import is_valid_name
+from rep_video.server.numbers import capped_count
 from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
@@ -254,8 +255,8 @@ def _event_value(kind: str, value: Any) -> tuple[bool, str | None]:
 @router.post("/s/{token}/events")
 async def view_event(token: str, request: Request, state: StateDep) -> Response:
     limit = state.settings.max_event_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = capped_count(request.headers.get("content-length", ""))
+    if declared is not None and declared > limit:
         return _plain(413, "event too large")
     body = b""
     try:
@@ -272,7 +273,7 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # 1,024 "[" recurse too deep
         return _plain(400, "body must be JSON")
     if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
         return _plain(422, f"kind must be one of {', '.join(EVENT_KINDS)}")

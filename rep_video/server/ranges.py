@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rep_video.server.numbers import capped_count
+
 
 @dataclass(frozen=True, slots=True)
 class ByteRange:
@@ -33,19 +35,18 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if not sep:
         return None
     start_s, end_s = start_s.strip(), end_s.strip()
-    if not (start_s.isdigit() or start_s == "") or not (end_s.isdigit() or end_s == ""):
-        return None
-    if start_s == "":
-        if end_s == "":
+    start = capped_count(start_s) if start_s else None
+    end = capped_count(end_s) if end_s else None
+    if (start_s and start is None) or (end_s and end is None):
+        return None  # not ASCII digits ("²", "x"): malformed, ignored
+    if start is None:
+        if end is None:
             return None
-        suffix = int(end_s)
-        if suffix == 0 or size == 0:
+        if end == 0 or size == 0:
             raise Unsatisfiable
-        return ByteRange(max(0, size - suffix), size - 1)
-    start = int(start_s)
-    if end_s and int(end_s) < start:
+        return ByteRange(max(0, size - end), size - 1)
+    if end is not None and end < start:
         return None  # syntactically invalid: ignore it and send the whole file
     if start >= size:
         raise Unsatisfiable
-    end = int(end_s) if end_s else size - 1
-    return ByteRange(start, min(end, size - 1))
+    return ByteRange(start, size - 1 if end is None else min(end, size - 1))

@@ -29,6 +29,7 @@ from starlette.requests import ClientDisconnect
 from rep_video.server.auth import Caller, CallerDep, StateDep
 from rep_video.server.db import Share, Upload, utcnow
 from rep_video.server.names import name_problem
+from rep_video.server.numbers import header_count
 from rep_video.server.publish import blob_key
 from rep_video.server.shares import declared_files
 from rep_video.server.state import ServerState
@@ -104,10 +105,9 @@ def options(state: StateDep) -> Response:
 def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Response:
     if not _version_ok(request):
         return _tus(412, "Tus-Resumable: 1.0.0 required", Tus_Version=TUS_VERSION)
-    raw_length = request.headers.get("upload-length", "")
-    if not raw_length.isdigit() or len(raw_length) > 18:
+    length = header_count(request.headers.get("upload-length"))
+    if length is None:
         return _tus(400, "Upload-Length must be a non-negative integer")
-    length = int(raw_length)
     if length > state.settings.max_upload_bytes:
         return _tus(413, f"over the {state.settings.max_upload_bytes}-byte limit")
     meta = _parse_metadata(request.headers.get("upload-metadata", ""))
@@ -244,10 +244,9 @@ async def patch_upload(
     checksum = _parse_checksum(request.headers.get("upload-checksum"))
     if isinstance(checksum, str):
         return _tus(400, checksum)
-    raw_offset = request.headers.get("upload-offset", "")
-    if not raw_offset.isdigit() or len(raw_offset) > 18:
+    offset = header_count(request.headers.get("upload-offset"))
+    if offset is None:
         return _tus(400, "Upload-Offset must be a non-negative integer")
-    offset = int(raw_offset)
     lock = _locks.get(upload_id)
     if lock is None:
         lock = _locks[upload_id] = asyncio.Lock()

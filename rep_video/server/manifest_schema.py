@@ -1,0 +1,176 @@
+"""The one schema a manifest sent to the server must pass (create and declare): every field the
+share page renders, with the type and the values the page can render. A manifest the schema
+accepts always renders; one it refuses answers 422 naming the field, instead of being stored
+and then failing on every view (a `rep.email` object, a `javascript:` link, a year-1 date).
+
+The request models use `ManifestIn` directly (FastAPI validates it and the OpenAPI document
+shows it); `to_share_manifest` turns it into the app's own `ShareManifest`, so the rest of the
+server keeps one type."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from rep_video.server.names import name_problem
+from rep_video.share.manifest import SCHEMA_VERSION, ShareManifest
+
+# Far from both ends of what datetime can hold: a date near year 1 or 9999 overflows when it
+# is moved to UTC or has days added (the 500s an API fuzzer found).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _string_only(value: Any) -> Any:
+    # JSON numbers are not dates (`{"expires_at": 0}` used to mean 1970), nor names.
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)  # the API is UTC
+    if not EARLIEST <= aware <= LATEST:
+        raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
+    return aware.astimezone(UTC)
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+def _printable(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value or not value.isprintable():
+        raise ValueError("must be one line of printable text")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_string_only), AfterValidator(_in_range)]
+Day = Annotated[date, BeforeValidator(_string_only), AfterValidator(_day_in_range)]
+Line = Annotated[str, Field(max_length=300), AfterValidator(_one_line)]
+Text = Annotated[str, Field(max_length=5000), AfterValidator(_printable)]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are refused: a misspelt field would otherwise vanish without a word.
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonIn(_Strict):
+    name: Line
+    email: Line | None = None
+    phone: Line | None = None
+    role: Line | None = None
+
+
+class RepIn(PersonIn):
+    name: Annotated[Line, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _named(self) -> RepIn:
+        if not self.name.strip():
+            raise ValueError("the rep's name is required")
+        return self
+
+
+class AttachmentIn(_Strict):
+    id: Annotated[Line, Field(min_length=1, max_length=200)]
+    title: Annotated[Line, Field(min_length=1)]
+    kind: Literal["pdf", "link", "image"]
+    approval_code: Line
+    version: Annotated[Line, Field(max_length=100)]
+    expires_on: Day | None = None
+    file_name: Annotated[str, Field(max_length=200)] | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    sha256: str | None = None
+    size: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _file_or_link(self) -> AttachmentIn:
+        if self.kind == "link":
+            if self.file_name is not None:
+                raise ValueError("a link attachment has a url, not a file_name")
+            if not self.url or not _is_https_address(self.url):
+                raise ValueError("a link attachment needs url: one https:// address")
+        else:
+            if self.url is not None:
+                raise ValueError(f"a {self.kind} attachment has a file_name, not a url")
+            if not self.file_name:
+                raise ValueError(f"a {self.kind} attachment needs file_name")
+            if problem := name_problem("files/" + self.file_name):
+                raise ValueError(problem)
+        if self.sha256 is not None and not _HEX64.fullmatch(self.sha256):
+            raise ValueError("sha256 must be 64 hex digits")
+        return self
+
+
+def _is_https_address(url: str) -> bool:
+    return (
+        url.startswith("https://")
+        and len(url) > len("https://")
+        and not any(ch.isspace() or not ch.isprintable() for ch in url)
+    )
+
+
+class ManifestIn(_Strict):
+    """What the server accepts as a share's manifest (`ShareManifest.to_dict()` of the app)."""
+
+    token: Annotated[str, Field(max_length=200)] = ""  # the server mints its own
+    recipient: PersonIn
+    rep: RepIn
+    message: Text = ""
+    created_at: Timestamp
+    expires_at: Timestamp | None = None
+    duration: Annotated[float, Field(ge=0, le=24 * 3600, strict=True)] = 0.0
+    video: Literal["video.mp4"] = "video.mp4"
+    poster: Literal["poster.jpg"] | None = None
+    preview: Literal["preview.gif"] | None = None
+    attachments: Annotated[list[AttachmentIn], Field(max_length=100)] = Field(default_factory=list)
+    page_approval_code: Line | None = None
+    schema_: Annotated[int, Field(alias="schema", strict=True)] = SCHEMA_VERSION
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ManifestIn:
+        if self.schema_ != SCHEMA_VERSION:
+            raise ValueError(f"schema {self.schema_} is not supported (this server: 1)")
+        if not math.isfinite(self.duration):
+            raise ValueError("duration must be a finite number")
+        names = [a.file_name.lower() for a in self.attachments if a.file_name]
+        if len(set(names)) != len(names):
+            raise ValueError("attachment file names must be unique")
+        ids = [a.id for a in self.attachments]
+        if len(set(ids)) != len(ids):
+            raise ValueError("attachment ids must be unique")
+        return self
+
+    def attachment_files(self) -> set[str]:
+        """The share's files the attachments point at (`files/<file_name>`)."""
+        return {f"files/{a.file_name}" for a in self.attachments if a.file_name}
+
+
+def to_share_manifest(model: ManifestIn) -> ShareManifest:
+    """The app's value for a validated manifest."""
+    return ShareManifest.from_dict(model.model_dump(mode="json", by_alias=True))
