@@ -24,6 +24,14 @@ from rep_video.server.ranges import ByteRange, Unsatisfiable, parse_range
         ("items=0-1", 1000, None),
         ("bytes=x-1", 1000, None),
         ("bytes=-", 1000, None),
+        ("bytes=²-", 1000, None),  # str.isdigit() says yes, int() says no: was a 500
+        ("bytes=0-²", 1000, None),
+        ("bytes=-²", 1000, None),
+        ("bytes=¹²-", 1000, None),
+        ("bytes=٣-", 1000, None),  # Arabic-Indic digits are not HTTP digits
+        ("bytes=0-" + "9" * 5000, 1000, ByteRange(0, 999)),  # past int()'s 4,300 digits
+        ("bytes=-" + "9" * 5000, 1000, ByteRange(0, 999)),
+        ("bytes=" + "0" * 5000 + "7-9", 1000, ByteRange(7, 9)),
     ],
 )
 def test_parse_range(header: str | None, size: int, expected: ByteRange | None) -> None:
@@ -31,7 +39,8 @@ def test_parse_range(header: str | None, size: int, expected: ByteRange | None) 
 
 
 @pytest.mark.parametrize(("header", "size"), [("bytes=1000-", 1000), ("bytes=-0", 1000),
-                                              ("bytes=0-", 0), ("bytes=-1", 0)])  # fmt: skip
+                                              ("bytes=0-", 0), ("bytes=-1", 0),
+                                              ("bytes=" + "9" * 5000 + "-", 1000)])  # fmt: skip
 def test_unsatisfiable(header: str, size: int) -> None:
     with pytest.raises(Unsatisfiable):
         parse_range(header, size)
@@ -66,6 +75,9 @@ def test_any_header_gives_a_range_inside_the_file_or_none(header: str, size: int
         ("files/a.", False),
         ("video.mp4/", False),
         ("manifest.json", False),
+        ("files/notes.txt\n", False),  # "$" matched before the newline
+        ("files/notes.txt\r", False),
+        ("files/n\u00e9.txt", False),
     ],
 )
 def test_names(name: str, ok: bool) -> None:
