@@ -48,6 +48,17 @@ def test_odd_range_numbers(live: dict[str, Any], method: str, header: bytes) -> 
         assert r.status_code == 200  # not ASCII digits: malformed, ignored (RFC 9110)
 
 
+def _pending(server: ServerProcess, token: str, clip: Path) -> dict[str, Any]:
+    r = httpx.post(
+        f"{server.url}/api/v1/shares",
+        json=create_body(manifest(), {"video.mp4": clip}),
+        headers=auth(token),
+    )
+    assert r.status_code == 201
+    share: dict[str, Any] = r.json()
+    return share
+
+
 def _upload_headers(token: str, share_id: str, length: bytes) -> dict[str, Any]:
     import base64
 
@@ -60,11 +71,7 @@ def test_odd_upload_length(
     server: ServerProcess, tokens: dict[str, str], small_clip: Path, length: bytes
 ) -> None:
     token = tokens["rita"]
-    share = httpx.post(
-        f"{server.url}/api/v1/shares",
-        json=create_body(manifest(), {"video.mp4": small_clip}),
-        headers=auth(token),
-    ).json()
+    share = _pending(server, token, small_clip)
     r = httpx.post(
         f"{server.url}/api/v1/uploads", headers=_upload_headers(token, share["id"], length)
     )
@@ -74,11 +81,7 @@ def test_odd_upload_length(
 
 def test_odd_upload_offset(server: ServerProcess, tokens: dict[str, str], small_clip: Path) -> None:
     token = tokens["rita"]
-    share = httpx.post(
-        f"{server.url}/api/v1/shares",
-        json=create_body(manifest(), {"video.mp4": small_clip}),
-        headers=auth(token),
-    ).json()
+    share = _pending(server, token, small_clip)
     size = str(small_clip.stat().st_size).encode()
     created = httpx.post(
         f"{server.url}/api/v1/uploads", headers=_upload_headers(token, share["id"], size)

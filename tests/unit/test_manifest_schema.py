@@ -20,6 +20,11 @@ from rep_video.share.manifest import AttachmentRef, Person, ShareManifest
 
 def _app_manifest() -> ShareManifest:
     now = datetime.now(UTC)
+    leaflet = AttachmentRef("leaflet", "Dosing guide", "pdf", "APP-1", "2",
+                            expires_on=date.today(), file_name="dosing.pdf",
+                            sha256="a" * 64, size=1234)  # fmt: skip
+    site = AttachmentRef("site", "Product site", "link", "APP-2", "1",
+                         url="https://example.com/product")  # fmt: skip
     return ShareManifest(
         token="t" * 32,
         recipient=Person("Dr. Ada Lovelace"),
@@ -28,13 +33,7 @@ def _app_manifest() -> ShareManifest:
         created_at=now,
         expires_at=now + timedelta(days=30),
         duration=42.5,
-        attachments=(
-            AttachmentRef("leaflet", "Dosing guide", "pdf", "APP-1", "2",
-                          expires_on=date.today(), file_name="dosing.pdf",
-                          sha256="a" * 64, size=1234),
-            AttachmentRef("site", "Product site", "link", "APP-2", "1",
-                          url="https://example.com/product"),
-        ),  # fmt: skip
+        attachments=(leaflet, site),
         page_approval_code="PAGE-7",
     )
 
@@ -93,17 +92,16 @@ def test_what_the_page_cannot_render_is_refused(change: Any, loc: list[Any]) -> 
 
 
 # Values that are fine somewhere and wrong elsewhere, so the property test meets both.
+_TRICKY = ["poster.jpg", "preview.gif", "video.mp4", "javascript:alert(1)", "https://x.example",
+           "2030-01-01T00:00:00+00:00", "0001-01-01T00:00:00+14:00", "2030-01-01", "pdf", "link",
+           "image", "a.pdf", "files/a.pdf", "a\n"]  # fmt: skip
 _ODD = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**6), max_value=10**6),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
-    st.sampled_from(
-        ["poster.jpg", "preview.gif", "video.mp4", "javascript:alert(1)", "https://x.example",
-         "2030-01-01T00:00:00+00:00", "0001-01-01T00:00:00+14:00", "2030-01-01", "pdf", "link",
-         "image", "a.pdf", "files/a.pdf", "a\n"]
-    ),  # fmt: skip
+    st.sampled_from(_TRICKY),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     st.lists(st.integers(), max_size=2),
 )
