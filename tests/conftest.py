@@ -6,7 +6,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import keyring
@@ -70,6 +70,30 @@ def rep_video_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REP_VIDEO_HOME", str(home))
     monkeypatch.delenv("REP_VIDEO_ADMIN_CONFIG", raising=False)
     return home
+
+
+AdminFile = Callable[[str], Path]
+
+
+@pytest.fixture
+def admin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AdminFile:
+    """Write the machine-wide admin file: `admin_file(TOML)` returns its path. The app honours
+    REP_VIDEO_ADMIN_CONFIG only for a file the user cannot write (root's, in root's folders;
+    rep_video.paths), so this needs root, as CI runs: pytest's temp folders belong to root and
+    sit in the sticky /tmp. Elsewhere the tests that need it are skipped."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("a file the user cannot write needs a root test run (as CI runs)")
+    folder = tmp_path / "machine-wide"
+    folder.mkdir(mode=0o755)
+    path = folder / "admin.toml"
+
+    def write(text: str) -> Path:
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o644)
+        monkeypatch.setenv("REP_VIDEO_ADMIN_CONFIG", str(path))
+        return path
+
+    return write
 
 
 @pytest.fixture(scope="session")

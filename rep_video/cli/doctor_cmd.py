@@ -187,7 +187,7 @@ _keep_alive: list[object] = []
 def _folders() -> list[Check]:
     checks = [
         Check("user config", "ok", _described(paths.user_config_file())),
-        Check("admin config", "ok", _described(paths.admin_config_file())),
+        _admin_config(),
         Check("cache", "ok", str(paths.cache_dir())),
     ]
     for label, folder, needed in (
@@ -214,6 +214,17 @@ def _free_space(folder: Path) -> Check:
     free = shutil.disk_usage(folder).free
     status: Status = "ok" if free >= LOW_SPACE_BYTES else "warn"
     return Check("free space", status, f"{free / (1 << 30):.1f} GB free for recordings")
+
+
+def _admin_config() -> Check:
+    """Where the admin file is read from; an override the app ignores is a warning, so IT
+    testing a policy with REP_VIDEO_ADMIN_CONFIG learns why it has no effect."""
+    path = paths.admin_config_file()
+    override = os.environ.get(paths.ADMIN_CONFIG_ENV)
+    if override and (problem := paths.admin_override_problem(Path(override).expanduser())):
+        return Check("admin config", "warn", f"{_described(path)}; {paths.ADMIN_CONFIG_ENV} "
+                     f"ignored: {problem}")  # fmt: skip
+    return Check("admin config", "ok", _described(path))
 
 
 def _described(path: Path) -> str:

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from rep_video import config, paths
+from tests.conftest import AdminFile
 from tests.packaging.support import PACKAGING
 
 EXAMPLE = PACKAGING / "admin.example.toml"
 
 
-def test_example_loads_and_locks_every_key_it_sets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(paths.ADMIN_CONFIG_ENV, str(EXAMPLE))
+def test_example_loads_and_locks_every_key_it_sets(admin_file: AdminFile) -> None:
+    admin_file(EXAMPLE.read_text(encoding="utf-8"))
     settings = config.load_settings()
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     for section, table in data.items():
@@ -46,7 +47,7 @@ def test_documented_linux_location_is_where_the_app_reads(
 ) -> None:
     monkeypatch.delenv("REP_VIDEO_HOME")
     monkeypatch.delenv(paths.ADMIN_CONFIG_ENV, raising=False)
-    monkeypatch.delenv("XDG_CONFIG_DIRS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/tmp/somewhere-a-user-writes")  # never consulted
     actual = paths.admin_config_file()
     assert actual == Path("/etc/xdg/RepVideo/admin.toml")
     assert str(actual) in EXAMPLE.read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rep_video import paths, secrets
+from tests.conftest import AdminFile
 from tests.support.server_process import ServerProcess
 from ui.target_dialog import TargetDialog
 from ui.window import MainWindow
@@ -52,10 +53,8 @@ def test_add_test_remove_target(
     assert window.send.target_box.currentData() == "this-computer"
 
 
-def test_locked_admin_target_cannot_be_removed(window: MainWindow, rep_video_home: Path) -> None:
-    admin = rep_video_home / "admin" / "admin.toml"
-    admin.parent.mkdir(parents=True)
-    admin.write_text('[targets.corp]\nkind = "server"\nurl = "https://share.example.com"\n')
+def test_locked_admin_target_cannot_be_removed(window: MainWindow, admin_file: AdminFile) -> None:
+    admin_file('[targets.corp]\nkind = "server"\nurl = "https://share.example.com"\n')
     s = window.settings_screen
     s.load()
     item = s.targets.topLevelItem(0)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.conftest import AdminFile
 from ui.window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -76,10 +77,8 @@ def test_message_template_fills_fields(window: MainWindow) -> None:
     assert window.record.preview.prompter_text.startswith("Hi Dr. Ada Park,")
 
 
-def test_admin_locked_settings_are_disabled(qtbot: QtBot, rep_video_home: Path) -> None:
-    admin = rep_video_home / "admin" / "admin.toml"
-    admin.parent.mkdir(parents=True)
-    admin.write_text("[policy]\nmax_length_seconds = 90\n")
+def test_admin_locked_settings_are_disabled(qtbot: QtBot, admin_file: AdminFile) -> None:
+    admin_file("[policy]\nmax_length_seconds = 90\n")
     from ui.main import make_app
 
     make_app()

@@ -16,15 +16,9 @@ from keyring.backends import chainer, fail, null
 from rep_video import config, paths, secrets
 from rep_video.config_toml import dumps, read_toml
 from rep_video.errors import UserError
-from tests.conftest import MemoryKeyring
+from tests.conftest import AdminFile, MemoryKeyring
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _admin(text: str) -> None:
-    path = paths.admin_config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def test_defaults_with_no_files() -> None:
@@ -48,10 +42,10 @@ def test_user_values_round_trip_through_the_file() -> None:
     assert s.is_locked("rep.name") is False
 
 
-def test_admin_keys_win_and_are_locked() -> None:
+def test_admin_keys_win_and_are_locked(admin_file: AdminFile) -> None:
     config.set_value("policy.max_length_seconds", 240)
     config.set_value("rep.name", "Rita")
-    _admin('[policy]\nmax_length_seconds = 90\nlink_mode = "presigned"\n')
+    admin_file('[policy]\nmax_length_seconds = 90\nlink_mode = "presigned"\n')
     s = config.load_settings()
     assert s.policy.max_length_seconds == 90
     assert s.policy.link_mode == "presigned"
@@ -63,8 +57,8 @@ def test_admin_keys_win_and_are_locked() -> None:
         config.set_value("policy.max_length_seconds", 300)
 
 
-def test_admin_targets_are_locked_and_cannot_be_removed_or_replaced() -> None:
-    _admin(
+def test_admin_targets_are_locked_and_cannot_be_removed_or_replaced(admin_file: AdminFile) -> None:
+    admin_file(
         '[targets.acme]\nkind = "server"\nurl = "https://share.acme.example"\n'
         '[send]\ndefault_target = "acme"\n'
     )
@@ -80,9 +74,9 @@ def test_admin_targets_are_locked_and_cannot_be_removed_or_replaced() -> None:
         config.add_target("other", "folder", {"dir": "/x"}, make_default=True)
 
 
-def test_admin_can_forbid_user_targets() -> None:
+def test_admin_can_forbid_user_targets(admin_file: AdminFile) -> None:
     config.add_target("mine", "folder", {"dir": "/srv/shares"})
-    _admin("[policy]\nallow_user_targets = false\n")
+    admin_file("[policy]\nallow_user_targets = false\n")
     assert "mine" not in config.load_settings().targets
     with pytest.raises(UserError, match="does not allow"):
         config.add_target("again", "folder", {"dir": "/x"})

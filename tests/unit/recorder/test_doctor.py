@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from rep_video import paths
 from rep_video.cli.doctor_cmd import Check, sending_works
+from tests.conftest import AdminFile
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def doctor(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def doctor(home: Path, *args: str, admin: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REP_VIDEO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("REP_VIDEO_ADMIN_CONFIG", None)
+    if admin is not None:
+        env["REP_VIDEO_ADMIN_CONFIG"] = str(admin)
     return subprocess.run(
         [sys.executable, "-m", "rep_video", "doctor", *args],
         capture_output=True,
@@ -39,7 +43,7 @@ def test_doctor_reports_ok_and_exits_0_when_sending_works(rep_video_home: Path) 
     assert by_name["encoder aac"].startswith("ok")
     assert "version" in by_name["ffmpeg"]
     assert str(rep_video_home / "data" / "published") in by_name["folder target"]
-    assert str(rep_video_home / "admin" / "admin.toml") in by_name["admin config"]
+    assert str(paths.system_admin_config_file()) in by_name["admin config"]
     # no webcam or sound server here: reported, not fatal
     assert by_name["cameras"].split()[0] in {"ok", "warn"}
     assert by_name["keychain"].split()[0] in {"ok", "warn"}
@@ -79,11 +83,9 @@ def test_unwritable_folder_target_means_sending_does_not_work(rep_video_home: Pa
     assert "does NOT work" in result.stdout.splitlines()[-1]
 
 
-def test_broken_admin_config_fails_settings(rep_video_home: Path) -> None:
-    admin = rep_video_home / "admin" / "admin.toml"
-    admin.parent.mkdir()
-    admin.write_text("this is [not toml", encoding="utf-8")
-    result = doctor(rep_video_home, "--json")
+def test_broken_admin_config_fails_settings(rep_video_home: Path, admin_file: AdminFile) -> None:
+    admin = admin_file("this is [not toml")
+    result = doctor(rep_video_home, "--json", admin=admin)
     assert result.returncode == 1
     [settings] = [c for c in json.loads(result.stdout)["checks"] if c["name"] == "settings"]
     assert settings["status"] == "fail" and settings["detail"]

@@ -11,7 +11,7 @@ import pytest
 from rep_video import paths
 from rep_video.cli import main
 from rep_video.share.outbox import Outbox
-from tests.conftest import MemoryKeyring
+from tests.conftest import AdminFile, MemoryKeyring
 from tests.e2e._upload_support import make_package
 
 
@@ -51,10 +51,10 @@ def test_targets_add_list_default_remove(
     assert code == 0 and "wrote, read back and deleted" in out
 
 
-def test_machine_wide_targets_are_locked(capsys: pytest.CaptureFixture[str]) -> None:
-    admin = paths.admin_config_file()
-    admin.parent.mkdir(parents=True)
-    admin.write_text('[targets.acme]\nkind = "server"\nurl = "https://share.acme.example"\n')
+def test_machine_wide_targets_are_locked(
+    capsys: pytest.CaptureFixture[str], admin_file: AdminFile
+) -> None:
+    admin_file('[targets.acme]\nkind = "server"\nurl = "https://share.acme.example"\n')
     code, out, _ = _run(capsys, "targets", "list")
     assert code == 0 and "locked" in out and "api token missing" in out
     code, _, err = _run(capsys, "targets", "remove", "acme")
