@@ -1,12 +1,15 @@
 """Approved content picker over the catalog: search by title or approval code; each row shows
 the approval code, version and expiry. Items that may not be sent today (expired, not yet
-valid, withdrawn, file changed) stay visible, unchecked and disabled, with the reason."""
+valid, withdrawn, file changed) stay visible and reachable with the keyboard, but cannot be
+ticked; the reason of the current row is written under the list, and every row's full title is
+in its tooltip (titles are elided in a narrow window)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.content import Catalog, ContentItem
+from ui.theme import icon
 
 COLUMNS = ("Title", "Approval code", "Version", "Expires", "Status")
 
@@ -42,6 +46,9 @@ class ContentPicker(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName("Selected content")
         self.message = QLabel("")
         self.message.setProperty("role", "hint")
         self.message.setWordWrap(True)
@@ -49,10 +56,13 @@ class ContentPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.message)
         self.search.textChanged.connect(self._filter)
         self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._show_detail(item))
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._blocked: dict[str, str] = {}  # id → why it may not be sent today
 
     def set_catalog(
         self,
@@ -65,6 +75,7 @@ class ContentPicker(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         self._items = {}
+        self._blocked = {}
         if catalog is not None:
             for item in catalog.items:
                 ok, reason = availability.get(item.id, (False, "not checked"))
@@ -84,6 +95,7 @@ class ContentPicker(QWidget):
             )
         self.message.style().polish(self.message)
         self._filter(self.search.text())
+        self._show_detail(self.tree.currentItem())
 
     def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
         status = "Available" if ok else short_reason(reason)
@@ -91,17 +103,41 @@ class ContentPicker(QWidget):
             [item.title, item.approval_code, item.version, item.expires.isoformat(), status]
         )
         row.setData(0, Qt.ItemDataRole.UserRole, item.id)
-        flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if ok:
-            row.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            row.setFlags(base | Qt.ItemFlag.ItemIsUserCheckable)
             row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        else:
-            row.setFlags(flags)  # visible but disabled: it may not be sent today
-            row.setCheckState(0, Qt.CheckState.Unchecked)
             for col in range(len(COLUMNS)):
-                row.setToolTip(col, f"Cannot be attached: {reason}")
+                row.setToolTip(col, item.title)
+        else:
+            # Enabled (so the keyboard reaches it and its reason can be read) but not
+            # checkable; greyed like a disabled row, with a blocked mark instead of a box.
+            self._blocked[item.id] = reason
+            row.setFlags(base)
+            row.setIcon(0, icon("lock"))
+            grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            for col in range(len(COLUMNS)):
+                row.setForeground(col, grey)
+                row.setToolTip(col, f"{item.title} — cannot be attached: {reason}")
         row.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, status)
         return row
+
+    def _show_detail(self, row: QTreeWidgetItem | None) -> None:
+        if row is None:
+            self.detail.setText("")
+            return
+        item_id = str(row.data(0, Qt.ItemDataRole.UserRole))
+        title = row.text(0)
+        if item_id in self._blocked:
+            self.detail.setProperty("role", "warning")
+            self.detail.setText(f"{title}: cannot be attached — {self._blocked[item_id]}.")
+        else:
+            self.detail.setProperty("role", "hint")
+            self.detail.setText(f"{title} · {row.text(1)} · version {row.text(2)}")
+        self.detail.style().polish(self.detail)
+
+    def available(self, item_id: str) -> bool:
+        return item_id in self._items and item_id not in self._blocked
 
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -125,7 +161,7 @@ class ContentPicker(QWidget):
     def set_checked(self, item_id: str, checked: bool) -> bool:
         """Check an item as a user would; refused (False) for disabled items."""
         row = self._items.get(item_id)
-        if row is None or not (row.flags() & Qt.ItemFlag.ItemIsEnabled):
+        if row is None or not self.available(item_id):
             return False
         row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return True
@@ -137,7 +173,7 @@ def short_reason(reason: str) -> str:
     if reason.startswith("expired"):
         return "Expired"
     if reason.startswith("not valid until"):
-        return "Not valid yet (" + reason.removeprefix("not valid until ").strip() + ")"
+        return "Not valid yet"  # the date is in the reason under the list
     return reason[:1].upper() + reason[1:]
 
 

@@ -7,6 +7,7 @@ import sys
 from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
+from ui import focus_ring, keys
 from ui.theme import app_icon, apply_theme
 
 # Qt Multimedia reports at start-up each hardware-decoding library it does not find (VA-API)
@@ -26,6 +27,8 @@ def make_app() -> QApplication:
     app.setDesktopFileName("rep-video")
     app.setWindowIcon(app_icon())
     apply_theme(app)
+    keys.install(app)
+    focus_ring.install(app)
     if existing is None:
         from ui.share_result import release_clipboard
 

@@ -138,6 +138,7 @@ class PersonalizeScreen(QWidget):
         self.next_button.setAccessibleName("Next: Send")
         self.problem = QLabel("")
         self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
 
         left = QVBoxLayout()
         left.addWidget(who, 1)

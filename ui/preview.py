@@ -19,7 +19,7 @@ class PreviewWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Camera preview")
-        self.setMinimumSize(480, 270)
+        self.setMinimumSize(384, 216)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
         self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive

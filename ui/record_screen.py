@@ -91,17 +91,29 @@ class RecordScreen(QWidget):
         self.mic_warning = QLabel("")
         self.mic_warning.setProperty("role", "warning")
         self.mic_warning.setAccessibleName("Microphone warning")
+        self.mic_warning.setWordWrap(True)
         self.elapsed = QLabel(f"0:00 / {fmt_time(self.max_length)}")
         self.elapsed.setAccessibleName("Elapsed time")
         self.hint = QLabel(WATCH_HINT)
         self.hint.setProperty("role", "hint")
+        self.hint.setWordWrap(True)
         self.status = QLabel("")
         self.status.setProperty("role", "hint")
+        self.status.setWordWrap(True)
         self.record_button = QPushButton(icon("rec", "#ffffff"), "  Start recording")
         self.record_button.setProperty("primary", True)
         self.record_button.setAccessibleName("Start recording")
         self.record_button.setShortcut("Ctrl+R")
         self.record_button.setMinimumHeight(40)
+        # As wide as its longest label, so the row (and the preview) never shifts when the
+        # text changes between Start, Cancel countdown and Stop.
+        self.record_button.setMinimumWidth(
+            max(
+                self.record_button.fontMetrics().horizontalAdvance(text)
+                for text in ("  Start recording", "  Cancel countdown", "  Stop recording")
+            )
+            + 64
+        )
         self.import_button = QPushButton(icon("import"), "Import a video file…")
         self.import_button.setAccessibleName("Import a video file")
 
@@ -114,11 +126,10 @@ class RecordScreen(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.record_button)
         controls.addWidget(self.import_button)
-        controls.addStretch(1)
-        controls.addWidget(self.hint)
+        controls.addWidget(self.hint, 1)
 
         self.prompter = PrompterPanel()
-        self.prompter.setMaximumWidth(300)
+        self.prompter.setFixedWidth(270)  # fixed: the preview keeps its width whatever happens
         body = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.stack, 1)

@@ -88,6 +88,7 @@ class SendScreen(QWidget):
         self.progress.setVisible(False)
         self.progress_label = QLabel("")
         self.progress_label.setProperty("role", "hint")
+        self.progress_label.setWordWrap(True)
         self.error = QLabel("")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)

@@ -59,6 +59,7 @@ class SentScreen(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.empty = QLabel("Nothing sent yet. Videos you send appear here with their views.")
         self.empty.setProperty("role", "hint")
+        self.empty.setWordWrap(True)
         self.status = QLabel("")
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)

@@ -63,6 +63,7 @@ class ShareResult(QFrame):
         self.rep = ""
         self.headline = QLabel("Your link is ready — it is on the clipboard.")
         self.headline.setProperty("role", "ok")
+        self.headline.setWordWrap(True)
         self.link_field = QLineEdit()
         self.link_field.setReadOnly(True)
         self.link_field.setAccessibleName("Share link")

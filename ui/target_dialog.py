@@ -51,6 +51,7 @@ class TargetDialog(QDialog):
         self.note.setProperty("role", "hint")
         self.error = QLabel("")
         self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
         self.form = QFormLayout(self)
         self.form.addRow("Name", self.name)
         self.form.addRow("Kind", self.kind)

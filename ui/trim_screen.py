@@ -47,7 +47,6 @@ class TrimScreen(QWidget):
         self.position = 0.0
         self._video: Path | None = None
 
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         title = QLabel("Review & trim")
         title.setProperty("role", "title")
         self.video = VideoView()
@@ -60,6 +59,9 @@ class TrimScreen(QWidget):
         self.sink.videoFrameChanged.connect(self._on_frame)
 
         self.timeline = Timeline()
+        # The keys act on the timeline: it is the tab stop (with a focus ring), not the page.
+        self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusProxy(self.timeline)
         self.play_button = QPushButton(icon("play"), "")
         self.play_button.setAccessibleName("Play")
         self.play_button.setToolTip("Play / pause (Space)")
@@ -75,6 +77,7 @@ class TrimScreen(QWidget):
         self.range_label.setAccessibleName("Trimmed length")
         keys = QLabel("Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out")
         keys.setProperty("role", "hint")
+        keys.setWordWrap(True)
         self.next_button = QPushButton("Next: Personalize")
         self.next_button.setProperty("primary", True)
         self.next_button.setAccessibleName("Next: Personalize")
@@ -122,6 +125,8 @@ class TrimScreen(QWidget):
             (QKeySequence("Shift+Right"), lambda: self.step(round(self.fps))),
             (Qt.Key.Key_I, self.set_in),
             (Qt.Key.Key_O, self.set_out),
+            (Qt.Key.Key_Home, lambda: self.jump(0.0)),
+            (Qt.Key.Key_End, lambda: self.jump(self.duration)),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(context)
@@ -169,6 +174,12 @@ class TrimScreen(QWidget):
             return
         self.player.pause()
         self.seek(self.position + frames / self.fps)
+
+    def jump(self, seconds: float) -> None:
+        if self._video is None:
+            return
+        self.player.pause()
+        self.seek(seconds)
 
     def seek(self, seconds: float) -> None:
         self.position = min(self.duration, max(0.0, seconds))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +32,7 @@ from ui.tasks import Runner, TaskOutcome, TaskRunner
 from ui.theme import app_icon, icon
 from ui.trim_screen import TrimScreen
 
+MIN_SIZE = QSize(1024, 640)
 STEPS = (
     ("record", "Record"),
     ("trim", "Review & trim"),
@@ -235,6 +236,14 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
+        # An explicit minimum: a layout whose hint grows (a long line of text) then never
+        # widens the window by itself. Every screen is laid out to fit 1024×640 (tested).
+        screen = self.screen().availableGeometry() if self.screen() else None
+        smallest = MIN_SIZE
+        if screen is not None and not screen.isEmpty():
+            smallest = MIN_SIZE.boundedTo(screen.size())
+            self.resize(self.size().boundedTo(screen.size()))
+        self.setMinimumSize(smallest)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         ui_settings().setValue("window/geometry", self.saveGeometry())
