@@ -14,19 +14,19 @@ from rep_video.errors import UserError
 def new_recorder(
     path: Path, width: int, height: int, fps: float, sample_rate: int, channels: int
 ) -> Any:
-    from rep_video.media.recorder import Recorder
+    from rep_video.media.capture.recorder import Recorder
 
     return Recorder(path, width, height, fps, sample_rate=sample_rate, channels=channels)
 
 
 def find_unfinished(folder: Path) -> list[Any]:
-    from rep_video.media import recovery
+    from rep_video.media.capture import recovery
 
     return list(recovery.find_unfinished(folder)) if folder.exists() else []
 
 
 def recover(item: Any) -> Path:
-    from rep_video.media import recovery
+    from rep_video.media.capture import recovery
 
     return Path(recovery.recover(item))
 
@@ -61,14 +61,14 @@ def frame_at(path: Path, t: float) -> np.ndarray:
 
 
 def best_frame_time(path: Path) -> float:
-    from rep_video.media import poster
+    from rep_video.media.publish import poster
 
     return float(poster.best_frame_time(path))
 
 
 # -- microphone levels ----------------------------------------------------------------------
 def silence_detector(sample_rate: int) -> Any:
-    from rep_video.media.levels import SilenceDetector
+    from rep_video.media.capture.levels import SilenceDetector
 
     # Warn after 2 s of nothing: soon enough to act before the take, late enough to ignore
     # a pause between sentences.
@@ -77,7 +77,7 @@ def silence_detector(sample_rate: int) -> Any:
 
 def measure(detector: Any, samples: np.ndarray) -> tuple[float, bool]:
     """(dBFS of the block, whether the "no sound" warning should show)."""
-    from rep_video.media.levels import rms_dbfs
+    from rep_video.media.capture.levels import rms_dbfs
 
     silent = bool(detector.feed(samples))
     return rms_dbfs(samples), silent

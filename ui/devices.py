@@ -30,7 +30,7 @@ from PySide6.QtMultimedia import (
     QVideoSink,
 )
 
-from rep_video.media import synthetic
+from rep_video.media.capture import synthetic
 from ui.without_gil import call_slot_without_gil
 
 DEMO_CAMERA_ID = "demo:test-pattern"

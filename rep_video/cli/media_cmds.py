@@ -51,7 +51,7 @@ def stderr_progress(label: str) -> ProgressFn:
 
 
 def run_trim(args: argparse.Namespace) -> int:
-    from rep_video.media.trim import trim
+    from rep_video.media.cut.trim import trim
 
     start, end = parse_time(args.start), parse_time(args.end)
     info = trim(args.input, args.output, start, end, args.mode, progress=stderr_progress("trim"))
@@ -60,7 +60,7 @@ def run_trim(args: argparse.Namespace) -> int:
 
 
 def run_finalize(args: argparse.Namespace) -> int:
-    from rep_video.media.finalize import finalize
+    from rep_video.media.publish.finalize import finalize
 
     result = finalize(args.input, args.output, progress=stderr_progress("finalize"))
     how = "remuxed" if result.remuxed else "transcoded"

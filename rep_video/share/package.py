@@ -136,7 +136,7 @@ def prepare_package(
         raise UserError(f"{video.name} has no picture (audio only); pick a video file.")
     length = _check_trim(trim, info.duration) if trim else info.duration
     if intro:
-        from rep_video.media.intro import CARD_SECONDS
+        from rep_video.media.publish.intro import CARD_SECONDS
 
         length += CARD_SECONDS  # the policy limits what the physician watches
     if max_seconds is not None and length > max_seconds + 0.05:
@@ -215,11 +215,11 @@ def _make_media(
     """Video, poster and preview into `work`; returns the video's duration."""
     # Imported on first use: they pull in OpenCV and moviepy, which the CLI and the UI
     # should not pay for at start-up.
-    from rep_video.media import finalize as media_finalize
-    from rep_video.media import poster as media_poster
-    from rep_video.media import preview as media_preview
     from rep_video.media import probe as media_probe
-    from rep_video.media import trim as media_trim
+    from rep_video.media.cut import trim as media_trim
+    from rep_video.media.publish import email_gif as media_preview
+    from rep_video.media.publish import finalize as media_finalize
+    from rep_video.media.publish import poster as media_poster
 
     video = Path(recipe.source)
     if not video.exists():
@@ -243,7 +243,7 @@ def _make_media(
     _check_cancel(cancel)
     intro_seconds = 0.0
     if recipe.intro:
-        from rep_video.media import intro as media_intro  # moviepy: only when asked for
+        from rep_video.media.publish import intro as media_intro  # moviepy: only when asked for
 
         joined = work / ".with-intro.mp4"
         info = media_intro.add_intro_card(

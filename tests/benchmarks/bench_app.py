@@ -49,8 +49,8 @@ def bench_send(seconds: float, naive: bool) -> None:
     from PySide6.QtGui import QGuiApplication
 
     from rep_video import config, secrets
-    from rep_video.media import synthetic
-    from rep_video.media.recorder import Recorder
+    from rep_video.media.capture import synthetic
+    from rep_video.media.capture.recorder import Recorder
     from rep_video.progress import CancelToken, Progress
     from tests.support.server_process import running_server
     from ui.main import make_app

@@ -32,10 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from rep_video.media.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
+from rep_video.media.cut.trim import trim  # noqa: E402
 from rep_video.media.probe import _probe_cached, probe  # noqa: E402
 from rep_video.media.process import ffmpeg_exe  # noqa: E402
-from rep_video.media.trim import trim  # noqa: E402
+from rep_video.media.publish.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
 
 DURATION = 180
 PAGE = os.sysconf("SC_PAGE_SIZE")

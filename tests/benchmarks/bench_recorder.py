@@ -44,9 +44,9 @@ def baseline(seconds: float) -> dict[str, Any]:
     from av.codec.context import CodecContext
     from av.video.codeccontext import VideoCodecContext
 
-    from rep_video.media.encoder_settings import PRESETS
-    from rep_video.media.encoder_video import configure, rgb_to_yuv
-    from rep_video.media.synthetic import TestPatternCamera
+    from rep_video.media.capture.encoder_settings import PRESETS
+    from rep_video.media.capture.encoder_video import configure, rgb_to_yuv
+    from rep_video.media.capture.synthetic import TestPatternCamera
 
     cam = TestPatternCamera(W, H, FPS)
     result: dict[str, Any] = {"scenario": "baseline", "seconds": seconds}
@@ -67,8 +67,8 @@ def baseline(seconds: float) -> dict[str, Any]:
 
 
 def fast(seconds: float, folder: Path) -> dict[str, Any]:
-    from rep_video.media.recorder import Recorder
-    from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone, feed
+    from rep_video.media.capture.recorder import Recorder
+    from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone, feed
 
     recorder = Recorder(folder / "fast.mp4", W, H, FPS, max_block=600.0)
     cam, mic = TestPatternCamera(W, H, FPS), ToneMicrophone()
@@ -82,8 +82,8 @@ def fast(seconds: float, folder: Path) -> dict[str, Any]:
 
 
 def realtime(seconds: float, folder: Path) -> dict[str, Any]:
-    from rep_video.media.recorder import Recorder
-    from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone
+    from rep_video.media.capture.recorder import Recorder
+    from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
 
     recorder = Recorder(folder / "realtime.mp4", W, H, FPS)
     cam, mic = TestPatternCamera(W, H, FPS), ToneMicrophone()

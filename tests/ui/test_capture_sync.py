@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone
-from tests.unit.recorder.conftest import decoded_audio, decoded_frames
+from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
+from tests.unit.media.capture.conftest import decoded_audio, decoded_frames
 from ui.capture import CaptureHub
 from ui.devices import DeviceBase
 

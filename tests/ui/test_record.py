@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QByteArray
 from pytestqt.qtbot import QtBot
 
-from rep_video.media import recovery
+from rep_video.media.capture import recovery
 from rep_video.media.probe import probe
 from ui import devices
 from ui.main import make_app

@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow]
 RECORDING_CHILD = """
 import sys, time
 from pathlib import Path
-from rep_video.media import synthetic
-from rep_video.media.recorder import Recorder
+from rep_video.media.capture import synthetic
+from rep_video.media.capture.recorder import Recorder
 rec = Recorder(Path(sys.argv[1]), 640, 360, 30.0)
 rec.start()
 cam, mic = synthetic.TestPatternCamera(640, 360, 30.0), synthetic.ToneMicrophone()

@@ -10,10 +10,15 @@ import av
 import numpy as np
 import pytest
 
-from rep_video.media.finalize import finalize
-from rep_video.media.recorder import Recorder
-from rep_video.media.synthetic import TestPatternCamera, ToneMicrophone, feed, read_frame_index
-from rep_video.media.trim import trim
+from rep_video.media.capture.recorder import Recorder
+from rep_video.media.capture.synthetic import (
+    TestPatternCamera,
+    ToneMicrophone,
+    feed,
+    read_frame_index,
+)
+from rep_video.media.cut.trim import trim
+from rep_video.media.publish.finalize import finalize
 
 FLASH = 2.0
 

@@ -12,10 +12,10 @@ import pytest
 from rep_video import paths
 from rep_video.content.model import ContentItem
 from rep_video.errors import Cancelled, UserError
-from rep_video.media.intro import CARD_SECONDS
+from rep_video.media.cut.trim import plan_for
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
-from rep_video.media.trim import plan_for
+from rep_video.media.publish.intro import CARD_SECONDS
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.package import stage_package

@@ -1,0 +1,192 @@
+"""Execute a trim plan. Smart mode re-encodes only the partial GOPs at the cuts, with the
+source's own x264 settings so the pieces share its parameter sets, and copies everything
+else (video GOPs and the audio packets). When the source cannot be matched (not x264, VFR,
+headers differ after all) it falls back to one exact re-encode and says so in progress."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import av
+
+from rep_video.errors import UserError
+from rep_video.fileutil import temp_output
+from rep_video.media import ffmpeg_args as fa
+from rep_video.media.cut.h264_sps import first_sps, parse_vui
+from rep_video.media.cut.packet_join import Piece, join
+from rep_video.media.cut.trim_plan import Segment, TrimPlan, plan_trim
+from rep_video.media.cut.x264_match import sei_options, x264_params
+from rep_video.media.probe import MediaInfo, probe, require_video
+from rep_video.media.process import ffmpeg_exe, run_ffmpeg
+from rep_video.media.transcode_settings import transcode_settings
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+
+log = logging.getLogger(__name__)
+
+_TIMEOUT_PER_SECOND = 20.0  # generous: a slow laptop on battery still finishes
+_MIN_TIMEOUT = 60.0
+
+
+class _CannotMatch(Exception):
+    """The cut pieces would not fit between copied frames; re-encode the range instead."""
+
+
+def _timeout(seconds: float) -> float:
+    return max(_MIN_TIMEOUT, seconds * _TIMEOUT_PER_SECOND)
+
+
+def matched_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
+    """libx264 settings that reproduce the source's SPS/PPS, or None when that is not
+    possible (not H.264 from x264, variable frame rate)."""
+    v = info.video
+    if v is None or v.codec != "h264" or v.variable_fps or v.pix_fmt != "yuv420p":
+        return None
+    with av.open(str(info.path)) as c:
+        stream = c.streams.video[0]
+        extradata = bytes(stream.codec_context.extradata or b"")
+        first = next((bytes(p) for p in c.demux(stream) if p.size), b"")
+    options = sei_options(first)
+    # Open GOPs: the B-frames around a keyframe reference the GOP before it, so GOPs cannot
+    # be copied on their own.
+    if options is None or options.get("open_gop", "0") != "0":
+        return None
+    sps = first_sps(extradata)
+    vui = parse_vui(sps) if sps else None
+    return fa.MatchedEncoder(
+        x264_params=x264_params(options, vui),
+        level=v.level,
+        time_base=vui.time_base if vui else None,
+        timescale=v.time_base.denominator if v.time_base.numerator == 1 else 90000,
+    )
+
+
+def _extradata(path: Path) -> bytes:
+    with av.open(str(path)) as c:
+        return bytes(c.streams.video[0].codec_context.extradata or b"")
+
+
+def _packet_count(path: Path) -> int:
+    with av.open(str(path)) as c:
+        return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
+
+
+def _encode_piece(
+    info: MediaInfo, seg: Segment, encoder: fa.MatchedEncoder, work: Path, index: int,
+    cancel: CancelToken | None,
+) -> Path:  # fmt: skip
+    fd = require_video(info).frame_duration
+    seek = max(0.0, seg.start - fd)
+    out = work / f"piece{index}.mp4"
+    argv = fa.encode_segment_args(
+        ffmpeg_exe(), info.path, out, seek=seek,
+        start=seg.start - seek - fd / 2, end=seg.end - seek - fd / 2, encoder=encoder,
+    )  # fmt: skip
+    run_ffmpeg(argv, duration=seg.duration, cancel=cancel, timeout=_timeout(seg.duration + 5),
+               stage="trim", cleanup=[out])  # fmt: skip
+    want = round(seg.duration / fd)
+    got = _packet_count(out)
+    if got != want:
+        raise _CannotMatch(f"re-encoded cut has {got} frames, expected {want}")
+    return out
+
+
+def _run_copy_plan(
+    info: MediaInfo, plan: TrimPlan, out: Path, work: Path, progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> None:  # fmt: skip
+    v = require_video(info)
+    if v.codec != "h264" or (info.audio is not None and info.audio.codec != "aac"):
+        # Copied packets must fit an MP4 that phones play; anything else is re-encoded.
+        raise _CannotMatch(f"{v.codec} video cannot be copied into the trimmed MP4")
+    pieces: list[Piece] = []
+    encoder = None
+    if any(s.action == "encode" for s in plan.segments):
+        encoder = matched_encoder(info)
+        if encoder is None:
+            raise _CannotMatch("the source was not encoded by x264 at a constant frame rate")
+    source_avcc = _extradata(info.path)
+    to_encode = [(i, seg) for i, seg in enumerate(plan.segments) if seg.action == "encode"]
+    if to_encode:
+        assert encoder is not None
+        seconds = sum(seg.duration for _, seg in to_encode)
+        progress(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
+    # The head and the tail are independent: encode them side by side (two cores).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            i: pool.submit(_encode_piece, info, seg, encoder, work, i, cancel)
+            for i, seg in to_encode
+            if encoder is not None
+        }
+        encoded = {i: f.result() for i, f in futures.items()}
+    for i, seg in enumerate(plan.segments):
+        at = seg.start - plan.start
+        if seg.action == "copy":
+            pieces.append(Piece(info.path, seg.start, seg.end, at))
+            continue
+        piece = encoded[i]
+        if _extradata(piece) != source_avcc:
+            raise _CannotMatch("re-encoded cut has different H.264 parameter sets")
+        pieces.append(Piece(piece, 0.0, seg.duration + 1.0, at))
+    audio = (info.path, plan.start, plan.end) if info.audio is not None else None
+    join(out, info.path, pieces, audio, duration=plan.duration, progress=progress, cancel=cancel)
+
+
+def _run_exact(
+    info: MediaInfo, plan: TrimPlan, out: Path, progress: ProgressFn, cancel: CancelToken | None
+) -> None:
+    v = require_video(info)
+    fd = v.frame_duration
+    seek = max(0.0, plan.start - 1.0)
+    settings = transcode_settings(info)
+    argv = fa.exact_trim_args(
+        ffmpeg_exe(), info.path, out, seek=seek,
+        v_start=plan.start - seek - fd / 2, v_end=plan.end - seek - fd / 2,
+        a_start=plan.start - seek, a_end=plan.end - seek,
+        audio=info.audio is not None, video=settings,
+        channels=info.audio.channels if info.audio else 2,
+    )  # fmt: skip
+    run_ffmpeg(argv, duration=plan.duration, progress=progress, cancel=cancel,
+               timeout=_timeout(plan.duration), stage="trim", cleanup=[out])  # fmt: skip
+
+
+def plan_for(info: MediaInfo, start: float, end: float, mode: str) -> TrimPlan:
+    v = require_video(info)
+    return plan_trim(info.keyframes, info.duration, start, end, mode, v.frame_duration)
+
+
+def trim(
+    src: Path,
+    dst: Path,
+    start: float,
+    end: float,
+    mode: str = "smart",
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> MediaInfo:
+    """Cut [start, end) of `src` into `dst` (an MP4). UserError for bad input or times; the
+    destination appears only when the trim succeeded."""
+    src, dst = Path(src), Path(dst)
+    info = probe(src)
+    plan = plan_for(info, start, end, mode)
+    if src.resolve() == dst.resolve():
+        raise UserError("the trimmed file must not replace its source; choose another output.")
+    progress(Progress(stage="trim", fraction=0.0, message=f"{plan.mode} trim"))
+    with (
+        temp_output(dst, suffix=".mp4") as tmp,
+        tempfile.TemporaryDirectory(prefix=".trim-", dir=dst.parent) as work,
+    ):
+        try:
+            if plan.mode == "exact":
+                _run_exact(info, plan, tmp, progress, cancel)
+            else:
+                _run_copy_plan(info, plan, tmp, Path(work), progress, cancel)
+        except _CannotMatch as why:
+            log.info("smart trim falls back to a full re-encode: %s", why)
+            progress(Progress(stage="trim", message=f"re-encoding the whole range ({why})"))
+            exact = plan_for(info, start, end, "exact")
+            _run_exact(info, exact, tmp, progress, cancel)
+    progress(Progress(stage="trim", fraction=1.0))
+    return probe(dst)

@@ -1,0 +1,81 @@
+"""Finalize any clip to the mobile profile (DESIGN.md). Each stream is looked at on its own: a
+stream already in the profile is copied, one that is not is re-encoded, so our own recordings
+(and a trimmed recording) are only remuxed into a faststart MP4. No audio in, no audio out;
+an audio-only file is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rep_video.errors import UserError
+from rep_video.fileutil import temp_output
+from rep_video.media import ffmpeg_args as fa
+from rep_video.media.probe import MediaInfo, probe, require_video
+from rep_video.media.process import ffmpeg_exe, run_ffmpeg
+from rep_video.media.profile import audio_problems, video_problems
+from rep_video.media.transcode_settings import transcode_settings
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizeResult:
+    remuxed: bool  # True: nothing was re-encoded
+    info: MediaInfo
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizePlan:
+    video: fa.TranscodeSettings | None  # None: copy the video stream
+    audio: str  # "copy", "encode" or "none"
+    reasons: tuple[str, ...]
+
+    @property
+    def remux_only(self) -> bool:
+        return self.video is None and self.audio != "encode"
+
+
+def plan_finalize(info: MediaInfo, *, reencode: bool = False) -> FinalizePlan:
+    """Pure: what finalize will do with a probed clip, and why. `reencode` re-encodes the video
+    even when it is in the profile (a clip from another H.264 encoder that an intro card
+    cannot join by stream copy)."""
+    require_video(info)
+    v_problems = video_problems(info) or (["re-encoded to join the intro card"] if reencode else [])
+    a_problems = audio_problems(info)
+    return FinalizePlan(
+        video=transcode_settings(info) if v_problems else None,
+        audio="none" if info.audio is None else ("encode" if a_problems else "copy"),
+        reasons=tuple(v_problems + a_problems),
+    )
+
+
+def finalize_argv(info: MediaInfo, plan: FinalizePlan, dst: Path) -> list[str]:
+    return fa.finalize_args(
+        ffmpeg_exe(), info.path, dst, video=plan.video, audio=plan.audio,
+        channels=info.audio.channels if info.audio else 2,
+    )  # fmt: skip
+
+
+def finalize(
+    src: Path,
+    dst: Path,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    *,
+    reencode: bool = False,
+) -> FinalizeResult:
+    """Write `src` in the mobile profile to `dst` (MP4). Returns whether it was only
+    remuxed, and the probe of the result. `reencode`: see `plan_finalize`."""
+    src, dst = Path(src), Path(dst)
+    info = probe(src)
+    if src.resolve() == dst.resolve():
+        raise UserError("the finalized file must not replace its source; choose another output.")
+    plan = plan_finalize(info, reencode=reencode)
+    what = "remux" if plan.remux_only else "transcode"
+    progress(Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}"))
+    timeout = max(60.0, info.duration * (2.0 if plan.remux_only else 30.0))
+    with temp_output(dst, suffix=".mp4") as tmp:
+        run_ffmpeg(finalize_argv(info, plan, tmp), duration=info.duration, progress=progress,
+                   cancel=cancel, timeout=timeout, stage="finalize", cleanup=[tmp])  # fmt: skip
+    progress(Progress(stage="finalize", fraction=1.0))
+    return FinalizeResult(remuxed=plan.remux_only, info=probe(dst))

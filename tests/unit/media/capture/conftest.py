@@ -1,0 +1,90 @@
+"""Helpers for the recorder tests: short synthetic recordings and readers of the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from rep_video.media.capture.recorder import Recorder, RecorderStats
+from rep_video.media.capture.synthetic import (
+    TestPatternCamera,
+    ToneMicrophone,
+    feed,
+    read_frame_index,
+)
+
+
+@dataclass
+class Recording:
+    path: Path
+    stats: RecorderStats
+
+
+Record = Callable[..., Recording]
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Record:
+    """Record `duration` seconds from the synthetic sources, fed as fast as possible."""
+
+    def _record(
+        duration: float = 2.0,
+        size: tuple[int, int] = (320, 240),
+        fps: float = 30.0,
+        *,
+        channels: int = 1,
+        flash_at: tuple[float, ...] = (),
+        silent: bool = False,
+        offset: float = 0.0,
+        name: str = "take.mp4",
+        **recorder_options: float,
+    ) -> Recording:
+        w, h = size
+        recorder = Recorder(tmp_path / "rec" / name, w, h, fps, 48000, channels, **recorder_options)
+        recorder.start()
+        camera = TestPatternCamera(w, h, fps, flash_at=flash_at)
+        mic = (
+            ToneMicrophone(48000, max(channels, 1), beep_at=flash_at, level_dbfs=-30, silent=silent)
+            if channels
+            else None
+        )
+        feed(recorder, camera, mic, duration, offset=offset)
+        path = recorder.stop()
+        return Recording(path, recorder.stats())
+
+    return _record
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    names, offset, data = [], 0, path.read_bytes()
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        names.append(data[offset + 4 : offset + 8].decode("latin-1"))
+        if size == 1:
+            size = int.from_bytes(data[offset + 8 : offset + 16], "big")
+        if size < 8:
+            break
+        offset += size
+    return names
+
+
+def decoded_frames(path: Path) -> list[tuple[float, np.ndarray]]:
+    with av.open(str(path)) as c:
+        return [(float(f.time or 0.0), f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+
+
+def frame_indices(path: Path) -> list[int]:
+    return [read_frame_index(img) for _, img in decoded_frames(path)]
+
+
+def decoded_audio(path: Path) -> tuple[float, np.ndarray, int]:
+    """(time of the first decoded sample, samples (channels, n), sample rate)."""
+    with av.open(str(path)) as c:
+        frames = list(c.decode(audio=0))
+    data = np.concatenate([f.to_ndarray() for f in frames], axis=1)
+    return float(frames[0].time or 0.0), data, frames[0].sample_rate

@@ -1,0 +1,153 @@
+"""Unfinished recordings: a recording process killed mid-recording is found and recovered to a
+playable file at most 2 s shorter than what was recorded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import av
+import pytest
+
+from rep_video.errors import UserError
+from rep_video.media.capture import recovery
+from rep_video.media.capture.recorder import Recorder
+from rep_video.media.capture.synthetic import (
+    TestPatternCamera,
+    ToneMicrophone,
+    feed,
+    read_frame_index,
+)
+
+# Records in real time from the synthetic sources and prints, every 100 ms until it is killed,
+# how long it has been capturing (wall clock since the first frame).
+RECORDING_PROCESS = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from rep_video.media.capture.recorder import Recorder
+    from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
+
+    recorder = Recorder(Path(sys.argv[1]), 320, 240, 30)
+    recorder.start()
+    camera, mic = TestPatternCamera(320, 240, 30), ToneMicrophone()
+    epoch = time.monotonic()
+    camera.start(recorder.push_video, epoch=epoch)
+    mic.start(recorder.push_audio, epoch=epoch)
+    while True:
+        print(f"{time.monotonic() - epoch:.3f}", flush=True)
+        time.sleep(0.1)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_recording_is_recovered_at_most_two_seconds_short(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    target = folder / "killed.mp4"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RECORDING_PROCESS, str(target)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[4],
+    )
+    assert proc.stdout is not None
+    recorded = 0.0
+    deadline = time.monotonic() + 60
+    while recorded < 4.0 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        recorded = float(line)
+    # while it runs, the live recording is not "unfinished"
+    assert recovery.find_unfinished(folder) == []
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    assert recorded >= 4.0
+
+    [item] = recovery.find_unfinished(folder)
+    assert item.final == target
+    assert (item.width, item.height, item.fps) == (320, 240, 30.0)
+    path = recovery.recover(item)
+    assert path == target
+    assert not item.fragmented.exists() and not item.sidecar.exists()
+    with av.open(str(path)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    with av.open(str(path)) as c:
+        audio_seconds = sum(f.samples for f in c.decode(audio=0)) / 48000
+    duration = len(frames) / 30
+    assert recorded - 2.0 <= duration <= recorded + 0.5, (recorded, duration)
+    assert audio_seconds == pytest.approx(duration, abs=0.5)
+    # every frame in order; a capture instant the (starved) camera thread missed holds the
+    # previous frame
+    indices = [read_frame_index(f) for f in frames]
+    assert indices[0] == 0
+    assert all(n in (i, indices[i - 1]) for i, n in enumerate(indices) if i)
+    assert recovery.find_unfinished(folder) == []
+
+
+def test_live_recording_in_this_process_is_not_offered(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "live.mp4", 320, 240, 30)
+    recorder.start()
+    try:
+        assert recovery.find_unfinished(tmp_path) == []
+    finally:
+        feed(recorder, TestPatternCamera(320, 240, 30), None, 0.2)
+        recorder.stop()
+
+
+def _fragmented_copy(tmp_path: Path, seconds: float) -> recovery.UnfinishedRecording:
+    """A recording stopped without the final remux: what a crash after close leaves."""
+    recorder = Recorder(tmp_path / "rec.mp4", 320, 240, 30)
+    recorder.start()
+    feed(recorder, TestPatternCamera(320, 240, 30), ToneMicrophone(), seconds)
+    recorder._queue.close()  # end the worker without Stop's remux and cleanup
+    assert recorder._worker is not None
+    recorder._worker.join()
+    recorder._release_for_recovery()
+    [item] = recovery.find_unfinished(tmp_path)
+    return item
+
+
+def test_truncated_fragment_is_cut_off(tmp_path: Path) -> None:
+    item = _fragmented_copy(tmp_path, 3.0)
+    full = item.fragmented.stat().st_size
+    assert recovery.complete_prefix(item.fragmented) == full
+    with open(item.fragmented, "r+b") as f:  # cut in the middle of the last fragment
+        f.truncate(full - 2000)
+    prefix = recovery.complete_prefix(item.fragmented)
+    assert 0 < prefix < full - 2000
+    path = recovery.recover(item)
+    with av.open(str(path)) as c:
+        frames = sum(1 for _ in c.decode(video=0))
+    assert 60 <= frames < 90  # the last (partial) second is gone, the rest plays
+
+
+def test_recording_cut_before_its_first_fragment_cannot_be_recovered(tmp_path: Path) -> None:
+    item = _fragmented_copy(tmp_path, 1.5)
+    with open(item.fragmented, "r+b") as f:
+        f.truncate(200)  # ftyp + part of the moov
+    with pytest.raises(UserError, match="nothing to recover"):
+        recovery.recover(item)
+    assert item.fragmented.exists()  # never deleted on failure
+    recovery.discard(item)
+    assert recovery.find_unfinished(tmp_path) == []
+
+
+def test_sidecar_left_after_a_finished_stop_is_cleaned_up(tmp_path: Path) -> None:
+    item = _fragmented_copy(tmp_path, 1.5)
+    recovery.recover(item)
+    item.sidecar.write_text("{broken", encoding="utf-8")  # crash between rename and cleanup
+    [again] = recovery.find_unfinished(tmp_path)
+    assert recovery.recover(again) == item.final
+    assert recovery.find_unfinished(tmp_path) == []
+
+
+def test_missing_folder_has_nothing_unfinished(tmp_path: Path) -> None:
+    assert recovery.find_unfinished(tmp_path / "nope") == []
