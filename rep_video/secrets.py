@@ -16,6 +16,10 @@ SERVICE = "RepVideo"
 _PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "keyrings.alt.file.EncryptedKeyring")
 
 
+class KeychainUnavailable(UserError):
+    """No system keychain this app may use: the user must install or unlock one."""
+
+
 def _backend() -> keyring.backend.KeyringBackend:
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
@@ -25,11 +29,20 @@ def _backend() -> keyring.backend.KeyringBackend:
         or name in _PLAINTEXT_BACKENDS
     )
     if unusable:
-        raise UserError(
+        raise KeychainUnavailable(
             "No usable system keychain was found to store secrets; install/unlock one "
             "(e.g. GNOME Keyring or KWallet on Linux) and try again."
         )
     return backend
+
+
+def keychain_usable() -> bool:
+    """Whether a usable system keychain is there now (a failed send asks before a retry)."""
+    try:
+        _backend()
+    except KeychainUnavailable:
+        return False
+    return True
 
 
 def _user(target: str, what: str) -> str:

@@ -158,6 +158,13 @@ class ContentPicker(QWidget):
     def row_for(self, item_id: str) -> QTreeWidgetItem | None:
         return self._items.get(item_id)
 
+    def set_selected(self, ids: tuple[str, ...]) -> None:
+        for item_id, row in self._items.items():
+            if self.available(item_id):
+                want = Qt.CheckState.Checked if item_id in ids else Qt.CheckState.Unchecked
+                row.setCheckState(0, want)
+        self.selection_changed.emit(self.selected_ids())
+
     def set_checked(self, item_id: str, checked: bool) -> bool:
         """Check an item as a user would; refused (False) for disabled items."""
         row = self._items.get(item_id)

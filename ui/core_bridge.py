@@ -66,6 +66,12 @@ def best_frame_time(path: Path) -> float:
     return float(poster.best_frame_time(path))
 
 
+def trim_to(src: Path, dst: Path, trim: tuple[float, float], mode: str, cancel: Any = None) -> None:
+    from rep_video.media.trim import trim as cut
+
+    cut(src, dst, trim[0], trim[1], mode, cancel=cancel)
+
+
 # -- microphone levels ----------------------------------------------------------------------
 def silence_detector(sample_rate: int) -> Any:
     from rep_video.media.capture.levels import SilenceDetector

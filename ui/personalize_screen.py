@@ -186,6 +186,17 @@ class PersonalizeScreen(QWidget):
             intro_card=self.intro.isChecked(),
         )
 
+    def clear_form(self) -> None:
+        """Empty recipient, message and attachments (the sender's own name stays)."""
+        for field in (self.name, self.email, self.phone):
+            field.clear()
+        self.template.setCurrentIndex(0)
+        self.message.clear()
+        self.intro.setChecked(False)
+        self.picker.set_selected(())
+        self.problem.setText("")
+        self._store()
+
     def _apply_template(self) -> None:
         key = self.template.currentData()
         if not key:

@@ -42,6 +42,7 @@ def fmt_time(seconds: float) -> str:
 
 class RecordScreen(QWidget):
     video_ready = Signal(object, float, bool)  # path, duration, recorded by us
+    take_started = Signal()  # a countdown or an import began: a send is likely to follow
 
     def __init__(
         self,
@@ -279,6 +280,7 @@ class RecordScreen(QWidget):
     def start_countdown(self, seconds: int = 3) -> None:
         if not self._camera_ok or self._stopping:
             return
+        self.take_started.emit()
         self._countdown_left = seconds
         self.preview.countdown = seconds
         self.preview.update()
@@ -391,6 +393,7 @@ class RecordScreen(QWidget):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
+        self.take_started.emit()
         self.status.setText(f"Checking {path.name}…")
 
         def check(_p: Any, _c: Any) -> tuple[Path, float]:

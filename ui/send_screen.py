@@ -1,8 +1,10 @@
-"""Send: pick a target, send with progress (speed, time left, Cancel), then the link on the
-clipboard with email/QR helpers. The link comes first — it is reserved the moment the rep
+"""Send: pick a target, send with progress (in the rep's words, time left, Cancel), then the link
+on the clipboard with email/QR helpers. The link comes first — it is reserved the moment the rep
 presses Send and goes on the clipboard at once — while the video is made and uploaded under the
-progress bar (until then the page tells the doctor the video is on its way). On failure the
-send stays in the outbox, which retries by itself; when it gets through, this screen says so."""
+progress bar (until then the page tells the doctor the video is on its way). A send that does
+not go says why, with the ways forward (Retry, Open Settings, Delete, Save the video
+elsewhere); one waiting in the outbox is retried by itself, and this screen says when it got
+through. One draft makes one send: Send stays off for a draft already sent."""
 
 from __future__ import annotations
 
@@ -22,35 +24,29 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.progress import Progress
+from rep_video.secrets import KeychainUnavailable
+from ui import failed_sends
 from ui.embedded_server import EMBEDDED
-from ui.record_screen import fmt_time
-from ui.services import SendRequest, SendResult, Services
+from ui.failure_panel import FailurePanel, Problem
+from ui.send_progress import fmt_time, progress_text
+from ui.services import SendProblem, SendRequest, SendResult, Services, StillQueued
 from ui.share_result import ShareResult
-from ui.state import DraftHolder
+from ui.state import Draft, DraftHolder
 from ui.tasks import Runner, TaskHandle, TaskOutcome
 from ui.theme import icon
 
-
-def fmt_rate(bps: float | None) -> str:
-    if not bps:
-        return ""
-    if bps >= 1e6:
-        return f"{bps / 1e6:.1f} MB/s"
-    return f"{bps / 1e3:.0f} kB/s"
-
-
-def progress_text(p: Progress) -> str:
-    parts = [p.message or p.stage]
-    if rate := fmt_rate(p.rate if p.stage == "upload" else None):
-        parts.append(rate)
-    if p.eta_seconds is not None and p.eta_seconds >= 0:
-        parts.append(f"{fmt_time(p.eta_seconds + 0.5)} left")
-    return " · ".join(x for x in parts if x)
+LIVE = "Sent — the video is live. The link is on the clipboard."
+LIVE_LOCAL = "Sent — the video is live, but only on this computer. The link is on the clipboard."
+LINK_FIRST = (
+    "Your link is ready and on the clipboard. The video is still being prepared and uploaded; "
+    "until then the page says it is on its way."
+)
 
 
 class SendScreen(QWidget):
     sent = Signal()
     record_another = Signal()
+    open_settings = Signal()
 
     def __init__(
         self, runner: Runner, drafts: DraftHolder, services: Services, parent: QWidget | None = None
@@ -60,6 +56,8 @@ class SendScreen(QWidget):
         self.drafts = drafts
         self.services = services
         self._task: TaskHandle | None = None
+        self._sending: Draft | None = None  # the draft of the send in progress
+        self._sent_for: Draft | None = None  # a draft that has its send: no second one
         self.last_result: SendResult | None = None
 
         title = QLabel("Send")
@@ -82,6 +80,9 @@ class SendScreen(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel sending")
         self.cancel_button.setVisible(False)
+        self.sent_note = QLabel("")
+        self.sent_note.setProperty("role", "hint")
+        self.sent_note.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Send progress")
         self.progress.setRange(0, 1000)
@@ -89,13 +90,9 @@ class SendScreen(QWidget):
         self.progress_label = QLabel("")
         self.progress_label.setProperty("role", "hint")
         self.progress_label.setWordWrap(True)
-        self.error = QLabel("")
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Send problem")
-        self.retry_button = QPushButton("Retry now")
-        self.retry_button.setAccessibleName("Retry sending now")
-        self.retry_button.setVisible(False)
+        self.failure = FailurePanel()
+        self.error = self.failure.reason  # what went wrong, in view
+        self.retry_button = self.failure.retry_button
         self.result = ShareResult()
         self.result.setVisible(False)
         self.again_button = QPushButton(icon("record"), "Record another")
@@ -112,7 +109,7 @@ class SendScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.send_button)
         actions.addWidget(self.cancel_button)
-        actions.addStretch(1)
+        actions.addWidget(self.sent_note, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
@@ -121,10 +118,7 @@ class SendScreen(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_label)
-        error_row = QHBoxLayout()
-        error_row.addWidget(self.error, 1)
-        error_row.addWidget(self.retry_button)
-        layout.addLayout(error_row)
+        layout.addWidget(self.failure)
         layout.addWidget(self.result)
         again_row = QHBoxLayout()
         again_row.addWidget(self.again_button)
@@ -135,7 +129,11 @@ class SendScreen(QWidget):
         self.send_button.clicked.connect(self.start_send)
         self.cancel_button.clicked.connect(self.cancel)
         self.again_button.clicked.connect(self.record_another)
-        self.retry_button.clicked.connect(self.services.retry_all_now)
+        self.failure.retry.connect(self.retry)
+        self.failure.delete.connect(self.delete_failed)
+        self.failure.save_video.connect(self.save_failed_video)
+        self.failure.fix_settings.connect(self.open_settings)
+        self.result.setup_target.connect(self.open_settings)
         self.drafts.changed.connect(lambda _d: self._refresh_summary())
         self.services.delivered.connect(self._on_delivered)
         self.services.link_ready.connect(self._on_link)
@@ -151,8 +149,8 @@ class SendScreen(QWidget):
         only_embedded = self.target_box.count() == 1 and self.target_box.itemData(0) == EMBEDDED
         self.target_note.setText(
             "No share target is set up yet, so RepVideo runs its own share server on this "
-            "computer (links work on this computer and its network only). Your administrator "
-            "can add your company's server in Settings."
+            "computer: links work on this computer only. Your administrator can add your "
+            "company's server in Settings."
             if only_embedded
             else ""
         )
@@ -163,6 +161,7 @@ class SendScreen(QWidget):
         if d.video is None:
             self.summary.setText("Record or import a video first.")
             self.send_button.setEnabled(False)
+            self.sent_note.setText("")
             return
         length = max(0.0, d.trim_out - d.trim_in)
         who = d.recipient.name or "(no recipient yet — add one in Personalize)"
@@ -172,33 +171,54 @@ class SendScreen(QWidget):
             f"{' (trimmed)' if d.trimmed else ''}{' + intro card' if d.intro_card else ''}"
             f"<br><b>Attachments</b> {n} approved item{'s' if n != 1 else ''}"
         )
-        self.send_button.setEnabled(self._task is None and bool(d.recipient.name))
+        already = self._sent_for is not None and self._sent_for == d
+        self.send_button.setEnabled(self._task is None and bool(d.recipient.name) and not already)
+        self.sent_note.setText(
+            "This video has been sent to this recipient. To send it to someone else, change "
+            "the recipient in Personalize."
+            if already and self._task is None
+            else ""
+        )
+
+    def reset(self) -> None:
+        """A new draft begins (Record another): nothing of the last send stays on screen."""
+        self._sent_for = None
+        self.last_result = None
+        self.failure.clear()
+        self.result.setVisible(False)
+        self.again_button.setVisible(False)
+        self.progress.setVisible(False)
+        self.progress_label.setText("")
+        self._refresh_summary()
 
     # -- sending -----------------------------------------------------------------------------
     def start_send(self) -> None:
         d = self.drafts.draft
-        if d.video is None or self._task is not None:
-            return
+        if d.video is None or self._task is not None or self._sent_for == d:
+            return  # a second click on a sent draft never makes a second share
         if not d.recipient.name:
-            self.error.setText("Add the recipient's name in Personalize first.")
+            self.failure.show_problem(
+                Problem(None, "add the recipient's name in Personalize first.")
+            )
             return
         request = SendRequest.from_draft(d, str(self.target_box.currentData() or EMBEDDED))
-        self.error.setText("")
-        self.retry_button.setVisible(False)
+        self._sending = d
+        self._run("send", lambda p, c: self.services.send(request, p, c))
+
+    def retry(self, entry_id: int) -> None:
+        if self._task is None:
+            self._run("retry send", lambda p, c: self.services.retry_entry(entry_id, p, c))
+
+    def _run(self, name: str, fn: Any) -> None:
+        self.failure.clear()
         self.result.setVisible(False)
         self.again_button.setVisible(False)
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self.progress_label.setText("Preparing…")
+        self.progress_label.setText("Checking the video and attachments")
         self.cancel_button.setVisible(True)
         self.send_button.setEnabled(False)
-        self._task = self.runner.submit(
-            "send",
-            lambda p, c: self.services.send(request, p, c),
-            self._on_done,
-            self._on_progress,
-            serial=True,
-        )
+        self._task = self.runner.submit(name, fn, self._on_done, self._on_progress, serial=True)
 
     def cancel(self) -> None:
         if self._task is not None:
@@ -217,54 +237,62 @@ class SendScreen(QWidget):
         self._task = None
         self.cancel_button.setVisible(False)
         self.progress.setRange(0, 1000)
-        self._refresh_summary()
         if outcome.cancelled:
             self.progress.setVisible(False)
             self.result.setVisible(False)  # a link handed out was withdrawn (revoked)
             self.progress_label.setText("Sending cancelled. Nothing was sent.")
+            self._sent_for = None
+            self._refresh_summary()
             return
         if not outcome.ok:
-            self.progress.setVisible(False)
-            self.progress_label.setText("")
-            if outcome.error_type == "StillQueued":
-                self.retry_button.setVisible(True)
-                self.error.setText(
-                    f"Not sent yet: {outcome.error} The video is kept in the outbox and will be "
-                    "sent automatically as soon as the target can be reached."
-                    + (" The link already works; until then it says the video is on its way."
-                       if self.result.isVisible() else "")
-                )  # fmt: skip
-            else:
-                self.result.setVisible(False)
-                self.error.setText(f"Could not send: {outcome.error}")
+            self._show_failure(outcome)
+            self._refresh_summary()
             return
         self.show_result(outcome.value)
+
+    def _show_failure(self, outcome: TaskOutcome) -> None:
+        self.progress.setVisible(False)
+        self.progress_label.setText("")
+        exc = outcome.exception
+        entry_id = exc.entry_id if isinstance(exc, SendProblem) else None
+        waiting = isinstance(exc, StillQueued)
+        cause = exc.cause if isinstance(exc, SendProblem) else exc
+        link_out = waiting and self.result.isVisible()
+        if not waiting:
+            self.result.setVisible(False)
+        if entry_id is not None:
+            self._sent_for = self._sending  # the outbox holds it: Retry or Delete, not Send
+        keychain = isinstance(cause, KeychainUnavailable)
+        reason = outcome.error or "the send stopped."
+        self.failure.show_problem(Problem(entry_id, reason, waiting, keychain, link_out))
 
     def _on_link(self, result: SendResult) -> None:
         """The link is reserved: onto the clipboard now; the video follows under the bar."""
         if self._task is None:
             return  # a late signal from a send that already ended
         self.last_result = result
+        self._sent_for = self._sending
+        self._show_link(result)
+        self.result.set_headline(LINK_FIRST)
+        self.result.setVisible(True)
+
+    def _show_link(self, result: SendResult) -> None:
         d = self.drafts.draft
         rep = self.services.settings().rep.name or "your rep"
         self.result.show_link(
             result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
         )
-        self.result.headline.setText(
-            f"Your link is ready ({result.seconds:.1f} s) — it is on the clipboard. The video is "
-            "still being prepared and uploaded; until then the page says it is on its way."
-        )
-        self.result.setVisible(True)
 
     def _on_delivered(self, result: SendResult) -> None:
         """The outbox got a pending send through."""
-        if self.error.text().startswith("Not sent yet"):
-            self.error.setText("")
-            self.retry_button.setVisible(False)
+        problem = self.failure.problem
+        if problem is not None and problem.waiting and problem.entry_id == result.entry_id:
+            self.failure.clear()
             self.show_result(result)
 
     def show_result(self, result: SendResult) -> None:
         self.last_result = result
+        self._sent_for = self._sending or self.drafts.draft
         self.progress.setValue(1000)
         took = result.done_seconds if result.done_seconds is not None else result.seconds
         self.progress_label.setText(
@@ -275,15 +303,39 @@ class SendScreen(QWidget):
         if not (self.result.isVisible() and self.result.link == result.link):
             # Not yet shown: copy it now. (Already shown: the rep may have copied something
             # else since; never overwrite their clipboard twice.)
-            d = self.drafts.draft
-            rep = self.services.settings().rep.name or "your rep"
-            self.result.show_link(
-                result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
-            )
-        self.result.headline.setText("Sent — the video is live. The link is on the clipboard.")
+            self._show_link(result)
+        self.result.set_headline(LIVE_LOCAL if self.result.local_only() else LIVE)
         self.result.setVisible(True)
         self.again_button.setVisible(True)
+        self._refresh_summary()
         self.sent.emit()
+
+    # -- after a failure ---------------------------------------------------------------------
+    def delete_failed(self, entry_id: int) -> None:
+        def done(outcome: TaskOutcome) -> None:
+            if outcome.ok:
+                self.failure.clear()
+                self._sent_for = None  # nothing of it left: the draft may be sent afresh
+                self.progress_label.setText("The send was deleted. Your recording is kept.")
+                self.sent.emit()
+            else:
+                self.progress_label.setText(f"Could not delete it: {outcome.error}")
+            self._refresh_summary()
+
+        failed_sends.delete_send(self, self.runner, self.services, entry_id, done)
+
+    def save_failed_video(self, entry_id: int) -> None:
+        def done(outcome: TaskOutcome) -> None:
+            self.failure.set_busy(False)
+            self.progress_label.setText(
+                f"Saved the video as {outcome.value}."
+                if outcome.ok
+                else f"Could not save the video: {outcome.error}"
+            )
+
+        if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
+            self.failure.set_busy(True)
+            self.progress_label.setText("Saving the video…")
 
     def busy(self) -> bool:
         return self._task is not None

@@ -1,18 +1,20 @@
-"""Sent: every share from this computer with its state (queued, uploading, live, expired,
-revoked), views and how much was watched; revoke, extend, copy link."""
+"""Sent: every share from this computer — a picture of the video, when it was sent (to the
+second), its state in colour (waiting, uploading, live, expired, revoked, failed), views and
+how much was watched; copy, extend, revoke (asked first). A send that did not go shows its
+reason in view with the ways forward (Retry, Open Settings, Delete, Save the video elsewhere),
+also after a restart: it is read from the outbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -20,7 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.services import Services, ShareRow
+from ui import confirm, failed_sends
+from ui.failure_panel import FailurePanel, Problem
+from ui.services import Services
+from ui.share_result import flash_copied
+from ui.share_rows import ShareRow
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 
@@ -33,10 +39,30 @@ STATE_COLORS = {
     "expired": "#8a8f98",
     "revoked": "#d93036",
     "failed": "#d93036",
+    "cancelled": "#8a8f98",
 }
+STATE_WORDS = {
+    "live": "Live",
+    "uploading": "Uploading",
+    "queued": "Waiting to send",
+    "expired": "Expired",
+    "revoked": "Revoked",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+}
+ALIVE = ("live", "uploading", "queued")  # a link that opens (or will): Copy makes sense
+NOT_SENT = ("failed", "queued")  # the failure panel offers the way forward
+
+
+def _dot(color: str) -> QIcon:
+    pm = QPixmap(12, 12)
+    pm.fill(QColor(color))
+    return QIcon(pm)
 
 
 class SentScreen(QWidget):
+    open_settings = Signal()
+
     def __init__(self, runner: Runner, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
@@ -53,6 +79,7 @@ class SentScreen(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIconSize(QSize(72, 40))
         header = self.tree.header()
         header.setStretchLastSection(True)
         for col in range(len(COLUMNS) - 1):
@@ -60,6 +87,10 @@ class SentScreen(QWidget):
         self.empty = QLabel("Nothing sent yet. Videos you send appear here with their views.")
         self.empty.setProperty("role", "hint")
         self.empty.setWordWrap(True)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName("About the selected share")
+        self.failure = FailurePanel()
         self.status = QLabel("")
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)
@@ -69,7 +100,7 @@ class SentScreen(QWidget):
         self.copy_button.setAccessibleName("Copy link of the selected share")
         self.extend_button = QPushButton("Extend…")
         self.extend_button.setAccessibleName("Extend the selected share")
-        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button = QPushButton("Revoke…")
         self.revoke_button.setAccessibleName("Revoke the selected share")
 
         buttons = QHBoxLayout()
@@ -83,13 +114,20 @@ class SentScreen(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.empty)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.failure)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
 
         self.refresh_button.clicked.connect(self.refresh)
         self.copy_button.clicked.connect(self.copy_link)
         self.extend_button.clicked.connect(self.extend)
-        self.revoke_button.clicked.connect(self.revoke)
+        # clicked(bool) would land in `confirm`: the button must always ask.
+        self.revoke_button.clicked.connect(lambda: self.revoke())
+        self.failure.retry.connect(self.retry)
+        self.failure.delete.connect(self.delete)
+        self.failure.save_video.connect(self.save_video)
+        self.failure.fix_settings.connect(self.open_settings)
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         self.services.outbox_changed.connect(self.refresh)
         self._sync_buttons()
@@ -123,21 +161,34 @@ class SentScreen(QWidget):
         self.rows = rows
         self.tree.clear()
         for row in rows:
-            watched = f"{row.watched}%" if row.views else "—"
-            item = QTreeWidgetItem([
-                row.recipient or "—", row.created, row.state, str(row.views), watched,
-                (row.expires_at or "")[:10] or "—", row.target, row.link or "(not yet)",
-            ])  # fmt: skip
-            item.setData(0, Qt.ItemDataRole.UserRole, row.entry_id)
-            item.setForeground(2, QColor(STATE_COLORS.get(row.state, "#8a8f98")))
-            if row.note:
-                for col in range(len(COLUMNS)):
-                    item.setToolTip(col, row.note)
-            self.tree.addTopLevelItem(item)
-            if selected and selected.entry_id == row.entry_id:
-                item.setSelected(True)
+            self.tree.addTopLevelItem(self._item(row))
+        keep = selected.entry_id if selected else (rows[0].entry_id if rows else None)
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == keep:
+                self.tree.setCurrentItem(item)
         self.empty.setVisible(not rows)
         self._sync_buttons()
+
+    def _item(self, row: ShareRow) -> QTreeWidgetItem:
+        watched = f"{row.watched}%" if row.views else "—"
+        state = STATE_WORDS.get(row.state, row.state.capitalize())
+        item = QTreeWidgetItem([
+            row.recipient or "—", row.created, state, str(row.views), watched,
+            (row.expires_at or "")[:10] or "—", row.target, row.link or "(not yet)",
+        ])  # fmt: skip
+        item.setData(0, Qt.ItemDataRole.UserRole, row.entry_id)
+        if row.thumbnail is not None:
+            item.setIcon(0, QIcon(str(row.thumbnail)))
+        color = STATE_COLORS.get(row.state, "#8a8f98")
+        item.setIcon(2, _dot(color))
+        item.setForeground(2, QColor(color))
+        font = item.font(2)
+        font.setBold(True)
+        item.setFont(2, font)
+        for col in range(len(COLUMNS)):
+            item.setToolTip(col, row.note or f"{row.recipient} · {row.created} · {state}")
+        return item
 
     def selected(self) -> ShareRow | None:
         items = self.tree.selectedItems()
@@ -148,15 +199,34 @@ class SentScreen(QWidget):
 
     def _sync_buttons(self) -> None:
         row = self.selected()
-        live = row is not None and row.state in ("live", "uploading", "queued", "expired")
-        self.copy_button.setEnabled(bool(row and row.link))
-        self.extend_button.setEnabled(bool(row and row.link) and live)
-        self.revoke_button.setEnabled(live)
+        alive = row is not None and row.state in ALIVE and bool(row.link)
+        self.copy_button.setEnabled(alive)  # never a dead link onto the clipboard
+        extendable = row is not None and bool(row.link) and row.state in (*ALIVE, "expired")
+        self.extend_button.setEnabled(extendable)
+        self.revoke_button.setEnabled(row is not None and row.state in (*ALIVE, "expired"))
+        if row is not None and row.state in NOT_SENT:
+            reason = row.note or "the target could not be reached."
+            waiting = row.state == "queued"
+            self.failure.show_problem(
+                Problem(row.entry_id, reason, waiting, row.keychain_missing, bool(row.link))
+            )
+            self.detail.setText("")
+        else:
+            self.failure.clear()
+            self.detail.setText(self._describe(row) if row is not None else "")
+
+    @staticmethod
+    def _describe(row: ShareRow) -> str:
+        state = STATE_WORDS.get(row.state, row.state)
+        if row.note:
+            return f"{row.recipient or 'This share'} · {row.created} · {state}: {row.note}"
+        return f"{row.recipient or 'This share'} · {row.created} · {state}"
 
     def copy_link(self) -> None:
         row = self.selected()
-        if row and row.link:
+        if row and row.link and row.state in ALIVE:
             QGuiApplication.clipboard().setText(row.link)
+            flash_copied(self.copy_button)
             self.status.setText("Link copied.")
 
     def extend(self) -> None:
@@ -173,20 +243,58 @@ class SentScreen(QWidget):
                 f"Extended by {days} days.",
             )
 
-    def revoke(self, confirm: bool = True) -> None:
+    def revoke(self, confirmed: bool = False) -> None:
         row = self.selected()
         if row is None:
             return
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Revoke link",
-                f"Revoke the link for {row.recipient or 'this share'}? The page will say the "
-                "video is no longer available. This cannot be undone.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        who = row.recipient or "this share"
+        if not confirmed and not confirm.ask(
+            self,
+            "Revoke link",
+            f"Revoke the link for {who}? The page will say the video is no longer available. "
+            "This cannot be undone.",
+            "Revoke link",
+        ):
+            return
         self._act("revoke", lambda: self.services.revoke(row.entry_id), "Link revoked.")
+
+    # -- a send that did not go --------------------------------------------------------------
+    def retry(self, entry_id: int) -> None:
+        self.failure.set_busy(True)
+        self.status.setText("Sending again…")
+
+        def done(outcome: TaskOutcome) -> None:
+            self.failure.set_busy(False)
+            self.status.setText("Sent." if outcome.ok else f"Not sent: {outcome.error}")
+            self.services.outbox_changed.emit()
+
+        self.runner.submit(
+            "retry send", lambda p, c: self.services.retry_entry(entry_id, p, c), done, serial=True
+        )
+
+    def delete(self, entry_id: int) -> None:
+        def done(outcome: TaskOutcome) -> None:
+            self.status.setText(
+                "Deleted. Your recording is kept."
+                if outcome.ok
+                else f"Could not delete it: {outcome.error}"
+            )
+            self.refresh()
+
+        failed_sends.delete_send(self, self.runner, self.services, entry_id, done)
+
+    def save_video(self, entry_id: int) -> None:
+        def done(outcome: TaskOutcome) -> None:
+            self.failure.set_busy(False)
+            self.status.setText(
+                f"Saved the video as {outcome.value}."
+                if outcome.ok
+                else f"Could not save the video: {outcome.error}"
+            )
+
+        if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
+            self.failure.set_busy(True)
+            self.status.setText("Saving the video…")
 
     def _act(self, name: str, fn: Any, done_text: str) -> None:
         def finished(outcome: TaskOutcome) -> None:

@@ -5,6 +5,7 @@ and run on a worker through ui/tasks.py; the rest are quick reads."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import threading
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from rep_video import secrets
 from rep_video.config import Policy, RepIdentity, Settings, load_settings
 from rep_video.content import default_catalog_path, load_catalog
 from rep_video.errors import UserError
@@ -22,17 +24,36 @@ from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox, OutboxEntry
 from rep_video.share.targets.base import ShareStatus, Target
 from rep_video.share.targets.registry import get_target
+from ui import thumbnails
 from ui.embedded_server import EMBEDDED, EmbeddedServer
+from ui.share_rows import ShareRow, share_row
 from ui.state import Draft
 from ui.tasks import Runner, TaskOutcome
+
+log = logging.getLogger(__name__)
 
 RETRY_INTERVAL_MS = 5000
 STAGE_SHARE = 0.45  # of the progress bar: making the media; the upload gets the rest
 UPLOAD_STAGES = frozenset({"upload", "publish", "published"})  # what targets report
 
 
-class StillQueued(UserError):
+class SendProblem(UserError):
+    """A send that did not get through, with the outbox entry it left (None: nothing was
+    recorded) and the error that stopped it, for the screens to offer the way forward."""
+
+    def __init__(self, message: str, entry_id: int | None, cause: BaseException | None = None):
+        super().__init__(message)
+        self.entry_id = entry_id
+        self.cause = cause
+
+
+class StillQueued(SendProblem):
     """The send is safe in the outbox but not through yet; the outbox keeps retrying."""
+
+
+class SendFailed(SendProblem):
+    """The target refused the send, or the setup is wrong: the rep must act (the entry waits
+    as failed, with its reason, until they retry or delete it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +92,6 @@ class SendResult:
     done_seconds: float | None = None  # to the video being live; None: not (yet) known
 
 
-@dataclass(frozen=True, slots=True)
-class ShareRow:
-    entry_id: int
-    recipient: str
-    created: str
-    target: str
-    link: str | None
-    state: str  # queued | uploading | live | expired | revoked | failed | cancelled | pending
-    views: int
-    watched: int
-    expires_at: str | None
-    note: str
-
-
 def _fallback_settings() -> Settings:
     return Settings(rep=RepIdentity(), policy=Policy(), catalog_path=None, camera="",
                     microphone="", targets={}, default_target=None, locked=frozenset(),
@@ -111,6 +118,7 @@ class Services(QObject):
         self._retry.timeout.connect(self.retry_now)
         self._retry_running = False
         self._closing = False
+        self._warming = False
 
     # -- quick reads -------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -188,12 +196,19 @@ class Services(QObject):
             shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
             cancel.raise_if_cancelled()
         progress(Progress("reserve", 0.0, "Reserving the link…"))
-        entry = self.outbox.enqueue(package.folder, req.target)  # UserError: target refused
+        try:
+            entry = self.outbox.enqueue(package.folder, req.target)
+        except UserError as exc:  # the target refused, or the setup is wrong: marked failed
+            failed_id = self._entry_of(package.folder)
+            if failed_id is not None:
+                _save_thumbnail(failed_id, req)
+            raise SendFailed(exc.message, failed_id, exc) from exc
         link_seconds = time.monotonic() - began if entry.link else None
         if entry.link and link_seconds is not None:
             self.link_ready.emit(
                 SendResult(entry.link, entry.id, _preview_url(entry), link_seconds)
             )
+        _save_thumbnail(entry.id, req)
 
         def report(p: Progress) -> None:
             if p.stage in UPLOAD_STAGES:
@@ -218,8 +233,51 @@ class Services(QObject):
             return SendResult(done.link, done.id, _preview_url(done), seconds, done_seconds=now)
         self._waiting.add(entry.id)
         if done.state == "failed":
-            raise UserError(done.last_error or "the target refused the video.")
-        raise StillQueued(_why(done.last_error))
+            raise SendFailed(done.last_error or "the target refused the video.", done.id)
+        raise StillQueued(_why(done.last_error), done.id)
+
+    def _entry_of(self, package: Path) -> int | None:
+        folder = package.resolve()
+        found = [e.id for e in self.outbox.list() if e.package == folder]
+        return found[-1] if found else None
+
+    # -- the way forward after a failure (worker) ----------------------------------------------
+    def retry_entry(self, entry_id: int, progress: ProgressFn, cancel: CancelToken) -> SendResult:
+        """Try one failed or waiting send again, now; its outcome is the send's."""
+        began = time.monotonic()
+        self.outbox.retry(entry_id)
+        self.outbox.run_pending(progress, cancel, only=entry_id, ignore_schedule=True)
+        cancel.raise_if_cancelled()
+        done = self.outbox.get(entry_id)
+        if done.state == "done" and done.link:
+            self._waiting.discard(entry_id)
+            now = time.monotonic() - began
+            return SendResult(done.link, done.id, _preview_url(done), now, done_seconds=now)
+        if done.state == "failed":
+            raise SendFailed(done.last_error or "the target refused the video.", done.id)
+        self._waiting.add(entry_id)
+        raise StillQueued(_why(done.last_error), done.id)
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Forget a send that did not go (its link, if one was handed out, is withdrawn)."""
+        self._waiting.discard(entry_id)
+        self.outbox.remove(entry_id)
+        thumbnails.forget(entry_id)
+
+    def warm_up(self) -> None:
+        """Start the built-in share server in the background (while the rep records) so the
+        first link after launch does not wait for it; nothing when a target is configured."""
+        if self.settings().targets or self._warming:
+            return
+        self._warming = True
+
+        def work(_p: ProgressFn, _c: CancelToken) -> str:
+            from rep_video.share import package, send  # noqa: F401 - imported now, not at Send
+
+            with self._server_lock:
+                return self.server.ensure_running()
+
+        self.runner.submit("start built-in server", work, lambda _o: None)
 
     # -- the outbox in the background ---------------------------------------------------------
     def resume_outbox(self) -> None:
@@ -282,7 +340,9 @@ class Services(QObject):
                         status = target.status(entry.reservation)
                     except Exception as exc:  # offline: show what we know
                         note = f"status unavailable: {exc}"
-            rows.append(_row(entry, status, note))
+            rows.append(share_row(entry, status, note))
+        if any(r.state == "failed" for r in rows) and not secrets.keychain_usable():
+            rows = [replace(r, keychain_missing=r.state == "failed") for r in rows]
         return rows
 
     def revoke(self, entry_id: int) -> None:
@@ -311,6 +371,14 @@ class Services(QObject):
         self.server.stop()
 
 
+def _save_thumbnail(entry_id: int, req: SendRequest) -> None:
+    at = req.poster_at if req.poster_at is not None else (req.trim[0] if req.trim else 0.0)
+    try:
+        thumbnails.save(entry_id, req.video, at)
+    except Exception as exc:  # a row without a picture is fine; a failed send is not
+        log.info("no thumbnail for outbox entry %s: %s", entry_id, exc)
+
+
 def _preview_url(entry: OutboxEntry) -> str | None:
     link = entry.link or ""
     if link.startswith("http") and "/s/" in link:
@@ -324,24 +392,3 @@ def _why(error: str | None) -> str:
     if "Connection refused" in error or "ConnectionError" in error or "Max retries" in error:
         return "the share server could not be reached (no connection)."
     return error.rstrip(".") + "."
-
-
-def _row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> ShareRow:
-    manifest_name = ""
-    with contextlib.suppress(Exception):
-        from rep_video.share.manifest import ShareManifest
-
-        manifest_name = ShareManifest.read(entry.package).recipient.name
-    state = entry.state
-    if state == "done":
-        state = status.state if status is not None else "live"
-        if state == "pending":
-            state = "uploading"
-    created = datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M")
-    return ShareRow(
-        entry_id=entry.id, recipient=manifest_name, created=created, target=entry.target,
-        link=entry.link, state=state, views=status.views if status else 0,
-        watched=status.max_watched_percent if status else 0,
-        expires_at=status.expires_at if status else None,
-        note=(status.reason or "") if status and status.reason else note,
-    )  # fmt: skip

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import html
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import segno
-from PySide6.QtCore import QByteArray, QMimeData, Qt, QUrl
+from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -21,7 +21,41 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.mail_program import has_mail_program
 from ui.theme import icon
+
+COPIED_MS = 2000
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCAL_NOTE = (
+    "This link works only on this computer: a physician cannot open it. To send videos to "
+    "physicians, add your company's share server (or S3 bucket) under Settings → Share "
+    "targets; your administrator has the address and the token."
+)
+NO_MAIL_NOTE = (
+    "No email program is set up on this computer, so no draft could open. The email text is "
+    "on the clipboard instead: paste it into your webmail."
+)
+
+
+def is_local_link(link: str) -> bool:
+    """A loopback link (the built-in server, or a target on 127.0.0.1) opens nowhere else."""
+    try:
+        host = urlsplit(link).hostname or ""
+    except ValueError:
+        return False
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def flash_copied(button: QPushButton) -> None:
+    """Say "Copied" on the button for a moment, then put its own text back."""
+    original = button.property("idleText") or button.text()
+    button.setProperty("idleText", original)
+    button.setText("Copied ✓")
+
+    def restore() -> None:
+        button.setText(str(button.property("idleText")))
+
+    QTimer.singleShot(COPIED_MS, button, restore)
 
 
 def mailto_url(to: str, subject: str, body: str) -> str:
@@ -53,6 +87,8 @@ def qr_svg(link: str) -> bytes:
 class ShareResult(QFrame):
     """The success panel. `show_link` fills it in and puts the link on the clipboard."""
 
+    setup_target = Signal()  # the rep asked how to get a link physicians can open
+
     def __init__(self) -> None:
         super().__init__()
         self.setProperty("card", True)
@@ -73,6 +109,14 @@ class ShareResult(QFrame):
         self.mail_button.setAccessibleName("Open email draft")
         self.snippet_button = QPushButton(icon("link"), "Copy email snippet")
         self.snippet_button.setAccessibleName("Copy email snippet")
+        self.note = QLabel("")
+        self.note.setProperty("role", "warning")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Note about the link")
+        self.note.setVisible(False)
+        self.setup_button = QPushButton(icon("settings"), "Set up a share target…")
+        self.setup_button.setAccessibleName("Set up a share target in Settings")
+        self.setup_button.setVisible(False)
         self.qr = QSvgWidget()
         self.qr.setFixedSize(150, 150)
         self.qr.setAccessibleName("QR code of the link")
@@ -88,6 +132,11 @@ class ShareResult(QFrame):
         left.addWidget(self.headline)
         left.addWidget(self.link_field)
         left.addLayout(buttons)
+        left.addWidget(self.note)
+        setup_row = QHBoxLayout()
+        setup_row.addWidget(self.setup_button)
+        setup_row.addStretch(1)
+        left.addLayout(setup_row)
         left.addStretch(1)
         qr_col = QVBoxLayout()
         qr_col.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -98,9 +147,10 @@ class ShareResult(QFrame):
         grid.addLayout(qr_col, 0, 1)
         grid.setColumnStretch(0, 1)
 
-        self.copy_button.clicked.connect(self.copy_link)
+        self.copy_button.clicked.connect(self._copy_clicked)
         self.mail_button.clicked.connect(self.open_email)
         self.snippet_button.clicked.connect(self.copy_snippet)
+        self.setup_button.clicked.connect(self.setup_target)
 
     def show_link(
         self, link: str, preview_url: str | None, hcp: str, hcp_email: str, rep: str
@@ -110,10 +160,27 @@ class ShareResult(QFrame):
         self.link_field.setText(link)
         self.qr.load(QByteArray(qr_svg(link)))
         self.copy_link()
-        self.headline.setText("Your link is ready — it is on the clipboard.")
+        self.set_headline("Your link is ready — it is on the clipboard.")
+        local = is_local_link(link)
+        self.note.setText(LOCAL_NOTE if local else "")
+        self.note.setVisible(local)
+        self.setup_button.setVisible(local)
+
+    def local_only(self) -> bool:
+        return is_local_link(self.link)
+
+    def set_headline(self, text: str, ok: bool = True) -> None:
+        """Green only when it is true: a link that opens on this computer only is a warning."""
+        self.headline.setText(text)
+        self.headline.setProperty("role", "ok" if ok and not self.local_only() else "warning")
+        self.headline.style().polish(self.headline)
 
     def copy_link(self) -> None:
         QGuiApplication.clipboard().setText(self.link)
+
+    def _copy_clicked(self) -> None:
+        self.copy_link()
+        flash_copied(self.copy_button)
 
     def email_subject(self) -> str:
         return f"A short video for you{f', {self.hcp}' if self.hcp else ''}"
@@ -129,7 +196,14 @@ class ShareResult(QFrame):
         return mailto_url(self.hcp_email, self.email_subject(), self.email_body())
 
     def open_email(self) -> None:
-        QDesktopServices.openUrl(QUrl(self.mailto()))
+        opened = False
+        if has_mail_program() is not False:
+            opened = QDesktopServices.openUrl(QUrl(self.mailto()))
+        if opened:
+            return
+        QGuiApplication.clipboard().setText(f"{self.email_subject()}\n\n{self.email_body()}")
+        self.note.setText(NO_MAIL_NOTE)
+        self.note.setVisible(True)
 
     def copy_snippet(self) -> None:
         mime = QMimeData()
@@ -137,6 +211,7 @@ class ShareResult(QFrame):
         mime.setHtml(snippet)
         mime.setText(self.link)
         QGuiApplication.clipboard().setMimeData(mime)
+        flash_copied(self.snippet_button)
 
 
 def release_clipboard() -> None:

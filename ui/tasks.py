@@ -34,7 +34,8 @@ class TaskOutcome:
     error: str | None = None
     cancelled: bool = False
     user_error: bool = False  # the error is a UserError the user can act on
-    error_type: str = ""  # the exception's class name, for callers that tell errors apart
+    error_type: str = ""  # the exception's class name, for logs
+    exception: BaseException | None = None  # typed errors: callers decide on isinstance
 
     @property
     def ok(self) -> bool:
@@ -63,10 +64,14 @@ def _outcome_of(fn: TaskFn, progress: ProgressFn, cancel: CancelToken) -> TaskOu
     except Cancelled:
         return TaskOutcome(cancelled=True)
     except UserError as exc:
-        return TaskOutcome(error=exc.message, user_error=True, error_type=type(exc).__name__)
+        return TaskOutcome(
+            error=exc.message, user_error=True, error_type=type(exc).__name__, exception=exc
+        )
     except Exception as exc:  # a worker must never take the app down; say what broke
         log.error("task failed:\n%s", traceback.format_exc())
-        return TaskOutcome(error=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__)
+        return TaskOutcome(
+            error=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__, exception=exc
+        )
 
 
 class _Signals(QObject):

@@ -27,7 +27,7 @@ from ui.send_screen import SendScreen
 from ui.sent_screen import SentScreen
 from ui.services import Services
 from ui.settings_screen import SettingsScreen
-from ui.state import DraftHolder, ui_settings
+from ui.state import Draft, DraftHolder, ui_settings
 from ui.tasks import Runner, TaskOutcome, TaskRunner
 from ui.theme import app_icon, icon
 from ui.trim_screen import TrimScreen
@@ -104,7 +104,11 @@ class MainWindow(QMainWindow):
         self.personalize.next_requested.connect(lambda: self.go("send"))
         self.personalize.recipient_changed.connect(self._recipient_changed)
         self.send.sent.connect(lambda: self.sent.refresh())
-        self.send.record_another.connect(lambda: self.go("record"))
+        self.send.record_another.connect(self.record_another)
+        self.send.open_settings.connect(lambda: self.go("settings"))
+        self.sent.open_settings.connect(lambda: self.go("settings"))
+        # The built-in server starts while the rep records, so the first link is quick.
+        self.record.take_started.connect(self.services.warm_up)
         self.settings_screen.changed.connect(self._settings_changed)
         for i, (key, _label) in enumerate(STEPS):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda k=key: self.go(k))
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
             self.sent.refresh()
         if key == "send":
             self.send.refresh_targets()
+            self.services.warm_up()
         if key == "trim":
             self.trim.setFocus()
 
@@ -160,6 +165,15 @@ class MainWindow(QMainWindow):
         self.trim.load(Path(path), duration)
         self.personalize.video_changed()
         self.go("trim")
+
+    def record_another(self) -> None:
+        """A new video for a new physician: nothing of the last one is carried over (a retake
+        of the same one keeps them: see DraftHolder.new_video)."""
+        self.drafts.set(Draft())
+        self.personalize.clear_form()
+        self.send.reset()
+        self._update_nav()
+        self.go("record")
 
     def _recipient_changed(self) -> None:
         d = self.drafts.draft

@@ -17,6 +17,7 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import socket
 import threading
 import time
@@ -28,7 +29,7 @@ from typing import Any
 from rep_video import paths
 from rep_video.errors import Cancelled, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
-from rep_video.share.delivered import release_if_all_delivered
+from rep_video.share.delivered import is_staged, release_if_all_delivered
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.outbox_store import (
     BACKOFF_FIRST,
@@ -165,6 +166,23 @@ class Outbox:
             except Exception as exc:  # best effort: the entry is cancelled either way
                 log.warning("could not withdraw the link of cancelled entry %s: %s", entry_id, exc)
         return self.get(entry_id)
+
+    def remove(self, entry_id: int) -> None:
+        """Forget a send that is not done (the rep pressed Delete on a failed one): it is
+        cancelled first (a reserved link is withdrawn), then its row goes, and its staged
+        package too unless another entry still uses it. The rep's recording is never touched."""
+        entry = self.get(entry_id)
+        if entry.state == "done":
+            raise UserError(f"Outbox entry {entry_id} is already uploaded; revoke it instead.")
+        if entry.state != "cancelled":
+            entry = self.cancel(entry_id)
+        with connect(self.db, write=True) as conn:
+            conn.execute("DELETE FROM entries WHERE id = ? AND state = 'cancelled'", (entry_id,))
+            others = conn.execute(
+                "SELECT COUNT(*) FROM entries WHERE package = ?", (str(entry.package),)
+            ).fetchone()[0]
+        if not others and is_staged(entry.package):
+            shutil.rmtree(entry.package, ignore_errors=True)
 
     def save_reservation(self, entry_id: int, reservation: Reservation) -> None:
         data = json.dumps(dataclasses.asdict(reservation))

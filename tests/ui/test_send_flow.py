@@ -123,7 +123,7 @@ def test_record_trim_attach_send(
     sent.tree.topLevelItem(0).setSelected(True)
     sent.copy_link()
     assert QGuiApplication.clipboard().text() == link
-    sent.revoke(confirm=False)
+    sent.revoke(confirmed=True)
     qtbot.waitUntil(lambda: bool(sent.rows) and sent.rows[0].state == "revoked", timeout=20000)
     assert requests.get(link, timeout=10).status_code == 410
 

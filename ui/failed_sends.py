@@ -1,0 +1,48 @@
+"""The actions behind the failure panel, the same on Send and in Sent: delete a send (asked
+first), save its video to a file. Both run on a worker and report a TaskOutcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from rep_video.progress import CancelToken, ProgressFn
+from ui import confirm
+from ui.save_copy import save_video_copy
+from ui.services import Services
+from ui.tasks import DoneFn, Runner
+
+
+def delete_send(
+    parent: QWidget, runner: Runner, services: Services, entry_id: int, done: DoneFn
+) -> bool:
+    """False when the rep kept it."""
+    if not confirm.ask(
+        parent,
+        "Delete this send",
+        "Delete this send from the outbox? It will not be sent, and a link already handed out "
+        "stops working. Your recording stays on this computer.",
+        "Delete",
+    ):
+        return False
+    runner.submit("delete send", lambda _p, _c: services.delete_entry(entry_id), done, serial=True)
+    return True
+
+
+def save_video(
+    parent: QWidget, runner: Runner, services: Services, entry_id: int, done: DoneFn
+) -> bool:
+    """False when the rep chose no file."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Save the video", str(Path.home() / "RepVideo video.mp4"), "MP4 video (*.mp4)"
+    )
+    if not name:
+        return False
+    dest = Path(name) if name.lower().endswith(".mp4") else Path(f"{name}.mp4")
+
+    def work(progress: ProgressFn, cancel: CancelToken) -> Path:
+        return save_video_copy(services.outbox.get(entry_id).package, dest, progress, cancel)
+
+    runner.submit("save video", work, done)
+    return True

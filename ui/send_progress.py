@@ -1,0 +1,45 @@
+"""Send progress in the rep's words: what is happening (not the pipeline's stage names), how
+much of the upload is done in MB, and the time left."""
+
+from __future__ import annotations
+
+from rep_video.progress import Progress
+
+STAGE_WORDS = {
+    "prepare": "Checking the video and attachments",
+    "reserve": "Reserving the link",
+    "upload": "Uploading",
+    "publish": "Publishing the page",
+    "published": "Publishing the page",
+}
+MEDIA_WORDS = "Preparing video"  # trim, finalize, intro card, poster, email preview
+
+
+def fmt_time(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def fmt_mb(n: int) -> str:
+    mb = n / 1e6
+    return f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"
+
+
+def fmt_rate(bps: float | None) -> str:
+    if not bps:
+        return ""
+    if bps >= 1e6:
+        return f"{bps / 1e6:.1f} MB/s"
+    return f"{bps / 1e3:.0f} kB/s"
+
+
+def progress_text(p: Progress) -> str:
+    parts = [STAGE_WORDS.get(p.stage, MEDIA_WORDS)]
+    if p.stage == "upload":
+        if p.bytes_done is not None and p.bytes_total:
+            parts[0] = f"Uploading {fmt_mb(p.bytes_done)} MB of {fmt_mb(p.bytes_total)}"
+        if rate := fmt_rate(p.rate):
+            parts.append(rate)
+    if p.eta_seconds is not None and p.eta_seconds >= 0:
+        parts.append(f"{fmt_time(p.eta_seconds + 0.5)} left")
+    return " · ".join(parts)

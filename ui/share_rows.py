@@ -1,0 +1,59 @@
+"""One row of the Sent list, made from an outbox entry and what its target says about it."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from rep_video.share.outbox import OutboxEntry
+from rep_video.share.targets.base import ShareStatus
+from ui import thumbnails
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRow:
+    entry_id: int
+    recipient: str
+    created: str
+    target: str
+    link: str | None
+    state: str  # queued | uploading | live | expired | revoked | failed | cancelled | pending
+    views: int
+    watched: int
+    expires_at: str | None
+    note: str
+    created_at: float = 0.0
+    thumbnail: Path | None = None
+    keychain_missing: bool = False  # failed, and there is no usable keychain now
+
+
+def when(timestamp: float, today: date | None = None) -> str:
+    """To the second, so two sends to the same physician a minute apart tell apart."""
+    moment = datetime.fromtimestamp(timestamp)
+    if moment.date() == (today or date.today()):
+        return moment.strftime("Today %H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def share_row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> ShareRow:
+    manifest_name = ""
+    with contextlib.suppress(Exception):
+        from rep_video.share.manifest import ShareManifest
+
+        manifest_name = ShareManifest.read(entry.package).recipient.name
+    state = entry.state
+    if state == "done":
+        state = status.state if status is not None else "live"
+        if state == "pending":
+            state = "uploading"
+    created = when(entry.created_at)
+    return ShareRow(
+        entry_id=entry.id, recipient=manifest_name, created=created, target=entry.target,
+        link=entry.link, state=state, views=status.views if status else 0,
+        watched=status.max_watched_percent if status else 0,
+        expires_at=status.expires_at if status else None,
+        note=(status.reason or "") if status and status.reason else note,
+        created_at=entry.created_at, thumbnail=thumbnails.existing(entry.id),
+    )  # fmt: skip
