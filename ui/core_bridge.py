@@ -67,7 +67,7 @@ def best_frame_time(path: Path) -> float:
 
 
 def trim_to(src: Path, dst: Path, trim: tuple[float, float], mode: str, cancel: Any = None) -> None:
-    from rep_video.media.trim import trim as cut
+    from rep_video.media.cut.trim import trim as cut
 
     cut(src, dst, trim[0], trim[1], mode, cancel=cancel)
 
