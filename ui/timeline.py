@@ -1,10 +1,11 @@
 """The trim timeline: a filmstrip of thumbnails with in/out handles and a playhead. Drag a
-handle to move it, click elsewhere to seek. Values are seconds."""
+handle to move it, click elsewhere to seek. Values are seconds. Until the filmstrip is made (a
+long imported file can take seconds) a spinner turns on the strip."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -29,12 +30,29 @@ class Timeline(QWidget):
         self._thumbs: list[QImage] = []
         self._arrays: list[np.ndarray] = []  # the QImages borrow these buffers
         self._drag: str | None = None
+        self.loading = False
+        self._spin = 0
+        self._spinner = QTimer(self)
+        self._spinner.setInterval(80)
+        self._spinner.timeout.connect(self._turn)
+
+    def _turn(self) -> None:
+        self._spin = (self._spin + 30) % 360
+        self.update()
+
+    def set_loading(self, loading: bool) -> None:
+        self.loading = loading
+        if loading:
+            self._spinner.start()
+        else:
+            self._spinner.stop()
+        self.update()
 
     def set_duration(self, duration: float) -> None:
         self.duration = max(0.0, duration)
         self.in_point, self.out_point, self.position = 0.0, self.duration, 0.0
         self._thumbs, self._arrays = [], []
-        self.update()
+        self.set_loading(True)
 
     def set_thumbnails(self, frames: list[np.ndarray]) -> None:
         self._arrays = [np.ascontiguousarray(f) for f in frames]
@@ -42,7 +60,7 @@ class Timeline(QWidget):
             QImage(a.data, a.shape[1], a.shape[0], a.shape[1] * 3, QImage.Format.Format_RGB888)
             for a in self._arrays
         ]
-        self.update()
+        self.set_loading(False)
 
     def thumbnail_count(self) -> int:
         return len(self._thumbs)
@@ -83,6 +101,8 @@ class Timeline(QWidget):
                 src_w, src_h = cell.width() / scale, cell.height() / scale
                 src = QRectF((img.width() - src_w) / 2, (img.height() - src_h) / 2, src_w, src_h)
                 p.drawImage(cell, img, src)
+        if self.loading:
+            self._paint_spinner(p, strip)
         if self.duration > 0:
             xi, xo = self._x(self.in_point), self._x(self.out_point)
             shade = QColor(0, 0, 0, 150)
@@ -101,6 +121,14 @@ class Timeline(QWidget):
             p.drawRect(QRectF(xp - 1, 2, 2, self.height() - 4))
             p.drawPolygon(QPolygonF([QPointF(xp - 6, 0), QPointF(xp + 6, 0), QPointF(xp, 7)]))
         p.end()
+
+    def _paint_spinner(self, p: QPainter, strip: QRectF) -> None:
+        p.save()
+        size = min(22.0, strip.height() - 8)
+        box = QRectF(strip.center().x() - size / 2, strip.center().y() - size / 2, size, size)
+        p.setPen(QPen(QColor("#ffffff"), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawArc(box, -self._spin * 16, 270 * 16)
+        p.restore()
 
     # -- mouse -------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

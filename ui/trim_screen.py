@@ -1,5 +1,7 @@
 """Review & trim: play the take, set in/out on a filmstrip timeline. Keys: Space play/pause,
-←/→ one frame, I/O set in/out (Shift+←/→ one second). The cut itself is the core's smart trim,
+←/→ one frame, I/O set in/out (Shift+←/→ one second), Home/End the start/end. Play runs the cut:
+from In, stopping at Out (or looping, if asked), and dragging a handle shows the frame under it,
+so what the rep watches is what the physician gets. The cut itself is the core's smart trim,
 run when sending."""
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from PySide6.QtCore import Q_ARG, Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,6 +48,7 @@ class TrimScreen(QWidget):
         self.fps = 30.0
         self.duration = 0.0
         self.position = 0.0
+        self.shown_at: float | None = None  # time of the frame on screen
         self._video: Path | None = None
 
         title = QLabel("Review & trim")
@@ -71,11 +75,17 @@ class TrimScreen(QWidget):
         self.out_button.setAccessibleName("Set out point")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setAccessibleName("Reset trim")
+        self.loop_box = QCheckBox("Loop")
+        self.loop_box.setAccessibleName("Play the cut in a loop")
+        self.loop_box.setToolTip("Play from In to Out again and again")
         self.position_label = QLabel("0:00.0")
         self.position_label.setAccessibleName("Playhead position")
         self.range_label = QLabel("")
         self.range_label.setAccessibleName("Trimmed length")
-        keys = QLabel("Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out")
+        keys = QLabel(
+            "Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out · "
+            "Home/End start/end"
+        )
         keys.setProperty("role", "hint")
         keys.setWordWrap(True)
         self.next_button = QPushButton("Next: Personalize")
@@ -89,6 +99,7 @@ class TrimScreen(QWidget):
         bar.addWidget(self.in_button)
         bar.addWidget(self.out_button)
         bar.addWidget(self.reset_button)
+        bar.addWidget(self.loop_box)
         bar.addStretch(1)
         bar.addWidget(self.range_label)
         footer = QHBoxLayout()
@@ -110,11 +121,13 @@ class TrimScreen(QWidget):
         self.out_button.clicked.connect(self.set_out)
         self.reset_button.clicked.connect(self.reset)
         self.next_button.clicked.connect(self.next_requested)
-        self.timeline.in_moved.connect(lambda t: self._apply(in_point=t))
-        self.timeline.out_moved.connect(lambda t: self._apply(out_point=t))
+        # Dragging a handle shows the frame under it: the rep sees where the cut falls.
+        self.timeline.in_moved.connect(lambda t: self._drag_to(in_point=t))
+        self.timeline.out_moved.connect(lambda t: self._drag_to(out_point=t))
         self.timeline.seek.connect(self.seek)
         self.player.positionChanged.connect(self._on_player_position)
         self.player.playbackStateChanged.connect(self._on_state)
+        self.player.mediaStatusChanged.connect(self._on_media_status)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for key, slot in (
@@ -148,14 +161,33 @@ class TrimScreen(QWidget):
         self.runner.submit("filmstrip", work, lambda o: self._on_thumbs(video, o))
 
     def _on_thumbs(self, video: Path, outcome: TaskOutcome) -> None:
-        if video != self._video or not outcome.ok:
+        if video != self._video:
+            return
+        if not outcome.ok:
+            self.timeline.set_loading(False)
             return
         fps, frames = outcome.value
         self.fps = fps or 30.0
         self.timeline.set_thumbnails(frames)
 
     def _on_frame(self, frame: QVideoFrame) -> None:
+        at = frame.startTime() / 1e6 if frame.startTime() >= 0 else None
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        if playing and at is not None and at >= self.drafts.draft.trim_out - 1e-3:
+            self._reached_out()  # this frame is past the cut: never shown while playing
+            return
         self.video.set_image(frame.toImage())
+        self.shown_at = at
+
+    def _reached_out(self) -> None:
+        d = self.drafts.draft
+        if self.loop_box.isChecked():
+            self.seek(d.trim_in)
+            return
+        self.player.pause()
+        self.position = d.trim_out
+        self.timeline.set_position(self.position)
+        self._refresh_labels()
 
     # -- transport ---------------------------------------------------------------------------
     def toggle_play(self) -> None:
@@ -194,7 +226,12 @@ class TrimScreen(QWidget):
         self.timeline.set_position(self.position)
         self._refresh_labels()
         if self.position >= self.drafts.draft.trim_out:
-            self.player.pause()
+            self._reached_out()
+
+    def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and self.loop_box.isChecked():
+            self.seek(self.drafts.draft.trim_in)  # Out at the very end: loop from there too
+            self.player.play()
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
@@ -226,6 +263,13 @@ class TrimScreen(QWidget):
         self.drafts.update(trim_in=round(new_in, 3), trim_out=round(new_out, 3))
         self.timeline.set_range(new_in, new_out)
         self._refresh_labels()
+
+    def _drag_to(self, in_point: float | None = None, out_point: float | None = None) -> None:
+        self.player.pause()
+        self._apply(in_point=in_point, out_point=out_point)
+        d = self.drafts.draft
+        # Out is the first frame left out: show the last one kept.
+        self.seek(d.trim_in if in_point is not None else max(d.trim_in, d.trim_out - 1 / self.fps))
 
     def _refresh_labels(self) -> None:
         d = self.drafts.draft
