@@ -1,6 +1,7 @@
 """Secrets (server API tokens, S3 secret keys) live in the OS keychain through `keyring`, never
 in a file. With no usable keychain we say so and stop: falling back to a plain-text store on
-our own would put a credential on disk behind the user's back (DESIGN.md, "Credentials")."""
+our own would put a credential on disk behind the user's back (docs/ARCHITECTURE.md,
+"Decisions")."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ _PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "keyrings.alt.file.
 
 class KeychainUnavailable(UserError):
     """No system keychain this app may use: the user must install or unlock one."""
+
+    kind = "keychain"
 
 
 def _backend() -> keyring.backend.KeyringBackend:

@@ -27,11 +27,12 @@ def save_video_copy(package: Path, dest: Path, progress: ProgressFn, cancel: Can
     source = Path(recipe.source)
     if not source.is_file():
         raise UserError(f"The recording {source.name} is gone from this computer.")
-    if recipe.trim is None:
+    edit = recipe.edit
+    if edit.trim is None:
         _copy(source, dest)
         return dest
     progress(Progress("trim", None, "Cutting the video…"))
-    core_bridge.trim_to(source, dest, recipe.trim, recipe.trim_mode, cancel)
+    core_bridge.trim_to(source, dest, edit.trim, edit.trim_mode, cancel)
     return dest
 
 

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.progress import Progress
-from rep_video.secrets import KeychainUnavailable
-from ui import failed_sends
+from rep_video.share.send import SendResult
+from ui import failed_sends, send_errors
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
 from ui.send_progress import fmt_time, progress_text
-from ui.services import SendProblem, SendRequest, SendResult, Services, StillQueued
+from ui.services import Services, request_from_draft
 from ui.share_result import ShareResult
 from ui.state import Draft, DraftHolder
 from ui.tasks import Runner, TaskHandle, TaskOutcome
@@ -201,7 +201,7 @@ class SendScreen(QWidget):
                 Problem(None, "add the recipient's name in Personalize first.")
             )
             return
-        request = SendRequest.from_draft(d, str(self.target_box.currentData() or EMBEDDED))
+        request = request_from_draft(d, str(self.target_box.currentData() or EMBEDDED))
         self._sending = d
         self._run("send", lambda p, c: self.services.send(request, p, c))
 
@@ -254,16 +254,15 @@ class SendScreen(QWidget):
         self.progress.setVisible(False)
         self.progress_label.setText("")
         exc = outcome.exception
-        entry_id = exc.entry_id if isinstance(exc, SendProblem) else None
-        waiting = isinstance(exc, StillQueued)
-        cause = exc.cause if isinstance(exc, SendProblem) else exc
+        entry_id = send_errors.entry_of(exc)
+        waiting = send_errors.waiting(exc)
         link_out = waiting and self.result.isVisible()
         if not waiting:
             self.result.setVisible(False)
         if entry_id is not None:
             self._sent_for = self._sending  # the outbox holds it: Retry or Delete, not Send
-        keychain = isinstance(cause, KeychainUnavailable)
-        reason = outcome.error or "the send stopped."
+        keychain = send_errors.needs_keychain(exc)
+        reason = send_errors.reason(exc, outcome.error)
         self.failure.show_problem(Problem(entry_id, reason, waiting, keychain, link_out))
 
     def _on_link(self, result: SendResult) -> None:
@@ -294,12 +293,13 @@ class SendScreen(QWidget):
         self.last_result = result
         self._sent_for = self._sending or self.drafts.draft
         self.progress.setValue(1000)
-        took = result.done_seconds if result.done_seconds is not None else result.seconds
-        self.progress_label.setText(
-            f"Sent in {took:.1f} s (link after {result.seconds:.1f} s)."
-            if result.done_seconds is not None
-            else f"Sent in {took:.1f} s."
-        )
+        if result.done_seconds is not None:
+            link = result.link_seconds if result.link_seconds is not None else 0.0
+            self.progress_label.setText(
+                f"Sent in {result.done_seconds:.1f} s (link after {link:.1f} s)."
+            )
+        else:  # delivered later, by the outbox in the background
+            self.progress_label.setText("Sent.")
         if not (self.result.isVisible() and self.result.link == result.link):
             # Not yet shown: copy it now. (Already shown: the rep may have copied something
             # else since; never overwrite their clipboard twice.)

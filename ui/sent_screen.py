@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import confirm, failed_sends
+from ui import confirm, failed_sends, send_errors
 from ui.failure_panel import FailurePanel, Problem
 from ui.services import Services
 from ui.share_result import flash_copied
@@ -265,7 +265,8 @@ class SentScreen(QWidget):
 
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
-            self.status.setText("Sent." if outcome.ok else f"Not sent: {outcome.error}")
+            why = send_errors.reason(outcome.exception, outcome.error)
+            self.status.setText("Sent." if outcome.ok else f"Not sent: {why}")
             self.services.outbox_changed.emit()
 
         self.runner.submit(

@@ -6,25 +6,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 import threading
-import time
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from rep_video import secrets
 from rep_video.config import Policy, RepIdentity, Settings, load_settings
-from rep_video.content import default_catalog_path, load_catalog
-from rep_video.errors import UserError
+from rep_video.content import default_catalog_path
+from rep_video.errors import StillQueued, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn
 from rep_video.share.manifest import Person
-from rep_video.share.outbox import Outbox, OutboxEntry
+from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
+from rep_video.share.request import MediaEdit, ShareRequest
+from rep_video.share.send import SendFailed, SendHooks, SendResult, Until
+from rep_video.share.targets import registry
 from rep_video.share.targets.base import ShareStatus, Target
-from rep_video.share.targets.registry import get_target
-from ui import thumbnails
+from ui import send_errors, thumbnails
 from ui.embedded_server import EMBEDDED, EmbeddedServer
 from ui.share_rows import ShareRow, share_row
 from ui.state import Draft
@@ -37,59 +37,19 @@ STAGE_SHARE = 0.45  # of the progress bar: making the media; the upload gets the
 UPLOAD_STAGES = frozenset({"upload", "publish", "published"})  # what targets report
 
 
-class SendProblem(UserError):
-    """A send that did not get through, with the outbox entry it left (None: nothing was
-    recorded) and the error that stopped it, for the screens to offer the way forward."""
-
-    def __init__(self, message: str, entry_id: int | None, cause: BaseException | None = None):
-        super().__init__(message)
-        self.entry_id = entry_id
-        self.cause = cause
-
-
-class StillQueued(SendProblem):
-    """The send is safe in the outbox but not through yet; the outbox keeps retrying."""
-
-
-class SendFailed(SendProblem):
-    """The target refused the send, or the setup is wrong: the rep must act (the entry waits
-    as failed, with its reason, until they retry or delete it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SendRequest:
-    """A snapshot of the draft: plain data a worker may hold."""
-
-    video: Path
-    duration: float
-    trim: tuple[float, float] | None
-    recipient: Person
-    message: str
-    intro: bool
-    poster_at: float | None
-    attachment_ids: tuple[str, ...]
-    target: str
-
-    @classmethod
-    def from_draft(cls, d: Draft, target: str) -> SendRequest:
-        assert d.video is not None
-        trim = (d.trim_in, d.trim_out) if d.trimmed else None
-        r = d.recipient
-        return cls(
-            video=d.video, duration=d.duration, trim=trim,
-            recipient=Person(r.name, r.email or None, r.phone or None),
-            message=d.message, intro=d.intro_card, poster_at=d.poster_at,
-            attachment_ids=d.attachment_ids, target=target,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    link: str
-    entry_id: int
-    preview_url: str | None
-    seconds: float  # from the start of the send to the link
-    done_seconds: float | None = None  # to the video being live; None: not (yet) known
+def request_from_draft(d: Draft, target: str) -> ShareRequest:
+    """The draft as the core's ShareRequest: a snapshot a worker may hold. The sender comes
+    from the settings (Personalize saves the rep's name there)."""
+    assert d.video is not None
+    r = d.recipient
+    edit = MediaEdit(
+        trim=(d.trim_in, d.trim_out) if d.trimmed else None, intro=d.intro_card,
+        poster_at=d.poster_at,
+    )  # fmt: skip
+    return ShareRequest(
+        video=d.video, to=Person(r.name, r.email or None, r.phone or None), message=d.message,
+        attach_ids=d.attachment_ids, edit=edit, target=target,
+    )  # fmt: skip
 
 
 def _fallback_settings() -> Settings:
@@ -159,104 +119,48 @@ class Services(QObject):
             with self._server_lock:
                 url = self.server.ensure_running()
             return ServerTarget(EMBEDDED, url, self.server.token())
-        return get_target(spec)
+        return registry.get_target(spec)
 
     # -- sending (worker) --------------------------------------------------------------------
-    def send(self, req: SendRequest, progress: ProgressFn, cancel: CancelToken) -> SendResult:
-        """Reserve the link first, then make the media and upload.
+    def send(self, request: ShareRequest, progress: ProgressFn, cancel: CancelToken) -> SendResult:
+        """The core's send pipeline (share/send.py), one attempt: the link is reserved first
+        (`link_ready` is emitted the moment it is known, so the rep can paste it while the
+        rest goes on); the media and the upload follow under the outbox's lease, which
+        resumes them after a failure, a quit or a crash. A cancel by the rep withdraws the
+        send; quitting only pauses it (it resumes on the next launch)."""
+        from rep_video.share.send import send
 
-        The quick checks and the approved files come first (`prepare_package`), then the outbox
-        entry and the link (`link_ready` is emitted as soon as it is known, so the rep can paste
-        it while the rest goes on); trim → finalize → poster → preview and the upload follow
-        under the outbox's lease, which resumes them after a failure, a quit or a crash."""
-        from rep_video.share import send as pipeline
-        from rep_video.share.package import prepare_package
+        def on_link(result: SendResult) -> None:
+            self.link_ready.emit(result)
+            _save_thumbnail(result.entry_id, request)
 
-        began = time.monotonic()
-        settings = self.settings()
-        rep = pipeline.resolve_rep(None, settings)  # UserError: who is sending?
-        if len(req.message) > pipeline.MAX_MESSAGE_CHARS:
-            raise UserError(
-                f"The message has {len(req.message)} characters; keep it under "
-                f"{pipeline.MAX_MESSAGE_CHARS}."
-            )
-        catalog = load_catalog(self.catalog_path())
-        items = catalog.resolve_for_attach(req.attachment_ids, date.today())
-        expires = datetime.now(UTC) + timedelta(days=settings.policy.default_expiry_days)
-        progress(Progress("prepare", 0.0, "Checking the video…"))
-        package = prepare_package(
-            req.video, recipient=req.recipient, rep=rep, message=req.message, attachments=items,
-            trim=req.trim, trim_mode="smart", intro=req.intro,
-            expires_at=expires.replace(microsecond=0),
-            page_approval_code=catalog.page_approval_code,
-            max_seconds=float(settings.policy.max_length_seconds), poster_at=req.poster_at,
-            cancel=cancel,
+        hooks = SendHooks(
+            progress=_bar(progress), cancel=cancel, on_link=on_link,
+            quitting=lambda: self._closing,
         )  # fmt: skip
-        if cancel.cancelled:
-            shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
-            cancel.raise_if_cancelled()
-        progress(Progress("reserve", 0.0, "Reserving the link…"))
         try:
-            entry = self.outbox.enqueue(package.folder, req.target)
-        except UserError as exc:  # the target refused, or the setup is wrong: marked failed
-            failed_id = self._entry_of(package.folder)
-            if failed_id is not None:
-                _save_thumbnail(failed_id, req)
-            raise SendFailed(exc.message, failed_id, exc) from exc
-        link_seconds = time.monotonic() - began if entry.link else None
-        if entry.link and link_seconds is not None:
-            self.link_ready.emit(
-                SendResult(entry.link, entry.id, _preview_url(entry), link_seconds)
-            )
-        _save_thumbnail(entry.id, req)
-
-        def report(p: Progress) -> None:
-            if p.stage in UPLOAD_STAGES:
-                frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
-                progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
-            else:  # making the media: trim, finalize, intro, poster, preview
-                progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
-
-        self.outbox.run_pending(report, cancel, only=entry.id, ignore_schedule=True)
-        if cancel.cancelled and not self._closing:
-            # The rep pressed Cancel: the entry must not go out later behind their back, and a
-            # link already handed out must say so rather than "on its way" for ever.
-            # (Quitting is different: the send resumes on the next launch.) The outbox revokes
-            # a reserved link when it cancels the entry.
-            with contextlib.suppress(UserError):
-                self.outbox.cancel(entry.id)
-            cancel.raise_if_cancelled()
-        done = self.outbox.get(entry.id)
-        if done.state == "done" and done.link:
-            now = time.monotonic() - began
-            seconds = now if link_seconds is None else link_seconds
-            return SendResult(done.link, done.id, _preview_url(done), seconds, done_seconds=now)
-        self._waiting.add(entry.id)
-        if done.state == "failed":
-            raise SendFailed(done.last_error or "the target refused the video.", done.id)
-        raise StillQueued(_why(done.last_error), done.id)
-
-    def _entry_of(self, package: Path) -> int | None:
-        folder = package.resolve()
-        found = [e.id for e in self.outbox.list() if e.package == folder]
-        return found[-1] if found else None
+            result = send(request, Until.ATTEMPT, hooks, self.outbox)
+        except (StillQueued, SendFailed) as exc:
+            self._waiting.add(exc.entry_id)  # the rep saw it fail: tell them when it is through
+            _save_thumbnail(exc.entry_id, request)
+            raise
+        _save_thumbnail(result.entry_id, request)
+        return result
 
     # -- the way forward after a failure (worker) ----------------------------------------------
     def retry_entry(self, entry_id: int, progress: ProgressFn, cancel: CancelToken) -> SendResult:
-        """Try one failed or waiting send again, now; its outcome is the send's."""
-        began = time.monotonic()
-        self.outbox.retry(entry_id)
-        self.outbox.run_pending(progress, cancel, only=entry_id, ignore_schedule=True)
-        cancel.raise_if_cancelled()
-        done = self.outbox.get(entry_id)
-        if done.state == "done" and done.link:
-            self._waiting.discard(entry_id)
-            now = time.monotonic() - began
-            return SendResult(done.link, done.id, _preview_url(done), now, done_seconds=now)
-        if done.state == "failed":
-            raise SendFailed(done.last_error or "the target refused the video.", done.id)
-        self._waiting.add(entry_id)
-        raise StillQueued(_why(done.last_error), done.id)
+        """Try one failed or waiting send again, now (the pipeline's second half); its
+        outcome is the send's."""
+        from rep_video.share.send import resume
+
+        hooks = SendHooks(progress=_bar(progress), cancel=cancel, quitting=lambda: self._closing)
+        try:
+            result = resume(entry_id, Until.ATTEMPT, hooks, self.outbox)
+        except (StillQueued, SendFailed):
+            self._waiting.add(entry_id)
+            raise
+        self._waiting.discard(entry_id)
+        return result
 
     def delete_entry(self, entry_id: int) -> None:
         """Forget a send that did not go (its link, if one was handed out, is withdrawn)."""
@@ -291,9 +195,9 @@ class Services(QObject):
         self._retry_running = True
 
         def work(_p: ProgressFn, cancel: CancelToken) -> list[OutboxEntry]:
-            if not self.outbox.list(("queued", "uploading")):
+            if not self.outbox.pending():
                 return []
-            return self.outbox.run_pending(cancel=cancel)
+            return OutboxWorker(self.outbox).run_pending(Watch(cancel=cancel))
 
         self.runner.submit("outbox retry", work, self._after_retry, serial=True)
 
@@ -306,7 +210,7 @@ class Services(QObject):
             for entry_id in waiting:
                 with contextlib.suppress(UserError):
                     self.outbox.retry(entry_id)  # a database write: never on the UI thread
-            return self.outbox.run_pending(cancel=cancel)
+            return OutboxWorker(self.outbox).run_pending(Watch(cancel=cancel))
 
         self.runner.submit("outbox retry now", work, self._after_retry, serial=True)
 
@@ -318,29 +222,33 @@ class Services(QObject):
         for entry in outcome.value:
             if entry.state == "done" and entry.link and entry.id in self._waiting:
                 self._waiting.discard(entry.id)
-                self.delivered.emit(SendResult(entry.link, entry.id, _preview_url(entry), 0.0))
+                with contextlib.suppress(UserError):  # its manifest gone: nothing to show
+                    self.delivered.emit(SendResult.of(entry))
 
     # -- the Sent list (worker) ----------------------------------------------------------------
     def list_shares(self, _p: ProgressFn, _c: CancelToken) -> list[ShareRow]:
         rows: list[ShareRow] = []
-        targets: dict[str, Target | None] = {}
-        for entry in reversed(self.outbox.list()):
-            status: ShareStatus | None = None
-            note = entry.last_error or ""
-            if entry.state == "done" and entry.reservation is not None:
-                if entry.target not in targets:
-                    try:
-                        targets[entry.target] = self.target_factory(entry.target)
-                    except Exception as exc:
-                        targets[entry.target] = None
-                        note = str(exc)
-                target = targets[entry.target]
-                if target is not None:
-                    try:
-                        status = target.status(entry.reservation)
-                    except Exception as exc:  # offline: show what we know
-                        note = f"status unavailable: {exc}"
-            rows.append(share_row(entry, status, note))
+        with contextlib.ExitStack() as opened:  # each target once, all closed at the end
+            targets: dict[str, Target | None] = {}
+            for entry in reversed(self.outbox.list()):
+                status: ShareStatus | None = None
+                note = entry.last_error or ""
+                if entry.state == "done" and entry.reservation is not None:
+                    if entry.target not in targets:
+                        try:
+                            targets[entry.target] = opened.enter_context(
+                                self.outbox.open_target(entry.target)
+                            )
+                        except Exception as exc:
+                            targets[entry.target] = None
+                            note = str(exc)
+                    target = targets[entry.target]
+                    if target is not None:
+                        try:
+                            status = target.status(entry.reservation)
+                        except Exception as exc:  # offline: show what we know
+                            note = f"status unavailable: {exc}"
+                rows.append(share_row(entry, status, _note(entry, note)))
         if any(r.state == "failed" for r in rows) and not secrets.keychain_usable():
             rows = [replace(r, keychain_missing=r.state == "failed") for r in rows]
         return rows
@@ -350,15 +258,22 @@ class Services(QObject):
         if entry.reservation is None:
             self.outbox.cancel(entry_id)
             return
-        self.target_factory(entry.target).revoke(entry.reservation)
+        with self.outbox.open_target(entry.target) as target:
+            target.revoke(entry.reservation)
 
     def extend(self, entry_id: int, days: int) -> str:
         entry = self.outbox.get(entry_id)
         if entry.reservation is None:
             raise UserError("This share has no link yet; extend it once it is sent.")
         until = (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0).isoformat()
-        self.target_factory(entry.target).extend(entry.reservation, until)
+        with self.outbox.open_target(entry.target) as target:
+            target.extend(entry.reservation, until)
         return until
+
+    def test_target(self, name: str) -> str:
+        """A real round trip to the target `name` (worker side)."""
+        with self.outbox.open_target(name) as target:
+            return target.test()
 
     def shutdown(self) -> None:
         """On quit: stop background work at its next safe point. An upload cut short stays in
@@ -371,24 +286,31 @@ class Services(QObject):
         self.server.stop()
 
 
-def _save_thumbnail(entry_id: int, req: SendRequest) -> None:
-    at = req.poster_at if req.poster_at is not None else (req.trim[0] if req.trim else 0.0)
+def _bar(progress: ProgressFn) -> ProgressFn:
+    """One progress bar for the whole send: making the media fills the first STAGE_SHARE of
+    it, the upload the rest."""
+
+    def report(p: Progress) -> None:
+        if p.stage in UPLOAD_STAGES:
+            frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
+            progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
+        else:  # checking, reserving, then the media: trim, finalize, intro, poster, preview
+            progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
+
+    return report
+
+
+def _note(entry: OutboxEntry, note: str) -> str:
+    """A waiting entry's last failure in the app's words, by its kind."""
+    if entry.state == "queued" and entry.error_kind in send_errors.WAITING_BECAUSE:
+        return send_errors.WAITING_BECAUSE[entry.error_kind]
+    return note
+
+
+def _save_thumbnail(entry_id: int, request: ShareRequest) -> None:
+    edit = request.edit
+    at = edit.poster_at if edit.poster_at is not None else (edit.trim[0] if edit.trim else 0.0)
     try:
-        thumbnails.save(entry_id, req.video, at)
+        thumbnails.save(entry_id, request.video, at)
     except Exception as exc:  # a row without a picture is fine; a failed send is not
         log.info("no thumbnail for outbox entry %s: %s", entry_id, exc)
-
-
-def _preview_url(entry: OutboxEntry) -> str | None:
-    link = entry.link or ""
-    if link.startswith("http") and "/s/" in link:
-        return f"{link.rstrip('/')}/media/preview.gif"
-    return None
-
-
-def _why(error: str | None) -> str:
-    if not error:
-        return "the target could not be reached."
-    if "Connection refused" in error or "ConnectionError" in error or "Max retries" in error:
-        return "the share server could not be reached (no connection)."
-    return error.rstrip(".") + "."

@@ -311,6 +311,4 @@ class SettingsScreen(QWidget):
                 f"{name}: {outcome.value}" if outcome.ok else f"{name} failed: {outcome.error}"
             )
 
-        self.runner.submit(
-            "test target", lambda _p, _c: self.services.target_factory(name).test(), done
-        )
+        self.runner.submit("test target", lambda _p, _c: self.services.test_target(name), done)

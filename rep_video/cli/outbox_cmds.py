@@ -6,11 +6,15 @@ share went to, so these commands reach the right server or bucket."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from rep_video.errors import UserError
-from rep_video.share.outbox import Outbox, OutboxEntry
+from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
+from rep_video.share.outbox.lease import owner_gone
+from rep_video.share.request import MAX_EXPIRY_DAYS
 from rep_video.share.targets.base import Reservation, Target
 
 
@@ -57,7 +61,7 @@ def _describe(e: OutboxEntry) -> str:
     if e.state == "queued" and e.attempts:
         wait = max(0.0, e.next_retry_at - time.time())
         parts.append(f"retry in {wait:.0f} s after {e.attempts} attempt(s)")
-    if e.stalled(time.time()):
+    if e.stalled(time.time(), owner_gone):
         parts.append("interrupted; `rep-video outbox run` resumes it")
     if e.last_error and e.state != "done":
         parts.append(f"last error: {e.last_error}")
@@ -88,8 +92,9 @@ def run_retry(args: argparse.Namespace) -> int:
         print(f"rescheduled {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}")
         return 0
     code = 0
+    worker = OutboxWorker(box)
     for entry_id in ids:
-        entry = box.wait_for(entry_id, StderrProgress(), timeout=None)
+        entry = worker.wait_for(entry_id, Watch(StderrProgress()))
         print(_describe(entry))
         code = code or (0 if entry.state == "done" else 2)
     return code
@@ -103,28 +108,28 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 def run_run(args: argparse.Namespace) -> int:
     from rep_video.cli.send_cmd import StderrProgress
-    from rep_video.share.outbox_worker import run_until_empty
 
     box = Outbox()
-    if args.wait:
-        worked = run_until_empty(box, StderrProgress())
-    else:
-        worked = box.run_pending(StderrProgress())
+    worker = OutboxWorker(box)
+    watch = Watch(StderrProgress())
+    worked = worker.run_until_empty(watch) if args.wait else worker.run_pending(watch)
     for e in worked:
         print(_describe(e))
     failed = [e for e in box.list(("failed",))]
     return 2 if failed else 0
 
 
-def _target_and_reservation(share: str) -> tuple[OutboxEntry, Target, Reservation]:
-    from rep_video.share.targets.registry import get_target
-
-    entry = Outbox().find(share)
+@contextlib.contextmanager
+def _share(share: str) -> Iterator[tuple[OutboxEntry, Target, Reservation]]:
+    """The outbox entry for SHARE, its target (open for the block) and its reservation."""
+    box = Outbox()
+    entry = box.find(share)
     if entry.reservation is None:
         raise UserError(
             f"Share {share!r} has no link yet (outbox entry {entry.id} is {entry.state})."
         )
-    return entry, get_target(entry.target), entry.reservation
+    with box.open_target(entry.target) as target:
+        yield entry, target, entry.reservation
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -138,8 +143,8 @@ def run_status(args: argparse.Namespace) -> int:
                 line += "\t" + _views_line(e)
             print(line)
         return 0
-    entry, target, reservation = _target_and_reservation(args.share)
-    st = target.status(reservation)
+    with _share(args.share) as (entry, target, reservation):
+        st = target.status(reservation)
     print(f"link:     {reservation.link}")
     print(f"state:    {st.state}" + (f" ({st.reason})" if st.reason else ""))
     print(f"upload:   {entry.state}")
@@ -152,34 +157,33 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def _views_line(entry: OutboxEntry) -> str:
-    from rep_video.share.targets.registry import get_target
-
     assert entry.reservation is not None
     try:
-        st = get_target(entry.target).status(entry.reservation)
+        with Outbox().open_target(entry.target) as target:
+            st = target.status(entry.reservation)
     except Exception as exc:  # one unreachable target must not hide the others
         return f"status unavailable ({type(exc).__name__})"
     return f"{st.state}, {st.views} view(s), watched {st.max_watched_percent}%"
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    entry, target, reservation = _target_and_reservation(args.share)
-    if entry.state not in ("done", "cancelled", "failed"):
-        Outbox().cancel(entry.id)  # stop uploading something that is being withdrawn
-    target.revoke(reservation)
+    with _share(args.share) as (entry, target, reservation):
+        if entry.state not in ("done", "cancelled", "failed"):
+            Outbox().cancel(entry.id)  # stop uploading something that is being withdrawn
+        target.revoke(reservation)
     print(f"revoked: {reservation.link}")
     return 0
 
 
 def run_extend(args: argparse.Namespace) -> int:
-    _, target, reservation = _target_and_reservation(args.share)
     if args.never:
         expires = None
     else:
-        if not 1 <= args.days <= 365:
-            raise UserError("--days must be 1 to 365.")
+        if not 1 <= args.days <= MAX_EXPIRY_DAYS:
+            raise UserError(f"--days must be 1 to {MAX_EXPIRY_DAYS}.")
         expires = (datetime.now(UTC) + timedelta(days=args.days)).replace(microsecond=0)
-    target.extend(reservation, expires.isoformat() if expires else None)
+    with _share(args.share) as (_, target, reservation):
+        target.extend(reservation, expires.isoformat() if expires else None)
     if target.kind == "folder":
         print(f"{reservation.link}: a folder target cannot enforce expiry; nothing to change")
         return 0

@@ -1,16 +1,24 @@
-"""`rep-video send VIDEO --to NAME ...`: stage and deliver a share. Progress goes to stderr;
-the last line of stdout is the link (for a folder target, the path of index.html)."""
+"""`rep-video send VIDEO --to NAME ...`: the send pipeline (share/send.py) from the command
+line. The link goes to stdout the moment it is reserved, before the media is made; progress
+goes to stderr. Without --background the command stays until the video is live."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rep_video.errors import UserError
 from rep_video.progress import Progress
 from rep_video.share.manifest import Person
+from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.timeparse import parse_time
+
+if TYPE_CHECKING:
+    from rep_video.share.outbox import OutboxEntry
+    from rep_video.share.send import SendResult
 
 TRIM_HELP = (
     "keep only START:END of the video; times are seconds (12.5) or mm:ss.s, e.g. 2:8.5 or "
@@ -41,6 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--trim-mode", choices=("smart", "fast", "exact"), default="smart")
     p.add_argument("--intro", action="store_true", help="add a 2-second card naming both")
     p.add_argument(
+        "--poster-at",
+        metavar="TIME",
+        help="the frame shown before the video plays, on the video's own timeline "
+        "(default: the best frame)",
+    )
+    p.add_argument(
         "--target",
         metavar="NAME | folder:DIR",
         help="a configured target, or folder:DIR (default: the configured default, else the "
@@ -55,39 +69,70 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--background",
         action="store_true",
-        help="print the link once reserved and leave the upload to the outbox",
+        help="print the link once reserved and leave the media and the upload to a "
+        "background worker",
     )
     p.set_defaults(func=run_send)
 
 
 def run_send(args: argparse.Namespace) -> int:
-    from rep_video.share.outbox_worker import outbox_deliver
-    from rep_video.share.send import send
+    from rep_video.share.outbox.background import spawn_background_worker
+    from rep_video.share.send import SendHooks, Until, send
 
-    trim = parse_trim(args.trim) if args.trim else None
-    rep = Person(
-        name=args.from_name or "",
-        role=args.from_role,
-        email=args.from_email,
-        phone=args.from_phone,
+    def on_link(result: SendResult) -> None:
+        # The link first, before the media is made: a script can hand it out at once.
+        _note(f"link reserved: {result.link}")
+        print(result.link, flush=True)
+
+    hooks = SendHooks(
+        progress=StderrProgress(), on_link=on_link, on_retry=_say_retry, on_pause=_say_paused
     )
-    result = send(
-        args.video,
-        to=Person(name=args.to, email=args.to_email, phone=args.to_phone),
-        message=args.message,
-        attach_ids=args.attach,
-        trim=trim,
+    result = send(request_from_args(args), Until.LINK if args.background else Until.LIVE, hooks)
+    if not result.link:
+        _note("offline: the upload is queued; it will retry (`rep-video outbox list`).")
+    if args.background and not result.live:
+        spawn_background_worker()
+    return 0
+
+
+def request_from_args(args: argparse.Namespace) -> ShareRequest:
+    """The flags of `rep-video send` as a ShareRequest (checked by the pipeline)."""
+    edit = MediaEdit(
+        trim=parse_trim(args.trim) if args.trim else None,
         trim_mode=args.trim_mode,
         intro=args.intro,
+        poster_at=parse_time(args.poster_at) if args.poster_at else None,
+    )
+    return ShareRequest(
+        video=args.video,
+        to=Person(name=args.to, email=args.to_email, phone=args.to_phone),
+        message=args.message,
+        attach_ids=tuple(args.attach),
+        edit=edit,
         target=args.target,
         expires_in_days=args.expires_in,
+        sender=Person(
+            name=args.from_name or "", role=args.from_role, email=args.from_email,
+            phone=args.from_phone,
+        ),
         catalog=args.catalog,
-        rep=rep,
-        progress=StderrProgress(),
-        deliver=outbox_deliver(wait=not args.background),
+    )  # fmt: skip
+
+
+def _note(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _say_retry(entry: OutboxEntry) -> None:
+    wait = max(0.0, entry.next_retry_at - time.time())
+    _note(f"upload interrupted ({entry.last_error}); retrying in {wait:.0f} s")
+
+
+def _say_paused(entry: OutboxEntry) -> None:
+    _note(
+        f"upload paused; outbox entry {entry.id} resumes with `rep-video outbox run`"
+        + (f" (link: {entry.link})" if entry.link else "")
     )
-    print(result.link)
-    return 0
 
 
 def parse_trim(text: str) -> tuple[float, float]:

@@ -7,6 +7,7 @@ the OS keychain. Targets IT defined machine-wide are listed as locked and cannot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 from pathlib import Path
@@ -132,7 +133,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     from rep_video.share.targets.registry import get_target
 
-    print(get_target(args.name).test())
+    with contextlib.closing(get_target(args.name)) as target:
+        print(target.test())
     return 0
 
 

@@ -18,10 +18,13 @@ import logging
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rep_video import paths
 from rep_video.share.manifest import MANIFEST_NAME
-from rep_video.share.outbox_store import connect
+
+if TYPE_CHECKING:  # the outbox imports this module: no import cycle at run time
+    from rep_video.share.outbox.store import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +58,12 @@ def release_staged(folder: Path) -> int:
     return freed
 
 
-def release_if_all_delivered(db: Path, package: Path) -> int:
-    """Called by the outbox after an entry is done: free the staged media once every entry of
-    `package` is done. Decided and done inside one write transaction, so an enqueue or a retry
-    of the same package waits for it and then sees the final state."""
+def release_if_all_delivered(store: OutboxStore, package: Path) -> int:
+    """Called by the outbox worker after an entry is done: free the staged media once every
+    entry of `package` is done (decided and done inside one outbox transaction, so an enqueue
+    or a retry of the same package waits for it and then sees the final state)."""
     try:
-        with connect(db, write=True) as conn:
-            pending = conn.execute(
-                "SELECT COUNT(*) FROM entries WHERE package = ? AND state != 'done'",
-                (str(package),),
-            ).fetchone()[0]
-            return release_staged(package) if pending == 0 else 0
+        return store.when_package_delivered(package, lambda: release_staged(package)) or 0
     except sqlite3.Error as exc:  # the delivery stands; the staged copy just stays
         log.warning("could not check the outbox before freeing %s: %s", package, exc)
         return 0

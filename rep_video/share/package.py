@@ -10,7 +10,8 @@ Two steps, so that the link can be reserved before the slow work:
   rewrites the manifest with the real duration and removes recipe.json last. A crash or a
   cancel leaves the recipe in place and the next run starts the media again from the source.
 
-`stage_package` does both at once (the CLI); a failure or a cancel there leaves nothing behind.
+`stage_package` does both at once; a failure or a cancel there leaves nothing behind. The send
+pipeline (send.py) reserves the link between the two.
 The source video is only read, never moved or deleted. The static page itself (index.html) is
 written by the targets that need one (folder, s3), from the manifest."""
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -33,7 +35,8 @@ from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
-from rep_video.share.manifest import AttachmentRef, Person, ShareManifest
+from rep_video.share.manifest import AttachmentRef, ShareManifest
+from rep_video.share.request import CheckedRequest, MediaEdit
 from rep_video.share.targets.base import RECIPE_NAME, SharePackage
 from rep_video.share.tokens import new_token
 
@@ -53,54 +56,31 @@ class MediaRecipe:
     """How to make a package's media: plain data, persisted as recipe.json in the package."""
 
     source: str  # the rep's recording or imported file (absolute path), only ever read
-    trim: tuple[float, float] | None
-    trim_mode: str
-    intro: bool
-    poster_at: float | None  # on the source's timeline; None: the best frame
+    edit: MediaEdit
 
     def write(self, folder: Path) -> None:
-        atomic_write_text(Path(folder) / RECIPE_NAME, json.dumps(asdict(self), indent=2))
+        data = {"source": self.source, **asdict(self.edit)}
+        atomic_write_text(Path(folder) / RECIPE_NAME, json.dumps(data, indent=2))
 
     @classmethod
     def read(cls, folder: Path) -> MediaRecipe:
         data = json.loads((Path(folder) / RECIPE_NAME).read_text(encoding="utf-8"))
         trim = data.get("trim")
-        return cls(
-            source=str(data["source"]),
+        edit = MediaEdit(
             trim=(float(trim[0]), float(trim[1])) if trim else None,
             trim_mode=str(data.get("trim_mode", "smart")),
             intro=bool(data.get("intro", False)),
             poster_at=None if data.get("poster_at") is None else float(data["poster_at"]),
         )
+        return cls(source=str(data["source"]), edit=edit)
 
 
 def stage_package(
-    video: Path,
-    *,
-    recipient: Person,
-    rep: Person,
-    message: str = "",
-    attachments: Sequence[ContentItem] = (),
-    trim: tuple[float, float] | None = None,
-    trim_mode: str = "smart",
-    intro: bool = False,
-    expires_at: datetime | None = None,
-    page_approval_code: str | None = None,
-    max_seconds: float | None = None,
-    poster_at: float | None = None,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    request: CheckedRequest, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
 ) -> SharePackage:
-    """Build the whole package for one send and return it (folder `shares_dir()/<token>`).
-    UserError for bad input (unreadable or audio-only video, a trim outside the clip, a video
-    longer than `max_seconds`, an attachment whose file changed), before heavy work where
-    possible; `Cancelled` if `cancel` fires. Either way nothing is left behind."""
-    package = prepare_package(
-        video, recipient=recipient, rep=rep, message=message, attachments=attachments,
-        trim=trim, trim_mode=trim_mode, intro=intro, expires_at=expires_at,
-        page_approval_code=page_approval_code, max_seconds=max_seconds, poster_at=poster_at,
-        progress=progress, cancel=cancel,
-    )  # fmt: skip
+    """Build the whole package for one send at once: `prepare_package`, then
+    `complete_package`. A failure or a cancel leaves nothing behind."""
+    package = prepare_package(request, progress, cancel)
     try:
         return complete_package(package.folder, progress=progress, cancel=cancel)
     except BaseException:
@@ -109,64 +89,54 @@ def stage_package(
 
 
 def prepare_package(
-    video: Path,
-    *,
-    recipient: Person,
-    rep: Person,
-    message: str = "",
-    attachments: Sequence[ContentItem] = (),
-    trim: tuple[float, float] | None = None,
-    trim_mode: str = "smart",
-    intro: bool = False,
-    expires_at: datetime | None = None,
-    page_approval_code: str | None = None,
-    max_seconds: float | None = None,
-    poster_at: float | None = None,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    request: CheckedRequest, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
 ) -> SharePackage:
-    """The quick half: check the request, copy the approved files, write the first manifest
-    (its duration is the planned one) and the media recipe. The package's `complete` is False
-    until `complete_package` has run. Nothing is left behind on failure."""
+    """The quick half: check the video against the request (UserError for an unreadable or
+    audio-only file, a trim outside the clip, a video longer than the policy allows, an
+    attachment whose file changed), copy the approved files, write the first manifest (its
+    duration is the planned one) and the media recipe. The package's `complete` is False until
+    `complete_package` has run. Nothing is left behind on failure."""
     from rep_video.media import probe as media_probe
 
-    video = Path(video).resolve()
+    video = Path(request.video).resolve()
+    edit = request.edit
     info = media_probe.probe(video)  # UserError for missing, empty, truncated, non-media
     if info.video is None:
         raise UserError(f"{video.name} has no picture (audio only); pick a video file.")
-    length = _check_trim(trim, info.duration) if trim else info.duration
-    if intro:
+    length = _check_trim(edit.trim, info.duration) if edit.trim else info.duration
+    if edit.intro:
         from rep_video.media.publish.intro import CARD_SECONDS
 
         length += CARD_SECONDS  # the policy limits what the physician watches
-    if max_seconds is not None and length > max_seconds + 0.05:
+    limit = request.max_seconds
+    if limit is not None and length > limit + 0.05:
         raise UserError(
-            f"the video is {length:.1f} s long and the limit is {max_seconds:.0f} s; "
+            f"the video is {length:.1f} s long and the limit is {limit:.0f} s; "
             "trim it (--trim S:E) and send again."
         )
-    for item in attachments:  # fail fast; the copy checks the bytes it ships again
+    for item in request.attachments:  # fail fast; the copy checks the bytes it ships again
         _check_attachment(item)
     root = paths.shares_dir()
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
         progress(Progress("files", 0.0, "approved files"))
-        refs = _copy_attachments(attachments, work / FILES_DIR, cancel)
+        refs = _copy_attachments(request.attachments, work / FILES_DIR, cancel)
         manifest = ShareManifest(
             token=new_token(),
-            recipient=recipient,
-            rep=rep,
-            message=message.strip(),
+            recipient=request.recipient,
+            rep=request.rep,
+            message=request.message.strip(),
             created_at=datetime.now(UTC).replace(microsecond=0),
-            expires_at=expires_at,
+            expires_at=request.expires_at,
             duration=round(length, 3),
             video=VIDEO_NAME,
             poster=POSTER_NAME,
             preview=PREVIEW_NAME,
             attachments=tuple(refs),
-            page_approval_code=page_approval_code,
+            page_approval_code=request.page_approval_code,
         )
-        MediaRecipe(str(video), trim, trim_mode, intro, poster_at).write(work)
+        MediaRecipe(str(video), edit).write(work)
         manifest.write(work)
         final = root / manifest.token
         os.rename(work, final)
@@ -189,7 +159,8 @@ def complete_package(
     recipe = MediaRecipe.read(folder)
     for stale in folder.glob(MEDIA_PREFIX + "*"):  # a run that crashed: start its media again
         shutil.rmtree(stale, ignore_errors=True)
-    steps = [s for s in _WEIGHTS if (s != "trim" or recipe.trim) and (s != "intro" or recipe.intro)]
+    edit = recipe.edit
+    steps = [s for s in _WEIGHTS if (s != "trim" or edit.trim) and (s != "intro" or edit.intro)]
     stages = _Stages(steps, progress)
     work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
     try:
@@ -221,17 +192,17 @@ def _make_media(
     from rep_video.media.publish import finalize as media_finalize
     from rep_video.media.publish import poster as media_poster
 
-    video = Path(recipe.source)
+    video, edit = Path(recipe.source), recipe.edit
     if not video.exists():
         raise UserError(
             f"the video for this send ({video}) is gone; import it again and send it again."
         )
     media_probe.probe(video)  # a one-line UserError for a file damaged since
     source = video
-    if recipe.trim:
+    if edit.trim:
         source = work / ".trimmed.mp4"
         media_trim.trim(
-            video, source, recipe.trim[0], recipe.trim[1], recipe.trim_mode,
+            video, source, edit.trim[0], edit.trim[1], edit.trim_mode,
             progress=stages.sub("trim"), cancel=cancel,
         )  # fmt: skip
     _check_cancel(cancel)
@@ -242,7 +213,7 @@ def _make_media(
         source.unlink(missing_ok=True)
     _check_cancel(cancel)
     intro_seconds = 0.0
-    if recipe.intro:
+    if edit.intro:
         from rep_video.media.publish import intro as media_intro  # moviepy: only when asked for
 
         joined = work / ".with-intro.mp4"
@@ -254,9 +225,9 @@ def _make_media(
         _check_cancel(cancel)
     stages.start("poster")
     at = None
-    if recipe.poster_at is not None:
+    if edit.poster_at is not None:
         # The rep picked a frame on the original take; map it onto the sent video.
-        at = recipe.poster_at - (recipe.trim[0] if recipe.trim else 0.0) + intro_seconds
+        at = edit.poster_at - (edit.trim[0] if edit.trim else 0.0) + intro_seconds
         at = min(max(0.0, at), max(0.0, info.duration - 0.05))
     media_poster.make_poster(out, work / POSTER_NAME, at=at)
     _check_cancel(cancel)
@@ -268,7 +239,7 @@ def _make_media(
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:
     start, end = trim
-    if start < 0 or end <= start:
+    if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end <= start:
         raise UserError(
             f"the trim {start:g}–{end:g} s is empty or reversed; "
             "the start must come before the end."

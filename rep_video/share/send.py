@@ -1,174 +1,217 @@
-"""The send pipeline used by the CLI and the desktop app: check the request, stage the
-package, deliver it to a target, return the link.
+"""The send pipeline: the one path from a `ShareRequest` to a live link, for the CLI's `send`,
+the app's Send button and (its second half) every outbox worker.
 
-Two steps with a seam between them:
-- `stage(...)` does all local work (trim, finalize, poster, preview, approved files,
-  manifest) and returns a `SharePackage` in `paths.shares_dir()`;
-- `deliver(package, target, ...)` reserves the link and uploads. `send()` takes any function
-  with that signature as `deliver=`, so the persistent outbox can take over delivery
-  (enqueue, then wait or return at once) without changing anything before it.
+    check → prepare → enqueue → reserve ─► the link is out ─► make media → upload → publish
 
-Everything the user can get wrong (unknown target, no rep name, unknown or expired content,
-a bad video or trim) is checked before the slow work, and raised as a one-line UserError."""
+1. `check_request` (request.py): what a user can get wrong without opening the video; then
+   the target is opened once (an unknown name or a missing token fails here, before any work);
+2. `prepare_package` (package.py): probe the video, check the trim and the length, copy the
+   approved files, write the manifest and the media recipe — quick;
+3. the outbox records the send and reserves the link at once: `on_link` hears it before the
+   slow work starts, so the rep can paste it while the rest goes on (the page says "on its
+   way" until then);
+4. the outbox worker makes the media (trim, finalize, intro, poster, preview), uploads what the
+   target is missing and publishes, under the entry's lease, so a failure, a quit or a crash
+   resumes where it stopped.
+
+`until` says how long `send` stays: LINK returns after step 3 (a background worker does the
+rest), ATTEMPT after one go at step 4 (StillQueued if the network let it down: the outbox
+keeps retrying), LIVE keeps trying until the share is live or fails."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import Enum
 
-from rep_video.config import Settings, load_settings
-from rep_video.content.catalog import default_catalog_path, load_catalog
-from rep_video.content.model import ContentItem
-from rep_video.errors import UserError
-from rep_video.progress import CancelToken, ProgressFn, no_progress
-from rep_video.share.delivered import release_staged
-from rep_video.share.manifest import Person
-from rep_video.share.package import stage_package
-from rep_video.share.targets.base import Reservation, SharePackage, Target
-from rep_video.share.targets.registry import get_target
+from rep_video.config import load_settings
+from rep_video.errors import Cancelled, StillQueued, UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
+from rep_video.share.package import prepare_package
+from rep_video.share.request import InvalidRequest, ShareRequest, check_request
+from rep_video.share.targets.base import SharePackage
 
-MAX_MESSAGE_CHARS = 2000
-MAX_EXPIRY_DAYS = 365
+EntryFn = Callable[[OutboxEntry], None]
+
+
+class Until(Enum):
+    LINK = "link"  # return once the link is reserved; the outbox finishes the send
+    ATTEMPT = "attempt"  # make the media and try the upload once (the app)
+    LIVE = "live"  # keep trying, through backoffs, until the share is live (the CLI)
+
+
+class SendFailed(UserError):
+    """The outbox gave up on the send (`state` failed or cancelled): a problem the user must
+    fix first. The entry and its package stay; `reason` is the target's own message."""
+
+    def __init__(self, entry: OutboxEntry) -> None:
+        self.entry_id = entry.id
+        self.state = entry.state
+        self.cause = entry.error_kind  # the kind of the error that stopped it (error_kind)
+        self.reason = entry.last_error or "no reason given"
+        super().__init__(
+            f"the upload {entry.state}: {self.reason.rstrip('.')}; fix it, then "
+            f"`rep-video outbox retry {entry.id}` (the video is kept in the outbox)."
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
+    """Where a send stands: its outbox entry, its link (empty while it could not be reserved
+    yet) and, once `live`, how long it took."""
+
+    entry_id: int
     link: str
     share_id: str
+    state: str  # the outbox entry's: done once the video is live
     package: SharePackage
-    reservation: Reservation | None = None  # None when delivery was left to the outbox
+    link_seconds: float | None = None  # from the start of the send to the link
+    done_seconds: float | None = None  # to the video being live
+
+    @property
+    def live(self) -> bool:
+        return self.state == "done"
+
+    @property
+    def preview_url(self) -> str | None:
+        """The email preview GIF on the share server (`/s/<token>/media/preview.gif`)."""
+        if self.link.startswith("http") and "/s/" in self.link:
+            return f"{self.link.rstrip('/')}/media/preview.gif"
+        return None
+
+    @classmethod
+    def of(cls, entry: OutboxEntry, package: SharePackage | None = None) -> SendResult:
+        return cls(
+            entry_id=entry.id,
+            link=entry.link or "",
+            share_id=entry.share_id or "",
+            state=entry.state,
+            package=package or SharePackage.load(entry.package),
+        )
 
 
-Deliver = Callable[[SharePackage, Target, ProgressFn, CancelToken], SendResult]
+def _nothing(_entry: OutboxEntry) -> None:
+    """An EntryFn that ignores the entry."""
 
 
-def deliver_now(
-    package: SharePackage, target: Target, progress: ProgressFn, cancel: CancelToken
-) -> SendResult:
-    """Reserve the link and upload in this process (no outbox). Once the target has it, the
-    staged copy of the media goes (see delivered.py); a failure leaves it in place."""
-    reservation = target.reserve(package)
-    reservation = target.upload(package, reservation, progress, cancel)
-    release_staged(package.folder)
-    return SendResult(reservation.link, reservation.share_id, package, reservation)
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class SendHooks:
+    """How a front end follows one send."""
+
+    progress: ProgressFn = no_progress
+    cancel: CancelToken = field(default_factory=CancelToken)
+    on_link: Callable[[SendResult], None] = lambda _r: None  # the link, before the media
+    on_retry: EntryFn = _nothing  # an attempt failed in a way that may pass (LIVE)
+    on_pause: EntryFn = _nothing  # stopped (Ctrl-C, the app quitting): the outbox resumes it
+    # A cancel normally withdraws the send (its link says so). While this is true (the app is
+    # quitting) a cancel only pauses it: it resumes on the next launch.
+    quitting: Callable[[], bool] = _never
 
 
 def send(
-    video: Path,
-    *,
-    to: Person,
-    message: str = "",
-    attach_ids: Sequence[str] = (),
-    trim: tuple[float, float] | None = None,
-    trim_mode: str = "smart",
-    intro: bool = False,
-    target: str | None = None,
-    expires_in_days: int | None = None,
-    catalog: Path | None = None,
-    rep: Person | None = None,
-    today: date | None = None,
-    deliver: Deliver = deliver_now,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    request: ShareRequest,
+    until: Until = Until.LIVE,
+    hooks: SendHooks | None = None,
+    outbox: Outbox | None = None,
 ) -> SendResult:
-    """Send `video` to `to`. `target` is a configured target name, `folder:DIR`, or None for
-    the default (the configured default, else the built-in folder target). `rep` fields
-    override the rep identity from settings. The source video is never modified."""
-    settings = load_settings()
-    sender = resolve_rep(rep, settings)
-    recipient = _check_recipient(to)
-    _check_message(message)
-    days = settings.policy.default_expiry_days if expires_in_days is None else expires_in_days
-    if not 1 <= days <= MAX_EXPIRY_DAYS:
-        raise UserError(f"--expires-in must be 1 to {MAX_EXPIRY_DAYS} days, not {days}.")
-    chosen = get_target(target, settings)
-    cat = load_catalog(catalog if catalog is not None else default_catalog_path())
-    items = cat.resolve_for_attach(attach_ids, today or date.today())
-    package = stage(
-        video,
-        to=recipient,
-        rep=sender,
-        message=message,
-        items=items,
-        trim=trim,
-        trim_mode=trim_mode,
-        intro=intro,
-        expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=days),
-        page_approval_code=cat.page_approval_code,
-        max_seconds=float(settings.policy.max_length_seconds),
-        progress=progress,
-        cancel=cancel,
-    )
-    return deliver(package, chosen, progress, cancel or CancelToken())
+    """Send `request` (see the module's doc). UserError (InvalidRequest, SendFailed, …) for
+    what the user must fix, StillQueued when ATTEMPT did not get through, Cancelled when
+    cancelled. The source video is only read."""
+    run = _Run(outbox or Outbox(), hooks or SendHooks())
+    checked = check_request(request, load_settings())
+    try:
+        with run.box.open_target(checked.target):
+            pass  # opened once now: a target that does not exist fails before any work
+    except InvalidRequest:
+        raise
+    except UserError:
+        pass  # a setup problem (a secret, the keychain): the entry fails below, to be retried
+    run.hooks.progress(Progress("prepare", 0.0, "Checking the video…"))
+    package = prepare_package(checked, run.hooks.progress, run.hooks.cancel)
+    if run.hooks.cancel.cancelled:
+        shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
+        raise Cancelled()
+    run.hooks.progress(Progress("reserve", 0.0, "Reserving the link…"))
+    entry = run.box.enqueue(package.folder, checked.target)
+    try:
+        entry = run.worker.reserve(entry.id)
+    except UserError as exc:  # refused (a bad token, …): the entry waits as failed, with why
+        raise SendFailed(run.box.get(entry.id)) from exc
+    return run.follow(entry, package, until, cancel_withdraws=True)
 
 
-def stage(
-    video: Path,
-    *,
-    to: Person,
-    rep: Person,
-    message: str,
-    items: Sequence[ContentItem],
-    trim: tuple[float, float] | None,
-    trim_mode: str,
-    intro: bool,
-    expires_at: datetime | None,
-    page_approval_code: str | None,
-    max_seconds: float | None,
-    progress: ProgressFn,
-    cancel: CancelToken | None,
-) -> SharePackage:
-    """All local work for one send; see `package.stage_package`."""
-    return stage_package(
-        Path(video),
-        recipient=to,
-        rep=rep,
-        message=message,
-        attachments=items,
-        trim=trim,
-        trim_mode=trim_mode,
-        intro=intro,
-        expires_at=expires_at,
-        page_approval_code=page_approval_code,
-        max_seconds=max_seconds,
-        progress=progress,
-        cancel=cancel,
-    )
+def resume(
+    entry_id: int,
+    until: Until = Until.ATTEMPT,
+    hooks: SendHooks | None = None,
+    outbox: Outbox | None = None,
+) -> SendResult:
+    """Try a send already in the outbox again, now (the rep pressed Retry): the pipeline from
+    where its entry stands. A cancel here only stops this attempt; the entry stays."""
+    run = _Run(outbox or Outbox(), hooks or SendHooks())
+    entry = run.box.retry(entry_id)
+    return run.follow(entry, SharePackage.load(entry.package), until, cancel_withdraws=False)
 
 
-def resolve_rep(overrides: Person | None, settings: Settings) -> Person:
-    """The sender: settings `rep.*`, each field overridden by `overrides` when given."""
-    o = overrides or Person(name="")
-    s = settings.rep
-    name = (o.name or s.name).strip()
-    if not name:
-        raise UserError(
-            "who is sending? set rep.name in the settings (see docs/SHARE_PAGE.md) "
-            "or pass --from-name NAME."
-        )
-    return Person(
-        name=name,
-        role=(o.role or s.role).strip() or None,
-        email=(o.email or s.email).strip() or None,
-        phone=(o.phone or s.phone).strip() or None,
-    )
+class _Run:
+    """One call of `send` or `resume`: the outbox, the caller's hooks, and when the link came."""
 
+    def __init__(self, box: Outbox, hooks: SendHooks) -> None:
+        self.box, self.hooks, self.worker = box, hooks, OutboxWorker(box)
+        self.began = time.monotonic()
+        self.link_seconds: float | None = None
 
-def _check_recipient(to: Person) -> Person:
-    name = to.name.strip()
-    if not name or "\n" in name or len(name) > 120:
-        raise UserError("the recipient's name is empty or too long; pass --to 'Dr. Jane Smith'.")
-    return Person(
-        name=name,
-        email=(to.email or "").strip() or None,
-        phone=(to.phone or "").strip() or None,
-    )
+    def announce(self, entry: OutboxEntry, package: SharePackage) -> None:
+        if entry.link and self.link_seconds is None:
+            self.link_seconds = time.monotonic() - self.began
+            self.hooks.on_link(self.result(entry, package))
 
+    def result(
+        self, entry: OutboxEntry, package: SharePackage, done: float | None = None
+    ) -> SendResult:
+        link = self.link_seconds if self.link_seconds is not None else done
+        return replace(SendResult.of(entry, package), link_seconds=link, done_seconds=done)
 
-def _check_message(message: str) -> None:
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise UserError(
-            f"the message has {len(message)} characters; keep it under {MAX_MESSAGE_CHARS}."
-        )
+    def follow(
+        self, entry: OutboxEntry, package: SharePackage, until: Until, *, cancel_withdraws: bool
+    ) -> SendResult:
+        """From a recorded (maybe reserved) entry to what `until` asks for."""
+        hooks = self.hooks
+        self.announce(entry, package)
+        if entry.link is None and entry.attempts:
+            hooks.on_retry(entry)  # offline: the outbox reserves the link once it can
+        if until is Until.LINK:
+            return self.result(entry, package)
+        watch = Watch(
+            hooks.progress, hooks.cancel, on_reserved=lambda e: self.announce(e, package),
+            on_retry=hooks.on_retry,
+        )  # fmt: skip
+        try:
+            if until is Until.ATTEMPT:
+                self.worker.run_pending(watch, only=entry.id, ignore_schedule=True)
+                hooks.cancel.raise_if_cancelled()
+            else:
+                self.worker.wait_for(entry.id, watch)
+        except KeyboardInterrupt:
+            hooks.on_pause(self.box.get(entry.id))
+            raise
+        except Cancelled:
+            if cancel_withdraws and not hooks.quitting():
+                self.box.cancel(entry.id)  # never sent behind the rep's back; the link says so
+            else:
+                hooks.on_pause(self.box.get(entry.id))
+            raise
+        entry = self.box.get(entry.id)
+        self.announce(entry, package)
+        if entry.state == "done":
+            return self.result(entry, package, time.monotonic() - self.began)
+        if entry.state in ("failed", "cancelled"):
+            raise SendFailed(entry)
+        raise StillQueued(entry.id, entry.error_kind, entry.last_error)

@@ -6,8 +6,9 @@
 
 1. Stop → link on the clipboard, and Stop → video playable: a 60 s 720p30 recording made by
    the real Recorder from the synthetic sources, trimmed at both ends, sent through the app's
-   own send path (ui.services: prepare, outbox entry + link reserved → link_ready, then smart
-   trim, finalize, poster, preview, tus upload, publish) to a real local share server.
+   own send path (the core pipeline via ui.services: prepare, outbox entry + link reserved →
+   link_ready, then smart trim, finalize, poster, preview, tus upload, publish) to a real
+   local share server.
    Compared with the naive path in the same run: a full re-encode of the trimmed clip with
    moviepy, then the same send (its link and its video come at the end).
 2. App peak memory: the app window with the demo devices records `--memory-seconds` of 720p30
@@ -52,9 +53,10 @@ def bench_send(seconds: float, naive: bool) -> None:
     from rep_video.media.capture import synthetic
     from rep_video.media.capture.recorder import Recorder
     from rep_video.progress import CancelToken, Progress
+    from rep_video.share.send import SendResult
     from tests.support.server_process import running_server
     from ui.main import make_app
-    from ui.services import SendRequest, SendResult, Services
+    from ui.services import Services, request_from_draft
     from ui.state import Draft, Recipient
     from ui.tasks import SyncTaskRunner
 
@@ -101,7 +103,7 @@ def bench_send(seconds: float, naive: bool) -> None:
                           trim_in=trim[0] if trim else 0.0,
                           trim_out=trim[1] if trim else seconds,
                           recipient=Recipient("Dr. Bench"))  # fmt: skip
-            result = services.send(SendRequest.from_draft(draft, "bench"), track, CancelToken())
+            result = services.send(request_from_draft(draft, "bench"), track, CancelToken())
             done = time.monotonic()
             assert QGuiApplication.clipboard().text() == result.link
             video_ok = requests.get(f"{result.link}/media/video.mp4", timeout=30).status_code

@@ -16,7 +16,8 @@ import httpx
 import keyring
 import pytest
 
-from rep_video.share.outbox import Outbox
+from rep_video.share.outbox import Outbox, OutboxWorker
+from rep_video.share.outbox.lease import owner_gone
 from tests.e2e._file_keyring import FileKeyring, subprocess_env
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.clips import make_clip
@@ -64,7 +65,7 @@ def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
         package = make_package(tmp_path / "pkg", clip)
         size = (package.folder / "video.mp4").stat().st_size
         box = Outbox()
-        entry = box.enqueue(package.folder, "acme")
+        entry = OutboxWorker(box).enqueue(package.folder, "acme")
         assert entry.link and entry.reservation  # the link is known before any byte moves
         upload_url = entry.reservation.state["uploads"]["video.mp4"]
 
@@ -85,7 +86,7 @@ def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
 
         killed = box.get(entry.id)
         assert killed.state == "uploading"  # the dead process still "holds" it
-        assert killed.stalled(time.time())
+        assert killed.stalled(time.time(), owner_gone)
         listing = _cli(env, "outbox", "list").stdout
         assert "interrupted; `rep-video outbox run` resumes it" in listing
         head = httpx.head(
@@ -147,8 +148,9 @@ def test_two_worker_processes_never_upload_the_same_entry(
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
         box = Outbox()
+        worker = OutboxWorker(box)
         entries = [
-            box.enqueue(make_package(tmp_path / f"p{i}", sample_clip).folder, "acme")
+            worker.enqueue(make_package(tmp_path / f"p{i}", sample_clip).folder, "acme")
             for i in range(3)
         ]
         proxy.throttle_bps = 400_000  # each upload takes a while: the workers overlap

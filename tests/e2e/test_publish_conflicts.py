@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from rep_video import config, secrets
-from rep_video.share.outbox import Outbox
+from rep_video.share.outbox import Outbox, OutboxWorker
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import running_server
@@ -28,16 +28,19 @@ from tests.support.server_process import running_server
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def _queued_send(token: str, url: str, package_dir: Path, clip: Path) -> tuple[Path, Outbox, str]:
+def _queued_send(
+    token: str, url: str, package_dir: Path, clip: Path
+) -> tuple[Path, OutboxWorker, str]:
     """A target "acme" at `url`, a package from `clip`, and its outbox entry with the link
-    reserved: (package folder, outbox, the reserved upload URL of the video)."""
+    reserved: (package folder, its worker, the reserved upload URL of the video)."""
     secrets.set_secret("acme", "api_token", token)
     config.add_target("acme", "server", {"url": url})
     package = make_package(package_dir, clip)
     box = Outbox()
-    entry = box.enqueue(package.folder, "acme")
+    worker = OutboxWorker(box)
+    entry = worker.enqueue(package.folder, "acme")
     assert entry.reservation is not None
-    return package.folder, box, entry.reservation.state["uploads"]["video.mp4"]
+    return package.folder, worker, entry.reservation.state["uploads"]["video.mp4"]
 
 
 def _share_id(box: Outbox) -> str:
@@ -63,7 +66,7 @@ def test_upload_cut_short_while_completing_is_finished_and_published(
     data_dir = tmp_path / "srv"
     with running_server(data_dir) as srv, CutProxy(srv.port) as proxy:
         token = srv.create_token("alice")
-        folder, box, upload_url = _queued_send(token, proxy.url, tmp_path / "p", sample_clip)
+        folder, worker, upload_url = _queued_send(token, proxy.url, tmp_path / "p", sample_clip)
         video = (folder / "video.mp4").read_bytes()
         _tus_put_all(upload_url, token, video)
 
@@ -76,13 +79,13 @@ def test_upload_cut_short_while_completing_is_finished_and_published(
                 (upload_id,),
             ).rowcount
         assert changed == 1
-        blob = data_dir / "blobs" / "shares" / _share_id(box) / "video.mp4"
+        blob = data_dir / "blobs" / "shares" / _share_id(worker.outbox) / "video.mp4"
         if not moved:  # the bytes were still staged when the process died
             blob.rename(data_dir / "uploads" / upload_id)
         srv.start()
         proxy.upstream = ("127.0.0.1", srv.port)
 
-        (done,) = box.run_pending(ignore_schedule=True)
+        (done,) = worker.run_pending(ignore_schedule=True)
         assert done.state == "done", done.last_error
         assert done.reservation is not None
         link_token = done.reservation.token
@@ -95,14 +98,14 @@ def test_a_publish_whose_answer_was_lost_is_done_not_failed(
 ) -> None:
     with running_server(tmp_path / "srv") as srv:
         token = srv.create_token("alice")
-        folder, box, upload_url = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
+        folder, worker, upload_url = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
         _tus_put_all(upload_url, token, (folder / "video.mp4").read_bytes())
         auth = {"Authorization": f"Bearer {token}"}
-        share_id = _share_id(box)
+        share_id = _share_id(worker.outbox)
         # The earlier attempt's publish: it reached the server, its answer never came back.
         assert httpx.post(f"{srv.url}/api/v1/shares/{share_id}/publish", headers=auth).is_success
 
-        (done,) = box.run_pending(ignore_schedule=True)
+        (done,) = worker.run_pending(ignore_schedule=True)
         assert done.state == "done", done.last_error
         assert httpx.get(done.link or "").status_code == 200
         shares = httpx.get(f"{srv.url}/api/v1/shares", headers=auth).json()
@@ -114,12 +117,12 @@ def test_a_share_revoked_before_publishing_fails_saying_so(
 ) -> None:
     with running_server(tmp_path / "srv") as srv:
         token = srv.create_token("alice")
-        folder, box, _ = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
+        folder, worker, _ = _queued_send(token, srv.url, tmp_path / "p", sample_clip)
         auth = {"Authorization": f"Bearer {token}"}
-        revoke = f"{srv.url}/api/v1/shares/{_share_id(box)}/revoke"
+        revoke = f"{srv.url}/api/v1/shares/{_share_id(worker.outbox)}/revoke"
         assert httpx.post(revoke, headers=auth).is_success
 
-        (done,) = box.run_pending(ignore_schedule=True)
+        (done,) = worker.run_pending(ignore_schedule=True)
         assert done.state == "failed"
         assert "revoked" in (done.last_error or "")
         assert (folder / "video.mp4").is_file()  # a failed send keeps its files

@@ -17,10 +17,11 @@ import pytest
 from rep_video import config, secrets
 from rep_video.errors import Cancelled, UserError
 from rep_video.progress import CancelToken, Progress
-from rep_video.share.outbox import Outbox
-from rep_video.share.outbox_worker import outbox_deliver
+from rep_video.share.manifest import Person
+from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker
+from rep_video.share.request import ShareRequest
+from rep_video.share.send import SendHooks, Until, send
 from rep_video.share.targets.base import Reservation
-from rep_video.share.targets.registry import get_target
 from rep_video.share.targets.server import ServerTarget
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.clips import make_clip
@@ -142,19 +143,25 @@ def test_server_killed_mid_upload_and_restarted(tmp_path: Path, big_clip: Path) 
 def test_send_while_offline_waits_then_completes_when_the_network_returns(
     tmp_path: Path, sample_clip: Path, shared_server: tuple[ServerProcess, str]
 ) -> None:
-    """The outbox path of `rep-video send`: no network at all when sending (not even the
-    reservation), then the network returns and the same call finishes with a live link."""
+    """The send pipeline as `rep-video send` runs it (Until.LIVE): no network at all when
+    sending (not even the reservation), then the network returns and the same call reserves
+    the link, announces it, and finishes with a live link."""
     srv, token = shared_server
     with CutProxy(srv.port) as proxy:
         secrets.set_secret("acme", "api_token", token)
         config.add_target("acme", "server", {"url": proxy.url})
-        package = make_package(tmp_path / "p", sample_clip)
         proxy.refusing = True
-        notes: list[str] = []
+        retries: list[OutboxEntry] = []
+        links: list[str] = []
         threading.Timer(2.0, lambda: setattr(proxy, "refusing", False)).start()
-        deliver = outbox_deliver(wait=True, notify=notes.append)
-        result = deliver(package, get_target("acme"), lambda p: None, CancelToken())
-        assert any(n.startswith("offline: the upload is queued") for n in notes), notes
+        hooks = SendHooks(on_link=lambda r: links.append(r.link), on_retry=retries.append)
+        request = ShareRequest(
+            sample_clip, Person("Dr. Offline"), sender=Person("Rita Rep"), target="acme"
+        )
+        result = send(request, Until.LIVE, hooks)
+        assert retries and retries[0].link is None  # told at once: queued, no link yet
+        assert retries[0].error_kind == "unreachable"
+        assert result.live and links == [result.link]
         assert httpx.get(result.link).status_code == 200
         assert Outbox().find(result.link).state == "done"
         assert Outbox().find(result.link).attempts >= 1
@@ -168,13 +175,13 @@ def test_refused_token_is_a_user_error_and_the_entry_fails_not_retries(
     config.add_target("acme", "server", {"url": srv.url})
     package = make_package(tmp_path / "p", sample_clip)
     with pytest.raises(UserError, match="targets secret acme --token-stdin"):
-        Outbox().enqueue(package.folder, "acme")
+        OutboxWorker().enqueue(package.folder, "acme")
     (entry,) = Outbox().list()
     assert entry.state == "failed" and "401" in (entry.last_error or "")
 
     # The rep stores a good token and retries: the same entry goes through.
     secrets.set_secret("acme", "api_token", token)
-    done = Outbox().wait_for(Outbox().retry(entry.id).id, timeout=60)
+    done = OutboxWorker().wait_for(Outbox().retry(entry.id).id, timeout=60)
     assert done.state == "done" and done.link
     assert httpx.get(done.link).status_code == 200
 

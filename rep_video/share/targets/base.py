@@ -12,10 +12,12 @@ Once reserved, the link must answer at once: with the "on its way" page until `u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from rep_video.errors import UserError
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import ShareManifest
 
@@ -30,6 +32,21 @@ class SharePackage:
 
     folder: Path
     manifest: ShareManifest
+
+    @classmethod
+    def load(cls, folder: Path) -> SharePackage:
+        """The package staged in `folder`; UserError if its manifest is gone."""
+        try:
+            manifest = ShareManifest.read(folder)
+        except FileNotFoundError as exc:
+            raise UserError(
+                f"The staged share in {folder} is gone (no manifest.json); send it again."
+            ) from exc
+        return cls(folder=Path(folder), manifest=manifest)
+
+    def size(self) -> int:
+        """Bytes to publish (of the files that exist so far)."""
+        return sum(p.stat().st_size for _, p in self.files() if p.exists())
 
     def path_of(self, name: str) -> Path:
         return self.folder / name
@@ -77,9 +94,19 @@ class ShareStatus:
     reason: str | None = None  # why a share stayed unpublished, if it did
 
 
+Checkpoint = Callable[[Reservation], None]
+
+
 class Target(Protocol):
+    """A place shares are published. Opened by the registry (targets/registry.py) and closed by
+    whoever opened it: `close()` releases connections and pools (a no-op for a folder)."""
+
     name: str
     kind: str
+    # Set by the outbox before `upload`: called with the updated reservation whenever the
+    # resumable state changes (a new tus upload URL, a multipart upload id, a finished file),
+    # so a crash right after still resumes. None: nobody is keeping it.
+    on_checkpoint: Checkpoint | None
 
     def reserve(self, package: SharePackage) -> Reservation: ...
 
@@ -104,3 +131,5 @@ class Target(Protocol):
     def test(self) -> str:
         """A real round trip (upload, fetch, delete); returns a one-line report."""
         ...
+
+    def close(self) -> None: ...

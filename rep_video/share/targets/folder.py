@@ -29,7 +29,7 @@ from rep_video.share.page import (
     render_pending_page,
     render_share_page,
 )
-from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus
+from rep_video.share.targets.base import Checkpoint, Reservation, SharePackage, ShareStatus
 
 INDEX = "index.html"
 REVOKED_MARKER = ".revoked"
@@ -44,6 +44,11 @@ class FolderTarget:
     def __init__(self, name: str, root: Path) -> None:
         self.name = name
         self.root = Path(root).expanduser()
+        # A copy on this machine simply starts again after a failure: nothing to checkpoint.
+        self.on_checkpoint: Checkpoint | None = None
+
+    def close(self) -> None:
+        """Nothing is held open between calls."""
 
     def reserve(self, package: SharePackage) -> Reservation:
         """The link, and the pending page behind it (needs only the manifest's names)."""

@@ -10,28 +10,36 @@ from typing import Any
 from rep_video import paths, secrets
 from rep_video.config import Settings, TargetConfig, load_settings
 from rep_video.errors import UserError
+from rep_video.share.request import InvalidRequest
 from rep_video.share.targets.base import Target
 
 FOLDER_PREFIX = "folder:"
 BUILTIN_FOLDER = "folder"  # name of the built-in folder target when nothing is configured
 
 
+def default_spec(spec: str | None, settings: Settings) -> str:
+    """`spec`, or the target used when none is named: the configured default, else the
+    built-in folder target."""
+    return spec or settings.default_target or BUILTIN_FOLDER
+
+
 def get_target(spec: str | None, settings: Settings | None = None) -> Target:
+    """A new, open target: the caller closes it (`contextlib.closing`)."""
     settings = settings or load_settings()
-    if spec is None or spec == "":
-        spec = settings.default_target or BUILTIN_FOLDER
+    spec = default_spec(spec, settings)
     if spec.startswith(FOLDER_PREFIX):
         folder = spec[len(FOLDER_PREFIX) :]
         if not folder:
-            raise UserError("folder: needs a directory, e.g. folder:/path/to/dir.")
+            raise InvalidRequest("target", "folder: needs a directory, e.g. folder:/path/to/dir.")
         return _folder(spec, Path(folder).expanduser())
     config = settings.targets.get(spec)
     if config is None:
         if spec == BUILTIN_FOLDER:
             return _folder(BUILTIN_FOLDER, paths.default_folder_target_dir())
         known = ", ".join(sorted(settings.targets)) or "none configured"
-        raise UserError(
-            f"No target named {spec!r} (known: {known}); add one with `rep-video targets add`."
+        raise InvalidRequest(
+            "target",
+            f"No target named {spec!r} (known: {known}); add one with `rep-video targets add`.",
         )
     return build_target(config, settings)
 

@@ -28,21 +28,25 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from rep_video.errors import UserError
+from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.page import (
     page_context_from_manifest,
     render_pending_page,
     render_share_page,
 )
-from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus
+from rep_video.share.targets.base import (
+    Checkpoint,
+    Reservation,
+    SharePackage,
+    ShareStatus,
+)
 from rep_video.share.targets.meter import UploadMeter
-from rep_video.share.targets.tus_upload import TransientUploadError, retrying
+from rep_video.share.targets.tus_upload import retrying
 
 PART_SIZE = 8 * 1024 * 1024  # S3 wants ≥ 5 MiB for every part but the last
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs live at most 7 days
 PENDING_META = "repvideo-pending"  # object metadata on the "on its way" index.html
-Checkpoint = Callable[[Reservation], None]
 
 
 class S3Target:
@@ -190,7 +194,7 @@ class S3Target:
         except ClientError as exc:
             raise _classify(exc) from exc
         except BotoCoreError as exc:  # connection closed, endpoint unreachable, timeouts
-            raise TransientUploadError(f"S3 unreachable: {exc}") from exc
+            raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
 
     def _put_file(self, token: str, name: str, path: Path) -> None:
         with open(path, "rb") as body:
@@ -356,7 +360,7 @@ class S3Target:
                 return ShareStatus(state=state)
             raise _classify(exc) from exc
         except BotoCoreError as exc:
-            raise TransientUploadError(f"S3 unreachable: {exc}") from exc
+            raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
         if (head.get("Metadata") or {}).get(PENDING_META):
             return ShareStatus(state="pending")
         return ShareStatus(state="live", reason="this target records no views")
@@ -391,7 +395,7 @@ class S3Target:
                         "publicly readable or use policy.link_mode = presigned."
                     )
                 via = "S3 API and public URL"
-        except TransientUploadError as exc:
+        except TransientError as exc:
             raise UserError(f"Cannot reach the bucket ({exc}); check endpoint_url.") from exc
         finally:
             with contextlib.suppress(ClientError, BotoCoreError):  # reported above if it matters
@@ -408,7 +412,7 @@ def _classify(exc: ClientError) -> Exception:
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
     code = _code(exc)
     if status >= 500 or code in ("SlowDown", "RequestTimeout", "InternalError"):
-        return TransientUploadError(f"S3 answered {status} {code}")
+        return TargetBusy(f"S3 answered {status} {code}")
     if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
         return UserError(f"The bucket refused our credentials ({code}); check the target's keys.")
     if code == "NoSuchBucket":

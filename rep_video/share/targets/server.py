@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import io
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,16 +21,22 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 from tusclient.client import TusClient
 
-from rep_video.errors import UserError
+from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import Person, ShareManifest
-from rep_video.share.targets.base import Reservation, SharePackage, ShareStatus, ViewEvent
+from rep_video.share.targets.base import (
+    Checkpoint,
+    Reservation,
+    SharePackage,
+    ShareStatus,
+    ViewEvent,
+)
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.tus_upload import (
     ExpiredUpload,
     SessionUploader,
-    TransientUploadError,
     check_status,
+    network_error,
     retrying,
 )
 from rep_video.share.tokens import new_token
@@ -39,7 +44,6 @@ from rep_video.share.tokens import new_token
 DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
 IN_FLIGHT_STEP = 256 * 1024  # progress inside a chunk every this many bytes
 _PUBLISH_ROUNDS = 4  # publish → 409 → check the files again, at most this often per attempt
-Checkpoint = Callable[[Reservation], None]
 
 
 class ServerTarget:
@@ -78,9 +82,7 @@ class ServerTarget:
                 method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs
             )
         except requests.RequestException as exc:
-            raise TransientUploadError(
-                f"cannot reach the share server {self.base_url} ({type(exc).__name__})"
-            ) from exc
+            raise network_error(exc, f"the share server {self.base_url}") from exc
         check_status(resp, doing, self.name)
         return resp.json() if resp.content else None
 
@@ -114,7 +116,7 @@ class ServerTarget:
         try:
             for name, path in package.files():
                 state["uploads"][name] = self._create_upload(reservation, name, path)
-        except TransientUploadError:
+        except TransientError:
             pass  # the share (and its link) exists: upload() creates what is missing
         return reservation
 
@@ -208,9 +210,7 @@ class ServerTarget:
             try:
                 resp = self._session.post(url, timeout=self.timeout)
             except requests.RequestException as exc:
-                raise TransientUploadError(
-                    f"cannot reach the share server {self.base_url} ({type(exc).__name__})"
-                ) from exc
+                raise network_error(exc, f"the share server {self.base_url}") from exc
             if resp.status_code != 409:
                 check_status(resp, "publishing the share", self.name)
             return resp.status_code
@@ -238,7 +238,7 @@ class ServerTarget:
                 cancel.raise_if_cancelled()
             for name, path in package.files():
                 self._upload_file(reservation, name, path, quiet, cancel)
-        raise TransientUploadError(
+        raise TargetBusy(
             "the share server does not have every file complete yet (publish answered 409)"
         )
 

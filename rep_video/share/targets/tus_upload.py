@@ -17,14 +17,20 @@ from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.request import TusRequest
 from tusclient.uploader.uploader import Uploader
 
-from rep_video.errors import UserError
+from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
 from rep_video.progress import CancelToken
 
 T = TypeVar("T")
 
 
-class TransientUploadError(OSError):
-    """The far side or the network failed in a way that may pass: the outbox retries later."""
+def network_error(exc: requests.RequestException, doing: str) -> TransientError:
+    """A request that got no answer, as one of our error types: no connection at all (refused,
+    no route, a timeout) is TargetUnreachable, anything else that broke on the way TargetBusy."""
+    cls = TargetUnreachable if isinstance(exc, _NO_CONNECTION) else TargetBusy
+    return cls(f"cannot reach {doing} ({type(exc).__name__})")
+
+
+_NO_CONNECTION = (requests.ConnectionError, requests.Timeout, TargetUnreachable)
 
 
 class ExpiredUpload(Exception):
@@ -106,13 +112,13 @@ class SessionUploader(Uploader):
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
-            raise TransientUploadError(f"cannot reach the server: {exc}") from exc
+            raise network_error(exc, "the share server") from exc
         if resp.status_code in (404, 410):
             raise ExpiredUpload(self.url)
         check_status(resp, "checking the upload offset", self.target_name)
         offset = resp.headers.get("upload-offset")
         if offset is None:
-            raise TransientUploadError(f"the server gave no Upload-Offset ({resp.status_code})")
+            raise TargetBusy(f"the server gave no Upload-Offset ({resp.status_code})")
         return int(offset)
 
     @property
@@ -129,11 +135,11 @@ class SessionUploader(Uploader):
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
-            raise TransientUploadError(f"cannot reach the server: {exc}") from exc
+            raise network_error(exc, "the share server") from exc
         check_status(resp, "creating the upload", self.target_name)
         location = resp.headers.get("location")
         if not location:
-            raise TransientUploadError(f"the server gave no upload Location ({resp.status_code})")
+            raise TargetBusy(f"the server gave no upload Location ({resp.status_code})")
         return urljoin(self.creation_url, location)
 
     def _do_request(self) -> None:
@@ -157,7 +163,7 @@ class SessionUploader(Uploader):
 
 def check_status(resp: requests.Response, doing: str, target: str = "NAME") -> None:
     """Map an HTTP answer to our error kinds: 2xx passes; 401/403 and other 4xx are the user's
-    to fix (UserError); 5xx, 408, 423, 429 may pass (TransientUploadError)."""
+    to fix (UserError); 5xx, 408, 423, 429 may pass (TargetBusy)."""
     code = resp.status_code
     if 200 <= code < 300:
         return
@@ -168,7 +174,7 @@ def check_status(resp: requests.Response, doing: str, target: str = "NAME") -> N
             f"store a valid one with `rep-video targets secret {target} --token-stdin`."
         )
     if code >= 500 or code in (408, 423, 429):
-        raise TransientUploadError(f"the server answered {code} while {doing}: {detail}")
+        raise TargetBusy(f"the server answered {code} while {doing}: {detail}")
     raise UserError(f"The share server refused {doing} ({code}: {detail}); check the share.")
 
 
@@ -183,7 +189,7 @@ def _detail(resp: requests.Response) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, TransientUploadError | requests.ConnectionError | requests.Timeout):
+    if isinstance(exc, TransientError | requests.ConnectionError | requests.Timeout):
         return True
     if isinstance(exc, TusCommunicationError):
         code = exc.status_code
@@ -201,7 +207,8 @@ def retrying(
 ) -> T:
     """Call `fn` until it succeeds; on a transient error wait with exponential backoff
     (0.25 s doubling to 8 s) for at most `window` seconds in all, then raise
-    TransientUploadError for the outbox to retry later. Other errors pass through."""
+    a TransientError for the outbox to retry later (TargetUnreachable when the last try
+    found no connection at all). Other errors pass through."""
     deadline = time.monotonic() + window
     delay = 0.25
     while True:
@@ -212,9 +219,22 @@ def retrying(
             if not is_transient(exc):
                 raise
             if time.monotonic() + delay > deadline:
-                raise TransientUploadError(f"upload interrupted: {exc}") from exc
+                cls = TargetUnreachable if _unreachable(exc) else TargetBusy
+                raise cls(f"upload interrupted: {exc}") from exc
             if on_retry:
                 on_retry(exc, delay)
             if cancel.wait(delay):
                 cancel.raise_if_cancelled()
             delay = min(delay * 2, 8.0)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    if isinstance(exc, _NO_CONNECTION):
+        return True
+    # tuspy reports a PATCH whose connection broke as a TusUploadFailed without a status.
+    cause = exc.__cause__
+    return (
+        isinstance(exc, TusCommunicationError)
+        and exc.status_code is None
+        and (cause is None or isinstance(cause, _NO_CONNECTION))
+    )

@@ -11,12 +11,12 @@ import pytest
 
 from rep_video import config, paths, secrets
 from rep_video.share.manifest import Person, ShareManifest
-from rep_video.share.outbox import Outbox
-from rep_video.share.package import stage_package
+from rep_video.share.outbox import Outbox, OutboxWorker
+from rep_video.share.request import ShareRequest
 from rep_video.share.send import send
 from rep_video.share.targets.base import SharePackage
 from tests.e2e._upload_support import make_package
-from tests.unit.share.test_package import REP, TO, pdf_item
+from tests.unit.share.test_package import REP, TO, pdf_item, stage
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -29,17 +29,18 @@ def _digests(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def staged(sample_clip: Path, tmp_path: Path) -> SharePackage:
-    return stage_package(sample_clip, recipient=TO, rep=REP, attachments=[pdf_item(tmp_path)])
+    return stage(sample_clip, attachments=(pdf_item(tmp_path),))
 
 
 def test_folder_delivery_leaves_exactly_one_copy(staged: SharePackage, tmp_path: Path) -> None:
     media = {k: v for k, v in _digests(staged.folder).items() if k != "manifest.json"}
     assert {"video.mp4", "poster.jpg", "preview.gif", "files/guide.pdf"} <= set(media)
     box = Outbox()
-    entry = box.enqueue(staged.folder, f"folder:{tmp_path / 'pub'}")
+    worker = OutboxWorker(box)
+    entry = worker.enqueue(staged.folder, f"folder:{tmp_path / 'pub'}")
     assert _digests(staged.folder).keys() - {"manifest.json"} == media.keys()  # reserved only
 
-    (done,) = box.run_pending()
+    (done,) = worker.run_pending()
     assert done.state == "done"
     published = tmp_path / "pub" / staged.manifest.token
     # The published copy has every staged byte...
@@ -56,18 +57,19 @@ def test_a_failed_delivery_keeps_everything_until_a_retry_succeeds(
 ) -> None:
     before = _digests(staged.folder)
     box = Outbox()
-    entry = box.enqueue(staged.folder, f"folder:{tmp_path / 'pub'}")
+    worker = OutboxWorker(box)
+    entry = worker.enqueue(staged.folder, f"folder:{tmp_path / 'pub'}")
     # A file sits where the share's files/ folder must go: publishing fails part-way.
     share_dir = tmp_path / "pub" / staged.manifest.token
     blocker = share_dir / "files"
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("in the way")
-    (failed,) = box.run_pending()
+    (failed,) = worker.run_pending()
     assert failed.state == "queued" and failed.last_error  # retried later, with a reason
     assert _digests(staged.folder) == before
 
     blocker.unlink()
-    (done,) = box.run_pending(ignore_schedule=True)
+    (done,) = worker.run_pending(ignore_schedule=True)
     assert done.id == entry.id and done.state == "done"
     assert sorted(p.name for p in staged.folder.iterdir()) == ["manifest.json"]
     assert (share_dir / "video.mp4").is_file() and (share_dir / "files" / "guide.pdf").is_file()
@@ -81,8 +83,9 @@ def test_an_unreachable_target_keeps_everything(staged: SharePackage) -> None:
     config.add_target("acme", "server", {"url": f"http://127.0.0.1:{port}"})
     before = _digests(staged.folder)
     box = Outbox()
-    entry = box.enqueue(staged.folder, "acme")
-    box.run_pending(ignore_schedule=True)
+    worker = OutboxWorker(box)
+    entry = worker.enqueue(staged.folder, "acme")
+    worker.run_pending(ignore_schedule=True)
     assert box.get(entry.id).state == "queued"
     assert _digests(staged.folder) == before
 
@@ -91,23 +94,25 @@ def test_a_package_sent_to_two_targets_is_kept_until_both_are_done(
     staged: SharePackage, tmp_path: Path
 ) -> None:
     box = Outbox()
-    first = box.enqueue(staged.folder, f"folder:{tmp_path / 'a'}")
-    second = box.enqueue(staged.folder, f"folder:{tmp_path / 'b'}")
-    box.run_pending(only=first.id)
+    worker = OutboxWorker(box)
+    first = worker.enqueue(staged.folder, f"folder:{tmp_path / 'a'}")
+    second = worker.enqueue(staged.folder, f"folder:{tmp_path / 'b'}")
+    worker.run_pending(only=first.id)
     assert box.get(first.id).state == "done" and box.get(second.id).state == "queued"
     assert (staged.folder / "video.mp4").is_file()  # the second still needs it
-    box.run_pending(only=second.id)
+    worker.run_pending(only=second.id)
     assert box.get(second.id).state == "done"
     assert sorted(p.name for p in staged.folder.iterdir()) == ["manifest.json"]
     for root in ("a", "b"):
         assert (tmp_path / root / staged.manifest.token / "video.mp4").is_file()
 
 
-def test_send_without_the_outbox_frees_the_staged_copy_too(
-    sample_clip: Path, tmp_path: Path
-) -> None:
-    result = send(sample_clip, to=Person("Dr. Lee"), rep=REP, target=f"folder:{tmp_path / 'p'}")
-    assert Path(result.link).is_file()
+def test_a_send_frees_the_staged_copy_once_live(sample_clip: Path, tmp_path: Path) -> None:
+    request = ShareRequest(
+        sample_clip, Person("Dr. Lee"), sender=REP, target=f"folder:{tmp_path / 'p'}"
+    )
+    result = send(request)
+    assert result.live and Path(result.link).is_file()
     assert (Path(result.link).parent / "video.mp4").is_file()
     assert sorted(p.name for p in result.package.folder.iterdir()) == ["manifest.json"]
     assert result.package.folder.parent == paths.shares_dir()
@@ -118,6 +123,7 @@ def test_a_package_outside_the_shares_dir_is_never_touched(
 ) -> None:
     package = make_package(tmp_path / "mine", sample_clip)
     box = Outbox()
-    box.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
-    assert [e.state for e in box.run_pending()] == ["done"]
+    worker = OutboxWorker(box)
+    worker.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
+    assert [e.state for e in worker.run_pending()] == ["done"]
     assert (package.folder / "video.mp4").is_file()

@@ -16,9 +16,11 @@ from rep_video.media.cut.trim import plan_for
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.intro import CARD_SECONDS
-from rep_video.progress import CancelToken, Progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.package import stage_package
+from rep_video.share.request import CheckedRequest, MediaEdit
+from rep_video.share.targets.base import SharePackage
 from rep_video.share.tokens import looks_like_token
 from tests.support.av_checks import FLASH_AT, card_seconds, decode_errors, flash_clip, flash_times
 
@@ -42,6 +44,19 @@ def pdf_item(folder: Path, *, name: str = "guide.pdf", sha: str | None = None) -
     )
 
 
+def stage(
+    video: Path,
+    edit: MediaEdit | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    **fields: object,
+) -> SharePackage:
+    """Stage `video` for TO from REP; `fields` are the rest of the checked request."""
+    edit = edit or MediaEdit()
+    request = CheckedRequest(video=video, recipient=TO, rep=REP, edit=edit, **fields)  # type: ignore[arg-type]
+    return stage_package(request, progress, cancel)
+
+
 def shares_left() -> list[str]:
     root = paths.shares_dir()
     return sorted(p.name for p in root.iterdir()) if root.exists() else []
@@ -55,16 +70,14 @@ def test_stages_a_complete_package(sample_clip: Path, tmp_path: Path) -> None:
     )
     seen: list[Progress] = []
     expires = datetime(2030, 1, 1, tzinfo=UTC)
-    package = stage_package(
+    package = stage(
         sample_clip,
-        recipient=TO,
-        rep=REP,
+        MediaEdit(trim=(0.5, 3.0)),
+        seen.append,
         message="  As promised.  ",
-        attachments=[item, link],
-        trim=(0.5, 3.0),
+        attachments=(item, link),
         expires_at=expires,
         page_approval_code="PP-CORP-1",
-        progress=seen.append,
     )
     m = package.manifest
     assert looks_like_token(m.token) and package.folder == paths.shares_dir() / m.token
@@ -95,7 +108,7 @@ def test_attachment_changed_since_approval_is_refused_and_nothing_is_left(
 ) -> None:
     item = pdf_item(tmp_path, sha="0" * 64)
     with pytest.raises(UserError, match=r"'guide' .*does not match its approved sha256"):
-        stage_package(sample_clip, recipient=TO, rep=REP, attachments=[item])
+        stage(sample_clip, attachments=(item,))
     assert shares_left() == []
 
 
@@ -104,7 +117,7 @@ def test_attachment_file_gone_since_loading_is_refused(sample_clip: Path, tmp_pa
     assert item.file is not None
     item.file.unlink()
     with pytest.raises(UserError, match=r"'guide' .*its file is missing"):
-        stage_package(sample_clip, recipient=TO, rep=REP, attachments=[item])
+        stage(sample_clip, attachments=(item,))
     assert shares_left() == []
 
 
@@ -114,7 +127,7 @@ def test_clashing_attachment_names_are_made_unique(sample_clip: Path, tmp_path: 
     one = pdf_item(tmp_path / "a", name="guide.pdf")
     two = pdf_item(tmp_path / "b", name="guide.pdf")
     two = dataclasses.replace(two, id="other")
-    package = stage_package(sample_clip, recipient=TO, rep=REP, attachments=[one, two])
+    package = stage(sample_clip, attachments=(one, two))
     names = [a.file_name for a in package.manifest.attachments]
     assert names == ["guide.pdf", "other-guide.pdf"]
 
@@ -127,13 +140,13 @@ def test_bad_trims_are_refused_before_any_work(
     sample_clip: Path, trim: tuple[float, float], expected: str
 ) -> None:
     with pytest.raises(UserError, match=expected):
-        stage_package(sample_clip, recipient=TO, rep=REP, trim=trim)
+        stage(sample_clip, MediaEdit(trim=trim))
     assert shares_left() == []
 
 
 def test_too_long_for_the_policy_is_refused(sample_clip: Path) -> None:
     with pytest.raises(UserError, match="limit is 2 s"):
-        stage_package(sample_clip, recipient=TO, rep=REP, max_seconds=2)
+        stage(sample_clip, max_seconds=2)
     assert shares_left() == []
 
 
@@ -145,26 +158,24 @@ def test_cancel_leaves_nothing(sample_clip: Path) -> None:
             cancel.cancel()
 
     with pytest.raises(Cancelled):
-        stage_package(
+        stage(
             sample_clip,
-            recipient=TO,
-            rep=REP,
-            expires_at=datetime.now(UTC) + timedelta(days=1),
             progress=cancel_when_finalizing,
             cancel=cancel,
+            expires_at=datetime.now(UTC) + timedelta(days=1),
         )
     assert shares_left() == []
 
 
 def test_intro_card_counts_towards_the_length_limit(sample_clip: Path) -> None:
     with pytest.raises(UserError, match="limit is 5 s"):
-        stage_package(sample_clip, recipient=TO, rep=REP, intro=True, max_seconds=5)
+        stage(sample_clip, MediaEdit(intro=True), max_seconds=5)
     assert shares_left() == []
 
 
 @pytest.mark.slow
 def test_intro_card_is_joined(sample_clip: Path) -> None:
-    package = stage_package(sample_clip, recipient=TO, rep=REP, intro=True)
+    package = stage(sample_clip, MediaEdit(intro=True))
     info = probe(package.folder / "video.mp4")
     assert abs(info.duration - 6.0) <= 0.15  # 2 s card + the 4 s clip
     assert abs(package.manifest.duration - info.duration) < 0.01
@@ -187,9 +198,7 @@ def test_intro_card_after_a_trim(flash_source: Path, mode: str, start: float, en
     """A trim followed by the card: the card plays first, then the trimmed clip, in sync, in
     the mobile profile, and every frame decodes."""
     plan = plan_for(probe(flash_source), start, end, mode)  # fast snaps to keyframes
-    package = stage_package(
-        flash_source, recipient=TO, rep=REP, intro=True, trim=(start, end), trim_mode=mode
-    )
+    package = stage(flash_source, MediaEdit(trim=(start, end), trim_mode=mode, intro=True))
     video = package.folder / "video.mp4"
     info = probe(video)
     frame = 1 / 30

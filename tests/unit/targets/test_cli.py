@@ -10,7 +10,7 @@ import pytest
 
 from rep_video import paths
 from rep_video.cli import main
-from rep_video.share.outbox import Outbox
+from rep_video.share.outbox import Outbox, OutboxWorker
 from tests.conftest import AdminFile, MemoryKeyring
 from tests.e2e._upload_support import make_package
 
@@ -66,8 +66,9 @@ def test_outbox_status_extend_revoke_on_a_folder_share(
 ) -> None:
     package = make_package(tmp_path / "pkg", sample_clip)
     box = Outbox()
-    first = box.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
-    second = box.enqueue(package.folder, f"folder:{tmp_path / 'pub2'}")
+    worker = OutboxWorker(box)
+    first = worker.enqueue(package.folder, f"folder:{tmp_path / 'pub'}")
+    second = worker.enqueue(package.folder, f"folder:{tmp_path / 'pub2'}")
     code, out, _ = _run(capsys, "outbox", "list")
     assert code == 0 and out.count("\tqueued\t") == 2
 

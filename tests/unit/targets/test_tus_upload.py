@@ -1,5 +1,5 @@
 """The pure parts of the upload client: which failures are worth retrying, the bounded retry
-loop, and how HTTP answers become UserError or TransientUploadError."""
+loop, and how HTTP answers become UserError, TargetBusy or TargetUnreachable."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 import requests
 from tusclient.exceptions import TusUploadFailed
 
-from rep_video.errors import Cancelled, UserError
+from rep_video.errors import Cancelled, TargetBusy, TargetUnreachable, UserError
 from rep_video.progress import CancelToken
 from rep_video.share.targets.tus_upload import (
-    TransientUploadError,
     check_status,
     is_transient,
+    network_error,
     retrying,
 )
 
@@ -70,11 +70,19 @@ def _raises(exc: Exception) -> Callable[[], None]:
 
 def test_retrying_gives_up_after_the_window_for_the_outbox() -> None:
     started = time.monotonic()
-    with pytest.raises(TransientUploadError, match="upload interrupted"):
+    # A timeout to the last try is no connection at all: the outbox says "unreachable".
+    with pytest.raises(TargetUnreachable, match="upload interrupted"):
         retrying(
             lambda: (_ for _ in ()).throw(requests.Timeout("x")), cancel=CancelToken(), window=1
         )
     assert time.monotonic() - started < 2.5
+
+
+def test_a_server_that_answers_but_fails_is_busy_not_unreachable() -> None:
+    with pytest.raises(TargetBusy, match="upload interrupted"):
+        retrying(_raises(TargetBusy("the server answered 503")), cancel=CancelToken(), window=0.5)
+    assert isinstance(network_error(requests.ConnectionError(), "x"), TargetUnreachable)
+    assert isinstance(network_error(requests.exceptions.ChunkedEncodingError(), "x"), TargetBusy)
 
 
 def test_retrying_passes_other_errors_and_honours_cancel() -> None:
@@ -95,8 +103,8 @@ def test_retrying_passes_other_errors_and_honours_cancel() -> None:
         (403, UserError, "rejected the API token"),
         (413, UserError, "nope"),
         (422, UserError, "refused creating"),
-        (500, TransientUploadError, "500"),
-        (429, TransientUploadError, "429"),
+        (500, TargetBusy, "500"),
+        (429, TargetBusy, "429"),
     ],
 )
 def test_check_status_maps_answers(code: int, error: type[Exception], text: str) -> None:

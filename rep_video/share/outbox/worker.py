@@ -1,0 +1,212 @@
+"""The outbox worker: takes due entries under a lease and does what is left of each send —
+reserve the link if that has not happened yet, make the package's media if that is still to
+do (the link may be out already: see share/pipeline.py), upload what the target is missing,
+publish.
+
+Network trouble puts the entry back with an exponential backoff; a problem the user must
+fix marks it failed until they retry. While it works on an entry a heartbeat renews the
+lease, and passes on a cancel of the worker or of the entry. Once every entry of a package
+is done, its staged media goes (the target holds it now; see delivered.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rep_video.errors import Cancelled, UserError, error_kind, one_line
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.delivered import release_if_all_delivered
+from rep_video.share.outbox import machine
+from rep_video.share.outbox.machine import ENDED, HEARTBEAT_SECONDS, OutboxEntry
+from rep_video.share.outbox.queue import Outbox
+from rep_video.share.targets.base import Reservation, SharePackage
+
+EntryFn = Callable[[OutboxEntry], None]
+
+
+def _nothing(_entry: OutboxEntry) -> None:
+    """An EntryFn that ignores the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """How a caller follows the worker: progress, a way to stop it, and two moments."""
+
+    progress: ProgressFn = no_progress
+    cancel: CancelToken = field(default_factory=CancelToken)
+    on_reserved: EntryFn = _nothing  # the entry's link is known now (before its media, maybe)
+    on_retry: EntryFn = _nothing  # an attempt failed in a way that may pass; it is rescheduled
+
+
+class OutboxWorker:
+    def __init__(self, outbox: Outbox | None = None) -> None:
+        self.outbox = outbox or Outbox()
+
+    def enqueue(self, package_folder: Path, target: str) -> OutboxEntry:
+        """Record a send of a prepared package and reserve its link at once (see `reserve`)."""
+        return self.reserve(self.outbox.enqueue(package_folder, target).id)
+
+    def reserve(self, entry_id: int) -> OutboxEntry:
+        """Reserve the link of an entry this process just recorded (and so holds). Offline,
+        the entry stays queued without a link and a later run reserves it; a problem the user
+        must fix (a bad token, an unknown target) marks it failed and is raised."""
+        box = self.outbox
+        entry = box.get(entry_id)
+        try:
+            with box.open_target(entry.target) as target:
+                reservation = target.reserve(SharePackage.load(entry.package))
+        except UserError as exc:
+            box.apply(entry_id, machine.Refused(exc.message, error_kind(exc)))
+            raise
+        except Exception as exc:
+            return box.apply(entry_id, machine.Interrupted(one_line(exc), error_kind(exc)))
+        box.apply(entry_id, machine.Reserved(reservation))
+        return box.apply(entry_id, machine.Released(box.owner))
+
+    def run_pending(
+        self, watch: Watch | None = None, *, only: int | None = None, ignore_schedule: bool = False
+    ) -> list[OutboxEntry]:
+        """Work once on every due entry (or just `only`); returns the entries worked on, in
+        their new state. Trouble that may pass is rescheduled, not raised."""
+        watch = watch or Watch()
+        worked: list[OutboxEntry] = []
+        tried: set[int] = set()  # once per call: a failed entry waits for its next turn
+        while not watch.cancel.cancelled:
+            entry = self.outbox.claim(
+                self.outbox.owner, only=only, due=not ignore_schedule, skip=tried
+            )
+            if entry is None:
+                break
+            tried.add(entry.id)
+            worked.append(self._work_on(entry, watch))
+            if only is not None:
+                break
+        return worked
+
+    def wait_for(
+        self, entry_id: int, watch: Watch | None = None, *, timeout: float | None = None
+    ) -> OutboxEntry:
+        """Work on one entry until it is done, failed or cancelled (or `timeout` passes),
+        sleeping out the backoff between attempts. Another process holding it is waited for."""
+        watch = watch or Watch()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        attempts = self.outbox.get(entry_id).attempts
+        while True:
+            entry = self.outbox.get(entry_id)
+            if entry.state in ENDED or (deadline is not None and time.monotonic() >= deadline):
+                return entry
+            self.run_pending(watch, only=entry_id)
+            entry = self.outbox.get(entry_id)
+            if entry.state in ENDED:
+                return entry
+            if entry.attempts != attempts:
+                attempts = entry.attempts
+                watch.on_retry(entry)
+            pause = max(0.2, min(entry.next_retry_at - time.time(), 2.0))
+            if deadline is not None:
+                pause = min(pause, max(0.0, deadline - time.monotonic()))
+            if watch.cancel.wait(pause):
+                raise Cancelled()
+
+    def run_until_empty(
+        self, watch: Watch | None = None, *, poll: float = 2.0, idle_exit: bool = True
+    ) -> list[OutboxEntry]:
+        """Work until nothing is queued (sleeping out backoffs); with `idle_exit=False`, until
+        cancelled (a long-running worker). Returns the entries worked on."""
+        watch = watch or Watch()
+        worked: list[OutboxEntry] = []
+        while not watch.cancel.cancelled:
+            worked += self.run_pending(watch)
+            if idle_exit and not self.outbox.pending():
+                break
+            if watch.cancel.wait(poll):
+                break
+        return worked
+
+    # --- one entry ------------------------------------------------------------------------
+
+    def _work_on(self, entry: OutboxEntry, watch: Watch) -> OutboxEntry:
+        box = self.outbox
+        entry_cancel = CancelToken()
+        stop = threading.Event()
+        beat = threading.Thread(
+            target=self._heartbeat, args=(entry.id, watch.cancel, entry_cancel, stop), daemon=True
+        )
+        beat.start()
+        try:
+            self._deliver(entry, watch, entry_cancel)
+        except Cancelled:
+            box.apply(entry.id, machine.Released(box.owner))  # a cancelled entry stays so
+        except KeyboardInterrupt:  # Ctrl-C in the CLI: hand the entry back, then stop
+            box.apply(entry.id, machine.Released(box.owner))
+            raise
+        except UserError as exc:
+            box.apply(entry.id, machine.Refused(exc.message, error_kind(exc)))
+        except Exception as exc:
+            box.apply(entry.id, machine.Interrupted(one_line(exc), error_kind(exc)))
+        finally:
+            stop.set()
+            beat.join()
+        return box.get(entry.id)
+
+    def _deliver(self, entry: OutboxEntry, watch: Watch, cancel: CancelToken) -> None:
+        box = self.outbox
+        package = SharePackage.load(entry.package)
+        if not package.complete:
+            # The link may be out already (reserved before the media was made): make the
+            # media now, under this lease, whether it is the first run or one after a crash.
+            from rep_video.share.package import complete_package
+
+            package = complete_package(package.folder, progress=watch.progress, cancel=cancel)
+            entry = box.apply(entry.id, machine.Measured(package.size()))
+        with box.open_target(entry.target) as target:
+            target.on_checkpoint = lambda r: self._checkpoint(entry.id, r)
+            reservation = entry.reservation
+            if reservation is None:
+                reservation = target.reserve(package)
+                watch.on_reserved(self._save(entry.id, reservation))
+            reservation = target.upload(
+                package, reservation, self._recorder(entry.id, watch.progress), cancel
+            )
+        self._save(entry.id, reservation)
+        box.apply(entry.id, machine.Delivered())
+        release_if_all_delivered(box, entry.package)
+
+    def _save(self, entry_id: int, reservation: Reservation) -> OutboxEntry:
+        return self.outbox.apply(entry_id, machine.Reserved(reservation))
+
+    def _checkpoint(self, entry_id: int, reservation: Reservation) -> None:
+        self._save(entry_id, reservation)
+
+    def _recorder(self, entry_id: int, progress: ProgressFn) -> ProgressFn:
+        """Pass progress on, and note the bytes sent (and renew the lease) about once a second."""
+        last = [0.0]
+
+        def report(p: Progress) -> None:
+            progress(p)
+            now = time.monotonic()
+            if p.bytes_done is not None and now - last[0] > 1.0:
+                last[0] = now
+                self.outbox.apply(
+                    entry_id, machine.Renew(self.outbox.owner, p.bytes_done, p.bytes_total)
+                )
+
+        return report
+
+    def _heartbeat(
+        self, entry_id: int, outer: CancelToken, entry_cancel: CancelToken, stop: threading.Event
+    ) -> None:
+        """Renew the lease while working; pass on a cancel of the worker or of the entry."""
+        last = time.monotonic()
+        while not stop.wait(0.2):
+            if outer.cancelled:
+                entry_cancel.cancel()
+            if time.monotonic() - last < HEARTBEAT_SECONDS:
+                continue
+            last = time.monotonic()
+            entry = self.outbox.apply(entry_id, machine.Renew(self.outbox.owner))
+            if entry.state == machine.CANCELLED:
+                entry_cancel.cancel()

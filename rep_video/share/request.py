@@ -1,0 +1,177 @@
+"""What to send, to whom, and how — one frozen value every front end builds (the CLI from its
+flags, the app from its draft), checked once, here, before any work starts.
+
+`check_request` turns a `ShareRequest` into a `CheckedRequest`: the sender resolved from the
+settings, the recipient and message checked, the expiry within the policy, the approved
+attachments resolved in the catalog for today, the media edit checked. What needs the video
+itself (is it a video, does the trim fit, is it too long) is checked by
+`package.prepare_package`, the next step, which reads the file once."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from rep_video.config import Settings
+from rep_video.content.catalog import default_catalog_path, load_catalog
+from rep_video.content.model import ContentItem
+from rep_video.errors import UserError
+from rep_video.share.manifest import Person
+
+MAX_MESSAGE_CHARS = 2000
+MAX_EXPIRY_DAYS = 365
+MAX_NAME_CHARS = 120
+TRIM_MODES = ("smart", "fast", "exact")
+
+
+class InvalidRequest(UserError):
+    """One part of a ShareRequest is wrong. `part` names it (`to`, `sender`, `message`,
+    `expiry`, `edit`), so a front end can point at the field instead of quoting a flag."""
+
+    kind = "request"
+
+    def __init__(self, part: str, message: str) -> None:
+        super().__init__(message)
+        self.part = part
+
+
+@dataclass(frozen=True, slots=True)
+class MediaEdit:
+    """How the sent video is made from the take (plain data; package.py keeps it in the
+    package's recipe.json until the media is made)."""
+
+    trim: tuple[float, float] | None = None  # seconds on the take's timeline
+    trim_mode: str = "smart"  # smart | fast | exact (media/trim.py)
+    intro: bool = False  # a 2-second card naming both, before the video
+    poster_at: float | None = None  # on the take's timeline; None: the best frame
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRequest:
+    """One send, as the rep asked for it."""
+
+    video: Path
+    to: Person
+    message: str = ""
+    attach_ids: tuple[str, ...] = ()
+    edit: MediaEdit = field(default_factory=MediaEdit)
+    target: str | None = None  # a configured name, folder:DIR; None: the default target
+    expires_in_days: int | None = None  # None: the policy's default
+    sender: Person | None = None  # fields given override the settings' rep.*
+    catalog: Path | None = None  # None: the configured catalog, else the bundled sample
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRequest:
+    """A ShareRequest checked against the settings and the catalog: all that preparing the
+    package needs, nothing left to look up."""
+
+    video: Path
+    recipient: Person
+    rep: Person
+    message: str = ""
+    attachments: tuple[ContentItem, ...] = ()
+    edit: MediaEdit = field(default_factory=MediaEdit)
+    target: str = "folder"
+    expires_at: datetime | None = None
+    page_approval_code: str | None = None
+    max_seconds: float | None = None  # the policy's longest video
+
+
+def check_request(
+    request: ShareRequest, settings: Settings, today: date | None = None
+) -> CheckedRequest:
+    """Every check that needs no video and no network, in the order a user would fix them.
+    InvalidRequest (or the catalog's UserError) names the first problem."""
+    from rep_video.share.targets.registry import default_spec
+
+    rep = resolve_rep(request.sender, settings)
+    recipient = _check_recipient(request.to)
+    _check_message(request.message)
+    expires_at = _expiry(request.expires_in_days, settings)
+    edit = _check_edit(request.edit)
+    catalog = load_catalog(request.catalog or settings.catalog_path or default_catalog_path())
+    items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
+    return CheckedRequest(
+        video=Path(request.video).expanduser().resolve(),
+        recipient=recipient,
+        rep=rep,
+        message=request.message,
+        attachments=tuple(items),
+        edit=edit,
+        target=default_spec(request.target, settings),
+        expires_at=expires_at,
+        page_approval_code=catalog.page_approval_code,
+        max_seconds=float(settings.policy.max_length_seconds),
+    )
+
+
+def resolve_rep(overrides: Person | None, settings: Settings) -> Person:
+    """The sender: settings `rep.*`, each field overridden by `overrides` when given."""
+    o = overrides or Person(name="")
+    s = settings.rep
+    name = (o.name or s.name).strip()
+    if not name:
+        raise InvalidRequest(
+            "sender",
+            "who is sending? set rep.name in the settings (see docs/SHARE_PAGE.md) "
+            "or pass --from-name NAME.",
+        )
+    return Person(
+        name=name,
+        role=(o.role or s.role or "").strip() or None,
+        email=(o.email or s.email or "").strip() or None,
+        phone=(o.phone or s.phone or "").strip() or None,
+    )
+
+
+def _check_recipient(to: Person) -> Person:
+    name = to.name.strip()
+    if not name or "\n" in name or len(name) > MAX_NAME_CHARS:
+        raise InvalidRequest(
+            "to", "the recipient's name is empty or too long; pass --to 'Dr. Jane Smith'."
+        )
+    return Person(
+        name=name,
+        email=(to.email or "").strip() or None,
+        phone=(to.phone or "").strip() or None,
+    )
+
+
+def _check_message(message: str) -> None:
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise InvalidRequest(
+            "message",
+            f"the message has {len(message)} characters; keep it under {MAX_MESSAGE_CHARS}.",
+        )
+
+
+def _expiry(days: int | None, settings: Settings) -> datetime:
+    if days is None:
+        days = settings.policy.default_expiry_days
+        if not 1 <= days <= MAX_EXPIRY_DAYS:
+            raise InvalidRequest(
+                "expiry",
+                f"policy.default_expiry_days is {days}; links may live 1 to {MAX_EXPIRY_DAYS} "
+                "days: ask your administrator to fix the setting.",
+            )
+    elif not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise InvalidRequest(
+            "expiry", f"--expires-in must be 1 to {MAX_EXPIRY_DAYS} days, not {days}."
+        )
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+
+
+def _check_edit(edit: MediaEdit) -> MediaEdit:
+    """The trim itself is checked against the video's length by prepare_package."""
+    if edit.trim_mode not in TRIM_MODES:
+        raise InvalidRequest(
+            "edit", f"trim mode {edit.trim_mode!r} is unknown; use one of {', '.join(TRIM_MODES)}."
+        )
+    if edit.poster_at is not None and not (math.isfinite(edit.poster_at) and edit.poster_at >= 0):
+        raise InvalidRequest(
+            "edit", f"the poster frame at {edit.poster_at:g} s is not in the video; pick another."
+        )
+    return edit

@@ -1,0 +1,50 @@
+"""What the app says about a send that did not go through, in its own words. The core raises
+typed errors (rep_video/errors.py, share/request.py, share/send.py); this module turns each
+kind into text and tells the screens which outbox entry it left, so no screen reads an error
+message to decide what happened."""
+
+from __future__ import annotations
+
+from rep_video.errors import StillQueued
+from rep_video.secrets import KeychainUnavailable
+from rep_video.share.request import InvalidRequest
+from rep_video.share.send import SendFailed
+
+# Why a send is still waiting in the outbox, by the kind of its last failure.
+WAITING_BECAUSE = {
+    "unreachable": "the share server could not be reached (no connection).",
+    "busy": "the share server could not take the video just now.",
+}
+# Where in the app to fix a request the core refused, by the part it named.
+FIX_IN_APP = {
+    "to": "add the recipient's name in Personalize.",
+    "sender": "add your name in Personalize (From) or in Settings.",
+}
+
+
+def entry_of(exc: BaseException | None) -> int | None:
+    """The outbox entry the failed send left (None: nothing was recorded)."""
+    return exc.entry_id if isinstance(exc, StillQueued | SendFailed) else None
+
+
+def waiting(exc: BaseException | None) -> bool:
+    """Safe in the outbox and retried by itself (else the rep must act)."""
+    return isinstance(exc, StillQueued)
+
+
+def needs_keychain(exc: BaseException | None) -> bool:
+    if isinstance(exc, KeychainUnavailable):
+        return True
+    return isinstance(exc, StillQueued | SendFailed) and exc.cause == KeychainUnavailable.kind
+
+
+def reason(exc: BaseException | None, message: str | None) -> str:
+    """Why, in one sentence (the panel says "Not sent" or "Not sent yet" before it)."""
+    if isinstance(exc, StillQueued):
+        why = WAITING_BECAUSE.get(exc.cause or "")
+        return why or (exc.reason or "the target could not be reached").rstrip(".") + "."
+    if isinstance(exc, InvalidRequest) and exc.part in FIX_IN_APP:
+        return FIX_IN_APP[exc.part]
+    if isinstance(exc, SendFailed):
+        return exc.reason.rstrip(".") + "."
+    return message or "the send stopped."
