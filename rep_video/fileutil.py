@@ -1,5 +1,6 @@
 """Writes of user data go to a temp file in the same folder and are renamed into place
-(house rule 8), so a crash or a failure never leaves a half-written file under the real name."""
+(docs/ARCHITECTURE.md, rule 8), so a crash or a failure never leaves a half-written file under the
+real name."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Suite-wide fixtures: an isolated REP_VIDEO_HOME and an in-memory keyring for every test
-(the OS keychain cannot exist here; DESIGN.md), plus generated clips."""
+(the OS keychain cannot exist here; docs/ARCHITECTURE.md, rule 7), plus generated clips."""
 
 from __future__ import annotations
 

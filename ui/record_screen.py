@@ -62,6 +62,7 @@ class RecordScreen(QWidget):
         self._stopping = False
         self._camera_ok = False
         self._hit_max = False
+        self._silence_warned = False  # the mic warning shown is the "no sound" one
 
         title = QLabel("Record")
         title.setProperty("role", "title")
@@ -220,12 +221,14 @@ class RecordScreen(QWidget):
         device = self.mic_box.currentData()
         if device is None:
             self.hub.set_microphone(None)
+            self._silence_warned = False
             self.mic_warning.setText(
                 "No microphone found: the video will have no sound. Connect one or allow "
                 "microphone access."
             )
             return
         ui_settings().setValue("devices/microphone", device.id)
+        self._silence_warned = False
         self.mic_warning.setText("")
         self.hub.set_microphone(devices.open_microphone(device))
 
@@ -235,6 +238,7 @@ class RecordScreen(QWidget):
                 self.stop_recording()
             self._show_empty(message)
         else:
+            self._silence_warned = False
             self.mic_warning.setText(message)
 
     def _on_preview(self, frame: Any) -> None:
@@ -244,15 +248,17 @@ class RecordScreen(QWidget):
     def _on_level(self, reading: LevelReading) -> None:
         self.meter.set_level(reading.dbfs)
         if reading.silent:
+            self._silence_warned = True
             self.mic_warning.setText(
                 "No sound is coming in from the microphone. Check that it is not muted and "
                 "that it is the one you speak into."
             )
-        elif self.mic_warning.text().startswith("No sound"):
+        elif self._silence_warned:  # sound again: the silence warning goes, no other one
+            self._silence_warned = False
             self.mic_warning.setText("")
 
     def mic_silent_warning_shown(self) -> bool:
-        return self.mic_warning.text().startswith("No sound")
+        return self._silence_warned
 
     # -- teleprompter ------------------------------------------------------------------------
     def _prompter_changed(self) -> None:

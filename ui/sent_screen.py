@@ -69,6 +69,8 @@ class SentScreen(QWidget):
         self.services = services
         self.rows: list[ShareRow] = []
         self._loading = False
+        self._checking = False  # the status says CHECKING (and nothing an action said)
+        self._said = False
         self._again = False
 
         title = QLabel("Sent")
@@ -135,14 +137,20 @@ class SentScreen(QWidget):
     def busy(self) -> bool:
         return self._loading
 
+    def _say(self, text: str) -> None:
+        self._checking = False
+        self._said = bool(text)  # an action's result: a refresh does not cover it
+        self.status.setText(text)
+
     def refresh(self) -> None:
         if self._loading:
             self._again = True  # asked again mid-load: load once more when this one ends
             return
         self._again = False
         self._loading = True
-        if not self.status.text():
+        if not self._said:
             self.status.setText(CHECKING)  # never over the result of an action
+            self._checking = True
         self.runner.submit("list shares", self.services.list_shares, self._on_rows)
 
     def _on_rows(self, outcome: TaskOutcome) -> None:
@@ -150,11 +158,12 @@ class SentScreen(QWidget):
         if self._again:
             self.refresh()
         if not outcome.ok:
-            self.status.setText(f"Could not read the outbox: {outcome.error}")
+            self._say(f"Could not read the outbox: {outcome.error}")
             return
         self.set_rows(outcome.value)
-        if self.status.text() == CHECKING:
+        if self._checking:
             self.status.setText("")
+        self._checking = False
 
     def set_rows(self, rows: list[ShareRow]) -> None:
         selected = self.selected()
@@ -227,7 +236,7 @@ class SentScreen(QWidget):
         if row and row.link and row.state in ALIVE:
             QGuiApplication.clipboard().setText(row.link)
             flash_copied(self.copy_button)
-            self.status.setText("Link copied.")
+            self._say("Link copied.")
 
     def extend(self) -> None:
         row = self.selected()
@@ -261,12 +270,12 @@ class SentScreen(QWidget):
     # -- a send that did not go --------------------------------------------------------------
     def retry(self, entry_id: int) -> None:
         self.failure.set_busy(True)
-        self.status.setText("Sending again…")
+        self._say("Sending again…")
 
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
             why = send_errors.reason(outcome.exception, outcome.error)
-            self.status.setText("Sent." if outcome.ok else f"Not sent: {why}")
+            self._say("Sent." if outcome.ok else f"Not sent: {why}")
             self.services.outbox_changed.emit()
 
         self.runner.submit(
@@ -275,7 +284,7 @@ class SentScreen(QWidget):
 
     def delete(self, entry_id: int) -> None:
         def done(outcome: TaskOutcome) -> None:
-            self.status.setText(
+            self._say(
                 "Deleted. Your recording is kept."
                 if outcome.ok
                 else f"Could not delete it: {outcome.error}"
@@ -287,7 +296,7 @@ class SentScreen(QWidget):
     def save_video(self, entry_id: int) -> None:
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
-            self.status.setText(
+            self._say(
                 f"Saved the video as {outcome.value}."
                 if outcome.ok
                 else f"Could not save the video: {outcome.error}"
@@ -295,11 +304,11 @@ class SentScreen(QWidget):
 
         if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
             self.failure.set_busy(True)
-            self.status.setText("Saving the video…")
+            self._say("Saving the video…")
 
     def _act(self, name: str, fn: Any, done_text: str) -> None:
         def finished(outcome: TaskOutcome) -> None:
-            self.status.setText(done_text if outcome.ok else f"Could not {name}: {outcome.error}")
+            self._say(done_text if outcome.ok else f"Could not {name}: {outcome.error}")
             self.refresh()
 
         self.runner.submit(name, lambda _p, _c: fn(), finished)

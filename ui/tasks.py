@@ -1,4 +1,4 @@
-"""The one way the UI runs slow work (house rule 6).
+"""The one way the UI runs slow work (docs/ARCHITECTURE.md, rule 6).
 
 A task is a plain function `fn(progress, cancel) -> value` that gets a snapshot of plain data
 (never a widget). It runs on a worker; its progress and its outcome come back to the UI

@@ -1,5 +1,5 @@
 """`rep-video` with no command: the desktop app. Qt is imported only here, lazily, and from
-the `ui` package, so the core never imports PySide6 (house rule 1)."""
+the `ui` package, so the core never imports PySide6 (docs/ARCHITECTURE.md, rule 1)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ works. Each line reads `ok`, `warn` or `fail`; exit 0 when sending works (encode
 settings readable, the publish and staging folders writable), 1 otherwise.
 
 Qt is only touched inside `_devices()`, through importlib, so importing this module keeps
-PySide6 out of the core (house rule 1)."""
+PySide6 out of the core (docs/ARCHITECTURE.md, rule 1)."""
 
 from __future__ import annotations
 

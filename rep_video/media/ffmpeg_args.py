@@ -1,7 +1,7 @@
-"""Pure builders of ffmpeg command lines (house rule 2): every function returns list[str] and
-starts nothing. `rep_video.media.process.run_ffmpeg` runs them. Times are seconds; `seek` is
-the fast input seek (`-ss` before `-i`, relative to the file's start), and the trim filters
-after it count from `seek`, which lets a cut fall exactly between two frames."""
+"""Pure builders of ffmpeg command lines (docs/ARCHITECTURE.md, rule 2): every function returns
+list[str] and starts nothing. `rep_video.media.process.run_ffmpeg` runs them. Times are seconds;
+`seek` is the fast input seek (`-ss` before `-i`, relative to the file's start), and the trim
+filters after it count from `seek`, which lets a cut fall exactly between two frames."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The one module that starts processes (house rule 3). It tracks every running ffmpeg,
-enforces a timeout, cancels by terminate-then-kill, turns `-progress pipe:1` output into
-Progress reports through the pure parser, and on failure raises with ffmpeg's last stderr
-lines after deleting the outputs the command was writing."""
+"""The one module that starts processes (docs/ARCHITECTURE.md, rule 3). It tracks every running
+ffmpeg, enforces a timeout, cancels by terminate-then-kill, turns `-progress pipe:1` output into
+Progress reports through the pure parser, and on failure raises with ffmpeg's last stderr lines
+after deleting the outputs the command was writing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The mobile profile every published video meets (DESIGN.md), and the check that says what a
+"""The mobile profile every published video meets (docs/MEDIA.md), and the check that says what a
 clip lacks. Chromium, Safari and Android all play a file that passes."""
 
 from __future__ import annotations

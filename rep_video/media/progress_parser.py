@@ -1,5 +1,6 @@
-"""Pure parsers of ffmpeg's progress output (house rule 5): the `-progress pipe:1` key=value
-blocks, and the classic `frame=… time=… speed=…` status line on stderr for older callers."""
+"""Pure parsers of ffmpeg's progress output (docs/ARCHITECTURE.md, rule 5): the `-progress pipe:1`
+key=value blocks, and the classic `frame=… time=… speed=…` status line on stderr for older
+callers."""
 
 from __future__ import annotations
 

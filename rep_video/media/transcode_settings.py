@@ -7,10 +7,11 @@ from rep_video.media.ffmpeg_args import TranscodeSettings
 from rep_video.media.probe import MediaInfo, require_video
 
 # x264 speed for imported clips. On a 2-core laptop "veryfast" encodes 720p at ~70 fps and
-# "superfast" at ~100 (DESIGN.md): neither keeps a 1080p import at 4× realtime once decoding
-# and scaling share the cores. So: "ultrafast" for speed, with the three features that cost
-# little and matter most put back — CABAC and the 8×8 transform (which also make the stream
-# H.264 High) and the deblocking filter. The maxrate cap, not the preset, bounds the size.
+# "superfast" at ~100 (docs/ARCHITECTURE.md, "Decisions"): neither keeps a 1080p import at 4×
+# realtime once decoding and scaling share the cores. So: "ultrafast" for speed, with the three
+# features that cost little and matter most put back — CABAC and the 8×8 transform (which also make
+# the stream H.264 High) and the deblocking filter. The maxrate cap, not the preset, bounds the
+# size.
 TRANSCODE_PRESET = "ultrafast"
 TRANSCODE_X264_PARAMS = "cabac=1:8x8dct=1:deblock=0,0"
 

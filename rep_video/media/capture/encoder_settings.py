@@ -1,4 +1,4 @@
-"""The recorder's encoder settings (pure data): H.264 High in the mobile profile (DESIGN.md) at
+"""The recorder's encoder settings (pure data): H.264 High in the mobile profile (docs/MEDIA.md) at
 three speeds, and AAC-LC.
 
 The recorder steps from one speed tier to the next *mid-recording*: down when the encoder falls

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 from rep_video.media.capture.encoder_settings import PRESETS
 
-# Encoding time per 720p frame relative to ultrafast, from DESIGN.md's measurement with PyAV on
-# 2 cores (ultrafast ≈ 200 fps, superfast ≈ 100, veryfast ≈ 70). Only ratios are used.
+# Encoding time per 720p frame relative to ultrafast, from the measurement in docs/ARCHITECTURE.md
+# ("Decisions") with PyAV on 2 cores (ultrafast ≈ 200 fps, superfast ≈ 100, veryfast ≈ 70). Only
+# ratios are used.
 RELATIVE_COST: dict[str, float] = {"veryfast": 200 / 70, "superfast": 2.0, "ultrafast": 1.0}
 
 

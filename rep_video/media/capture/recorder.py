@@ -1,5 +1,5 @@
 """The live recorder: camera frames and microphone blocks in, H.264/AAC out, encoded as they
-arrive into a fragmented MP4 that survives a crash (DESIGN.md, "Media engine").
+arrive into a fragmented MP4 that survives a crash (docs/ARCHITECTURE.md, "Decisions").
 
 Capture threads call `push_video` / `push_audio` with timestamps on one shared clock (seconds;
 any origin: the first pushed timestamp becomes 0). A worker thread converts, encodes and muxes

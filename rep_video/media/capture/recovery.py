@@ -8,7 +8,7 @@ Stop, `<name>.mp4`. The recording process holds an OS lock on the sidecar for as
 runs; the kernel drops it when the process dies, however it dies. So a sidecar that is not
 locked belongs to a recording that never finished, and a live recording (in this process or
 another) is never offered for recovery. The fragmented file is deleted only after the final
-MP4 has been written and read back (house rule 8)."""
+MP4 has been written and read back (docs/ARCHITECTURE.md, rule 8)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Decide a trim before running anything (house rule 4): a pure function of the keyframe list
-and the in/out points. `smart` copies every whole GOP inside the range and re-encodes only the
-partial GOPs at the two cuts; `fast` widens the range to keyframes and copies it; `exact`
+"""Decide a trim before running anything (docs/ARCHITECTURE.md, rule 4): a pure function of the
+keyframe list and the in/out points. `smart` copies every whole GOP inside the range and re-encodes
+only the partial GOPs at the two cuts; `fast` widens the range to keyframes and copies it; `exact`
 re-encodes the range."""
 
 from __future__ import annotations

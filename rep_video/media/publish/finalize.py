@@ -1,4 +1,4 @@
-"""Finalize any clip to the mobile profile (DESIGN.md). Each stream is looked at on its own: a
+"""Finalize any clip to the mobile profile (docs/MEDIA.md). Each stream is looked at on its own: a
 stream already in the profile is copied, one that is not is re-encoded, so our own recordings
 (and a trimmed recording) are only remuxed into a faststart MP4. No audio in, no audio out;
 an audio-only file is refused."""

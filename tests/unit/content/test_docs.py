@@ -1,5 +1,6 @@
-"""Documented settings are tested to be documented (house rule 10): every key the catalog
-loader accepts appears in a table of docs/CONTENT.md, and the docs name no key it rejects."""
+"""Documented settings are tested to be documented (docs/ARCHITECTURE.md, rule 10): every key the
+catalog loader accepts appears in a table of docs/CONTENT.md, and the docs name no key it
+rejects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The progress parsers against ffmpeg output recorded in tests/data (house rule 5)."""
+"""The progress parsers against ffmpeg output recorded in tests/data (docs/ARCHITECTURE.md, rule
+5)."""
 
 from __future__ import annotations
 

@@ -143,7 +143,8 @@ def simulate(seconds: float, cost: Callable[[int, float], float], start_tier: in
     return Run(tiers, max_depth, ctl)
 
 
-# 720p on 2 cores (DESIGN.md): ultrafast 5 ms, superfast 10 ms, veryfast 14 ms a frame.
+# 720p on 2 cores (docs/ARCHITECTURE.md, "Decisions"): ultrafast 5 ms, superfast 10 ms, veryfast 14
+# ms a frame.
 NOMINAL = [RELATIVE_COST[p] * 0.005 for p in ("veryfast", "superfast", "ultrafast")]
 
 

@@ -231,7 +231,7 @@ def test_stop_before_any_frame_leaves_nothing_behind(tmp_path: Path) -> None:
 
 
 def test_a_straight_recording_is_already_in_the_mobile_profile(record: Record) -> None:
-    # What lets Finalize publish a recording by remuxing it (DESIGN.md).
+    # What lets Finalize publish a recording by remuxing it (docs/MEDIA.md, the mobile profile).
     from rep_video.media.probe import probe
     from rep_video.media.profile import mobile_profile_problems
 

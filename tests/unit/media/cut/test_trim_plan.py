@@ -1,4 +1,4 @@
-"""Property tests of the pure trim planner (house rule 4)."""
+"""Property tests of the pure trim planner (docs/ARCHITECTURE.md, rule 4)."""
 
 from __future__ import annotations
 
