@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".rep-video-installed"
-# The packaging extra (PyInstaller) lets the suite build and check the frozen app.
-EXTRAS = ".[test,packaging]"
+# The packaging extra (PyInstaller) lets the suite build and check the frozen app; the speech
+# extra (faster-whisper) lets it test the recogniser adapter against the real library.
+EXTRAS = ".[test,packaging,speech]"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 

@@ -45,6 +45,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("devices.camera", str, "", "Camera picked by default (its name)."),
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),
     SettingSpec("send.default_target", str, "", "Target used when none is named."),
+    SettingSpec(
+        "captions.model_dir",
+        str,
+        "",
+        "A faster-whisper model directory; empty: captions from the script.",
+    ),
 )
 SPECS = {s.key: s for s in SETTINGS}
 

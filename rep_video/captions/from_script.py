@@ -1,0 +1,75 @@
+"""Captions for a recording the rep read from a script: the sound → speech segments → the
+script's caption units spread over them (align.py). Everything runs in-process and in well
+under a second for a three-minute take (docs/PERFORMANCE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rep_video.captions.align import align_units
+from rep_video.captions.audio import load_speech_audio
+from rep_video.captions.cues import Captions
+from rep_video.captions.sentences import caption_units
+from rep_video.captions.vad import speech_segments
+from rep_video.errors import UserError
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+
+MAX_SCRIPT_CHARS = 20_000
+
+
+def captions_from_samples(samples: np.ndarray, script: str, language: str) -> Captions:
+    """Captions for 16 kHz mono int16 `samples` read from `script`. No speech found (a
+    silent take): no cues — the rep then times them by hand in Review."""
+    units = caption_units(script)
+    return Captions(language, tuple(align_units(units, speech_segments(samples))), "script")
+
+
+def captions_from_script(
+    video: Path,
+    script: str,
+    language: str,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Captions:
+    """Captions for `video` from the `script` the rep read. UserError for an empty or huge
+    script or a video whose sound cannot be read."""
+    check_script(script)
+    progress(Progress("captions", 0.0, "reading the sound"))
+    samples = load_speech_audio(video, cancel)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    progress(Progress("captions", 0.6, "placing the script's sentences"))
+    captions = captions_from_samples(samples, script, language)
+    progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
+    return captions
+
+
+def check_script(script: str) -> None:
+    if not script.strip():
+        raise UserError("the script is empty; give the text the rep read (a .txt file).")
+    if len(script) > MAX_SCRIPT_CHARS:
+        raise UserError(
+            f"the script has {len(script)} characters; a script is at most "
+            f"{MAX_SCRIPT_CHARS} (about 20 minutes of speech)."
+        )
+
+
+def read_script(path: Path) -> str:
+    """A script file's text (UTF-8, a BOM allowed); UserError naming what is wrong."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_SCRIPT_CHARS * 4:
+            raise UserError(f"{path.name} is too large for a script; give the text the rep read.")
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"no script file at {path}; check the path.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder; give a .txt file with the script.") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path.name} is not UTF-8 text; save the script as UTF-8.") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path} ({exc.strerror}); check the file.") from None
+    check_script(text)
+    return text

@@ -1,0 +1,61 @@
+"""Which captions a take gets, and why — the one decision the app (after Stop) and the CLI
+share: a configured speech recogniser's transcript, else the script the rep read aligned to
+the sound, else none. `note` says which, in a sentence the rep sees (e.g. that no recogniser
+is set up, or why the configured one could not run)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rep_video.captions.audio import load_speech_audio
+from rep_video.captions.cues import Captions
+from rep_video.captions.from_script import captions_from_samples, check_script
+from rep_video.captions.recogniser import Recogniser, RecogniserUnavailable
+from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionResult:
+    captions: Captions | None
+    note: str
+
+
+def make_captions(
+    video: Path,
+    *,
+    script: str | None,
+    language: str,
+    recogniser: Recogniser | None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> CaptionResult:
+    """Captions for a take. Never raises for a recogniser that cannot run: the script is
+    used instead and the note says why. UserError only for an unreadable video."""
+    if script is not None and script.strip():
+        check_script(script)
+    else:
+        script = None
+    if recogniser is None and script is None:
+        return CaptionResult(
+            None,
+            "No captions: no script was read and no speech recogniser "
+            "is set up. Add cues by hand or attach a caption file.",
+        )
+    progress(Progress("captions", 0.0, "reading the sound"))
+    samples = load_speech_audio(video, cancel)
+    fallback = "no speech recogniser is set up"
+    if recogniser is not None:
+        try:
+            captions = recogniser.transcribe(samples, language, progress, cancel)
+            return CaptionResult(
+                captions, f"Captions recognised from speech ({recogniser.name}); check them."
+            )
+        except RecogniserUnavailable as exc:
+            if script is None:
+                return CaptionResult(None, f"No captions: {exc.message}")
+            fallback = exc.message
+    assert script is not None
+    captions = captions_from_samples(samples, script, language)
+    progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
+    return CaptionResult(captions, f"Captions from the script ({fallback}); check their timing.")
