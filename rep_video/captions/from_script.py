@@ -12,6 +12,7 @@ from rep_video.captions.align import align_units
 from rep_video.captions.audio import load_speech_audio
 from rep_video.captions.cues import Captions
 from rep_video.captions.sentences import caption_units
+from rep_video.captions.textfile import read_user_text
 from rep_video.captions.vad import speech_segments
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
@@ -58,18 +59,6 @@ def check_script(script: str) -> None:
 
 def read_script(path: Path) -> str:
     """A script file's text (UTF-8, a BOM allowed); UserError naming what is wrong."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_SCRIPT_CHARS * 4:
-            raise UserError(f"{path.name} is too large for a script; give the text the rep read.")
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"no script file at {path}; check the path.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder; give a .txt file with the script.") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path.name} is not UTF-8 text; save the script as UTF-8.") from None
-    except OSError as exc:
-        raise UserError(f"cannot read {path} ({exc.strerror}); check the file.") from None
+    text = read_user_text(path, max_bytes=MAX_SCRIPT_CHARS * 4, what="script file")
     check_script(text)
     return text

@@ -14,6 +14,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from webvtt.models import Timestamp
 
 from rep_video.captions.cues import MAX_CUE_CHARS, Cue, tidy
+from rep_video.captions.textfile import read_user_text
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 
@@ -75,24 +76,7 @@ def parse_webvtt(text: str, name: str = "the captions") -> tuple[Cue, ...]:
 def read_webvtt(path: Path) -> tuple[Cue, ...]:
     """Cues of a .vtt file; CaptionsError for a missing, huge, non-UTF-8 or malformed file."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CaptionsError(
-                f"{path.name} is {size // 1024} KB; caption files are at most "
-                f"{MAX_FILE_BYTES // 1024} KB."
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CaptionsError(f"no caption file at {path}; check the path.") from None
-    except IsADirectoryError:
-        raise CaptionsError(f"{path} is a folder; give a .vtt file.") from None
-    except OSError as exc:
-        raise CaptionsError(f"cannot read {path} ({exc.strerror}); check the file.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CaptionsError(f"{path.name} is not UTF-8 text; save it as UTF-8 WebVTT.") from None
+    text = read_user_text(path, max_bytes=MAX_FILE_BYTES, what="caption file", error=CaptionsError)
     return parse_webvtt(text, path.name)
 
 
