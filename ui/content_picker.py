@@ -159,6 +159,8 @@ class ContentPicker(QWidget):
         return self._items.get(item_id)
 
     def set_selected(self, ids: tuple[str, ...]) -> None:
+        if not self._items:
+            return  # not loaded yet: set_catalog ticks the draft's ids when it comes
         for item_id, row in self._items.items():
             if self.available(item_id):
                 want = Qt.CheckState.Checked if item_id in ids else Qt.CheckState.Unchecked

@@ -32,7 +32,7 @@ from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.prompter_panel import fill_fields
 from ui.services import Services
-from ui.state import DraftHolder, Recipient
+from ui.state import Draft, DraftHolder, Recipient
 from ui.tasks import Runner, TaskOutcome
 
 TEMPLATES = {
@@ -65,6 +65,8 @@ class PersonalizeScreen(QWidget):
         self.services = services
         self.catalog: Catalog | None = None
         self._poster_img: np.ndarray | None = None
+        self._template_key = ""
+        self._rendered = ""  # the message as the template last filled it
 
         title = QLabel("Personalize")
         title.setProperty("role", "title")
@@ -164,6 +166,9 @@ class PersonalizeScreen(QWidget):
         for field in (self.name, self.email, self.phone):
             field.textChanged.connect(self._store)
         self.name.textChanged.connect(lambda _t: self.recipient_changed.emit())
+        self.name.textChanged.connect(lambda _t: self._render_template())
+        self.from_name.textChanged.connect(lambda _t: self._render_template())
+        self.from_name.textChanged.connect(lambda _t: self.recipient_changed.emit())
         self.message.textChanged.connect(self._store)
         self.intro.toggled.connect(self._store)
         self.template.activated.connect(self._apply_template)
@@ -186,11 +191,34 @@ class PersonalizeScreen(QWidget):
             intro_card=self.intro.isChecked(),
         )
 
+    def apply_draft(self, d: Draft) -> None:
+        """Fill the form from a restored draft (the draft itself is already in place)."""
+        fields = (self.name, self.email, self.phone, self.message, self.intro)
+        for w in fields:
+            w.blockSignals(True)
+        self.name.setText(d.recipient.name)
+        self.email.setText(d.recipient.email)
+        self.phone.setText(d.recipient.phone)
+        self.message.setPlainText(d.message)
+        self.intro.setChecked(d.intro_card)
+        for w in fields:
+            w.blockSignals(False)
+        self.picker.set_selected(d.attachment_ids)  # also when the catalog loads later
+        self.recipient_changed.emit()
+        if d.poster_at is not None and d.duration:
+            self.poster_slider.blockSignals(True)
+            self.poster_slider.setValue(round(1000 * d.poster_at / d.duration))
+            self.poster_slider.blockSignals(False)
+            self.auto_poster.setChecked(False)
+        else:
+            self.video_changed()
+
     def clear_form(self) -> None:
         """Empty recipient, message and attachments (the sender's own name stays)."""
         for field in (self.name, self.email, self.phone):
             field.clear()
         self.template.setCurrentIndex(0)
+        self._template_key, self._rendered = "", ""
         self.message.clear()
         self.intro.setChecked(False)
         self.picker.set_selected(())
@@ -201,9 +229,20 @@ class PersonalizeScreen(QWidget):
         key = self.template.currentData()
         if not key:
             return
-        rep = self.services.settings().rep.name or "{rep_name}"
+        self._template_key = key
+        self._render_template()
+
+    def _render_template(self) -> None:
+        """Fill the template with the names known now. Typed later (the recipient, or From
+        after the template was picked), they are filled in then — unless the rep has edited
+        the message since, which is theirs from then on."""
+        key = self._template_key
+        if not key or self.message.toPlainText() not in ("", self._rendered):
+            return
+        rep = self.from_name.text().strip() or "{rep_name}"
         hcp = self.name.text().strip() or "{hcp_name}"
-        self.message.setPlainText(fill_fields(TEMPLATES[key], {"hcp_name": hcp, "rep_name": rep}))
+        self._rendered = fill_fields(TEMPLATES[key], {"hcp_name": hcp, "rep_name": rep})
+        self.message.setPlainText(self._rendered)
 
     def load_sender(self) -> None:
         settings = self.services.settings()

@@ -27,7 +27,8 @@ class PreviewWidget(QWidget):
         self.recording = False
         self.prompter_text = ""
         self.prompter_on = False
-        self.prompter_speed = 15.0  # pixels per second
+        self.prompter_lines_per_second = 0.35
+        self._line_height = 24.0  # of the prompter's font, measured when painted
         self._prompter_offset = 0.0
         self._prompter_height = 0.0
         self._tick = QTimer(self)
@@ -56,7 +57,8 @@ class PreviewWidget(QWidget):
 
     def _advance(self) -> None:
         if self.prompter_on and self.prompter_text and self.recording:
-            self._prompter_offset += self.prompter_speed * self._tick.interval() / 1000.0
+            step = self.prompter_lines_per_second * self._line_height
+            self._prompter_offset += step * self._tick.interval() / 1000.0
             self.update()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
@@ -103,15 +105,18 @@ class PreviewWidget(QWidget):
         font.setWeight(QFont.Weight.DemiBold)
         p.setFont(font)
         p.setPen(QColor("white"))
-        text_rect = QRectF(
-            band.left() + 16, band.top() + 10 - self._prompter_offset, band.width() - 32, 10_000
-        )
+        self._line_height = float(p.fontMetrics().lineSpacing())
+        width = band.width() - 32
         flags = int(Qt.AlignmentFlag.AlignHCenter) | int(Qt.TextFlag.TextWordWrap)
-        bounds = p.boundingRect(text_rect, flags, self.prompter_text)
-        self._prompter_height = bounds.height()
-        if self._prompter_offset > bounds.height() + band.height():
-            self._prompter_offset = 0.0  # loop so a long take can go round again
-        p.drawText(text_rect, flags, self.prompter_text)
+        height = p.boundingRect(QRectF(0, 0, width, 10_000), flags, self.prompter_text).height()
+        self._prompter_height = height
+        # One script after another, a blank line between: the band is never an empty box.
+        cycle = height + 2 * self._line_height
+        self._prompter_offset %= cycle
+        top = band.top() + 10 - self._prompter_offset
+        while top < band.bottom():
+            p.drawText(QRectF(band.left() + 16, top, width, height + 4), flags, self.prompter_text)
+            top += cycle
         p.restore()
 
     def _paint_countdown(self, p: QPainter, area: QRectF) -> None:

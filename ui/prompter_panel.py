@@ -1,4 +1,7 @@
-"""Teleprompter controls: the script (with {hcp_name}, {rep_name} fields), on/off and speed."""
+"""Teleprompter controls: the script (with {hcp_name}, {rep_name} fields), on/off and speed.
+Until the recipient (or the rep's own name) is known the fields read as what goes there, never
+an invented name; speed is in words (slow … fast), as lines of text per second, so it reads the
+same whatever the size of the window."""
 
 from __future__ import annotations
 
@@ -22,6 +25,23 @@ DEFAULT_SCRIPT = (
     "and the approved material is linked below this video.\n"
     "If you have any questions, reply to this message or call me. Have a great day!"
 )
+
+
+HCP_PLACEHOLDER = "[recipient's name]"
+REP_PLACEHOLDER = "[your name]"
+# Lines of script per second for each step of the speed slider.
+SPEEDS = (
+    ("Very slow", 0.15),
+    ("Slow", 0.25),
+    ("Normal", 0.35),
+    ("Fast", 0.5),
+    ("Very fast", 0.7),
+)
+NORMAL = 2
+
+
+def prompter_fields(hcp: str, rep: str) -> dict[str, str]:
+    return {"hcp_name": hcp or HCP_PLACEHOLDER, "rep_name": rep or REP_PLACEHOLDER}
 
 
 class _Fields(dict[str, str]):
@@ -51,8 +71,9 @@ class PrompterPanel(QWidget):
         self.script.setPlaceholderText("Your script; {hcp_name} and {rep_name} are filled in.")
         self.script.setTabChangesFocus(True)
         self.speed = QSlider(Qt.Orientation.Horizontal)
-        self.speed.setRange(5, 120)
-        self.speed.setValue(15)  # about two lines every five seconds
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setPageStep(1)
+        self.speed.setValue(NORMAL)
         self.speed.setAccessibleName("Teleprompter scroll speed")
         self.speed_label = QLabel()
         hint = QLabel("Fields: {hcp_name}, {rep_name}")
@@ -74,8 +95,13 @@ class PrompterPanel(QWidget):
         self.script.textChanged.connect(self.changed)
         self._sync()
 
+    def lines_per_second(self) -> float:
+        return SPEEDS[self.speed.value()][1]
+
     def _sync(self) -> None:
-        self.speed_label.setText(f"{self.speed.value()} px/s")
+        words = SPEEDS[self.speed.value()][0]
+        self.speed_label.setText(words)
+        self.speed.setAccessibleDescription(words)
         self.script.setEnabled(True)
         self.changed.emit()
 

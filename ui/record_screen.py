@@ -263,7 +263,7 @@ class RecordScreen(QWidget):
     # -- teleprompter ------------------------------------------------------------------------
     def _prompter_changed(self) -> None:
         self.preview.prompter_on = self.prompter.enabled_box.isChecked()
-        self.preview.prompter_speed = float(self.prompter.speed.value())
+        self.preview.prompter_lines_per_second = self.prompter.lines_per_second()
         self.preview.prompter_text = self.prompter.text(self.prompter_fields)
         self.preview.update()
 

@@ -271,6 +271,12 @@ class TrimScreen(QWidget):
         # Out is the first frame left out: show the last one kept.
         self.seek(d.trim_in if in_point is not None else max(d.trim_in, d.trim_out - 1 / self.fps))
 
+    def show_range(self) -> None:
+        """Show the draft's in/out (a restored draft keeps its cut)."""
+        d = self.drafts.draft
+        self.timeline.set_range(d.trim_in, d.trim_out)
+        self._refresh_labels()
+
     def _refresh_labels(self) -> None:
         d = self.drafts.draft
         self.position_label.setText(f"{fmt_precise(self.position)} / {fmt_precise(self.duration)}")

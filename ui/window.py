@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video import paths
-from ui import core_bridge
+from ui import core_bridge, draft_store
+from ui.draft_store import DraftKeeper
 from ui.personalize_screen import PersonalizeScreen
+from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen, fmt_time
 from ui.send_screen import SendScreen
 from ui.sent_screen import SentScreen
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.runner: Runner = runner or TaskRunner(self)
         self.services = services or Services(self.runner)
         self.drafts = DraftHolder()
+        self.keeper = DraftKeeper(self.drafts)
         # Asks whether to recover N unfinished recordings; tests answer without a dialog.
         self.ask_recover: Callable[[int], bool] = self._ask_recover
         settings = self.services.settings()
@@ -70,7 +73,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
 
-        fields = {"hcp_name": "Dr. Lee", "rep_name": settings.rep.name or "your rep"}
+        fields = prompter_fields("", settings.rep.name)
         self.record = RecordScreen(
             self.runner, demo_devices, settings.policy.max_length_seconds, fields
         )
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self.personalize.next_requested.connect(lambda: self.go("send"))
         self.personalize.recipient_changed.connect(self._recipient_changed)
         self.send.sent.connect(lambda: self.sent.refresh())
+        self.send.sent.connect(self.keeper.mark_sent)
         self.send.record_another.connect(self.record_another)
         self.send.open_settings.connect(lambda: self.go("settings"))
         self.sent.open_settings.connect(lambda: self.go("settings"))
@@ -177,10 +181,8 @@ class MainWindow(QMainWindow):
 
     def _recipient_changed(self) -> None:
         d = self.drafts.draft
-        settings = self.services.settings()
-        self.record.set_prompter_fields(
-            {"hcp_name": d.recipient.name or "Dr. Lee", "rep_name": settings.rep.name or "your rep"}
-        )
+        sender = self.personalize.from_name.text().strip() or self.services.settings().rep.name
+        self.record.set_prompter_fields(prompter_fields(d.recipient.name, sender))
 
     def _settings_changed(self) -> None:
         settings = self.services.settings()
@@ -196,8 +198,25 @@ class MainWindow(QMainWindow):
         outbox. Deferred so the window paints first."""
         settings = self.services.settings()
         self.record.populate_devices(settings.camera, settings.microphone)
+        self.restore_draft()
         QTimer.singleShot(0, self.offer_recovery)
         self.services.resume_outbox()
+
+    def restore_draft(self) -> None:
+        draft = draft_store.load()
+        if draft is None or draft.video is None:
+            return
+        self.drafts.set(draft)
+        self.trim.load(draft.video, draft.duration)
+        self.trim.show_range()
+        self.personalize.apply_draft(draft)
+        self._update_nav()
+        who = draft.recipient.name
+        self.record.status.setText(
+            f"Your unsent video for {who} is back: continue in Review & trim, or record a new one."
+            if who
+            else "Your unsent video is back: continue in Review & trim, or record a new one."
+        )
 
     def offer_recovery(self) -> None:
         folder = paths.recordings_dir()
@@ -260,6 +279,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(smallest)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.keeper.save()
         ui_settings().setValue("window/geometry", self.saveGeometry())
         self.record.shutdown()
         self.trim.shutdown()
