@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Take a PNG of every step of the desktop app, for the docs:
 
-    xvfb-run -a .venv/bin/python scripts/screenshots.py [OUT_DIR]
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Runs the real app with the synthetic camera and microphone (`--demo-devices`) in a throwaway
 REP_VIDEO_HOME, records a short take, trims it, personalizes it, sends it to the built-in
-share server and saves docs/screenshots/{record,trim,personalize,send,sent,settings}.png, plus
-record-no-camera.png (what a rep without a usable camera sees).
+share server and saves {record,trim,personalize,send,sent,settings}.png, plus
+record-no-camera.png (what a rep without a usable camera sees) — once with the window at
+1180×760 (into docs/screenshots/) and once at 1024×640, the smallest laptop screen the app is
+laid out for (into docs/screenshots/1024x640/).
 """
 
 from __future__ import annotations
@@ -22,8 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+SIZES = ((1180, 760, ""), (1024, 640, "1024x640"))
+
+
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    base = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    _memory_keyring()
+    for width, height, sub in SIZES:
+        take(base / sub if sub else base, width, height)
+    return 0
+
+
+def take(out: Path, width: int, height: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="rv-shots-"))
     os.environ["REP_VIDEO_HOME"] = str(home)
@@ -32,7 +44,6 @@ def main() -> int:
         '[rep]\nname = "Sam Carter"\nrole = "Medical Science Liaison"\n'
         'email = "sam.carter@example.com"\n'
     )
-    _memory_keyring()
 
     from PySide6.QtCore import QCoreApplication
 
@@ -41,7 +52,7 @@ def main() -> int:
 
     app = make_app()
     win = MainWindow(demo_devices=True)
-    win.resize(1180, 760)
+    win.resize(width, height)
     win.show()
     win.start()
 
@@ -111,15 +122,16 @@ def main() -> int:
     # The state a rep without a (permitted) camera sees.
     from ui import devices
 
+    real_list = devices.list_cameras
     devices.list_cameras = lambda demo: []
     win = MainWindow(demo_devices=False)
-    win.resize(1180, 760)
+    win.resize(width, height)
     win.show()
     win.start()
     shot("record-no-camera")
     win.close()
+    devices.list_cameras = real_list
     app.processEvents()
-    return 0
 
 
 def _memory_keyring() -> None:

@@ -2,7 +2,7 @@
 """Desktop app benchmarks (run by hand, not collected by pytest):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/bench_app.py [--seconds 60]
-        [--memory-seconds 180] [--skip-naive] [--skip-memory]
+        [--memory-seconds 180] [--skip-naive] [--skip-memory] [--cold-runs 3] [--cold-only]
 
 1. Stop → link on the clipboard, and Stop → video playable: a 60 s 720p30 recording made by
    the real Recorder from the synthetic sources, trimmed at both ends, sent through the app's
@@ -11,7 +11,12 @@
    local share server.
    Compared with the naive path in the same run: a full re-encode of the trimmed clip with
    moviepy, then the same send (its link and its video come at the end).
-2. App peak memory: the app window with the demo devices records `--memory-seconds` of 720p30
+2. The first link after a cold launch: a fresh process opens the window (first launch: no
+   target, so the built-in share server), records 5 s with the demo devices, and the rep
+   presses Send; seconds from the click to the link on the clipboard. Twice, each in a fresh
+   process and data folder: as the app does it (the built-in server starts while the rep
+   records) and as it used to (the server started at Send), for the same-run ratio.
+3. App peak memory: the app window with the demo devices records `--memory-seconds` of 720p30
    in real time through the same capture path as a webcam; peak RSS and dropped frames.
 """
 
@@ -235,6 +240,57 @@ def bench_memory(seconds: float) -> None:
     win.close()
 
 
+def cold_first_link(warm_up: bool) -> None:
+    """One fresh process: launch, record 5 s, Send; print seconds from the click to the link."""
+    _isolate()
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.main import make_app
+    from ui.window import MainWindow
+
+    launched = time.monotonic()
+    make_app()
+    win = MainWindow(demo_devices=True)
+    if not warm_up:
+        win.services.warm_up = lambda: None  # type: ignore[method-assign]
+    win.show()
+    win.start()
+
+    def pump_until(condition: object, limit: float) -> None:
+        end = time.monotonic() + limit
+        while not condition() and time.monotonic() < end:  # type: ignore[operator]
+            QCoreApplication.processEvents()
+            time.sleep(0.002)
+
+    record = win.record
+    pump_until(record.preview.has_frame, 30)
+    record.start_countdown(0)
+    pump_until(lambda: False, 5.0)
+    record.stop_recording()
+    pump_until(lambda: win.drafts.draft.video is not None, 120)
+    win.personalize.name.setText("Dr. Cold")
+    win.personalize.from_name.setText("Bench Rep")
+    win.personalize.next_button.click()
+    clicked = time.monotonic()
+    win.send.send_button.click()
+    pump_until(lambda: win.send.result.isVisible() or bool(win.send.error.text()), 120)
+    link_s = time.monotonic() - clicked
+    assert QGuiApplication.clipboard().text() == win.send.result.link, win.send.error.text()
+    pump_until(lambda: not win.send.busy(), 300)
+    how = "server started while recording" if warm_up else "server started at Send"
+    print(f"    {how:<32} Send -> link {link_s:5.2f} s "
+          f"(launch -> Send {clicked - launched:.1f} s)")  # fmt: skip
+    win.close()
+
+
+def bench_cold(runs: int) -> None:
+    print("First link after a cold launch (built-in server, fresh process each run):")
+    for _ in range(runs):
+        for mode in ("--cold-warm", "--cold-at-send"):
+            subprocess.run([sys.executable, __file__, mode], check=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=60.0)
@@ -242,12 +298,24 @@ def main() -> int:
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cold-runs", type=int, default=3)
+    ap.add_argument("--cold-only", action="store_true", help="only the cold first link")
+    ap.add_argument("--cold-warm", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cold-at-send", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cold_warm or args.cold_at_send:
+        cold_first_link(warm_up=args.cold_warm)
+        return 0
+    if args.cold_only:
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        bench_cold(args.cold_runs)
+        return 0
     if args.memory_only:
         bench_memory(args.memory_seconds)
         return 0
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     bench_send(args.seconds, not args.skip_naive)
+    bench_cold(args.cold_runs)
     if not args.skip_memory:
         # A fresh process, so the peak is the recording's, not the send benchmark's.
         subprocess.run([sys.executable, __file__, "--memory-only",
