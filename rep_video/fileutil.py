@@ -5,6 +5,7 @@ real name."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -41,3 +42,12 @@ def atomic_write_bytes(dst: Path, data: bytes) -> None:
 
 def atomic_write_text(dst: Path, text: str) -> None:
     atomic_write_bytes(dst, text.encode("utf-8"))
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file's bytes, read in 1 MiB blocks (a video never sits in memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -4,22 +4,13 @@ hashed again."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from pathlib import Path
 
-_CHUNK = 1 << 20
+from rep_video.fileutil import sha256_file
+
 _cache: dict[tuple[str, int, int], str] = {}
 _lock = threading.Lock()
-
-
-def sha256_file(path: Path) -> str:
-    """The hex sha256 of a file, always read from disk."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sha256_of(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rep_video.media import profile as mp
 from rep_video.media.ffmpeg_args import TranscodeSettings
 from rep_video.media.probe import MediaInfo, require_video
+from rep_video.media.x264 import x264_params
 
 # x264 speed for imported clips. On a 2-core laptop "veryfast" encodes 720p at ~70 fps and
 # "superfast" at ~100 (docs/ARCHITECTURE.md, "Decisions"): neither keeps a 1080p import at 4×
@@ -13,7 +14,7 @@ from rep_video.media.probe import MediaInfo, require_video
 # the stream H.264 High) and the deblocking filter. The maxrate cap, not the preset, bounds the
 # size.
 TRANSCODE_PRESET = "ultrafast"
-TRANSCODE_X264_PARAMS = "cabac=1:8x8dct=1:deblock=0,0"
+TRANSCODE_X264_PARAMS = x264_params({"cabac": 1, "8x8dct": 1, "deblock": "0,0"})
 
 
 def target_fps(fps: float, variable: bool) -> tuple[float, bool]:

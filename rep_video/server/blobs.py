@@ -5,12 +5,13 @@ Both also stage tus uploads in progress: `write_at` puts a PATCH body at its off
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
+
+from rep_video.fileutil import sha256_file
 
 CHUNK = 1024 * 1024  # one thread hop per MiB when streaming
 
@@ -33,14 +34,6 @@ class BlobStore(Protocol):
     def has_staged(self, upload_id: str) -> bool: ...
     def finish(self, upload_id: str, key: str) -> str: ...
     def discard(self, upload_id: str) -> None: ...
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1024 * 1024):
-            h.update(block)
-    return h.hexdigest()
 
 
 def iter_file_range(path: Path, start: int, end: int) -> Iterator[bytes]:
@@ -119,10 +112,10 @@ class LocalBlobStore:
         if not staged.exists() and self._path(key).exists():
             # Finished before, but the server died before recording it: the blob is whole
             # (os.replace is atomic). Never replace it with an empty file.
-            return file_sha256(self._path(key))
+            return sha256_file(self._path(key))
         if not staged.exists():
             staged.touch()  # a zero-length upload has no PATCH
-        digest = file_sha256(staged)
+        digest = sha256_file(staged)
         dst = self._path(key)
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, dst)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 
-from rep_video.server.blobs import file_sha256
+from rep_video.fileutil import sha256_file
 from rep_video.server.db import Upload, utcnow
 from rep_video.server.publish import blob_key
 from rep_video.server.state import ServerState
@@ -85,13 +85,13 @@ def finish_interrupted_uploads(state: ServerState, busy: Collection[str] = ()) -
 def _blob_sha256(state: ServerState, key: str) -> str:
     local = state.blobs.local_path(key)
     if local is not None:
-        return file_sha256(local)
+        return sha256_file(local)
     tmp_dir = state.settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
         path = Path(tmp) / "blob"
         state.blobs.fetch_to(key, path)
-        return file_sha256(path)
+        return sha256_file(path)
 
 
 def remove_expired_uploads(state: ServerState, busy: Collection[str] = ()) -> int:

@@ -5,10 +5,10 @@ Two steps, so that the link can be reserved before the slow work:
   can get wrong, copies the approved files (checked against their sha256), writes a first
   manifest.json and a recipe.json saying how the media is to be made, and renames the folder
   to `shares_dir()/<token>`. The outbox can take it from there: reserve the link at once.
-- `complete_package` makes the media from the recipe: trim → finalize (mobile profile) →
-  optional intro card → poster → preview, in a hidden folder inside the package; moves them in,
-  rewrites the manifest with the real duration and removes recipe.json last. A crash or a
-  cancel leaves the recipe in place and the next run starts the media again from the source.
+- `complete_package` makes the media from the recipe (`media.publish.pipeline`: trim →
+  finalize → optional intro card → poster → email GIF) in a hidden folder inside the package,
+  moves them in, rewrites the manifest with the real duration and removes recipe.json last. A
+  crash or a cancel leaves the recipe in place and the next run starts the media again.
 
 `stage_package` does both at once; a failure or a cancel there leaves nothing behind. The send
 pipeline (send.py) reserves the link between the two.
@@ -24,16 +24,16 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rep_video import paths
-from rep_video.content.checksum import sha256_file
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
-from rep_video.fileutil import atomic_write_text
+from rep_video.fileutil import atomic_write_text, sha256_file
+from rep_video.media.publish.pipeline import IntroCard, MediaOrder, publish_media
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.manifest import AttachmentRef, ShareManifest
 from rep_video.share.request import CheckedRequest, MediaEdit
@@ -47,9 +47,6 @@ FILES_DIR = "files"
 STAGING_PREFIX = ".staging-"
 MEDIA_PREFIX = ".media-"
 
-# Rough share of the wall time each media step takes, for one overall progress fraction.
-_WEIGHTS = {"trim": 3.0, "finalize": 4.0, "intro": 1.5, "poster": 0.5, "preview": 1.0}
-
 
 @dataclass(frozen=True, slots=True)
 class MediaRecipe:
@@ -61,6 +58,11 @@ class MediaRecipe:
     def write(self, folder: Path) -> None:
         data = {"source": self.source, **asdict(self.edit)}
         atomic_write_text(Path(folder) / RECIPE_NAME, json.dumps(data, indent=2))
+
+    def order(self, manifest: ShareManifest) -> MediaOrder:
+        e = self.edit
+        intro = IntroCard(manifest.recipient.name, manifest.rep.name) if e.intro else None
+        return MediaOrder(Path(self.source), e.trim, e.trim_mode, intro, e.poster_at)
 
     @classmethod
     def read(cls, folder: Path) -> MediaRecipe:
@@ -159,82 +161,19 @@ def complete_package(
     recipe = MediaRecipe.read(folder)
     for stale in folder.glob(MEDIA_PREFIX + "*"):  # a run that crashed: start its media again
         shutil.rmtree(stale, ignore_errors=True)
-    edit = recipe.edit
-    steps = [s for s in _WEIGHTS if (s != "trim" or edit.trim) and (s != "intro" or edit.intro)]
-    stages = _Stages(steps, progress)
     work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
     try:
-        duration = _make_media(work, recipe, manifest, stages, cancel)
-        for name in (POSTER_NAME, PREVIEW_NAME, VIDEO_NAME):
-            os.replace(work / name, folder / name)
-        manifest = replace(manifest, duration=round(duration, 3))
+        media = publish_media(recipe.order(manifest), work, progress, cancel)
+        for made, name in ((media.poster, POSTER_NAME), (media.email_gif, PREVIEW_NAME),
+                           (media.video, VIDEO_NAME)):  # fmt: skip
+            os.replace(made, folder / name)
+        manifest = replace(manifest, duration=round(media.duration, 3))
         manifest.write(folder)
         (folder / RECIPE_NAME).unlink()  # last: from here on the package is complete
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(Progress("staged", 1.0, f"package ready: {folder.name}"))
     return SharePackage(folder, manifest)
-
-
-def _make_media(
-    work: Path,
-    recipe: MediaRecipe,
-    manifest: ShareManifest,
-    stages: _Stages,
-    cancel: CancelToken | None,
-) -> float:
-    """Video, poster and preview into `work`; returns the video's duration."""
-    # Imported on first use: they pull in OpenCV and moviepy, which the CLI and the UI
-    # should not pay for at start-up.
-    from rep_video.media import probe as media_probe
-    from rep_video.media.cut import trim as media_trim
-    from rep_video.media.publish import email_gif as media_preview
-    from rep_video.media.publish import finalize as media_finalize
-    from rep_video.media.publish import poster as media_poster
-
-    video, edit = Path(recipe.source), recipe.edit
-    if not video.exists():
-        raise UserError(
-            f"the video for this send ({video}) is gone; import it again and send it again."
-        )
-    media_probe.probe(video)  # a one-line UserError for a file damaged since
-    source = video
-    if edit.trim:
-        source = work / ".trimmed.mp4"
-        media_trim.trim(
-            video, source, edit.trim[0], edit.trim[1], edit.trim_mode,
-            progress=stages.sub("trim"), cancel=cancel,
-        )  # fmt: skip
-    _check_cancel(cancel)
-    out = work / VIDEO_NAME
-    result = media_finalize.finalize(source, out, progress=stages.sub("finalize"), cancel=cancel)
-    info = result.info
-    if source != video:
-        source.unlink(missing_ok=True)
-    _check_cancel(cancel)
-    intro_seconds = 0.0
-    if edit.intro:
-        from rep_video.media.publish import intro as media_intro  # moviepy: only when asked for
-
-        joined = work / ".with-intro.mp4"
-        info = media_intro.add_intro_card(
-            out, joined, manifest.recipient.name, manifest.rep.name, stages.sub("intro"), cancel
-        )
-        os.replace(joined, out)
-        intro_seconds = media_intro.CARD_SECONDS
-        _check_cancel(cancel)
-    stages.start("poster")
-    at = None
-    if edit.poster_at is not None:
-        # The rep picked a frame on the original take; map it onto the sent video.
-        at = edit.poster_at - (edit.trim[0] if edit.trim else 0.0) + intro_seconds
-        at = min(max(0.0, at), max(0.0, info.duration - 0.05))
-    media_poster.make_poster(out, work / POSTER_NAME, at=at)
-    _check_cancel(cancel)
-    stages.start("preview")
-    media_preview.make_preview(out, work / PREVIEW_NAME)
-    _check_cancel(cancel)
-    return float(info.duration)
 
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:
@@ -342,32 +281,3 @@ def _copy_checked(item: ContentItem, dst: Path) -> int:
 def _check_cancel(cancel: CancelToken | None) -> None:
     if cancel is not None:
         cancel.raise_if_cancelled()
-
-
-class _Stages:
-    """Maps each step's own 0..1 progress onto one overall fraction."""
-
-    def __init__(self, steps: list[str], progress: ProgressFn) -> None:
-        total = sum(_WEIGHTS[s] for s in steps)
-        self._progress = progress
-        self._span: dict[str, tuple[float, float]] = {}
-        at = 0.0
-        for s in steps:
-            width = _WEIGHTS[s] / total
-            self._span[s] = (at, width)
-            at += width
-
-    def start(self, step: str) -> None:
-        self._progress(Progress(step, self._span[step][0]))
-
-    def sub(self, step: str) -> Callable[[Progress], None]:
-        lo, width = self._span[step]
-
-        def report(p: Progress) -> None:
-            fraction = lo + width * min(1.0, max(0.0, p.fraction)) if p.fraction else lo
-            self._progress(
-                Progress(step, fraction, p.message, rate=p.rate, eta_seconds=p.eta_seconds)
-            )
-
-        self.start(step)
-        return report

@@ -43,7 +43,7 @@ class MediaEdit:
     package's recipe.json until the media is made)."""
 
     trim: tuple[float, float] | None = None  # seconds on the take's timeline
-    trim_mode: str = "smart"  # smart | fast | exact (media/trim.py)
+    trim_mode: str = "smart"  # smart | fast | exact (media/cut/trim.py)
     intro: bool = False  # a 2-second card naming both, before the video
     poster_at: float | None = None  # on the take's timeline; None: the best frame
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from rep_video.media.x264 import x264_params
+
 VIDEO_CODEC = "libx264"
 AUDIO_CODEC = "aac"
 PIX_FMT = "yuv420p"
@@ -58,7 +60,7 @@ def keyframe_interval(fps: Fraction) -> int:
     return max(1, round(fps))
 
 
-def x264_params(fps: Fraction) -> str:
+def recording_x264_params(fps: Fraction) -> str:
     """x264 overrides shared by every tier; they fix the SPS/PPS (see module doc)."""
     gop = keyframe_interval(fps)
     params = {
@@ -82,7 +84,7 @@ def x264_params(fps: Fraction) -> str:
         "transfer": "bt709",
         "colormatrix": "bt709",
     }
-    return ":".join(f"{k}={v}" for k, v in params.items())
+    return x264_params(params)
 
 
 def video_settings(preset: str, fps: Fraction) -> VideoEncoderSettings:
@@ -90,7 +92,7 @@ def video_settings(preset: str, fps: Fraction) -> VideoEncoderSettings:
         raise ValueError(f"unknown preset {preset!r}")
     return VideoEncoderSettings(
         preset=preset,
-        options={"preset": preset, "x264-params": x264_params(fps), "level": LEVEL},
+        options={"preset": preset, "x264-params": recording_x264_params(fps), "level": LEVEL},
     )
 
 

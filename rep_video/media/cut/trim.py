@@ -18,7 +18,7 @@ from rep_video.media import ffmpeg_args as fa
 from rep_video.media.cut.h264_sps import first_sps, parse_vui
 from rep_video.media.cut.packet_join import Piece, join
 from rep_video.media.cut.trim_plan import Segment, TrimPlan, plan_trim
-from rep_video.media.cut.x264_match import sei_options, x264_params
+from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.process import ffmpeg_exe, run_ffmpeg
 from rep_video.media.transcode_settings import transcode_settings
@@ -56,7 +56,7 @@ def matched_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
     sps = first_sps(extradata)
     vui = parse_vui(sps) if sps else None
     return fa.MatchedEncoder(
-        x264_params=x264_params(options, vui),
+        x264_params=sei_params(options, vui),
         level=v.level,
         time_base=vui.time_base if vui else None,
         timescale=v.time_base.denominator if v.time_base.numerator == 1 else 90000,

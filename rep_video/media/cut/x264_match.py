@@ -13,6 +13,7 @@ import re
 
 from rep_video.media.cut.h264_pps import Pps
 from rep_video.media.cut.h264_sps import Sps, Vui
+from rep_video.media.x264 import x264_params
 
 _SEI_MARK = b"x264 - core "
 _OPTIONS_MARK = "options: "
@@ -97,8 +98,8 @@ def sei_options(first_packet: bytes) -> dict[str, str] | None:
     return {m.group(1): m.group(2) for m in re.finditer(r"(\w+)=(\S+)", opts)}
 
 
-def x264_params(options: dict[str, str], vui: Vui | None = None) -> str:
-    """An `-x264-params` value that reproduces the source's headers. psy is switched off so
+def sei_params(options: dict[str, str], vui: Vui | None = None) -> str:
+    """An `x264-params` value that reproduces the source's headers. psy is switched off so
     x264 keeps the chroma QP offset we pass (psy-rd would shift it again)."""
     params: dict[str, str] = {}
     for sei, name in _PASS_THROUGH.items():
@@ -125,11 +126,11 @@ def x264_params(options: dict[str, str], vui: Vui | None = None) -> str:
         params.pop("qp", None)
         params.pop("bitrate", None)
     params.update(vui_params(vui))
-    return ":".join(f"{k}={v}" for k, v in params.items())
+    return x264_params(params)
 
 
 def header_params(sps: Sps, pps: Pps) -> list[str]:
-    """Candidate `-x264-params` values that make x264 write this SPS/PPS, for a stream whose
+    """Candidate `x264-params` values that make x264 write this SPS/PPS, for a stream whose
     settings SEI is gone (a copy trim drops the first GOP, which carried it) or was never
     there. Each header field maps back to the setting x264 derives it from; where two settings
     write the same field (weightp 1 or 2, how many B-frames) the first candidate is x264's
@@ -167,4 +168,4 @@ def header_params(sps: Sps, pps: Pps) -> list[str]:
     }
     params.update(vui_params(vui))
     weightp = ("2", "1") if pps.weighted_pred else ("0",)
-    return [":".join(f"{k}={v}" for k, v in {**params, "weightp": w}.items()) for w in weightp]
+    return [x264_params({**params, "weightp": w}) for w in weightp]

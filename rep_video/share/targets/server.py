@@ -22,6 +22,7 @@ import requests
 from tusclient.client import TusClient
 
 from rep_video.errors import TargetBusy, TransientError, UserError
+from rep_video.fileutil import sha256_file
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import (
@@ -382,17 +383,9 @@ def _opt_str(value: Any) -> str | None:
 
 def _declarations(package: SharePackage) -> list[dict[str, Any]]:
     return [
-        {"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
+        {"name": name, "size": path.stat().st_size, "sha256": sha256_file(path)}
         for name, path in package.files()
     ]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _sha_bytes(data: bytes) -> str:

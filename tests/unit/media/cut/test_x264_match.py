@@ -19,7 +19,7 @@ from rep_video.media.cut.h264_sps import (
     parse_vui,
     vui_time_base,
 )
-from rep_video.media.cut.x264_match import header_params, sei_options, vui_params, x264_params
+from rep_video.media.cut.x264_match import header_params, sei_options, sei_params, vui_params
 
 DATA = Path(__file__).parents[3] / "data"
 
@@ -40,7 +40,7 @@ def test_sei_options_from_a_recorder_stream() -> None:
 def test_params_rebuild_header_settings_and_drop_psy() -> None:
     options = sei_options((DATA / "x264_sei_ffmpeg_cli.txt").read_bytes())
     assert options is not None
-    params = dict(p.split("=", 1) for p in x264_params(options).split(":"))
+    params = dict(p.split("=", 1) for p in sei_params(options).split(":"))
     assert params["bframes"] == "3" and params["b-pyramid"] == "2" and params["weightp"] == "1"
     assert params["crf"] == "23.0" and "bitrate" not in params
     assert params["deblock"] == "0,0"  # "1:0:0" in the SEI; ":" would split -x264-params
@@ -50,10 +50,10 @@ def test_params_rebuild_header_settings_and_drop_psy() -> None:
 
 
 def test_rate_control_kinds() -> None:
-    assert "bitrate=2000" in x264_params({"rc": "abr", "bitrate": "2000", "crf": "23"})
-    assert "crf" not in x264_params({"rc": "abr", "bitrate": "2000", "crf": "23"})
-    assert "qp=20" in x264_params({"rc": "cqp", "qp": "20", "crf": "23"})
-    assert "no-deblock=1" in x264_params({"deblock": "0:0:0"})
+    assert "bitrate=2000" in sei_params({"rc": "abr", "bitrate": "2000", "crf": "23"})
+    assert "crf" not in sei_params({"rc": "abr", "bitrate": "2000", "crf": "23"})
+    assert "qp=20" in sei_params({"rc": "cqp", "qp": "20", "crf": "23"})
+    assert "no-deblock=1" in sei_params({"deblock": "0:0:0"})
 
 
 def test_vui_of_an_ffmpeg_cli_stream() -> None:

@@ -12,7 +12,7 @@ import pytest
 from rep_video.errors import UserError
 from rep_video.media.frames import frame_at, thumbnails
 from rep_video.media.publish import email_gif, poster
-from rep_video.media.publish.email_gif import make_preview
+from rep_video.media.publish.email_gif import make_email_gif
 from rep_video.media.publish.poster import FrameScore, best_frame_time, encode_jpeg, make_poster
 
 
@@ -59,7 +59,7 @@ def test_face_detector_is_available() -> None:
 
 
 def test_preview_gif(sample_clip: Path, out_dir: Path) -> None:
-    dst = make_preview(sample_clip, out_dir / "preview.gif")
+    dst = make_email_gif(sample_clip, out_dir / "preview.gif")
     data = dst.read_bytes()
     assert data[:6] == b"GIF89a" and len(data) <= 1_500_000
     with av.open(str(dst)) as c:
@@ -72,18 +72,18 @@ def test_preview_gif(sample_clip: Path, out_dir: Path) -> None:
 def test_preview_retries_smaller(
     sample_clip: Path, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = make_preview(sample_clip, out_dir / "big.gif", seconds=1.0).stat().st_size
-    monkeypatch.setattr(email_gif, "MAX_PREVIEW_BYTES", first // 3)
-    dst = make_preview(sample_clip, out_dir / "small.gif", seconds=1.0)
+    first = make_email_gif(sample_clip, out_dir / "big.gif", seconds=1.0).stat().st_size
+    monkeypatch.setattr(email_gif, "MAX_GIF_BYTES", first // 3)
+    dst = make_email_gif(sample_clip, out_dir / "small.gif", seconds=1.0)
     assert dst.stat().st_size <= first // 3
 
 
 def test_preview_that_cannot_fit_is_a_user_error(
     sample_clip: Path, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(email_gif, "MAX_PREVIEW_BYTES", 100)
+    monkeypatch.setattr(email_gif, "MAX_GIF_BYTES", 100)
     with pytest.raises(UserError, match=r"1\.5 MB"):
-        make_preview(sample_clip, out_dir / "x.gif", seconds=0.5)
+        make_email_gif(sample_clip, out_dir / "x.gif", seconds=0.5)
     assert list(out_dir.iterdir()) == []
 
 
