@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from rep_video.content import Catalog, ContentItem
 from ui.theme import icon
 
-COLUMNS = ("Title", "Approval code", "Version", "Expires", "Status")
+# The version is in the line under the list and in the tooltip: five columns do not fit the
+# content list at 1024×640.
+COLUMNS = ("Title", "Approval code", "Expires", "Status")
 
 
 class ContentPicker(QWidget):
@@ -99,16 +101,15 @@ class ContentPicker(QWidget):
 
     def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
         status = "Available" if ok else short_reason(reason)
-        row = QTreeWidgetItem(
-            [item.title, item.approval_code, item.version, item.expires.isoformat(), status]
-        )
+        row = QTreeWidgetItem([item.title, item.approval_code, item.expires.isoformat(), status])
         row.setData(0, Qt.ItemDataRole.UserRole, item.id)
+        row.setData(1, Qt.ItemDataRole.UserRole, item.version)
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if ok:
             row.setFlags(base | Qt.ItemFlag.ItemIsUserCheckable)
             row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             for col in range(len(COLUMNS)):
-                row.setToolTip(col, item.title)
+                row.setToolTip(col, f"{item.title} — version {item.version}")
         else:
             # Enabled (so the keyboard reaches it and its reason can be read) but not
             # checkable; greyed like a disabled row, with a blocked mark instead of a box.
@@ -133,7 +134,8 @@ class ContentPicker(QWidget):
             self.detail.setText(f"{title}: cannot be attached — {self._blocked[item_id]}.")
         else:
             self.detail.setProperty("role", "hint")
-            self.detail.setText(f"{title} · {row.text(1)} · version {row.text(2)}")
+            version = row.data(1, Qt.ItemDataRole.UserRole)
+            self.detail.setText(f"{title} · {row.text(1)} · version {version}")
         self.detail.style().polish(self.detail)
 
     def available(self, item_id: str) -> bool:

@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -105,7 +106,11 @@ class RecordScreen(QWidget):
         self.record_button = QPushButton(icon("rec", "#ffffff"), "  Start recording")
         self.record_button.setProperty("primary", True)
         self.record_button.setAccessibleName("Start recording")
-        self.record_button.setShortcut("Ctrl+R")
+        # A window shortcut, not the button's: QPushButton.setText() resets a button's own
+        # shortcut, so after "Cancel countdown" / "Stop recording" Ctrl+R did nothing.
+        record_key = QShortcut(QKeySequence("Ctrl+R"), self)
+        record_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        record_key.activated.connect(self._record_key)
         self.record_button.setMinimumHeight(40)
         # As wide as its longest label, so the row (and the preview) never shifts when the
         # text changes between Start, Cancel countdown and Stop.
@@ -282,6 +287,10 @@ class RecordScreen(QWidget):
             self._set_button(recording=False)
         else:
             self.start_countdown()
+
+    def _record_key(self) -> None:
+        if self.isVisible() and self.record_button.isEnabled():
+            self.toggle_recording()
 
     def start_countdown(self, seconds: int = 3) -> None:
         if not self._camera_ok or self._stopping:

@@ -103,8 +103,7 @@ class TrimScreen(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.range_label)
         footer = QHBoxLayout()
-        footer.addWidget(keys)
-        footer.addStretch(1)
+        footer.addWidget(keys, 1)
         footer.addWidget(self.next_button)
 
         layout = QVBoxLayout(self)

@@ -111,3 +111,17 @@ def test_an_expired_row_is_reachable_and_says_why(window: MainWindow, qtbot: QtB
     qtbot.keyClick(picker.tree, Qt.Key.Key_Space)  # ticking it is still refused
     assert "congress-poster-2024" not in window.drafts.draft.attachment_ids
     assert "congress-poster-2024" not in picker.selected_ids()
+
+
+def test_ctrl_r_starts_and_stops_a_recording(window: MainWindow, qtbot: QtBot) -> None:
+    """The button's own shortcut was lost when its text changed to "Stop recording"."""
+    _activate(window, qtbot)
+    record = window.record
+    qtbot.waitUntil(record.preview.has_frame, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert record.record_button.accessibleName() == "Cancel countdown"
+    qtbot.waitUntil(lambda: record.hub.recording, timeout=6000)
+    qtbot.wait(500)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert not record.hub.recording
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=30000)

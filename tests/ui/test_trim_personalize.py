@@ -51,12 +51,14 @@ def test_expired_content_is_visible_but_disabled(window: MainWindow, qtbot: QtBo
     expired = picker.row_for("congress-poster-2024")
     assert expired is not None and not expired.isHidden()
     assert not expired.flags() & Qt.ItemFlag.ItemIsUserCheckable  # listed, never tickable
-    assert expired.text(4) == "Expired" and expired.text(3) == "2025-06-30"
+    assert expired.text(3) == "Expired" and expired.text(2) == "2025-06-30"
     assert "expired on 2025-06-30" in expired.toolTip(0)
     assert not picker.set_checked("congress-poster-2024", True)
     ok = picker.row_for("onc-dosing-guide")
     assert ok is not None and ok.flags() & Qt.ItemFlag.ItemIsUserCheckable
-    assert ok.text(1) == "PP-ONC-US-0123" and ok.text(2) == "3.0" and ok.text(3) == "2030-12-31"
+    assert ok.text(1) == "PP-ONC-US-0123" and ok.text(2) == "2030-12-31"
+    picker.tree.setCurrentItem(ok)
+    assert "version 3.0" in picker.detail.text() and "version 3.0" in ok.toolTip(0)
     assert picker.set_checked("onc-dosing-guide", True)
     assert window.drafts.draft.attachment_ids == ("onc-dosing-guide",)
     picker.search.setText("PP-PSP")

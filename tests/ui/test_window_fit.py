@@ -45,20 +45,25 @@ def test_every_screen_fits_1024_by_640(window: MainWindow, qtbot: QtBot, sample_
         assert not _labels_cut_off(window), key
 
 
-def test_content_columns_fit_and_titles_have_tooltips(window: MainWindow, qtbot: QtBot):
+def test_content_columns_fit_and_titles_have_tooltips(
+    window: MainWindow, qtbot: QtBot, sample_clip: Path
+) -> None:
+    window.record.video_ready.emit(sample_clip, 4.0, False)
     window.resize(1024, 640)
     window.go("personalize")
+    assert window.personalize.isVisible()
     tree = window.personalize.picker.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() > 0, timeout=10000)
     qtbot.wait(50)
     header = tree.header()
     for col in range(1, tree.columnCount()):  # Approval code … Status: not cut off
         right = header.sectionViewportPosition(col) + header.sectionSize(col)
-        assert right <= tree.viewport().width(), tree.headerItem().text(col)
+        assert right <= tree.viewport().width(), (tree.headerItem().text(col), right)
         for i in range(tree.topLevelItemCount()):
             item = tree.topLevelItem(i)
             width = tree.fontMetrics().horizontalAdvance(item.text(col))
             assert width <= header.sectionSize(col), item.text(col)
+    assert header.sectionSize(0) >= 120  # room for a title, elided beyond
     for i in range(tree.topLevelItemCount()):
         item = tree.topLevelItem(i)
         assert item.text(0) in item.toolTip(0)  # an elided title can be read in full
