@@ -22,7 +22,7 @@ from rep_video.server.db import Share, Upload
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.publish import blob_key, publish_share
-from rep_video.server.shares import owned_share, share_json
+from rep_video.server.shares import claim_pending, owned_share, share_json
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
 
@@ -163,8 +163,8 @@ def declare_files(
     sizes = {f.name: f.size for f in body.files}
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
-        if share.state != "pending":
-            raise HTTPException(409, f"the share is {share.state}; its files can no longer change")
+        if (current := claim_pending(s, share.id)) is not None:
+            raise HTTPException(409, f"the share is {current}; its files can no longer change")
         _attachments_declared(manifest or ShareManifest.from_json(share.manifest_json), body.files)
         share.files_json = files_json
         share.reason = None

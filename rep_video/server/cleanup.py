@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from rep_video.fileutil import sha256_file
-from rep_video.server.db import Upload, utcnow
+from rep_video.server.db import Upload, affected, utcnow
 from rep_video.server.publish import blob_key
+from rep_video.server.shares import share_pending
 from rep_video.server.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def finish_interrupted_uploads(state: ServerState, busy: Collection[str] = ()) -
     with state.sessions() as s:
         stuck = s.scalars(
             select(Upload).where(
+                share_pending(Upload.share_id),  # a live share's files never change
                 Upload.complete.is_(False),
                 Upload.offset == Upload.length,
                 Upload.expires_at <= touched_before,
@@ -73,7 +75,9 @@ def finish_interrupted_uploads(state: ServerState, busy: Collection[str] = ()) -
             values = {"complete": True, "sha256": digest} if digest else {"offset": 0}
             s.execute(
                 update(Upload)
-                .where(Upload.id == up.id, Upload.complete.is_(False))
+                .where(
+                    Upload.id == up.id, Upload.complete.is_(False), share_pending(Upload.share_id)
+                )
                 .values(**values)
             )
         what = "completed" if digest else "reset to offset 0 (its bytes were lost)"
@@ -116,7 +120,7 @@ def remove_expired_uploads(state: ServerState, busy: Collection[str] = ()) -> in
                     Upload.expires_at <= utcnow(),
                 )
             )
-        if gone.rowcount == 1:  # type: ignore[attr-defined]
+        if affected(gone) == 1:
             state.blobs.discard(upload_id)
             removed += 1
     return removed

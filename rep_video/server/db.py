@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
+    CursorResult,
     DateTime,
     Engine,
     ForeignKey,
     Integer,
+    Result,
     String,
     Text,
     create_engine,
@@ -105,6 +108,11 @@ class ViewEvent(Base):
     value: Mapped[str | None] = mapped_column(String(200), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Deliberately no client address, user agent or cookie column.
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (typed: `Result` does not declare `rowcount`)."""
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def hash_token(token: str) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from rep_video.server.db import Share, Upload
-from rep_video.server.shares import declared_files
+from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
 from rep_video.server.videocheck import video_problem
 
@@ -75,24 +75,55 @@ def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
         bad = [f["name"] for f in files]
     if problems:
         return _stay_pending(state, share_id, 422, "; ".join(problems), bad)
+    checked = {(up.id, up.name, up.sha256) for up in uploads.values()}
+    return _go_live(state, share_id, share.files_json, checked)
+
+
+def _go_live(
+    state: ServerState,
+    share_id: str,
+    files_json: str,
+    checked: set[tuple[str, str, str | None]],
+) -> tuple[int, str | None]:
+    """The switch to live, in one transaction with a check that the declaration and the
+    share's uploads are still exactly what was checked: an upload opened (or files declared)
+    while the check ran makes this a 409, and the share stays pending."""
     with state.sessions.begin() as s:
+        if (current := claim_pending(s, share_id)) is not None:
+            return (200, None) if current == "live" else (409, f"the share is {current}")
+        now = s.execute(
+            select(Upload.id, Upload.name, Upload.sha256, Upload.complete).where(
+                Upload.share_id == share_id
+            )
+        ).all()
         share = s.get(Share, share_id)
         assert share is not None
-        if share.state == "pending":
-            share.state = "live"
-            share.reason = None
+        if (
+            share.files_json != files_json
+            or not all(r.complete for r in now)
+            or {(r.id, r.name, r.sha256) for r in now} != checked
+        ):
+            share.reason = "the files changed while they were checked; publish again"
+            return 409, share.reason
+        share.state = "live"
+        share.reason = None
     return 200, None
 
 
 def _stay_pending(
     state: ServerState, share_id: str, status: int, reason: str, remove: list[str]
 ) -> tuple[int, str]:
-    for name in remove:
-        state.blobs.delete(blob_key(share_id, name))
     with state.sessions.begin() as s:
-        if remove:
-            s.execute(delete(Upload).where(Upload.share_id == share_id, Upload.name.in_(remove)))
-        share = s.get(Share, share_id)
-        if share is not None:
-            share.reason = reason
+        s.execute(update(Share).where(Share.id == share_id).values(reason=reason))
+        # Only the complete uploads that failed: one opened for the same name since then
+        # has replaced them (and owns the bytes under the name).
+        gone = s.scalars(
+            select(Upload.name).where(
+                Upload.share_id == share_id, Upload.name.in_(remove), Upload.complete.is_(True)
+            )
+        ).all()
+        if gone:
+            s.execute(delete(Upload).where(Upload.share_id == share_id, Upload.name.in_(gone)))
+    for name in gone:
+        state.blobs.delete(blob_key(share_id, name))
     return status, reason

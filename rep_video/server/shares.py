@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from fastapi import HTTPException
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from rep_video.server.auth import Caller
-from rep_video.server.db import Share, Upload, ViewEvent, utcnow
+from rep_video.server.db import Share, Upload, ViewEvent, affected, utcnow
 
 EVENT_KINDS = ("opened", "play", "progress", "attachment")
 
@@ -37,6 +37,24 @@ def owned_share(s: Session, caller: Caller, share_id: str) -> Share:
     if share is None or (not caller.is_admin and share.account_id != caller.account_id):
         raise HTTPException(404, "no such share")
     return share
+
+
+def claim_pending(s: Session, share_id: str) -> str | None:
+    """Inside a write transaction: None when the share is pending, else its state ("gone" if
+    there is no such share). The no-op UPDATE takes the row's lock (PostgreSQL) or the database's
+    write lock (SQLite) first, so whatever changes a share's files serialises with publish's
+    switch to live, and nothing can slip in between the check and the switch."""
+    claimed = s.execute(
+        update(Share).where(Share.id == share_id, Share.state == "pending").values(state="pending")
+    )
+    if affected(claimed) == 1:
+        return None
+    return s.scalar(select(Share.state).where(Share.id == share_id)) or "gone"
+
+
+def share_pending(share_id: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """SQL: the share `share_id` names is pending (a condition for UPDATEs of its uploads)."""
+    return exists().where(Share.id == share_id, Share.state == "pending")
 
 
 def declared_files(share: Share) -> list[dict[str, Any]]:

@@ -27,11 +27,12 @@ from sqlalchemy import delete, select, update
 from starlette.requests import ClientDisconnect
 
 from rep_video.server.auth import Caller, CallerDep, StateDep
-from rep_video.server.db import Share, Upload, utcnow
+from rep_video.server.completion import complete_upload
+from rep_video.server.db import Share, Upload, affected, utcnow
 from rep_video.server.names import name_problem
 from rep_video.server.numbers import header_count
 from rep_video.server.publish import blob_key
-from rep_video.server.shares import declared_files
+from rep_video.server.shares import claim_pending, declared_files, share_pending
 from rep_video.server.state import ServerState
 
 TUS_VERSION = "1.0.0"
@@ -74,19 +75,19 @@ def _version_ok(request: Request) -> bool:
     return request.headers.get("tus-resumable") == TUS_VERSION
 
 
-def _owned_upload(state: ServerState, caller: Caller, upload_id: str) -> Upload | None:
+def _owned_upload(state: ServerState, caller: Caller, upload_id: str) -> tuple[Upload, str] | None:
+    """The upload and its share's state, if the caller may see it."""
     if len(upload_id) > 40:
         return None
     with state.sessions() as s:
         row = s.execute(
-            select(Upload, Share.account_id)
+            select(Upload, Share.account_id, Share.state)
             .join(Share, Share.id == Upload.share_id)
             .where(Upload.id == upload_id)
         ).first()
     if row is None or (not caller.is_admin and row[1] != caller.account_id):
         return None
-    upload: Upload = row[0]
-    return upload
+    return row[0], row[2]
 
 
 @router.options("", include_in_schema=False)
@@ -116,26 +117,28 @@ def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Respo
     name = meta["name"]
     if problem := name_problem(name):
         return _tus(400, problem)
-    with state.sessions() as s:
-        share = s.get(Share, meta["share"]) if len(meta["share"]) <= 40 else None
+    share_id = meta["share"]
+    with state.sessions.begin() as s:
+        # Checked and written in one transaction that holds the share's lock: an upload can
+        # never be opened for a share that publish has just switched to live.
+        share = s.get(Share, share_id) if len(share_id) <= 40 else None
         if share is None or (not caller.is_admin and share.account_id != caller.account_id):
             return _tus(404, "no such share")
-        if share.state != "pending":
-            return _tus(409, f"the share is {share.state}; files can no longer change")
+        if (current := claim_pending(s, share.id)) is not None:
+            return _tus(409, f"the share is {current}; files can no longer change")
         declared = {f["name"]: f for f in declared_files(share)}
-    if name not in declared:
-        return _tus(400, f"{name} is not among the share's declared files")
-    if declared[name]["size"] != length:
-        return _tus(400, f"Upload-Length {length} differs from the declared size of {name}")
-    upload = Upload(
-        id=uuid.uuid4().hex,
-        share_id=share.id,
-        name=name,
-        length=length,
-        offset=0,
-        expires_at=utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds),
-    )
-    with state.sessions.begin() as s:
+        if name not in declared:
+            return _tus(400, f"{name} is not among the share's declared files")
+        if declared[name]["size"] != length:
+            return _tus(400, f"Upload-Length {length} differs from the declared size of {name}")
+        upload = Upload(
+            id=uuid.uuid4().hex,
+            share_id=share.id,
+            name=name,
+            length=length,
+            offset=0,
+            expires_at=utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds),
+        )
         # A new upload of the same file replaces an earlier one (its staged bytes go below).
         stale = s.scalars(
             select(Upload.id).where(Upload.share_id == share.id, Upload.name == name)
@@ -145,7 +148,7 @@ def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Respo
     for old in stale:
         state.blobs.discard(old)
     if length == 0:
-        _complete(state, upload)
+        complete_upload(state, upload.id, upload.share_id, upload.name)
     return _tus(
         201,
         Location=f"{state.public_url}/api/v1/uploads/{upload.id}",
@@ -167,9 +170,10 @@ async def head_upload(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(lock.acquire(), HEAD_WAIT)
             lock.release()
-    upload = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
-    if upload is None:
+    found = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
+    if found is None:
         return _tus(404)
+    upload = found[0]
     if not upload.complete and upload.expires_at <= utcnow():
         return _tus(410)
     headers = {"Upload_Offset": str(upload.offset), "Upload_Length": str(upload.length)}
@@ -268,11 +272,14 @@ async def _append(
     checksum: tuple[str, bytes] | None,
     request: Request,
 ) -> Response:
-    upload = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
-    if upload is None:
+    found = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
+    if found is None:
         return _tus(404)
+    upload, share_state = found
     if upload.complete:
         return _tus(409, "upload already complete", Upload_Offset=str(upload.offset))
+    if share_state != "pending":
+        return _tus(409, f"the share is {share_state}; files can no longer change")
     if upload.expires_at <= utcnow():
         return _tus(410, "upload expired; start a new one")
     if offset != upload.offset:
@@ -308,14 +315,20 @@ async def _append(
     with state.sessions.begin() as s:
         done = s.execute(
             update(Upload)
-            .where(Upload.id == upload.id, Upload.offset == offset)
+            .where(
+                Upload.id == upload.id,
+                Upload.offset == offset,
+                share_pending(Upload.share_id),  # published or revoked meanwhile: refused
+            )
             .values(offset=new_offset, expires_at=expires)
         )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        return _tus(409, "concurrent write to this upload")
+    if affected(done) != 1:
+        return _tus(409, "the share changed or another PATCH wrote to this upload; ask HEAD")
     upload.offset, upload.expires_at = new_offset, expires
-    if new_offset == upload.length:
-        await asyncio.to_thread(_complete, state, upload)
+    if new_offset == upload.length and not await asyncio.to_thread(
+        complete_upload, state, upload.id, upload.share_id, upload.name
+    ):
+        return _tus(409, "the share is no longer pending; files can no longer change")
     return _tus(204, Upload_Offset=str(new_offset), Upload_Expires=_http_date(expires))
 
 
@@ -325,23 +338,16 @@ def _extend_expiry(state: ServerState, upload_id: str) -> None:
         s.execute(update(Upload).where(Upload.id == upload_id).values(expires_at=expires))
 
 
-def _complete(state: ServerState, upload: Upload) -> None:
-    digest = state.blobs.finish(upload.id, blob_key(upload.share_id, upload.name))
-    with state.sessions.begin() as s:
-        s.execute(update(Upload).where(Upload.id == upload.id).values(complete=True, sha256=digest))
-
-
 @router.delete("/{upload_id}", summary="tus termination")
 def terminate(upload_id: str, request: Request, caller: CallerDep, state: StateDep) -> Response:
     if not _version_ok(request):
         return _tus(412, Tus_Version=TUS_VERSION)
-    upload = _owned_upload(state, caller, upload_id)
-    if upload is None:
+    found = _owned_upload(state, caller, upload_id)
+    if found is None:
         return _tus(404)
-    with state.sessions() as s:
-        share = s.get(Share, upload.share_id)
-        if share is not None and share.state == "live":
-            return _tus(409, "the share is live; revoke it instead")
+    upload, share_state = found
+    if share_state == "live":
+        return _tus(409, "the share is live; revoke it instead")
     with state.sessions.begin() as s:
         s.execute(delete(Upload).where(Upload.id == upload.id))
     state.blobs.discard(upload.id)

@@ -1,0 +1,39 @@
+"""An upload whose last byte arrived becomes the share's file, but only while the share is
+pending: a live share's files are exactly the ones publish checked. (An upload opened while the
+check ran, and finished after the share went live, used to replace the checked video with bytes
+nobody checked.)"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from rep_video.server.db import Share, Upload, affected
+from rep_video.server.publish import blob_key
+from rep_video.server.shares import share_pending
+from rep_video.server.state import ServerState
+
+
+def complete_upload(state: ServerState, upload_id: str, share_id: str, name: str) -> bool:
+    """Move the staged bytes into place and mark the upload complete; False (and the staged
+    bytes dropped) when the share is no longer pending.
+
+    Safe without holding a lock over the move: there is one upload row per (share, name), and
+    publish goes live only when every upload of the share is complete and checked, so while this
+    upload is incomplete its share cannot go live."""
+    with state.sessions() as s:
+        current = s.scalar(select(Share.state).where(Share.id == share_id))
+    if current != "pending":
+        state.blobs.discard(upload_id)
+        return False
+    digest = state.blobs.finish(upload_id, blob_key(share_id, name))
+    with state.sessions.begin() as s:
+        done = s.execute(
+            update(Upload)
+            .where(
+                Upload.id == upload_id,
+                Upload.complete.is_(False),
+                share_pending(Upload.share_id),
+            )
+            .values(complete=True, sha256=digest)
+        )
+    return affected(done) == 1
