@@ -54,6 +54,8 @@ def serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=args.log_level,
         proxy_headers=True,
+        # None: uvicorn's own default (the FORWARDED_ALLOW_IPS variable, else 127.0.0.1).
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         access_log=args.access_log,
         timeout_graceful_shutdown=5,
     )

@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select
 
 from rep_video.server.db import Account, ApiToken, hash_token
-from rep_video.server.state import ServerState, client_address, get_state
+from rep_video.server.state import ServerState, client_address, failed, get_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +24,6 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 def current_caller(request: Request, state: Annotated[ServerState, Depends(get_state)]) -> Caller:
-    client = client_address(request)
-    if state.limiter.blocked(client):
-        raise HTTPException(429, "too many failed look-ups; wait a minute")
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -38,7 +35,14 @@ def current_caller(request: Request, state: Annotated[ServerState, Depends(get_s
             .where(ApiToken.token_hash == hash_token(token.strip()))
         ).first()
     if row is None:
-        state.limiter.record_failure(client)
+        # A valid token always works, whatever else came from the same address.
+        if failed(state.api_limiter, request):
+            wait = state.api_limiter.retry_after(client_address(request))
+            raise HTTPException(
+                429,
+                "too many wrong API tokens from this address; wait a minute",
+                headers={"Retry-After": str(wait)},
+            )
         raise _unauthorized("unknown API token; create one with rep-video serve-token")
     account = row[0]
     return Caller(account.id, account.name, account.is_admin)

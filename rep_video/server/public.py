@@ -27,7 +27,7 @@ from rep_video.server.numbers import capped_count
 from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
-from rep_video.server.state import ServerState, client_address
+from rep_video.server.state import ServerState, client_address, failed
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import looks_like_token
 
@@ -42,6 +42,14 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
 
 def _plain(status: int, text: str = "") -> Response:
     return Response(text, status_code=status, media_type="text/plain", headers=dict(COMMON))
+
+
+def _plain_as(page: Response) -> Response:
+    """The refusal a look-up gave as a page (404, 429), for media and events."""
+    plain = _plain(page.status_code)
+    if wait := page.headers.get("retry-after"):
+        plain.headers["Retry-After"] = wait
+    return plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,26 +88,26 @@ _EVENT_COUNT = (
 
 
 def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | Response:
-    """The share, or the response to give: 429 when this address failed too often, 404."""
-    client = client_address(request)
-    if state.limiter.blocked(client):
-        return _html(pages.not_found_page(), 429)
+    """The share, or the response to give: 404, or 429 when this client failed too often (a
+    valid link is served whatever came before it from the same address)."""
     row = None
     if looks_like_token(token):
         with state.engine.connect() as conn:
             row = conn.execute(_SHARE_BY_TOKEN, {"token": token}).first()
     if row is None:
-        state.limiter.record_failure(client)
+        if failed(state.page_limiter, request):
+            wait = state.page_limiter.retry_after(client_address(request))
+            response = _html(pages.not_found_page(), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         return _html(pages.not_found_page(), 404)
     share = PublicShare(*row)
     state.share_cache.put(token, share)
     return share
 
 
-def _cached(state: ServerState, request: Request, token: str) -> PublicShare | Response | None:
-    """From memory without a query or a thread: the share, a 429, or None (look it up)."""
-    if state.limiter.blocked(client_address(request)):
-        return _html(pages.not_found_page(), 429)
+def _cached(state: ServerState, token: str) -> PublicShare | None:
+    """From memory without a query or a thread, or None (look it up)."""
     found: PublicShare | None = state.share_cache.get(token)
     return found
 
@@ -123,7 +131,7 @@ async def favicon() -> Response:
 
 @router.get("/s/{token}")
 async def share_page(token: str, request: Request, state: StateDep) -> Response:
-    found = _cached(state, request, token)
+    found: PublicShare | Response | None = _cached(state, token)
     if found is None:
         found = await run_in_threadpool(_lookup, state, request, token)
     if isinstance(found, Response):
@@ -178,11 +186,11 @@ def _content_type(name: str) -> tuple[str, str]:
 
 @router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
-    found = _cached(state, request, token)
+    found: PublicShare | Response | None = _cached(state, token)
     if found is None:
         found = _lookup(state, request, token)
     if isinstance(found, Response):
-        return _plain(found.status_code)
+        return _plain_as(found)
     current = effective_state(found)
     if current in ("expired", "revoked"):
         return _plain(410, "no longer available")
@@ -268,7 +276,7 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain(400, "incomplete body")
     found = await run_in_threadpool(_lookup, state, request, token)
     if isinstance(found, Response):
-        return _plain(found.status_code)
+        return _plain_as(found)
     if effective_state(found) != "live":
         return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
     try:

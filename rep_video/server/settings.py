@@ -38,6 +38,8 @@ class ServerSettings:
     cleanup_interval_seconds: int = 600
     patch_idle_seconds: int = 30
     failed_lookups_per_minute: int = 20
+    failed_api_auth_per_minute: int = 20
+    forwarded_allow_ips: str = ""  # empty: uvicorn's FORWARDED_ALLOW_IPS, else 127.0.0.1
     max_event_bytes: int = 1024
     max_events_per_share: int = 1000  # a real recipient sends ~7 per visit
     accel_redirect: str = ""  # empty: the server streams media itself
@@ -74,7 +76,9 @@ SETTINGS: dict[str, str] = {
     "upload_expiry_seconds": "abandoned uploads expire after this much inactivity",
     "cleanup_interval_seconds": "how often expired uploads are removed",
     "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
-    "failed_lookups_per_minute": "failed share look-ups per client address before 429",
+    "failed_lookups_per_minute": "unknown share links per client (IPv6: /64) a minute before 429",
+    "failed_api_auth_per_minute": "wrong API tokens per client (IPv6: /64) a minute before 429",
+    "forwarded_allow_ips": "proxies whose X-Forwarded-For is trusted (addresses, networks, *)",
     "max_event_bytes": "largest accepted view-event body",
     "max_events_per_share": "view events stored per share; later ones are accepted, not kept",
     "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
@@ -157,6 +161,14 @@ def _validate(s: ServerSettings) -> None:
             raise UserError(f"setting {name} must be positive")
     if s.max_video_seconds <= 0:
         raise UserError("setting max_video_seconds must be positive")
+    for name in ("failed_lookups_per_minute", "failed_api_auth_per_minute"):
+        if getattr(s, name) < 0:
+            raise UserError(f"setting {name} must be 0 (off) or more")
+    for item in filter(None, (i.strip() for i in s.forwarded_allow_ips.split(","))):
+        if item != "*" and not _is_network(item):
+            raise UserError(
+                f"forwarded_allow_ips: {item!r} is not an address or network (e.g. 10.0.0.0/8)"
+            )
     if s.public_url and not s.public_url.startswith(("http://", "https://")):
         raise UserError(f"public URL {s.public_url!r} must start with http:// or https://")
     if s.accel_redirect and not _ACCEL_PREFIX.fullmatch(s.accel_redirect):
@@ -169,6 +181,14 @@ def _validate(s: ServerSettings) -> None:
 # A plain path prefix: it goes verbatim into X-Accel-Redirect, where "?" would start a query
 # and "%" an escape.
 _ACCEL_PREFIX = re.compile(r"/(?:(?!\.+/)[A-Za-z0-9._~-]+/)+")
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

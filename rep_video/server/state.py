@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +17,16 @@ from rep_video.server.ratelimit import FailureLimiter
 from rep_video.server.settings import ServerSettings
 from rep_video.server.sharecache import TTLCache
 
+log = logging.getLogger("rep_video.server")
+
 
 @dataclass
 class ServerState:
     settings: ServerSettings
     sessions: sessionmaker[Session]
     blobs: BlobStore
-    limiter: FailureLimiter
+    page_limiter: FailureLimiter  # unknown share tokens (pages, media, events)
+    api_limiter: FailureLimiter  # wrong API tokens
     # token → the public view of a share (public.PublicShare), for one second
     share_cache: TTLCache[Any] = field(default_factory=TTLCache)
 
@@ -59,7 +64,8 @@ def build_state(settings: ServerSettings) -> ServerState:
         settings=settings,
         sessions=open_database(settings),
         blobs=make_blob_store(settings),
-        limiter=FailureLimiter(settings.failed_lookups_per_minute),
+        page_limiter=FailureLimiter(settings.failed_lookups_per_minute),
+        api_limiter=FailureLimiter(settings.failed_api_auth_per_minute),
     )
 
 
@@ -72,3 +78,23 @@ async def get_state(request: Request) -> ServerState:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+_proxy_warned = threading.Event()
+
+
+def failed(limiter: FailureLimiter, request: Request) -> bool:
+    """Count a failed look-up from this request's client; True when it is over the limit."""
+    client = client_address(request)
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and not _proxy_warned.is_set() and client not in forwarded:
+        # uvicorn replaces the client with the X-Forwarded-For address only for trusted
+        # proxies: here every client behind this proxy would count as the proxy.
+        _proxy_warned.set()
+        log.warning(
+            "requests from %s carry X-Forwarded-For, but that address is not trusted, so all "
+            "clients behind it count as one for the rate limits; set forwarded_allow_ips to "
+            "the proxy's address (docs/SERVER.md)",
+            client,
+        )
+    return limiter.fail(client)

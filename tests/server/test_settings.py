@@ -44,6 +44,8 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         ("port = \n", {}, "not valid TOML"),
         ("", {"REP_VIDEO_SERVER_MAX_UPLOAD_BYTES": "-1"}, "must be positive"),
         ("", {"REP_VIDEO_SERVER_PUBLIC_URL": "share.acme"}, "http"),
+        ("forwarded_allow_ips = 'proxy.local'\n", {}, "not an address or network"),
+        ("", {"REP_VIDEO_SERVER_FAILED_API_AUTH_PER_MINUTE": "-1"}, "0 \\(off\\) or more"),
     ],
 )
 def test_bad_settings_are_user_errors(
