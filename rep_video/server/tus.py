@@ -279,7 +279,7 @@ async def _append(
     if upload.complete:
         return _tus(409, "upload already complete", Upload_Offset=str(upload.offset))
     if share_state != "pending":
-        return _tus(409, f"the share is {share_state}; files can no longer change")
+        return _not_pending(share_state)
     if upload.expires_at <= utcnow():
         return _tus(410, "upload expired; start a new one")
     if offset != upload.offset:
@@ -323,13 +323,26 @@ async def _append(
             .values(offset=new_offset, expires_at=expires)
         )
     if affected(done) != 1:
-        return _tus(409, "the share changed or another PATCH wrote to this upload; ask HEAD")
+        if (now := await asyncio.to_thread(_share_state, state, upload.share_id)) != "pending":
+            return _not_pending(now)
+        return _tus(409, "another PATCH wrote to this upload; ask HEAD for the offset")
     upload.offset, upload.expires_at = new_offset, expires
     if new_offset == upload.length and not await asyncio.to_thread(
         complete_upload, state, upload.id, upload.share_id, upload.name
     ):
-        return _tus(409, "the share is no longer pending; files can no longer change")
+        return _not_pending("no longer pending")
     return _tus(204, Upload_Offset=str(new_offset), Upload_Expires=_http_date(expires))
+
+
+def _not_pending(share_state: str) -> Response:
+    # 410, not tus's 409 (which means "ask HEAD for the offset and try again"): nothing will
+    # ever accept these bytes, so no client should retry.
+    return _tus(410, f"the share is {share_state}; its files can no longer change")
+
+
+def _share_state(state: ServerState, share_id: str) -> str:
+    with state.sessions() as s:
+        return s.scalar(select(Share.state).where(Share.id == share_id)) or "gone"
 
 
 def _extend_expiry(state: ServerState, upload_id: str) -> None:

@@ -153,7 +153,7 @@ def test_no_upload_progresses_once_the_share_is_not_pending(
     path = _create_upload(c, h, share["id"], len(data))
     assert _patch(c, h, path, 0, data[:1000]) == 204
     assert c.post(f"/api/v1/shares/{share['id']}/revoke", headers=h).status_code == 200
-    assert _patch(c, h, path, 1000, data[1000:]) == 409  # was 204: bytes kept arriving
+    assert _patch(c, h, path, 1000, data[1000:]) == 410  # was 204: bytes kept arriving
     assert c.head(path, headers={**TUS, **h}).headers["upload-offset"] == "1000"
     meta = f"share {base64.b64encode(share['id'].encode()).decode()},name dmlkZW8ubXA0"
     opened = c.post(

@@ -251,6 +251,22 @@ class ServerTarget:
         meter: UploadMeter,
         cancel: CancelToken,
     ) -> Reservation:
+        try:
+            return self._send_file(reservation, name, path, meter, cancel)
+        except ExpiredUpload:
+            # The server dropped the upload mid-way (expired, or its share is no longer
+            # pending): start the file again; creating it says why if it cannot be.
+            reservation.state["uploads"].pop(name, None)
+            return self._send_file(reservation, name, path, meter, cancel)
+
+    def _send_file(
+        self,
+        reservation: Reservation,
+        name: str,
+        path: Path,
+        meter: UploadMeter,
+        cancel: CancelToken,
+    ) -> Reservation:
         uploads: dict[str, str] = reservation.state["uploads"]
         with open(path, "rb") as stream:
 
