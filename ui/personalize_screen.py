@@ -171,6 +171,7 @@ class PersonalizeScreen(QWidget):
         self.name.textChanged.connect(lambda _t: self._render_template())
         self.from_name.textChanged.connect(lambda _t: self._render_template())
         self.from_name.textChanged.connect(lambda _t: self.recipient_changed.emit())
+        self.from_name.editingFinished.connect(self.commit_sender)
         self.message.textChanged.connect(self._store)
         self.intro.toggled.connect(self._store)
         self.template.activated.connect(self._apply_template)
@@ -253,6 +254,19 @@ class PersonalizeScreen(QWidget):
         self.from_name.setReadOnly(locked)
         self.from_name.setToolTip("Set by your administrator" if locked else "")
 
+    def commit_sender(self) -> bool:
+        """Remember the From name (the send reads it from the settings), also when the rep
+        leaves with Ctrl+4 or the navigation instead of Next. False: it could not be saved."""
+        sender = self.from_name.text().strip()
+        settings = self.services.settings()
+        if sender and sender != settings.rep.name and not settings.is_locked("rep.name"):
+            try:
+                config.set_value("rep.name", sender)  # remembered for the next videos
+            except UserError as exc:
+                self.problem.setText(exc.message)
+                return False
+        return True
+
     def _next(self) -> None:
         if not self.name.text().strip():
             self.problem.setText("Enter the recipient's name; it appears on their page.")
@@ -263,13 +277,8 @@ class PersonalizeScreen(QWidget):
             self.problem.setText("Enter your name; the page shows who the video is from.")
             self.from_name.setFocus()
             return
-        settings = self.services.settings()
-        if sender != settings.rep.name and not settings.is_locked("rep.name"):
-            try:
-                config.set_value("rep.name", sender)  # remembered for the next videos
-            except UserError as exc:
-                self.problem.setText(exc.message)
-                return
+        if not self.commit_sender():
+            return
         self.problem.setText("")
         self.next_requested.emit()
 

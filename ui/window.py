@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         if key == "sent":
             self.sent.refresh()
         if key == "send":
+            self.personalize.commit_sender()
             self.send.refresh_targets()
             self.services.warm_up()
         if key == "trim":

@@ -125,3 +125,16 @@ def test_ctrl_r_starts_and_stops_a_recording(window: MainWindow, qtbot: QtBot) -
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert not record.hub.recording
     qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=30000)
+
+
+def test_the_sender_is_kept_when_leaving_personalize_by_keyboard(
+    window: MainWindow, qtbot: QtBot, sample_clip: Path
+) -> None:
+    """A rep who types From and jumps with Ctrl+4 (not Next) must not get 'add your name'."""
+    _activate(window, qtbot)
+    window.record.video_ready.emit(sample_clip, 4.0, False)
+    window.go("personalize")
+    window.personalize.from_name.setText("Sam Keys")
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current() == "send"
+    assert window.services.settings().rep.name == "Sam Keys"
