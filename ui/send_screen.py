@@ -173,12 +173,16 @@ class SendScreen(QWidget):
         )
         already = self._sent_for is not None and self._sent_for == d
         self.send_button.setEnabled(self._task is None and bool(d.recipient.name) and not already)
-        self.sent_note.setText(
-            "This video has been sent to this recipient. To send it to someone else, change "
-            "the recipient in Personalize."
-            if already and self._task is None
-            else ""
-        )
+        if not already or self._task is not None:
+            note = ""
+        elif self.failure.problem is not None:
+            note = "This send is in the outbox: retry it or delete it below."
+        else:
+            note = (
+                "This video has been sent to this recipient. To send it to someone else, "
+                "change the recipient in Personalize."
+            )
+        self.sent_note.setText(note)
 
     def reset(self) -> None:
         """A new draft begins (Record another): nothing of the last send stays on screen."""
