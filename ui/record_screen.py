@@ -1,6 +1,5 @@
 """Record: pick a camera and microphone, check the mirrored preview and the level meter, count
-down 3-2-1, record against the admin's maximum length, stop. No camera: say why and offer to
-import a file instead."""
+down 3-2-1, record against the admin's maximum length, stop. No camera: say why, offer import."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,18 +25,16 @@ from rep_video import paths
 from ui import core_bridge, devices, pickers
 from ui.capture import CaptureHub, LevelReading
 from ui.empty_state import NoCameraState
+from ui.import_dialog import ask_video_file
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
+from ui.record_button import RecordButton
+from ui.send_progress import fmt_time
 from ui.state import ui_settings
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 
 WATCH_HINT = "Under a minute is watched to the end most often."
-
-
-def fmt_time(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class RecordScreen(QWidget):
@@ -84,8 +80,8 @@ class RecordScreen(QWidget):
         self.empty = NoCameraState()
         self.empty.import_requested.connect(self.choose_import)
         self.empty.demo_requested.connect(self.enable_demo)
-        self.empty_title, self.empty_text = self.empty.title, self.empty.text
-        self.empty_import = self.empty.import_button
+        self.empty_title, self.empty_text, self.empty_import = (
+            self.empty.title, self.empty.text, self.empty.import_button)  # fmt: skip
         self.stack = QStackedWidget()
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.empty)
@@ -103,30 +99,17 @@ class RecordScreen(QWidget):
         self.status = QLabel("")
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)
-        self.record_button = QPushButton(icon("rec", "#ffffff"), "  Start recording")
-        self.record_button.setProperty("primary", True)
-        self.record_button.setAccessibleName("Start recording")
+        self.record_button = RecordButton()
         # A window shortcut, not the button's: QPushButton.setText() resets a button's own
         # shortcut, so after "Cancel countdown" / "Stop recording" Ctrl+R did nothing.
         record_key = QShortcut(QKeySequence("Ctrl+R"), self)
         record_key.setContext(Qt.ShortcutContext.WindowShortcut)
         record_key.activated.connect(self._record_key)
-        self.record_button.setMinimumHeight(40)
-        # As wide as its longest label, so the row (and the preview) never shifts when the
-        # text changes between Start, Cancel countdown and Stop.
-        self.record_button.setMinimumWidth(
-            max(
-                self.record_button.fontMetrics().horizontalAdvance(text)
-                for text in ("  Start recording", "  Cancel countdown", "  Stop recording")
-            )
-            + 64
-        )
         self.import_button = QPushButton(icon("import"), "Import a video file…")
         self.import_button.setAccessibleName("Import a video file")
 
         meter_row = QHBoxLayout()
-        mic_caption = QLabel("Mic")
-        meter_row.addWidget(mic_caption)
+        meter_row.addWidget(QLabel("Mic"))
         meter_row.addWidget(self.meter, 1)
         meter_row.addSpacing(12)
         meter_row.addWidget(self.elapsed)
@@ -299,8 +282,7 @@ class RecordScreen(QWidget):
         self._countdown_left = seconds
         self.preview.countdown = seconds
         self.preview.update()
-        self.record_button.setText("  Cancel countdown")
-        self.record_button.setAccessibleName("Cancel countdown")
+        self.record_button.show_countdown()
         if seconds <= 0:
             self._begin()
         else:
@@ -352,8 +334,7 @@ class RecordScreen(QWidget):
         if recorder is None:
             return
         self._stopping = True
-        self.record_button.setEnabled(False)
-        self.record_button.setText("  Saving…")
+        self.record_button.show_saving()
         stopped_at = time.monotonic()
 
         def finish(_progress: Any, _cancel: Any) -> tuple[Path, float, float]:
@@ -383,29 +364,12 @@ class RecordScreen(QWidget):
         self.video_ready.emit(path, duration, True)
 
     def _set_button(self, recording: bool) -> None:
-        self.record_button.setEnabled(self._camera_ok)
-        if recording:
-            self.record_button.setIcon(icon("stop", "#ffffff"))
-            self.record_button.setText("  Stop recording")
-            self.record_button.setAccessibleName("Stop recording")
-            self.record_button.setProperty("danger", True)
-        else:
-            self.record_button.setIcon(icon("rec", "#ffffff"))
-            self.record_button.setText("  Start recording")
-            self.record_button.setAccessibleName("Start recording")
-            self.record_button.setProperty("danger", False)
-        self.record_button.style().polish(self.record_button)
+        self.record_button.show_recording(recording, enabled=self._camera_ok)
 
     # -- import ------------------------------------------------------------------------------
     def choose_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Import a video file",
-            str(Path.home()),
-            "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)",
-        )
-        if name:
-            self.import_file(Path(name))
+        if (path := ask_video_file(self)) is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         self.take_started.emit()

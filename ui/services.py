@@ -250,7 +250,8 @@ class Services(QObject):
                             note = f"status unavailable: {exc}"
                 rows.append(share_row(entry, status, _note(entry, note)))
         if any(r.state == "failed" for r in rows) and not secrets.keychain_usable():
-            rows = [replace(r, keychain_missing=r.state == "failed") for r in rows]
+            rows = [replace(r, keychain_missing=r.keychain_missing or r.state == "failed")
+                    for r in rows]  # fmt: skip
         return rows
 
     def revoke(self, entry_id: int) -> None:

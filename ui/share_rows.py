@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from rep_video.secrets import KeychainUnavailable
 from rep_video.share.outbox import OutboxEntry
 from rep_video.share.targets.base import ShareStatus
 from ui import thumbnails
@@ -26,7 +27,7 @@ class ShareRow:
     note: str
     created_at: float = 0.0
     thumbnail: Path | None = None
-    keychain_missing: bool = False  # failed, and there is no usable keychain now
+    keychain_missing: bool = False  # it failed for want of a keychain, or there is none now
 
 
 def when(timestamp: float, today: date | None = None) -> str:
@@ -56,4 +57,5 @@ def share_row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> Shar
         expires_at=status.expires_at if status else None,
         note=(status.reason or "") if status and status.reason else note,
         created_at=entry.created_at, thumbnail=thumbnails.existing(entry.id),
+        keychain_missing=entry.error_kind == KeychainUnavailable.kind,
     )  # fmt: skip

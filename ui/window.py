@@ -24,7 +24,8 @@ from ui import core_bridge, draft_store
 from ui.draft_store import DraftKeeper
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
-from ui.record_screen import RecordScreen, fmt_time
+from ui.record_screen import RecordScreen
+from ui.send_progress import fmt_time
 from ui.send_screen import SendScreen
 from ui.sent_screen import SentScreen
 from ui.services import Services
