@@ -1,14 +1,13 @@
 """Security headers for every page: nothing may load from another origin, the page cannot be
-framed, and inline scripts run only if their exact text was hashed into the policy."""
+framed, and the only inline code that runs is the app's own style and view script, allowed by
+the hashes of those resource files. (Hashing whatever inline script the rendered page happened
+to contain would have allowed any script that text from a manifest ever smuggled into it.)"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
+import functools
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
-_INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+from rep_video.share.page import csp_hashes
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -16,29 +15,21 @@ COMMON = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 
-
-def _hashes(pattern: re.Pattern[str], html: str) -> list[str]:
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode("utf-8")).digest()).decode() + "'"
-        for m in pattern.findall(html)
-    ]
+# Files phones open from a share (a PDF inline, an image): even on this origin they may run
+# nothing, load nothing and reach no cookie or storage of the page (a unique origin).
+FILE_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
-def script_hashes(html: str) -> list[str]:
-    return _hashes(_INLINE_SCRIPT, html)
-
-
-def content_security_policy(html: str) -> str:
-    # Hashes of exactly the inline script and style this page carries, nothing else.
-    scripts = " ".join(["'self'", *script_hashes(html)])
-    styles = " ".join(["'self'", *_hashes(_INLINE_STYLE, html)])
+@functools.cache
+def content_security_policy() -> str:
+    known = csp_hashes()
     return "; ".join(
         [
             "default-src 'none'",
             "media-src 'self'",
             "img-src 'self'",
-            f"style-src {styles}",
-            f"script-src {scripts}",
+            f"style-src 'self' {known['style-src']}",
+            f"script-src 'self' {known['script-src']}",
             "connect-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
@@ -47,9 +38,9 @@ def content_security_policy(html: str) -> str:
     )
 
 
-def page_headers(html: str) -> dict[str, str]:
+def page_headers() -> dict[str, str]:
     return {
         **COMMON,
-        "Content-Security-Policy": content_security_policy(html),
+        "Content-Security-Policy": content_security_policy(),
         "Cache-Control": "no-store",
     }

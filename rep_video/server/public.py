@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import mimetypes
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +20,7 @@ from rep_video.resources import resource_path
 from rep_video.server import pages
 from rep_video.server.auth import StateDep
 from rep_video.server.db import Share, Upload, ViewEvent
-from rep_video.server.headers import COMMON, page_headers
+from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_valid_name
 from rep_video.server.numbers import capped_count
 from rep_video.server.publish import blob_key
@@ -29,6 +28,7 @@ from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
 from rep_video.server.state import ServerState, client_address, failed
 from rep_video.share.manifest import ShareManifest
+from rep_video.share.media_types import content_disposition, delivery
 from rep_video.share.tokens import looks_like_token
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +37,7 @@ SMALL_BODY = 2 * 1024 * 1024
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers=page_headers(body))
+    return HTMLResponse(body, status_code=status, headers=page_headers())
 
 
 def _plain(status: int, text: str = "") -> Response:
@@ -150,7 +150,7 @@ def _live_page(manifest_json: str, token: str, today: date) -> tuple[str, dict[s
     # The live page depends only on the manifest, the token and the day (attachment approval
     # dates); the share's state is checked on every request before this cache is consulted.
     html = pages.share_page(ShareManifest.from_json(manifest_json), token, today)
-    return html, page_headers(html)
+    return html, page_headers()
 
 
 def _media_target(
@@ -169,21 +169,6 @@ def _media_target(
     return (StoredFile(*row), None) if row is not None else (None, 404)
 
 
-# Types a browser shows without running anything. Anything else (an .html or .svg attachment,
-# say) is sent as a download, so uploaded files can never run script on this origin.
-INLINE_TYPES = frozenset(
-    {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4",
-     "text/plain"}
-)  # fmt: skip
-
-
-def _content_type(name: str) -> tuple[str, str]:
-    guessed = mimetypes.guess_type(name)[0]
-    if guessed in INLINE_TYPES:
-        return guessed, "inline"
-    return "application/octet-stream", "attachment"
-
-
 @router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     found: PublicShare | Response | None = _cached(state, token)
@@ -199,10 +184,11 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     upload, status = _media_target(state, found, name)
     if upload is None:
         return _plain(status or 404)
-    ctype, disposition = _content_type(name)
-    headers = {**COMMON, "Cache-Control": MEDIA_CACHE, "Content-Type": ctype}
+    ctype, _how = delivery(name)
+    headers = {**COMMON, "Content-Security-Policy": FILE_CSP, "Cache-Control": MEDIA_CACHE,
+               "Content-Type": ctype}  # fmt: skip
     if name.startswith("files/"):
-        headers["Content-Disposition"] = f'{disposition}; filename="{name[len("files/") :]}"'
+        headers["Content-Disposition"] = content_disposition(name)
     if prefix := state.accel_prefix:
         return _accel_redirect(prefix, blob_key(found.id, name), headers)
     size = upload.length

@@ -5,6 +5,7 @@ round-trip test."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -18,6 +19,7 @@ from rep_video import paths
 from rep_video.cli import main
 from rep_video.errors import Cancelled
 from rep_video.progress import CancelToken, Progress
+from rep_video.share.manifest import AttachmentRef
 from rep_video.share.targets.base import Reservation, SharePackage
 from rep_video.share.targets.s3 import S3Target
 from tests.conftest import MemoryKeyring
@@ -201,3 +203,34 @@ def test_cli_adds_an_s3_target_with_the_secret_in_the_keychain_and_tests_it(
     capsys.readouterr()
     assert main(["targets", "test", "bucket"]) == 0
     assert "bucket: OK — put, read back via S3 API and public URL" in capsys.readouterr().out
+
+
+def test_html_and_svg_attachments_are_downloads_on_the_bucket(
+    s3: S3Server, bucket: str, tmp_path: Path, sample_clip: Path
+) -> None:
+    """The bucket answers GETs with the type and disposition stored at upload: an HTML or SVG
+    attachment must not come back as a live page on the bucket's origin."""
+    package = make_package(tmp_path / "pkg", sample_clip)
+    files = {"page.html": b"<script>alert(document.domain)</script>",
+             "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+             "guide.pdf": b"%PDF-1.4\n%test\n"}  # fmt: skip
+    (package.folder / "files").mkdir()
+    refs = []
+    for name, data in files.items():
+        (package.folder / "files" / name).write_bytes(data)
+        kind = "pdf" if name.endswith(".pdf") else "image"
+        refs.append(AttachmentRef(name, name, kind, "A-1", "1", file_name=name))
+    manifest = dataclasses.replace(package.manifest, attachments=tuple(refs))
+    manifest.write(package.folder)
+    package = SharePackage(folder=package.folder, manifest=manifest)
+    target = _target(s3.endpoint_url, bucket, s3)
+    done = target.upload(package, target.reserve(package), lambda p: None, CancelToken())
+    base = done.link.replace("index.html", "files/")
+    for name in ("page.html", "logo.svg"):
+        got = httpx.get(base + name)
+        assert got.status_code == 200 and got.content == files[name]
+        assert got.headers["content-type"] == "application/octet-stream"  # was text/html
+        assert got.headers["content-disposition"] == f'attachment; filename="{name}"'
+    pdf = httpx.get(base + "guide.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"] == 'inline; filename="guide.pdf"'

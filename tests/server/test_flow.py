@@ -144,12 +144,20 @@ def test_attachments(live: dict[str, str], leaflet: Path) -> None:
     assert hashlib.sha256(ok.content).hexdigest() == sha256(leaflet)
     assert ok.headers["content-type"] == "application/pdf"
     assert ok.headers["content-disposition"].startswith("inline")
+    # Shown inline on the share's origin, so sandboxed: no script, no page cookies or storage.
+    assert (
+        ok.headers["content-security-policy"]
+        == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     # A file that a browser would run (HTML, SVG) is only ever a download.
     html = httpx.get(f"{live['url']}/media/files/evil.html")
     assert html.status_code == 200
     assert html.headers["content-type"] == "application/octet-stream"
     assert html.headers["content-disposition"] == 'attachment; filename="evil.html"'
     assert html.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in html.headers["content-security-policy"]
+    video = httpx.get(f"{live['url']}/media/video.mp4", headers={"Range": "bytes=0-1"})
+    assert "sandbox" in video.headers["content-security-policy"]
     expired = httpx.get(f"{live['url']}/media/files/old.pdf")
     assert expired.status_code == 410
     assert httpx.get(f"{live['url']}/media/files/nothing.pdf").status_code == 404

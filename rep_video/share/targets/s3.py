@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import mimetypes
 import time
 import uuid
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
 from rep_video.progress import CancelToken, ProgressFn
+from rep_video.share.media_types import content_disposition, delivery
 from rep_video.share.page import (
     page_context_from_manifest,
     render_pending_page,
@@ -202,8 +202,8 @@ class S3Target:
                 Bucket=self.bucket,
                 Key=self._key(token, name),
                 Body=body,
-                ContentType=_content_type(name),
                 CacheControl="public, max-age=31536000, immutable",
+                **_file_headers(name),
             )
 
     def _multipart(
@@ -227,8 +227,8 @@ class S3Target:
                 lambda: self.client.create_multipart_upload(
                     Bucket=self.bucket,
                     Key=key,
-                    ContentType=_content_type(name),
                     CacheControl="public, max-age=31536000, immutable",
+                    **_file_headers(name),
                 ),
                 cancel,
             )
@@ -420,5 +420,12 @@ def _classify(exc: ClientError) -> Exception:
     return UserError(f"S3 refused the request ({code or status}); check the target settings.")
 
 
-def _content_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+def _file_headers(name: str) -> dict[str, str]:
+    """Content-Type and, for attachments, Content-Disposition: the bucket serves them with
+    every GET. An .html or .svg attachment is a download there too: with a guessed text/html
+    type it rendered as a live page on the bucket's origin, next to the share's page."""
+    ctype, _how = delivery(name)
+    headers = {"ContentType": ctype}
+    if name.startswith("files/"):
+        headers["ContentDisposition"] = content_disposition(name)
+    return headers
