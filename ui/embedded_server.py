@@ -1,11 +1,18 @@
 """The share server the app runs for itself when no target is configured, so sending works on
 first launch: a child `rep-video serve` on 127.0.0.1, data in the app's data dir, an API token
-kept in the keychain. The port is kept between launches so earlier links keep working."""
+kept in the keychain. The port is kept between launches so earlier links keep working.
+
+Whatever answers on that port must prove it is our server before it gets the admin token or a
+video: each start hands the child a new random secret (in its environment) that is kept in the
+keychain, and the child's /healthz answers a fresh challenge with an HMAC of it
+(rep_video/server/identity.py). Anything else on the port is left alone and our server starts
+on another port."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -17,6 +24,8 @@ import requests
 from rep_video import paths, secrets
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
+from rep_video.server.identity import CHALLENGE_HEADER, PROOF_HEADER, proves
+from rep_video.server.settings import env_name
 
 EMBEDDED = "this-computer"
 PREFERRED_PORT = 8765
@@ -62,12 +71,20 @@ class EmbeddedServer:
         return 0
 
     def healthy(self) -> bool:
-        if not self.port:
+        """Our server answers on the port: healthy, and it proved it knows this run's secret."""
+        secret = secrets.get_secret(EMBEDDED, "run_secret")
+        if not self.port or not secret:
             return False
+        challenge = os.urandom(16).hex()
         try:
-            return requests.get(f"{self.url}/healthz", timeout=1).status_code == 200
+            answer = requests.get(
+                f"{self.url}/healthz", timeout=1, headers={CHALLENGE_HEADER: challenge}
+            )
         except requests.RequestException:
             return False
+        return answer.status_code == 200 and proves(
+            secret, challenge, answer.headers.get(PROOF_HEADER)
+        )
 
     def ensure_running(self, timeout: float = 30.0) -> str:
         """The server's URL, starting it if needed."""
@@ -80,14 +97,17 @@ class EmbeddedServer:
             self.port = port
             if self.healthy() and secrets.get_secret(EMBEDDED, "api_token"):
                 return self.url  # our own server from an earlier run is still up
-            port = _free_port()
+            port = _free_port()  # taken by something that is not our server
         self.port = port
         atomic_write_text(self._state_file(), json.dumps({"port": port}))
+        run_secret = os.urandom(32).hex()
+        secrets.set_secret(EMBEDDED, "run_secret", run_secret)
         log = open(folder / "server.log", "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(
             [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port),
              "--data", str(folder), "--log-level", "warning"],
             stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, env_name("run_secret"): run_secret},
         )  # fmt: skip
         log.close()
         deadline = time.monotonic() + timeout

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from rep_video import __version__
+from rep_video.server.identity import CHALLENGE_HEADER, MAX_CHALLENGE, PROOF_HEADER, proof
 from rep_video.server.settings import ServerSettings
 from rep_video.server.state import ServerState, build_state
 
@@ -55,11 +56,12 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by api_docs.py, for admins unless the setting says otherwise
     )
     app.state.rv = state
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
+    def healthz(request: Request) -> Response:
         problems = []
         try:
             with state.sessions() as s:
@@ -72,7 +74,11 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
             problems.append(f"blob store: {type(exc).__name__}")
         if problems:
             return JSONResponse({"ok": False, "problems": problems}, status_code=503)
-        return JSONResponse({"ok": True})
+        answer = JSONResponse({"ok": True})
+        challenge = request.headers.get(CHALLENGE_HEADER, "")
+        if settings.run_secret and 0 < len(challenge) <= MAX_CHALLENGE:
+            answer.headers[PROOF_HEADER] = proof(settings.run_secret, challenge)
+        return answer
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> Response:
@@ -80,8 +86,9 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         log.error("unhandled error", exc_info=exc)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    from rep_video.server import api_shares, public, tus
+    from rep_video.server import api_docs, api_shares, public, tus
 
+    app.include_router(api_docs.router)
     app.include_router(api_shares.router)
     app.include_router(tus.router)
     app.include_router(public.router)

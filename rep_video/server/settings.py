@@ -43,6 +43,8 @@ class ServerSettings:
     max_event_bytes: int = 1024
     max_events_per_share: int = 1000  # a real recipient sends ~7 per visit
     accel_redirect: str = ""  # empty: the server streams media itself
+    api_docs: str = "admin"  # who may read /openapi.json: admin | public | off
+    run_secret: str = ""  # set by the desktop app for its embedded server (identity.py)
 
     @property
     def sqlite_path(self) -> Path:
@@ -82,6 +84,8 @@ SETTINGS: dict[str, str] = {
     "max_event_bytes": "largest accepted view-event body",
     "max_events_per_share": "view events stored per share; later ones are accepted, not kept",
     "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
+    "api_docs": "who may read /openapi.json: admin (an admin's token), public, or off",
+    "run_secret": "a secret /healthz proves it knows (the desktop app's embedded server)",
 }
 
 
@@ -161,6 +165,8 @@ def _validate(s: ServerSettings) -> None:
             raise UserError(f"setting {name} must be positive")
     if s.max_video_seconds <= 0:
         raise UserError("setting max_video_seconds must be positive")
+    if s.api_docs not in ("admin", "public", "off"):
+        raise UserError(f"setting api_docs is {s.api_docs!r}; use admin, public or off")
     for name in ("failed_lookups_per_minute", "failed_api_auth_per_minute"):
         if getattr(s, name) < 0:
             raise UserError(f"setting {name} must be 0 (off) or more")

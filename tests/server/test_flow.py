@@ -252,8 +252,11 @@ def test_unknown_token_is_404_with_headers(server: ServerProcess) -> None:
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
-def test_openapi_document(server: ServerProcess) -> None:
-    doc = httpx.get(f"{server.url}/openapi.json").json()
+def test_openapi_document_is_for_admins(server: ServerProcess, tokens: dict[str, str]) -> None:
+    assert httpx.get(f"{server.url}/openapi.json").status_code == 401  # was public
+    assert httpx.get(f"{server.url}/openapi.json", headers=auth(tokens["rita"])).status_code == 403
+    assert httpx.get(f"{server.url}/docs").status_code == 404
+    doc = httpx.get(f"{server.url}/openapi.json", headers=auth(tokens["admin"])).json()
     for path in ("/api/v1/shares", "/api/v1/shares/{share_id}", "/api/v1/uploads"):
         assert path in doc["paths"]
     assert "/s/{token}" not in doc["paths"]
@@ -273,3 +276,11 @@ def test_view_events_per_share_are_capped(
             assert httpx.post(f"{share['url']}/events", content=body).status_code == 204
         r = httpx.get(f"{srv.url}/api/v1/shares/{share['id']}", headers=auth(token))
         assert len(r.json()["events"]) == 5
+
+
+@pytest.mark.parametrize(("mode", "anonymous", "admin"), [("public", 200, 200), ("off", 404, 404)])
+def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
+    with running_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
+        boss = srv.create_token("boss", admin=True)
+        assert httpx.get(f"{srv.url}/openapi.json").status_code == anonymous
+        assert httpx.get(f"{srv.url}/openapi.json", headers=auth(boss)).status_code == admin

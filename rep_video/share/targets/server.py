@@ -24,6 +24,7 @@ from tusclient.client import TusClient
 from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.fileutil import sha256_file
 from rep_video.progress import CancelToken, ProgressFn
+from rep_video.server.settings import is_loopback
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import (
     Checkpoint,
@@ -365,7 +366,7 @@ class ServerTarget:
             uploader.upload()
             if uploader.get_offset() != len(payload):
                 raise UserError("The server lost the test upload's bytes; check its storage.")
-            page = self._session.get(reservation.link, timeout=self.timeout)
+            page = self._public_get(reservation.link)
             if page.status_code != 200:
                 raise UserError(f"The share page answered {page.status_code}; check public-url.")
             self._session.delete(str(uploader.url), headers={"Tus-Resumable": "1.0.0"}, timeout=10)
@@ -374,8 +375,31 @@ class ServerTarget:
         ms = (time.monotonic() - started) * 1000
         return (
             f"{self.name}: OK — share created, 64 KiB uploaded and read back, "
-            f"page served, cleaned up ({ms:.0f} ms)"
+            f"page served, cleaned up ({ms:.0f} ms)" + _link_note(self.base_url, reservation.link)
         )
+
+    def _public_get(self, url: str) -> requests.Response:
+        """GET a URL the server built from its public URL, as a phone would: without our API
+        token. That URL may name another host, or plain http, than the one configured here."""
+        try:
+            return requests.get(url, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise UserError(
+                f"The share page {url} cannot be reached ({type(exc).__name__}); "
+                "check the server's public-url."
+            ) from exc
+
+
+def _link_note(base_url: str, link: str) -> str:
+    """A word when the links phones get are not where this machine talks to the server."""
+    ours, theirs = urlsplit(base_url), urlsplit(link)
+    if theirs.scheme == "http" and not is_loopback(theirs.hostname or ""):
+        return (
+            f"; note: links are plain http ({theirs.netloc}), set the server's public-url to https"
+        )
+    if theirs.netloc != ours.netloc:
+        return f"; links point at {theirs.netloc} (the server's public-url)"
+    return ""
 
 
 def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
