@@ -4,49 +4,21 @@ saved port; and a server of an earlier run that proves itself is used again."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
-from typing import ClassVar
 
 import httpx
 import pytest
 
 from rep_video import secrets
-from tests.support.server_process import free_port
+from tests.support.recording_server import Recording, recording_server
 from ui.embedded_server import EMBEDDED, EmbeddedServer, _data_dir
 
 
-class _Impostor(http.server.BaseHTTPRequestHandler):
-    """Answers every GET like a healthy share server, and remembers what it was sent."""
-
-    seen: ClassVar[list[dict[str, str]]] = []
-
-    def do_GET(self) -> None:
-        self.seen.append(dict(self.headers))
-        body = json.dumps({"ok": True}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def impostor() -> Iterator[int]:
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Impostor)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Impostor.seen = []
-    try:
-        yield port
-    finally:
-        server.shutdown()
-        server.server_close()
+def impostor() -> Iterator[Recording]:
+    with recording_server() as rec:
+        yield rec
 
 
 @pytest.fixture
@@ -57,19 +29,19 @@ def embedded() -> Iterator[EmbeddedServer]:
 
 
 def test_something_else_on_the_saved_port_gets_no_token(
-    impostor: int, embedded: EmbeddedServer
+    impostor: Recording, embedded: EmbeddedServer
 ) -> None:
     # An earlier run left its port and token; now another program listens on that port.
     _data_dir().mkdir(parents=True, exist_ok=True)
-    (_data_dir() / "app-server.json").write_text(json.dumps({"port": impostor}))
+    (_data_dir() / "app-server.json").write_text(json.dumps({"port": impostor.port}))
     secrets.set_secret(EMBEDDED, "api_token", "rvk_from_an_earlier_run")
     secrets.set_secret(EMBEDDED, "run_secret", "an earlier run's secret")
 
     url = embedded.ensure_running()
 
-    assert url != f"http://127.0.0.1:{impostor}"  # was: the impostor's URL, token and all
+    assert url != f"http://127.0.0.1:{impostor.port}"  # was: the impostor's URL, token and all
     assert embedded.proc is not None  # our own server, on another port
-    assert not any("Authorization" in h for h in _Impostor.seen)
+    assert impostor.seen and not impostor.got_authorization()
     token = embedded.token()
     assert httpx.get(
         f"{url}/api/v1/shares", headers={"Authorization": f"Bearer {token}"}
