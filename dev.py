@@ -3,6 +3,8 @@
 
     python3 dev.py app    create .venv on first use, then launch the desktop app
     python3 dev.py test   lint (ruff), types (mypy), then the whole pytest suite
+    python3 dev.py test --fast   lint, types, then the unit and server-API tests only
+                          (the server in process; no browser, no UI, no slow or process tests)
 
 Anything after the command is passed on (`dev.py app --demo-devices`, `dev.py test -k trim`).
 Uses only the standard library so it runs before any dependency is installed.
@@ -25,6 +27,11 @@ STAMP = VENV / ".rep-video-installed"
 EXTRAS = ".[test,packaging,speech]"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+# The fast tier: what a change to the core or the server's API needs before a commit; CI still
+# runs everything (`python3 dev.py test`).
+FAST = ["tests/unit", "tests/server", "-m", "not slow and not e2e and not gui and not process"]
 
 
 def _want_stamp() -> str:
@@ -70,6 +77,9 @@ def cmd_test(args: list[str]) -> int:
         )
         if (code := run(step, env)) != 0:
             return code
+    if "--fast" in args:
+        args = [a for a in args if a != "--fast"]
+        args = [*FAST, *args]
     return run([str(PY), "-m", "pytest", *args], env)
 
 

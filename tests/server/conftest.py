@@ -1,5 +1,7 @@
-"""Server tests: one real server process per module (cheap to share: every test makes its own
-shares), tokens for two reps and an admin, and small clips."""
+"""Server tests: one share server per module (cheap to share: every test makes its own shares),
+in this process (tests/support/server_inprocess.py: the API is what these tests are about),
+tokens for two reps and an admin, and small clips. Tests about the server as a process use
+tests/support/server_process.py directly."""
 
 from __future__ import annotations
 
@@ -9,17 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.support.clips import make_clip
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.server_inprocess import InProcessServer, running_app
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    with running_server(tmp_path_factory.mktemp("srv")) as srv:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
+    with running_app(tmp_path_factory.mktemp("srv")) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
-def tokens(server: ServerProcess) -> dict[str, str]:
+def tokens(server: InProcessServer) -> dict[str, str]:
     return {
         "rita": server.create_token("rita"),
         "otto": server.create_token("otto"),

@@ -17,6 +17,8 @@ from tests.server.helpers import attachment, auth, create_and_publish, manifest
 from tests.support.s3_server import S3Server, s3_server  # noqa: F401 - fixture
 from tests.support.server_process import running_server
 
+pytestmark = pytest.mark.process
+
 ACCEL = {"REP_VIDEO_SERVER_ACCEL_REDIRECT": "/internal-media/"}
 
 

@@ -11,15 +11,16 @@ import pytest
 
 from tests.server.helpers import auth, create_and_publish, create_body, manifest, tus_upload
 from tests.support.clips import make_clip
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.server_inprocess import InProcessServer
+from tests.support.server_process import running_server
 
 
-def _api(server: ServerProcess) -> str:
+def _api(server: InProcessServer) -> str:
     return f"{server.url}/api/v1/shares"
 
 
 def test_malformed_json_is_422_naming_the_field(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     h = auth(tokens["rita"])
     good = create_body(manifest(), {"video.mp4": small_clip})
@@ -67,7 +68,7 @@ def test_malformed_json_is_422_naming_the_field(
 
 
 def _upload_and_publish(
-    server: ServerProcess, token: str, files: dict[str, Path], declared: dict[str, Path]
+    server: InProcessServer, token: str, files: dict[str, Path], declared: dict[str, Path]
 ) -> tuple[dict[str, str], httpx.Response]:
     share = httpx.post(
         _api(server), json=create_body(manifest(), declared), headers=auth(token)
@@ -78,7 +79,7 @@ def _upload_and_publish(
 
 
 def test_non_video_is_refused_at_publish(
-    server: ServerProcess, tokens: dict[str, str], leaflet: Path
+    server: InProcessServer, tokens: dict[str, str], leaflet: Path
 ) -> None:
     token = tokens["rita"]
     share, r = _upload_and_publish(server, token, {"video.mp4": leaflet}, {"video.mp4": leaflet})
@@ -102,7 +103,7 @@ def test_non_video_is_refused_at_publish(
     ],
 )
 def test_wrong_codecs_and_length_are_refused(
-    server: ServerProcess, tokens: dict[str, str], tmp_path: Path, kind: str, expect: str
+    server: InProcessServer, tokens: dict[str, str], tmp_path: Path, kind: str, expect: str
 ) -> None:
     if kind == "vp9":
         clip = make_clip(tmp_path / "v.mp4", duration=1, size=(160, 90), vcodec="libvpx-vp9",
@@ -116,7 +117,7 @@ def test_wrong_codecs_and_length_are_refused(
 
 
 def test_checksum_of_declared_file_must_match(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path, tmp_path: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, leaflet: Path, tmp_path: Path
 ) -> None:
     token = tokens["rita"]
     other = tmp_path / "other.pdf"
@@ -143,7 +144,7 @@ def test_checksum_of_declared_file_must_match(
 
 
 def test_publish_before_upload_is_409(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     token = tokens["rita"]
     share = httpx.post(
@@ -166,7 +167,7 @@ JUNK_BODIES = [b"", b"null", b"[]", b"{}", b'{"manifest": 5, "files": "x"}', b"\
                ]  # fmt: skip
 
 
-def test_junk_never_gives_5xx(server: ServerProcess, tokens: dict[str, str]) -> None:
+def test_junk_never_gives_5xx(server: InProcessServer, tokens: dict[str, str]) -> None:
     h = {**auth(tokens["rita"]), "content-type": "application/json"}
     base = server.url
     with httpx.Client() as c:
@@ -197,7 +198,7 @@ def test_junk_never_gives_5xx(server: ServerProcess, tokens: dict[str, str]) -> 
 
 
 def test_truncated_video_is_refused(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, tmp_path: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, tmp_path: Path
 ) -> None:
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(small_clip.read_bytes()[: small_clip.stat().st_size // 2])
@@ -207,6 +208,7 @@ def test_truncated_video_is_refused(
     assert httpx.get(share["url"]).status_code == 200  # still pending, not a broken page
 
 
+@pytest.mark.process
 def test_logs_carry_no_share_tokens(tmp_path: Path, small_clip: Path) -> None:
     with running_server(tmp_path / "chatty", log_level="info") as srv:
         token = srv.create_token("rita")

@@ -12,15 +12,15 @@ from pathlib import Path
 import httpx
 
 from tests.server.helpers import auth, create_body, manifest, sha256, tus_upload
-from tests.support.server_process import ServerProcess
+from tests.support.server_inprocess import InProcessServer
 
 
-def _api(server: ServerProcess) -> str:
+def _api(server: InProcessServer) -> str:
     return f"{server.url}/api/v1/shares"
 
 
 def test_create_first_declare_later_then_publish(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, leaflet: Path
 ) -> None:
     token = tokens["rita"]
     h = auth(token)
@@ -68,7 +68,7 @@ def test_create_first_declare_later_then_publish(
 
 
 def test_a_changed_declaration_drops_the_uploads_it_no_longer_matches(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, leaflet: Path
 ) -> None:
     token = tokens["rita"]
     h = auth(token)
@@ -87,7 +87,7 @@ def test_a_changed_declaration_drops_the_uploads_it_no_longer_matches(
 
 
 def test_bad_declarations_are_refused_without_a_5xx(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     h = auth(tokens["rita"])
     share = httpx.post(_api(server), json={"manifest": manifest().to_dict()}, headers=h).json()

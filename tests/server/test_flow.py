@@ -18,12 +18,12 @@ from tests.server.helpers import (
     manifest,
     sha256,
 )
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.server_inprocess import InProcessServer, running_app
 
 
 @pytest.fixture(scope="module")
 def live(
-    server: ServerProcess,
+    server: InProcessServer,
     tokens: dict[str, str],
     small_clip: Path,
     leaflet: Path,
@@ -47,7 +47,7 @@ def live(
 
 
 def test_share_is_created_with_a_fresh_long_token(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     r = httpx.post(
         f"{server.url}/api/v1/shares",
@@ -165,7 +165,7 @@ def test_attachments(live: dict[str, str], leaflet: Path) -> None:
 
 
 def test_views_are_reported_through_the_api(
-    server: ServerProcess, tokens: dict[str, str], live: dict[str, str]
+    server: InProcessServer, tokens: dict[str, str], live: dict[str, str]
 ) -> None:
     events = f"{live['url']}/events"
     beacon = {"Content-Type": "text/plain;charset=UTF-8"}  # what sendBeacon sends
@@ -193,7 +193,7 @@ def test_views_are_reported_through_the_api(
     assert all(set(e) == {"kind", "at", "value"} for e in share["events"])
 
 
-def test_ownership(server: ServerProcess, tokens: dict[str, str], live: dict[str, str]) -> None:
+def test_ownership(server: InProcessServer, tokens: dict[str, str], live: dict[str, str]) -> None:
     one = f"{server.url}/api/v1/shares/{live['id']}"
     assert httpx.get(one).status_code == 401
     assert httpx.get(one, headers=auth("rvk_wrong")).status_code == 401
@@ -210,7 +210,7 @@ def test_ownership(server: ServerProcess, tokens: dict[str, str], live: dict[str
 
 
 def test_admin_can_revoke_any_share(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     share = create_and_publish(server.url, tokens["otto"], {"video.mp4": small_clip})
     api = f"{server.url}/api/v1/shares/{share['id']}"
@@ -221,7 +221,7 @@ def test_admin_can_revoke_any_share(
 
 
 def test_expiry_change_and_revoke(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     share = create_and_publish(server.url, tokens["rita"], {"video.mp4": small_clip})
     api = f"{server.url}/api/v1/shares/{share['id']}"
@@ -245,14 +245,14 @@ def test_expiry_change_and_revoke(
     assert httpx.post(f"{share['url']}/events", content='{"kind":"opened"}').status_code == 410
 
 
-def test_unknown_token_is_404_with_headers(server: ServerProcess) -> None:
+def test_unknown_token_is_404_with_headers(server: InProcessServer) -> None:
     r = httpx.get(f"{server.url}/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     assert r.status_code == 404
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
-def test_openapi_document_is_for_admins(server: ServerProcess, tokens: dict[str, str]) -> None:
+def test_openapi_document_is_for_admins(server: InProcessServer, tokens: dict[str, str]) -> None:
     assert httpx.get(f"{server.url}/openapi.json").status_code == 401  # was public
     assert httpx.get(f"{server.url}/openapi.json", headers=auth(tokens["rita"])).status_code == 403
     assert httpx.get(f"{server.url}/docs").status_code == 404
@@ -268,7 +268,7 @@ def test_view_events_per_share_are_capped(
     """A script replaying beacons cannot grow the table: past the cap the beacon still gets
     204 (nothing for it to learn), but no more rows are kept."""
     env = {"REP_VIDEO_SERVER_MAX_EVENTS_PER_SHARE": "5"}
-    with running_server(tmp_path_factory.mktemp("capped"), env) as srv:
+    with running_app(tmp_path_factory.mktemp("capped"), env) as srv:
         token = srv.create_token("rita")
         share = create_and_publish(srv.url, token, {"video.mp4": small_clip}, manifest())
         for i in range(8):
@@ -280,7 +280,7 @@ def test_view_events_per_share_are_capped(
 
 @pytest.mark.parametrize(("mode", "anonymous", "admin"), [("public", 200, 200), ("off", 404, 404)])
 def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
-    with running_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
+    with running_app(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
         boss = srv.create_token("boss", admin=True)
         assert httpx.get(f"{srv.url}/openapi.json").status_code == anonymous
         assert httpx.get(f"{srv.url}/openapi.json", headers=auth(boss)).status_code == admin

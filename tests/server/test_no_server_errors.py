@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
-from tests.support.server_process import ServerProcess
+from tests.support.server_inprocess import InProcessServer
 
 TUS = {"Tus-Resumable": "1.0.0"}
 SUP2, SUP1, SUP3 = b"\xb2", b"\xb9", b"\xb3"  # ² ¹ ³ in Latin-1
@@ -19,7 +19,7 @@ LONG = b"7" * 5000
 
 
 @pytest.fixture(scope="module")
-def live(server: ServerProcess, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
+def live(server: InProcessServer, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
     return create_and_publish(server.url, tokens["rita"], {"video.mp4": small_clip})
 
 
@@ -48,7 +48,7 @@ def test_odd_range_numbers(live: dict[str, Any], method: str, header: bytes) -> 
         assert r.status_code == 200  # not ASCII digits: malformed, ignored (RFC 9110)
 
 
-def _pending(server: ServerProcess, token: str, clip: Path) -> dict[str, Any]:
+def _pending(server: InProcessServer, token: str, clip: Path) -> dict[str, Any]:
     r = httpx.post(
         f"{server.url}/api/v1/shares",
         json=create_body(manifest(), {"video.mp4": clip}),
@@ -68,7 +68,7 @@ def _upload_headers(token: str, share_id: str, length: bytes) -> dict[str, Any]:
 
 @pytest.mark.parametrize("length", [SUP2, SUP1 + SUP2 + SUP3], ids=["sup2", "sup123"])
 def test_odd_upload_length(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, length: bytes
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, length: bytes
 ) -> None:
     token = tokens["rita"]
     share = _pending(server, token, small_clip)
@@ -79,7 +79,9 @@ def test_odd_upload_length(
     assert "Upload-Length" in r.text
 
 
-def test_odd_upload_offset(server: ServerProcess, tokens: dict[str, str], small_clip: Path) -> None:
+def test_odd_upload_offset(
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
+) -> None:
     token = tokens["rita"]
     share = _pending(server, token, small_clip)
     size = str(small_clip.stat().st_size).encode()
@@ -110,7 +112,9 @@ EXTREME_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
 
 
 @pytest.mark.parametrize("when", EXTREME_DATES)
-def test_extreme_expiry_at_create(server: ServerProcess, tokens: dict[str, str], when: str) -> None:
+def test_extreme_expiry_at_create(
+    server: InProcessServer, tokens: dict[str, str], when: str
+) -> None:
     body = create_body(manifest(), {})
     body["manifest"]["expires_at"] = when
     r = httpx.post(f"{server.url}/api/v1/shares", json=body, headers=auth(tokens["rita"]))
@@ -120,7 +124,7 @@ def test_extreme_expiry_at_create(server: ServerProcess, tokens: dict[str, str],
 
 @pytest.mark.parametrize("when", [*EXTREME_DATES, 0, 1.5, True])
 def test_extreme_or_numeric_expiry_on_patch(
-    server: ServerProcess, tokens: dict[str, str], when: object
+    server: InProcessServer, tokens: dict[str, str], when: object
 ) -> None:
     h = auth(tokens["rita"])
     share = httpx.post(f"{server.url}/api/v1/shares", json=create_body(manifest(), {}), headers=h)
@@ -147,7 +151,7 @@ def _link(url: str) -> dict[str, Any]:
     ids=["rep-email-object", "poster-object", "javascript-link"],
 )
 def test_manifest_the_page_cannot_render_is_refused(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, change: Any, where: list[Any]
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, change: Any, where: list[Any]
 ) -> None:
     body = create_body(manifest(), {"video.mp4": small_clip})
     change(body["manifest"])
@@ -157,7 +161,7 @@ def test_manifest_the_page_cannot_render_is_refused(
 
 
 def test_file_name_with_a_trailing_newline_is_refused(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path, leaflet: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path, leaflet: Path
 ) -> None:
     body = create_body(manifest(), {"video.mp4": small_clip, "files/notes.txt": leaflet})
     body["files"][1]["name"] = "files/notes.txt\n"

@@ -26,6 +26,8 @@ from tests.server.helpers import (
 from tests.support.s3_server import S3Server, s3_server  # noqa: F401 - fixture
 from tests.support.server_process import running_server
 
+pytestmark = pytest.mark.process
+
 TUS = {"Tus-Resumable": "1.0.0"}
 
 

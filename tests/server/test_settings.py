@@ -68,6 +68,7 @@ def _cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.process
 def test_serve_refuses_a_public_bind_without_public_url(tmp_path: Path) -> None:
     out = _cli("serve", "--host", "0.0.0.0", "--data", str(tmp_path / "d"), tmp_path=tmp_path)
     assert out.returncode == 2
@@ -76,6 +77,7 @@ def test_serve_refuses_a_public_bind_without_public_url(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
+@pytest.mark.process
 def test_serve_token_stores_only_a_hash(tmp_path: Path) -> None:
     data = tmp_path / "d"
     out = _cli("serve-token", "--data", str(data), "--name", "rita", tmp_path=tmp_path)

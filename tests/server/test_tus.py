@@ -18,7 +18,7 @@ from tusclient import client as tus_client
 
 from tests.server.helpers import auth, create_body, cut_patch, manifest, sha256, tus_upload
 from tests.support.clips import make_clip
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.server_inprocess import InProcessServer, running_app
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -27,7 +27,7 @@ def _meta(**values: str) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
 
 
-def _new_share(srv: ServerProcess, token: str, files: dict[str, Path]) -> dict[str, str]:
+def _new_share(srv: InProcessServer, token: str, files: dict[str, Path]) -> dict[str, str]:
     r = httpx.post(
         f"{srv.url}/api/v1/shares", json=create_body(manifest(), files), headers=auth(token)
     )
@@ -35,7 +35,7 @@ def _new_share(srv: ServerProcess, token: str, files: dict[str, Path]) -> dict[s
     return r.json()
 
 
-def _create_upload(srv: ServerProcess, token: str, share_id: str, name: str, length: int) -> str:
+def _create_upload(srv: InProcessServer, token: str, share_id: str, name: str, length: int) -> str:
     r = httpx.post(
         f"{srv.url}/api/v1/uploads",
         headers={
@@ -85,7 +85,7 @@ def _digest(algo: str, data: bytes) -> str:
     return f"{algo} {base64.b64encode(hashlib.new(algo, data).digest()).decode()}"
 
 
-def test_discovery(server: ServerProcess) -> None:
+def test_discovery(server: InProcessServer) -> None:
     r = httpx.options(f"{server.url}/api/v1/uploads")
     assert r.status_code == 204
     assert r.headers["tus-version"] == "1.0.0"
@@ -100,7 +100,7 @@ def test_discovery(server: ServerProcess) -> None:
 
 
 def test_resume_after_a_cut_patch_with_tuspy(
-    server: ServerProcess, tokens: dict[str, str], small_clip: Path
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
     token = tokens["rita"]
     share = _new_share(server, token, {"video.mp4": small_clip})
@@ -126,7 +126,7 @@ def test_resume_after_a_cut_patch_with_tuspy(
 
 @pytest.mark.parametrize("algo", ["sha256", "sha1"])
 def test_checksum_mismatch_is_460_and_keeps_the_offset(
-    server: ServerProcess, tokens: dict[str, str], leaflet: Path, algo: str
+    server: InProcessServer, tokens: dict[str, str], leaflet: Path, algo: str
 ) -> None:
     token = tokens["rita"]
     data = leaflet.read_bytes()
@@ -143,7 +143,7 @@ def test_checksum_mismatch_is_460_and_keeps_the_offset(
     assert unknown.status_code in (400, 409)
 
 
-def test_protocol_errors(server: ServerProcess, tokens: dict[str, str], leaflet: Path) -> None:
+def test_protocol_errors(server: InProcessServer, tokens: dict[str, str], leaflet: Path) -> None:
     token = tokens["rita"]
     data = leaflet.read_bytes()
     share = _new_share(server, token, {"video.mp4": leaflet})
@@ -163,7 +163,7 @@ def test_protocol_errors(server: ServerProcess, tokens: dict[str, str], leaflet:
         assert r.status_code == 400
 
 
-def test_termination(server: ServerProcess, tokens: dict[str, str], leaflet: Path) -> None:
+def test_termination(server: InProcessServer, tokens: dict[str, str], leaflet: Path) -> None:
     token = tokens["rita"]
     data = leaflet.read_bytes()
     share = _new_share(server, token, {"video.mp4": leaflet})
@@ -194,7 +194,7 @@ def test_termination(server: ServerProcess, tokens: dict[str, str], leaflet: Pat
     ],
 )
 def test_path_tricks_are_rejected(
-    server: ServerProcess, tokens: dict[str, str], leaflet: Path, name: str
+    server: InProcessServer, tokens: dict[str, str], leaflet: Path, name: str
 ) -> None:
     token = tokens["rita"]
     body = create_body(manifest(), {"video.mp4": leaflet})
@@ -217,7 +217,7 @@ def test_path_tricks_are_rejected(
 
 # A server with tight limits: tiny size policy and uploads that expire in 2 s.
 @pytest.fixture(scope="module")
-def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
     env = {
         "REP_VIDEO_SERVER_MAX_UPLOAD_BYTES": "100000",
         "REP_VIDEO_SERVER_UPLOAD_EXPIRY_SECONDS": "2",
@@ -225,11 +225,11 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "REP_VIDEO_SERVER_MAX_VIDEO_SECONDS": "1.5",
         "REP_VIDEO_SERVER_PATCH_IDLE_SECONDS": "2",
     }
-    with running_server(tmp_path_factory.mktemp("strict"), env) as srv:
+    with running_app(tmp_path_factory.mktemp("strict"), env) as srv:
         yield srv
 
 
-def test_oversize_is_413(strict: ServerProcess, leaflet: Path, small_clip: Path) -> None:
+def test_oversize_is_413(strict: InProcessServer, leaflet: Path, small_clip: Path) -> None:
     token = strict.create_token("rita")
     assert small_clip.stat().st_size > 100_000
     r = httpx.post(
@@ -251,7 +251,8 @@ def test_oversize_is_413(strict: ServerProcess, leaflet: Path, small_clip: Path)
     assert r.status_code == 413
 
 
-def test_abandoned_uploads_expire(strict: ServerProcess, leaflet: Path) -> None:
+@pytest.mark.slow
+def test_abandoned_uploads_expire(strict: InProcessServer, leaflet: Path) -> None:
     token = strict.create_token("rita")
     data = leaflet.read_bytes()
     share = _new_share(strict, token, {"video.mp4": leaflet})
@@ -278,7 +279,7 @@ def test_abandoned_uploads_expire(strict: ServerProcess, leaflet: Path) -> None:
     assert _patch(url, token, 100, data[100:200]).status_code in (404, 410)
 
 
-def test_length_policy(strict: ServerProcess, tmp_path: Path) -> None:
+def test_length_policy(strict: InProcessServer, tmp_path: Path) -> None:
     token = strict.create_token("rita")
     clip = make_clip(tmp_path / "long.mp4", duration=2.5, size=(160, 90), fps=10)
     assert clip.stat().st_size < 100_000
@@ -289,7 +290,8 @@ def test_length_policy(strict: ServerProcess, tmp_path: Path) -> None:
     assert "over the 1.5 s limit" in r.json()["detail"]
 
 
-def test_a_stalled_patch_does_not_hold_the_upload(strict: ServerProcess, leaflet: Path) -> None:
+@pytest.mark.slow
+def test_a_stalled_patch_does_not_hold_the_upload(strict: InProcessServer, leaflet: Path) -> None:
     """Wi-Fi gone without a FIN: the old PATCH's connection stays open, silent. After
     patch_idle_seconds it counts as cut; HEAD waits for that and reports what arrived."""
     token = strict.create_token("rita")
@@ -310,8 +312,9 @@ def test_a_stalled_patch_does_not_hold_the_upload(strict: ServerProcess, leaflet
         assert int(r.headers["upload-offset"]) == len(data)
 
 
+@pytest.mark.slow
 def test_a_slow_patch_outlives_the_expiry_and_completes(
-    strict: ServerProcess, leaflet: Path
+    strict: InProcessServer, leaflet: Path
 ) -> None:
     """Hotel Wi-Fi: one PATCH trickles for longer than the upload expiry (2 s here, swept
     every second). Bytes still arriving mean the upload is alive: it completes, not 404."""

@@ -32,6 +32,7 @@ def doctor(home: Path, *args: str, admin: Path | None = None) -> subprocess.Comp
     )
 
 
+@pytest.mark.process
 def test_doctor_reports_ok_and_exits_0_when_sending_works(rep_video_home: Path) -> None:
     result = doctor(rep_video_home)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -51,6 +52,7 @@ def test_doctor_reports_ok_and_exits_0_when_sending_works(rep_video_home: Path) 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.process
 def test_doctor_json(rep_video_home: Path) -> None:
     result = doctor(rep_video_home, "--json")
     assert result.returncode == 0, result.stderr
@@ -73,6 +75,7 @@ def test_doctor_json(rep_video_home: Path) -> None:
     assert all(c["status"] in {"ok", "warn", "fail"} for c in body["checks"])
 
 
+@pytest.mark.process
 def test_unwritable_folder_target_means_sending_does_not_work(rep_video_home: Path) -> None:
     (rep_video_home / "data").mkdir()
     (rep_video_home / "data" / "published").write_text("a file where the folder should be")
@@ -83,6 +86,7 @@ def test_unwritable_folder_target_means_sending_does_not_work(rep_video_home: Pa
     assert "does NOT work" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.process
 def test_broken_admin_config_fails_settings(rep_video_home: Path, admin_file: AdminFile) -> None:
     admin = admin_file("this is [not toml")
     result = doctor(rep_video_home, "--json", admin=admin)

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rep_video.resources import resource_path
+
+pytestmark = pytest.mark.process
 
 
 def rep_video(*args: str) -> subprocess.CompletedProcess[str]:

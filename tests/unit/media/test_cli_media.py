@@ -11,6 +11,8 @@ import pytest
 
 from rep_video.media.probe import probe
 
+pytestmark = pytest.mark.process
+
 
 def rv(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -70,6 +70,7 @@ def assert_clean_failure(out: subprocess.CompletedProcess[str], home: Path, targ
         ("audio", "audio"),
     ],
 )
+@pytest.mark.process
 def test_bad_videos_exit_2_and_leave_nothing(
     which: str, expected: str, bad_inputs: dict[str, Path], rep_video_home: Path, tmp_path: Path
 ) -> None:
@@ -96,6 +97,7 @@ def test_bad_videos_exit_2_and_leave_nothing(
         (["--message", "x" * 2001], "keep it under 2000"),
     ],
 )
+@pytest.mark.process
 def test_bad_requests_exit_2_and_leave_nothing(
     args: list[str], expected: str, sample_clip: Path, rep_video_home: Path, tmp_path: Path
 ) -> None:
@@ -109,6 +111,7 @@ def test_bad_requests_exit_2_and_leave_nothing(
     assert sample_clip.exists()
 
 
+@pytest.mark.process
 def test_unreadable_catalog_exits_2(
     sample_clip: Path, rep_video_home: Path, tmp_path: Path
 ) -> None:
@@ -122,12 +125,14 @@ def test_unreadable_catalog_exits_2(
     assert "not valid TOML" in assert_clean_failure(out, rep_video_home, target)
 
 
+@pytest.mark.process
 def test_a_sender_name_is_required(sample_clip: Path, rep_video_home: Path, tmp_path: Path) -> None:
     target = tmp_path / "out"
     out = rep_video("send", str(sample_clip), "--to", "Dr. Who", "--target", f"folder:{target}")
     assert "who is sending?" in assert_clean_failure(out, rep_video_home, target)
 
 
+@pytest.mark.process
 def test_send_to_a_folder_prints_the_link_last(
     sample_clip: Path, rep_video_home: Path, tmp_path: Path
 ) -> None:
