@@ -112,6 +112,16 @@ class Settings:
         return self.values[key]
 
 
+def default_settings() -> Settings:
+    """Every setting at its default, nothing locked: what a front end falls back on when the
+    settings files cannot be read (it says why, and keeps working)."""
+    return Settings(
+        rep=RepIdentity(), policy=Policy(), catalog_path=None, camera="", microphone="",
+        targets={}, default_target=None, locked=frozenset(),
+        values={spec.key: spec.default for spec in SETTINGS},
+    )  # fmt: skip
+
+
 def load_settings() -> Settings:
     user = read_toml(paths.user_config_file())
     admin = read_toml(paths.admin_config_file())

@@ -91,17 +91,23 @@ class CaptureHub(QObject):
     def recording(self) -> bool:
         return self._recorder is not None
 
-    def start_recording(self, path: Path) -> None:
-        """Start encoding into `path` (a fragmented MP4 the core turns into the final file)."""
+    def start_recording(self, path: Path, max_seconds: float) -> None:
+        """Start encoding into `path` (a fragmented MP4 the core turns into the final file);
+        the core records at most `max_seconds` (see `limit_reached`)."""
         size = self._last_size or (1280, 720)
         w, h = _fit(size, self._max_side)
-        recorder = core_bridge.new_recorder(path, w, h, self.fps, SAMPLE_RATE, 1)
+        recorder = core_bridge.new_recorder(path, (w, h), self.fps, (SAMPLE_RATE, 1), max_seconds)
         recorder.start()
         with self._lock:
             self._record_size = (w, h)
             self._rec_t0 = time.monotonic()
             self.frames_pushed = 0
             self._recorder = recorder
+
+    def limit_reached(self) -> bool:
+        """The recorder reached the length limit: nothing more is being recorded."""
+        recorder = self._recorder
+        return bool(recorder is not None and recorder.limit_reached)
 
     def elapsed(self) -> float:
         return time.monotonic() - self._rec_t0 if self.recording else 0.0

@@ -12,11 +12,22 @@ from rep_video.errors import UserError
 
 
 def new_recorder(
-    path: Path, width: int, height: int, fps: float, sample_rate: int, channels: int
+    path: Path, size: tuple[int, int], fps: float, audio: tuple[int, int], max_seconds: float
 ) -> Any:
-    from rep_video.media.capture.recorder import Recorder
+    """A Recorder at `size`, `audio` = (sample rate, channels), stopping at `max_seconds`."""
+    from rep_video.media.capture.recorder import Recorder, RecorderLimits
 
-    return Recorder(path, width, height, fps, sample_rate=sample_rate, channels=channels)
+    limits = RecorderLimits(max_seconds=max_seconds)
+    return Recorder(path, *size, fps, *audio, limits=limits)
+
+
+def new_recording_path() -> Path:
+    """A fresh name in the recordings folder (the core's, which also avoids unfinished ones)."""
+    from rep_video.media.capture.recorder import new_recording_path as fresh
+
+    path = fresh()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def find_unfinished(folder: Path) -> list[Any]:

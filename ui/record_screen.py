@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import math
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,18 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rep_video import paths
+from rep_video.config import Settings
 from ui import core_bridge, devices, pickers
 from ui.capture import CaptureHub, LevelReading
+from ui.device_row import DeviceRow
 from ui.empty_state import NoCameraState
 from ui.import_dialog import ask_video_file
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.record_button import RecordButton
-from ui.send_progress import fmt_time
-from ui.state import ui_settings
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
+from ui.time_text import fmt_time
 
 WATCH_HINT = "Under a minute is watched to the end most often."
 
@@ -63,18 +61,8 @@ class RecordScreen(QWidget):
 
         title = QLabel("Record")
         title.setProperty("role", "title")
-        self.camera_box = QComboBox()
-        self.camera_box.setAccessibleName("Camera")
-        self.camera_box.setPlaceholderText("No camera found")
-        self.mic_box = QComboBox()
-        self.mic_box.setAccessibleName("Microphone")
-        self.mic_box.setPlaceholderText("No microphone found")
-        pickers = QHBoxLayout()
-        for label, box in (("Camera", self.camera_box), ("Microphone", self.mic_box)):
-            caption = QLabel(label)
-            caption.setBuddy(box)
-            pickers.addWidget(caption)
-            pickers.addWidget(box, 1)
+        self.device_row = DeviceRow()
+        self.camera_box, self.mic_box = self.device_row.camera_box, self.device_row.mic_box
 
         self.preview = PreviewWidget()
         self.empty = NoCameraState()
@@ -134,7 +122,7 @@ class RecordScreen(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(title)
-        layout.addLayout(pickers)
+        layout.addWidget(self.device_row)
         layout.addLayout(body, 1)
 
         self._tick = QTimer(self)
@@ -166,12 +154,9 @@ class RecordScreen(QWidget):
         self._camera_ok = False
 
     # -- devices -----------------------------------------------------------------------------
-    def populate_devices(self, camera_pref: str = "", mic_pref: str = "") -> None:
-        settings = ui_settings()
-        camera_pref = str(settings.value("devices/camera", "") or camera_pref)
-        mic_pref = str(settings.value("devices/microphone", "") or mic_pref)
-        pickers.fill(self.camera_box, devices.list_cameras(self.demo), camera_pref)
-        pickers.fill(self.mic_box, devices.list_microphones(self.demo), mic_pref)
+    def populate_devices(self, settings: Settings | None = None) -> None:
+        """List the devices and open the preferred ones (ui/device_row.py)."""
+        self.device_row.fill(settings, self.demo)
         self._camera_changed()
         self._mic_changed()
 
@@ -192,7 +177,6 @@ class RecordScreen(QWidget):
             self.hub.set_camera(None)
             self._show_empty()
             return
-        ui_settings().setValue("devices/camera", device.id)
         problem = (
             None if device.demo else pickers.camera_permission_problem(self, self._camera_changed)
         )
@@ -215,7 +199,6 @@ class RecordScreen(QWidget):
                 "microphone access."
             )
             return
-        ui_settings().setValue("devices/microphone", device.id)
         self._silence_warned = False
         self.mic_warning.setText("")
         self.hub.set_microphone(devices.open_microphone(device))
@@ -299,19 +282,15 @@ class RecordScreen(QWidget):
 
     def _begin(self) -> None:
         self.preview.countdown = None
-        stamp = datetime.now().strftime("%Y-%m-%d_%H%M%S")
-        path = paths.recordings_dir() / f"recording-{stamp}.mp4"
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.hub.start_recording(path)
+            self.hub.start_recording(core_bridge.new_recording_path(), float(self.max_length))
         except Exception as exc:  # the encoder could not start: say so in place
             self.status.setText(f"Could not start recording: {exc}")
             self._set_button(recording=False)
             return
         self.preview.recording = True
         self.preview.restart_prompter()
-        self.camera_box.setEnabled(False)
-        self.mic_box.setEnabled(False)
+        self.device_row.set_recording(True)
         self.import_button.setEnabled(False)
         self._set_button(recording=True)
         self.status.setText("")
@@ -323,7 +302,7 @@ class RecordScreen(QWidget):
         over_minute = elapsed >= 60
         self.hint.setProperty("role", "warning" if over_minute else "hint")
         self.hint.style().polish(self.hint)
-        if elapsed >= self.max_length:
+        if self.hub.limit_reached():  # the core stopped taking media at the policy's maximum
             self._hit_max = True
             self.stop_recording()
 
@@ -346,8 +325,7 @@ class RecordScreen(QWidget):
     def _on_saved(self, outcome: TaskOutcome) -> None:
         self._stopping = False
         self._set_button(recording=False)
-        self.camera_box.setEnabled(True)
-        self.mic_box.setEnabled(True)
+        self.device_row.set_recording(False)
         self.import_button.setEnabled(True)
         if not outcome.ok:
             self.status.setText(

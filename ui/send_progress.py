@@ -4,6 +4,7 @@ much of the upload is done in MB, and the time left."""
 from __future__ import annotations
 
 from rep_video.progress import Progress
+from ui.time_text import fmt_time
 
 STAGE_WORDS = {
     "prepare": "Checking the video and attachments",
@@ -13,11 +14,6 @@ STAGE_WORDS = {
     "published": "Publishing the page",
 }
 MEDIA_WORDS = "Preparing video"  # trim, finalize, intro card, poster, email preview
-
-
-def fmt_time(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def fmt_mb(n: int) -> str:

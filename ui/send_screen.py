@@ -28,12 +28,13 @@ from rep_video.share.send import SendResult
 from ui import failed_sends, send_errors
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
-from ui.send_progress import fmt_time, progress_text
+from ui.send_progress import progress_text
 from ui.services import Services, request_from_draft
 from ui.share_result import ShareResult
 from ui.state import Draft, DraftHolder
 from ui.tasks import Runner, TaskHandle, TaskOutcome
 from ui.theme import icon
+from ui.time_text import fmt_time
 
 LIVE = "Sent — the video is live. The link is on the clipboard."
 LIVE_LOCAL = "Sent — the video is live, but only on this computer. The link is on the clipboard."

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from rep_video import secrets
-from rep_video.config import Policy, RepIdentity, Settings, load_settings
+from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn
@@ -52,12 +52,6 @@ def request_from_draft(d: Draft, target: str) -> ShareRequest:
     )  # fmt: skip
 
 
-def _fallback_settings() -> Settings:
-    return Settings(rep=RepIdentity(), policy=Policy(), catalog_path=None, camera="",
-                    microphone="", targets={}, default_target=None, locked=frozenset(),
-                    values={})  # fmt: skip
-
-
 class Services(QObject):
     delivered = Signal(object)  # SendResult: the outbox got a pending send through
     # SendResult, emitted from the send's worker the moment the link is reserved (before the
@@ -88,7 +82,7 @@ class Services(QObject):
             return settings
         except UserError as exc:  # a broken config file must not keep the app from starting
             self.settings_error = exc.message
-            return _fallback_settings()
+            return default_settings()
 
     def catalog_path(self) -> Path:
         return self.settings().catalog_path or default_catalog_path()

@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video import paths
-from ui import core_bridge, draft_store
+from ui import core_bridge, device_choice, draft_store
 from ui.draft_store import DraftKeeper
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen
-from ui.send_progress import fmt_time
 from ui.send_screen import SendScreen
 from ui.sent_screen import SentScreen
 from ui.services import Services
@@ -33,6 +32,7 @@ from ui.settings_screen import SettingsScreen
 from ui.state import Draft, DraftHolder, ui_settings
 from ui.tasks import Runner, TaskOutcome, TaskRunner
 from ui.theme import app_icon, icon
+from ui.time_text import fmt_time
 from ui.trim_screen import TrimScreen
 
 MIN_SIZE = QSize(1024, 640)
@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
         """After the window shows: open devices, look for unfinished recordings, resume the
         outbox. Deferred so the window paints first."""
         settings = self.services.settings()
-        self.record.populate_devices(settings.camera, settings.microphone)
+        device_choice.migrate_ui_ini(settings)  # once: older versions kept devices in ui.ini
+        self.record.populate_devices(self.services.settings())
         self.restore_draft()
         QTimer.singleShot(0, self.offer_recovery)
         self.services.resume_outbox()

@@ -67,10 +67,10 @@ def baseline(seconds: float) -> dict[str, Any]:
 
 
 def fast(seconds: float, folder: Path) -> dict[str, Any]:
-    from rep_video.media.capture.recorder import Recorder
+    from rep_video.media.capture.recorder import Recorder, RecorderLimits
     from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone, feed
 
-    recorder = Recorder(folder / "fast.mp4", W, H, FPS, max_block=600.0)
+    recorder = Recorder(folder / "fast.mp4", W, H, FPS, limits=RecorderLimits(max_block=600.0))
     cam, mic = TestPatternCamera(W, H, FPS), ToneMicrophone()
     cpu0, start = cpu_seconds(), time.perf_counter()
     recorder.start()

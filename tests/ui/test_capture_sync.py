@@ -42,7 +42,7 @@ def test_flash_and_beep_within_one_frame(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: hub.frame_size() is not None, timeout=5000)
     qtbot.waitUntil(lambda: time.monotonic() > epoch + 0.8, timeout=5000)
     path = tmp_path / "sync.mp4"
-    hub.start_recording(path)
+    hub.start_recording(path, 180.0)
     started = time.monotonic() - epoch
     qtbot.waitUntil(lambda: time.monotonic() > epoch + 3.6, timeout=8000)
     recorder = hub.stop_recording()

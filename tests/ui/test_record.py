@@ -24,6 +24,7 @@ def _pick(box, label: str) -> None:  # type: ignore[no-untyped-def]
     index = box.findText(label)
     assert index >= 0, f"{label!r} not offered"
     box.setCurrentIndex(index)
+    box.activated.emit(index)  # as a click in the list does: the rep's choice is remembered
 
 
 def test_demo_devices_preview_and_level(window: MainWindow, qtbot: QtBot) -> None:

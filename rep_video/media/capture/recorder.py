@@ -49,6 +49,7 @@ from rep_video.media.capture.encoder_video import (
     VideoEncoder,
     rgb_to_yuv,
 )
+from rep_video.media.capture.length_limit import LengthLimit
 from rep_video.media.capture.preset_control import TierControl
 
 _LAYOUTS = {1: "mono", 2: "stereo"}
@@ -86,6 +87,15 @@ def new_recording_path(folder: Path | None = None) -> Path:
     return candidate
 
 
+@dataclass(frozen=True, slots=True)
+class RecorderLimits:
+    """How much the recorder may hold back and how long it may record."""
+
+    queue_seconds: float = 1.0  # video frames waiting for the encoder, in seconds of video
+    max_block: float = 0.5  # how long a push may wait for room before the frame is dropped
+    max_seconds: float | None = None  # the policy's longest video; None: no limit
+
+
 class Recorder:
     """Thread-safe pushes, encoding on its own worker. One recording per instance."""
 
@@ -98,9 +108,9 @@ class Recorder:
         sample_rate: int = 48000,
         channels: int = 1,
         *,
-        queue_seconds: float = 1.0,
-        max_block: float = 0.5,
+        limits: RecorderLimits | None = None,
     ) -> None:
+        limits = limits or RecorderLimits()
         if width <= 0 or height <= 0 or width % 2 or height % 2:
             raise ValueError(f"frame size must be positive and even, got {width}x{height}")
         if channels not in (0, *_LAYOUTS):
@@ -110,8 +120,9 @@ class Recorder:
         self.width, self.height = width, height
         self.fps: Fraction = fps_fraction(fps)
         self.sample_rate, self.channels = sample_rate, channels
-        self.capacity = max(2, round(float(self.fps) * queue_seconds))
-        self._queue = CaptureQueue(self.capacity, max_block)
+        self.capacity = max(2, round(float(self.fps) * limits.queue_seconds))
+        self._queue = CaptureQueue(self.capacity, limits.max_block)
+        self._length = LengthLimit(limits.max_seconds)
         self._state: Literal["new", "running", "stopped"] = "new"
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -224,9 +235,13 @@ class Recorder:
 
     def push_video(self, frame: npt.NDArray[np.uint8], pts: float) -> bool:
         """Queue one RGB frame (H×W×3 uint8, any size: scaled to the recording's) taken at
-        `pts` seconds. Returns False if it had to be dropped (counted in stats)."""
+        `pts` seconds. Returns False if it had to be dropped (counted in stats) or falls past
+        the length limit (`limit_reached`; not a drop)."""
         if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
             raise ValueError(f"expected an HxWx3 uint8 RGB frame, got {frame.shape} {frame.dtype}")
+        room = self._length.room(pts)
+        if room is not None and room <= 0:
+            return False
         # A copy: the caller may reuse its buffer.
         return self._queue.put_video(np.array(frame, copy=True, order="C"), pts)
 
@@ -239,7 +254,17 @@ class Recorder:
             samples = samples.reshape(-1, 1)
         if samples.ndim != 2 or samples.shape[1] != self.channels:
             raise ValueError(f"expected (n, {self.channels}) samples, got {samples.shape}")
+        room = self._length.room(pts)
+        if room is not None:  # keep only the samples before the limit
+            samples = samples[: max(0, round(room * self.sample_rate))]
+            if not len(samples):
+                return
         self._queue.put_audio(np.array(samples, dtype=np.float32, copy=True), pts)
+
+    @property
+    def limit_reached(self) -> bool:
+        """The length limit has been reached: what comes now is not recorded; stop."""
+        return self._length.reached
 
     # ----------------------------------------------------------------- worker side
 

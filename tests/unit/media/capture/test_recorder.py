@@ -11,7 +11,7 @@ import pytest
 
 from rep_video.errors import UserError
 from rep_video.media.capture import recovery
-from rep_video.media.capture.recorder import Recorder, new_recording_path
+from rep_video.media.capture.recorder import Recorder, RecorderLimits, new_recording_path
 from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone, feed
 from tests.unit.media.capture.conftest import Record, decoded_audio, frame_indices, top_level_boxes
 
@@ -58,7 +58,13 @@ def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(
     # An encoder slower than the camera keeps the 4-frame queue full: the recorder must switch
     # to the faster tiers mid-stream (on keyframes) and the file must still decode every frame
     # in order.
-    recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30, queue_seconds=4 / 30, max_block=30.0)
+    recorder = Recorder(
+        tmp_path / "t.mp4",
+        320,
+        240,
+        30,
+        limits=RecorderLimits(queue_seconds=4 / 30, max_block=30.0),
+    )
     recorder.start()
     original = recorder._encode_video
 
@@ -82,7 +88,9 @@ def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(
 def test_a_full_queue_drops_after_max_block_and_counts_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30, queue_seconds=2 / 30, max_block=0.0)
+    recorder = Recorder(
+        tmp_path / "t.mp4", 320, 240, 30, limits=RecorderLimits(queue_seconds=2 / 30, max_block=0.0)
+    )
     recorder.start()
     original = recorder._encode_video
 
@@ -239,3 +247,20 @@ def test_a_straight_recording_is_already_in_the_mobile_profile(record: Record) -
     assert mobile_profile_problems(info) == []
     assert info.video is not None and not info.video.variable_fps
     assert info.faststart
+
+
+def test_the_length_limit_is_kept_by_the_recorder(tmp_path: Path) -> None:
+    """The policy's maximum is enforced where the media enters: 3 s pushed, 1 s recorded (audio
+    and video alike), and `limit_reached` tells the app to stop."""
+    from rep_video.media.probe import probe
+
+    recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30, limits=RecorderLimits(max_seconds=1.0))
+    recorder.start()
+    assert not recorder.limit_reached
+    feed(recorder, TestPatternCamera(320, 240, 30.0), ToneMicrophone(), 3.0, offset=100.0)
+    assert recorder.limit_reached
+    path = recorder.stop()
+    assert probe(path).duration == pytest.approx(1.0, abs=0.1)
+    _start, samples, rate = decoded_audio(path)
+    assert samples.shape[1] / rate == pytest.approx(1.0, abs=0.1)
+    assert recorder.stats().frames_dropped == 0  # cut by the limit, not dropped
