@@ -1,5 +1,5 @@
 """Server tests: one share server per module (cheap to share: every test makes its own shares),
-in this process (tests/support/server_inprocess.py: the API is what these tests are about),
+in this process (tests/support/inprocess_server.py: the API is what these tests are about),
 tokens for two reps and an admin, and small clips. Tests about the server as a process use
 tests/support/server_process.py directly."""
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.clips import make_clip
-from tests.support.server_inprocess import InProcessServer, running_app
+from tests.support.inprocess_server import InProcessServer, inprocess_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
-    with running_app(tmp_path_factory.mktemp("srv")) as srv:
+    with inprocess_server(tmp_path_factory.mktemp("srv")) as srv:
         yield srv
 
 

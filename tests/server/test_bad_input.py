@@ -11,7 +11,7 @@ import pytest
 
 from tests.server.helpers import auth, create_and_publish, create_body, manifest, tus_upload
 from tests.support.clips import make_clip
-from tests.support.server_inprocess import InProcessServer
+from tests.support.inprocess_server import InProcessServer
 from tests.support.server_process import running_server
 
 

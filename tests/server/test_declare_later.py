@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.server.helpers import auth, create_body, manifest, sha256, tus_upload
-from tests.support.server_inprocess import InProcessServer
+from tests.support.inprocess_server import InProcessServer
 
 
 def _api(server: InProcessServer) -> str:

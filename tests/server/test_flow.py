@@ -18,7 +18,7 @@ from tests.server.helpers import (
     manifest,
     sha256,
 )
-from tests.support.server_inprocess import InProcessServer, running_app
+from tests.support.inprocess_server import InProcessServer, inprocess_server
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +268,7 @@ def test_view_events_per_share_are_capped(
     """A script replaying beacons cannot grow the table: past the cap the beacon still gets
     204 (nothing for it to learn), but no more rows are kept."""
     env = {"REP_VIDEO_SERVER_MAX_EVENTS_PER_SHARE": "5"}
-    with running_app(tmp_path_factory.mktemp("capped"), env) as srv:
+    with inprocess_server(tmp_path_factory.mktemp("capped"), env) as srv:
         token = srv.create_token("rita")
         share = create_and_publish(srv.url, token, {"video.mp4": small_clip}, manifest())
         for i in range(8):

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
-from tests.support.server_inprocess import InProcessServer
+from tests.support.inprocess_server import InProcessServer
 
 TUS = {"Tus-Resumable": "1.0.0"}
 SUP2, SUP1, SUP3 = b"\xb2", b"\xb9", b"\xb3"  # ² ¹ ³ in Latin-1

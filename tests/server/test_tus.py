@@ -18,7 +18,7 @@ from tusclient import client as tus_client
 
 from tests.server.helpers import auth, create_body, cut_patch, manifest, sha256, tus_upload
 from tests.support.clips import make_clip
-from tests.support.server_inprocess import InProcessServer, running_app
+from tests.support.inprocess_server import InProcessServer, inprocess_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -225,7 +225,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer
         "REP_VIDEO_SERVER_MAX_VIDEO_SECONDS": "1.5",
         "REP_VIDEO_SERVER_PATCH_IDLE_SECONDS": "2",
     }
-    with running_app(tmp_path_factory.mktemp("strict"), env) as srv:
+    with inprocess_server(tmp_path_factory.mktemp("strict"), env) as srv:
         yield srv
 
 

@@ -1,14 +1,21 @@
-"""The share server's app served by uvicorn on a thread of the test process, on 127.0.0.1:
-real HTTP, but the test can patch the app's modules (to hold publish at a gate, say) so an
-interleaving of requests is exact instead of left to timing. Everything else uses the real
-process (server_process.py)."""
+"""The share server's app in the test process: the same FastAPI app `rep-video serve` runs
+(`create_app`), served by uvicorn on a thread at 127.0.0.1, with API tokens made in process.
+
+Real HTTP (the tus tests speak through tuspy, which is requests, and raw sockets for cut
+PATCHes), but no process: it starts in a fraction of a second where a process and three
+`serve-token` runs take seconds — what lets `python3 dev.py test --fast` run the server's API
+tests — and a test can patch the app's modules (to hold publish at a gate, say) so an
+interleaving of requests is exact instead of left to timing. Tests about the server as a
+process (its logs, start-up refusals, two instances, a kill) use server_process.py, which
+has the same `url`, `port`, `data_dir` and `create_token(name, admin=)`."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +23,7 @@ import uvicorn
 
 from rep_video.server.app import create_app
 from rep_video.server.db import create_api_token
-from rep_video.server.settings import ServerSettings
+from rep_video.server.settings import load_settings
 from rep_video.server.state import ServerState, build_state
 from tests.support.server_process import free_port
 
@@ -24,6 +31,8 @@ from tests.support.server_process import free_port
 @dataclass
 class InProcessServer:
     url: str
+    port: int
+    data_dir: Path
     state: ServerState
 
     def create_token(self, name: str, *, admin: bool = False) -> str:
@@ -31,14 +40,25 @@ class InProcessServer:
 
 
 @contextlib.contextmanager
-def inprocess_server(data_dir: Path, **settings: object) -> Iterator[InProcessServer]:
+def inprocess_server(
+    data_dir: Path, env: Mapping[str, str] | None = None, **settings: object
+) -> Iterator[InProcessServer]:
+    """`env`: REP_VIDEO_SERVER_* variables, as a process would read them; `settings`: fields
+    set directly (as the command-line flags do)."""
     port = free_port()
-    config = ServerSettings(data_dir=data_dir, port=port, **settings)  # type: ignore[arg-type]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = load_settings(
+        env={**os.environ, **(env or {})},
+        overrides={**settings, "data_dir": data_dir, "host": "127.0.0.1", "port": port},
+    )
     state = build_state(config)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(config, state), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
+        uvicorn.Config(
+            create_app(config, state), host="127.0.0.1", port=port, log_level="warning",
+            access_log=False, timeout_graceful_shutdown=2,
+        )
+    )  # fmt: skip
+    thread = threading.Thread(target=server.run, name="share-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -46,7 +66,7 @@ def inprocess_server(data_dir: Path, **settings: object) -> Iterator[InProcessSe
             raise RuntimeError("the in-process share server did not start")
         time.sleep(0.02)
     try:
-        yield InProcessServer(f"http://127.0.0.1:{port}", state)
+        yield InProcessServer(f"http://127.0.0.1:{port}", port, data_dir, state)
     finally:
         server.should_exit = True
         thread.join(10)
