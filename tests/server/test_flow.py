@@ -280,7 +280,7 @@ def test_view_events_per_share_are_capped(
 
 @pytest.mark.parametrize(("mode", "anonymous", "admin"), [("public", 200, 200), ("off", 404, 404)])
 def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
-    with running_app(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
+    with inprocess_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
         boss = srv.create_token("boss", admin=True)
         assert httpx.get(f"{srv.url}/openapi.json").status_code == anonymous
         assert httpx.get(f"{srv.url}/openapi.json", headers=auth(boss)).status_code == admin
