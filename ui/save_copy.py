@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn
-from rep_video.share.package import VIDEO_NAME, MediaRecipe
+from rep_video.share.package import VIDEO_NAME
+from rep_video.share.recipe import MediaRecipe
 from rep_video.share.targets.base import RECIPE_NAME
 from ui import core_bridge
 

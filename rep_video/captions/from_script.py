@@ -11,13 +11,10 @@ import numpy as np
 from rep_video.captions.align import align_units
 from rep_video.captions.audio import load_speech_audio
 from rep_video.captions.cues import Captions
+from rep_video.captions.script_file import check_script
 from rep_video.captions.sentences import caption_units
-from rep_video.captions.textfile import read_user_text
 from rep_video.captions.vad import speech_segments
-from rep_video.errors import UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
-
-MAX_SCRIPT_CHARS = 20_000
 
 
 def captions_from_samples(samples: np.ndarray, script: str, language: str) -> Captions:
@@ -45,20 +42,3 @@ def captions_from_script(
     captions = captions_from_samples(samples, script, language)
     progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
     return captions
-
-
-def check_script(script: str) -> None:
-    if not script.strip():
-        raise UserError("the script is empty; give the text the rep read (a .txt file).")
-    if len(script) > MAX_SCRIPT_CHARS:
-        raise UserError(
-            f"the script has {len(script)} characters; a script is at most "
-            f"{MAX_SCRIPT_CHARS} (about 20 minutes of speech)."
-        )
-
-
-def read_script(path: Path) -> str:
-    """A script file's text (UTF-8, a BOM allowed); UserError naming what is wrong."""
-    text = read_user_text(path, max_bytes=MAX_SCRIPT_CHARS * 4, what="script file")
-    check_script(text)
-    return text

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from rep_video.captions.audio import load_speech_audio
 from rep_video.captions.cues import Captions
-from rep_video.captions.from_script import captions_from_samples, check_script
+from rep_video.captions.from_script import captions_from_samples
 from rep_video.captions.recogniser import Recogniser, RecogniserUnavailable
+from rep_video.captions.script_file import check_script
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
 

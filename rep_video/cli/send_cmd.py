@@ -5,14 +5,18 @@ goes to stderr. Without --background the command stays until the video is live."
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rep_video.captions.script_file import read_script
 from rep_video.errors import UserError
 from rep_video.progress import Progress
+from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
+from rep_video.share.page_i18n import LANGUAGES
 from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.timeparse import parse_time
 
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from rep_video.share.outbox import OutboxEntry
     from rep_video.share.send import SendResult
 
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 TRIM_HELP = (
     "keep only START:END of the video; times are seconds (12.5) or mm:ss.s, e.g. 2:8.5 or "
     "0:02:0:08.5 (write START-END, e.g. 0:02-1:10, to avoid counting colons)"
@@ -66,6 +71,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--from-role", metavar="ROLE", help="your role (default: rep.role)")
     p.add_argument("--from-email", metavar="EMAIL", help="your email (default: rep.email)")
     p.add_argument("--from-phone", metavar="PHONE", help="your phone (default: rep.phone)")
+    captions = p.add_mutually_exclusive_group()
+    captions.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE.txt",
+        help="the script you read (UTF-8 text): captions are made by aligning it to the speech",
+    )
+    captions.add_argument(
+        "--captions",
+        type=Path,
+        metavar="FILE.vtt",
+        help="attach these captions as they are (WebVTT, on the video's own timeline; checked)",
+    )
+    p.add_argument(
+        "--captions-language",
+        metavar="CODE",
+        help="the language spoken in the video (default: the page's --language)",
+    )
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        help=f"the physician's language for the page: {', '.join(LANGUAGES)} "
+        "(default: your system's language, else en)",
+    )
     p.add_argument(
         "--background",
         action="store_true",
@@ -116,7 +145,24 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
             phone=args.from_phone,
         ),
         catalog=args.catalog,
+        language=args.language,
+        captions=_captions_from_args(args),
     )  # fmt: skip
+
+
+def _captions_from_args(args: argparse.Namespace) -> CaptionsInput | None:
+    """--script or --captions, read and checked now: a bad file stops the send before any
+    work, with exit 2 and the file's problem."""
+    language = args.captions_language
+    if language is not None and not _LANGUAGE_TAG.fullmatch(language):
+        raise UserError(f"--captions-language {language!r} is not a language code such as de.")
+    if args.script is not None:
+        return CaptionsInput(script=read_script(args.script), language=language)
+    if args.captions is not None:
+        from rep_video.captions.webvtt_io import read_webvtt
+
+        return CaptionsInput(cues=read_webvtt(args.captions), language=language, source="file")
+    return None
 
 
 def _note(line: str) -> None:

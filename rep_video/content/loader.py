@@ -21,10 +21,11 @@ from rep_video.content.model import (
     ContentItem,
 )
 
-CATALOG_FIELDS = ("page_approval_code", "items")
+CATALOG_FIELDS = ("page_approval_code", "language", "items")
 ITEM_FIELDS = (
     "id",
     "title",
+    "titles",
     "kind",
     "file",
     "url",
@@ -42,6 +43,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{1,63}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 def parse_catalog(path: Path) -> tuple[str, tuple[ContentItem, ...]]:
@@ -80,6 +82,7 @@ class _Checker:
         self.path = path
         self.base = path.resolve().parent
         self.problems: list[CatalogProblem] = []
+        self.language = "en"  # the catalog's `language`: what `title` is written in
 
     def add(self, item: str | None, field: str | None, message: str) -> None:
         self.problems.append(CatalogProblem(str(self.path), item, field, message))
@@ -96,6 +99,11 @@ class _Checker:
             self.add(None, "page_approval_code", "must be an approval code like PP-ONC-US-0123")
         else:
             page_code = code
+        language = data.get("language", "en")
+        if not isinstance(language, str) or not _LANGUAGE_RE.match(language):
+            self.add(None, "language", "must be a language code such as en or de")
+            language = "en"
+        self.language = language
         raw_items = data.get("items", [])
         if not isinstance(raw_items, list) or not all(isinstance(i, dict) for i in raw_items):
             self.add(None, "items", "must be a list of [[items]] tables")
@@ -123,6 +131,7 @@ class _Checker:
         if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
             self.add(label, "id", "required: lowercase letters, digits, '.', '_' or '-'")
         title = self.text(label, raw, "title", required=True)
+        titles = self.titles(label, raw.get("titles"))
         kind = raw.get("kind")
         if kind not in KINDS:
             self.add(label, "kind", f"must be one of {', '.join(KINDS)}")
@@ -159,7 +168,25 @@ class _Checker:
             sha256=sha,
             audience=audience,
             withdrawn=bool(withdrawn),
+            language=self.language,
+            titles=titles,
         )
+
+    def titles(self, label: str, value: Any) -> tuple[tuple[str, str], ...]:
+        """`titles = { de = "…", fr = "…" }`: the title in other languages."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.add(label, "titles", 'must be a table of language = "title"')
+            return ()
+        found: list[tuple[str, str]] = []
+        for code in value:
+            if not isinstance(code, str) or not _LANGUAGE_RE.match(code):
+                self.add(label, f"titles.{code}", "is not a language code such as de or pt-BR")
+                continue
+            if text := self.text(label, value, code, required=True):
+                found.append((code, text))
+        return tuple(found)
 
     def text(self, label: str, raw: dict[str, Any], key: str, *, required: bool) -> str:
         value = raw.get(key)

@@ -54,6 +54,20 @@ class ContentItem:
     sha256: str | None = None
     audience: Audience = field(default_factory=Audience)
     withdrawn: bool = False
+    language: str = "en"  # what `title` is written in (the catalog's `language`)
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) in other languages
+
+    def title_for(self, language: str) -> tuple[str, str]:
+        """(title, the language it is in) for a share in `language`: the item's title in
+        that language ("de" also matches "de-AT"), else its default title."""
+        base = language.split("-")[0].lower()
+        for code, title in self.titles:
+            if code == language:
+                return title, code
+        for code, title in self.titles:
+            if code.split("-")[0].lower() == base:
+                return title, code
+        return self.title, self.language
 
     def window_availability(self, today: date) -> Availability:
         """The approval window and withdrawal only (no file access)."""

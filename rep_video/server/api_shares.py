@@ -107,6 +107,11 @@ def _attachments_declared(manifest: ShareManifest, files: list[FileDecl]) -> Non
                 ["body", "manifest", "attachments", i, "file_name"],
                 f"files/{a.file_name} is not among the declared files",
             )
+    if manifest.captions is not None and manifest.captions.file not in declared:
+        raise _field_error(
+            ["body", "manifest", "captions", "file"],
+            f"{manifest.captions.file} is not among the declared files",
+        )
 
 
 def _check_files(files: list[FileDecl], limit: int) -> str:

@@ -23,14 +23,18 @@ from pydantic import (
     model_validator,
 )
 
+from rep_video.captions.cues import MAX_CUE_CHARS
+from rep_video.captions.webvtt_io import MAX_CUES, MAX_SECONDS
 from rep_video.server.names import name_problem
 from rep_video.share.manifest import SCHEMA_VERSION, ShareManifest
+from rep_video.share.page_i18n import LANGUAGES
 
 # Far from both ends of what datetime can hold: a date near year 1 or 9999 overflows when it
 # is moved to UTC or has days added (the 500s an API fuzzer found).
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -66,10 +70,24 @@ def _one_line(value: str) -> str:
     return value
 
 
+def _language_tag(value: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(value):
+        raise ValueError("must be a language tag such as 'de' or 'pt-BR'")
+    return value
+
+
+def _page_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"must be one of {', '.join(LANGUAGES)} (the page's translations)")
+    return value
+
+
 Timestamp = Annotated[datetime, BeforeValidator(_string_only), AfterValidator(_in_range)]
 Day = Annotated[date, BeforeValidator(_string_only), AfterValidator(_day_in_range)]
 Line = Annotated[str, Field(max_length=300), AfterValidator(_one_line)]
 Text = Annotated[str, Field(max_length=5000), AfterValidator(_printable)]
+LanguageTag = Annotated[str, BeforeValidator(_string_only), AfterValidator(_language_tag)]
+PageLanguage = Annotated[str, BeforeValidator(_string_only), AfterValidator(_page_language)]
 
 
 class _Strict(BaseModel):
@@ -105,6 +123,7 @@ class AttachmentIn(_Strict):
     url: Annotated[str, Field(max_length=2000)] | None = None
     sha256: str | None = None
     size: Annotated[int, Field(ge=0, strict=True)] | None = None
+    title_language: LanguageTag | None = None
 
     @model_validator(mode="after")
     def _file_or_link(self) -> AttachmentIn:
@@ -133,6 +152,34 @@ def _is_https_address(url: str) -> bool:
     )
 
 
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False)]
+
+
+class CueIn(_Strict):
+    start: Seconds
+    end: Seconds
+    text: Annotated[str, Field(min_length=1, max_length=MAX_CUE_CHARS), AfterValidator(_printable)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CueIn:
+        if self.end <= self.start:
+            raise ValueError("a cue must end after it starts")
+        return self
+
+
+class CaptionsIn(_Strict):
+    language: LanguageTag
+    cues: Annotated[list[CueIn], Field(min_length=1, max_length=MAX_CUES)]
+    file: Literal["captions.vtt"] = "captions.vtt"
+    source: Literal["script", "speech", "file", "edited"] = "script"
+
+    @model_validator(mode="after")
+    def _in_order(self) -> CaptionsIn:
+        if any(b.start < a.start for a, b in zip(self.cues, self.cues[1:], strict=False)):
+            raise ValueError("cues must be in order of their start")
+        return self
+
+
 class ManifestIn(_Strict):
     """What the server accepts as a share's manifest (`ShareManifest.to_dict()` of the app)."""
 
@@ -149,6 +196,8 @@ class ManifestIn(_Strict):
     attachments: Annotated[list[AttachmentIn], Field(max_length=100)] = Field(default_factory=list)
     page_approval_code: Line | None = None
     schema_: Annotated[int, Field(alias="schema", strict=True)] = SCHEMA_VERSION
+    language: PageLanguage = "en"
+    captions: CaptionsIn | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-FIXED = frozenset({"video.mp4", "poster.jpg", "preview.gif"})
+FIXED = frozenset({"video.mp4", "poster.jpg", "preview.gif", "captions.vtt"})
 MAX_NAME = 120
 # Matched whole (fullmatch): "$" alone also matches before a trailing newline.
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()+-]*")

@@ -4,10 +4,9 @@ page while uploading, the 410 page naming the rep, and a plain not-found page.""
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
-from rep_video.share import page
+from rep_video.share import page, page_i18n
 from rep_video.share.manifest import ShareManifest
 
 
@@ -26,19 +25,37 @@ def pending_page(manifest: ShareManifest) -> str:
         manifest.rep,
         recipient_name=manifest.recipient.name,
         page_approval_code=manifest.page_approval_code,
+        language=manifest.language,
     )
 
 
 def gone_page(manifest: ShareManifest, reason: str) -> str:
     return page.render_gone_page(
-        manifest.rep, reason=reason, page_approval_code=manifest.page_approval_code
+        manifest.rep,
+        reason=reason,
+        page_approval_code=manifest.page_approval_code,
+        language=manifest.language,
     )
 
 
-def not_found_page() -> str:
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Link not found</title></head><body><h1>Link not found</h1>"
-        f"<p>{html.escape('Please check the link you were sent.')}</p></body></html>"
-    )
+def not_found_page(accept_language: str | None = None) -> str:
+    """In the language the browser asks for, when the page has it: the link is unknown, so
+    there is no share to say which."""
+    return page.render_not_found_page(negotiate(accept_language))
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first supported language in an Accept-Language header ("de-CH,de;q=0.9,en;q=0.8"),
+    by quality; English when none is supported or the header is malformed."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((accept_language or "")[:500].split(",")):
+        code, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if (found := page_i18n.normalize(code)) and quality > 0:
+            ranked.append((-quality, i, found))
+    return min(ranked)[2] if ranked else page_i18n.DEFAULT

@@ -97,10 +97,10 @@ def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | R
     if row is None:
         if failed(state.page_limiter, request):
             wait = state.page_limiter.retry_after(client_address(request))
-            response = _html(pages.not_found_page(), 429)
+            response = _html(pages.not_found_page(request.headers.get("accept-language")), 429)
             response.headers["Retry-After"] = str(wait)
             return response
-        return _html(pages.not_found_page(), 404)
+        return _html(pages.not_found_page(request.headers.get("accept-language")), 404)
     share = PublicShare(*row)
     state.share_cache.put(token, share)
     return share

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 
+from rep_video.captions.webvtt_io import MAX_FILE_BYTES, CaptionsError, parse_webvtt
 from rep_video.server.db import Share, Upload
 from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
@@ -30,6 +31,22 @@ def _check_video(state: ServerState, share: Share, name: str) -> str | None:
         path = Path(tmp) / "video.mp4"
         state.blobs.fetch_to(key, path)
         return video_problem(path, state.settings.max_video_seconds)
+
+
+def _check_captions(state: ServerState, share: Share, length: int) -> str | None:
+    """The uploaded captions must be WebVTT a browser can load for the page's <track>."""
+    if length > MAX_FILE_BYTES:
+        return "captions.vtt is over 1 MB"
+    if length == 0:
+        return "captions.vtt is empty"
+    data = b"".join(state.blobs.read_range(blob_key(share.id, "captions.vtt"), 0, length - 1))
+    try:
+        parse_webvtt(data.decode("utf-8-sig"), "captions.vtt")
+    except UnicodeDecodeError:
+        return "captions.vtt is not UTF-8 text"
+    except CaptionsError as exc:
+        return exc.message
+    return None
 
 
 def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
@@ -68,6 +85,14 @@ def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
         and (problem := _check_video(state, share, manifest_video))
     ):
         bad.append(manifest_video)
+        problems.append(problem)
+    vtt = uploads.get("captions.vtt")
+    if (
+        vtt is not None
+        and vtt.name not in bad
+        and (problem := _check_captions(state, share, vtt.length))
+    ):
+        bad.append(vtt.name)
         problems.append(problem)
     total = sum(int(f["size"]) for f in files)
     if not problems and total > state.settings.max_upload_bytes:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from rep_video.captions.cues import Cue
 from rep_video.fileutil import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
@@ -37,6 +38,24 @@ class AttachmentRef:
     url: str | None = None  # for links
     sha256: str | None = None
     size: int | None = None
+    # The language `title` is in, when the catalog says; the page tags a title that is not in
+    # the page's language ("EN") so the physician knows why.
+    title_language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionsRef:
+    """The share's captions: the WebVTT file next to the video, and its cues (on the sent
+    video's timeline) so every page can show the transcript without reading the file."""
+
+    language: str
+    cues: tuple[Cue, ...]
+    file: str = "captions.vtt"
+    source: str = "script"  # script | speech | file | edited
+
+    @property
+    def text(self) -> str:
+        return "\n".join(c.text for c in self.cues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +73,8 @@ class ShareManifest:
     attachments: tuple[AttachmentRef, ...] = field(default_factory=tuple)
     page_approval_code: str | None = None
     schema: int = SCHEMA_VERSION
+    language: str = "en"  # the page's language (the physician's), share/page_i18n.py
+    captions: CaptionsRef | None = None
 
     def is_expired(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -94,6 +115,8 @@ class ShareManifest:
             ),
             page_approval_code=data.get("page_approval_code"),
             schema=int(data.get("schema", SCHEMA_VERSION)),
+            language=str(data.get("language") or "en"),
+            captions=_captions_from(data.get("captions")),
         )
 
     def to_json(self) -> str:
@@ -111,6 +134,19 @@ class ShareManifest:
     @classmethod
     def read(cls, folder: Path) -> ShareManifest:
         return cls.from_json((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+def _captions_from(data: dict[str, Any] | None) -> CaptionsRef | None:
+    if not data:
+        return None
+    return CaptionsRef(
+        language=str(data["language"]),
+        cues=tuple(
+            Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in data.get("cues", [])
+        ),
+        file=str(data.get("file", "captions.vtt")),
+        source=str(data.get("source", "script")),
+    )
 
 
 def _jsonable(value: Any) -> Any:

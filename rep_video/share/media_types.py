@@ -14,8 +14,15 @@ INLINE_TYPES = frozenset(
 )  # fmt: skip
 
 
+# The page's captions (<track>): text a browser parses as cues, never runs. Named here, not
+# guessed: not every platform's MIME table knows .vtt, and a track needs the type exact.
+CAPTIONS = ("captions.vtt", "text/vtt; charset=utf-8")
+
+
 def delivery(name: str) -> tuple[str, str]:
     """(Content-Type, "inline" or "attachment") for a file of the share."""
+    if name == CAPTIONS[0]:
+        return CAPTIONS[1], "inline"
     guessed = mimetypes.guess_type(name)[0]
     if guessed in INLINE_TYPES:
         return guessed, "inline"

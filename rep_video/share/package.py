@@ -18,25 +18,26 @@ written by the targets that need one (folder, s3), from the manifest."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rep_video import paths
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
-from rep_video.fileutil import atomic_write_text, sha256_file
-from rep_video.media.publish.pipeline import IntroCard, MediaOrder, publish_media
+from rep_video.fileutil import sha256_file
+from rep_video.media.publish.pipeline import publish_media
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.captions_step import make_share_captions, take_mapping
 from rep_video.share.manifest import AttachmentRef, ShareManifest
-from rep_video.share.request import CheckedRequest, MediaEdit
+from rep_video.share.recipe import MediaRecipe
+from rep_video.share.request import CheckedRequest
 from rep_video.share.targets.base import RECIPE_NAME, SharePackage
 from rep_video.share.tokens import new_token
 
@@ -46,35 +47,6 @@ PREVIEW_NAME = "preview.gif"
 FILES_DIR = "files"
 STAGING_PREFIX = ".staging-"
 MEDIA_PREFIX = ".media-"
-
-
-@dataclass(frozen=True, slots=True)
-class MediaRecipe:
-    """How to make a package's media: plain data, persisted as recipe.json in the package."""
-
-    source: str  # the rep's recording or imported file (absolute path), only ever read
-    edit: MediaEdit
-
-    def write(self, folder: Path) -> None:
-        data = {"source": self.source, **asdict(self.edit)}
-        atomic_write_text(Path(folder) / RECIPE_NAME, json.dumps(data, indent=2))
-
-    def order(self, manifest: ShareManifest) -> MediaOrder:
-        e = self.edit
-        intro = IntroCard(manifest.recipient.name, manifest.rep.name) if e.intro else None
-        return MediaOrder(Path(self.source), e.trim, e.trim_mode, intro, e.poster_at)
-
-    @classmethod
-    def read(cls, folder: Path) -> MediaRecipe:
-        data = json.loads((Path(folder) / RECIPE_NAME).read_text(encoding="utf-8"))
-        trim = data.get("trim")
-        edit = MediaEdit(
-            trim=(float(trim[0]), float(trim[1])) if trim else None,
-            trim_mode=str(data.get("trim_mode", "smart")),
-            intro=bool(data.get("intro", False)),
-            poster_at=None if data.get("poster_at") is None else float(data["poster_at"]),
-        )
-        return cls(source=str(data["source"]), edit=edit)
 
 
 def stage_package(
@@ -124,6 +96,10 @@ def prepare_package(
     try:
         progress(Progress("files", 0.0, "approved files"))
         refs = _copy_attachments(request.attachments, work / FILES_DIR, cancel)
+        refs = [
+            _in_language(ref, item, request.language)
+            for ref, item in zip(refs, request.attachments, strict=True)
+        ]
         manifest = ShareManifest(
             token=new_token(),
             recipient=request.recipient,
@@ -137,8 +113,9 @@ def prepare_package(
             preview=PREVIEW_NAME,
             attachments=tuple(refs),
             page_approval_code=request.page_approval_code,
+            language=request.language,
         )
-        MediaRecipe(str(video), edit).write(work)
+        MediaRecipe(str(video), edit, request.captions).write(work)
         manifest.write(work)
         final = root / manifest.token
         os.rename(work, final)
@@ -163,11 +140,18 @@ def complete_package(
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
     try:
-        media = publish_media(recipe.order(manifest), work, progress, cancel)
-        for made, name in ((media.poster, POSTER_NAME), (media.email_gif, PREVIEW_NAME),
-                           (media.video, VIDEO_NAME)):  # fmt: skip
-            os.replace(made, folder / name)
-        manifest = replace(manifest, duration=round(media.duration, 3))
+        order = recipe.order(manifest)
+        media = publish_media(order, work, progress, cancel)
+        captions = make_share_captions(
+            recipe.captions, order.source, take_mapping(order), work, manifest.language, cancel
+        )
+        made = [(media.poster, POSTER_NAME), (media.email_gif, PREVIEW_NAME),
+                (media.video, VIDEO_NAME)]  # fmt: skip
+        if captions is not None:
+            made.append((work / captions.file, captions.file))
+        for path, name in made:
+            os.replace(path, folder / name)
+        manifest = replace(manifest, duration=round(media.duration, 3), captions=captions)
         manifest.write(folder)
         (folder / RECIPE_NAME).unlink()  # last: from here on the package is complete
     finally:
@@ -222,6 +206,11 @@ def _ref(item: ContentItem, file_name: str | None, size: int | None) -> Attachme
         sha256=item.sha256,
         size=size,
     )
+
+
+def _in_language(ref: AttachmentRef, item: ContentItem, language: str) -> AttachmentRef:
+    title, title_language = item.title_for(language)
+    return replace(ref, title=title, title_language=title_language)
 
 
 def _file_name(item: ContentItem, used: set[str]) -> str:

@@ -21,13 +21,18 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from rep_video.resources import resource_path
-from rep_video.share.manifest import Person, ShareManifest
+from rep_video.share import page_i18n as i18n
+from rep_video.share.manifest import CaptionsRef, Person, ShareManifest
 
-KIND_LABELS = {"pdf": "PDF", "image": "Image", "link": "Web page"}
+N_ = i18n.gettext_noop
+KIND_LABELS = {"pdf": N_("PDF"), "image": N_("Image"), "link": N_("Web page")}
 GONE_REASONS = {
-    "expired": "The link to this video has expired.",
-    "revoked": "The sender has withdrawn this link.",
+    "expired": N_("The link to this video has expired."),
+    "revoked": N_("The sender has withdrawn this link."),
 }
+NO_LONGER_ACTIVE = N_("This link is no longer active.")
+NO_LONGER_AVAILABLE = N_("no longer available")
+CAPTIONS_LABEL = N_("Captions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,8 @@ class PageAttachment:
     version: str
     name: str  # reported by the attachment beacon event: the file name, or the id of a link
     available: bool = True
-    reason: str | None = None  # shown instead of the link when not available
+    reason: str | None = None  # shown instead of the link when not available (English msgid)
+    title_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,9 @@ class PageContext:
     page_approval_code: str | None = None
     expires_at: datetime | None = None
     beacon_url: str | None = None  # only the server sets it; None = no script at all
+    language: str = i18n.DEFAULT
+    captions: CaptionsRef | None = None
+    captions_url: str | None = None
 
 
 def page_context_from_manifest(
@@ -82,7 +91,8 @@ def page_context_from_manifest(
                 version=a.version,
                 name=name,
                 available=not expired,
-                reason="no longer available" if expired else None,
+                reason=NO_LONGER_AVAILABLE if expired else None,
+                title_language=a.title_language,
             )
         )
     return PageContext(
@@ -95,35 +105,54 @@ def page_context_from_manifest(
         page_approval_code=manifest.page_approval_code,
         expires_at=manifest.expires_at,
         beacon_url=beacon_url,
+        language=manifest.language,
+        captions=manifest.captions,
+        captions_url=media_base + quote(manifest.captions.file) if manifest.captions else None,
     )
 
 
 def render_share_page(ctx: PageContext) -> str:
+    lang = _page_language(ctx.language)
+    gettext = i18n.translations(lang).gettext
     return _render(
         "page.html.j2",
+        lang,
         recipient_name=ctx.recipient_name,
         rep=_rep_view(ctx.rep),
         message=ctx.message.strip(),
         video_url=_safe_href(ctx.video_url),
         poster_url=_safe_href(ctx.poster_url) if ctx.poster_url else None,
-        attachments=[_attachment_view(a) for a in ctx.attachments],
+        attachments=[_attachment_view(a, lang, gettext) for a in ctx.attachments],
         page_approval_code=ctx.page_approval_code,
-        expires_label=_date_label(ctx.expires_at) if ctx.expires_at else None,
+        expires_label=_date_label(ctx.expires_at, lang) if ctx.expires_at else None,
         beacon_url=ctx.beacon_url,
+        captions=_captions_view(ctx, gettext),
     )
 
 
 def render_gone_page(
-    rep: Person, *, reason: str = "expired", page_approval_code: str | None = None
+    rep: Person,
+    *,
+    reason: str = "expired",
+    page_approval_code: str | None = None,
+    language: str = i18n.DEFAULT,
 ) -> str:
     """The 410 page for an expired or revoked share; names the rep to contact."""
+    lang = _page_language(language)
     return _render(
         "gone.html.j2",
+        lang,
         rep=_rep_view(rep),
-        reason_text=GONE_REASONS.get(reason, "This link is no longer active."),
+        reason_text=i18n.translations(lang).gettext(GONE_REASONS.get(reason, NO_LONGER_ACTIVE)),
         page_approval_code=page_approval_code,
         beacon_url=None,
     )
+
+
+def render_not_found_page(language: str = i18n.DEFAULT) -> str:
+    """The 404 page of an unknown link (the server picks the language from the browser)."""
+    return _render("not_found.html.j2", _page_language(language), page_approval_code=None,
+                   beacon_url=None)  # fmt: skip
 
 
 def render_pending_page(
@@ -132,11 +161,13 @@ def render_pending_page(
     recipient_name: str | None = None,
     page_approval_code: str | None = None,
     refresh_seconds: int = 30,
+    language: str = i18n.DEFAULT,
 ) -> str:
     """ "Your video is on its way": shown while the upload has not completed. Refreshes
     itself with a meta tag, so it needs no JavaScript."""
     return _render(
         "pending.html.j2",
+        _page_language(language),
         rep=_rep_view(rep),
         recipient_name=recipient_name,
         page_approval_code=page_approval_code,
@@ -155,15 +186,19 @@ def _csp_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+@functools.lru_cache(maxsize=len(i18n.LANGUAGES))
+def _environment(language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resource_path("share"))),
         autoescape=True,  # every value is user text (names, messages): always escaped
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: {% trans %} output is escaped like any other value, placeholders included.
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 @functools.lru_cache(maxsize=1)
@@ -176,10 +211,17 @@ def _beacon_js() -> str:
     return resource_path("share", "beacon.js").read_text(encoding="utf-8")
 
 
-def _render(template: str, **values: Any) -> str:
-    return (
-        _environment().get_template(template).render(css=_css(), beacon_js=_beacon_js(), **values)
-    )
+def _render(template: str, language: str, **values: Any) -> str:
+    page = _environment(language).get_template(template)
+    return page.render(
+        css=_css(), beacon_js=_beacon_js(), lang=language, dir=i18n.text_direction(language),
+        **values,
+    )  # fmt: skip
+
+
+def _page_language(code: str | None) -> str:
+    # A manifest from an older app, or a language this build has no catalog for: English.
+    return i18n.normalize(code) or i18n.DEFAULT
 
 
 def _rep_view(rep: Person) -> dict[str, str | None]:
@@ -195,7 +237,15 @@ def _rep_view(rep: Person) -> dict[str, str | None]:
     }
 
 
-def _attachment_view(a: PageAttachment) -> dict[str, Any]:
+def _attachment_view(a: PageAttachment, lang: str, gettext: Any) -> dict[str, Any]:
+    title_lang = None
+    if a.title_language and i18n.normalize(a.title_language) != lang:
+        # Not in the physician's language: say which one it is in.
+        title_lang = {
+            "code": a.title_language,
+            "tag": a.title_language.split("-")[0].upper(),
+            "name": i18n.language_name(a.title_language, lang),
+        }
     return {
         "title": a.title,
         "url": _safe_href(a.url) if a.available else "",
@@ -203,9 +253,35 @@ def _attachment_view(a: PageAttachment) -> dict[str, Any]:
         "version": a.version,
         "name": a.name,
         "available": a.available,
-        "reason": a.reason,
-        "kind_label": KIND_LABELS.get(a.kind, a.kind),
+        "reason": gettext(a.reason or NO_LONGER_AVAILABLE),
+        "kind_label": gettext(KIND_LABELS[a.kind]) if a.kind in KIND_LABELS else a.kind,
+        "title_lang": title_lang,
     }
+
+
+def _captions_view(ctx: PageContext, gettext: Any) -> dict[str, Any] | None:
+    if ctx.captions is None or not ctx.captions.cues or not ctx.captions_url:
+        return None
+    return {
+        "url": _safe_href(ctx.captions_url),
+        "language": ctx.captions.language,
+        "label": gettext(CAPTIONS_LABEL),
+        "lines": _transcript_lines(ctx.captions),
+    }
+
+
+def _transcript_lines(captions: CaptionsRef) -> list[str]:
+    """The cues as paragraphs: a cue that ends a sentence ends its paragraph."""
+    lines: list[str] = []
+    current: list[str] = []
+    for cue in captions.cues:
+        current.append(" ".join(cue.text.split()))
+        if current[-1].endswith((".", "!", "?", "…", "。", "！", "？")):
+            lines.append(" ".join(current))
+            current = []
+    if current:
+        lines.append(" ".join(current))
+    return lines
 
 
 def _safe_href(url: str) -> str:
@@ -217,6 +293,6 @@ def _safe_href(url: str) -> str:
     return url
 
 
-def _date_label(when: datetime) -> str:
+def _date_label(when: datetime, language: str) -> str:
     day = when.astimezone(UTC).date() if when.tzinfo else when.date()
-    return f"{day.day} {day:%B %Y}"
+    return i18n.long_date(day, language)

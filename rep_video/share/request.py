@@ -18,6 +18,8 @@ from rep_video.config import Settings
 from rep_video.content.catalog import default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
+from rep_video.share import page_i18n
+from rep_video.share.captions_step import CaptionsInput, check_captions
 from rep_video.share.manifest import Person
 
 MAX_MESSAGE_CHARS = 2000
@@ -28,7 +30,8 @@ TRIM_MODES = ("smart", "fast", "exact")
 
 class InvalidRequest(UserError):
     """One part of a ShareRequest is wrong. `part` names it (`to`, `sender`, `message`,
-    `expiry`, `edit`), so a front end can point at the field instead of quoting a flag."""
+    `expiry`, `edit`, `language`, `captions`), so a front end can point at the field instead of
+    quoting a flag."""
 
     kind = "request"
 
@@ -61,6 +64,8 @@ class ShareRequest:
     expires_in_days: int | None = None  # None: the policy's default
     sender: Person | None = None  # fields given override the settings' rep.*
     catalog: Path | None = None  # None: the configured catalog, else the bundled sample
+    language: str | None = None  # the page's (the physician's); None: the rep's own
+    captions: CaptionsInput | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ class CheckedRequest:
     expires_at: datetime | None = None
     page_approval_code: str | None = None
     max_seconds: float | None = None  # the policy's longest video
+    language: str = "en"
+    captions: CaptionsInput | None = None
 
 
 def check_request(
@@ -92,6 +99,11 @@ def check_request(
     _check_message(request.message)
     expires_at = _expiry(request.expires_in_days, settings)
     edit = _check_edit(request.edit)
+    language = _check_language(request.language)
+    try:
+        captions = check_captions(request.captions, language)
+    except UserError as exc:
+        raise InvalidRequest("captions", exc.message) from None
     catalog = load_catalog(request.catalog or settings.catalog_path or default_catalog_path())
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
     return CheckedRequest(
@@ -105,7 +117,18 @@ def check_request(
         expires_at=expires_at,
         page_approval_code=catalog.page_approval_code,
         max_seconds=float(settings.policy.max_length_seconds),
+        language=language,
+        captions=captions,
     )
+
+
+def _check_language(code: str | None) -> str:
+    if code is None:
+        return page_i18n.system_language()
+    try:
+        return page_i18n.check_language(code)
+    except UserError as exc:
+        raise InvalidRequest("language", exc.message) from None
 
 
 def resolve_rep(overrides: Person | None, settings: Settings) -> Person:

@@ -28,7 +28,8 @@ RECIPE_NAME = "recipe.json"
 
 @dataclass(frozen=True, slots=True)
 class SharePackage:
-    """A staged share: `folder` holds manifest.json, the video, poster, preview and files/."""
+    """A staged share: `folder` holds manifest.json, the video, poster, preview, the captions
+    (captions.vtt, when there are any) and files/."""
 
     folder: Path
     manifest: ShareManifest
@@ -61,6 +62,8 @@ class SharePackage:
         m = self.manifest
         names = [m.video]
         names += [n for n in (m.poster, m.preview) if n]
+        if m.captions is not None:
+            names.append(m.captions.file)
         names += [f"files/{a.file_name}" for a in m.attachments if a.file_name]
         return [(n, self.folder / n) for n in names]
 

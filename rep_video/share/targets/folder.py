@@ -59,7 +59,10 @@ class FolderTarget:
             pending = Path(tempfile.mkdtemp(prefix=f".{m.token[:8]}-", dir=share_dir.parent))
             try:
                 page = render_pending_page(
-                    m.rep, recipient_name=m.recipient.name, page_approval_code=m.page_approval_code
+                    m.rep,
+                    recipient_name=m.recipient.name,
+                    page_approval_code=m.page_approval_code,
+                    language=m.language,
                 )
                 atomic_write_text(pending / INDEX, page)
                 (pending / INDEX).chmod(0o644)
@@ -79,6 +82,7 @@ class FolderTarget:
                 "dir": str(share_dir),
                 "rep": asdict(m.rep),
                 "page_approval_code": m.page_approval_code,
+                "language": m.language,
                 "expires_at": m.expires_at.isoformat() if m.expires_at else None,
             },
         )
@@ -113,7 +117,10 @@ class FolderTarget:
         state = reservation.state
         rep = Person(**state["rep"]) if state.get("rep") else Person(name="the sender")
         page = render_gone_page(
-            rep, reason="revoked", page_approval_code=state.get("page_approval_code")
+            rep,
+            reason="revoked",
+            page_approval_code=state.get("page_approval_code"),
+            language=state.get("language") or "en",
         )
         gone = Path(tempfile.mkdtemp(prefix=".gone-", dir=final.parent))
         atomic_write_text(gone / INDEX, page)

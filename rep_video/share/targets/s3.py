@@ -121,7 +121,10 @@ class S3Target:
     def reserve(self, package: SharePackage) -> Reservation:
         m = package.manifest
         page = render_pending_page(
-            m.rep, recipient_name=m.recipient.name, page_approval_code=m.page_approval_code
+            m.rep,
+            recipient_name=m.recipient.name,
+            page_approval_code=m.page_approval_code,
+            language=m.language,
         )
         # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
         self._guarded(partial(self._put_page, m.token, page, pending=True))

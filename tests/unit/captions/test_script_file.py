@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from rep_video.captions.from_script import read_script
+from rep_video.captions.script_file import read_script
 from rep_video.errors import UserError
 
 

@@ -106,7 +106,7 @@ def test_share_page_shows_video_message_rep_attachments_and_approval_code() -> N
     assert "Web page · PP-ONC-US-0100 · version 7" in html
     footer = html[html.index("<footer>") : html.index("</footer>")]
     assert "PP-CORP-US-0007" in footer
-    assert "Available until 23 December 2026." in footer
+    assert "Available until December 23, 2026." in footer  # Babel's long date for en
 
 
 def test_user_text_is_escaped() -> None:
