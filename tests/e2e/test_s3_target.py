@@ -21,7 +21,7 @@ from rep_video.errors import Cancelled
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.manifest import AttachmentRef
 from rep_video.share.targets.base import Reservation, SharePackage
-from rep_video.share.targets.s3 import S3Target
+from rep_video.share.targets.s3 import S3Keys, S3Links, S3Location, S3Target
 from tests.conftest import MemoryKeyring
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.browser import PhonePage
@@ -64,20 +64,15 @@ def big_package(tmp_path: Path, sample_clip: Path) -> SharePackage:
     return package
 
 
-def _target(endpoint: str, bucket: str, s3: S3Server, **kw: object) -> S3Target:
-    args: dict[str, object] = {
-        "bucket": bucket,
-        "endpoint_url": endpoint,
-        "region": REGION,
-        "prefix": "shares",
-        "public_base_url": f"{s3.endpoint_url}/{bucket}",
-        "access_key_id": ACCESS_KEY,
-        "secret_access_key": SECRET_KEY,
-        "part_size": PART,
-        "retry_window": 20.0,
-    }
-    args.update(kw)
-    return S3Target("bucket", **args)  # type: ignore[arg-type]
+def _target(endpoint: str, bucket: str, s3: S3Server, links: S3Links | None = None) -> S3Target:
+    return S3Target(
+        "bucket",
+        S3Location(bucket=bucket, endpoint_url=endpoint, region=REGION, prefix="shares"),
+        links or S3Links(public_base_url=f"{s3.endpoint_url}/{bucket}"),
+        S3Keys(ACCESS_KEY, SECRET_KEY),
+        part_size=PART,
+        retry_window=20.0,
+    )
 
 
 def test_interrupted_multipart_resumes_with_only_the_missing_parts(
@@ -133,7 +128,7 @@ def test_presigned_links_serve_page_and_media(
 ) -> None:
     package = make_package(tmp_path / "pkg", sample_clip)
     private = s3.create_bucket("rv-private")  # no public policy: only signatures open it
-    target = _target(s3.endpoint_url, private, s3, link_mode="presigned", public_base_url=None)
+    target = _target(s3.endpoint_url, private, s3, S3Links(mode="presigned"))
     reservation = target.reserve(package)
     assert "X-Amz-Signature=" in reservation.link
     done = target.upload(package, reservation, lambda p: None, CancelToken())

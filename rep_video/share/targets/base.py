@@ -12,8 +12,9 @@ Once reserved, the link must answer at once: with the "on its way" page until `u
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -78,6 +79,11 @@ class Reservation:
     token: str
     link: str
     state: dict[str, Any] = field(default_factory=dict)
+
+    def working_copy(self) -> Reservation:
+        """This reservation with a state of its own, for an upload to change as it goes:
+        what the caller holds (and the outbox persisted) stays as it was."""
+        return replace(self, state=copy.deepcopy(self.state))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,20 +60,25 @@ def build_target(config: TargetConfig, settings: Settings) -> Target:
             kwargs["chunk_size"] = int(chunk) * 1024
         return ServerTarget(config.name, config.params["url"], token, **kwargs)
     if config.kind == "s3":
-        from rep_video.share.targets.s3 import S3Target
+        from rep_video.share.targets.s3 import S3Keys, S3Links, S3Location, S3Target
 
-        secret = secrets.get_secret(config.name, "secret_access_key")
         return S3Target(
             config.name,
-            bucket=config.params["bucket"],
-            endpoint_url=config.param("endpoint_url"),
-            region=config.param("region"),
-            prefix=config.param("prefix") or "",
-            public_base_url=config.param("public_base_url"),
-            access_key_id=config.param("access_key_id"),
-            secret_access_key=secret,
-            link_mode=settings.policy.link_mode,
-            link_days=settings.policy.default_expiry_days,
+            S3Location(
+                bucket=config.params["bucket"],
+                endpoint_url=config.param("endpoint_url"),
+                region=config.param("region"),
+                prefix=config.param("prefix") or "",
+            ),
+            S3Links(
+                mode=settings.policy.link_mode,
+                public_base_url=config.param("public_base_url"),
+                days=settings.policy.default_expiry_days,
+            ),
+            S3Keys(
+                config.param("access_key_id"),
+                secrets.get_secret(config.name, "secret_access_key"),
+            ),
         )
     raise UserError(f"Target {config.name!r} has unknown kind {config.kind!r}; fix the config.")
 

@@ -2,9 +2,8 @@
 
 Objects go to `<prefix>/<token>/` (video, poster, preview, files/…, then index.html last, so a
 page never points at missing media). Big files use a multipart upload whose UploadId is kept in
-the reservation; after an interruption `list_parts` tells what the bucket already has and only
-the missing parts are sent. The link is the public URL of index.html, or, when the admin policy
-says `presigned`, a presigned URL (the page then carries presigned media URLs too).
+the reservation (s3_multipart.py). The link is the public URL of index.html, or, when the admin
+policy says `presigned`, a presigned URL (the page then carries presigned media URLs too).
 
 reserve() puts the "on its way" page at index.html (marked pending in its metadata), so a link
 handed out before the upload — the app does that — opens a page that refreshes itself until
@@ -14,22 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import time
-import uuid
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-import boto3
-import requests
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
+from rep_video.errors import TargetUnreachable, UserError
 from rep_video.progress import CancelToken, ProgressFn
-from rep_video.share.media_types import content_disposition, delivery
 from rep_video.share.page import (
     page_context_from_manifest,
     render_pending_page,
@@ -42,11 +34,32 @@ from rep_video.share.targets.base import (
     ShareStatus,
 )
 from rep_video.share.targets.meter import UploadMeter
-from rep_video.share.targets.tus_upload import retrying
+from rep_video.share.targets.s3_bucket import (
+    Bucket,
+    S3Keys,
+    S3Location,
+    classify,
+    error_code,
+    file_headers,
+)
+from rep_video.share.targets.s3_check import round_trip
+from rep_video.share.targets.s3_multipart import PART_SIZE, Multipart
 
-PART_SIZE = 8 * 1024 * 1024  # S3 wants ≥ 5 MiB for every part but the last
+__all__ = ["S3Keys", "S3Links", "S3Location", "S3Target"]
+
 PRESIGN_MAX_SECONDS = 7 * 24 * 3600  # SigV4 presigned URLs live at most 7 days
 PENDING_META = "repvideo-pending"  # object metadata on the "on its way" index.html
+
+
+@dataclass(frozen=True, slots=True)
+class S3Links:
+    """How the links a rep hands out are made: `public` (under `public_base_url`, where the
+    bucket serves the prefix to anyone) or `presigned` (signed URLs, valid `days` days and at
+    most the 7 SigV4 allows). The mode and the days are the admin's policy."""
+
+    mode: str = "public"
+    public_base_url: str | None = None
+    days: int = 30
 
 
 class S3Target:
@@ -55,68 +68,43 @@ class S3Target:
     def __init__(
         self,
         name: str,
+        where: S3Location,
+        links: S3Links,
+        keys: S3Keys | None = None,
         *,
-        bucket: str,
-        endpoint_url: str | None = None,
-        region: str | None = None,
-        prefix: str = "",
-        public_base_url: str | None = None,
-        access_key_id: str | None = None,
-        secret_access_key: str | None = None,
-        link_mode: str = "public",
-        link_days: int = 30,
         part_size: int = PART_SIZE,
         retry_window: float = 60.0,
     ) -> None:
-        if link_mode == "public" and not public_base_url:
+        if links.mode == "public" and not links.public_base_url:
             raise UserError(
                 f"Target {name!r} needs public_base_url for public links "
                 "(or set policy.link_mode = presigned)."
             )
         self.name = name
-        self.bucket = bucket
-        self.prefix = prefix.strip("/")
-        self.public_base_url = (public_base_url or "").rstrip("/")
-        self.link_mode = link_mode
-        self.link_seconds = min(link_days * 86400, PRESIGN_MAX_SECONDS)
-        self.part_size = max(part_size, 5 * 1024 * 1024)
-        self.retry_window = retry_window
+        self.where = where
+        self.public_base_url = (links.public_base_url or "").rstrip("/")
+        self.link_mode = links.mode
+        self.link_seconds = min(links.days * 86400, PRESIGN_MAX_SECONDS)
+        self.part_size = part_size
         self.on_checkpoint: Checkpoint | None = None
-        # No keys configured: boto3's own chain (environment, ~/.aws, instance role).
-        both = bool(access_key_id and secret_access_key)
-        self.client: Any = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            config=Config(
-                retries={"max_attempts": 3, "mode": "standard"},
-                connect_timeout=10,
-                read_timeout=60,
-                signature_version="s3v4",
-            ),
-            aws_access_key_id=access_key_id if both else None,
-            aws_secret_access_key=secret_access_key if both else None,
-        )
+        self.bucket = Bucket(name, where, keys or S3Keys(), retry_window)
 
     def close(self) -> None:
         """Release the client's pooled connections."""
-        self.client.close()
+        self.bucket.close()
 
     # --- keys and links -------------------------------------------------------------------
 
-    def _key(self, token: str, name: str = "") -> str:
-        base = f"{self.prefix}/{token}" if self.prefix else token
-        return f"{base}/{name}" if name else f"{base}/"
-
     def _url(self, token: str, name: str) -> str:
+        key = self.where.key(token, name)
         if self.link_mode == "presigned":
-            url: str = self.client.generate_presigned_url(
+            url: str = self.bucket.client.generate_presigned_url(
                 "get_object",
-                Params={"Bucket": self.bucket, "Key": self._key(token, name)},
+                Params={"Bucket": self.bucket.name, "Key": key},
                 ExpiresIn=self.link_seconds,
             )
             return url
-        return f"{self.public_base_url}/{quote(self._key(token, name))}"
+        return f"{self.public_base_url}/{quote(key)}"
 
     def reserve(self, package: SharePackage) -> Reservation:
         m = package.manifest
@@ -127,7 +115,7 @@ class S3Target:
             language=m.language,
         )
         # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
-        self._guarded(partial(self._put_page, m.token, page, pending=True))
+        self.bucket.once(partial(self._put_page, m.token, page, pending=True))
         return Reservation(
             target=self.name,
             share_id=m.token,
@@ -145,155 +133,56 @@ class S3Target:
         progress: ProgressFn,
         cancel: CancelToken,
     ) -> Reservation:
-        state = dict(reservation.state)
-        state["multipart"] = dict(state.get("multipart", {}))
-        state["done"] = list(state.get("done", []))
-        reservation = dataclasses.replace(reservation, state=state)
+        reservation = reservation.working_copy()
+        state = reservation.state
         if state.get("published"):
             return reservation
+        done: list[str] = state.setdefault("done", [])
+        parts = Multipart(
+            self.bucket,
+            state.setdefault("multipart", {}),
+            partial(self._checkpoint, reservation),
+            self.part_size,
+        )
         files = package.files()
-        total = sum(p.stat().st_size for _, p in files)
-        meter = UploadMeter(total, progress)
-        meter.add(sum(p.stat().st_size for n, p in files if n in state["done"]), sent=False)
+        meter = UploadMeter(sum(p.stat().st_size for _, p in files), progress)
+        meter.add(sum(p.stat().st_size for n, p in files if n in done), sent=False)
         for name, path in files:
-            if name in state["done"]:
+            if name in done:
                 continue
             cancel.raise_if_cancelled()
-            if path.stat().st_size <= self.part_size:
-                self._call(partial(self._put_file, reservation.token, name, path), cancel)
+            if path.stat().st_size <= parts.part_size:
+                self.bucket.call(partial(self._put_file, reservation.token, name, path), cancel)
                 meter.add(path.stat().st_size, name)
             else:
-                self._multipart(reservation, name, path, meter, cancel)
-            state["done"].append(name)
+                parts.send(self.where.key(reservation.token, name), name, path, meter, cancel)
+            done.append(name)
             self._checkpoint(reservation)
         page = self._render_page(package, reservation.token)
-        self._call(partial(self._put_page, reservation.token, page, pending=False), cancel)
+        self.bucket.call(partial(self._put_page, reservation.token, page, pending=False), cancel)
         state["published"] = True
         meter.add(0, "published")
         return reservation
 
     def _put_page(self, token: str, html: str, *, pending: bool) -> None:
         # no-cache: the "on its way" page is replaced by the real one under the same key.
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self._key(token, "index.html"),
+        self.bucket.client.put_object(
+            Bucket=self.bucket.name,
+            Key=self.where.key(token, "index.html"),
             Body=html.encode("utf-8"),
             ContentType="text/html; charset=utf-8",
             CacheControl="no-cache",
             Metadata={PENDING_META: "1"} if pending else {},
         )
 
-    def _call(self, fn: Callable[[], Any], cancel: CancelToken) -> Any:
-        return retrying(lambda: self._guarded(fn), cancel=cancel, window=self.retry_window)
-
-    def _guarded(self, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except NoCredentialsError as exc:
-            raise UserError(
-                f"No S3 credentials for target {self.name!r}; store the secret key with "
-                f"`rep-video targets secret {self.name} --secret-stdin`."
-            ) from exc
-        except ClientError as exc:
-            raise _classify(exc) from exc
-        except BotoCoreError as exc:  # connection closed, endpoint unreachable, timeouts
-            raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
-
     def _put_file(self, token: str, name: str, path: Path) -> None:
         with open(path, "rb") as body:
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._key(token, name),
+            self.bucket.client.put_object(
+                Bucket=self.bucket.name,
+                Key=self.where.key(token, name),
                 Body=body,
-                CacheControl="public, max-age=31536000, immutable",
-                **_file_headers(name),
+                **file_headers(name),
             )
-
-    def _multipart(
-        self,
-        reservation: Reservation,
-        name: str,
-        path: Path,
-        meter: UploadMeter,
-        cancel: CancelToken,
-    ) -> None:
-        key = self._key(reservation.token, name)
-        uploads: dict[str, str] = reservation.state["multipart"]
-        have: dict[int, tuple[str, int]] = {}
-        if name in uploads:
-            try:
-                have = self._list_parts(key, uploads[name], cancel)
-            except UserError:
-                uploads.pop(name)  # aborted or expired on the bucket's side: start this file anew
-        if name not in uploads:
-            created = self._call(
-                lambda: self.client.create_multipart_upload(
-                    Bucket=self.bucket,
-                    Key=key,
-                    CacheControl="public, max-age=31536000, immutable",
-                    **_file_headers(name),
-                ),
-                cancel,
-            )
-            uploads[name] = created["UploadId"]
-            self._checkpoint(reservation)
-        upload_id = uploads[name]
-        size = path.stat().st_size
-        count = (size + self.part_size - 1) // self.part_size
-        etags: dict[int, str] = {}
-        with open(path, "rb") as f:
-            for number in range(1, count + 1):
-                length = min(self.part_size, size - (number - 1) * self.part_size)
-                if number in have and have[number][1] == length:
-                    etags[number] = have[number][0]
-                    meter.add(length, name, sent=False)
-                    continue
-                cancel.raise_if_cancelled()
-                f.seek((number - 1) * self.part_size)
-                data = f.read(length)
-                answer = self._call(
-                    partial(
-                        self.client.upload_part,
-                        Bucket=self.bucket,
-                        Key=key,
-                        UploadId=upload_id,
-                        PartNumber=number,
-                        Body=data,
-                    ),
-                    cancel,
-                )
-                etags[number] = answer["ETag"]
-                meter.add(length, name)
-        parts = [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]
-        self._call(
-            lambda: self.client.complete_multipart_upload(
-                Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
-            ),
-            cancel,
-        )
-        uploads.pop(name, None)
-
-    def _list_parts(
-        self, key: str, upload_id: str, cancel: CancelToken
-    ) -> dict[int, tuple[str, int]]:
-        have: dict[int, tuple[str, int]] = {}
-        marker = 0
-        while True:
-            page = self._call(
-                partial(
-                    self.client.list_parts,
-                    Bucket=self.bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    PartNumberMarker=marker,
-                ),
-                cancel,
-            )
-            for part in page.get("Parts", []):
-                have[int(part["PartNumber"])] = (str(part["ETag"]), int(part["Size"]))
-            if not page.get("IsTruncated"):
-                return have
-            marker = int(page["NextPartNumberMarker"])
 
     def _render_page(self, package: SharePackage, token: str) -> str:
         ctx = page_context_from_manifest(package.manifest, media_base="")
@@ -323,30 +212,29 @@ class S3Target:
     def revoke(self, reservation: Reservation) -> None:
         """Delete every object of the share and abort unfinished multipart uploads."""
         cancel = CancelToken()
-        prefix = self._key(reservation.token)
+        client, bucket = self.bucket.client, self.bucket.name
         for name, upload_id in reservation.state.get("multipart", {}).items():
             with contextlib.suppress(UserError):  # already completed or aborted
-                self._call(
+                self.bucket.call(
                     partial(
-                        self.client.abort_multipart_upload,
-                        Bucket=self.bucket,
-                        Key=self._key(reservation.token, name),
+                        client.abort_multipart_upload,
+                        Bucket=bucket,
+                        Key=self.where.key(reservation.token, name),
                         UploadId=upload_id,
                     ),
                     cancel,
                 )
+        prefix = self.where.key(reservation.token)
         while True:
-            listing = self._call(
-                lambda: self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix), cancel
+            listing = self.bucket.call(
+                partial(client.list_objects_v2, Bucket=bucket, Prefix=prefix), cancel
             )
             keys = [{"Key": o["Key"]} for o in listing.get("Contents", [])]
             if not keys:
                 return
-            self._call(
+            self.bucket.call(
                 partial(
-                    self.client.delete_objects,
-                    Bucket=self.bucket,
-                    Delete={"Objects": keys, "Quiet": True},
+                    client.delete_objects, Bucket=bucket, Delete={"Objects": keys, "Quiet": True}
                 ),
                 cancel,
             )
@@ -354,14 +242,14 @@ class S3Target:
     def status(self, reservation: Reservation) -> ShareStatus:
         """A bucket records no views; we can only tell whether the page is there."""
         try:
-            head = self.client.head_object(
-                Bucket=self.bucket, Key=self._key(reservation.token, "index.html")
+            head = self.bucket.client.head_object(
+                Bucket=self.bucket.name, Key=self.where.key(reservation.token, "index.html")
             )
         except ClientError as exc:
-            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+            if error_code(exc) in ("404", "NoSuchKey", "NotFound"):
                 state = "revoked" if reservation.state.get("published") else "pending"
                 return ShareStatus(state=state)
-            raise _classify(exc) from exc
+            raise classify(exc) from exc
         except BotoCoreError as exc:
             raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
         if (head.get("Metadata") or {}).get(PENDING_META):
@@ -377,58 +265,5 @@ class S3Target:
     def test(self) -> str:
         """Round trip: put a small object, read it back (through the public URL too when
         links are public), delete it."""
-        started = time.monotonic()
-        cancel = CancelToken()
-        payload = uuid.uuid4().bytes * 64
-        key = self._key(f".repvideo-test-{uuid.uuid4().hex}", "probe.bin")
-        try:
-            self._call(
-                lambda: self.client.put_object(Bucket=self.bucket, Key=key, Body=payload), cancel
-            )
-            got = self._call(lambda: self.client.get_object(Bucket=self.bucket, Key=key), cancel)
-            if got["Body"].read() != payload:
-                raise UserError(f"Bucket {self.bucket!r} returned different bytes; check it.")
-            via = "S3 API"
-            if self.link_mode == "public":
-                url = f"{self.public_base_url}/{quote(key)}"
-                resp = requests.get(url, timeout=20)
-                if resp.status_code != 200 or resp.content != payload:
-                    raise UserError(
-                        f"The public URL {url} answered {resp.status_code}; make the prefix "
-                        "publicly readable or use policy.link_mode = presigned."
-                    )
-                via = "S3 API and public URL"
-        except TransientError as exc:
-            raise UserError(f"Cannot reach the bucket ({exc}); check endpoint_url.") from exc
-        finally:
-            with contextlib.suppress(ClientError, BotoCoreError):  # reported above if it matters
-                self.client.delete_object(Bucket=self.bucket, Key=key)
-        ms = (time.monotonic() - started) * 1000
-        return f"{self.name}: OK — put, read back via {via}, deleted ({ms:.0f} ms)"
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def _classify(exc: ClientError) -> Exception:
-    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    code = _code(exc)
-    if status >= 500 or code in ("SlowDown", "RequestTimeout", "InternalError"):
-        return TargetBusy(f"S3 answered {status} {code}")
-    if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
-        return UserError(f"The bucket refused our credentials ({code}); check the target's keys.")
-    if code == "NoSuchBucket":
-        return UserError("The bucket does not exist; check the target's bucket name.")
-    return UserError(f"S3 refused the request ({code or status}); check the target settings.")
-
-
-def _file_headers(name: str) -> dict[str, str]:
-    """Content-Type and, for attachments, Content-Disposition: the bucket serves them with
-    every GET. An .html or .svg attachment is a download there too: with a guessed text/html
-    type it rendered as a live page on the bucket's origin, next to the share's page."""
-    ctype, _how = delivery(name)
-    headers = {"ContentType": ctype}
-    if name.startswith("files/"):
-        headers["ContentDisposition"] = content_disposition(name)
-    return headers
+        public = self.public_base_url if self.link_mode == "public" else None
+        return round_trip(self.bucket, self.where, public)
