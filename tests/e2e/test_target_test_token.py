@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rep_video.share.targets.server import ServerTarget, _link_note
+from rep_video.share.targets.server import ServerTarget
+from rep_video.share.targets.server_check import _link_note
 from tests.support.recording_server import Recording, recording_server
 from tests.support.server_process import running_server
 

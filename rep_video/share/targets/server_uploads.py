@@ -1,0 +1,147 @@
+"""The files of a share on RepVideo's server as tus uploads: created at reserve, so their URLs
+are in the reservation the outbox persists before any byte moves; then each file sent from the
+offset the server reports, chunk by chunk, each chunk with a sha256 Upload-Checksum."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import requests
+from tusclient.client import TusClient
+
+from rep_video.progress import CancelToken
+from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.meter import UploadMeter
+from rep_video.share.targets.tus_upload import ExpiredUpload, SessionUploader, retrying
+
+IN_FLIGHT_STEP = 256 * 1024  # progress inside a chunk every this many bytes
+
+
+@dataclass(frozen=True, slots=True)
+class TusEndpoint:
+    """How this machine talks to a server's uploads: its session (with the API token), the
+    server's URL as configured here, the target's name for messages, and the chunking."""
+
+    session: requests.Session
+    base_url: str
+    target: str
+    chunk_size: int
+    timeout: float
+
+    def rebase(self, url: str) -> str:
+        """`url` on the host this machine was configured with: the server builds upload URLs
+        from its public URL (what phones use), which a laptop may not reach the same way."""
+        ours, theirs = urlsplit(self.base_url), urlsplit(urljoin(self.base_url + "/", url))
+        return urlunsplit((ours.scheme, ours.netloc, theirs.path, theirs.query, ""))
+
+
+class ShareUploads:
+    """The uploads of one reserved share; `reservation.state["uploads"]` (file name → upload
+    URL) is what resumes them, and `saved` is called whenever it changes."""
+
+    def __init__(
+        self,
+        endpoint: TusEndpoint,
+        reservation: Reservation,
+        retry_window: float,
+        saved: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.reservation = reservation
+        self.retry_window = retry_window
+        self.saved = saved
+
+    def uploader(self, name: str, stream: IO[bytes], url: str | None) -> SessionUploader:
+        """tuspy's uploader for one file: a new upload when `url` is None."""
+        end = self.endpoint
+        client = TusClient(
+            end.rebase(self.reservation.state["upload_url"]),
+            headers={"Authorization": str(end.session.headers["Authorization"])},
+        )
+        return SessionUploader(
+            file_stream=stream,
+            url=url,
+            client=client,
+            chunk_size=end.chunk_size,
+            metadata={"share": self.reservation.share_id, "name": name},
+            upload_checksum=True,
+            session=end.session,
+            timeout=end.timeout,
+            target=end.target,
+        )
+
+    def create(self, name: str, path: Path) -> str:
+        """A new upload for the file at `path`; its URL."""
+        with open(path, "rb") as stream:
+            return self.endpoint.rebase(str(self.uploader(name, stream, None).create_url()))
+
+    def send(self, name: str, path: Path, meter: UploadMeter, cancel: CancelToken) -> None:
+        """What the server does not have of the file yet."""
+        try:
+            self._send(name, path, meter, cancel)
+        except ExpiredUpload:
+            # The server dropped the upload mid-way (expired, or its share is no longer
+            # pending): start the file again; creating it says why if it cannot be.
+            self.reservation.state["uploads"].pop(name, None)
+            self._send(name, path, meter, cancel)
+
+    def _send(self, name: str, path: Path, meter: UploadMeter, cancel: CancelToken) -> None:
+        uploads: dict[str, str] = self.reservation.state["uploads"]
+        with open(path, "rb") as stream:
+
+            def connect() -> SessionUploader:
+                url = uploads.get(name)
+                if url:
+                    try:
+                        return self.uploader(name, stream, url)
+                    except ExpiredUpload:
+                        pass  # the server dropped an abandoned upload: start this file again
+                uploads[name] = self.create(name, path)
+                self.saved()
+                return self.uploader(name, stream, uploads[name])
+
+            uploader = retrying(connect, cancel=cancel, window=self.retry_window)
+            meter.add(int(uploader.offset), name, sent=False)  # already on the server
+            _send_chunks(uploader, name, meter, cancel, self.retry_window)
+
+
+def _send_chunks(
+    uploader: SessionUploader,
+    name: str,
+    meter: UploadMeter,
+    cancel: CancelToken,
+    retry_window: float,
+) -> None:
+    last = int(uploader.offset)
+    reported = [0]
+
+    def body_read(n: int) -> None:
+        cancel.raise_if_cancelled()  # stop mid-chunk; the server discards the part
+        if n - reported[0] >= IN_FLIGHT_STEP:
+            reported[0] = n
+            meter.in_flight(n, name)
+
+    uploader.on_body_read = body_read
+    resync = False
+
+    def chunk() -> None:
+        nonlocal resync
+        if resync:  # after a failure ask where the server stands; never assume
+            uploader.offset = uploader.get_offset()
+            resync = False
+        try:
+            uploader.upload_chunk()  # type: ignore[no-untyped-call]
+        except Exception:
+            resync = True
+            raise
+
+    while uploader.offset < uploader.stop_at:
+        cancel.raise_if_cancelled()
+        reported[0] = 0
+        retrying(chunk, cancel=cancel, window=retry_window)
+        meter.add(int(uploader.offset) - last, name)
+        last = int(uploader.offset)
