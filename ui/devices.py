@@ -264,7 +264,9 @@ class DemoMicrophone(DeviceBase):
 
     def __init__(self, silent: bool = False) -> None:
         super().__init__()
-        self.microphone = synthetic.ToneMicrophone(SAMPLE_RATE, 1, silent=silent)
+        self.microphone = synthetic.ToneMicrophone(
+            SAMPLE_RATE, 1, tone=synthetic.Tone(silent=silent)
+        )
 
     def start(self) -> None:
         self.microphone.start(self._emit)

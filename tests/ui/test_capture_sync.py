@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
+from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
 from tests.unit.media.capture.conftest import decoded_audio, decoded_frames
 from ui.capture import CaptureHub
 from ui.devices import DeviceBase
@@ -38,7 +38,7 @@ def test_flash_and_beep_within_one_frame(qtbot: QtBot, tmp_path: Path) -> None:
     epoch = time.monotonic() + 0.3
     hub = CaptureHub()
     hub.set_camera(_Shared(TestPatternCamera(640, 360, 30.0, flash_at=(2.5,)), epoch))
-    hub.set_microphone(_Shared(ToneMicrophone(beep_at=(2.5,), level_dbfs=-30.0), epoch))
+    hub.set_microphone(_Shared(ToneMicrophone(tone=Tone(beep_at=(2.5,), level_dbfs=-30.0)), epoch))
     qtbot.waitUntil(lambda: hub.frame_size() is not None, timeout=5000)
     qtbot.waitUntil(lambda: time.monotonic() > epoch + 0.8, timeout=5000)
     path = tmp_path / "sync.mp4"

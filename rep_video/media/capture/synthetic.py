@@ -10,9 +10,9 @@ Each source works two ways:
   like a real camera and microphone stamped by the OS.
 
 Sync marks: a time in `flash_at` makes the camera emit an all-white frame at that instant and,
-given to the microphone as `beep_at`, a loud 1 kHz burst that starts at the same instant. The
-pattern itself stays below white, and a 16-bit frame counter is drawn along the bottom edge
-(`read_frame_index`) so tests can check order and completeness after encoding."""
+given to the microphone's `Tone` as `beep_at`, a loud 1 kHz burst that starts at the same
+instant. The pattern itself stays below white, and a 16-bit frame counter is drawn along the
+bottom edge (`read_frame_index`) so tests can check order and completeness after encoding."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -140,8 +141,35 @@ class TestPatternCamera(_Paced):
             i += 1
 
 
+@dataclass(frozen=True, slots=True)
+class Tone:
+    """What the tone microphone hears: a sine of `frequency` Hz at `level_dbfs` (nothing when
+    `silent`), and a loud 1 kHz beep of `beep_seconds` at each time in `beep_at` (sync marks)."""
+
+    frequency: float = 440.0
+    level_dbfs: float = -20.0
+    silent: bool = False
+    beep_at: Sequence[float] = ()
+    beep_seconds: float = 0.1
+    beep_dbfs: float = -3.0
+
+    def signal(self, first: int, count: int, sample_rate: int) -> npt.NDArray[np.float64]:
+        """Samples [first, first + count) at `sample_rate`, mono."""
+        n = np.arange(first, first + count, dtype=np.float64)
+        amplitude = 0.0 if self.silent else 10 ** (self.level_dbfs / 20)
+        signal = amplitude * np.sin(2 * np.pi * self.frequency * n / sample_rate)
+        beep_amplitude = 10 ** (self.beep_dbfs / 20)
+        for t in self.beep_at:
+            start, end = round(t * sample_rate), round((t + self.beep_seconds) * sample_rate)
+            inside = (n >= start) & (n < end)
+            if inside.any():
+                beep = beep_amplitude * np.sin(2 * np.pi * 1000.0 * (n - start) / sample_rate)
+                signal = np.where(inside, beep, signal)
+        return signal
+
+
 class ToneMicrophone(_Paced):
-    """A sine tone (or silence) with optional beeps, delivered in `block_seconds` blocks."""
+    """A `Tone` delivered in `block_seconds` blocks."""
 
     name = "RepVideo tone"
 
@@ -150,38 +178,19 @@ class ToneMicrophone(_Paced):
         sample_rate: int = 48000,
         channels: int = 1,
         *,
-        frequency: float = 440.0,
-        level_dbfs: float = -20.0,
-        silent: bool = False,
-        beep_at: Sequence[float] = (),
-        beep_seconds: float = 0.1,
-        beep_dbfs: float = -3.0,
+        tone: Tone = Tone(),
         block_seconds: float = 0.02,
         clock: Clock = time.monotonic,
     ) -> None:
         super().__init__(clock)
         self.sample_rate, self.channels = sample_rate, channels
-        self.frequency = frequency
-        self.amplitude = 0.0 if silent else 10 ** (level_dbfs / 20)
-        self.beeps = [
-            (round(t * sample_rate), round((t + beep_seconds) * sample_rate)) for t in beep_at
-        ]
-        self.beep_amplitude = 10 ** (beep_dbfs / 20)
+        self.tone = tone
         self.block = max(1, round(block_seconds * sample_rate))
         self._sink: AudioSink | None = None
 
     def samples(self, first: int, count: int) -> Samples:
         """Samples [first, first + count) of the signal, shape (count, channels)."""
-        n = np.arange(first, first + count, dtype=np.float64)
-        signal = self.amplitude * np.sin(2 * np.pi * self.frequency * n / self.sample_rate)
-        for start, end in self.beeps:
-            inside = (n >= start) & (n < end)
-            if inside.any():
-                beep = self.beep_amplitude * np.sin(
-                    2 * np.pi * 1000.0 * (n - start) / self.sample_rate
-                )
-                signal = np.where(inside, beep, signal)
-        mono = signal.astype(np.float32)
+        mono = self.tone.signal(first, count, self.sample_rate).astype(np.float32)
         return np.repeat(mono[:, None], self.channels, axis=1)
 
     def pts(self, block_index: int) -> float:

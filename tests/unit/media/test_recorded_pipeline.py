@@ -13,6 +13,7 @@ import pytest
 from rep_video.media.capture.recorder import Recorder
 from rep_video.media.capture.synthetic import (
     TestPatternCamera,
+    Tone,
     ToneMicrophone,
     feed,
     read_frame_index,
@@ -28,7 +29,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     recorder = Recorder(tmp_path_factory.mktemp("rec") / "take.mp4", 320, 240, 30.0)
     recorder.start()
     camera = TestPatternCamera(320, 240, 30.0, flash_at=[FLASH])
-    feed(recorder, camera, ToneMicrophone(beep_at=[FLASH]), 4.0)
+    feed(recorder, camera, ToneMicrophone(tone=Tone(beep_at=[FLASH])), 4.0)
     return recorder.stop()
 
 

@@ -13,6 +13,7 @@ import pytest
 from rep_video.media.capture.recorder import Recorder, RecorderStats
 from rep_video.media.capture.synthetic import (
     TestPatternCamera,
+    Tone,
     ToneMicrophone,
     feed,
     read_frame_index,
@@ -49,7 +50,9 @@ def record(tmp_path: Path) -> Record:
         recorder.start()
         camera = TestPatternCamera(w, h, fps, flash_at=flash_at)
         mic = (
-            ToneMicrophone(48000, max(channels, 1), beep_at=flash_at, level_dbfs=-30, silent=silent)
+            ToneMicrophone(
+                48000, max(channels, 1), tone=Tone(beep_at=flash_at, level_dbfs=-30, silent=silent)
+            )
             if channels
             else None
         )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rep_video.media.capture.recorder import Recorder
-from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
+from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
 from tests.unit.media.capture.conftest import Record, decoded_audio, decoded_frames
 
 
@@ -44,7 +44,7 @@ def test_sync_holds_when_the_microphone_starts_late(tmp_path: Path) -> None:
     recorder = Recorder(tmp_path / "late.mp4", 320, 240, 30)
     recorder.start()
     camera = TestPatternCamera(320, 240, 30, flash_at=[3.0])
-    mic = ToneMicrophone(beep_at=[3.0], level_dbfs=-30)
+    mic = ToneMicrophone(tone=Tone(beep_at=[3.0], level_dbfs=-30))
     frames = list(camera.frames(4.0))
     for frame, t in frames[:81]:  # up to 2.7 s
         recorder.push_video(frame, t)

@@ -12,7 +12,7 @@ import pytest
 from rep_video.errors import UserError
 from rep_video.media.capture import recovery
 from rep_video.media.capture.recorder import Recorder, RecorderLimits, new_recording_path
-from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone, feed
+from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone, feed
 from tests.unit.media.capture.conftest import Record, decoded_audio, frame_indices, top_level_boxes
 
 
@@ -136,7 +136,7 @@ def test_surplus_frames_from_a_fast_camera_are_counted(tmp_path: Path) -> None:
 def test_audio_gap_becomes_silence_and_keeps_its_place(tmp_path: Path) -> None:
     recorder = Recorder(tmp_path / "t.mp4", 320, 240, 30)
     recorder.start()
-    camera, mic = TestPatternCamera(320, 240, 30), ToneMicrophone(level_dbfs=-6)
+    camera, mic = TestPatternCamera(320, 240, 30), ToneMicrophone(tone=Tone(level_dbfs=-6))
     for frame, pts in camera.frames(2.0):
         recorder.push_video(frame, pts)
     for samples, pts in mic.blocks(2.0):

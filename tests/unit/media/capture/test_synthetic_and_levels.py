@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from rep_video.media.capture.levels import FLOOR_DBFS, SilenceDetector, peak_dbfs, rms_dbfs
-from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone, read_frame_index
+from rep_video.media.capture.synthetic import (
+    TestPatternCamera,
+    Tone,
+    ToneMicrophone,
+    read_frame_index,
+)
 
 
 def test_camera_frames_are_deterministic_counted_and_moving() -> None:
@@ -27,7 +32,7 @@ def test_camera_frames_are_deterministic_counted_and_moving() -> None:
 
 def test_flash_and_beep_mark_the_same_instant() -> None:
     cam = TestPatternCamera(320, 240, 30, flash_at=[2.0])
-    mic = ToneMicrophone(48000, beep_at=[2.0], level_dbfs=-40)
+    mic = ToneMicrophone(48000, tone=Tone(beep_at=[2.0], level_dbfs=-40))
     assert cam.frame(60).min() == 255 and cam.frame(59).mean() < 200
     signal = mic.samples(0, 3 * 48000)[:, 0]
     onset = int(np.nonzero(np.abs(signal) > 0.1)[0][0])
@@ -35,12 +40,12 @@ def test_flash_and_beep_mark_the_same_instant() -> None:
 
 
 def test_microphone_tone_silence_and_channels() -> None:
-    tone = ToneMicrophone(48000, 2, level_dbfs=-20)
+    tone = ToneMicrophone(48000, 2, tone=Tone(level_dbfs=-20))
     block = tone.samples(0, 4800)
     assert block.shape == (4800, 2) and block.dtype == np.float32
     assert rms_dbfs(block) == pytest.approx(-23.0, abs=0.2)  # a sine's RMS is 3 dB under peak
     assert peak_dbfs(block) == pytest.approx(-20.0, abs=0.1)
-    silent = ToneMicrophone(48000, silent=True)
+    silent = ToneMicrophone(48000, tone=Tone(silent=True))
     assert not silent.samples(0, 4800).any()
     blocks = list(silent.blocks(1.0))
     assert sum(b.shape[0] for b, _ in blocks) == 48000
@@ -92,8 +97,8 @@ def test_levels_of_silence_and_full_scale() -> None:
 
 def test_silence_detector_counts_audio_time() -> None:
     detector = SilenceDetector(48000, seconds=2.0)
-    quiet = ToneMicrophone(48000, level_dbfs=-60).samples(0, 4800)  # 0.1 s under −50 dBFS
-    loud = ToneMicrophone(48000, level_dbfs=-30).samples(0, 4800)
+    quiet = ToneMicrophone(48000, tone=Tone(level_dbfs=-60)).samples(0, 4800)  # < −50 dBFS
+    loud = ToneMicrophone(48000, tone=Tone(level_dbfs=-30)).samples(0, 4800)
     assert not any(detector.feed(quiet) for _ in range(19))
     assert detector.feed(quiet)  # 2.0 s
     assert detector.quiet_seconds == pytest.approx(2.0)
