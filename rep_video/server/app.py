@@ -22,7 +22,7 @@ log = logging.getLogger("rep_video.server")
 
 async def _cleanup_loop(state: ServerState) -> None:
     from rep_video.server.cleanup import remove_expired_uploads
-    from rep_video.server.tus import uploads_in_progress
+    from rep_video.server.tus_body import uploads_in_progress
 
     while True:
         try:

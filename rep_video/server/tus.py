@@ -11,20 +11,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import contextlib
-import hashlib
-import os
 import tempfile
 import uuid
-import weakref
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import delete, select, update
-from starlette.requests import ClientDisconnect
 
 from rep_video.server.auth import Caller, CallerDep, StateDep
 from rep_video.server.completion import complete_upload
@@ -34,20 +28,19 @@ from rep_video.server.numbers import header_count
 from rep_video.server.publish import blob_key
 from rep_video.server.shares import claim_pending, declared_files, share_pending
 from rep_video.server.state import ServerState
+from rep_video.server.tus_body import (
+    ALGORITHMS,
+    PatchSlot,
+    Received,
+    parse_checksum,
+    receive_body,
+    slot_for,
+)
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,expiration,checksum,termination"
-ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
-HEAD_WAIT = 5.0  # how long HEAD waits for a PATCH in progress to commit its offset
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads (tus 1.0.0)"])
-_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-
-def uploads_in_progress() -> frozenset[str]:
-    """Uploads a PATCH in this process is writing to (call on the event loop's thread): the
-    expiry sweep must not delete bytes that are arriving, however slowly."""
-    return frozenset(upload_id for upload_id, lock in list(_locks.items()) if lock.locked())
 
 
 def _tus(status: int, detail: str = "", **headers: str) -> Response:
@@ -163,13 +156,9 @@ async def head_upload(
 ) -> Response:
     if not _version_ok(request):
         return _tus(412, Tus_Version=TUS_VERSION)
-    if (lock := _locks.get(upload_id)) is not None:
-        # A PATCH whose connection was just cut may still be committing what it received:
-        # answer with that offset, not the one before it (else the client re-sends a chunk
-        # that then conflicts).
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(lock.acquire(), HEAD_WAIT)
-            lock.release()
+    # At once, with what is committed: a PATCH still receiving is either going on (and will
+    # answer with its own offset) or stalled, and then the client's next PATCH from this
+    # offset takes over from it (tus_body.py).
     found = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
     if found is None:
         return _tus(404)
@@ -180,56 +169,6 @@ async def head_upload(
     if not upload.complete:
         headers["Upload_Expires"] = _http_date(upload.expires_at)
     return _tus(200, **headers)
-
-
-def _parse_checksum(header: str | None) -> tuple[str, bytes] | str | None:
-    """None: no header; str: an error; else (algorithm, digest)."""
-    if not header:
-        return None
-    algo, _, b64 = header.strip().partition(" ")
-    if algo not in ALGORITHMS:
-        return f"checksum algorithm {algo!r} unsupported; use sha1 or sha256"
-    try:
-        return algo, base64.b64decode(b64.strip(), validate=True)
-    except binascii.Error:
-        return "Upload-Checksum digest is not base64"
-
-
-async def _receive(
-    request: Request, dst: Path, at: int, limit: int, algo: str | None, idle: float
-) -> tuple[int, bytes | None, bool, bool]:
-    """Write the body into dst from byte `at` (dropping anything after it first):
-    (bytes written, digest, complete?, over limit?)."""
-    hasher: Any = ALGORITHMS[algo]() if algo else None
-    written = 0
-    whole, over = True, False
-    with open(dst, "r+b" if dst.exists() else "wb") as out:
-        out.seek(at)
-        out.truncate()
-        stream = request.stream().__aiter__()
-        try:
-            while True:
-                try:
-                    # A connection that died without a FIN sends nothing more: give up on it
-                    # so it does not hold the upload's lock forever.
-                    block = await asyncio.wait_for(stream.__anext__(), idle)
-                except StopAsyncIteration:
-                    break
-                except TimeoutError:
-                    whole = False
-                    break
-                if written + len(block) > limit:
-                    over = True
-                    break
-                out.write(block)
-                if hasher is not None:
-                    hasher.update(block)
-                written += len(block)
-        except ClientDisconnect:
-            whole = False
-        out.flush()
-        os.fsync(out.fileno())  # durable before the offset that promises it is committed
-    return written, hasher.digest() if hasher is not None and whole else None, whole, over
 
 
 def _truncate(path: Path, size: int) -> None:
@@ -245,23 +184,29 @@ async def patch_upload(
         return _tus(412, Tus_Version=TUS_VERSION)
     if request.headers.get("content-type") != "application/offset+octet-stream":
         return _tus(415, "Content-Type must be application/offset+octet-stream")
-    checksum = _parse_checksum(request.headers.get("upload-checksum"))
+    checksum = parse_checksum(request.headers.get("upload-checksum"))
     if isinstance(checksum, str):
         return _tus(400, checksum)
     offset = header_count(request.headers.get("upload-offset"))
     if offset is None:
         return _tus(400, "Upload-Offset must be a non-negative integer")
-    lock = _locks.get(upload_id)
-    if lock is None:
-        lock = _locks[upload_id] = asyncio.Lock()
+    slot = slot_for(upload_id)
+    slot.ticket += 1  # the newest PATCH: one still running for this upload stops (tus_body)
+    ticket = slot.ticket
     try:  # one PATCH at a time per upload in this process
-        await asyncio.wait_for(lock.acquire(), state.settings.patch_idle_seconds + 5)
+        await asyncio.wait_for(slot.lock.acquire(), state.settings.patch_idle_seconds + 5)
     except TimeoutError:
         return _tus(423, "another PATCH to this upload is in progress; retry")
     try:
-        return await _append(state, caller, upload_id, offset, checksum, request)
+        if slot.ticket != ticket:
+            return _taken_over()
+        return await _append(state, caller, upload_id, offset, checksum, request, (slot, ticket))
     finally:
-        lock.release()
+        slot.lock.release()
+
+
+def _taken_over() -> Response:
+    return _tus(409, "a newer PATCH to this upload took over; ask HEAD for the offset")
 
 
 async def _append(
@@ -271,6 +216,7 @@ async def _append(
     offset: int,
     checksum: tuple[str, bytes] | None,
     request: Request,
+    turn: tuple[PatchSlot, int],
 ) -> Response:
     found = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
     if found is None:
@@ -290,39 +236,39 @@ async def _append(
     limit = upload.length - upload.offset
     algo = checksum[0] if checksum else None
     idle = float(state.settings.patch_idle_seconds)
+
+    def refused(got: Received) -> bool:
+        # Nothing is kept of a body that fails (or cannot be) verified, or that a newer PATCH
+        # replaces (its client resumes from the committed offset).
+        bad_sum = checksum is not None and (not got.whole or got.digest != checksum[1])
+        return got.over or got.taken_over or bad_sum
+
     direct = state.blobs.staging_path(upload.id)
     if direct is not None:  # local store: the body goes straight to its place
-        written, digest, whole, over = await _receive(request, direct, offset, limit, algo, idle)
-        refused = over or (checksum is not None and (not whole or digest != checksum[1]))
-        if refused:
+        got = await receive_body(request, direct, offset, limit, algo, idle, *turn)
+        if refused(got):
             await asyncio.to_thread(_truncate, direct, offset)
     else:  # S3: spool, verify, then store the body as one staged object
         tmp_dir = state.settings.data_dir / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
             body = Path(tmp) / "patch"
-            written, digest, whole, over = await _receive(request, body, 0, limit, algo, idle)
-            refused = over or (checksum is not None and (not whole or digest != checksum[1]))
-            if written and not refused:
+            got = await receive_body(request, body, 0, limit, algo, idle, *turn)
+            if got.written and not refused(got):
+                # Another instance may have taken the upload on meanwhile: storing this body
+                # would drop the chunks it committed past our offset.
+                if await asyncio.to_thread(_committed_offset, state, upload.id) != offset:
+                    return _taken_over()
                 await asyncio.to_thread(state.blobs.write_at, upload.id, offset, body)
-    if over:
+    if got.over:
         return _tus(413, "more bytes than Upload-Length", Upload_Offset=str(upload.offset))
-    if refused:
-        # Nothing of a body that fails (or cannot be) verified is kept.
+    if got.taken_over:
+        return _taken_over()
+    if refused(got):
         return _tus(460, "checksum mismatch", Upload_Offset=str(upload.offset))
-    new_offset = offset + written
+    new_offset = offset + got.written
     expires = utcnow() + timedelta(seconds=state.settings.upload_expiry_seconds)
-    with state.sessions.begin() as s:
-        done = s.execute(
-            update(Upload)
-            .where(
-                Upload.id == upload.id,
-                Upload.offset == offset,
-                share_pending(Upload.share_id),  # published or revoked meanwhile: refused
-            )
-            .values(offset=new_offset, expires_at=expires)
-        )
-    if affected(done) != 1:
+    if not await asyncio.to_thread(_commit, state, upload.id, offset, new_offset, expires):
         if (now := await asyncio.to_thread(_share_state, state, upload.share_id)) != "pending":
             return _not_pending(now)
         return _tus(409, "another PATCH wrote to this upload; ask HEAD for the offset")
@@ -332,6 +278,27 @@ async def _append(
     ):
         return _not_pending("no longer pending")
     return _tus(204, Upload_Offset=str(new_offset), Upload_Expires=_http_date(expires))
+
+
+def _commit(
+    state: ServerState, upload_id: str, offset: int, new_offset: int, expires: datetime
+) -> bool:
+    with state.sessions.begin() as s:
+        done = s.execute(
+            update(Upload)
+            .where(
+                Upload.id == upload_id,
+                Upload.offset == offset,
+                share_pending(Upload.share_id),  # published or revoked meanwhile: refused
+            )
+            .values(offset=new_offset, expires_at=expires)
+        )
+    return affected(done) == 1
+
+
+def _committed_offset(state: ServerState, upload_id: str) -> int | None:
+    with state.sessions() as s:
+        return s.scalar(select(Upload.offset).where(Upload.id == upload_id))
 
 
 def _not_pending(share_state: str) -> Response:
