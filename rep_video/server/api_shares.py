@@ -21,6 +21,7 @@ from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.db import Share, Upload
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
+from rep_video.server.openapi_spec import responses
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.shares import claim_pending, owned_share, share_json
 from rep_video.share.manifest import ShareManifest
@@ -127,7 +128,9 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
     return json.dumps([f.model_dump() | {"sha256": f.sha256.lower()} for f in files])
 
 
-@router.post("/shares", status_code=201, response_model=ShareOut)
+@router.post(
+    "/shares", status_code=201, response_model=ShareOut, responses=responses(401, 413, 422, 429)
+)
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     manifest = to_share_manifest(body.manifest)
     files_json = "[]"
@@ -155,7 +158,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
 @router.put(
     "/shares/{share_id}/files",
     response_model=ShareOut,
-    responses={409: {"description": "the share is no longer pending"}},
+    responses=responses(401, 404, 409, 413, 422, 429),
 )
 def declare_files(
     share_id: str, body: DeclareFiles, caller: CallerDep, state: StateDep
@@ -192,7 +195,7 @@ def declare_files(
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
 
 
-@router.get("/shares", response_model=list[ShareOut])
+@router.get("/shares", response_model=list[ShareOut], responses=responses(401, 429))
 def list_shares(caller: CallerDep, state: StateDep) -> list[dict[str, Any]]:
     with state.sessions() as s:
         query = select(Share).order_by(Share.created_at.desc())
@@ -201,7 +204,7 @@ def list_shares(caller: CallerDep, state: StateDep) -> list[dict[str, Any]]:
         return [share_json(s, sh, state.public_url) for sh in s.scalars(query).all()]
 
 
-@router.get("/shares/{share_id}", response_model=ShareDetail)
+@router.get("/shares/{share_id}", response_model=ShareDetail, responses=responses(401, 404, 429))
 def get_share(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions() as s:
         share = owned_share(s, caller, share_id)
@@ -211,7 +214,7 @@ def get_share(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, An
 @router.post(
     "/shares/{share_id}/publish",
     response_model=Published,
-    responses={409: {"description": "files missing"}, 422: {"description": "refused"}},
+    responses=responses(401, 404, 409, 422, 429),
 )
 async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResponse:
     with state.sessions() as s:
@@ -223,7 +226,9 @@ async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResp
     return JSONResponse({"state": "live"})
 
 
-@router.post("/shares/{share_id}/revoke", response_model=ShareOut)
+@router.post(
+    "/shares/{share_id}/revoke", response_model=ShareOut, responses=responses(401, 404, 429)
+)
 def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
@@ -233,7 +238,9 @@ def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
 
 
-@router.patch("/shares/{share_id}", response_model=ShareOut)
+@router.patch(
+    "/shares/{share_id}", response_model=ShareOut, responses=responses(401, 404, 409, 422, 429)
+)
 def change_expiry(
     share_id: str,
     change: Annotated[ExpiryChange, Body()],

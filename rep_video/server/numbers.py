@@ -19,11 +19,12 @@ def header_count(raw: str | None) -> int | None:
 
 
 def capped_count(raw: str) -> int | None:
-    """ASCII digits of any length as a number, with every value of 18 digits or more given as
-    `BEYOND` (the exact value of a 5,000-digit position does not matter); None if not digits."""
+    """ASCII digits of any length as a number, with every value of more than 18 digits given
+    as `BEYOND` (the exact value of a 5,000-digit position does not matter); None if not
+    digits."""
     if not _DIGITS.fullmatch(raw):
         return None
     significant = raw.lstrip("0")
-    if len(significant) >= MAX_DIGITS:
+    if len(significant) > MAX_DIGITS:
         return BEYOND
     return int(significant or "0")

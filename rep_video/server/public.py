@@ -23,6 +23,7 @@ from rep_video.server.db import Share, Upload, ViewEvent
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_valid_name
 from rep_video.server.numbers import capped_count
+from rep_video.server.openapi_spec import responses
 from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
@@ -31,7 +32,13 @@ from rep_video.share.manifest import ShareManifest
 from rep_video.share.media_types import content_disposition, delivery
 from rep_video.share.tokens import looks_like_token
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["share pages (public, no login)"])
+_MEDIA_HEADERS = {
+    "parameters": [
+        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+        for name in ("Range", "If-Range", "If-None-Match")
+    ]
+}
 MEDIA_CACHE = "public, max-age=31536000, immutable"
 SMALL_BODY = 2 * 1024 * 1024
 
@@ -129,7 +136,9 @@ async def favicon() -> Response:
     return Response(_favicon(), media_type="image/svg+xml", headers=headers)
 
 
-@router.get("/s/{token}")
+@router.get(
+    "/s/{token}", response_class=HTMLResponse, responses=responses(404, 410, 429, text=True)
+)
 async def share_page(token: str, request: Request, state: StateDep) -> Response:
     found: PublicShare | Response | None = _cached(state, token)
     if found is None:
@@ -169,7 +178,20 @@ def _media_target(
     return (StoredFile(*row), None) if row is not None else (None, 404)
 
 
-@router.api_route("/s/{token}/media/{name:path}", methods=["GET", "HEAD"])
+@router.get(
+    "/s/{token}/media/{name:path}",
+    operation_id="media_get",
+    response_class=Response,
+    responses=responses(206, 304, 404, 410, 416, 429, text=True),
+    openapi_extra=_MEDIA_HEADERS,
+)
+@router.head(
+    "/s/{token}/media/{name:path}",
+    operation_id="media_head",
+    response_class=Response,
+    responses=responses(206, 304, 404, 410, 416, 429, text=True),
+    openapi_extra=_MEDIA_HEADERS,
+)
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     found: PublicShare | Response | None = _cached(state, token)
     if found is None:
@@ -246,7 +268,16 @@ def _event_value(kind: str, value: Any) -> tuple[bool, str | None]:
     return (0 < len(text) <= 200 and text.isprintable(), text)
 
 
-@router.post("/s/{token}/events")
+@router.post(
+    "/s/{token}/events",
+    status_code=204,
+    responses=responses(204, 400, 404, 410, 413, 422, 429, text=True),
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}
+        }
+    },
+)
 async def view_event(token: str, request: Request, state: StateDep) -> Response:
     limit = state.settings.max_event_bytes
     declared = capped_count(request.headers.get("content-length", ""))

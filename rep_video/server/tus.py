@@ -23,8 +23,10 @@ from sqlalchemy import delete, select, update
 from rep_video.server.auth import Caller, CallerDep, StateDep
 from rep_video.server.completion import complete_upload
 from rep_video.server.db import Share, Upload, affected, utcnow
+from rep_video.server.methods import allow_header
 from rep_video.server.names import name_problem
 from rep_video.server.numbers import header_count
+from rep_video.server.openapi_spec import responses, tus_request_headers
 from rep_video.server.publish import blob_key
 from rep_video.server.shares import claim_pending, declared_files, share_pending
 from rep_video.server.state import ServerState
@@ -85,9 +87,10 @@ def _owned_upload(state: ServerState, caller: Caller, upload_id: str) -> tuple[U
 
 @router.options("", include_in_schema=False)
 @router.options("/{upload_id}", include_in_schema=False)
-def options(state: StateDep) -> Response:
+def options(request: Request, state: StateDep) -> Response:
     return _tus(
         204,
+        Allow=allow_header(request),
         Tus_Version=TUS_VERSION,
         Tus_Extension=EXTENSIONS,
         Tus_Max_Size=str(state.settings.max_upload_bytes),
@@ -95,7 +98,16 @@ def options(state: StateDep) -> Response:
     )
 
 
-@router.post("", status_code=201, summary="tus creation")
+@router.post(
+    "",
+    status_code=201,
+    summary="tus creation",
+    responses=responses(
+        201, 400, 401, 404, 409, 412, 413, 429, text=True,
+        headers=("Location", "Upload-Offset", "Upload-Expires"),
+    ),
+    openapi_extra=tus_request_headers("Tus-Resumable", "Upload-Length", "Upload-Metadata"),
+)  # fmt: skip
 def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Response:
     if not _version_ok(request):
         return _tus(412, "Tus-Resumable: 1.0.0 required", Tus_Version=TUS_VERSION)
@@ -150,7 +162,15 @@ def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Respo
     )
 
 
-@router.head("/{upload_id}", summary="tus offset")
+@router.head(
+    "/{upload_id}",
+    summary="tus offset",
+    responses=responses(
+        200, 401, 404, 410, 412, 429, text=True,
+        headers=("Upload-Offset", "Upload-Length", "Upload-Expires"),
+    ),
+    openapi_extra=tus_request_headers("Tus-Resumable"),
+)  # fmt: skip
 async def head_upload(
     upload_id: str, request: Request, caller: CallerDep, state: StateDep
 ) -> Response:
@@ -176,7 +196,16 @@ def _truncate(path: Path, size: int) -> None:
         f.truncate(size)
 
 
-@router.patch("/{upload_id}", summary="tus append")
+@router.patch(
+    "/{upload_id}",
+    status_code=204,
+    summary="tus append",
+    responses=responses(
+        204, 400, 401, 404, 409, 410, 412, 413, 415, 423, 429, 460, text=True,
+        headers=("Upload-Offset", "Upload-Expires"),
+    ),
+    openapi_extra=tus_request_headers("Tus-Resumable", "Upload-Offset", "Upload-Checksum"),
+)  # fmt: skip
 async def patch_upload(
     upload_id: str, request: Request, state: StateDep, caller: CallerDep
 ) -> Response:
@@ -318,7 +347,13 @@ def _extend_expiry(state: ServerState, upload_id: str) -> None:
         s.execute(update(Upload).where(Upload.id == upload_id).values(expires_at=expires))
 
 
-@router.delete("/{upload_id}", summary="tus termination")
+@router.delete(
+    "/{upload_id}",
+    status_code=204,
+    summary="tus termination",
+    responses=responses(204, 401, 404, 409, 412, 429, text=True),
+    openapi_extra=tus_request_headers("Tus-Resumable"),
+)
 def terminate(upload_id: str, request: Request, caller: CallerDep, state: StateDep) -> Response:
     if not _version_ok(request):
         return _tus(412, Tus_Version=TUS_VERSION)

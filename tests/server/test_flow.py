@@ -257,9 +257,21 @@ def test_openapi_document_is_for_admins(server: InProcessServer, tokens: dict[st
     assert httpx.get(f"{server.url}/openapi.json", headers=auth(tokens["rita"])).status_code == 403
     assert httpx.get(f"{server.url}/docs").status_code == 404
     doc = httpx.get(f"{server.url}/openapi.json", headers=auth(tokens["admin"])).json()
+    patch = doc["paths"]["/api/v1/uploads/{upload_id}"]["patch"]
+    assert {"204", "409", "410", "412", "415", "423", "460"} <= set(patch["responses"])
+    assert {"Tus-Resumable", "Upload-Offset", "Upload-Checksum"} <= {
+        p["name"] for p in patch["parameters"]
+    }
+    assert "Upload-Offset" in patch["responses"]["204"]["headers"]
+    create = doc["paths"]["/api/v1/uploads"]["post"]
+    assert "Location" in create["responses"]["201"]["headers"]
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            if path.startswith("/api/"):  # every API call can meet a bad token
+                assert {"401", "429"} <= set(op["responses"]), (method, path)
     for path in ("/api/v1/shares", "/api/v1/shares/{share_id}", "/api/v1/uploads"):
         assert path in doc["paths"]
-    assert "/s/{token}" not in doc["paths"]
+    assert "/s/{token}/media/{name}" in doc["paths"]  # the public pages are documented too
 
 
 def test_view_events_per_share_are_capped(

@@ -362,3 +362,22 @@ def test_a_slow_patch_outlives_the_expiry_and_completes(
         status_line = slow.recv(4096).split(b"\r\n", 1)[0]
     assert status_line.split()[1] == b"204", status_line
     assert _offset(url, token) == len(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/api/v1/uploads", "POST, OPTIONS"),
+        ("/api/v1/uploads/abc", "HEAD, PATCH, DELETE, OPTIONS"),
+        ("/api/v1/shares", "GET, POST, OPTIONS"),
+        ("/api/v1/shares/abc", "GET, PATCH, OPTIONS"),
+        ("/s/abc/media/video.mp4", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_options_names_the_allowed_methods(server: ServerProcess, path: str, allow: str) -> None:
+    r = httpx.options(f"{server.url}{path}")
+    assert r.status_code == 204
+    assert r.headers["allow"] == allow  # was missing (tus) or a 405 (the rest)
+    wrong = httpx.request("TRACE" if "media" in path else "PUT", f"{server.url}{path}")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == allow
+    assert httpx.options(f"{server.url}/no/such/path").status_code == 404
