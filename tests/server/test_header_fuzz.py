@@ -21,7 +21,7 @@ from rep_video.server.numbers import BEYOND, capped_count, header_count
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.tus_body import parse_checksum
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
-from tests.support.server_process import ServerProcess
+from tests.support.inprocess_server import InProcessServer
 
 LIVE = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -92,7 +92,7 @@ def client() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def live(server: ServerProcess, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
+def live(server: InProcessServer, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
     return create_and_publish(server.url, tokens["rita"], {"video.mp4": small_clip})
 
 
@@ -109,7 +109,7 @@ def test_live_ranges_never_5xx(
 
 
 @pytest.fixture(scope="module")
-def pending(server: ServerProcess, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
+def pending(server: InProcessServer, tokens: dict[str, str], small_clip: Path) -> dict[str, Any]:
     h = auth(tokens["rita"])
     body = create_body(manifest(), {"video.mp4": small_clip})
     share: dict[str, Any] = httpx.post(f"{server.url}/api/v1/shares", json=body, headers=h).json()
@@ -134,7 +134,7 @@ _TUS_VALUE = st.one_of(_NUMBERISH, st.text(_CHAR, max_size=40))
 )
 def test_live_tus_creation_headers_never_5xx(
     client: httpx.Client,
-    server: ServerProcess,
+    server: InProcessServer,
     tokens: dict[str, str],
     pending: dict[str, Any],
     resumable: str,

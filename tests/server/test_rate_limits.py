@@ -1,8 +1,8 @@
 """The rate limits count only failures and never refuse what is valid; pages and the API count
 apart; IPv6 clients count per /64; X-Forwarded-For names the client only from trusted proxies.
-Against a real server process. Each test speaks for its own client through X-Forwarded-For
-(the server trusts its loopback peer, as behind nginx on the same host), so tests do not share
-a counter."""
+Against the server's app on a real socket. Each test speaks for its own client through
+X-Forwarded-For (the server trusts its loopback peer, as behind nginx on the same host), so
+tests do not share a counter."""
 
 from __future__ import annotations
 
@@ -15,28 +15,29 @@ import pytest
 
 from rep_video.server.ratelimit import FailureLimiter, client_key
 from tests.server.helpers import auth, create_and_publish
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.inprocess_server import InProcessServer, inprocess_server
+from tests.support.server_process import running_server
 
 LIMIT = 5
 
 
 @pytest.fixture(scope="module")
-def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
     env = {
         "REP_VIDEO_SERVER_FAILED_LOOKUPS_PER_MINUTE": str(LIMIT),
         "REP_VIDEO_SERVER_FAILED_API_AUTH_PER_MINUTE": str(LIMIT),
     }
-    with running_server(tmp_path_factory.mktemp("limited"), env) as srv:
+    with inprocess_server(tmp_path_factory.mktemp("limited"), env) as srv:
         yield srv
 
 
 @pytest.fixture(scope="module")
-def rep_token(limited: ServerProcess) -> str:
+def rep_token(limited: InProcessServer) -> str:
     return limited.create_token("rita")
 
 
 @pytest.fixture(scope="module")
-def live(limited: ServerProcess, rep_token: str, small_clip: Path) -> dict[str, Any]:
+def live(limited: InProcessServer, rep_token: str, small_clip: Path) -> dict[str, Any]:
     return create_and_publish(limited.url, rep_token, {"video.mp4": small_clip})
 
 
@@ -44,12 +45,12 @@ def _as(client: str) -> dict[str, str]:
     return {"X-Forwarded-For": client}
 
 
-def _guess(srv: ServerProcess, client: str, n: int) -> list[httpx.Response]:
+def _guess(srv: InProcessServer, client: str, n: int) -> list[httpx.Response]:
     return [httpx.get(f"{srv.url}/s/{'G' * 31}{i % 10}", headers=_as(client)) for i in range(n)]
 
 
 def test_valid_links_and_tokens_pass_after_failures(
-    limited: ServerProcess, live: dict[str, Any], rep_token: str
+    limited: InProcessServer, live: dict[str, Any], rep_token: str
 ) -> None:
     client = "203.0.113.7"  # a hospital's NAT: one address for many phones
     answers = _guess(limited, client, LIMIT + 3)
@@ -68,7 +69,7 @@ def test_valid_links_and_tokens_pass_after_failures(
     assert r.status_code == 429 and r.headers["retry-after"]
 
 
-def test_the_api_and_the_pages_count_apart(limited: ServerProcess, rep_token: str) -> None:
+def test_the_api_and_the_pages_count_apart(limited: InProcessServer, rep_token: str) -> None:
     client = "198.51.100.20"
     assert {r.status_code for r in _guess(limited, client, LIMIT + 1)} == {404, 429}
     wrong = [
@@ -83,7 +84,7 @@ def test_the_api_and_the_pages_count_apart(limited: ServerProcess, rep_token: st
     assert _guess(limited, other, 1)[0].status_code == 404  # API failures leave pages alone
 
 
-def test_ipv6_counts_per_64(limited: ServerProcess) -> None:
+def test_ipv6_counts_per_64(limited: InProcessServer) -> None:
     # A phone on IPv6 picks a new address in its /64 at will.
     spread = [f"2001:db8:1:2::{i:x}" for i in range(1, LIMIT + 3)]
     codes = [
@@ -94,6 +95,7 @@ def test_ipv6_counts_per_64(limited: ServerProcess) -> None:
     assert httpx.get(f"{limited.url}/s/{'K' * 32}", headers=_as(neighbour)).status_code == 404
 
 
+@pytest.mark.process  # reads the server's log
 def test_an_untrusted_proxy_is_named_in_the_log(tmp_path: Path) -> None:
     env = {
         "REP_VIDEO_SERVER_FORWARDED_ALLOW_IPS": "10.9.9.9",  # not the loopback peer

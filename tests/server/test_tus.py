@@ -374,7 +374,7 @@ def test_a_slow_patch_outlives_the_expiry_and_completes(
         ("/s/abc/media/video.mp4", "GET, HEAD, OPTIONS"),
     ],
 )
-def test_options_names_the_allowed_methods(server: ServerProcess, path: str, allow: str) -> None:
+def test_options_names_the_allowed_methods(server: InProcessServer, path: str, allow: str) -> None:
     r = httpx.options(f"{server.url}{path}")
     assert r.status_code == 204
     assert r.headers["allow"] == allow  # was missing (tus) or a 405 (the rest)
