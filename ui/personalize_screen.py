@@ -30,10 +30,10 @@ from rep_video.content import Catalog, load_catalog
 from rep_video.errors import UserError
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
+from ui.draft_flow import DraftFlow
 from ui.prompter_panel import fill_fields
-from ui.services import Services
-from ui.state import Draft, DraftHolder, Recipient
-from ui.tasks import Runner, TaskOutcome
+from ui.state import Draft, Recipient
+from ui.tasks import TaskOutcome
 
 TEMPLATES = {
     "Follow-up after a visit": (
@@ -56,13 +56,9 @@ class PersonalizeScreen(QWidget):
     next_requested = Signal()
     recipient_changed = Signal()
 
-    def __init__(
-        self, runner: Runner, drafts: DraftHolder, services: Services, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner
-        self.drafts = drafts
-        self.services = services
+        self.runner, self.drafts, self.services = flow.runner, flow.drafts, flow.services
         self.catalog: Catalog | None = None
         self._poster_img: np.ndarray | None = None
         self._template_key = ""

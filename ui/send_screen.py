@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 from rep_video.progress import Progress
 from rep_video.share.send import SendResult
 from ui import failed_sends, send_errors
+from ui.draft_flow import DraftFlow
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
 from ui.send_progress import progress_text
-from ui.services import Services, request_from_draft
+from ui.services import request_from_draft
 from ui.share_result import ShareResult
-from ui.state import Draft, DraftHolder
-from ui.tasks import Runner, TaskHandle, TaskOutcome
+from ui.state import Draft
+from ui.tasks import TaskHandle, TaskOutcome
 from ui.theme import icon
 from ui.time_text import fmt_time
 
@@ -49,13 +50,9 @@ class SendScreen(QWidget):
     record_another = Signal()
     open_settings = Signal()
 
-    def __init__(
-        self, runner: Runner, drafts: DraftHolder, services: Services, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner
-        self.drafts = drafts
-        self.services = services
+        self.runner, self.drafts, self.services = flow.runner, flow.drafts, flow.services
         self._task: TaskHandle | None = None
         self._sending: Draft | None = None  # the draft of the send in progress
         self._sent_for: Draft | None = None  # a draft that has its send: no second one

@@ -4,7 +4,7 @@ A task is a plain function `fn(progress, cancel) -> value` that gets a snapshot 
 (never a widget). It runs on a worker; its progress and its outcome come back to the UI
 thread as signals carrying value objects (`Progress`, `TaskOutcome`). Work that writes the
 same file (the outbox, the recordings folder) goes to a one-thread pool so two tasks never
-race on it. Unit tests swap in `SyncTaskRunner`, which runs the same function inline.
+race on it. Unit tests swap in `SyncTaskRunner`, the same runner with every job run inline.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -101,22 +101,6 @@ class _Job(QRunnable):
             self._cancel.cancel()  # the receiver is gone: stop working for it
 
 
-class Runner(Protocol):
-    def submit(
-        self,
-        name: str,
-        fn: TaskFn,
-        on_done: DoneFn | None = None,
-        on_progress: ProgressSlot | None = None,
-        *,
-        serial: bool = False,
-    ) -> TaskHandle: ...
-
-    def wait_idle(self, timeout_ms: int = 30000) -> bool: ...
-
-    def cancel_all(self) -> None: ...
-
-
 class TaskRunner(QObject):
     """Runs tasks on a shared pool, or on the one-thread `serial` pool for work that writes the
     same files. Signals are created in the UI thread, so their slots run there."""
@@ -153,8 +137,11 @@ class TaskRunner(QObject):
                 on_done(outcome)
 
         signals.finished.connect(finished)
-        (self._serial if serial else self._pool).start(_Job(fn, signals, handle.cancel_token))
+        self._start(name, _Job(fn, signals, handle.cancel_token), serial)
         return handle
+
+    def _start(self, name: str, job: _Job, serial: bool) -> None:
+        (self._serial if serial else self._pool).start(job)
 
     def cancel_all(self) -> None:
         for _, handle in list(self._live.values()):
@@ -170,31 +157,18 @@ class TaskRunner(QObject):
         return bool(a and b)
 
 
-class SyncTaskRunner:
-    """The synchronous fake for unit tests: same contract, runs the function inline."""
+class SyncTaskRunner(TaskRunner):
+    """The synchronous fake for unit tests: the same runner, but each job runs inline on the
+    caller's thread, so its outcome is delivered before `submit` returns."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.names: list[str] = []
 
-    def submit(
-        self,
-        name: str,
-        fn: TaskFn,
-        on_done: DoneFn | None = None,
-        on_progress: ProgressSlot | None = None,
-        *,
-        serial: bool = False,
-    ) -> TaskHandle:
-        handle = TaskHandle(name)
+    def _start(self, name: str, job: _Job, serial: bool) -> None:
         self.names.append(name)
-        outcome = _outcome_of(fn, on_progress or (lambda _p: None), handle.cancel_token)
-        handle.done = True
-        if on_done is not None:
-            on_done(outcome)
-        return handle
+        job.run()
 
-    def wait_idle(self, timeout_ms: int = 30000) -> bool:
-        return True
 
-    def cancel_all(self) -> None:
-        """Nothing runs in the background here."""
+# What screens and services hold: a TaskRunner, or in unit tests its inline SyncTaskRunner.
+Runner = TaskRunner

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from rep_video import paths
 from ui import core_bridge, device_choice, draft_store
+from ui.draft_flow import DraftFlow
 from ui.draft_store import DraftKeeper
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
@@ -79,8 +80,9 @@ class MainWindow(QMainWindow):
             self.runner, demo_devices, settings.policy.max_length_seconds, fields
         )
         self.trim = TrimScreen(self.runner, self.drafts)
-        self.personalize = PersonalizeScreen(self.runner, self.drafts, self.services)
-        self.send = SendScreen(self.runner, self.drafts, self.services)
+        flow = DraftFlow(self.runner, self.drafts, self.services)
+        self.personalize = PersonalizeScreen(flow)
+        self.send = SendScreen(flow)
         self.sent = SentScreen(self.runner, self.services)
         self.settings_screen = SettingsScreen(self.runner, self.services, demo_devices)
         self.pages = QStackedWidget()

@@ -73,17 +73,24 @@ class OutboxEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
-    """A worker takes the entry (the store checked `claimable` in the same transaction)."""
+class _Lease:
+    """An event about the lease of the worker `owner` (host:pid:random)."""
 
     owner: str
+
+
+class Claim(_Lease):
+    """A worker takes the entry (the store checked `claimable` in the same transaction)."""
+
+
+class Released(_Lease):
+    """The worker stopped (a quit, Ctrl-C) before the entry was through: hand it back."""
 
 
 @dataclass(frozen=True, slots=True)
-class Renew:
+class Renew(_Lease):
     """The lease holder is alive (a heartbeat, or bytes sent: `bytes_done`)."""
 
-    owner: str
     bytes_done: int | None = None
     bytes_total: int | None = None
 
@@ -103,40 +110,36 @@ class Reserved:
 
 
 @dataclass(frozen=True, slots=True)
-class Delivered:
+class _Fact:
+    """An event that carries nothing but its kind."""
+
+
+class Delivered(_Fact):
     """The target has everything and the share is published."""
 
 
 @dataclass(frozen=True, slots=True)
-class Refused:
+class _Trouble:
+    """An attempt ended with a problem: `reason` is the line to show, `kind` what sort of
+    trouble it was (rep_video.errors.ERROR_KINDS) for a front end to decide on."""
+
+    reason: str
+    kind: str | None = None
+
+
+class Refused(_Trouble):
     """A problem the user must fix: no retry until they ask for one."""
 
-    reason: str
-    kind: str | None = None
 
-
-@dataclass(frozen=True, slots=True)
-class Interrupted:
+class Interrupted(_Trouble):
     """Trouble that may pass (network, a busy server): try again after a backoff."""
 
-    reason: str
-    kind: str | None = None
 
-
-@dataclass(frozen=True, slots=True)
-class Released:
-    """The worker stopped (a quit, Ctrl-C) before the entry was through: hand it back."""
-
-    owner: str
-
-
-@dataclass(frozen=True, slots=True)
-class Retried:
+class Retried(_Fact):
     """The user asks for another attempt now."""
 
 
-@dataclass(frozen=True, slots=True)
-class Withdrawn:
+class Withdrawn(_Fact):
     """The user stops the send for good."""
 
 
