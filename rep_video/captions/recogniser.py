@@ -23,12 +23,9 @@ class Recogniser(Protocol):
     name: str
 
     def transcribe(
-        self,
-        samples: np.ndarray,
-        language: str | None,
-        progress: ProgressFn = no_progress,
+        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
         cancel: CancelToken | None = None,
-    ) -> Captions:
+    ) -> Captions:  # fmt: skip
         """Cues for 16 kHz mono int16 `samples` (rep_video.captions.audio). `language` is a
         hint ("de"), None to detect it. RecogniserUnavailable when the model cannot be
         loaded; Cancelled when `cancel` fires."""

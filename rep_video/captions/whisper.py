@@ -72,12 +72,9 @@ class FasterWhisperRecogniser:
             return self._model
 
     def transcribe(
-        self,
-        samples: np.ndarray,
-        language: str | None,
-        progress: ProgressFn = no_progress,
+        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
         cancel: CancelToken | None = None,
-    ) -> Captions:
+    ) -> Captions:  # fmt: skip
         model = self._load()
         audio = samples.astype(np.float32) / 32768.0
         total = max(len(audio) / 16_000, 1e-6)

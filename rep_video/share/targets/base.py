@@ -13,6 +13,7 @@ Once reserved, the link must answer at once: with the "on its way" page until `u
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 from rep_video.errors import UserError
 from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.manifest import ShareManifest
+from rep_video.share.targets.meter import UploadMeter
 
 # Present in a package folder while its media (video, poster, preview) is still to be made; it
 # says how (share/package.py). Removed last, when everything else is in place.
@@ -120,12 +122,9 @@ class Target(Protocol):
     def reserve(self, package: SharePackage) -> Reservation: ...
 
     def upload(
-        self,
-        package: SharePackage,
-        reservation: Reservation,
-        progress: ProgressFn,
+        self, package: SharePackage, reservation: Reservation, progress: ProgressFn,
         cancel: CancelToken,
-    ) -> Reservation:
+    ) -> Reservation:  # fmt: skip
         """Upload what is missing (resuming from what the far side already has) and publish.
         Returns the reservation with updated state. Raises UserError for problems the user
         can act on, OSError/requests exceptions for transient ones (the outbox retries)."""
@@ -142,3 +141,36 @@ class Target(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class ResumableTarget(ABC):
+    """`upload` for the targets whose reservation records what the far side has (server,
+    s3): it works on the reservation's own copy, does nothing once `published`, and keeps one
+    progress meter across the files; `send` moves what is missing and publishes."""
+
+    on_checkpoint: Checkpoint | None = None  # the outbox sets it (see Target)
+
+    def upload(
+        self, package: SharePackage, reservation: Reservation, progress: ProgressFn,
+        cancel: CancelToken,
+    ) -> Reservation:  # fmt: skip
+        reservation = reservation.working_copy()
+        if reservation.state.get("published"):
+            return reservation
+        meter = UploadMeter(sum(p.stat().st_size for _, p in package.files()), progress)
+        self.send(package, reservation, meter, cancel)
+        reservation.state["published"] = True
+        meter.add(0, "published", sent=False)
+        return reservation
+
+    @abstractmethod
+    def send(
+        self, package: SharePackage, reservation: Reservation, meter: UploadMeter,
+        cancel: CancelToken,
+    ) -> None:  # fmt: skip
+        """Send what the far side does not have yet, then publish. Change `reservation.state`
+        as it goes and `checkpoint` it whenever a crash right after should still resume."""
+
+    def checkpoint(self, reservation: Reservation) -> None:
+        if self.on_checkpoint:
+            self.on_checkpoint(reservation)

@@ -88,12 +88,9 @@ class FolderTarget:
         )
 
     def upload(
-        self,
-        package: SharePackage,
-        reservation: Reservation,
-        progress: ProgressFn,
+        self, package: SharePackage, reservation: Reservation, progress: ProgressFn,
         cancel: CancelToken,
-    ) -> Reservation:
+    ) -> Reservation:  # fmt: skip
         final = Path(reservation.state["dir"])
         if (final / REVOKED_MARKER).exists():
             return reservation  # revoked before it was published: never bring it back

@@ -21,15 +21,15 @@ from urllib.parse import quote
 from botocore.exceptions import BotoCoreError, ClientError
 
 from rep_video.errors import TargetUnreachable, UserError
-from rep_video.progress import CancelToken, ProgressFn
+from rep_video.progress import CancelToken
 from rep_video.share.page import (
     page_context_from_manifest,
     render_pending_page,
     render_share_page,
 )
 from rep_video.share.targets.base import (
-    Checkpoint,
     Reservation,
+    ResumableTarget,
     SharePackage,
     ShareStatus,
 )
@@ -62,7 +62,7 @@ class S3Links:
     days: int = 30
 
 
-class S3Target:
+class S3Target(ResumableTarget):
     kind = "s3"
 
     def __init__(
@@ -86,7 +86,6 @@ class S3Target:
         self.link_mode = links.mode
         self.link_seconds = min(links.days * 86400, PRESIGN_MAX_SECONDS)
         self.part_size = part_size
-        self.on_checkpoint: Checkpoint | None = None
         self.bucket = Bucket(name, where, keys or S3Keys(), retry_window)
 
     def close(self) -> None:
@@ -126,26 +125,18 @@ class S3Target:
 
     # --- upload ---------------------------------------------------------------------------
 
-    def upload(
-        self,
-        package: SharePackage,
-        reservation: Reservation,
-        progress: ProgressFn,
+    def send(
+        self, package: SharePackage, reservation: Reservation, meter: UploadMeter,
         cancel: CancelToken,
-    ) -> Reservation:
-        reservation = reservation.working_copy()
-        state = reservation.state
-        if state.get("published"):
-            return reservation
-        done: list[str] = state.setdefault("done", [])
+    ) -> None:  # fmt: skip
+        done: list[str] = reservation.state.setdefault("done", [])
         parts = Multipart(
             self.bucket,
-            state.setdefault("multipart", {}),
-            partial(self._checkpoint, reservation),
+            reservation.state.setdefault("multipart", {}),
+            partial(self.checkpoint, reservation),
             self.part_size,
         )
         files = package.files()
-        meter = UploadMeter(sum(p.stat().st_size for _, p in files), progress)
         meter.add(sum(p.stat().st_size for n, p in files if n in done), sent=False)
         for name, path in files:
             if name in done:
@@ -157,12 +148,9 @@ class S3Target:
             else:
                 parts.send(self.where.key(reservation.token, name), name, path, meter, cancel)
             done.append(name)
-            self._checkpoint(reservation)
+            self.checkpoint(reservation)
         page = self._render_page(package, reservation.token)
         self.bucket.call(partial(self._put_page, reservation.token, page, pending=False), cancel)
-        state["published"] = True
-        meter.add(0, "published")
-        return reservation
 
     def _put_page(self, token: str, html: str, *, pending: bool) -> None:
         # no-cache: the "on its way" page is replaced by the real one under the same key.
@@ -203,41 +191,22 @@ class S3Target:
             )
         return render_share_page(ctx)
 
-    def _checkpoint(self, reservation: Reservation) -> None:
-        if self.on_checkpoint:
-            self.on_checkpoint(reservation)
-
     # --- after sending --------------------------------------------------------------------
 
     def revoke(self, reservation: Reservation) -> None:
         """Delete every object of the share and abort unfinished multipart uploads."""
         cancel = CancelToken()
-        client, bucket = self.bucket.client, self.bucket.name
         for name, upload_id in reservation.state.get("multipart", {}).items():
+            key = self.where.key(reservation.token, name)
             with contextlib.suppress(UserError):  # already completed or aborted
-                self.bucket.call(
-                    partial(
-                        client.abort_multipart_upload,
-                        Bucket=bucket,
-                        Key=self.where.key(reservation.token, name),
-                        UploadId=upload_id,
-                    ),
-                    cancel,
-                )
+                self.bucket.request("abort_multipart_upload", cancel, Key=key, UploadId=upload_id)
         prefix = self.where.key(reservation.token)
         while True:
-            listing = self.bucket.call(
-                partial(client.list_objects_v2, Bucket=bucket, Prefix=prefix), cancel
-            )
+            listing = self.bucket.request("list_objects_v2", cancel, Prefix=prefix)
             keys = [{"Key": o["Key"]} for o in listing.get("Contents", [])]
             if not keys:
                 return
-            self.bucket.call(
-                partial(
-                    client.delete_objects, Bucket=bucket, Delete={"Objects": keys, "Quiet": True}
-                ),
-                cancel,
-            )
+            self.bucket.request("delete_objects", cancel, Delete={"Objects": keys, "Quiet": True})
 
     def status(self, reservation: Reservation) -> ShareStatus:
         """A bucket records no views; we can only tell whether the page is there."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import boto3
@@ -76,6 +77,13 @@ class Bucket:
     def close(self) -> None:
         """Release the client's pooled connections."""
         self.client.close()
+
+    def request(self, operation: str, cancel: CancelToken, **params: Any) -> Any:
+        """The S3 `operation` (boto3's name for it: "put_object") on this bucket, retried as
+        `call` does."""
+        return self.call(
+            partial(getattr(self.client, operation), Bucket=self.name, **params), cancel
+        )
 
     def call(self, fn: Callable[[], Any], cancel: CancelToken) -> Any:
         return retrying(lambda: self.once(fn), cancel=cancel, window=self.retry_window)

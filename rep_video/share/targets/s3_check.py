@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from functools import partial
 from urllib.parse import quote
 
 import requests
@@ -23,10 +22,9 @@ def round_trip(bucket: Bucket, where: S3Location, public_base_url: str | None) -
     cancel = CancelToken()
     payload = uuid.uuid4().bytes * 64
     key = where.key(f".repvideo-test-{uuid.uuid4().hex}", "probe.bin")
-    client = bucket.client
     try:
-        bucket.call(partial(client.put_object, Bucket=bucket.name, Key=key, Body=payload), cancel)
-        got = bucket.call(partial(client.get_object, Bucket=bucket.name, Key=key), cancel)
+        bucket.request("put_object", cancel, Key=key, Body=payload)
+        got = bucket.request("get_object", cancel, Key=key)
         if got["Body"].read() != payload:
             raise UserError(f"Bucket {bucket.name!r} returned different bytes; check it.")
         via = "S3 API"
@@ -43,6 +41,6 @@ def round_trip(bucket: Bucket, where: S3Location, public_base_url: str | None) -
         raise UserError(f"Cannot reach the bucket ({exc}); check endpoint_url.") from exc
     finally:
         with contextlib.suppress(ClientError, BotoCoreError):  # reported above if it matters
-            client.delete_object(Bucket=bucket.name, Key=key)
+            bucket.client.delete_object(Bucket=bucket.name, Key=key)
     ms = (time.monotonic() - started) * 1000
     return f"{bucket.target}: OK — put, read back via {via}, deleted ({ms:.0f} ms)"

@@ -5,7 +5,6 @@ the missing parts are sent again."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from rep_video.errors import UserError
@@ -43,14 +42,8 @@ class Multipart:
             except UserError:
                 self.uploads.pop(name)  # aborted or expired on the bucket's side: start anew
         if name not in self.uploads:
-            created = self.bucket.call(
-                partial(
-                    self.bucket.client.create_multipart_upload,
-                    Bucket=self.bucket.name,
-                    Key=key,
-                    **file_headers(name),
-                ),
-                cancel,
+            created = self.bucket.request(
+                "create_multipart_upload", cancel, Key=key, **file_headers(name)
             )
             self.uploads[name] = created["UploadId"]
             self.saved()
@@ -68,29 +61,18 @@ class Multipart:
                 cancel.raise_if_cancelled()
                 f.seek((number - 1) * self.part_size)
                 data = f.read(length)
-                answer = self.bucket.call(
-                    partial(
-                        self.bucket.client.upload_part,
-                        Bucket=self.bucket.name,
-                        Key=key,
-                        UploadId=upload_id,
-                        PartNumber=number,
-                        Body=data,
-                    ),
-                    cancel,
+                answer = self.bucket.request(
+                    "upload_part", cancel, Key=key, UploadId=upload_id, PartNumber=number, Body=data
                 )
                 etags[number] = answer["ETag"]
                 meter.add(length, name)
         parts = [{"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)]
-        self.bucket.call(
-            partial(
-                self.bucket.client.complete_multipart_upload,
-                Bucket=self.bucket.name,
-                Key=key,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-            ),
+        self.bucket.request(
+            "complete_multipart_upload",
             cancel,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": parts},
         )
         self.uploads.pop(name, None)
 
@@ -101,15 +83,8 @@ class Multipart:
         have: dict[int, tuple[str, int]] = {}
         marker = 0
         while True:
-            page = self.bucket.call(
-                partial(
-                    self.bucket.client.list_parts,
-                    Bucket=self.bucket.name,
-                    Key=key,
-                    UploadId=upload_id,
-                    PartNumberMarker=marker,
-                ),
-                cancel,
+            page = self.bucket.request(
+                "list_parts", cancel, Key=key, UploadId=upload_id, PartNumberMarker=marker
             )
             for part in page.get("Parts", []):
                 have[int(part["PartNumber"])] = (str(part["ETag"]), int(part["Size"]))

@@ -16,10 +16,10 @@ import requests
 
 from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.fileutil import sha256_file
-from rep_video.progress import CancelToken, ProgressFn
+from rep_video.progress import CancelToken
 from rep_video.share.targets.base import (
-    Checkpoint,
     Reservation,
+    ResumableTarget,
     SharePackage,
     ShareStatus,
     ViewEvent,
@@ -33,7 +33,7 @@ DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re
 _PUBLISH_ROUNDS = 4  # publish → 409 → check the files again, at most this often per attempt
 
 
-class ServerTarget:
+class ServerTarget(ResumableTarget):
     kind = "server"
 
     def __init__(
@@ -51,9 +51,6 @@ class ServerTarget:
         self.chunk_size = chunk_size
         self.retry_window = retry_window
         self.timeout = timeout
-        # Called with the updated reservation whenever resumable state changes (a new tus
-        # upload URL), so a crash right after still resumes; the outbox sets it.
-        self.on_checkpoint: Checkpoint | None = None
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {token}"
         self.endpoint = TusEndpoint(self._session, self.base_url, name, chunk_size, timeout)
@@ -106,35 +103,20 @@ class ServerTarget:
     def uploads(self, reservation: Reservation) -> ShareUploads:
         """The tus uploads of the reserved share."""
         return ShareUploads(
-            self.endpoint, reservation, self.retry_window, partial(self._checkpoint, reservation)
+            self.endpoint, reservation, self.retry_window, partial(self.checkpoint, reservation)
         )
 
-    def _checkpoint(self, reservation: Reservation) -> None:
-        if self.on_checkpoint:
-            self.on_checkpoint(reservation)
-
-    def upload(
-        self,
-        package: SharePackage,
-        reservation: Reservation,
-        progress: ProgressFn,
+    def send(
+        self, package: SharePackage, reservation: Reservation, meter: UploadMeter,
         cancel: CancelToken,
-    ) -> Reservation:
-        reservation = reservation.working_copy()
-        state = reservation.state
-        state.setdefault("uploads", {})
-        if state.get("published"):
-            return reservation
-        if state.get("files") is None:
+    ) -> None:  # fmt: skip
+        reservation.state.setdefault("uploads", {})
+        if reservation.state.get("files") is None:
             self._declare(package, reservation, cancel)
-        meter = UploadMeter(sum(p.stat().st_size for _, p in package.files()), progress)
         uploads = self.uploads(reservation)
         for name, path in package.files():
             uploads.send(name, path, meter, cancel)
         self._publish(package, reservation, cancel)
-        state["published"] = True
-        meter.add(0, "published", sent=False)
-        return reservation
 
     def _declare(
         self, package: SharePackage, reservation: Reservation, cancel: CancelToken
@@ -154,7 +136,7 @@ class ServerTarget:
             window=self.retry_window,
         )
         reservation.state["files"] = files
-        self._checkpoint(reservation)
+        self.checkpoint(reservation)
 
     def _publish(
         self, package: SharePackage, reservation: Reservation, cancel: CancelToken

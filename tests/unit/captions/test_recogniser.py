@@ -29,12 +29,9 @@ class FakeRecogniser:
         self.heard: list[tuple[int, str | None]] = []
 
     def transcribe(
-        self,
-        samples: np.ndarray,
-        language: str | None,
-        progress: ProgressFn = no_progress,
+        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
         cancel: CancelToken | None = None,
-    ) -> Captions:
+    ) -> Captions:  # fmt: skip
         if self.fail:
             raise RecogniserUnavailable(self.fail)
         self.heard.append((len(samples), language))
