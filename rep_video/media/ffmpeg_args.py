@@ -92,8 +92,12 @@ def transcode_video_args(s: TranscodeSettings) -> list[str]:
     filters: list[str] = []
     if s.change_fps:
         filters.append(f"fps={s.fps:g}")
+    # out_range=tv: full-range sources (MJPEG webcams, yuvj420p) are converted to the limited
+    # range phones expect, not merely relabelled; for limited-range sources it changes nothing.
     if s.scale:
-        filters.append(f"scale={s.width}:{s.height}:flags=bicubic")
+        filters.append(f"scale={s.width}:{s.height}:flags=bicubic:out_range=tv")
+    else:
+        filters.append("scale=out_range=tv")
     filters.append("format=yuv420p")
     gop = max(1, round(s.fps))  # one keyframe a second: cheap trims later, well inside 2 s
     return [
@@ -102,7 +106,7 @@ def transcode_video_args(s: TranscodeSettings) -> list[str]:
         "-crf", str(s.crf), "-maxrate", str(s.maxrate), "-bufsize", str(s.maxrate * 2),
         "-g", str(gop), "-keyint_min", str(gop),
         *(["-x264-params", s.x264_params] if s.x264_params else []),
-        "-fps_mode", "cfr" if s.change_fps else "passthrough",
+        "-fps_mode", "cfr" if s.change_fps else "passthrough", "-color_range", "tv",
     ]  # fmt: skip
 
 

@@ -48,6 +48,7 @@ class VideoInfo:
     time_base: Fraction = Fraction(1, 90000)
     frame_count: int = 0
     has_b_frames: bool = False
+    full_range: bool = False  # JPEG (0-255) levels: MJPEG webcams and some camera apps
 
     @property
     def frame_duration(self) -> float:
@@ -205,7 +206,17 @@ def _video_info(stream: Any, rotation: int, times: list[float]) -> VideoInfo:
         time_base=Fraction(stream.time_base) if stream.time_base else Fraction(1, 90000),
         frame_count=len(times),
         has_b_frames=bool(cc.has_b_frames),
+        # FFmpeg says "full range" either in the pixel format (yuvj420p) or, in newer
+        # versions, as yuv420p with color_range 2 (AVCOL_RANGE_JPEG).
+        full_range=str(cc.pix_fmt or "").startswith("yuvj") or _color_range(cc) == 2,
     )
+
+
+def _color_range(cc: Any) -> int:
+    try:
+        return int(getattr(cc, "color_range", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _audio_info(stream: Any) -> AudioInfo:

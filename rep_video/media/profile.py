@@ -58,7 +58,11 @@ def video_problems(info: MediaInfo) -> list[str]:
         problems.append(f"H.264 profile is {v.profile}, not High (or a subset)")
     if v.level is None or v.level > MAX_LEVEL:
         problems.append(f"H.264 level {v.level} is above 4.1")
-    if v.pix_fmt != PIX_FMT:
+    if v.full_range:
+        # Phones decode H.264 as limited range (16-235): full-range pictures look washed out
+        # or crushed, and some players refuse yuvj* outright.
+        problems.append(f"full-range video ({v.pix_fmt}), not limited-range {PIX_FMT}")
+    elif v.pix_fmt != PIX_FMT:
         problems.append(f"pixel format is {v.pix_fmt}, not {PIX_FMT}")
     if max(v.width, v.height) > MAX_LONG_SIDE:
         problems.append(f"{v.width}×{v.height} is larger than {MAX_LONG_SIDE} on the long side")

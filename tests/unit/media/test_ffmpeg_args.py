@@ -42,7 +42,7 @@ def test_finalize_transcode_args() -> None:
     assert _after(argv, "-profile:v") == "high" and _after(argv, "-level:v") == "4.1"
     assert _after(argv, "-maxrate") == "2800000" and _after(argv, "-bufsize") == "5600000"
     assert _after(argv, "-g") == "25"
-    assert _after(argv, "-vf") == "fps=25,scale=1280:720:flags=bicubic,format=yuv420p"
+    assert _after(argv, "-vf") == "fps=25,scale=1280:720:flags=bicubic:out_range=tv,format=yuv420p"
     assert _after(argv, "-c:a") == "aac" and _after(argv, "-ar") == "48000"
     assert _after(argv, "-ac") == "2"
     assert _after(argv, "-movflags") == "+faststart"

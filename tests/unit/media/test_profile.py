@@ -35,6 +35,8 @@ def test_in_profile_clip_has_no_problems(good: MediaInfo) -> None:
         ({"profile": "High 4:4:4 Predictive"}, "profile"),
         ({"level": 51}, "level"),
         ({"pix_fmt": "yuv422p"}, "pixel format"),
+        ({"pix_fmt": "yuvj420p", "full_range": True}, "full-range"),
+        ({"full_range": True}, "full-range"),  # newer FFmpeg: yuv420p, color_range JPEG
         ({"width": 1920, "height": 1080}, "larger than 1280"),
         ({"rotation": 90}, "rotation"),
         ({"variable_fps": True}, "variable frame rate"),
@@ -99,3 +101,13 @@ def test_probed_foreign_clip_is_out(foreign_clip: Path) -> None:
     problems = mp.mobile_profile_problems(probe(foreign_clip))
     assert any("mpeg4" in p for p in problems)
     assert any("1280" in p for p in problems)
+
+
+def test_a_full_range_h264_file_is_out_of_profile(tmp_path: Path) -> None:
+    from tests.support.clips import make_clip
+
+    clip = make_clip(tmp_path / "full.mp4", size=(320, 240), duration=1.0,
+                     extra=["-pix_fmt", "yuvj420p", "-movflags", "+faststart"])  # fmt: skip
+    info = probe(clip)
+    assert require_video(info).full_range
+    assert any("full-range" in p for p in mp.video_problems(info))  # was: copied as it is

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from rep_video.errors import UserError
@@ -50,6 +51,29 @@ def test_foreign_clip_is_transcoded_into_the_profile(foreign_clip: Path, out_dir
     assert (info.audio.codec, info.audio.profile, info.audio.sample_rate) == ("aac", "LC", 48000)
     assert info.duration == pytest.approx(2.0, abs=0.1)
     assert info.max_keyframe_gap <= 2.0
+
+
+def _luma(path: Path) -> np.ndarray:
+    with av.open(str(path)) as c:
+        frame = next(c.decode(video=0))
+        return frame.to_ndarray()[: frame.height]  # the Y plane of yuv(j)420p
+
+
+@pytest.mark.parametrize(("vcodec", "name"), [("mjpeg", "webcam.avi"), ("libx264", "app.mp4")])
+def test_full_range_sources_become_limited_range(out_dir: Path, vcodec: str, name: str) -> None:
+    """MJPEG webcams (and camera apps writing yuvj420p H.264) give full-range pictures: the
+    levels are converted to limited range, not just relabelled."""
+    src = make_clip(out_dir / name, size=(320, 240), duration=1.0, vcodec=vcodec,
+                    acodec="pcm_s16le" if vcodec == "mjpeg" else "aac",
+                    extra=["-pix_fmt", "yuvj420p"])  # fmt: skip
+    assert require_video(probe(src)).full_range
+    result = finalize(src, out_dir / "final.mp4")
+    v = require_video(result.info)
+    assert (v.pix_fmt, v.full_range) == ("yuv420p", False)  # was yuvj420p
+    assert mobile_profile_problems(result.info) == []
+    before, after = _luma(src).astype(float), _luma(out_dir / "final.mp4").astype(float)
+    assert after.min() >= 14 and after.max() <= 237  # limited: 16-235 (encoder noise aside)
+    assert after.mean() == pytest.approx(16 + before.mean() * 219 / 255, abs=3)
 
 
 def test_rotation_is_applied_and_portrait_stays_portrait(rotated_clip: Path, out_dir: Path) -> None:
