@@ -48,12 +48,13 @@ def test_no_operation_answers_a_server_error(
     schema = tmp_path / "openapi.json"
     schema.write_text(json.dumps(document.json()))
     report = tmp_path / "report"
+    # cwd: schemathesis caches what it found in ./.schemathesis; each run starts from nothing.
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", str(schema), "--url", fuzzed.url,
          "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error",
          "--max-time", str(SECONDS), "--workers", "1", "--seed", "20261124",
          "--report", "junit", "--report-dir", str(report)],
-        cwd=ROOT, capture_output=True, text=True, timeout=SECONDS * 4,
+        cwd=tmp_path, capture_output=True, text=True, timeout=SECONDS * 4,
         env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.server.schemathesis_hooks",
              "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
     )  # fmt: skip
