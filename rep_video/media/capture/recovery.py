@@ -13,7 +13,6 @@ MP4 has been written and read back (docs/ARCHITECTURE.md, rule 8)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import sys
@@ -25,7 +24,8 @@ import av
 
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text, temp_output
-from rep_video.media.capture.encoder_settings import FASTSTART_MP4_OPTIONS
+from rep_video.media.mp4.boxes import Mp4Error
+from rep_video.media.mp4.defrag import defragment
 
 SIDECAR_SUFFIX = ".recording.json"
 FRAGMENTED_SUFFIX = ".recording.mp4"
@@ -202,71 +202,17 @@ def complete_prefix(path: Path) -> int:
     return end_of_media
 
 
-class _Prefix(io.RawIOBase):
-    """A read-only view of the first `limit` bytes of a file: the demuxer never sees the
-    half-written fragment a crash left behind."""
-
-    def __init__(self, path: Path, limit: int) -> None:
-        self._f = open(path, "rb")  # noqa: SIM115 - closed in close()
-        self._limit = limit
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        n = max(0, min(len(view), self._limit - self._pos))
-        self._f.seek(self._pos)
-        got = self._f.readinto(view[:n]) if n else 0
-        self._pos += got
-        return got
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._limit}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._f.close()
-        super().close()
-
-
 def remux_to_faststart(src: Path, dst: Path, *, limit: int | None = None) -> float:
-    """Copy the audio and video packets of `src` (only its first `limit` bytes) into a plain
-    MP4 with `moov` first, no re-encode; temp + rename. Returns the video's end in seconds."""
-    whole = limit is None or limit >= src.stat().st_size
-    # A file closed properly is read natively; only a cut one goes through the Python view.
-    source: Any = str(src) if whole else _Prefix(src, limit or 0)
-    last_end = 0.0
-    with (
-        contextlib.nullcontext() if whole else source,
-        av.open(source, "r", format="mp4", buffer_size=1 << 20) as inp,
-        temp_output(dst) as tmp,
-    ):
-        with av.open(str(tmp), "w", format="mp4", container_options=FASTSTART_MP4_OPTIONS) as out:
-            streams = [s for s in inp.streams if s.type in ("video", "audio")]
-            mapping = {s.index: out.add_stream_from_template(s) for s in streams}
-            muxed = 0
-            for packet in inp.demux(streams):
-                if packet.dts is None:  # the demuxer's end-of-stream marker
-                    continue
-                if packet.stream.type == "video" and packet.pts is not None:
-                    end = packet.pts + (packet.duration or 0)
-                    last_end = max(last_end, float(end * packet.time_base))
-                packet.stream = mapping[packet.stream.index]
-                out.mux(packet)
-                muxed += 1
-            if not muxed:
-                raise UserError(f"{src.name} holds no audio or video; nothing to keep.")
+    """The plain faststart MP4 of `src` (only its first `limit` bytes), no re-encode: a new
+    moov in front of the fragments themselves (media/mp4/defrag.py); temp + rename, read back
+    before it is renamed. Returns the video's length in seconds."""
+    with temp_output(dst) as tmp:
+        try:
+            seconds = defragment(src, tmp, limit=limit).seconds
+        except Mp4Error as exc:
+            raise UserError(f"{src.name} holds no audio or video to keep ({exc}).") from exc
         _check_readable(tmp)
-    return last_end
+    return seconds
 
 
 def _check_readable(path: Path) -> None:

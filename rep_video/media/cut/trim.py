@@ -30,7 +30,7 @@ _TIMEOUT_PER_SECOND = 20.0  # generous: a slow laptop on battery still finishes
 _MIN_TIMEOUT = 60.0
 
 
-class _CannotMatch(Exception):
+class CannotMatch(Exception):
     """The cut pieces would not fit between copied frames; re-encode the range instead."""
 
 
@@ -89,47 +89,55 @@ def _encode_piece(
     want = round(seg.duration / fd)
     got = _packet_count(out)
     if got != want:
-        raise _CannotMatch(f"re-encoded cut has {got} frames, expected {want}")
+        raise CannotMatch(f"re-encoded cut has {got} frames, expected {want}")
     return out
+
+
+def encode_pieces(
+    info: MediaInfo, plan: TrimPlan, work: Path, progress: ProgressFn, cancel: CancelToken | None
+) -> dict[int, Path]:
+    """The plan's `encode` segments re-encoded with the source's own x264 settings, one small
+    MP4 each in `work` (by segment index), checked to carry the source's parameter sets:
+    copied GOPs and these pieces then form one H.264 stream. CannotMatch when that is not
+    possible (not H.264/AAC, not x264, variable frame rate, headers differ)."""
+    v = require_video(info)
+    if v.codec != "h264" or (info.audio is not None and info.audio.codec != "aac"):
+        # Copied packets must fit an MP4 that phones play; anything else is re-encoded.
+        raise CannotMatch(f"{v.codec} video cannot be copied into the trimmed MP4")
+    to_encode = [(i, seg) for i, seg in enumerate(plan.segments) if seg.action == "encode"]
+    if not to_encode:
+        return {}
+    encoder = matched_encoder(info)
+    if encoder is None:
+        raise CannotMatch("the source was not encoded by x264 at a constant frame rate")
+    seconds = sum(seg.duration for _, seg in to_encode)
+    progress(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
+    # The head and the tail are independent: encode them side by side (two cores).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            i: pool.submit(_encode_piece, info, seg, encoder, work, i, cancel)
+            for i, seg in to_encode
+        }
+        encoded = {i: f.result() for i, f in futures.items()}
+    source_avcc = _extradata(info.path)
+    for piece in encoded.values():
+        if _extradata(piece) != source_avcc:
+            raise CannotMatch("re-encoded cut has different H.264 parameter sets")
+    return encoded
 
 
 def _run_copy_plan(
     info: MediaInfo, plan: TrimPlan, out: Path, work: Path, progress: ProgressFn,
     cancel: CancelToken | None,
 ) -> None:  # fmt: skip
-    v = require_video(info)
-    if v.codec != "h264" or (info.audio is not None and info.audio.codec != "aac"):
-        # Copied packets must fit an MP4 that phones play; anything else is re-encoded.
-        raise _CannotMatch(f"{v.codec} video cannot be copied into the trimmed MP4")
+    encoded = encode_pieces(info, plan, work, progress, cancel)
     pieces: list[Piece] = []
-    encoder = None
-    if any(s.action == "encode" for s in plan.segments):
-        encoder = matched_encoder(info)
-        if encoder is None:
-            raise _CannotMatch("the source was not encoded by x264 at a constant frame rate")
-    source_avcc = _extradata(info.path)
-    to_encode = [(i, seg) for i, seg in enumerate(plan.segments) if seg.action == "encode"]
-    if to_encode:
-        assert encoder is not None
-        seconds = sum(seg.duration for _, seg in to_encode)
-        progress(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
-    # The head and the tail are independent: encode them side by side (two cores).
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            i: pool.submit(_encode_piece, info, seg, encoder, work, i, cancel)
-            for i, seg in to_encode
-            if encoder is not None
-        }
-        encoded = {i: f.result() for i, f in futures.items()}
     for i, seg in enumerate(plan.segments):
         at = seg.start - plan.start
         if seg.action == "copy":
             pieces.append(Piece(info.path, seg.start, seg.end, at))
-            continue
-        piece = encoded[i]
-        if _extradata(piece) != source_avcc:
-            raise _CannotMatch("re-encoded cut has different H.264 parameter sets")
-        pieces.append(Piece(piece, 0.0, seg.duration + 1.0, at))
+        else:
+            pieces.append(Piece(encoded[i], 0.0, seg.duration + 1.0, at))
     audio = (info.path, plan.start, plan.end) if info.audio is not None else None
     join(out, info.path, pieces, audio, duration=plan.duration, progress=progress, cancel=cancel)
 
@@ -183,7 +191,7 @@ def trim(
                 _run_exact(info, plan, tmp, progress, cancel)
             else:
                 _run_copy_plan(info, plan, tmp, Path(work), progress, cancel)
-        except _CannotMatch as why:
+        except CannotMatch as why:
             log.info("smart trim falls back to a full re-encode: %s", why)
             progress(Progress(stage="trim", message=f"re-encoding the whole range ({why})"))
             exact = plan_for(info, start, end, "exact")

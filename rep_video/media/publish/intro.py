@@ -152,9 +152,18 @@ def card_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
     return next((e for e in candidates if _headers_of(v, e) == wanted), None)
 
 
-def _encode_card(
-    info: MediaInfo, encoder: fa.MatchedEncoder, card: Any, dst: Path, cancel: CancelToken | None
+def encode_card(
+    info: MediaInfo,
+    encoder: fa.MatchedEncoder,
+    card: Any,
+    dst: Path,
+    cancel: CancelToken | None,
+    *,
+    audio_samples: int | None = None,
 ) -> None:
+    """The card's frames and silence encoded into `dst` in the clip's formats. The silence is
+    CARD_SECONDS long unless `audio_samples` says how many samples (the assembler makes the
+    card's sound end where the clip's first sound begins)."""
     v = require_video(info)
     fps = Fraction(v.fps).limit_denominator(1001)
     with av.open(str(dst), "w", format="mp4") as out:
@@ -177,7 +186,10 @@ def _encode_card(
             out.mux(vs.encode(vf))
         out.mux(vs.encode(None))
         if astream is not None and a is not None:
-            samples = silent_audio(a.sample_rate, a.channels)
+            if audio_samples is None:
+                samples = silent_audio(a.sample_rate, a.channels)
+            else:
+                samples = np.zeros((audio_samples, a.channels), dtype=np.float32)
             for start in range(0, len(samples), _AUDIO_FRAME):
                 chunk = np.ascontiguousarray(samples[start : start + _AUDIO_FRAME].T)
                 af = av.AudioFrame.from_ndarray(
@@ -224,7 +236,7 @@ def add_intro_card(
         card_path = work / "card.mp4"
         card = render_card(v.width, v.height, v.fps, text)
         try:
-            _encode_card(info, encoder, card, card_path, cancel)
+            encode_card(info, encoder, card, card_path, cancel)
         finally:
             card.close()
         # The check that matters, on the files themselves: the concat demuxer keeps the
