@@ -4,11 +4,13 @@ status, extends and revokes it with the CLI. Real server process, real subproces
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +39,19 @@ def _cli(
         [sys.executable, "-m", "rep_video", *args],
         input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _ctrl_c_reaches_children() -> Iterator[None]:
+    """Start children that hear SIGINT as a terminal's foreground job does. A shell starts a
+    background job (`pytest … &`, a CI script's step) with SIGINT ignored; children inherit
+    that, and Python then leaves it ignored, so the Ctrl-C this test sends did nothing and the
+    send simply finished (exit 0). A handled signal is reset to its default at exec."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_killed_worker_is_finished_by_a_new_one_then_status_extend_revoke(
@@ -193,11 +208,12 @@ def test_ctrl_c_during_send_leaves_the_upload_queued_with_its_link(
         )  # fmt: skip
         assert out.returncode == 0, out.stderr
         proxy.throttle_bps = 200_000
-        send = subprocess.Popen(
-            [sys.executable, "-m", "rep_video", "send", str(clip), "--to", "Dr. Ng",
-             "--from-name", "Rita", "--trim-mode", "fast"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        with _ctrl_c_reaches_children():
+            send = subprocess.Popen(
+                [sys.executable, "-m", "rep_video", "send", str(clip), "--to", "Dr. Ng",
+                 "--from-name", "Rita", "--trim-mode", "fast"],
+                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
         box = Outbox()
         deadline = time.monotonic() + 120
         while not box.list() or box.list()[0].bytes_done == 0:
