@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from rep_video.media.x264 import x264_params
+
+Content = Literal["camera", "screen"]
+CONTENTS: tuple[Content, ...] = ("camera", "screen")
 
 VIDEO_CODEC = "libx264"
 AUDIO_CODEC = "aac"
@@ -87,13 +91,18 @@ def recording_x264_params(fps: Fraction) -> str:
     return x264_params(params)
 
 
-def video_settings(preset: str, fps: Fraction) -> VideoEncoderSettings:
+def video_settings(preset: str, fps: Fraction, content: Content = "camera") -> VideoEncoderSettings:
+    """The tier's libx264 options. Screen content uses x264's `stillimage` tune (weaker
+    deblocking, stronger adaptive quantisation: text and slide edges stay sharp); what it
+    would change in the headers (psy) is pinned by `recording_x264_params` like every other tier."""
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}")
-    return VideoEncoderSettings(
-        preset=preset,
-        options={"preset": preset, "x264-params": recording_x264_params(fps), "level": LEVEL},
-    )
+    if content not in CONTENTS:
+        raise ValueError(f"unknown content {content!r}")
+    options = {"preset": preset, "x264-params": recording_x264_params(fps), "level": LEVEL}
+    if content == "screen":
+        options["tune"] = "stillimage"
+    return VideoEncoderSettings(preset=preset, options=options)
 
 
 def fps_fraction(fps: float) -> Fraction:

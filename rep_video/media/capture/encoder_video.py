@@ -11,15 +11,16 @@ import numpy as np
 import numpy.typing as npt
 from av.codec.context import CodecContext, Flags
 from av.video.codeccontext import VideoCodecContext
-from av.video.reformatter import Colorspace
 
 from rep_video.media.capture.encoder_settings import (
     PIX_FMT,
     PRESETS,
     VIDEO_CODEC,
     VIDEO_TIME_BASE,
+    Content,
     video_settings,
 )
+from rep_video.media.capture.frame_prep import FramePrep
 
 RGBFrame = npt.NDArray[np.uint8]
 
@@ -55,20 +56,22 @@ class FrameSlots:
 
 
 def rgb_to_yuv(frame: RGBFrame, width: int, height: int) -> av.VideoFrame:
-    """RGB24 → yuv420p at the recording size, BT.709 (what the stream's VUI declares)."""
-    src = av.VideoFrame.from_ndarray(frame, format="rgb24")
-    return src.reformat(
-        width=width,
-        height=height,
-        format=PIX_FMT,
-        src_colorspace=Colorspace.ITU709,
-        dst_colorspace=Colorspace.ITU709,
-    )
+    """RGB24 → yuv420p at the recording size, BT.709 (what the stream's VUI declares). One-off
+    frames only: the recorder keeps one FramePrep (its buffers) for a whole recording."""
+    prep = FramePrep(width, height)
+    return prep.to_yuv(prep.fit(frame))
 
 
-def configure(ctx: VideoCodecContext, width: int, height: int, fps: Fraction, preset: str) -> None:
+def configure(
+    ctx: VideoCodecContext,
+    width: int,
+    height: int,
+    fps: Fraction,
+    preset: str,
+    content: Content = "camera",
+) -> None:
     """Apply the tier's settings to an unopened libx264 context."""
-    settings = video_settings(preset, fps)
+    settings = video_settings(preset, fps, content)
     ctx.width = width
     ctx.height = height
     ctx.pix_fmt = PIX_FMT
@@ -83,15 +86,17 @@ class VideoEncoder:
     """Encodes YUV frames into one MP4 video stream; `switch_to(tier)` changes to another tier
     by draining the current encoder and opening a new one (its first frame is an IDR)."""
 
-    def __init__(self, stream: av.VideoStream, fps: Fraction) -> None:
+    def __init__(
+        self, stream: av.VideoStream, fps: Fraction, tier: int = 0, content: Content = "camera"
+    ) -> None:
         self.stream = stream
         self.fps = fps
-        self.tier = 0
+        self.tier = tier
+        self.content = content
         self._ctx: VideoCodecContext = stream.codec_context
         self._own_ctx = False  # the first tier is the stream's own context (it sets avcC)
-        configure(
-            self._ctx, stream.codec_context.width, stream.codec_context.height, fps, PRESETS[0]
-        )
+        ctx = stream.codec_context
+        configure(self._ctx, ctx.width, ctx.height, fps, PRESETS[tier], content)
 
     @property
     def preset(self) -> str:
@@ -115,7 +120,7 @@ class VideoEncoder:
         width, height = self._ctx.width, self._ctx.height
         self.tier = tier
         ctx = cast(VideoCodecContext, CodecContext.create(VIDEO_CODEC, "w"))
-        configure(ctx, width, height, self.fps, PRESETS[tier])
+        configure(ctx, width, height, self.fps, PRESETS[tier], self.content)
         ctx.open()
         self._ctx, self._own_ctx = ctx, True
         return packets

@@ -68,3 +68,76 @@ class SilenceDetector:
 
     def reset(self) -> None:
         self._quiet_samples = 0
+
+
+class PauseFinder:
+    """Pauses in speech: runs of at least `min_seconds` where the level stayed well under the
+    recent speech level, as the re-take's "since the last sentence" needs them.
+
+    Levels are RMS dBFS over 20 ms windows, as the meter measures them. A window is quiet when
+    it is below the digital-silence threshold, or more than `drop_db` under the loudest recent
+    window (which decays by `decay_db_per_s`, so a louder passage does not hide a softer
+    speaker's pauses for long) and under `ceiling_dbfs`. Times are seconds of the audio fed,
+    from `start` on; complete pauses are in `pauses` as (start, end)."""
+
+    WINDOW = 0.02
+
+    def __init__(
+        self,
+        sample_rate: int,
+        *,
+        min_seconds: float = 0.7,
+        drop_db: float = 18.0,
+        ceiling_dbfs: float = -25.0,
+        decay_db_per_s: float = 3.0,
+        start: float = 0.0,
+    ) -> None:
+        self.sample_rate = sample_rate
+        self.min_seconds = min_seconds
+        self.drop_db, self.ceiling_dbfs, self.decay = drop_db, ceiling_dbfs, decay_db_per_s
+        self.pauses: list[tuple[float, float]] = []
+        self._window = max(1, round(self.WINDOW * sample_rate))
+        self._carry = np.zeros((0,), dtype=np.float64)
+        self._pos = round(start * sample_rate)  # samples analysed so far
+        self._peak = FLOOR_DBFS
+        self._quiet_since: int | None = None
+
+    @property
+    def quiet_for(self) -> float:
+        """Seconds the input has been quiet up to now (0 while someone speaks)."""
+        return (
+            0.0 if self._quiet_since is None else (self._pos - self._quiet_since) / self.sample_rate
+        )
+
+    def feed(self, samples: npt.NDArray[np.floating], at: float | None = None) -> None:
+        """Analyse a block; `at` (seconds) places it, and a gap before it counts as quiet."""
+        if at is not None:
+            start = round(at * self.sample_rate)
+            if start > self._pos + self._window:
+                if self._quiet_since is None:
+                    self._quiet_since = self._pos
+                self._pos, self._carry = start, np.zeros((0,), dtype=np.float64)
+        mono = samples.astype(np.float64, copy=False)
+        if mono.ndim == 2:
+            mono = mono.mean(axis=1)
+        data = np.concatenate([self._carry, mono]) if self._carry.size else mono
+        n = data.size // self._window * self._window
+        if n:
+            windows = data[:n].reshape(-1, self._window)
+            levels = np.sqrt(np.mean(np.square(windows), axis=1))
+            for amplitude in levels:
+                self._step(_dbfs(float(amplitude)))
+        self._carry = np.array(data[n:], dtype=np.float64)
+
+    def _step(self, level: float) -> None:
+        self._peak = max(level, self._peak - self.decay * self.WINDOW)
+        threshold = max(SILENCE_THRESHOLD_DBFS, min(self._peak - self.drop_db, self.ceiling_dbfs))
+        if level <= threshold:
+            if self._quiet_since is None:
+                self._quiet_since = self._pos
+        elif self._quiet_since is not None:
+            if self._pos - self._quiet_since >= self.min_seconds * self.sample_rate:
+                rate = self.sample_rate
+                self.pauses.append((self._quiet_since / rate, self._pos / rate))
+            self._quiet_since = None
+        self._pos += self._window

@@ -1,68 +1,64 @@
-"""The live recorder: camera frames and microphone blocks in, H.264/AAC out, encoded as they
-arrive into a fragmented MP4 that survives a crash (docs/ARCHITECTURE.md, "Decisions").
+"""The live recorder: frames and microphone blocks in, H.264/AAC out, encoded as they arrive
+into fragmented MP4 that survives a crash.
 
-Capture threads call `push_video` / `push_audio` with timestamps on one shared clock (seconds;
-any origin: the first pushed timestamp becomes 0). A worker thread converts, encodes and muxes
-in arrival order. The video queue is bounded (about a second of frames): when it fills up the
-encoder steps to a faster x264 tier instead of dropping frames, and back once it has had
-headroom for a while (preset_control); only if the queue stays full for `max_block` seconds
-does a push give up, and that drop is counted in `stats()`. `stop()` drains
-the queue, closes the fragmented file, remuxes it into a plain faststart MP4 (no re-encode)
-and only then deletes the fragmented file and its sidecar (see recovery.py)."""
+Capture threads call `push_video` / `push_audio` (and, for a screen recording with the camera
+bubble, `push_camera`) with timestamps on one shared clock (seconds; any origin). A worker
+thread (encoder_worker.py) converts, composites, encodes and muxes in arrival order. The video
+queue is bounded (about a second of frames, less for big frames): when it fills up the encoder
+steps to a faster x264 tier instead of dropping frames, and back once it has had headroom for
+a while (preset_control); only if the queue stays full for `max_block` seconds does a push
+give up, and that drop is counted in `stats()`.
+
+`pause(at)`, `resume(at)` and `retake(at)` take the press time on the same clock. A pause ends
+the current part at the last frame captured before it (with its audio up to that same
+instant) and closes its file, so a crash while paused loses nothing recorded before the pause;
+resume starts the next part at the first frame after it. A re-take also drops the last
+segment (segments.py: back to the last pause or the last pause in speech of 0.7 s or more) and
+leaves the recorder paused. `stop()` drains the queue, closes the parts, writes one plain
+faststart MP4 from the kept pieces (a remux when there is only one) and only then deletes the
+working files (see recovery.py)."""
 
 from __future__ import annotations
 
-import contextlib
+import math
 import socket
 import threading
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import av
 import numpy as np
 import numpy.typing as npt
-from av.video.frame import PictureType
 
 from rep_video import __version__, paths
 from rep_video.errors import UserError
 from rep_video.media.capture import recovery
-from rep_video.media.capture.encoder_audio import AudioAssembler
+from rep_video.media.capture.bubble import BubbleLayout
 from rep_video.media.capture.encoder_queue import CaptureQueue
-from rep_video.media.capture.encoder_settings import (
-    AUDIO_BIT_RATE,
-    AUDIO_CODEC,
-    AUDIO_FRAME_SIZE,
-    FRAGMENTED_MP4_OPTIONS,
-    PRESETS,
-    VIDEO_CODEC,
-    VIDEO_TIME_BASE,
-    fps_fraction,
-    keyframe_interval,
-)
-from rep_video.media.capture.encoder_video import (
-    MAX_FILL_SECONDS,
-    FrameSlots,
-    VideoEncoder,
-    rgb_to_yuv,
-)
+from rep_video.media.capture.encoder_settings import PRESETS, fps_fraction
+from rep_video.media.capture.encoder_worker import Command, EncoderWorker, Spec
 from rep_video.media.capture.length_limit import LengthLimit
 from rep_video.media.capture.preset_control import TierControl
+from rep_video.media.capture.segments import Segments
 
-_LAYOUTS = {1: "mono", 2: "stereo"}
+CHANNELS = (0, 1, 2)
+# The video queue holds about `queue_seconds` of frames, but never more than this many bytes:
+# a second of 1080p RGB is 190 MB, which a 2-core laptop would rather not hold twice over.
+MAX_QUEUE_BYTES = 96 * 1024 * 1024
+PAUSED_GRACE = 1.0  # seconds after a pause press that captured media still goes to the worker
 
 
 @dataclass(frozen=True, slots=True)
 class RecorderStats:
-    frames_in: int  # pushed by the camera
-    frames_encoded: int  # in the file (duplicates included)
+    frames_in: int  # pushed by the source and queued
+    frames_encoded: int  # in the part files (duplicates included)
     frames_dropped: int  # never reached the file: dropped_queue_full + dropped_surplus
     frames_dropped_queue_full: int  # the encoder could not keep up even at the fastest tier
-    frames_dropped_surplus: int  # the camera delivered faster than the frame rate
-    frames_duplicated: int  # repeated to fill a camera stall (keeps constant frame rate)
+    frames_dropped_surplus: int  # the source delivered faster than the frame rate
+    frames_duplicated: int  # repeated to fill a source stall (keeps constant frame rate)
+    frames_while_paused: int  # captured while paused: not recorded, by design
     queue_depth: int
     max_queue_depth: int
     preset: str
@@ -71,8 +67,23 @@ class RecorderStats:
     audio_samples_in: int
     audio_samples_encoded: int
     audio_silence_inserted: int  # samples of silence for device gaps and the lead-in
-    recorded_seconds: float  # video timeline so far
+    recorded_seconds: float  # the kept timeline so far (pauses and re-takes not counted)
+    paused: bool
+    parts: int  # part files written so far
+    retakes: int
+    last_cut: float | None  # where the last re-take cut the timeline (recorded seconds)
+    last_dropped: float  # seconds the last re-take dropped
+    bubble_frames_skipped: int  # camera frames for the bubble that found the queue busy
     error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderLimits:
+    """How much the recorder may hold back and how long it may record."""
+
+    queue_seconds: float = 1.0  # video frames waiting for the encoder, in seconds of video
+    max_block: float = 0.5  # how long a push may wait for room before the frame is dropped
+    max_seconds: float | None = None  # the policy's longest video (recorded time); None: none
 
 
 def new_recording_path(folder: Path | None = None) -> Path:
@@ -87,17 +98,9 @@ def new_recording_path(folder: Path | None = None) -> Path:
     return candidate
 
 
-@dataclass(frozen=True, slots=True)
-class RecorderLimits:
-    """How much the recorder may hold back and how long it may record."""
-
-    queue_seconds: float = 1.0  # video frames waiting for the encoder, in seconds of video
-    max_block: float = 0.5  # how long a push may wait for room before the frame is dropped
-    max_seconds: float | None = None  # the policy's longest video; None: no limit
-
-
 class Recorder:
-    """Thread-safe pushes, encoding on its own worker. One recording per instance."""
+    """Thread-safe pushes and commands, encoding on its own worker. One recording per
+    instance."""
 
     def __init__(
         self,
@@ -113,36 +116,40 @@ class Recorder:
         limits = limits or RecorderLimits()
         if width <= 0 or height <= 0 or width % 2 or height % 2:
             raise ValueError(f"frame size must be positive and even, got {width}x{height}")
-        if channels not in (0, *_LAYOUTS):
+        if channels not in CHANNELS:
             raise ValueError("channels must be 0 (no audio), 1 or 2")
         self.path = Path(path)
         self.fragmented = recovery.fragmented_path(self.path)
         self.width, self.height = width, height
-        self.fps: Fraction = fps_fraction(fps)
+        self.fps = fps_fraction(fps)
         self.sample_rate, self.channels = sample_rate, channels
-        self.capacity = max(2, round(float(self.fps) * limits.queue_seconds))
+        by_bytes = MAX_QUEUE_BYTES // (width * height * 3)
+        self.capacity = max(2, min(round(float(self.fps) * limits.queue_seconds), by_bytes))
         self._queue = CaptureQueue(self.capacity, limits.max_block)
         self._length = LengthLimit(limits.max_seconds)
+
         self._state: Literal["new", "running", "stopped"] = "new"
-        self._worker: threading.Thread | None = None
+        self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock: recovery.RecordingLock | None = None
-
-        self._container: Any = None
-        self._video: VideoEncoder | None = None
-        self._audio_stream: Any = None
-        self._slots = FrameSlots(self.fps)
-        self._assembler = AudioAssembler(
-            max(channels, 1), AUDIO_FRAME_SIZE, tolerance=round(0.02 * sample_rate)
-        )
-        self._last_yuv: av.VideoFrame | None = None
-        self._gop = keyframe_interval(self.fps)
-        self._control = TierControl(float(self.fps), self.capacity, self._gop)
-        # counters written by the worker only
-        self._encoded = self._dup = self._drop_surplus = 0
-        self._audio_encoded = 0
+        control = TierControl(float(self.fps), self.capacity, max(1, round(self.fps)))
+        spec = Spec((width, height), self.fps, (sample_rate, channels), "camera")
+        self._worker = EncoderWorker(
+            spec, self._queue, control, lambda i: recovery.part_path(self.path, i),
+            recovery.segments_path(self.path), self._length,
+        )  # fmt: skip
+        self._paused_at: float | None = None  # caller's clock; pushes past the grace skip
+        self._command_lock = threading.Lock()
 
     # ----------------------------------------------------------------- lifecycle
+
+    def use_screen(self, bubble: BubbleLayout | None = None) -> None:
+        """Before `start`: this records a screen (x264 tuned for screen content), with the
+        camera bubble `push_camera` feeds at `bubble` (None: no bubble)."""
+        if self._state != "new":
+            raise RuntimeError("choose what to record before start()")
+        self._worker.spec = replace(self._worker.spec, content="screen")
+        self._worker.set_bubble(bubble)
 
     def start(self) -> None:
         if self._state != "new":
@@ -169,41 +176,18 @@ class Recorder:
                 f"cannot record into {self.path.parent} ({exc.strerror or exc}); "
                 "free some space or check the folder's permissions."
             ) from exc
-        try:
-            self._open_container()
-        except BaseException:
-            recovery.remove_sidecar(self.path, self._lock)
-            self.fragmented.unlink(missing_ok=True)
-            raise
         self._state = "running"
         self._queue.open()
-        self._worker = threading.Thread(target=self._run, name="rep-video-recorder", daemon=True)
-        self._worker.start()
-
-    def _open_container(self) -> None:
-        self._container = av.open(
-            str(self.fragmented), "w", format="mp4", container_options=FRAGMENTED_MP4_OPTIONS
-        )
-        vstream = self._container.add_stream(VIDEO_CODEC, rate=self.fps)
-        vstream.codec_context.width = self.width
-        vstream.codec_context.height = self.height
-        vstream.time_base = VIDEO_TIME_BASE
-        self._video = VideoEncoder(vstream, self.fps)
-        if self.channels:
-            astream = self._container.add_stream(AUDIO_CODEC, rate=self.sample_rate)
-            astream.codec_context.layout = _LAYOUTS[self.channels]
-            astream.codec_context.format = "fltp"
-            astream.codec_context.bit_rate = AUDIO_BIT_RATE * self.channels
-            astream.time_base = Fraction(1, self.sample_rate)
-            self._audio_stream = astream
+        self._thread = threading.Thread(target=self._run, name="rep-video-recorder", daemon=True)
+        self._thread.start()
 
     def stop(self) -> Path:
         """Finish encoding and write the final faststart MP4; returns its path."""
         if self._state != "running":
             raise RuntimeError("the recorder is not running")
         self._queue.close()
-        assert self._worker is not None
-        self._worker.join()
+        assert self._thread is not None
+        self._thread.join()
         self._state = "stopped"
         if self._error is not None:
             self._release_for_recovery()
@@ -211,21 +195,28 @@ class Recorder:
                 f"the recording could not be saved ({self._error}); what was recorded is "
                 "kept and will be offered for recovery."
             )
-        if self._encoded == 0:  # Stop before the first frame: nothing worth keeping
-            self.fragmented.unlink(missing_ok=True)
-            recovery.remove_sidecar(self.path, self._lock)
+        if self._worker.kept_frames() == 0:  # nothing arrived, or every take was dropped
+            self._remove_working_files()
+            if self._worker.writers:
+                raise UserError("nothing was kept: every take was dropped; record again.")
             raise UserError("nothing was recorded: no camera frame arrived; check the camera.")
         try:
-            recovery.remux_to_faststart(self.fragmented, self.path)
+            segments = self._worker.segments
+            recovery.build_final(self.path, segments if len(segments.parts) > 1
+                                 or segments.dropped() else None)  # fmt: skip
         except (av.FFmpegError, OSError, UserError) as exc:
             self._release_for_recovery()
             raise UserError(
                 f"could not finish {self.path.name} ({exc}); the recording is kept and will be "
                 "offered for recovery."
             ) from exc
-        self.fragmented.unlink(missing_ok=True)
-        recovery.remove_sidecar(self.path, self._lock)
+        self._remove_working_files()
         return self.path
+
+    def _remove_working_files(self) -> None:
+        for path in recovery.working_files(self.path):
+            path.unlink(missing_ok=True)
+        recovery.remove_sidecar(self.path, self._lock)
 
     def _release_for_recovery(self) -> None:
         if self._lock is not None:
@@ -234,16 +225,24 @@ class Recorder:
     # ----------------------------------------------------------------- capture side
 
     def push_video(self, frame: npt.NDArray[np.uint8], pts: float) -> bool:
-        """Queue one RGB frame (H×W×3 uint8, any size: scaled to the recording's) taken at
-        `pts` seconds. Returns False if it had to be dropped (counted in stats) or falls past
-        the length limit (`limit_reached`; not a drop)."""
-        if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
-            raise ValueError(f"expected an HxWx3 uint8 RGB frame, got {frame.shape} {frame.dtype}")
+        """Queue one RGB frame (H×W×3 uint8, any size: fitted to the recording's) taken at
+        `pts` seconds. Returns False if it had to be dropped (counted in stats)."""
+        _check_frame(frame)
+        if self._skipping(pts):
+            return True
         room = self._length.room(pts)
-        if room is not None and room <= 0:
+        if (room is not None and room <= 0) or self._worker.limit_reached:
+            self._length.mark_reached()
             return False
         # A copy: the caller may reuse its buffer.
         return self._queue.put_video(np.array(frame, copy=True, order="C"), pts)
+
+    def push_camera(self, frame: npt.NDArray[np.uint8], pts: float) -> None:
+        """The camera's frame for the bubble of a screen recording (any size; the middle
+        square is used). Never blocks: when the encoder is busy the frame is skipped."""
+        _check_frame(frame)
+        if not self._skipping(pts):
+            self._queue.put_overlay(np.array(frame, copy=True, order="C"), pts)
 
     def push_audio(self, samples: npt.NDArray[np.float32], pts: float) -> None:
         """Queue a block of float32 samples, shape (n, channels), whose first sample was
@@ -254,6 +253,8 @@ class Recorder:
             samples = samples.reshape(-1, 1)
         if samples.ndim != 2 or samples.shape[1] != self.channels:
             raise ValueError(f"expected (n, {self.channels}) samples, got {samples.shape}")
+        if self._skipping(pts):
+            return
         room = self._length.room(pts)
         if room is not None:  # keep only the samples before the limit
             samples = samples[: max(0, round(room * self.sample_rate))]
@@ -261,121 +262,119 @@ class Recorder:
                 return
         self._queue.put_audio(np.array(samples, dtype=np.float32, copy=True), pts)
 
+    def _skipping(self, pts: float) -> bool:
+        """While paused, media captured well after the press is not even queued."""
+        paused_at = self._paused_at
+        return paused_at is not None and pts > paused_at + PAUSED_GRACE
+
+    # ----------------------------------------------------------------- commands
+
+    def pause(self, at: float) -> None:
+        """Pause at `at` (the press, on the pushes' clock): nothing captured from then until
+        `resume` is recorded."""
+        self._command("pause", at)
+
+    def resume(self, at: float) -> None:
+        """Go on recording with what is captured from `at` on."""
+        self._command("resume", at)
+
+    def retake(self, at: float) -> None:
+        """Drop the last segment (see segments.py) and pause; `resume` records the new take.
+        Where it cut shows in `stats().last_cut` once the worker has placed it."""
+        self._command("retake", at)
+
+    def set_bubble(self, layout: BubbleLayout | None, at: float) -> None:
+        """Move, resize or hide the camera bubble for frames from about `at` on."""
+        self._send(Command("bubble", layout), at)
+
+    def _command(self, kind: str, at: float) -> None:
+        with self._command_lock:
+            if kind == "resume":
+                self._paused_at = None
+                self._length.resume(at)
+            elif self._paused_at is None:
+                self._paused_at = at
+                self._length.pause(at)
+            self._send(Command(kind), at)
+
+    def _send(self, command: Command, at: float) -> None:
+        if self._state != "running":
+            raise RuntimeError("the recorder is not running")
+        self._queue.put_control(command, at)
+
+    @property
+    def _control(self) -> TierControl:
+        return self._worker.control
+
+    @_control.setter
+    def _control(self, control: TierControl) -> None:  # tests script the tier decisions
+        self._worker.control = control
+
     @property
     def limit_reached(self) -> bool:
         """The length limit has been reached: what comes now is not recorded; stop."""
-        return self._length.reached
+        return self._length.reached or self._worker.limit_reached
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
 
     # ----------------------------------------------------------------- worker side
 
     def _run(self) -> None:
         try:
-            while (got := self._queue.get()) is not None:
-                (kind, data, t), depth = got
-                if kind == "v":
-                    started, before = time.perf_counter(), self._encoded
-                    self._encode_video(data, t)
-                    # The tier decision is pure (preset_control); the clock stays here.
-                    cost = (time.perf_counter() - started) / max(1, self._encoded - before)
-                    self._control.observe(depth, cost)
-                else:
-                    self._encode_audio(data, t)
-            self._finish()
+            self._worker.run()
         except BaseException as exc:  # reported by stop(); the pushes stop blocking
             self._error = exc
             self._queue.fail()
-            self._close_quietly()
-
-    def _encode_video(self, frame: npt.NDArray[np.uint8], t: float) -> None:
-        assert self._video is not None
-        previous = self._slots.last
-        slot = self._slots.place(t)
-        if slot is None:
-            self._drop_surplus += 1
-            return
-        if previous is not None and self._last_yuv is not None:
-            missing = slot - previous - 1
-            if 0 < missing <= MAX_FILL_SECONDS * float(self.fps):
-                for fill in range(previous + 1, slot):
-                    self._encode_yuv(self._last_yuv, fill)
-                    self._dup += 1
-        yuv = rgb_to_yuv(frame, self.width, self.height)
-        self._encode_yuv(yuv, slot)
-        self._last_yuv = yuv
-
-    def _encode_yuv(self, yuv: av.VideoFrame, slot: int) -> None:
-        assert self._video is not None
-        # Keyframes sit on the one-second grid of the recording's own timeline (trims snap to
-        # them); a tier switch happens on one, since the new encoder must start with an IDR.
-        on_grid = slot % self._gop == 0
-        if on_grid and self._control.wanted != self._video.tier:
-            self._container.mux(self._video.switch_to(self._control.wanted))
-            self._control.switched()
-        yuv.pict_type = PictureType.I if on_grid else PictureType.NONE
-        yuv.pts = self._slots.pts(slot)
-        yuv.time_base = VIDEO_TIME_BASE
-        self._container.mux(self._video.encode(yuv))
-        self._encoded += 1
-
-    def _encode_audio(self, samples: npt.NDArray[np.float32], t: float) -> None:
-        self._assembler.add(samples, round(t * self.sample_rate))
-        self._mux_audio(final=False)
-
-    def _mux_audio(self, *, final: bool) -> None:
-        layout = _LAYOUTS[self.channels]
-        for pts, chunk in self._assembler.chunks(final=final):
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
-            frame.sample_rate = self.sample_rate
-            frame.pts = pts
-            frame.time_base = Fraction(1, self.sample_rate)
-            self._container.mux(self._audio_stream.encode(frame))
-            self._audio_encoded += chunk.shape[1]
-
-    def _finish(self) -> None:
-        assert self._video is not None
-        if self.channels:
-            if self._assembler.counters.samples_in == 0:
-                # No microphone data at all: a silent track as long as the video, rather than
-                # a track with no samples that some players choke on.
-                self._assembler.pad_to(round(self._video_seconds() * self.sample_rate))
-            self._mux_audio(final=True)
-            self._container.mux(self._audio_stream.encode(None))
-        self._container.mux(self._video.encode(None))
-        self._container.close()
-        self._container = None
-
-    def _close_quietly(self) -> None:
-        if self._container is not None:
-            # Already failing: close what can be closed; the fragments on disk stay.
-            with contextlib.suppress(Exception):
-                self._container.close()
-            self._container = None
-
-    def _video_seconds(self) -> float:
-        last = self._slots.last
-        return 0.0 if last is None else float((last + 1) / self.fps)
+            self._worker.abort()
 
     # ----------------------------------------------------------------- reporting
+
+    def segments(self) -> Segments:
+        """A copy of the segment model (what is kept and dropped, by part and time)."""
+        with self._worker.lock:
+            return self._worker.segments.copy()
+
+    def recorded_seconds(self) -> float:
+        return float(self._worker.kept_frames() / self.fps)
 
     def stats(self) -> RecorderStats:
         q = self._queue
         error = None if self._error is None else str(self._error) or type(self._error).__name__
-        counters = self._assembler.counters
+        w = self._worker
+        totals = w.totals()
+        cut = w.last_cut
+        retakes = sum(1 for e in w.segments.events if e.get("kind") == "retake")
         return RecorderStats(
             frames_in=q.frames_in,
-            frames_encoded=self._encoded,
-            frames_dropped=q.dropped_full + self._drop_surplus,
+            frames_encoded=totals["encoded"],
+            frames_dropped=q.dropped_full + totals["surplus"],
             frames_dropped_queue_full=q.dropped_full,
-            frames_dropped_surplus=self._drop_surplus,
-            frames_duplicated=self._dup,
+            frames_dropped_surplus=totals["surplus"],
+            frames_duplicated=totals["duplicated"],
+            frames_while_paused=w.frames_after_pause,
             queue_depth=q.video_depth,
             max_queue_depth=q.max_depth,
-            preset=self._video.preset if self._video else PRESETS[0],
+            preset=PRESETS[self._control.tier],
             preset_steps=self._control.steps_down,
             preset_steps_up=self._control.steps_up,
-            audio_samples_in=counters.samples_in,
-            audio_samples_encoded=self._audio_encoded,
-            audio_silence_inserted=counters.silence_inserted,
-            recorded_seconds=self._video_seconds(),
+            audio_samples_in=totals["audio_in"],
+            audio_samples_encoded=totals["audio_encoded"],
+            audio_silence_inserted=totals["audio_silence"],
+            recorded_seconds=self.recorded_seconds(),
+            paused=self.paused,
+            parts=len(w.writers),
+            retakes=retakes,
+            last_cut=None if cut is None else cut.at,
+            last_dropped=0.0 if cut is None else cut.dropped,
+            bubble_frames_skipped=q.overlay_skipped,
             error=error,
         )
+
+
+def _check_frame(frame: npt.NDArray[np.uint8]) -> None:
+    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+        raise ValueError(f"expected an HxWx3 uint8 RGB frame, got {frame.shape} {frame.dtype}")
+    if not math.prod(frame.shape):
+        raise ValueError("expected a frame with pixels, got an empty one")

@@ -1,18 +1,23 @@
 """Recordings that did not finish: finding them, and turning a fragmented recording into the
 plain faststart MP4 the rest of RepVideo works with (also what a normal Stop does).
 
-While a recording runs, three files sit side by side in the recordings folder:
-`<name>.recording.mp4` (the fragmented MP4 being written, a fragment every half second),
+While a recording runs, these files sit side by side in the recordings folder:
+`<name>.recording.mp4` (the fragmented MP4 being written, a fragment every half second; after
+a pause or a re-take the recording goes on in `<name>.recording-2.mp4`, `-3`, …),
+`<name>.recording.segments.json` (the journal of what is kept, segments.py),
 `<name>.recording.json` (the sidecar: what is being recorded, by which process) and, after
 Stop, `<name>.mp4`. The recording process holds an OS lock on the sidecar for as long as it
 runs; the kernel drops it when the process dies, however it dies. So a sidecar that is not
 locked belongs to a recording that never finished, and a live recording (in this process or
 another) is never offered for recovery. The fragmented file is deleted only after the final
-MP4 has been written and read back (docs/ARCHITECTURE.md, rule 8)."""
+MP4 has been written and read back (docs/ARCHITECTURE.md, rule 8).
+
+`__all__` re-exports the fragmented-file helpers that callers have always found here."""
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import sys
@@ -23,12 +28,25 @@ from typing import IO, Any
 import av
 
 from rep_video.errors import UserError
-from rep_video.fileutil import atomic_write_text, temp_output
-from rep_video.media.mp4.boxes import Mp4Error
-from rep_video.media.mp4.defrag import defragment
+from rep_video.fileutil import atomic_write_text
+from rep_video.media.capture.compose import Source, compose
+from rep_video.media.capture.encoder_settings import fps_fraction
+from rep_video.media.capture.fragmented_file import (
+    check_readable,
+    complete_prefix,
+    remux_to_faststart,
+)
+from rep_video.media.capture.segments import Segments
+
+__all__ = [
+    "UnfinishedRecording", "build_final", "complete_prefix", "discard", "find_unfinished",
+    "fragmented_path", "part_path", "recover", "remux_to_faststart", "segments_path",
+    "sidecar_path", "working_files",
+]  # fmt: skip
 
 SIDECAR_SUFFIX = ".recording.json"
 FRAGMENTED_SUFFIX = ".recording.mp4"
+JOURNAL_SUFFIX = ".recording.segments.json"
 SIDECAR_VERSION = 1
 _WINDOWS_LOCK_OFFSET = 1 << 30  # lock a byte far past the JSON so reading it still works
 
@@ -144,6 +162,24 @@ def _is_live(sidecar: Path) -> bool:
     return True
 
 
+def part_path(final: Path, index: int) -> Path:
+    """Where part `index` of a recording is written (segments.py): the first is the plain
+    fragmented file, so a recording without pauses looks as it always did."""
+    if index == 0:
+        return fragmented_path(final)
+    return final.with_name(f"{final.stem}{FRAGMENTED_SUFFIX[:-4]}-{index + 1}.mp4")
+
+
+def segments_path(final: Path) -> Path:
+    return final.with_name(final.stem + JOURNAL_SUFFIX)
+
+
+def working_files(final: Path) -> list[Path]:
+    """Every part file and the journal of a recording (what Stop or recovery deletes)."""
+    extra = sorted(final.parent.glob(f"{glob.escape(final.stem)}{FRAGMENTED_SUFFIX[:-4]}-*.mp4"))
+    return [fragmented_path(final), *extra, segments_path(final)]
+
+
 def find_unfinished(folder: Path) -> list[UnfinishedRecording]:
     """Recordings in `folder` whose process died before finishing, oldest first."""
     found: list[UnfinishedRecording] = []
@@ -153,19 +189,19 @@ def find_unfinished(folder: Path) -> list[UnfinishedRecording]:
         stem = sidecar.name[: -len(SIDECAR_SUFFIX)]
         final = folder / f"{stem}.mp4"
         fragmented = fragmented_path(final)
-        if not fragmented.exists() and not final.exists():
+        media = [p for p in working_files(final)[:-1] if p.exists()]
+        if not media and not final.exists():
             continue
         if _is_live(sidecar):
             continue
         info = _read_sidecar(sidecar)
-        size = fragmented.stat().st_size if fragmented.exists() else 0
         found.append(
             UnfinishedRecording(
                 final=final,
                 fragmented=fragmented,
                 sidecar=sidecar,
                 started_at=str(info.get("started_at", "")),
-                size_bytes=size,
+                size_bytes=sum(p.stat().st_size for p in media),
                 width=int(info.get("width", 0) or 0),
                 height=int(info.get("height", 0) or 0),
                 fps=float(info.get("fps", 0.0) or 0.0),
@@ -175,82 +211,101 @@ def find_unfinished(folder: Path) -> list[UnfinishedRecording]:
     return found
 
 
-def complete_prefix(path: Path) -> int:
-    """Bytes of `path` up to the end of its last complete fragment (or of the whole file when
-    it was closed properly); 0 when not even one fragment was written. Walks top-level MP4
-    boxes; a box running past the end of the file is where the crash cut."""
-    size = path.stat().st_size
-    end_of_media = 0
-    offset = 0
-    with open(path, "rb") as f:
-        while offset + 8 <= size:
-            f.seek(offset)
-            header = f.read(16)
-            box_size = int.from_bytes(header[:4], "big")
-            kind = header[4:8]
-            if box_size == 1:
-                if len(header) < 16:
-                    break
-                box_size = int.from_bytes(header[8:16], "big")
-            elif box_size == 0:
-                box_size = size - offset
-            if box_size < 8 or offset + box_size > size:
-                break
-            offset += box_size
-            if kind in (b"mdat", b"mfra"):
-                end_of_media = offset
-    return end_of_media
+def _sources(final: Path, segments: Segments | None) -> tuple[list[Source], bool]:
+    """The kept pieces as files to read (an unfinished part up to its last complete
+    fragment), and whether the one piece is a whole part (then a remux is enough)."""
+    if segments is None:  # no journal: a recording from before pauses existed
+        return [Source(fragmented_path(final), None)], True
+    sources: list[Source] = []
+    whole = True
+    for index, planned in zip((p.part for p in segments.pieces), segments.plan(), strict=True):
+        path = final.with_name(planned.file)
+        if not path.exists():
+            continue
+        part = segments.parts[index]
+        limit = complete_prefix(path) if part.frames is None else None
+        if limit == 0:
+            continue
+        whole = whole and (planned.frames is None or planned.frames == part.frames)
+        sources.append(Source(path, planned.seconds, limit))
+    return sources, whole and len(sources) == 1
 
 
-def remux_to_faststart(src: Path, dst: Path, *, limit: int | None = None) -> float:
-    """The plain faststart MP4 of `src` (only its first `limit` bytes), no re-encode: a new
-    moov in front of the fragments themselves (media/mp4/defrag.py); temp + rename, read back
-    before it is renamed. Returns the video's length in seconds."""
-    with temp_output(dst) as tmp:
-        try:
-            seconds = defragment(src, tmp, limit=limit).seconds
-        except Mp4Error as exc:
-            raise UserError(f"{src.name} holds no audio or video to keep ({exc}).") from exc
-        _check_readable(tmp)
-    return seconds
+def build_final(final: Path, segments: Segments | None) -> float:
+    """Write `final` from a recording's working files; returns its length in seconds. The
+    working files are left for the caller to delete once this returned."""
+    sources, whole = _sources(final, segments)
+    if not sources:
+        raise UserError(
+            f"the recording {final.stem} has nothing to keep: it stopped before its first "
+            "second was saved, or every take was dropped (discard it)."
+        )
+    if whole:
+        src = sources[0]
+        limit = src.limit if src.limit is not None else complete_prefix(src.path)
+        if limit == 0:
+            raise UserError(
+                f"the recording {final.stem} stopped before its first second was saved; "
+                "nothing to recover (discard it)."
+            )
+        return remux_to_faststart(src.path, final, limit=limit)
+    return compose(sources, final)
 
 
-def _check_readable(path: Path) -> None:
-    """Read the result back before anything depends on it (the source is deleted after)."""
-    with av.open(str(path)) as check:
-        if not check.streams.video and not check.streams.audio:
-            raise UserError(f"{path.name} came out without streams; the original is kept.")
-        for _ in check.demux():
-            break
+def read_journal(final: Path) -> Segments | None:
+    """The recording's segment journal; None when there is none (or it cannot be read: then
+    every part is kept, since keeping too much beats losing a take)."""
+    path = segments_path(final)
+    if not path.exists():
+        return None
+    try:
+        return Segments.read(path)
+    except ValueError:
+        return None
 
 
 def recover(item: UnfinishedRecording) -> Path:
-    """Turn an unfinished recording into `item.final` (a faststart MP4) and clean up. The
-    fragment being written when the process died is dropped (at most ~0.5 s)."""
-    if not item.fragmented.exists():
+    """Turn an unfinished recording into `item.final` (a faststart MP4) and clean up: what it
+    kept (takes dropped by a re-take stay dropped), without the fragment being written when
+    the process died (at most ~0.5 s)."""
+    media = [p for p in working_files(item.final)[:-1] if p.exists()]
+    if not media:
         if item.final.exists():  # Stop had finished; only the cleanup was cut short
-            _check_readable(item.final)
-            item.sidecar.unlink(missing_ok=True)
+            check_readable(item.final)
+            _remove(item)
             return item.final
         raise UserError(f"the recording {item.name} has no data left to recover.")
-    limit = complete_prefix(item.fragmented)
-    if limit == 0:
-        raise UserError(
-            f"the recording {item.name} stopped before its first second was saved; "
-            "nothing to recover (discard it)."
-        )
+    segments = read_journal(item.final)
+    if segments is None and len(media) > 1:
+        segments = _all_parts(item.final, media)
     try:
-        remux_to_faststart(item.fragmented, item.final, limit=limit)
+        build_final(item.final, segments)
     except (av.FFmpegError, OSError) as exc:
         raise UserError(
-            f"could not recover {item.name} ({exc}); the partial file is kept at {item.fragmented}."
+            f"could not recover {item.name} ({exc}); the partial files are kept in "
+            f"{item.final.parent}."
         ) from exc
-    item.fragmented.unlink(missing_ok=True)
-    item.sidecar.unlink(missing_ok=True)
+    _remove(item)
     return item.final
+
+
+def _all_parts(final: Path, media: list[Path]) -> Segments:
+    """A journal keeping every part whole, for when the real one is unreadable."""
+    fps = 30.0
+    with contextlib.suppress(Exception):
+        fps = float(_read_sidecar(sidecar_path(final)).get("fps", 30.0))
+    segments = Segments(fps_fraction(fps))
+    for path in media:
+        segments.open_part(path.name)
+    return segments
+
+
+def _remove(item: UnfinishedRecording) -> None:
+    for path in working_files(item.final):
+        path.unlink(missing_ok=True)
+    item.sidecar.unlink(missing_ok=True)
 
 
 def discard(item: UnfinishedRecording) -> None:
     """Delete an unfinished recording the user chose not to recover."""
-    item.fragmented.unlink(missing_ok=True)
-    item.sidecar.unlink(missing_ok=True)
+    _remove(item)

@@ -144,7 +144,9 @@ class TestPatternCamera(_Paced):
 @dataclass(frozen=True, slots=True)
 class Tone:
     """What the tone microphone hears: a sine of `frequency` Hz at `level_dbfs` (nothing when
-    `silent`), and a loud 1 kHz beep of `beep_seconds` at each time in `beep_at` (sync marks)."""
+    `silent`), and a loud 1 kHz beep of `beep_seconds` at each time in `beep_at` (sync marks).
+    The `quiet` intervals stand in for pauses between sentences (the tone stops there; a room's
+    noise floor at `noise_dbfs` stays, if given)."""
 
     frequency: float = 440.0
     level_dbfs: float = -20.0
@@ -152,12 +154,22 @@ class Tone:
     beep_at: Sequence[float] = ()
     beep_seconds: float = 0.1
     beep_dbfs: float = -3.0
+    quiet: Sequence[tuple[float, float]] = ()
+    noise_dbfs: float | None = None
 
     def signal(self, first: int, count: int, sample_rate: int) -> npt.NDArray[np.float64]:
         """Samples [first, first + count) at `sample_rate`, mono."""
         n = np.arange(first, first + count, dtype=np.float64)
         amplitude = 0.0 if self.silent else 10 ** (self.level_dbfs / 20)
         signal = amplitude * np.sin(2 * np.pi * self.frequency * n / sample_rate)
+        for a, b in self.quiet:
+            signal = np.where(
+                (n >= round(a * sample_rate)) & (n < round(b * sample_rate)), 0, signal
+            )
+        if self.noise_dbfs is not None:
+            # Deterministic "noise": the same samples whatever the block boundaries.
+            noise = np.sin(n * 12.9898 + np.sin(n * 78.233) * 43758.5453)
+            signal = signal + 10 ** (self.noise_dbfs / 20) * noise
         beep_amplitude = 10 ** (self.beep_dbfs / 20)
         for t in self.beep_at:
             start, end = round(t * sample_rate), round((t + self.beep_seconds) * sample_rate)

@@ -66,13 +66,13 @@ def test_encoder_falls_behind_steps_preset_down_and_keeps_every_frame(
         limits=RecorderLimits(queue_seconds=4 / 30, max_block=30.0),
     )
     recorder.start()
-    original = recorder._encode_video
+    original = recorder._worker._video
 
-    def slow_encoder(frame: np.ndarray, t: float) -> None:
+    def slow_encoder(frame: np.ndarray, t: float, depth: int) -> None:
         time.sleep(0.003)
-        original(frame, t)
+        original(frame, t, depth)
 
-    monkeypatch.setattr(recorder, "_encode_video", slow_encoder)
+    monkeypatch.setattr(recorder._worker, "_video", slow_encoder)
     feed(recorder, TestPatternCamera(320, 240, 30), ToneMicrophone(), 3.0)
     path = recorder.stop()
     stats = recorder.stats()
@@ -92,13 +92,13 @@ def test_a_full_queue_drops_after_max_block_and_counts_it(
         tmp_path / "t.mp4", 320, 240, 30, limits=RecorderLimits(queue_seconds=2 / 30, max_block=0.0)
     )
     recorder.start()
-    original = recorder._encode_video
+    original = recorder._worker._video
 
-    def slow_encoder(frame: np.ndarray, t: float) -> None:  # a machine far too slow
+    def slow_encoder(frame: np.ndarray, t: float, depth: int) -> None:  # a machine far too slow
         time.sleep(0.02)
-        original(frame, t)
+        original(frame, t, depth)
 
-    monkeypatch.setattr(recorder, "_encode_video", slow_encoder)
+    monkeypatch.setattr(recorder._worker, "_video", slow_encoder)
     camera = TestPatternCamera(320, 240, 30)
     accepted = [recorder.push_video(frame, pts) for frame, pts in camera.frames(2.0)]
     recorder.stop()
@@ -206,14 +206,14 @@ def test_encoder_failure_keeps_the_recording_for_recovery(
     camera = TestPatternCamera(320, 240, 30)
     for frame, pts in camera.frames(1.5):
         recorder.push_video(frame, pts)
-    original = recorder._encode_video
+    original = recorder._worker._video
 
-    def fail_after_two_seconds(frame: np.ndarray, t: float) -> None:
+    def fail_after_two_seconds(frame: np.ndarray, t: float, depth: int) -> None:
         if t >= 1.9:
             raise OSError("No space left on device")
-        original(frame, t)
+        original(frame, t, depth)
 
-    monkeypatch.setattr(recorder, "_encode_video", fail_after_two_seconds)
+    monkeypatch.setattr(recorder._worker, "_video", fail_after_two_seconds)
     for frame, pts in camera.frames(1.5, start=45):
         recorder.push_video(frame, pts)
     with pytest.raises(UserError, match="No space left"):

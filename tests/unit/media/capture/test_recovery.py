@@ -3,6 +3,7 @@ playable file at most 2 s shorter than what was recorded."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -31,7 +32,7 @@ RECORDING_PROCESS = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from rep_video.media.capture.recorder import Recorder
-    from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
+    from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
 
     recorder = Recorder(Path(sys.argv[1]), 320, 240, 30)
     recorder.start()
@@ -108,8 +109,8 @@ def _fragmented_copy(tmp_path: Path, seconds: float) -> recovery.UnfinishedRecor
     recorder.start()
     feed(recorder, TestPatternCamera(320, 240, 30), ToneMicrophone(), seconds)
     recorder._queue.close()  # end the worker without Stop's remux and cleanup
-    assert recorder._worker is not None
-    recorder._worker.join()
+    assert recorder._thread is not None
+    recorder._thread.join()
     recorder._release_for_recovery()
     [item] = recovery.find_unfinished(tmp_path)
     return item
@@ -151,3 +152,76 @@ def test_sidecar_left_after_a_finished_stop_is_cleaned_up(tmp_path: Path) -> Non
 
 def test_missing_folder_has_nothing_unfinished(tmp_path: Path) -> None:
     assert recovery.find_unfinished(tmp_path / "nope") == []
+
+
+# Records in real time, pauses after 2 s, prints once the paused part is closed, then waits
+# to be killed; a re-take before that drops the middle take (recovery must keep it dropped).
+PAUSING_PROCESS = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from rep_video.media.capture.recorder import Recorder
+    from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
+
+    recorder = Recorder(Path(sys.argv[1]), 320, 240, 30)
+    recorder.start()
+    camera, mic = TestPatternCamera(320, 240, 30), ToneMicrophone()
+    epoch = time.monotonic()
+    camera.start(recorder.push_video, epoch=epoch)
+    mic.start(recorder.push_audio, epoch=epoch)
+    def wait_closed(n):
+        while sum(p.frames is not None for p in recorder.segments().parts) < n:
+            time.sleep(0.02)
+    time.sleep(1.5)
+    recorder.pause(time.monotonic())
+    wait_closed(1)
+    recorder.resume(time.monotonic())
+    time.sleep(1.0)
+    recorder.retake(time.monotonic())  # drops the second take (no pause in the tone)
+    wait_closed(2)
+    recorder.resume(time.monotonic())
+    time.sleep(1.0)
+    recorder.pause(time.monotonic())
+    wait_closed(3)
+    print(f"{recorder.stats().recorded_seconds:.4f}", flush=True)
+    while True:
+        time.sleep(1)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_while_paused_keeps_everything_before_the_pause(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    target = folder / "paused.mp4"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSING_PROCESS, str(target)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[4],
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    recorded = float(line)
+    assert 1.9 <= recorded <= 2.6  # two takes of ~1 s (the re-taken one not counted)
+
+    [item] = recovery.find_unfinished(folder)
+    path = recovery.recover(item)
+    with av.open(str(path)) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    with av.open(str(path)) as c:
+        audio_seconds = sum(f.samples for f in c.decode(audio=0)) / 48000
+    # Everything up to the pause, to the frame: the paused part was closed, so no fragment
+    # was lost; and nothing of the re-taken take came back.
+    assert len(frames) == round(recorded * 30)
+    assert audio_seconds == pytest.approx(recorded, abs=1 / 30)
+    indices = [read_frame_index(f) for f in frames]
+    assert indices[0] == 0 and all(b > a for a, b in itertools.pairwise(indices))
+    # The first pause can be shorter than a frame (the script resumes as soon as the part
+    # closed); the dropped second take leaves a second's hole.
+    gaps = [b - a for a, b in itertools.pairwise(indices) if b - a > 1]
+    assert 1 <= len(gaps) <= 2 and gaps[-1] >= 30
+    assert not any(p.exists() for p in recovery.working_files(target))
