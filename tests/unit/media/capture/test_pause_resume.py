@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rep_video.media.capture import recovery
-from rep_video.media.capture.recorder import Recorder
+from rep_video.media.capture.recorder import Recorder, RecorderLimits
 from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
 from tests.unit.media.capture.conftest import (
     beep_onsets,
@@ -131,3 +131,34 @@ def test_pushes_long_after_a_pause_are_not_even_queued(tmp_path: Path) -> None:
     # Up to a second after the press the worker still looks (to settle the part), not later.
     assert stats.frames_in <= round(2.1 * FPS)
     recorder.stop()
+
+
+def test_the_length_limit_counts_recorded_time_only(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "limit.mp4", 320, 240, FPS,
+                        limits=RecorderLimits(max_seconds=2.0))  # fmt: skip
+    recorder.start()
+    # 1.5 s, a 3 s pause, then more than enough: the file holds 2 s, not 1.5 + (2 - 4.5).
+    feed_with_commands(
+        recorder, TestPatternCamera(320, 240, FPS), ToneMicrophone(), 8.0,
+        [(1.5, "pause"), (4.5, "resume")],
+    )  # fmt: skip
+    assert recorder.limit_reached
+    path = recorder.stop()
+    video, audio = durations(path)
+    assert video == pytest.approx(2.0, abs=1 / FPS) and audio == pytest.approx(2.0, abs=1 / FPS)
+    assert frame_indices(path) == [*range(45), *range(135, 150)]
+    assert recorder.stats().frames_dropped == 0
+
+
+def test_a_retake_gives_its_time_back_to_the_limit(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "back.mp4", 320, 240, FPS,
+                        limits=RecorderLimits(max_seconds=2.0))  # fmt: skip
+    recorder.start()
+    mic = ToneMicrophone(tone=Tone(quiet=((1.0, 1.8),), level_dbfs=-20))
+    feed_with_commands(
+        recorder, TestPatternCamera(320, 240, FPS), mic, 6.0,
+        [(1.9, "retake"), (3.0, "resume")],  # cut at 1.3 s: 0.7 s left after Resume
+    )  # fmt: skip
+    path = recorder.stop()
+    assert durations(path)[0] == pytest.approx(2.0, abs=1 / FPS)
+    assert frame_indices(path) == [*range(39), *range(90, 111)]
