@@ -47,16 +47,20 @@ RECORDING_PROCESS = textwrap.dedent(
 )
 
 
-@pytest.mark.slow
-def test_killed_recording_is_recovered_at_most_two_seconds_short(tmp_path: Path) -> None:
-    folder = tmp_path / "recordings"
-    target = folder / "killed.mp4"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", RECORDING_PROCESS, str(target)],
+def _recording_process(script: str, target: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(target)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[4],
     )
+
+
+@pytest.mark.slow
+def test_killed_recording_is_recovered_at_most_two_seconds_short(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    target = folder / "killed.mp4"
+    proc = _recording_process(RECORDING_PROCESS, target)
     assert proc.stdout is not None
     recorded = 0.0
     deadline = time.monotonic() + 60
@@ -194,12 +198,7 @@ PAUSING_PROCESS = textwrap.dedent(
 def test_killed_while_paused_keeps_everything_before_the_pause(tmp_path: Path) -> None:
     folder = tmp_path / "recordings"
     target = folder / "paused.mp4"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PAUSING_PROCESS, str(target)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[4],
-    )
+    proc = _recording_process(PAUSING_PROCESS, target)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     os.kill(proc.pid, signal.SIGKILL)
