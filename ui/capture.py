@@ -110,7 +110,27 @@ class CaptureHub(QObject):
         return bool(recorder is not None and recorder.limit_reached)
 
     def elapsed(self) -> float:
-        return time.monotonic() - self._rec_t0 if self.recording else 0.0
+        """Recorded time: what the file will hold (pauses and re-takes do not count)."""
+        recorder = self._recorder
+        return float(recorder.recorded_seconds()) if recorder is not None else 0.0
+
+    # Pause, resume and re-take: the press time on the devices' clock; the core decides, on
+    # its encoder thread, which frames and samples are on which side of it.
+    def pause(self) -> None:
+        if (recorder := self._recorder) is not None:
+            recorder.pause(time.monotonic())
+
+    def resume(self) -> None:
+        if (recorder := self._recorder) is not None:
+            recorder.resume(time.monotonic())
+
+    def retake(self) -> None:
+        if (recorder := self._recorder) is not None:
+            recorder.retake(time.monotonic())
+
+    def recorder_stats(self) -> Any:
+        recorder = self._recorder
+        return None if recorder is None else recorder.stats()
 
     def stop_recording(self) -> Any:
         """Stop pushing; returns the recorder, whose `stop()` (slow: it flushes the encoder and

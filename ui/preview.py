@@ -25,6 +25,7 @@ class PreviewWidget(QWidget):
         self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive
         self.countdown: int | None = None
         self.recording = False
+        self.paused = False  # recording, but paused: the teleprompter stands still
         self.prompter_text = ""
         self.prompter_on = False
         self.prompter_lines_per_second = 0.35
@@ -55,8 +56,16 @@ class PreviewWidget(QWidget):
         self._prompter_offset = 0.0
         self.update()
 
+    def prompter_offset(self) -> float:
+        return self._prompter_offset
+
+    def set_prompter_offset(self, offset: float) -> None:
+        """Scroll the teleprompter to `offset` pixels (a re-take goes back)."""
+        self._prompter_offset = max(0.0, offset)
+        self.update()
+
     def _advance(self) -> None:
-        if self.prompter_on and self.prompter_text and self.recording:
+        if self.prompter_on and self.prompter_text and self.recording and not self.paused:
             step = self.prompter_lines_per_second * self._line_height
             self._prompter_offset += step * self._tick.interval() / 1000.0
             self.update()
@@ -80,8 +89,14 @@ class PreviewWidget(QWidget):
             p.restore()
         if self.recording:
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor("#e5484d"))
-            p.drawEllipse(QRectF(target.left() + 16, target.top() + 16, 14, 14))
+            x, y = target.left() + 16, target.top() + 16
+            if self.paused:  # two amber bars: paused, not recording
+                p.setBrush(QColor("#f5a524"))
+                p.drawRect(QRectF(x, y, 5, 14))
+                p.drawRect(QRectF(x + 9, y, 5, 14))
+            else:
+                p.setBrush(QColor("#e5484d"))
+                p.drawEllipse(QRectF(x, y, 14, 14))
         if self.prompter_on and self.prompter_text:
             self._paint_prompter(p, target)
         if self.countdown is not None:

@@ -28,6 +28,7 @@ from ui.import_dialog import ask_video_file
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.record_button import RecordButton
+from ui.take_controls import TakeControls
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 from ui.time_text import fmt_time
@@ -101,8 +102,11 @@ class RecordScreen(QWidget):
         meter_row.addWidget(self.meter, 1)
         meter_row.addSpacing(12)
         meter_row.addWidget(self.elapsed)
+        self.take = TakeControls(self.hub, self.preview)
+        self.take.status.connect(self.status.setText)
         controls = QHBoxLayout()
         controls.addWidget(self.record_button)
+        controls.addWidget(self.take)
         controls.addWidget(self.import_button)
         controls.addWidget(self.hint, 1)
 
@@ -291,13 +295,15 @@ class RecordScreen(QWidget):
         self.preview.recording = True
         self.preview.restart_prompter()
         self.device_row.set_recording(True)
-        self.import_button.setEnabled(False)
+        self.import_button.hide()  # the take controls are in its place
         self._set_button(recording=True)
         self.status.setText("")
+        self.take.started()
         self._tick.start()
 
     def _on_tick(self) -> None:
         elapsed = self.hub.elapsed()
+        self.take.tick(elapsed)
         self.elapsed.setText(f"{fmt_time(elapsed)} / {fmt_time(self.max_length)}")
         over_minute = elapsed >= 60
         self.hint.setProperty("role", "warning" if over_minute else "hint")
@@ -308,6 +314,7 @@ class RecordScreen(QWidget):
 
     def stop_recording(self) -> None:
         self._tick.stop()
+        self.take.stopped()
         recorder = self.hub.stop_recording()
         self.preview.recording = False
         if recorder is None:
@@ -326,7 +333,7 @@ class RecordScreen(QWidget):
         self._stopping = False
         self._set_button(recording=False)
         self.device_row.set_recording(False)
-        self.import_button.setEnabled(True)
+        self.import_button.show()
         if not outcome.ok:
             self.status.setText(
                 f"The recording could not be finished: {outcome.error}. It is kept in the "
