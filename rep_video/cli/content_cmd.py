@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from rep_video.config import load_settings
+    from rep_video.locks import refuse_locked
+
+    if args.catalog is not None:
+        refuse_locked(load_settings(), "catalog.path", "--catalog")
     catalog = load_catalog(args.catalog if args.catalog else default_catalog_path())
     today = date.today()
     if args.json:

@@ -18,6 +18,7 @@ from rep_video.config import Settings
 from rep_video.content.catalog import default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
+from rep_video.locks import check_send_overrides
 from rep_video.share import page_i18n
 from rep_video.share.captions_step import CaptionsInput, check_captions
 from rep_video.share.manifest import Person
@@ -91,9 +92,14 @@ def check_request(
     request: ShareRequest, settings: Settings, today: date | None = None
 ) -> CheckedRequest:
     """Every check that needs no video and no network, in the order a user would fix them.
-    InvalidRequest (or the catalog's UserError) names the first problem."""
+    InvalidRequest (or the catalog's UserError) names the first problem. Nothing the admin
+    file locks may be overridden (rep_video.locks)."""
     from rep_video.share.targets.registry import default_spec
 
+    check_send_overrides(
+        settings, rep=request.sender, expires_in_days=request.expires_in_days,
+        catalog=request.catalog, target=request.target,
+    )  # fmt: skip
     rep = resolve_rep(request.sender, settings)
     recipient = _check_recipient(request.to)
     _check_message(request.message)

@@ -90,6 +90,7 @@ def test_an_override_owned_by_a_user_or_in_their_folder_is_ignored(
 
 
 @needs_root
+@pytest.mark.process
 def test_a_rep_running_as_themselves_cannot_use_their_own_admin_file() -> None:
     """The real thing: the settings code as an ordinary user (nobody), the override pointing at
     a file that user owns: ignored, and nothing is locked by it."""

@@ -79,8 +79,9 @@ def test_a_policy_expiry_out_of_range_is_the_admins_to_fix(admin_file: AdminFile
     admin_file("[policy]\ndefault_expiry_days = 400\n")
     with pytest.raises(InvalidRequest, match="administrator"):
         check(ShareRequest(Path("v.mp4"), TO, sender=REP))
-    # An explicit expiry within range still works.
-    assert check(ShareRequest(Path("v.mp4"), TO, sender=REP, expires_in_days=10))
+    # The key is locked: an explicit expiry cannot stand in for it either.
+    with pytest.raises(UserError, match="set by your administrator"):
+        check(ShareRequest(Path("v.mp4"), TO, sender=REP, expires_in_days=10))
 
 
 def test_attachments_are_resolved_for_today() -> None:

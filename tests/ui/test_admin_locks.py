@@ -1,0 +1,43 @@
+"""Admin locks in the real window: a locked field cannot be edited, and a send the admin's
+policy forbids is refused in place with "set by your administrator", nothing sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from rep_video import config
+from rep_video.errors import UserError
+from tests.conftest import AdminFile
+from tests.ui.test_send_flow import _finished, _import_and_personalize
+from ui.main import make_app
+from ui.window import MainWindow
+
+pytestmark = [pytest.mark.gui]
+
+
+def test_a_locked_name_cannot_be_typed_over(qtbot: QtBot, admin_file: AdminFile) -> None:
+    admin_file('[rep]\nname = "Rita Rep"\n')
+    make_app()
+    win = MainWindow(demo_devices=True)
+    qtbot.addWidget(win)
+    p = win.personalize
+    assert p.from_name.text() == "Rita Rep" and p.from_name.isReadOnly()
+    assert "administrator" in p.from_name.toolTip()
+    with pytest.raises(UserError, match="set by your administrator"):
+        config.set_value("rep.name", "Otto Other")
+
+
+def test_a_send_to_a_target_the_admin_does_not_allow_is_refused_in_place(
+    window: MainWindow, qtbot: QtBot, admin_file: AdminFile, sample_clip: Path
+) -> None:
+    admin_file('[rep]\nname = "Rita Rep"\n[policy]\nallow_user_targets = false\n')
+    _import_and_personalize(window, qtbot, sample_clip, "Dr. Ng")
+    send = window.send
+    send.send_button.click()
+    qtbot.waitUntil(lambda: _finished(send), timeout=60000)
+    assert "only targets set by your administrator" in send.error.text()
+    assert not send.result.isVisible()
+    assert not window.services.outbox.list()
