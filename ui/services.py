@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from rep_video import secrets
+from rep_video.audit import journal
 from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
@@ -255,6 +256,7 @@ class Services(QObject):
             return
         with self.outbox.open_target(entry.target) as target:
             target.revoke(entry.reservation)
+            journal.note_revoke(entry.package, target=target, link=entry.reservation.link)
 
     def extend(self, entry_id: int, days: int) -> str:
         entry = self.outbox.get(entry_id)

@@ -159,10 +159,16 @@ def verify(
     does not begin at the first record (an export `--since` a date); `head` is the last
     (seq, hash) recorded elsewhere, which catches records deleted from the end."""
     expected, prev, count = start_seq, start_prev, 0
-    for row in records:
+    rows = iter(records)
+    for row in rows:
         problem = _check(row, expected, prev)
         if problem is not None:
             bad, text = problem
+            if text.endswith("(deleted)") and _found_later(rows, expected):
+                text = (
+                    f"records were reordered: record {_sealed_seq(row)} is stored where record "
+                    f"{expected} belongs"
+                )
             return Verdict(False, count, expected - 1, prev, bad, text)
         expected, prev, count = expected + 1, row.hash, count + 1
     last = expected - 1
@@ -188,6 +194,26 @@ def verify(
     return Verdict(True, count, last, prev)
 
 
+LOOK_AHEAD = 10_000  # records read past a gap to tell a deletion from a reordering
+
+
+def _found_later(rows: Iterator[Stored], seq: int) -> bool:
+    """Whether record `seq`, missing where it belongs, turns up further on (then the log was
+    reordered, not cut)."""
+    for _index, row in zip(range(LOOK_AHEAD), rows, strict=False):
+        if _sealed_seq(row) == seq:
+            return True
+    return False
+
+
+def _sealed_seq(row: Stored) -> int | None:
+    try:
+        value = json.loads(row.body).get("seq")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
 def _check(row: Stored, expected: int, prev: str) -> tuple[int, str] | None:
     """(first bad sequence number, what is wrong) or None."""
     try:
@@ -199,14 +225,16 @@ def _check(row: Stored, expected: int, prev: str) -> tuple[int, str] | None:
     sealed_seq = record["seq"]
     if not isinstance(sealed_seq, int) or isinstance(sealed_seq, bool):
         return row.seq, f"record {row.seq} was edited: its sequence number is not a number"
-    if sealed_seq > expected and row.seq > expected:
+    if sealed_seq > expected:  # `verify` looks further on: deleted, or reordered?
         if sealed_seq == expected + 1:
             return expected, f"record {expected} is missing (deleted)"
         return expected, f"records {expected} to {sealed_seq - 1} are missing (deleted)"
-    if sealed_seq != row.seq or sealed_seq != expected:
+    if sealed_seq < expected:
         return expected, (
             f"records were reordered: record {sealed_seq} is stored where record {expected} belongs"
         )
+    if row.seq != expected:
+        return expected, f"record {expected} was edited: its stored number is {row.seq}"
     try:
         same_text = canonical_json(record) == row.body
     except ValueError:
@@ -227,7 +255,9 @@ def _check(row: Stored, expected: int, prev: str) -> tuple[int, str] | None:
 
 
 def records_from_lines(lines: Iterable[str]) -> Iterator[Stored]:
-    """Records from a JSON-lines export (each line a record with its `hash`), for `verify`."""
+    """Records from a JSON-lines export (each line a record with its `hash`), for `verify`.
+    Their place is their line: the first line's record number, then one more each line."""
+    start: int | None = None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -245,4 +275,5 @@ def records_from_lines(lines: Iterable[str]) -> Iterator[Stored]:
             body = canonical_json(data)
         except ValueError as exc:
             raise ValueError(f"line {number}: {exc}") from None
-        yield Stored(seq, body, digest)
+        start = seq if start is None else start + 1
+        yield Stored(start, body, digest)

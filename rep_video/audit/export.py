@@ -4,14 +4,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from rep_video.audit.chain import FIELDS, Stored, canonical_json, timestamp
 from rep_video.errors import UserError
+from rep_video.fileutil import temp_output
 
 FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (*FIELDS, "hash")
@@ -48,6 +52,16 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | dict):
         return canonical_json(value)
     return str(value)
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """`--output FILE` (written to a temporary file, renamed when complete), else stdout."""
+    if path is None:
+        yield sys.stdout
+        return
+    with temp_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        yield out
 
 
 def parse_since(text: str | None) -> str | None:

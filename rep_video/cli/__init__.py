@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "rep_video.cli.outbox_cmds",
     "rep_video.cli.doctor_cmd",
     "rep_video.cli.media_cmds",
+    "rep_video.cli.journal_cmd",
 )
 
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from rep_video.audit import journal
 from rep_video.errors import UserError
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.outbox.lease import owner_gone
@@ -171,6 +172,7 @@ def run_revoke(args: argparse.Namespace) -> int:
         if entry.state not in ("done", "cancelled", "failed"):
             Outbox().cancel(entry.id)  # stop uploading something that is being withdrawn
         target.revoke(reservation)
+        journal.note_revoke(entry.package, target=target, link=reservation.link)
     print(f"revoked: {reservation.link}")
     return 0
 

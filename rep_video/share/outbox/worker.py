@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rep_video.audit import journal
 from rep_video.errors import Cancelled, UserError, error_kind, one_line
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.delivered import release_if_all_delivered
@@ -172,6 +173,10 @@ class OutboxWorker:
                 package, reservation, self._recorder(entry.id, watch.progress), cancel
             )
         self._save(entry.id, reservation)
+        if target.kind != "server":  # a server keeps its own audit log
+            video = package.path_of(package.manifest.video)
+            journal.note("send", package.manifest, target=entry.target, kind=target.kind,
+                         link=reservation.link, video=video)  # fmt: skip
         box.apply(entry.id, machine.Delivered())
         release_if_all_delivered(box, entry.package)
 

@@ -144,6 +144,19 @@ def test_a_jsonl_export_verifies_on_its_own_and_shows_edits() -> None:
     assert verify(records_from_lines(lines[3:]), start_seq=4, start_prev=records[2].hash).ok
 
 
+def test_an_export_tells_a_deleted_line_from_reordered_lines() -> None:
+    out = io.StringIO()
+    write_export(chain(8), "jsonl", out)
+    lines = out.getvalue().splitlines()
+    swapped = [*lines[:3], lines[4], lines[3], *lines[5:]]
+    verdict = verify(records_from_lines(swapped))
+    assert verdict.first_bad == 4 and "record 5 is stored where record 4 belongs" in str(
+        verdict.problem
+    )
+    cut = [*lines[:3], *lines[4:]]
+    assert "record 4 is missing (deleted)" in str(verify(records_from_lines(cut)).problem)
+
+
 def test_csv_export_has_one_column_per_field() -> None:
     out = io.StringIO()
     write_export(chain(2), "csv", out)
