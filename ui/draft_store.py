@@ -1,7 +1,8 @@
-"""The draft survives a restart: the recording, the trim, the recipient, the message and the
-attachments are kept in draft.json in the config folder (written to a temp file and renamed,
-a moment after each change and on quit) and restored at launch while the recording is still
-on disk. A draft that was sent is not restored: the next launch starts clean."""
+"""The draft survives a restart: the recording, the trim, the captions as corrected, the
+recipient, the page language, the message and the attachments are kept in draft.json in the
+config folder (written to a temp file and renamed, a moment after each change and on quit) and
+restored at launch while the recording is still on disk. A draft that was sent is not
+restored: the next launch starts clean."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from rep_video import paths
+from rep_video.captions.cues import Cue
 from rep_video.fileutil import atomic_write_text
 from ui.state import Draft, DraftHolder, Recipient
 
@@ -52,8 +54,19 @@ def from_json(text: str) -> tuple[Draft, bool]:
         intro_card=bool(data.get("intro_card", False)),
         poster_at=None if data.get("poster_at") is None else float(data["poster_at"]),
         attachment_ids=tuple(str(i) for i in data.get("attachment_ids", ())),
+        script=data.get("script"),
+        captions=_cues(data.get("captions")),
+        captions_language=data.get("captions_language"),
+        captions_source=str(data.get("captions_source", "script")),
+        language=data.get("language"),
     )
     return draft, bool(data.get("sent", False))
+
+
+def _cues(data: Any) -> tuple[Cue, ...] | None:
+    if data is None:
+        return None
+    return tuple(Cue(float(c["start"]), float(c["end"]), str(c["text"])) for c in data)
 
 
 def load() -> Draft | None:

@@ -31,25 +31,11 @@ from rep_video.errors import UserError
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.draft_flow import DraftFlow
+from ui.language_picker import LanguagePicker
+from ui.message_templates import TEMPLATES, template_text, template_title
 from ui.prompter_panel import fill_fields
 from ui.state import Draft, Recipient
 from ui.tasks import TaskOutcome
-
-TEMPLATES = {
-    "Follow-up after a visit": (
-        "Dear {hcp_name},\n\nThank you for your time today. Here is the short video I promised, "
-        "with the approved material we discussed below it.\n\nBest regards,\n{rep_name}"
-    ),
-    "Answer to a question": (
-        "Dear {hcp_name},\n\nYou asked a good question when we met; I recorded a short answer "
-        "for you. The approved references are attached below the video.\n\nKind regards,\n"
-        "{rep_name}"
-    ),
-    "Meeting request": (
-        "Dear {hcp_name},\n\nA quick video introduction from me. I would welcome 15 minutes "
-        "with you in the coming weeks; just reply to this message.\n\nThank you,\n{rep_name}"
-    ),
-}
 
 
 class PersonalizeScreen(QWidget):
@@ -78,8 +64,12 @@ class PersonalizeScreen(QWidget):
         self.template = QComboBox()
         self.template.setAccessibleName("Message template")
         self.template.addItem("Choose a template…", "")
-        for label in TEMPLATES:
-            self.template.addItem(label, label)
+        for key in TEMPLATES:
+            self.template.addItem(template_title(key), key)
+        self.template_note = QLabel("")
+        self.template_note.setProperty("role", "hint")
+        self.template_note.setWordWrap(True)
+        self.language = LanguagePicker()
         self.message = QPlainTextEdit()
         self.message.setAccessibleName("Personal message")
         self.message.setPlaceholderText("A short personal note shown above the video.")
@@ -96,7 +86,9 @@ class PersonalizeScreen(QWidget):
         form.addRow("Recipient", self.name)
         form.addRow("Email", self.email)
         form.addRow("Phone", self.phone)
+        form.addRow("Page language", self.language)
         form.addRow("Template", self.template)
+        form.addRow("", self.template_note)
         form.addRow("Message", self.message)
         form.addRow("From", self.from_name)
         form.addRow("", self.intro)
@@ -164,7 +156,9 @@ class PersonalizeScreen(QWidget):
         for field in (self.name, self.email, self.phone):
             field.textChanged.connect(self._store)
         self.name.textChanged.connect(lambda _t: self.recipient_changed.emit())
+        self.name.textChanged.connect(lambda t: self.language.follow_recipient(t))
         self.name.textChanged.connect(lambda _t: self._render_template())
+        self.language.currentIndexChanged.connect(lambda _i: self._language_changed())
         self.from_name.textChanged.connect(lambda _t: self._render_template())
         self.from_name.textChanged.connect(lambda _t: self.recipient_changed.emit())
         self.from_name.editingFinished.connect(self.commit_sender)
@@ -188,7 +182,12 @@ class PersonalizeScreen(QWidget):
             ),
             message=self.message.toPlainText(),
             intro_card=self.intro.isChecked(),
+            language=self.language.language(),
         )
+
+    def _language_changed(self) -> None:
+        self._store()
+        self._render_template()
 
     def apply_draft(self, d: Draft) -> None:
         """Fill the form from a restored draft (the draft itself is already in place)."""
@@ -202,6 +201,9 @@ class PersonalizeScreen(QWidget):
         self.intro.setChecked(d.intro_card)
         for w in fields:
             w.blockSignals(False)
+        if d.language:
+            self.language.set_language(d.language)
+            self.language.chosen_by_rep = True
         self.picker.set_selected(d.attachment_ids)  # also when the catalog loads later
         self.recipient_changed.emit()
         if d.poster_at is not None and d.duration:
@@ -218,6 +220,8 @@ class PersonalizeScreen(QWidget):
             field.clear()
         self.template.setCurrentIndex(0)
         self._template_key, self._rendered = "", ""
+        self.template_note.setText("")
+        self.language.reset()
         self.message.clear()
         self.intro.setChecked(False)
         self.picker.set_selected(())
@@ -240,7 +244,15 @@ class PersonalizeScreen(QWidget):
             return
         rep = self.from_name.text().strip() or "{rep_name}"
         hcp = self.name.text().strip() or "{hcp_name}"
-        self._rendered = fill_fields(TEMPLATES[key], {"hcp_name": hcp, "rep_name": rep})
+        text, written_in = template_text(key, self.language.language())
+        self.template_note.setText(
+            ""
+            if written_in == self.language.language()
+            else self.tr("This template has no %1 version: it is in %2.")
+            .replace("%1", self.language.currentText())
+            .replace("%2", self.language.itemText(self.language.findData(written_in)))
+        )
+        self._rendered = fill_fields(text, {"hcp_name": hcp, "rep_name": rep})
         self.message.setPlainText(self._rendered)
 
     def load_sender(self) -> None:

@@ -29,6 +29,7 @@ from ui import failed_sends, send_errors
 from ui.draft_flow import DraftFlow
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
+from ui.language_picker import remember_language
 from ui.send_progress import progress_text
 from ui.services import request_from_draft
 from ui.share_result import ShareResult
@@ -204,6 +205,8 @@ class SendScreen(QWidget):
             )
             return
         request = request_from_draft(d, str(self.target_box.currentData() or EMBEDDED))
+        if d.language:  # the default for this physician next time
+            remember_language(d.recipient.name, d.language)
         self._sending = d
         self._run("send", lambda p, c: self.services.send(request, p, c))
 

@@ -15,10 +15,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from rep_video import secrets
 from rep_video.audit import journal
+from rep_video.captions.make import CaptionResult, make_captions
+from rep_video.captions.recogniser import configured_recogniser
 from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.request import MediaEdit, ShareRequest
@@ -47,9 +50,14 @@ def request_from_draft(d: Draft, target: str) -> ShareRequest:
         trim=(d.trim_in, d.trim_out) if d.trimmed else None, intro=d.intro_card,
         poster_at=d.poster_at,
     )  # fmt: skip
+    captions = None
+    if d.captions:
+        captions = CaptionsInput(cues=d.captions, language=d.captions_language,
+                                 source=d.captions_source)  # fmt: skip
     return ShareRequest(
         video=d.video, to=Person(r.name, r.email or None, r.phone or None), message=d.message,
-        attach_ids=d.attachment_ids, edit=edit, target=target,
+        attach_ids=d.attachment_ids, edit=edit, target=target, language=d.language,
+        captions=captions,
     )  # fmt: skip
 
 
@@ -84,6 +92,13 @@ class Services(QObject):
         except UserError as exc:  # a broken config file must not keep the app from starting
             self.settings_error = exc.message
             return default_settings()
+
+    def make_captions(self, video: Path, script: str | None, language: str) -> CaptionResult:
+        """Captions for a take (run on a worker): the admin's speech recogniser, else the
+        script; the result's note says which and why."""
+        model_dir = self.settings().values.get("captions.model_dir") or None
+        return make_captions(video, script=script, language=language,
+                             recogniser=configured_recogniser(model_dir))  # fmt: skip
 
     def catalog_path(self) -> Path:
         return self.settings().catalog_path or default_catalog_path()

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from rep_video import paths
+from rep_video.captions.cues import Cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,11 @@ class Draft:
     intro_card: bool = False
     poster_at: float | None = None  # None: the core picks the best frame
     attachment_ids: tuple[str, ...] = ()
+    script: str | None = None  # the teleprompter text the take was read from
+    captions: tuple[Cue, ...] | None = None  # on the take's timeline; None: none made yet
+    captions_language: str | None = None  # what is spoken; None: the page's language
+    captions_source: str = "script"  # script | speech | edited
+    language: str | None = None  # the page's (the physician's); None: the rep's own
 
     @property
     def trimmed(self) -> bool:
@@ -59,7 +65,9 @@ class DraftHolder(QObject):
         self.set(replace(self._draft, **changes))  # type: ignore[arg-type]
         return self._draft
 
-    def new_video(self, video: Path, duration: float, recorded: bool) -> None:
+    def new_video(
+        self, video: Path, duration: float, recorded: bool, script: str | None = None
+    ) -> None:
         keep = self._draft
         self.set(
             Draft(
@@ -72,6 +80,8 @@ class DraftHolder(QObject):
                 message=keep.message,
                 intro_card=keep.intro_card,
                 attachment_ids=keep.attachment_ids,
+                script=script,
+                language=keep.language,
             )
         )
 

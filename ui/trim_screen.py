@@ -6,6 +6,7 @@ run when sending."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import core_bridge
+from ui.caption_panel import CaptionPanel
 from ui.preview import VideoView
 from ui.state import DraftHolder
 from ui.tasks import Runner, TaskOutcome
@@ -41,7 +43,13 @@ def fmt_precise(seconds: float) -> str:
 class TrimScreen(QWidget):
     next_requested = Signal()
 
-    def __init__(self, runner: Runner, drafts: DraftHolder, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        drafts: DraftHolder,
+        make_captions: Callable[[Path, str | None, str], Any],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.drafts = drafts
@@ -54,7 +62,7 @@ class TrimScreen(QWidget):
         title = QLabel("Review & trim")
         title.setProperty("role", "title")
         self.video = VideoView()
-        self.video.setMinimumHeight(240)
+        self.video.setMinimumHeight(150)
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.sink = QVideoSink(self)
@@ -111,8 +119,12 @@ class TrimScreen(QWidget):
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addWidget(self.video, 1)
+        self.captions = CaptionPanel(runner, drafts, lambda: self.position, make_captions)
+        self.captions.seek_requested.connect(self.jump)
         layout.addWidget(self.timeline)
+        layout.addWidget(self.captions.strip)
         layout.addLayout(bar)
+        layout.addWidget(self.captions)
         layout.addLayout(footer)
 
         self.play_button.clicked.connect(self.toggle_play)
@@ -153,6 +165,7 @@ class TrimScreen(QWidget):
         call_slot_without_gil(self.player, "setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(video))))
         self.player.pause()  # paused (not stopped) so the first frame and seeks are shown
         self._refresh_labels()
+        self.captions.make_for(video, duration)
 
         def work(_p: Any, _c: Any) -> tuple[float, list[Any]]:
             return core_bridge.fps_of(video), core_bridge.thumbnails(video, THUMBS, 72)

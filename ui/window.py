@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.record = RecordScreen(
             self.runner, demo_devices, settings.policy.max_length_seconds, fields
         )
-        self.trim = TrimScreen(self.runner, self.drafts)
+        self.trim = TrimScreen(self.runner, self.drafts, self.services.make_captions)
         flow = DraftFlow(self.runner, self.drafts, self.services)
         self.personalize = PersonalizeScreen(flow)
         self.send = SendScreen(flow)
@@ -168,7 +168,12 @@ class MainWindow(QMainWindow):
                     item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
 
     def _on_video(self, path: Path, duration: float, recorded: bool) -> None:
-        self.drafts.new_video(Path(path), duration, recorded)
+        # A take read from the teleprompter is captioned from its script.
+        prompter = self.record.prompter
+        script = None
+        if recorded and prompter.enabled_box.isChecked():
+            script = prompter.text(self.record.prompter_fields)
+        self.drafts.new_video(Path(path), duration, recorded, script)
         self._update_nav()
         self.trim.load(Path(path), duration)
         self.personalize.video_changed()
