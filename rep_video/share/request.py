@@ -19,9 +19,10 @@ from rep_video.content.catalog import default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.locks import check_send_overrides
-from rep_video.share import page_i18n
+from rep_video.share import page_i18n, wording
 from rep_video.share.captions_step import CaptionsInput, check_captions
 from rep_video.share.manifest import Person
+from rep_video.share.wording import Finding
 
 MAX_MESSAGE_CHARS = 2000
 MAX_EXPIRY_DAYS = 365
@@ -86,6 +87,7 @@ class CheckedRequest:
     max_seconds: float | None = None  # the policy's longest video
     language: str = "en"
     captions: CaptionsInput | None = None
+    wording_warnings: tuple[Finding, ...] = ()  # restricted words the rep must confirm
 
 
 def check_request(
@@ -112,6 +114,7 @@ def check_request(
         raise InvalidRequest("captions", exc.message) from None
     catalog = load_catalog(request.catalog or settings.catalog_path or default_catalog_path())
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
+    warnings = _check_wording(request.message, captions, wording.check_for(catalog))
     return CheckedRequest(
         video=Path(request.video).expanduser().resolve(),
         recipient=recipient,
@@ -125,7 +128,25 @@ def check_request(
         max_seconds=float(settings.policy.max_length_seconds),
         language=language,
         captions=captions,
+        wording_warnings=warnings,
     )
+
+
+def _check_wording(
+    message: str, captions: CaptionsInput | None, check: wording.WordingCheck
+) -> tuple[Finding, ...]:
+    """The restricted-word check on the message and the captions: InvalidRequest naming
+    every blocking match (the part of the first one), else the warnings."""
+    cues, script = (captions.cues, captions.script) if captions else (None, None)
+    findings = tuple(check(wording.share_passages(message, cues, script)))
+    blocking = [f for f in findings if f.blocks]
+    if blocking:
+        raise InvalidRequest(
+            blocking[0].passage.part,
+            "restricted wording, reword it before sending: "
+            + "; ".join(str(f) for f in blocking) + ".",
+        )  # fmt: skip
+    return findings
 
 
 def _check_language(code: str | None) -> str:

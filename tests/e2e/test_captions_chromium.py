@@ -17,6 +17,7 @@ import pytest
 from rep_video.captions.webvtt_io import read_webvtt
 from tests.support.browser import PhonePage
 from tests.support.captions_page import assert_captions_show, assert_transcript
+from tests.support.page_language import english_left
 from tests.support.speech import ESPEAK, spoken_clip
 
 pytestmark = [
@@ -61,8 +62,28 @@ def test_captions_show_on_the_muted_autoplaying_video(
     assert page.locator("track").get_attribute("srclang") == "en"
     assert_captions_show(page, "Here is the dosing guide we talked about.")
     assert re.search(r"Verfügbar bis \d{1,2}\. \w+ \d{4}\.", page.locator("footer").inner_text())
+    shown = _page_text(page)
+    assert "Verfügbar bis" in shown and "Here is the dosing guide" not in shown  # what it reads
+    assert english_left(shown, "de") == []
     assert phone_page.console_errors == []
     assert phone_page.offsite_requests() == []
+
+
+def _page_text(page: object) -> str:
+    """Every word the page shows in its own language, as Chromium has it: the text, the title
+    and the labels; what is in another language (the transcript, a title tagged EN) left out."""
+    return str(
+        page.evaluate(  # type: ignore[attr-defined]
+            """() => {
+            const root = document.documentElement.cloneNode(true);
+            root.querySelectorAll('[lang]:not(html), script, style').forEach(e => e.remove());
+            const labels = Array.from(root.querySelectorAll('*')).flatMap(e =>
+                ['aria-label', 'title', 'label', 'alt', 'placeholder']
+                    .map(a => e.getAttribute(a)).filter(Boolean));
+            return [document.title, root.textContent, ...labels].join('\\n');
+        }"""
+        )
+    )
 
 
 def test_the_transcript_reads_without_javascript(
