@@ -80,6 +80,8 @@ def cmd_test(args: list[str]) -> int:
     if "--fast" in args:
         args = [a for a in args if a != "--fast"]
         args = [*FAST, *args]
+        # Fewer examples per property test in this tier (tests/support/examples.py).
+        env["REP_VIDEO_TEST_TIER"] = "fast"
     return run([str(PY), "-m", "pytest", *args], env)
 
 

@@ -12,10 +12,16 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import pytest
+from hypothesis import settings
 
 from tests.support.clips import make_clip
+from tests.support.examples import FAST_DEFAULT, FAST_TIER
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if FAST_TIER:  # properties that name no count of their own (tests/support/examples.py)
+    settings.register_profile("fast-tier", max_examples=FAST_DEFAULT)
+    settings.load_profile("fast-tier")
 
 # One Chromium (Playwright) for the whole session, whichever suite asks first.
 pytest_plugins = ["tests.support.browser"]

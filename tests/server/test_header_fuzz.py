@@ -21,10 +21,13 @@ from rep_video.server.numbers import BEYOND, capped_count, header_count
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.tus_body import parse_checksum
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
+from tests.support.examples import examples
 from tests.support.inprocess_server import InProcessServer
 
 LIVE = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 # Latin-1 only: what a client can put in a header (² ³ ¹ ¼ are in it).
@@ -56,7 +59,7 @@ def range_headers(draw: st.DrawFn) -> str:
     return draw(st.one_of(st.just(f"{draw(_RANGE_UNIT)}={spec}"), st.text(_CHAR, max_size=60)))
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(range_headers(), st.integers(min_value=0, max_value=10**12))
 def test_parse_range_never_fails(header: str, size: int) -> None:
     try:
@@ -67,7 +70,7 @@ def test_parse_range_never_fails(header: str, size: int) -> None:
         assert 0 <= got.start <= got.end < size
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(_NUMBERISH)
 def test_header_numbers_never_fail(raw: str) -> None:
     exact, capped = header_count(raw), capped_count(raw)
@@ -77,7 +80,7 @@ def test_header_numbers_never_fail(raw: str) -> None:
         assert raw.isascii() and raw.isdigit() and 0 <= capped <= BEYOND
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(_CHAR, max_size=80))
 def test_checksum_header_never_fails(raw: str) -> None:
     got = parse_checksum(raw)

@@ -39,6 +39,14 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 LOCAL_HOSTS = ("127.0.0.1",)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that opens the browser is an e2e test, whatever its folder: the fast tier
+    (`python3 dev.py test --fast`, "not e2e") then never starts Playwright and Chromium."""
+    for item in items:
+        if "chromium_browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
     """One headless Chromium for the session. Skipped with a reason when Debian's chromium

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from rep_video.server import pages
 from rep_video.server.manifest_schema import ManifestIn, to_share_manifest
 from rep_video.share.manifest import AttachmentRef, Person, ShareManifest
+from tests.support.examples import examples
 
 
 def _app_manifest() -> ShareManifest:
@@ -126,7 +127,7 @@ def _manifests(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_manifests())
 def test_anything_accepted_renders(data: dict[str, Any]) -> None:
     try:

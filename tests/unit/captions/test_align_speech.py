@@ -44,6 +44,7 @@ def test_every_cue_starts_within_half_a_second_of_its_sentence(spoken: SpokenScr
         assert cue.end <= nxt.start  # one cue on screen at a time
 
 
+@pytest.mark.slow  # the even take above keeps the fast tier aligning real speech
 def test_uneven_pauses_and_room_noise(uneven: SpokenScript) -> None:
     script = "\n".join(uneven.sentences)  # a line per sentence, as teleprompter scripts are
     offsets = _offsets(captions_from_script(uneven.video, script, "en").cues, uneven)

@@ -69,6 +69,7 @@ def test_no_captions_means_no_file(sample_clip: Path) -> None:
     assert package.manifest.captions is None
 
 
+@pytest.mark.slow  # alignment itself is in the fast tier (tests/unit/captions)
 @pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
 def test_a_script_is_aligned_to_the_take_then_trimmed(tmp_path: Path) -> None:
     spoken = spoken_clip(tmp_path / "take.mp4")

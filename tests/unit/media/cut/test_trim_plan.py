@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from rep_video.errors import UserError
 from rep_video.media.cut.trim_plan import TrimPlan, plan_trim
+from tests.support.examples import examples
 
 FD = 1 / 30
 EPS = 1e-9
@@ -47,7 +48,7 @@ def _on_key(t: float, keys: list[float]) -> bool:
     return any(abs(t - k) < 1e-6 for k in keys)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(trims())
 def test_smart_plan_is_contiguous_frame_accurate_and_copies_from_keyframes(
     case: tuple[list[float], float, float, float],
@@ -73,7 +74,7 @@ def test_smart_plan_is_contiguous_frame_accurate_and_copies_from_keyframes(
     assert len(plan.segments) <= 3
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(trims())
 def test_fast_plan_snaps_outward_to_keyframes(
     case: tuple[list[float], float, float, float],
@@ -89,7 +90,7 @@ def test_fast_plan_snaps_outward_to_keyframes(
     assert plan.end >= min(end, duration) - FD / 2
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(trims())
 def test_exact_plan_is_one_reencoded_segment(case: tuple[list[float], float, float, float]) -> None:
     keys, duration, start, end = case

@@ -20,6 +20,7 @@ from rep_video.media.mp4.layout import Data, Region, Span, lay_out
 from rep_video.media.mp4.moov import PlacedTrack, build_moov
 from rep_video.media.mp4.tables import read_plain
 from rep_video.media.mp4.tracks import Track
+from tests.support.examples import examples
 from tests.unit.media.mp4.conftest import Take, packets
 
 
@@ -93,7 +94,7 @@ _FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 _made: list[Take] = []  # one recording for every example
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=_FIXTURE_OK)
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=_FIXTURE_OK)
 @given(data=st.data())
 def test_damaged_files_are_one_error(
     take: Callable[..., Take], tmp_path: Path, data: st.DataObject
