@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "rep_video.cli.doctor_cmd",
     "rep_video.cli.media_cmds",
     "rep_video.cli.journal_cmd",
+    "rep_video.cli.admin",
 )
 
 

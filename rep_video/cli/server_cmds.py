@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+
+from rep_video.cli.server_options import add_server_options, server_settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,18 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=serve)
 
     t = sub.add_parser("serve-token", help="create an API token for the share server")
-    t.add_argument("--data", type=Path, help="the server's data folder")
-    t.add_argument("--config", type=Path, help="the server's TOML settings file")
+    add_server_options(t)
     t.add_argument("--name", required=True, help="the rep's (or admin's) account name")
     t.add_argument("--admin", action="store_true", help="this account sees all shares")
     t.set_defaults(func=serve_token)
-
-
-def _settings(args: argparse.Namespace, **extra: Any) -> Any:
-    from rep_video.server.settings import load_settings
-
-    overrides = {"data_dir": args.data, **extra}
-    return load_settings(config_file=args.config, overrides=overrides)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,7 +37,7 @@ def serve(args: argparse.Namespace) -> int:
     from rep_video.server.app import create_app
     from rep_video.server.settings import require_public_url
 
-    settings = _settings(args, host=args.host, port=args.port, public_url=args.public_url)
+    settings = server_settings(args, host=args.host, port=args.port, public_url=args.public_url)
     require_public_url(settings)
     app = create_app(settings)
     print(f"rep-video share server on {settings.effective_public_url()}", flush=True)
@@ -70,7 +63,7 @@ def serve_token(args: argparse.Namespace) -> int:
     name = args.name.strip()
     if not name or len(name) > 200:
         raise UserError("--name must be 1-200 characters")
-    sessions = open_database(_settings(args))
+    sessions = open_database(server_settings(args))
     token = create_api_token(sessions, name, admin=args.admin)
     kind = "admin" if args.admin else "rep"
     print(f"API token for {kind} {name!r} (shown once; the server keeps only its hash):")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    MetaData,
     Result,
     String,
     Text,
@@ -51,8 +52,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Named constraints, so a later migration can drop or change one by name (SQLite keeps no
+# names otherwise). The names are PostgreSQL's own defaults: a database made before the
+# migrations existed already carries exactly these.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+}
+
+
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Account(Base):
@@ -134,8 +147,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def init_db(engine: Engine) -> sessionmaker[Session]:
-    Base.metadata.create_all(engine)
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `engine`; its schema is rep_video.server.migrate's business."""
     return sessionmaker(engine, expire_on_commit=False)
 
 

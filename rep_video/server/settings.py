@@ -45,6 +45,7 @@ class ServerSettings:
     accel_redirect: str = ""  # empty: the server streams media itself
     api_docs: str = "admin"  # who may read /openapi.json: admin | public | off
     run_secret: str = ""  # set by the desktop app for its embedded server (identity.py)
+    migrate_on_start: bool = True
 
     @property
     def sqlite_path(self) -> Path:
@@ -86,6 +87,7 @@ SETTINGS: dict[str, str] = {
     "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
     "api_docs": "who may read /openapi.json: admin (an admin's token), public, or off",
     "run_secret": "a secret /healthz proves it knows (the desktop app's embedded server)",
+    "migrate_on_start": "upgrade the database schema at start (false: `admin db upgrade` does)",
 }
 
 
@@ -104,11 +106,24 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
             return int(raw)
         if kind == "float":
             return float(raw)
+        if kind == "bool":
+            return _bool(raw)
         return str(raw)
     except (TypeError, ValueError):
         raise UserError(
             f"setting {name} from {origin} is not a valid {kind}: {raw!r}; fix it and restart"
         ) from None
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

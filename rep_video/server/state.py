@@ -11,8 +11,9 @@ from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from rep_video.server import migrate
 from rep_video.server.blobs import BlobStore, LocalBlobStore
-from rep_video.server.db import init_db, make_engine
+from rep_video.server.db import make_engine, session_factory
 from rep_video.server.ratelimit import FailureLimiter
 from rep_video.server.settings import ServerSettings
 from rep_video.server.sharecache import TTLCache
@@ -55,8 +56,17 @@ def make_blob_store(settings: ServerSettings) -> BlobStore:
 
 
 def open_database(settings: ServerSettings) -> sessionmaker[Session]:
+    """The database at this release's schema: upgraded now (`migrate_on_start`), or refused
+    with what to run when it is behind."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return init_db(make_engine(settings.effective_database_url()))
+    engine = make_engine(settings.effective_database_url())
+    if settings.migrate_on_start:
+        result = migrate.upgrade(engine)
+        if result.before != result.after:
+            log.info("%s", result.describe())
+    else:
+        migrate.require_current(engine)
+    return session_factory(engine)
 
 
 def build_state(settings: ServerSettings) -> ServerState:

@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.clips import make_clip
 from tests.support.inprocess_server import InProcessServer, inprocess_server
+from tests.support.postgres import pg_url  # noqa: F401 - fixture
 
 
 @pytest.fixture(scope="module")

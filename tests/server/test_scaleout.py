@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy
 
 from tests.server.helpers import (
     auth,
@@ -96,27 +93,6 @@ def test_s3_blob_store(s3_server: S3Server, tmp_path: Path, small_clip: Path) ->
         sick = httpx.get(f"{srv.url}/healthz", timeout=30)
         assert sick.status_code == 503
         assert "blob store" in sick.json()["problems"][0]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A throwaway schema in the PostgreSQL named by REP_VIDEO_TEST_PG_DSN."""
-    dsn = os.environ.get("REP_VIDEO_TEST_PG_DSN")
-    if not dsn:
-        if os.environ.get("CI"):
-            pytest.fail("REP_VIDEO_TEST_PG_DSN is not set on CI (.ci/run sets it)")
-        pytest.skip("REP_VIDEO_TEST_PG_DSN is not set (start PostgreSQL as in .ci/run)")
-    schema = f"rv_test_{uuid.uuid4().hex[:12]}"
-    engine = sqlalchemy.create_engine(dsn)
-    with engine.begin() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in dsn else "?"
-    try:
-        yield f"{dsn}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 @pytest.mark.postgres

@@ -36,6 +36,15 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
     assert s.effective_public_url() == "http://127.0.0.1:9200"
 
 
+def test_booleans_from_file_and_environment(tmp_path: Path) -> None:
+    cfg = tmp_path / "server.toml"
+    cfg.write_text("migrate_on_start = false\n")
+    assert load_settings(config_file=cfg, env={}).migrate_on_start is False
+    env = {"REP_VIDEO_SERVER_MIGRATE_ON_START": "yes"}
+    assert load_settings(config_file=cfg, env=env).migrate_on_start is True
+    assert load_settings(env={}).migrate_on_start is True
+
+
 @pytest.mark.parametrize(
     ("text", "env", "message"),
     [
@@ -46,6 +55,8 @@ def test_file_then_env_then_flags(tmp_path: Path) -> None:
         ("", {"REP_VIDEO_SERVER_PUBLIC_URL": "share.acme"}, "http"),
         ("forwarded_allow_ips = 'proxy.local'\n", {}, "not an address or network"),
         ("", {"REP_VIDEO_SERVER_FAILED_API_AUTH_PER_MINUTE": "-1"}, "0 \\(off\\) or more"),
+        ("migrate_on_start = 'sometimes'\n", {}, "not a valid bool"),
+        ("", {"REP_VIDEO_SERVER_MIGRATE_ON_START": "2"}, "not a valid bool"),
     ],
 )
 def test_bad_settings_are_user_errors(

@@ -20,13 +20,13 @@ import contextlib
 import glob
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import av
 
+from rep_video import file_lock
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.media.capture.compose import Source, compose
@@ -48,7 +48,6 @@ SIDECAR_SUFFIX = ".recording.json"
 FRAGMENTED_SUFFIX = ".recording.mp4"
 JOURNAL_SUFFIX = ".recording.segments.json"
 SIDECAR_VERSION = 1
-_WINDOWS_LOCK_OFFSET = 1 << 30  # lock a byte far past the JSON so reading it still works
 
 
 def fragmented_path(final: Path) -> Path:
@@ -86,17 +85,7 @@ class RecordingLock:
 
     def try_acquire(self) -> bool:
         f = open(self.path, "rb+")  # noqa: SIM115 - held open for the lock's lifetime
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                f.seek(_WINDOWS_LOCK_OFFSET)
-                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not file_lock.lock(f, blocking=False):
             f.close()
             return False
         self._file = f
@@ -105,16 +94,7 @@ class RecordingLock:
     def release(self) -> None:
         if self._file is None:
             return
-        with contextlib.suppress(OSError):
-            if sys.platform == "win32":
-                import msvcrt
-
-                self._file.seek(_WINDOWS_LOCK_OFFSET)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        file_lock.unlock(self._file)
         self._file.close()
         self._file = None
 

@@ -1,0 +1,73 @@
+"""`rep-video admin db upgrade|status`: the share server's schema (rep_video.server.migrate)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from rep_video.cli.server_options import add_server_options, server_settings
+from rep_video.errors import UserError
+
+if TYPE_CHECKING:
+    from rep_video.server.settings import ServerSettings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("db", help="the server database's schema: upgrade, status")
+    cmds = p.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+
+    up = cmds.add_parser(
+        "upgrade",
+        help="bring the database to this release's schema (safe to repeat; waits for an "
+        "upgrade another instance is running)",
+    )
+    add_server_options(up)
+    up.add_argument(
+        "--sql",
+        action="store_true",
+        help="print the SQL instead of running it (for a DBA who applies it by hand)",
+    )
+    up.set_defaults(func=upgrade)
+
+    st = cmds.add_parser(
+        "status", help="the database's schema revision and this release's (exit 1: behind)"
+    )
+    add_server_options(st)
+    st.set_defaults(func=status)
+
+
+def _settings_with_database(args: argparse.Namespace) -> ServerSettings:
+    settings = server_settings(args)
+    if not settings.database_url and not settings.sqlite_path.exists():
+        raise UserError(
+            f"no database at {settings.sqlite_path}; check --data (or start the server once)"
+        )
+    return settings
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    from rep_video.server import migrate
+    from rep_video.server.db import make_engine
+
+    settings = server_settings(args)
+    if args.sql:
+        exists = bool(settings.database_url) or settings.sqlite_path.exists()
+        print(migrate.upgrade_sql(settings.effective_database_url(), exists=exists), end="")
+        return 0
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    print(migrate.upgrade(make_engine(settings.effective_database_url())).describe())
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from rep_video.server import migrate
+    from rep_video.server.db import make_engine
+
+    settings = _settings_with_database(args)
+    current, head = migrate.status(make_engine(settings.effective_database_url()))
+    if current == head:
+        print(f"database schema is up to date (revision {head})")
+        return 0
+    at = "has no schema version" if current is None else f"is at revision {current}"
+    print(f"database {at}; this release needs {head}: run `rep-video admin db upgrade`")
+    return 1
