@@ -18,7 +18,10 @@ from __future__ import annotations
 import argparse
 import importlib
 
-ADMIN_MODULES = ("rep_video.cli.admin.db_cmds",)
+ADMIN_MODULES = (
+    "rep_video.cli.admin.db_cmds",
+    "rep_video.cli.admin.backup_cmds",
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
