@@ -13,6 +13,7 @@ import contextlib
 import getpass
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +100,20 @@ class Journal:
         return verify(self.records(), head=self.head())
 
 
+@dataclass(frozen=True, slots=True)
+class SentTo:
+    """Where a share went: the target's name and kind, and the link that opens it."""
+
+    target: str
+    kind: str
+    link: str
+
+
 def note(
     action: str,
     manifest: ShareManifest,
+    where: SentTo,
     *,
-    target: str,
-    kind: str,
-    link: str,
     video: Path | None = None,
     detail: dict[str, Any] | None = None,
     journal: Journal | None = None,
@@ -124,9 +132,9 @@ def note(
         expires_at=manifest.expires_at.isoformat() if manifest.expires_at else None,
         message=manifest.message,
         detail={
-            "target": target,
-            "kind": kind,
-            "link": link,
+            "target": where.target,
+            "kind": where.kind,
+            "link": where.link,
             "os_user": _os_user(),
             **(detail or {}),
         },
@@ -145,5 +153,4 @@ def note_revoke(package: Path, *, target: Any, link: str) -> None:
     """Journal the revocation of a share sent to a target with no server, from the manifest
     its package keeps. (Such targets cannot extend a link: nothing to journal there.)"""
     if target.kind != "server":  # a server's own audit log has it
-        note("revoke", ShareManifest.read(package), target=target.name, kind=target.kind,
-             link=link)  # fmt: skip
+        note("revoke", ShareManifest.read(package), SentTo(target.name, target.kind, link))

@@ -32,8 +32,9 @@ from rep_video.server.shares import claim_pending, declared_files, share_pending
 from rep_video.server.state import ServerState
 from rep_video.server.tus_body import (
     ALGORITHMS,
-    PatchSlot,
+    BodyRules,
     Received,
+    Turn,
     parse_checksum,
     receive_body,
     slot_for,
@@ -221,15 +222,15 @@ async def patch_upload(
         return _tus(400, "Upload-Offset must be a non-negative integer")
     slot = slot_for(upload_id)
     slot.ticket += 1  # the newest PATCH: one still running for this upload stops (tus_body)
-    ticket = slot.ticket
+    turn = Turn(slot, slot.ticket)
     try:  # one PATCH at a time per upload in this process
         await asyncio.wait_for(slot.lock.acquire(), state.settings.patch_idle_seconds + 5)
     except TimeoutError:
         return _tus(423, "another PATCH to this upload is in progress; retry")
     try:
-        if slot.ticket != ticket:
+        if turn.replaced:
             return _taken_over()
-        return await _append(state, caller, upload_id, offset, checksum, request, (slot, ticket))
+        return await _append(state, caller, upload_id, offset, checksum, request, turn)
     finally:
         slot.lock.release()
 
@@ -245,7 +246,7 @@ async def _append(
     offset: int,
     checksum: tuple[str, bytes] | None,
     request: Request,
-    turn: tuple[PatchSlot, int],
+    turn: Turn,
 ) -> Response:
     found = await asyncio.to_thread(_owned_upload, state, caller, upload_id)
     if found is None:
@@ -262,9 +263,11 @@ async def _append(
     # A PATCH is activity from its first byte, not only once it commits: move the expiry on
     # now, so that the sweep on another instance leaves a slow upload alone.
     await asyncio.to_thread(_extend_expiry, state, upload.id)
-    limit = upload.length - upload.offset
-    algo = checksum[0] if checksum else None
-    idle = float(state.settings.patch_idle_seconds)
+    rules = BodyRules(
+        limit=upload.length - upload.offset,
+        algo=checksum[0] if checksum else None,
+        idle=float(state.settings.patch_idle_seconds),
+    )
 
     def refused(got: Received) -> bool:
         # Nothing is kept of a body that fails (or cannot be) verified, or that a newer PATCH
@@ -274,7 +277,7 @@ async def _append(
 
     direct = state.blobs.staging_path(upload.id)
     if direct is not None:  # local store: the body goes straight to its place
-        got = await receive_body(request, direct, offset, limit, algo, idle, *turn)
+        got = await receive_body(request, direct, offset, rules, turn)
         if refused(got):
             await asyncio.to_thread(_truncate, direct, offset)
     else:  # S3: spool, verify, then store the body as one staged object
@@ -282,7 +285,7 @@ async def _append(
         tmp_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
             body = Path(tmp) / "patch"
-            got = await receive_body(request, body, 0, limit, algo, idle, *turn)
+            got = await receive_body(request, body, 0, rules, turn)
             if got.written and not refused(got):
                 # Another instance may have taken the upload on meanwhile: storing this body
                 # would drop the chunks it committed past our offset.

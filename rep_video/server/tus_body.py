@@ -72,22 +72,39 @@ class Received:
     taken_over: bool = False  # a newer PATCH asked this one to stop
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One PATCH's place among the PATCHes of its upload: `ticket` was the newest when it came;
+    once a newer one has taken a ticket, this one is replaced."""
+
+    slot: PatchSlot
+    ticket: int
+
+    @property
+    def replaced(self) -> bool:
+        return self.slot.ticket != self.ticket
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRules:
+    """What a PATCH body may be: at most `limit` bytes, hashed with `algo` (None: the client
+    asked for no checksum), given up after `idle` seconds without a byte."""
+
+    limit: int
+    algo: str | None
+    idle: float
+
+
 async def receive_body(
-    request: Request,
-    dst: Path,
-    at: int,
-    limit: int,
-    algo: str | None,
-    idle: float,
-    slot: PatchSlot,
-    ticket: int,
+    request: Request, dst: Path, at: int, rules: BodyRules, turn: Turn
 ) -> Received:
     """Write the body into dst from byte `at` (dropping anything after it first). Reads the
     ASGI messages directly: a wait for the next one can then be given up and taken again
     (cancelling a wait inside `request.stream()` would end the stream)."""
-    hasher: Any = ALGORITHMS[algo]() if algo else None
+    hasher: Any = ALGORITHMS[rules.algo]() if rules.algo else None
     got = Received()
     loop = asyncio.get_running_loop()
+    idle, limit = rules.idle, rules.limit
     quiet_until = loop.time() + idle
     with open(dst, "r+b" if dst.exists() else "wb") as out:
         out.seek(at)
@@ -96,7 +113,7 @@ async def receive_body(
             try:
                 message = await asyncio.wait_for(request.receive(), POLL)
             except TimeoutError:
-                if slot.ticket != ticket:
+                if turn.replaced:
                     got.whole, got.taken_over = False, True
                     break
                 if loop.time() >= quiet_until:
@@ -120,7 +137,7 @@ async def receive_body(
                 quiet_until = loop.time() + idle
             if not message.get("more_body", False):
                 break
-            if slot.ticket != ticket:  # bytes still flow, but a newer PATCH replaces these
+            if turn.replaced:  # bytes still flow, but a newer PATCH replaces these
                 got.whole, got.taken_over = False, True
                 break
         out.flush()

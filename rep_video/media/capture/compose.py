@@ -83,6 +83,16 @@ def _open(source: Source) -> tuple[Any, contextlib.AbstractContextManager[Any]]:
     return reader, reader
 
 
+@dataclass
+class _Joined:
+    """The file being written: its container, its video stream (copied from the first part's)
+    and its audio (one AAC stream encoded for all the pieces)."""
+
+    container: Any
+    video: Any = None
+    audio: _AudioOut | None = None
+
+
 def compose(sources: Sequence[Source], dst: Path) -> float:
     """Join the pieces into `dst` (temp + rename, read back); returns its length in seconds."""
     if not sources:
@@ -90,25 +100,17 @@ def compose(sources: Sequence[Source], dst: Path) -> float:
     at = Fraction(0)
     with temp_output(dst) as tmp:
         with av.open(str(tmp), "w", format="mp4", container_options=FASTSTART_MP4_OPTIONS) as out:
-            vout: Any = None
-            aout: _AudioOut | None = None
+            joined = _Joined(out)
             for source in sources:
                 handle, closer = _open(source)
                 with closer, av.open(handle, "r", format="mp4", buffer_size=1 << 20) as inp:
                     if not inp.streams.video:
                         raise UserError(f"{source.path.name} holds no video; it cannot be joined.")
-                    vin = inp.streams.video[0]
-                    ain = inp.streams.audio[0] if inp.streams.audio else None
-                    if vout is None:
-                        vout = out.add_stream_from_template(vin)
-                    if aout is None and ain is not None:
-                        aout = _audio_out(out, ain)
-                    length = _copy_piece(inp, vin, ain, vout, aout, source.seconds, at, out)
-                at += length
-            if vout is None:
+                    at += _copy_piece(inp, joined, source.seconds, at)
+            if joined.video is None:
                 raise UserError("nothing was kept of this recording; record again.")
-            if aout is not None:
-                out.mux(list(aout.finish()))
+            if joined.audio is not None:
+                out.mux(list(joined.audio.finish()))
         check_readable(tmp)
     return float(at)
 
@@ -123,18 +125,17 @@ def _audio_out(out: Any, ain: Any) -> _AudioOut:
     return _AudioOut(stream, rate, channels)
 
 
-def _copy_piece(
-    inp: Any,
-    vin: Any,
-    ain: Any,
-    vout: Any,
-    aout: _AudioOut | None,
-    seconds: float | None,
-    at: Fraction,
-    out: Any,
-) -> Fraction:
-    """Mux one piece's video packets (shifted to `at`) and its audio, cut to the video's
-    length; returns that length."""
+def _copy_piece(inp: Any, joined: _Joined, seconds: float | None, at: Fraction) -> Fraction:
+    """Mux the first `seconds` (None: all) of the part open in `inp` into `joined`: its video
+    packets shifted to `at`, and its audio cut to the video's length; returns that length."""
+    vin = inp.streams.video[0]
+    ain = inp.streams.audio[0] if inp.streams.audio else None
+    out = joined.container
+    if joined.video is None:
+        joined.video = out.add_stream_from_template(vin)
+    if joined.audio is None and ain is not None:
+        joined.audio = _audio_out(out, ain)
+    aout = joined.audio
     tb = Fraction(vin.time_base)
     limit = None if seconds is None else Fraction(seconds).limit_denominator(1_000_000)
     shift = round(at / tb)
@@ -152,7 +153,7 @@ def _copy_piece(
             end = max(end, start + Fraction(packet.duration or 0) * tb)
             packet.pts += shift
             packet.dts += shift
-            packet.stream = vout
+            packet.stream = joined.video
             out.mux(packet)
         else:
             for frame in packet.decode():

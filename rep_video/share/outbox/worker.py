@@ -175,8 +175,8 @@ class OutboxWorker:
         self._save(entry.id, reservation)
         if target.kind != "server":  # a server keeps its own audit log
             video = package.path_of(package.manifest.video)
-            journal.note("send", package.manifest, target=entry.target, kind=target.kind,
-                         link=reservation.link, video=video)  # fmt: skip
+            where = journal.SentTo(entry.target, target.kind, reservation.link)
+            journal.note("send", package.manifest, where, video=video)
         box.apply(entry.id, machine.Delivered())
         release_if_all_delivered(box, entry.package)
 
