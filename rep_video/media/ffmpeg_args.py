@@ -142,23 +142,32 @@ def remux_args(ffmpeg: str, src: Path, dst: Path, *, audio: bool) -> list[str]:
     return finalize_args(ffmpeg, src, dst, video=None, audio="copy" if audio else "none")
 
 
+@dataclass(frozen=True, slots=True)
+class ExactCut:
+    """Where one exact trim cuts: the fast input seek, then the video's and the audio's own
+    [start, end) counted from it (the video cut sits half a frame before the wanted frame, the
+    audio cut exactly on it, so the two start together). No audio span: the output has none."""
+
+    seek: float
+    video: tuple[float, float]
+    audio: tuple[float, float] | None
+
+
 def exact_trim_args(
-    ffmpeg: str, src: Path, dst: Path, *, seek: float, v_start: float, v_end: float,
-    a_start: float, a_end: float, audio: bool, video: TranscodeSettings, channels: int = 2,
+    ffmpeg: str, src: Path, dst: Path, cut: ExactCut, video: TranscodeSettings,
+    channels: int = 2,
 ) -> list[str]:  # fmt: skip
-    """Re-encode [start, end) in one pass. Video and audio get their own trim points: the
-    video cut sits half a frame before the wanted frame, the audio cut exactly on it, so the
-    two start together."""
-    argv = [*base_args(ffmpeg), "-ss", _t(seek), "-i", str(src), "-map", "0:v:0"]
-    if audio:
+    """Re-encode the cut in one pass, video and audio each at its own trim points."""
+    argv = [*base_args(ffmpeg), "-ss", _t(cut.seek), "-i", str(src), "-map", "0:v:0"]
+    if cut.audio is not None:
         argv += ["-map", "0:a:0"]
     argv += ["-sn", "-dn", "-map_metadata", "-1"]
     settings = transcode_video_args(video)
     vf_at = settings.index("-vf") + 1
-    settings[vf_at] = trim_filter(v_start, v_end) + "," + settings[vf_at]
+    settings[vf_at] = trim_filter(*cut.video) + "," + settings[vf_at]
     argv += settings
-    if audio:
-        argv += ["-af", trim_filter(a_start, a_end, audio=True), *transcode_audio_args(channels)]
+    if cut.audio is not None:
+        argv += ["-af", trim_filter(*cut.audio, audio=True), *transcode_audio_args(channels)]
     argv += ["-movflags", "+faststart", "-f", "mp4", str(dst)]
     return argv
 

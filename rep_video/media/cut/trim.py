@@ -149,13 +149,13 @@ def _run_exact(
     fd = v.frame_duration
     seek = max(0.0, plan.start - 1.0)
     settings = transcode_settings(info)
-    argv = fa.exact_trim_args(
-        ffmpeg_exe(), info.path, out, seek=seek,
-        v_start=plan.start - seek - fd / 2, v_end=plan.end - seek - fd / 2,
-        a_start=plan.start - seek, a_end=plan.end - seek,
-        audio=info.audio is not None, video=settings,
-        channels=info.audio.channels if info.audio else 2,
-    )  # fmt: skip
+    cut = fa.ExactCut(
+        seek,
+        video=(plan.start - seek - fd / 2, plan.end - seek - fd / 2),
+        audio=(plan.start - seek, plan.end - seek) if info.audio is not None else None,
+    )
+    channels = info.audio.channels if info.audio else 2
+    argv = fa.exact_trim_args(ffmpeg_exe(), info.path, out, cut, settings, channels)
     run_ffmpeg(argv, duration=plan.duration, progress=progress, cancel=cancel,
                timeout=_timeout(plan.duration), stage="trim", cleanup=[out])  # fmt: skip
 

@@ -73,10 +73,15 @@ def test_encode_segment_matches_source_settings() -> None:
 
 
 def test_exact_trim_cuts_video_and_audio_separately() -> None:
-    argv = fa.exact_trim_args(FF, SRC, DST, seek=1.0, v_start=0.48, v_end=2.48, a_start=0.5,
-                              a_end=2.5, audio=True, video=_settings(scale=False))  # fmt: skip
+    cut = fa.ExactCut(1.0, video=(0.48, 2.48), audio=(0.5, 2.5))
+    argv = fa.exact_trim_args(FF, SRC, DST, cut, _settings(scale=False))
     assert _after(argv, "-vf").startswith("trim=start=0.480000:end=2.480000,setpts=PTS-STARTPTS,")
     assert _after(argv, "-af") == "atrim=start=0.500000:end=2.500000,asetpts=PTS-STARTPTS"
+
+
+def test_exact_trim_without_an_audio_span_maps_no_audio() -> None:
+    argv = fa.exact_trim_args(FF, SRC, DST, fa.ExactCut(0.0, (0.0, 1.0), None), _settings())
+    assert "0:a:0" not in argv and "-af" not in argv
 
 
 def test_concat_list_escapes_quotes(tmp_path: Path) -> None:
