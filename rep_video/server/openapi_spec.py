@@ -73,26 +73,21 @@ def responses(
 
 def tus_request_headers(*names: str) -> dict[str, Any]:
     """`openapi_extra=` naming the tus request headers a route reads."""
+    digits = {"required": True, "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}}
+
+    def described(text: str, *, required: bool) -> dict[str, Any]:
+        return {"required": required, "description": text, "schema": {"type": "string"}}
+
     known: dict[str, dict[str, Any]] = {
         "Tus-Resumable": {"required": True, "schema": {"type": "string", "enum": ["1.0.0"]}},
-        "Upload-Length": {
-            "required": True,
-            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-        },
-        "Upload-Metadata": {
-            "required": True,
-            "description": "share <base64 share id>,name <base64 file name>",
-            "schema": {"type": "string"},
-        },
-        "Upload-Offset": {
-            "required": True,
-            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-        },
-        "Upload-Checksum": {
-            "required": False,
-            "description": "sha256|sha1 <base64 digest of this PATCH's body>",
-            "schema": {"type": "string"},
-        },
+        "Upload-Length": digits,
+        "Upload-Metadata": described(
+            "share <base64 share id>,name <base64 file name>", required=True
+        ),
+        "Upload-Offset": digits,
+        "Upload-Checksum": described(
+            "sha256|sha1 <base64 digest of this PATCH's body>", required=False
+        ),
     }
     params = [{"name": name, "in": "header", **known[name]} for name in names]
     extra: dict[str, Any] = {"parameters": params}

@@ -178,20 +178,17 @@ def _media_target(
     return (StoredFile(*row), None) if row is not None else (None, 404)
 
 
-@router.get(
-    "/s/{token}/media/{name:path}",
-    operation_id="media_get",
-    response_class=Response,
-    responses=responses(206, 304, 404, 410, 416, 429, text=True),
-    openapi_extra=_MEDIA_HEADERS,
-)
-@router.head(
-    "/s/{token}/media/{name:path}",
-    operation_id="media_head",
-    response_class=Response,
-    responses=responses(206, 304, 404, 410, 416, 429, text=True),
-    openapi_extra=_MEDIA_HEADERS,
-)
+# GET and HEAD of a media file: one handler, one description of what it answers.
+_MEDIA_PATH = "/s/{token}/media/{name:path}"
+_MEDIA_ROUTE: dict[str, Any] = {
+    "response_class": Response,
+    "responses": responses(206, 304, 404, 410, 416, 429, text=True),
+    "openapi_extra": _MEDIA_HEADERS,
+}
+
+
+@router.get(_MEDIA_PATH, operation_id="media_get", **_MEDIA_ROUTE)
+@router.head(_MEDIA_PATH, operation_id="media_head", **_MEDIA_ROUTE)
 def media(token: str, name: str, request: Request, state: StateDep) -> Response:
     found: PublicShare | Response | None = _cached(state, token)
     if found is None:

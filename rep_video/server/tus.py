@@ -210,16 +210,10 @@ def _truncate(path: Path, size: int) -> None:
 async def patch_upload(
     upload_id: str, request: Request, state: StateDep, caller: CallerDep
 ) -> Response:
-    if not _version_ok(request):
-        return _tus(412, Tus_Version=TUS_VERSION)
-    if request.headers.get("content-type") != "application/offset+octet-stream":
-        return _tus(415, "Content-Type must be application/offset+octet-stream")
-    checksum = parse_checksum(request.headers.get("upload-checksum"))
-    if isinstance(checksum, str):
-        return _tus(400, checksum)
-    offset = header_count(request.headers.get("upload-offset"))
-    if offset is None:
-        return _tus(400, "Upload-Offset must be a non-negative integer")
+    headers = _patch_headers(request)
+    if isinstance(headers, Response):
+        return headers
+    offset, checksum = headers
     slot = slot_for(upload_id)
     slot.ticket += 1  # the newest PATCH: one still running for this upload stops (tus_body)
     turn = Turn(slot, slot.ticket)
@@ -233,6 +227,22 @@ async def patch_upload(
         return await _append(state, caller, upload_id, offset, checksum, request, turn)
     finally:
         slot.lock.release()
+
+
+def _patch_headers(request: Request) -> tuple[int, tuple[str, bytes] | None] | Response:
+    """A PATCH's offset and checksum (none: not asked for), or the answer refusing its
+    headers: the tus version first, then the body's type, the checksum, the offset."""
+    if not _version_ok(request):
+        return _tus(412, Tus_Version=TUS_VERSION)
+    if request.headers.get("content-type") != "application/offset+octet-stream":
+        return _tus(415, "Content-Type must be application/offset+octet-stream")
+    checksum = parse_checksum(request.headers.get("upload-checksum"))
+    if isinstance(checksum, str):
+        return _tus(400, checksum)
+    offset = header_count(request.headers.get("upload-offset"))
+    if offset is None:
+        return _tus(400, "Upload-Offset must be a non-negative integer")
+    return offset, checksum
 
 
 def _taken_over() -> Response:
