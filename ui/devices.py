@@ -11,9 +11,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QIODevice, QObject, Signal, SignalInstance
@@ -140,15 +140,20 @@ def frame_to_rgb(frame: QVideoFrame) -> np.ndarray | None:
     return buf.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
 
 
+D = TypeVar("D", QCameraDevice, QAudioDevice)
+
+
+def _with_id(devices: Sequence[D], device_id: str) -> D | None:
+    """The device of this id among `devices` (Qt's ids are bytes; ours their text)."""
+    return next((d for d in devices if bytes(d.id().data()).decode() == device_id), None)
+
+
 class QtCamera(DeviceBase):
     """A system camera through QMediaCaptureSession + QVideoSink."""
 
     def __init__(self, device_id: str) -> None:
         super().__init__()
-        match = [
-            d for d in QMediaDevices.videoInputs() if bytes(d.id().data()).decode() == device_id
-        ]
-        self._device: QCameraDevice | None = match[0] if match else None
+        self._device: QCameraDevice | None = _with_id(QMediaDevices.videoInputs(), device_id)
         self._camera: QCamera | None = None
         self._session = QMediaCaptureSession()
         self._sink = QVideoSink()
@@ -189,10 +194,7 @@ class QtMicrophone(DeviceBase):
 
     def __init__(self, device_id: str) -> None:
         super().__init__()
-        match = [
-            d for d in QMediaDevices.audioInputs() if bytes(d.id().data()).decode() == device_id
-        ]
-        self._device: QAudioDevice | None = match[0] if match else None
+        self._device: QAudioDevice | None = _with_id(QMediaDevices.audioInputs(), device_id)
         self._source: QAudioSource | None = None
         self._io: QIODevice | None = None
         self._samples = 0

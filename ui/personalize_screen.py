@@ -15,11 +15,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.draft_flow import DraftFlow
 from ui.language_picker import LanguagePicker
+from ui.layouts import button, column, label, line_edit, named, row, screen
 from ui.message_templates import TEMPLATES, template_text, template_title
 from ui.prompter_panel import fill_fields
 from ui.state import Draft, Recipient
@@ -50,36 +48,26 @@ class PersonalizeScreen(QWidget):
         self._template_key = ""
         self._rendered = ""  # the message as the template last filled it
 
-        title = QLabel("Personalize")
-        title.setProperty("role", "title")
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("Dr. Jane Lee")
-        self.name.setAccessibleName("Recipient name")
-        self.email = QLineEdit()
-        self.email.setPlaceholderText("optional")
-        self.email.setAccessibleName("Recipient email")
-        self.phone = QLineEdit()
-        self.phone.setPlaceholderText("optional")
-        self.phone.setAccessibleName("Recipient phone")
-        self.template = QComboBox()
-        self.template.setAccessibleName("Message template")
+        title = label("Personalize", "title", wrap=False)
+        self.name = line_edit("Dr. Jane Lee", "Recipient name")
+        self.email = line_edit("optional", "Recipient email")
+        self.phone = line_edit("optional", "Recipient phone")
+        self.template = named(QComboBox(), "Message template")
         self.template.addItem("Choose a template…", "")
         for key in TEMPLATES:
             self.template.addItem(template_title(key), key)
-        self.template_note = QLabel("")
-        self.template_note.setProperty("role", "hint")
-        self.template_note.setWordWrap(True)
+        self.template_note = label("", "hint")
         self.language = LanguagePicker()
         self.message = QPlainTextEdit()
         self.message.setAccessibleName("Personal message")
         self.message.setPlaceholderText("A short personal note shown above the video.")
         self.message.setTabChangesFocus(True)
-        self.from_name = QLineEdit()
-        self.from_name.setPlaceholderText("Your name, as the doctor knows you")
-        self.from_name.setAccessibleName("Your name (sender)")
-        self.intro = QCheckBox("Start with a 2-second intro card")
-        self.intro.setToolTip("A title card before the video: \u201cFor Dr. … from …\u201d")
-        self.intro.setAccessibleName("Add intro card")
+        self.from_name = line_edit("Your name, as the doctor knows you", "Your name (sender)")
+        self.intro = named(
+            QCheckBox("Start with a 2-second intro card"),
+            "Add intro card",
+            "A title card before the video: \u201cFor Dr. … from …\u201d",
+        )
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -95,59 +83,36 @@ class PersonalizeScreen(QWidget):
         who = QGroupBox("Recipient and message")
         who.setLayout(form)
 
-        self.auto_poster = QCheckBox("Best frame")
-        self.auto_poster.setToolTip("The frame RepVideo picks as the best one")
+        self.auto_poster = named(
+            QCheckBox("Best frame"),
+            "Pick the poster frame automatically",
+            "The frame RepVideo picks as the best one",
+        )
         self.auto_poster.setChecked(True)
-        self.auto_poster.setAccessibleName("Pick the poster frame automatically")
-        self.poster_slider = QSlider(Qt.Orientation.Horizontal)
+        self.poster_slider = named(QSlider(Qt.Orientation.Horizontal), "Poster frame time")
         self.poster_slider.setRange(0, 1000)
-        self.poster_slider.setAccessibleName("Poster frame time")
         self.poster_view = QLabel("")
         self.poster_view.setFixedSize(160, 90)
         self.poster_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.poster_view.setStyleSheet("background:#101114; border-radius:6px; color:#aaa")
         self.poster_view.setAccessibleName("Poster frame preview")
-        self.poster_time = QLabel("")
-        self.poster_time.setProperty("role", "hint")
-        poster_col = QVBoxLayout()
-        poster_col.addWidget(self.auto_poster)
-        poster_col.addWidget(self.poster_slider)
-        poster_col.addWidget(self.poster_time)
-        poster_col.addStretch(1)
-        poster_row = QHBoxLayout()
-        poster_row.addWidget(self.poster_view)
-        poster_row.addLayout(poster_col, 1)
+        self.poster_time = label("", "hint", wrap=False)
+        poster_col = column(self.auto_poster, self.poster_slider, self.poster_time, 1)
         poster = QGroupBox("Poster frame")
-        poster.setLayout(poster_row)
+        poster.setLayout(row(self.poster_view, (poster_col, 1)))
 
         self.picker = ContentPicker()
         content = QGroupBox("Approved content to attach")
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.picker)
 
-        self.next_button = QPushButton("Next: Send")
+        self.next_button = button("Next: Send")
         self.next_button.setProperty("primary", True)
-        self.next_button.setAccessibleName("Next: Send")
-        self.problem = QLabel("")
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
+        self.problem = label("", "error")
 
-        left = QVBoxLayout()
-        left.addWidget(who, 1)
-        left.addWidget(poster)
-        columns = QHBoxLayout()
+        columns = row((column((who, 1), poster), 3), (content, 7))
         columns.setSpacing(16)
-        columns.addLayout(left, 3)
-        columns.addWidget(content, 7)
-        footer = QHBoxLayout()
-        footer.addWidget(self.problem, 1)
-        footer.addWidget(self.next_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addLayout(columns, 1)
-        layout.addLayout(footer)
+        screen(self, title, (columns, 1), row((self.problem, 1), self.next_button))
 
         self._poster_timer = QTimer(self)
         self._poster_timer.setSingleShot(True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from rep_video.config import Settings
 from ui import core_bridge, devices, pickers
 from ui.capture import CaptureHub, LevelReading
+from ui.countdown import Countdown
 from ui.device_row import DeviceRow
 from ui.empty_state import NoCameraState
 from ui.import_dialog import ask_video_file
@@ -54,7 +55,6 @@ class RecordScreen(QWidget):
         self.max_length = max_length
         self.prompter_fields = prompter_fields
         self.hub = CaptureHub()
-        self._countdown_left = 0
         self._stopping = False
         self._camera_ok = False
         self._hit_max = False
@@ -132,9 +132,8 @@ class RecordScreen(QWidget):
         self._tick = QTimer(self)
         self._tick.setInterval(200)
         self._tick.timeout.connect(self._on_tick)
-        self._countdown_timer = QTimer(self)
-        self._countdown_timer.setInterval(1000)
-        self._countdown_timer.timeout.connect(self._on_countdown)
+        self._countdown = Countdown(self.preview, self)
+        self._countdown.finished.connect(self._begin)
 
         self.hub.preview.connect(self._on_preview)
         self.hub.level.connect(self._on_level)
@@ -250,10 +249,8 @@ class RecordScreen(QWidget):
     def toggle_recording(self) -> None:
         if self.hub.recording:
             self.stop_recording()
-        elif self._countdown_timer.isActive():
-            self._countdown_timer.stop()  # a second press during the countdown cancels it
-            self.preview.countdown = None
-            self.preview.update()
+        elif self._countdown.is_active():
+            self._countdown.cancel()  # a second press during the countdown cancels it
             self._set_button(recording=False)
         else:
             self.start_countdown()
@@ -266,26 +263,10 @@ class RecordScreen(QWidget):
         if not self._camera_ok or self._stopping:
             return
         self.take_started.emit()
-        self._countdown_left = seconds
-        self.preview.countdown = seconds
-        self.preview.update()
         self.record_button.show_countdown()
-        if seconds <= 0:
-            self._begin()
-        else:
-            self._countdown_timer.start()
-
-    def _on_countdown(self) -> None:
-        self._countdown_left -= 1
-        if self._countdown_left > 0:
-            self.preview.countdown = self._countdown_left
-            self.preview.update()
-            return
-        self._countdown_timer.stop()
-        self._begin()
+        self._countdown.start(seconds)
 
     def _begin(self) -> None:
-        self.preview.countdown = None
         try:
             self.hub.start_recording(core_bridge.new_recording_path(), float(self.max_length))
         except Exception as exc:  # the encoder could not start: say so in place
@@ -377,7 +358,7 @@ class RecordScreen(QWidget):
         return math.isfinite(self.meter.dbfs)
 
     def shutdown(self) -> None:
-        self._countdown_timer.stop()
+        self._countdown.cancel()
         self._tick.stop()
         recorder = self.hub.stop_recording()
         if recorder is not None:

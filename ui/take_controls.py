@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ui.capture import CaptureHub
+from ui.countdown import Countdown
 from ui.preview import PreviewWidget
 from ui.time_text import fmt_time
 
@@ -74,10 +75,8 @@ class TakeControls(QWidget):
             shortcut.activated.connect(self._if_active(slot))
         self.paused = False
         self._retakes_seen = 0
-        self._countdown_left = 0
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._on_countdown)
+        self._countdown = Countdown(preview, self)
+        self._countdown.finished.connect(self._record_again)
         self._waiting_cut = QTimer(self)
         self._waiting_cut.setInterval(50)
         self._waiting_cut.timeout.connect(self._check_cut)
@@ -101,9 +100,8 @@ class TakeControls(QWidget):
         self.show()
 
     def stopped(self) -> None:
-        self._countdown.stop()
+        self._countdown.cancel()
         self._waiting_cut.stop()
-        self.preview.countdown = None
         self.setEnabled(False)
         self.hide()
         self._set_paused(False)
@@ -114,7 +112,7 @@ class TakeControls(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def toggle_pause(self) -> None:
-        if not self.hub.recording or self._countdown.isActive() or self._waiting_cut.isActive():
+        if not self.hub.recording or self._countdown.is_active() or self._waiting_cut.isActive():
             return
         if self.paused:
             self.hub.resume()
@@ -125,7 +123,7 @@ class TakeControls(QWidget):
         self._set_paused(not self.paused)
 
     def retake(self) -> None:
-        if not self.hub.recording or self._countdown.isActive() or self._waiting_cut.isActive():
+        if not self.hub.recording or self._countdown.is_active() or self._waiting_cut.isActive():
             return
         self.hub.retake()
         self._set_paused(True)
@@ -147,19 +145,9 @@ class TakeControls(QWidget):
             f"Dropped the last {stats.last_dropped:.1f} s; recording again from "
             f"{fmt_time(cut)} in {RETAKE_COUNTDOWN}…"
         )
-        self._countdown_left = RETAKE_COUNTDOWN
-        self.preview.countdown = RETAKE_COUNTDOWN
-        self.preview.update()
-        self._countdown.start()
+        self._countdown.start(RETAKE_COUNTDOWN)
 
-    def _on_countdown(self) -> None:
-        self._countdown_left -= 1
-        if self._countdown_left > 0:
-            self.preview.countdown = self._countdown_left
-            self.preview.update()
-            return
-        self._countdown.stop()
-        self.preview.countdown = None
+    def _record_again(self) -> None:
         self.hub.resume()
         self._set_paused(False)
         self.status.emit("")

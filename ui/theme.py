@@ -55,50 +55,29 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("icons", "app.svg")))
 
 
-def _dark_palette() -> QPalette:
-    p = QPalette()
-    window, base, text = QColor("#1e1f22"), QColor("#26282c"), QColor("#e8e8ea")
-    p.setColor(QPalette.ColorRole.Window, window)
-    p.setColor(QPalette.ColorRole.WindowText, text)
-    p.setColor(QPalette.ColorRole.Base, base)
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#2c2e33"))
-    p.setColor(QPalette.ColorRole.Text, text)
-    p.setColor(QPalette.ColorRole.Button, QColor("#2c2e33"))
-    p.setColor(QPalette.ColorRole.ButtonText, text)
-    p.setColor(QPalette.ColorRole.ToolTipBase, base)
-    p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8b8d93"))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    p.setColor(QPalette.ColorRole.Link, QColor("#7aa7ff"))
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6d6f75"))
-    return p
+Role = QPalette.ColorRole
+# The two palettes, role by role (the disabled text colour is given where each is applied).
+DARK = {
+    Role.Window: "#1e1f22", Role.WindowText: "#e8e8ea", Role.Base: "#26282c",
+    Role.AlternateBase: "#2c2e33", Role.Text: "#e8e8ea", Role.Button: "#2c2e33",
+    Role.ButtonText: "#e8e8ea", Role.ToolTipBase: "#26282c", Role.ToolTipText: "#e8e8ea",
+    Role.PlaceholderText: "#8b8d93", Role.Highlight: ACCENT, Role.HighlightedText: "#ffffff",
+    Role.Link: "#7aa7ff",
+}  # fmt: skip
+LIGHT = {
+    Role.Window: "#f6f7f9", Role.WindowText: "#1c1d21", Role.Base: "#ffffff",
+    Role.AlternateBase: "#f0f2f5", Role.Text: "#1c1d21", Role.Button: "#ffffff",
+    Role.ButtonText: "#1c1d21", Role.PlaceholderText: "#8a8f98", Role.Highlight: ACCENT,
+    Role.HighlightedText: "#ffffff", Role.Link: ACCENT,
+}  # fmt: skip
 
 
-def _light_palette() -> QPalette:
+def _palette(colors: dict[QPalette.ColorRole, str], disabled: str) -> QPalette:
     p = QPalette()
-    p.setColor(QPalette.ColorRole.Window, QColor("#f6f7f9"))
-    p.setColor(QPalette.ColorRole.WindowText, QColor("#1c1d21"))
-    p.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor("#f0f2f5"))
-    p.setColor(QPalette.ColorRole.Text, QColor("#1c1d21"))
-    p.setColor(QPalette.ColorRole.Button, QColor("#ffffff"))
-    p.setColor(QPalette.ColorRole.ButtonText, QColor("#1c1d21"))
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8f98"))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    p.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a3a7ae"))
+    for role, color in colors.items():
+        p.setColor(role, QColor(color))
+    for role in (Role.WindowText, Role.Text, Role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     return p
 
 
@@ -134,7 +113,7 @@ def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
 
     def refresh() -> None:
-        app.setPalette(_dark_palette() if is_dark() else _light_palette())
+        app.setPalette(_palette(DARK, "#6d6f75") if is_dark() else _palette(LIGHT, "#a3a7ae"))
 
     refresh()
     sheet = (
