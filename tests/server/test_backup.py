@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server.helpers import (
     attachment,
@@ -24,15 +24,21 @@ from tests.server.helpers import (
     cut_patch,
     manifest,
 )
+from tests.support.cli_in_process import rep_video
 from tests.support.server_process import ROOT, ServerProcess, running_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
 
 def admin(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return rep_video("admin", *args, env=env)
+
+
+def admin_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a process of its own, beside the server process and the writer."""
     return subprocess.run(
         [sys.executable, "-m", "rep_video", "admin", *args],
-        cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
@@ -76,6 +82,7 @@ def _keep_writing(srv: ServerProcess, token: str, share_token: str, stop: thread
     return written
 
 
+@pytest.mark.process  # backs up and restores what `rep-video serve` is serving
 def test_backup_while_serving_restores_the_same_pages_and_media(
     tmp_path: Path, small_clip: Path, leaflet: Path
 ) -> None:
@@ -93,7 +100,7 @@ def test_backup_while_serving_restores_the_same_pages_and_media(
         )
         writer.start()
         try:
-            done = admin("backup", "--data", str(srv.data_dir), "--to", str(archive))
+            done = admin_process("backup", "--data", str(srv.data_dir), "--to", str(archive))
         finally:
             stop.set()
             writer.join(30)

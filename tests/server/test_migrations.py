@@ -26,19 +26,12 @@ from rep_video.file_lock import held_lock
 from rep_video.server import migrate
 from rep_video.server.db import Base, make_engine
 from tests.server.helpers import auth, manifest, sha256
+from tests.support.cli_in_process import rep_video
 from tests.support.server_process import ROOT, running_server
 
 SCHEMA_DIR = ROOT / "tests" / "data" / "schema"
 TOKEN = "rvk_made-by-release-0.1.0"
 SHARE_TOKEN = "tok_" + "a" * 40
-
-
-def rep_video(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "rep_video", *args],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
 
 
 def release_010_database(url: str, dialect: str, video: Path) -> None:
@@ -128,6 +121,7 @@ def sqlite_url(data: Path) -> str:
     return f"sqlite:///{data / 'server.sqlite3'}"
 
 
+@pytest.mark.process  # the upgraded database served by `rep-video serve`
 def test_release_010_sqlite_database_upgrades_and_serves(
     sqlite_data: Path, small_clip: Path
 ) -> None:
@@ -217,6 +211,7 @@ def _upgrade_process(data: Path, env: dict[str, str] | None = None) -> subproces
     )  # fmt: skip
 
 
+@pytest.mark.process
 def test_sqlite_upgrade_waits_for_one_in_progress(sqlite_data: Path) -> None:
     url = sqlite_url(sqlite_data)
     with held_lock(sqlite_data / "server.sqlite3.migrate-lock"):

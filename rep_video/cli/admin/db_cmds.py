@@ -55,7 +55,11 @@ def upgrade(args: argparse.Namespace) -> int:
         print(migrate.upgrade_sql(settings.effective_database_url(), exists=exists), end="")
         return 0
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    print(migrate.upgrade(make_engine(settings.effective_database_url())).describe())
+    engine = make_engine(settings.effective_database_url())
+    try:
+        print(migrate.upgrade(engine).describe())
+    finally:  # a command's connections end with it, also when it runs inside another program
+        engine.dispose()
     return 0
 
 
@@ -64,7 +68,11 @@ def status(args: argparse.Namespace) -> int:
     from rep_video.server.db import make_engine
 
     settings = _settings_with_database(args)
-    current, head = migrate.status(make_engine(settings.effective_database_url()))
+    engine = make_engine(settings.effective_database_url())
+    try:
+        current, head = migrate.status(engine)
+    finally:
+        engine.dispose()
     if current == head:
         print(f"database schema is up to date (revision {head})")
         return 0
