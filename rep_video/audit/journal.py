@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,21 @@ def journal_path() -> Path:
     return paths.data_dir() / "journal.sqlite3"
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the journal to WAL. The switch needs the file to itself and SQLite does not wait
+    for that (the busy timeout does not cover it): two first opens at once failed with
+    "database is locked". The mode stays once set, so only those first opens retry here."""
+    for attempt in range(100):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.02)
+
+
 class Journal:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else journal_path()
@@ -46,7 +62,7 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO head (id, seq, hash) VALUES (1, 0, ?)", (GENESIS,))
             yield conn
