@@ -4,13 +4,14 @@ Save the video elsewhere (to get it to the physician another way)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal, SignalInstance
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QWidget
 
 from ui.keychain_help import keychain_steps
-from ui.theme import icon
+from ui.layouts import button, column, label, row
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,35 +33,45 @@ class FailurePanel(QFrame):
         super().__init__(parent)
         self.setProperty("card", True)
         self.problem: Problem | None = None
-        self.reason = QLabel("")
-        self.reason.setProperty("role", "error")
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleName("Why it was not sent")
-        self.guide = QLabel("")
-        self.guide.setWordWrap(True)
-        self.guide.setAccessibleName("How to fix it")
-        self.retry_button = QPushButton(icon("send"), "Retry now")
-        self.retry_button.setAccessibleName("Retry sending now")
-        self.settings_button = QPushButton(icon("settings"), "Open Settings")
-        self.settings_button.setAccessibleName("Open Settings to fix the target")
-        self.save_button = QPushButton(icon("import"), "Save the video elsewhere…")
-        self.save_button.setAccessibleName("Save the video to a file")
-        self.delete_button = QPushButton("Delete this send")
-        self.delete_button.setAccessibleName("Delete this send")
-        buttons = QHBoxLayout()
-        for b in (self.retry_button, self.settings_button, self.save_button, self.delete_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        self.reason = label("", "error", "Why it was not sent")
+        self.guide = label("", name="How to fix it")
+        self.retry_button = button(
+            "Retry now",
+            "Retry sending now",
+            icon_name="send",
+            on_click=lambda: self._emit(self.retry),
+        )
+        self.settings_button = button(
+            "Open Settings",
+            "Open Settings to fix the target",
+            icon_name="settings",
+            on_click=self.fix_settings.emit,
+        )
+        self.save_button = button(
+            "Save the video elsewhere…",
+            "Save the video to a file",
+            icon_name="import",
+            on_click=lambda: self._emit(self.save_video),
+        )
+        self.delete_button = button("Delete this send", on_click=lambda: self._emit(self.delete))
+        buttons = (self.retry_button, self.settings_button, self.save_button, self.delete_button)
+        layout = column(self.reason, self.guide, row(*buttons, 1))
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.guide)
-        layout.addLayout(buttons)
-        self.retry_button.clicked.connect(lambda: self._emit(self.retry))
-        self.delete_button.clicked.connect(lambda: self._emit(self.delete))
-        self.save_button.clicked.connect(lambda: self._emit(self.save_video))
-        self.settings_button.clicked.connect(self.fix_settings)
+        self.setLayout(layout)
         self.setVisible(False)
+
+    def wire(
+        self,
+        retry: Callable[[int], object],
+        delete: Callable[[int], object],
+        save_video: Callable[[int], object],
+        fix_settings: Callable[[], object],
+    ) -> None:
+        """Connect the panel's four actions to what the screen showing it does."""
+        self.retry.connect(retry)
+        self.delete.connect(delete)
+        self.save_video.connect(save_video)
+        self.fix_settings.connect(fix_settings)
 
     def _emit(self, signal: SignalInstance) -> None:
         if self.problem is not None and self.problem.entry_id is not None:

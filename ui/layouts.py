@@ -4,15 +4,18 @@ written as the list of what they hold. One place for these keeps the screens ali
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
     QPushButton,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -66,9 +69,18 @@ def named(widget: W, name: str, tip: str | None = None) -> W:
     return widget
 
 
-def button(text: str, name: str | None = None, *, icon_name: str = "") -> QPushButton:
-    """A push button, named for a screen reader (by its text unless `name` says more)."""
+def button(
+    text: str,
+    name: str | None = None,
+    *,
+    icon_name: str = "",
+    on_click: Callable[[], object] | None = None,
+) -> QPushButton:
+    """A push button, named for a screen reader (by its text unless `name` says more), and
+    what a click does. The slot is called without the `checked` argument `clicked` passes."""
     b = QPushButton(icon(icon_name), text) if icon_name else QPushButton(text)
+    if on_click is not None:
+        b.clicked.connect(lambda: on_click())
     return named(b, name or text)
 
 
@@ -90,3 +102,20 @@ def line_edit(placeholder: str, name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)
     return named(edit, name)
+
+
+def combo(name: str, placeholder: str = "") -> QComboBox:
+    box = named(QComboBox(), name)
+    if placeholder:
+        box.setPlaceholderText(placeholder)
+    return box
+
+
+def item_list(name: str, columns: Sequence[str]) -> QTreeWidget:
+    """A flat list with columns (no tree lines), rows striped and of one height."""
+    tree = named(QTreeWidget(), name)
+    tree.setHeaderLabels(list(columns))
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setUniformRowHeights(True)
+    return tree

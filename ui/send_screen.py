@@ -12,11 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +27,7 @@ from ui.draft_flow import DraftFlow
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
 from ui.language_picker import remember_language
+from ui.layouts import button, combo, fill, label, named, row, screen
 from ui.send_progress import progress_text
 from ui.services import request_from_draft
 from ui.share_result import ShareResult
@@ -59,16 +57,10 @@ class SendScreen(QWidget):
         self._sent_for: Draft | None = None  # a draft that has its send: no second one
         self.last_result: SendResult | None = None
 
-        title = QLabel("Send")
-        title.setProperty("role", "title")
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Send summary")
-        self.target_box = QComboBox()
-        self.target_box.setAccessibleName("Send to")
-        self.target_note = QLabel("")
-        self.target_note.setProperty("role", "hint")
-        self.target_note.setWordWrap(True)
+        title = label("Send", "title", wrap=False)
+        self.summary = label("", name="Send summary")
+        self.target_box = combo("Send to")
+        self.target_note = label("", "hint")
         form = QFormLayout()
         form.addRow("Send to", self.target_box)
 
@@ -76,63 +68,38 @@ class SendScreen(QWidget):
         self.send_button.setProperty("primary", True)
         self.send_button.setAccessibleName("Send and get link")
         self.send_button.setMinimumHeight(40)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel sending")
+        self.send_button.clicked.connect(lambda: self.start_send())
+        self.cancel_button = button("Cancel", "Cancel sending", on_click=self.cancel)
         self.cancel_button.setVisible(False)
-        self.sent_note = QLabel("")
-        self.sent_note.setProperty("role", "hint")
-        self.sent_note.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Send progress")
+        self.sent_note = label("", "hint")
+        self.progress = named(QProgressBar(), "Send progress")
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
-        self.progress_label = QLabel("")
-        self.progress_label.setProperty("role", "hint")
-        self.progress_label.setWordWrap(True)
+        self.progress_label = label("", "hint")
         self.failure = FailurePanel()
+        self.failure.wire(self.retry, self.delete_failed, self.save_failed_video,
+                          self.open_settings.emit)  # fmt: skip
         self.error = self.failure.reason  # what went wrong, in view
         self.retry_button = self.failure.retry_button
         self.result = ShareResult()
         self.result.setVisible(False)
-        self.again_button = QPushButton(icon("record"), "Record another")
-        self.again_button.setAccessibleName("Record another")
+        self.result.setup_target.connect(self.open_settings)
+        self.again_button = button(
+            "Record another", icon_name="record", on_click=self.record_another.emit
+        )
         self.again_button.setVisible(False)
 
         card = QFrame()
         card.setProperty("card", True)
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(16, 14, 16, 14)
-        card_layout.addWidget(self.summary)
-        card_layout.addLayout(form)
-        card_layout.addWidget(self.target_note)
-        actions = QHBoxLayout()
-        actions.addWidget(self.send_button)
-        actions.addWidget(self.cancel_button)
-        actions.addWidget(self.sent_note, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addWidget(card)
-        layout.addLayout(actions)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.progress_label)
-        layout.addWidget(self.failure)
-        layout.addWidget(self.result)
-        again_row = QHBoxLayout()
-        again_row.addWidget(self.again_button)
-        again_row.addStretch(1)
-        layout.addLayout(again_row)
-        layout.addStretch(1)
+        fill(card_layout, self.summary, form, self.target_note)
+        actions = row(self.send_button, self.cancel_button, (self.sent_note, 1))
+        screen(
+            self, title, card, actions, self.progress, self.progress_label, self.failure,
+            self.result, row(self.again_button, 1), 1,
+        )  # fmt: skip
 
-        self.send_button.clicked.connect(self.start_send)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.again_button.clicked.connect(self.record_another)
-        self.failure.retry.connect(self.retry)
-        self.failure.delete.connect(self.delete_failed)
-        self.failure.save_video.connect(self.save_failed_video)
-        self.failure.fix_settings.connect(self.open_settings)
-        self.result.setup_target.connect(self.open_settings)
         self.drafts.changed.connect(lambda _d: self._refresh_summary())
         self.services.delivered.connect(self._on_delivered)
         self.services.link_ready.connect(self._on_link)
@@ -141,8 +108,8 @@ class SendScreen(QWidget):
     def refresh_targets(self) -> None:
         current = self.target_box.currentData()
         self.target_box.clear()
-        for name, label in self.services.target_choices():
-            self.target_box.addItem(label, name)
+        for name, text in self.services.target_choices():
+            self.target_box.addItem(text, name)
         if current is not None and (i := self.target_box.findData(current)) >= 0:
             self.target_box.setCurrentIndex(i)
         only_embedded = self.target_box.count() == 1 and self.target_box.itemData(0) == EMBEDDED

@@ -11,24 +11,19 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
-    QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ui import confirm, failed_sends, send_errors
 from ui.failure_panel import FailurePanel, Problem
+from ui.layouts import button, item_list, label, row, screen
 from ui.services import Services
 from ui.share_result import flash_copied
 from ui.share_rows import ShareRow
 from ui.tasks import Runner, TaskOutcome
-from ui.theme import icon
 
 COLUMNS = ("Recipient", "Sent", "State", "Views", "Watched", "Expires", "Target", "Link")
 CHECKING = "Checking views…"
@@ -73,63 +68,33 @@ class SentScreen(QWidget):
         self._said = False
         self._again = False
 
-        title = QLabel("Sent")
-        title.setProperty("role", "title")
-        self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Sent videos")
-        self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
+        title = label("Sent", "title", wrap=False)
+        self.tree = item_list("Sent videos", COLUMNS)
         self.tree.setIconSize(QSize(72, 40))
         header = self.tree.header()
         header.setStretchLastSection(True)
         for col in range(len(COLUMNS) - 1):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty = QLabel("Nothing sent yet. Videos you send appear here with their views.")
-        self.empty.setProperty("role", "hint")
-        self.empty.setWordWrap(True)
-        self.detail = QLabel("")
-        self.detail.setWordWrap(True)
-        self.detail.setAccessibleName("About the selected share")
+        self.empty = label(
+            "Nothing sent yet. Videos you send appear here with their views.", "hint"
+        )
+        self.detail = label("", name="About the selected share")
         self.failure = FailurePanel()
-        self.status = QLabel("")
-        self.status.setProperty("role", "hint")
-        self.status.setWordWrap(True)
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setAccessibleName("Refresh sent list")
-        self.copy_button = QPushButton(icon("copy"), "Copy link")
-        self.copy_button.setAccessibleName("Copy link of the selected share")
-        self.extend_button = QPushButton("Extend…")
-        self.extend_button.setAccessibleName("Extend the selected share")
-        self.revoke_button = QPushButton("Revoke…")
-        self.revoke_button.setAccessibleName("Revoke the selected share")
+        self.failure.wire(self.retry, self.delete, self.save_video, self.open_settings.emit)
+        self.status = label("", "hint")
+        self.refresh_button = button("Refresh", "Refresh sent list", on_click=self.refresh)
+        self.copy_button = button(
+            "Copy link", "Copy link of the selected share", icon_name="copy",
+            on_click=self.copy_link,
+        )  # fmt: skip
+        self.extend_button = button("Extend…", "Extend the selected share", on_click=self.extend)
+        # Without an argument: the button must always ask (`revoke(confirmed=…)`).
+        self.revoke_button = button("Revoke…", "Revoke the selected share", on_click=self.revoke)
+        buttons = row(self.copy_button, self.extend_button, self.revoke_button, 1,
+                      self.refresh_button)  # fmt: skip
+        screen(self, title, self.empty, (self.tree, 1), self.detail, self.failure, buttons,
+               self.status)  # fmt: skip
 
-        buttons = QHBoxLayout()
-        for b in (self.copy_button, self.extend_button, self.revoke_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.refresh_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.tree, 1)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.failure)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-
-        self.refresh_button.clicked.connect(self.refresh)
-        self.copy_button.clicked.connect(self.copy_link)
-        self.extend_button.clicked.connect(self.extend)
-        # clicked(bool) would land in `confirm`: the button must always ask.
-        self.revoke_button.clicked.connect(lambda: self.revoke())
-        self.failure.retry.connect(self.retry)
-        self.failure.delete.connect(self.delete)
-        self.failure.save_video.connect(self.save_video)
-        self.failure.fix_settings.connect(self.open_settings)
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         self.services.outbox_changed.connect(self.refresh)
         self._sync_buttons()
@@ -169,8 +134,8 @@ class SentScreen(QWidget):
         selected = self.selected()
         self.rows = rows
         self.tree.clear()
-        for row in rows:
-            self.tree.addTopLevelItem(self._item(row))
+        for share_row in rows:
+            self.tree.addTopLevelItem(self._item(share_row))
         keep = selected.entry_id if selected else (rows[0].entry_id if rows else None)
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
