@@ -48,21 +48,22 @@ class DeviceInfo:
     demo: bool = False
 
 
-def list_cameras(demo: bool) -> list[DeviceInfo]:
-    found = [
+def _infos(devices: Sequence[QCameraDevice] | Sequence[QAudioDevice]) -> list[DeviceInfo]:
+    return [
         DeviceInfo(bytes(d.id().data()).decode("utf-8", "replace"), d.description())
-        for d in QMediaDevices.videoInputs()
+        for d in devices
     ]
+
+
+def list_cameras(demo: bool) -> list[DeviceInfo]:
+    found = _infos(QMediaDevices.videoInputs())
     if demo:
         found.append(DeviceInfo(DEMO_CAMERA_ID, "Test pattern (demo)", demo=True))
     return found
 
 
 def list_microphones(demo: bool) -> list[DeviceInfo]:
-    found = [
-        DeviceInfo(bytes(d.id().data()).decode("utf-8", "replace"), d.description())
-        for d in QMediaDevices.audioInputs()
-    ]
+    found = _infos(QMediaDevices.audioInputs())
     if demo:
         found.append(DeviceInfo(DEMO_MIC_ID, "Tone (demo)", demo=True))
         found.append(DeviceInfo(DEMO_SILENT_MIC_ID, "Silent microphone (demo)", demo=True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtWidgets import QWidget
+
 from ui.services import Services
 from ui.state import DraftHolder
 from ui.tasks import Runner
@@ -17,3 +19,11 @@ class DraftFlow:
     runner: Runner
     drafts: DraftHolder
     services: Services
+
+
+class FlowScreen(QWidget):
+    """A step of the flow (Personalize, Send): it keeps the three parts of its DraftFlow."""
+
+    def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.drafts, self.services = flow.runner, flow.drafts, flow.services

@@ -27,7 +27,7 @@ from rep_video.content import Catalog, load_catalog
 from rep_video.errors import UserError
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
-from ui.draft_flow import DraftFlow
+from ui.draft_flow import DraftFlow, FlowScreen
 from ui.language_picker import LanguagePicker
 from ui.layouts import button, column, label, line_edit, named, row, screen
 from ui.message_templates import TEMPLATES, template_text, template_title
@@ -36,13 +36,12 @@ from ui.state import Draft, Recipient
 from ui.tasks import TaskOutcome
 
 
-class PersonalizeScreen(QWidget):
+class PersonalizeScreen(FlowScreen):
     next_requested = Signal()
     recipient_changed = Signal()
 
     def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner, self.drafts, self.services = flow.runner, flow.drafts, flow.services
+        super().__init__(flow, parent)
         self.catalog: Catalog | None = None
         self._poster_img: np.ndarray | None = None
         self._template_key = ""

@@ -6,22 +6,30 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
-class PreviewWidget(QWidget):
+class _FrameSurface(QWidget):
+    """A widget that paints video frames: named for a screen reader, a 16:9 minimum, and it
+    grows with the room it is given."""
+
+    def __init__(self, name: str, minimum: QSize, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setMinimumSize(minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._image: QImage | None = None
+
+
+class PreviewWidget(_FrameSurface):
     """Paints the latest frame scaled to fit, mirrored, plus overlays."""
 
     frame_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Camera preview")
-        self.setMinimumSize(384, 216)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._image: QImage | None = None
+        super().__init__("Camera preview", QSize(384, 216), parent)
         self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive
         self.countdown: int | None = None
         self.recording = False
@@ -146,17 +154,13 @@ class PreviewWidget(QWidget):
         p.restore()
 
 
-class VideoView(QWidget):
+class VideoView(_FrameSurface):
     """Shows the frames a QVideoSink delivers (the player's), scaled to fit, not mirrored.
     Painted by us rather than QVideoWidget so it looks the same everywhere and can be
     grabbed for screenshots."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Video player")
-        self.setMinimumSize(320, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._image: QImage | None = None
+        super().__init__("Video player", QSize(320, 180), parent)
 
     def set_image(self, image: QImage) -> None:
         if not image.isNull():

@@ -11,11 +11,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,12 +23,12 @@ from ui.countdown import Countdown
 from ui.device_row import DeviceRow
 from ui.empty_state import NoCameraState
 from ui.import_dialog import ask_video_file
+from ui.layouts import button, column, label, named, row, screen
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.record_button import RecordButton
 from ui.take_controls import TakeControls
 from ui.tasks import Runner, TaskOutcome
-from ui.theme import icon
 from ui.time_text import fmt_time
 
 WATCH_HINT = "Under a minute is watched to the end most often."
@@ -60,8 +57,7 @@ class RecordScreen(QWidget):
         self._hit_max = False
         self._silence_warned = False  # the mic warning shown is the "no sound" one
 
-        title = QLabel("Record")
-        title.setProperty("role", "title")
+        title = label("Record", "title", wrap=False)
         self.device_row = DeviceRow()
         self.camera_box, self.mic_box = self.device_row.camera_box, self.device_row.mic_box
 
@@ -76,58 +72,32 @@ class RecordScreen(QWidget):
         self.stack.addWidget(self.empty)
 
         self.meter = LevelMeter()
-        self.mic_warning = QLabel("")
-        self.mic_warning.setProperty("role", "warning")
-        self.mic_warning.setAccessibleName("Microphone warning")
-        self.mic_warning.setWordWrap(True)
-        self.elapsed = QLabel(f"0:00 / {fmt_time(self.max_length)}")
-        self.elapsed.setAccessibleName("Elapsed time")
-        self.hint = QLabel(WATCH_HINT)
-        self.hint.setProperty("role", "hint")
-        self.hint.setWordWrap(True)
-        self.status = QLabel("")
-        self.status.setProperty("role", "hint")
-        self.status.setWordWrap(True)
+        self.mic_warning = label("", "warning", "Microphone warning")
+        self.elapsed = named(QLabel(f"0:00 / {fmt_time(self.max_length)}"), "Elapsed time")
+        self.hint = label(WATCH_HINT, "hint")
+        self.status = label("", "hint")
         self.record_button = RecordButton()
         # A window shortcut, not the button's: QPushButton.setText() resets a button's own
         # shortcut, so after "Cancel countdown" / "Stop recording" Ctrl+R did nothing.
         record_key = QShortcut(QKeySequence("Ctrl+R"), self)
         record_key.setContext(Qt.ShortcutContext.WindowShortcut)
         record_key.activated.connect(self._record_key)
-        self.import_button = QPushButton(icon("import"), "Import a video file…")
-        self.import_button.setAccessibleName("Import a video file")
+        self.import_button = button(
+            "Import a video file…", "Import a video file", icon_name="import",
+            on_click=self.choose_import,
+        )  # fmt: skip
 
-        meter_row = QHBoxLayout()
-        meter_row.addWidget(QLabel("Mic"))
-        meter_row.addWidget(self.meter, 1)
+        meter_row = row(QLabel("Mic"), (self.meter, 1))
         meter_row.addSpacing(12)
         meter_row.addWidget(self.elapsed)
         self.take = TakeControls(self.hub, self.preview)
         self.take.status.connect(self.status.setText)
-        controls = QHBoxLayout()
-        controls.addWidget(self.record_button)
-        controls.addWidget(self.take)
-        controls.addWidget(self.import_button)
-        controls.addWidget(self.hint, 1)
+        controls = row(self.record_button, self.take, self.import_button, (self.hint, 1))
 
         self.prompter = PrompterPanel()
         self.prompter.setFixedWidth(270)  # fixed: the preview keeps its width whatever happens
-        body = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self.stack, 1)
-        left.addLayout(meter_row)
-        left.addWidget(self.mic_warning)
-        left.addLayout(controls)
-        left.addWidget(self.status)
-        body.addLayout(left, 1)
-        body.addWidget(self.prompter)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addWidget(self.device_row)
-        layout.addLayout(body, 1)
+        left = column((self.stack, 1), meter_row, self.mic_warning, controls, self.status)
+        screen(self, title, self.device_row, (row((left, 1), self.prompter), 1))
 
         self._tick = QTimer(self)
         self._tick.setInterval(200)
@@ -139,7 +109,6 @@ class RecordScreen(QWidget):
         self.hub.level.connect(self._on_level)
         self.hub.source_failed.connect(self._on_source_failed)
         self.record_button.clicked.connect(self.toggle_recording)
-        self.import_button.clicked.connect(self.choose_import)
         self.camera_box.currentIndexChanged.connect(self._camera_changed)
         self.mic_box.currentIndexChanged.connect(self._mic_changed)
         self.prompter.changed.connect(self._prompter_changed)

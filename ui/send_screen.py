@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from rep_video.progress import Progress
 from rep_video.share.send import SendResult
 from ui import failed_sends, send_errors
-from ui.draft_flow import DraftFlow
+from ui.draft_flow import DraftFlow, FlowScreen
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
 from ui.language_picker import remember_language
@@ -44,14 +44,13 @@ LINK_FIRST = (
 )
 
 
-class SendScreen(QWidget):
+class SendScreen(FlowScreen):
     sent = Signal()
     record_another = Signal()
     open_settings = Signal()
 
     def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner, self.drafts, self.services = flow.runner, flow.drafts, flow.services
+        super().__init__(flow, parent)
         self._task: TaskHandle | None = None
         self._sending: Draft | None = None  # the draft of the send in progress
         self._sent_for: Draft | None = None  # a draft that has its send: no second one

@@ -4,6 +4,7 @@ Whatever the machine-wide admin config sets is shown locked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QTreeWidget,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from rep_video import config, secrets
 from ui import devices
+from ui.layouts import button, column, label, named, row, screen
 from ui.services import Services
 from ui.target_dialog import TargetDialog
 from ui.tasks import Runner, TaskOutcome
@@ -47,10 +48,8 @@ class SettingsScreen(QWidget):
         self.demo = demo
         self.fields: dict[str, QWidget] = {}
 
-        title = QLabel("Settings")
-        title.setProperty("role", "title")
-        self.targets = QTreeWidget()
-        self.targets.setAccessibleName("Share targets")
+        title = label("Settings", "title", wrap=False)
+        self.targets = named(QTreeWidget(), "Share targets")
         self.targets.setHeaderLabels(["Name", "Kind", "Where", ""])
         self.targets.setRootIsDecorated(False)
         header = self.targets.header()
@@ -60,24 +59,15 @@ class SettingsScreen(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.targets.setMaximumHeight(150)
-        self.add_button = QPushButton("Add…")
-        self.add_button.setAccessibleName("Add a target")
-        self.test_button = QPushButton("Test")
-        self.test_button.setAccessibleName("Test the selected target")
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setAccessibleName("Remove the selected target")
-        self.target_status = QLabel("")
-        self.target_status.setWordWrap(True)
-        self.target_status.setProperty("role", "hint")
-        row = QHBoxLayout()
-        for b in (self.add_button, self.test_button, self.remove_button):
-            row.addWidget(b)
-        row.addStretch(1)
+        self.add_button = button("Add…", "Add a target", on_click=self.add_target)
+        self.test_button = button("Test", "Test the selected target", on_click=self.test_target)
+        self.remove_button = button(
+            "Remove", "Remove the selected target", on_click=self.remove_target
+        )
+        self.target_status = label("", "hint")
         targets_box = QGroupBox("Share targets")
-        tl = QVBoxLayout(targets_box)
-        tl.addWidget(self.targets)
-        tl.addLayout(row)
-        tl.addWidget(self.target_status)
+        buttons = row(self.add_button, self.test_button, self.remove_button, 1)
+        targets_box.setLayout(column(self.targets, buttons, self.target_status))
 
         self.max_length = QSpinBox()
         self.max_length.setRange(10, 1800)
@@ -87,8 +77,7 @@ class SettingsScreen(QWidget):
         self.expiry.setSuffix(" days")
         self.catalog = QLineEdit()
         self.catalog.setPlaceholderText("the sample catalog")
-        self.browse = QPushButton("Browse…")
-        self.browse.setAccessibleName("Choose the catalog file")
+        self.browse = button("Browse…", "Choose the catalog file", on_click=self._browse)
         self.rep_name, self.rep_role = QLineEdit(), QLineEdit()
         self.rep_email, self.rep_phone = QLineEdit(), QLineEdit()
         self.camera, self.microphone = QComboBox(), QComboBox()
@@ -97,9 +86,7 @@ class SettingsScreen(QWidget):
         pf = QFormLayout(policy)
         self._add(pf, "policy.max_length_seconds", "Maximum video length", self.max_length)
         self._add(pf, "policy.default_expiry_days", "Links expire after", self.expiry)
-        catalog_row = QHBoxLayout()
-        catalog_row.addWidget(self.catalog, 1)
-        catalog_row.addWidget(self.browse)
+        catalog_row = row((self.catalog, 1), self.browse)
         catalog_box = QGroupBox("Approved content")
         cf = QFormLayout(catalog_box)
         self._add(cf, "catalog.path", "Catalog file", self.catalog, layout=catalog_row)
@@ -114,33 +101,13 @@ class SettingsScreen(QWidget):
         self._add(df, "devices.camera", "Camera", self.camera)
         self._add(df, "devices.microphone", "Microphone", self.microphone)
 
-        self.save_button = QPushButton("Save settings")
+        self.save_button = button("Save settings", on_click=self.save)
         self.save_button.setProperty("primary", True)
-        self.save_button.setAccessibleName("Save settings")
-        self.save_status = QLabel("")
-        self.save_status.setWordWrap(True)
-        footer = QHBoxLayout()
-        footer.addWidget(self.save_status, 1)
-        footer.addWidget(self.save_button)
+        self.save_status = label("")
 
-        grid = QHBoxLayout()
-        left, right = QVBoxLayout(), QVBoxLayout()
-        left.addWidget(targets_box)
-        left.addWidget(policy)
-        left.addWidget(catalog_box)
-        right.addWidget(me)
-        right.addWidget(dev)
-        right.addStretch(1)
-        left.addStretch(1)
-        grid.addLayout(left, 3)
-        grid.addLayout(right, 2)
+        grid = row((column(targets_box, policy, catalog_box, 1), 3), (column(me, dev, 1), 2))
         inner = QWidget()
-        il = QVBoxLayout(inner)
-        il.setContentsMargins(24, 20, 24, 20)
-        il.setSpacing(12)
-        il.addWidget(title)
-        il.addLayout(grid, 1)
-        il.addLayout(footer)
+        screen(inner, title, (grid, 1), row((self.save_status, 1), self.save_button))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -150,11 +117,6 @@ class SettingsScreen(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        self.add_button.clicked.connect(self.add_target)
-        self.test_button.clicked.connect(self.test_target)
-        self.remove_button.clicked.connect(self.remove_target)
-        self.browse.clicked.connect(self._browse)
-        self.save_button.clicked.connect(self.save)
         self.load()
 
     def _add(
@@ -275,27 +237,27 @@ class SettingsScreen(QWidget):
         if dialog.exec() != TargetDialog.DialogCode.Accepted:
             return
         new = dialog.value()
-        try:
+
+        def add() -> None:
             config.add_target(new.name, new.kind, new.params, make_default=new.make_default)
             if new.secret_name and new.secret:
                 secrets.set_secret(new.name, new.secret_name, new.secret)
-        except Exception as exc:
-            self.target_status.setText(str(exc))
-            return
-        self.target_status.setText(f"Added {new.name}. Use Test to check it works.")
-        self.load()
-        self.changed.emit()
+
+        self._change_targets(add, f"Added {new.name}. Use Test to check it works.")
 
     def remove_target(self) -> None:
         name = self._selected_target()
-        if name is None:
-            return
+        if name is not None:
+            self._change_targets(lambda: config.remove_target(name), f"Removed {name}.")
+
+    def _change_targets(self, change: Callable[[], None], done: str) -> None:
+        """Change the stored targets; say `done` and reload, or say why it was refused."""
         try:
-            config.remove_target(name)
+            change()
         except Exception as exc:
             self.target_status.setText(str(exc))
             return
-        self.target_status.setText(f"Removed {name}.")
+        self.target_status.setText(done)
         self.load()
         self.changed.emit()
 

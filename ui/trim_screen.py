@@ -15,15 +15,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ui import core_bridge
 from ui.caption_panel import CaptionPanel
+from ui.layouts import button, fill, label, named, row, screen
 from ui.preview import VideoView
 from ui.state import DraftHolder
 from ui.tasks import Runner, TaskOutcome
@@ -59,8 +57,7 @@ class TrimScreen(QWidget):
         self.shown_at: float | None = None  # time of the frame on screen
         self._video: Path | None = None
 
-        title = QLabel("Review & trim")
-        title.setProperty("role", "title")
+        title = label("Review & trim", "title", wrap=False)
         self.video = VideoView()
         self.video.setMinimumHeight(150)
         self.player = QMediaPlayer(self)
@@ -74,64 +71,35 @@ class TrimScreen(QWidget):
         # The keys act on the timeline: it is the tab stop (with a focus ring), not the page.
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.timeline)
-        self.play_button = QPushButton(icon("play"), "")
-        self.play_button.setAccessibleName("Play")
+        self.play_button = button("", "Play", icon_name="play", on_click=self.toggle_play)
         self.play_button.setToolTip("Play / pause (Space)")
-        self.in_button = QPushButton("Set in (I)")
-        self.in_button.setAccessibleName("Set in point")
-        self.out_button = QPushButton("Set out (O)")
-        self.out_button.setAccessibleName("Set out point")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setAccessibleName("Reset trim")
-        self.loop_box = QCheckBox("Loop")
-        self.loop_box.setAccessibleName("Play the cut in a loop")
-        self.loop_box.setToolTip("Play from In to Out again and again")
-        self.position_label = QLabel("0:00.0")
-        self.position_label.setAccessibleName("Playhead position")
-        self.range_label = QLabel("")
-        self.range_label.setAccessibleName("Trimmed length")
-        keys = QLabel(
-            "Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out · "
-            "Home/End start/end"
+        self.in_button = button("Set in (I)", "Set in point", on_click=self.set_in)
+        self.out_button = button("Set out (O)", "Set out point", on_click=self.set_out)
+        self.reset_button = button("Reset", "Reset trim", on_click=self.reset)
+        self.loop_box = named(
+            QCheckBox("Loop"), "Play the cut in a loop", "Play from In to Out again and again"
         )
-        keys.setProperty("role", "hint")
-        keys.setWordWrap(True)
-        self.next_button = QPushButton("Next: Personalize")
+        self.position_label = named(QLabel("0:00.0"), "Playhead position")
+        self.range_label = named(QLabel(""), "Trimmed length")
+        keys = label(
+            "Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out · "
+            "Home/End start/end",
+            "hint",
+        )
+        self.next_button = button("Next: Personalize", on_click=self.next_requested.emit)
         self.next_button.setProperty("primary", True)
-        self.next_button.setAccessibleName("Next: Personalize")
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.play_button)
-        bar.addWidget(self.position_label)
+        bar = row(self.play_button, self.position_label)
         bar.addSpacing(16)
-        bar.addWidget(self.in_button)
-        bar.addWidget(self.out_button)
-        bar.addWidget(self.reset_button)
-        bar.addWidget(self.loop_box)
-        bar.addStretch(1)
-        bar.addWidget(self.range_label)
-        footer = QHBoxLayout()
-        footer.addWidget(keys, 1)
-        footer.addWidget(self.next_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addWidget(self.video, 1)
+        fill(bar, self.in_button, self.out_button, self.reset_button, self.loop_box, 1,
+             self.range_label)  # fmt: skip
         self.captions = CaptionPanel(runner, drafts, lambda: self.position, make_captions)
         self.captions.seek_requested.connect(self.jump)
-        layout.addWidget(self.timeline)
-        layout.addWidget(self.captions.strip)
-        layout.addLayout(bar)
-        layout.addWidget(self.captions)
-        layout.addLayout(footer)
+        screen(
+            self, title, (self.video, 1), self.timeline, self.captions.strip, bar,
+            self.captions, row((keys, 1), self.next_button),
+        )  # fmt: skip
 
-        self.play_button.clicked.connect(self.toggle_play)
-        self.in_button.clicked.connect(self.set_in)
-        self.out_button.clicked.connect(self.set_out)
-        self.reset_button.clicked.connect(self.reset)
-        self.next_button.clicked.connect(self.next_requested)
         # Dragging a handle shows the frame under it: the rep sees where the cut falls.
         self.timeline.in_moved.connect(lambda t: self._drag_to(in_point=t))
         self.timeline.out_moved.connect(lambda t: self._drag_to(out_point=t))
