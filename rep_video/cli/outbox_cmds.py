@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from rep_video.audit import journal
+from rep_video.cli.commands import command
 from rep_video.errors import UserError
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.outbox.lease import owner_gone
@@ -22,32 +23,24 @@ from rep_video.share.targets.base import Reservation, Target
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("outbox", help="sends waiting to upload, and their state")
     osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
-    lst = osub.add_parser("list", help="list outbox entries (newest last)")
+    lst = command(osub, "list", "list outbox entries (newest last)", run_list)
     lst.add_argument("--all", action="store_true", help="include done and cancelled entries")
-    lst.set_defaults(func=run_list)
-    retry = osub.add_parser("retry", help="retry an entry now (after fixing what failed)")
-    retry.add_argument("entry", metavar="ID|all")
+    retry = command(osub, "retry", "retry an entry now (after fixing what failed)", run_retry,
+                    ("entry", "ID|all"))  # fmt: skip
     retry.add_argument("--no-wait", action="store_true", help="only reschedule it")
-    retry.set_defaults(func=run_retry)
-    cancel = osub.add_parser("cancel", help="stop an entry for good (its files are kept)")
-    cancel.add_argument("entry", metavar="ID")
-    cancel.set_defaults(func=run_cancel)
-    run = osub.add_parser("run", help="upload what is due now")
+    command(osub, "cancel", "stop an entry for good (its files are kept)", run_cancel,
+            ("entry", "ID"))  # fmt: skip
+    run = command(osub, "run", "upload what is due now", run_run)
     run.add_argument("--wait", action="store_true", help="keep going until nothing is queued")
-    run.set_defaults(func=run_run)
 
-    st = sub.add_parser("status", help="a share's state and views (all recent ones without SHARE)")
-    st.add_argument("share", nargs="?", metavar="SHARE")
-    st.set_defaults(func=run_status)
-    rv = sub.add_parser("revoke", help="withdraw a share: its link stops working")
-    rv.add_argument("share", metavar="SHARE")
-    rv.set_defaults(func=run_revoke)
-    ex = sub.add_parser("extend", help="change when a share's link expires")
-    ex.add_argument("share", metavar="SHARE")
+    share = ("share", "SHARE")
+    command(sub, "status", "a share's state and views (all recent ones without SHARE)",
+            run_status, share, optional=True)  # fmt: skip
+    command(sub, "revoke", "withdraw a share: its link stops working", run_revoke, share)
+    ex = command(sub, "extend", "change when a share's link expires", run_extend, share)
     group = ex.add_mutually_exclusive_group(required=True)
     group.add_argument("--days", type=int, help="expire N days from now")
     group.add_argument("--never", action="store_true", help="never expire")
-    ex.set_defaults(func=run_extend)
 
 
 def _entry_id(text: str) -> int:

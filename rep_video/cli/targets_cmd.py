@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from rep_video import config, secrets
+from rep_video.cli.commands import command
 from rep_video.errors import UserError
 
 SECRET_OF_KIND = {"server": "api_token", "s3": "secret_access_key"}
@@ -22,8 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("targets", help="configure where shares are published")
     tsub = p.add_subparsers(dest="targets_command", metavar="ACTION", required=True)
 
-    add = tsub.add_parser("add", help="add (or replace) a target")
-    add.add_argument("name", metavar="NAME")
+    add = command(tsub, "add", "add (or replace) a target", run_add, ("name", "NAME"))
     add.add_argument("--kind", required=True, choices=config.TARGET_KINDS)
     add.add_argument("--url", help="server: the share server's URL")
     add.add_argument("--token-stdin", action="store_true", help="server: read the API token")
@@ -37,29 +37,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--secret-stdin", action="store_true", help="s3: read the secret key")
     add.add_argument("--dir", help="folder: where shares are written")
     add.add_argument("--default", action="store_true", help="make it the default target")
-    add.set_defaults(func=run_add)
 
-    lst = tsub.add_parser("list", help="list targets (machine-wide ones are locked)")
-    lst.set_defaults(func=run_list)
-
-    test = tsub.add_parser("test", help="a real round trip: upload, read back, delete")
-    test.add_argument("name", metavar="NAME")
-    test.set_defaults(func=run_test)
-
-    rm = tsub.add_parser("remove", help="remove a target and its stored secret")
-    rm.add_argument("name", metavar="NAME")
-    rm.set_defaults(func=run_remove)
-
-    sec = tsub.add_parser("secret", help="store a target's token or secret key (from stdin)")
-    sec.add_argument("name", metavar="NAME")
+    name = ("name", "NAME")
+    command(tsub, "list", "list targets (machine-wide ones are locked)", run_list)
+    command(tsub, "test", "a real round trip: upload, read back, delete", run_test, name)
+    command(tsub, "remove", "remove a target and its stored secret", run_remove, name)
+    sec = command(tsub, "secret", "store a target's token or secret key (from stdin)",
+                  run_secret, name)  # fmt: skip
     group = sec.add_mutually_exclusive_group(required=True)
     group.add_argument("--token-stdin", action="store_true", help="server API token")
     group.add_argument("--secret-stdin", action="store_true", help="S3 secret access key")
-    sec.set_defaults(func=run_secret)
-
-    default = tsub.add_parser("default", help="make NAME the default target")
-    default.add_argument("name", metavar="NAME")
-    default.set_defaults(func=run_default)
+    command(tsub, "default", "make NAME the default target", run_default, name)
 
 
 def _read_secret(what: str) -> str:

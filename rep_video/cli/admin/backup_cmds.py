@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rep_video.cli.server_options import add_server_options, server_settings
@@ -51,25 +52,26 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def _shown(doing: str, work: Callable[[_Progress], str]) -> int:
+    """Run `work` with its progress on stderr, then print what it says it did."""
+    progress = _Progress(doing)
+    try:
+        said = work(progress)
+    finally:
+        progress.finish()
+    print(said)
+    return 0
+
+
 def backup(args: argparse.Namespace) -> int:
     from rep_video.server.backup import backup as run_backup
 
-    progress = _Progress("backing up")
-    try:
-        report = run_backup(server_settings(args), args.to, progress)
-    finally:
-        progress.finish()
-    print(report.describe())
-    return 0
+    settings = server_settings(args)
+    return _shown("backing up", lambda p: run_backup(settings, args.to, p).describe())
 
 
 def restore(args: argparse.Namespace) -> int:
     from rep_video.server.backup import restore as run_restore
 
-    progress = _Progress("restoring")
-    try:
-        message = run_restore(server_settings(args), args.archive, progress)
-    finally:
-        progress.finish()
-    print(message)
-    return 0
+    settings = server_settings(args)
+    return _shown("restoring", lambda p: run_restore(settings, args.archive, p))
