@@ -22,7 +22,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,20 +31,30 @@ RGBFrame = npt.NDArray[np.uint8]
 Samples = npt.NDArray[np.float32]
 VideoSink = Callable[[RGBFrame, float], object]
 AudioSink = Callable[[Samples, float], object]
+S = TypeVar("S", VideoSink, AudioSink)
 Clock = Callable[[], float]
 
 COUNTER_BITS = 16
 _MAX_PATTERN_LEVEL = 200  # the pattern never reaches white, so a flash frame is unambiguous
 
 
-class _Paced(ABC):
-    """A daemon thread calling `tick(now)` until stopped; subclasses pace themselves."""
+class _Paced(ABC, Generic[S]):
+    """A source on a daemon thread (named `thread_name`) delivering to its sink until stopped;
+    subclasses pace themselves in `_loop`."""
+
+    thread_name: ClassVar[str]
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sink: S | None = None
         self.epoch = 0.0
+
+    def start(self, sink: S, *, epoch: float | None = None) -> None:
+        """Deliver to `sink(media, pts)` in real time on a thread until `stop()`."""
+        self._sink = sink
+        self._launch(self.thread_name, epoch)
 
     @property
     def running(self) -> bool:
@@ -76,11 +86,12 @@ class _Paced(ABC):
         """Produce on the clock until stopped (runs on the source's own thread)."""
 
 
-class TestPatternCamera(_Paced):
+class TestPatternCamera(_Paced[VideoSink]):
     """A moving colour pattern with a frame counter; white frames at `flash_at` seconds."""
 
     __test__ = False  # not a pytest test class
     name = "RepVideo test pattern"
+    thread_name = "synthetic-camera"
 
     def __init__(
         self,
@@ -95,7 +106,6 @@ class TestPatternCamera(_Paced):
         self.width, self.height, self.fps = width, height, fps
         self.flash_frames = {round(t * fps) for t in flash_at}
         self.frames_skipped = 0  # real-time mode: frames the thread was too late to deliver
-        self._sink: VideoSink | None = None
         self._background = _background(width, height)
         self._step = max(2, width // 320)  # pixels the pattern moves per frame
 
@@ -123,11 +133,6 @@ class TestPatternCamera(_Paced):
         """Frames covering `duration` seconds, as fast as the consumer takes them."""
         for i in range(start, start + round(duration * self.fps)):
             yield self.frame(i), self.pts(i)
-
-    def start(self, sink: VideoSink, *, epoch: float | None = None) -> None:
-        """Deliver frames in real time to `sink(frame, pts)` on a thread until `stop()`."""
-        self._sink = sink
-        self._launch("synthetic-camera", epoch)
 
     def _loop(self) -> None:
         assert self._sink is not None
@@ -180,10 +185,11 @@ class Tone:
         return signal
 
 
-class ToneMicrophone(_Paced):
+class ToneMicrophone(_Paced[AudioSink]):
     """A `Tone` delivered in `block_seconds` blocks."""
 
     name = "RepVideo tone"
+    thread_name = "synthetic-microphone"
 
     def __init__(
         self,
@@ -198,7 +204,6 @@ class ToneMicrophone(_Paced):
         self.sample_rate, self.channels = sample_rate, channels
         self.tone = tone
         self.block = max(1, round(block_seconds * sample_rate))
-        self._sink: AudioSink | None = None
 
     def samples(self, first: int, count: int) -> Samples:
         """Samples [first, first + count) of the signal, shape (count, channels)."""
@@ -212,11 +217,6 @@ class ToneMicrophone(_Paced):
         total = round(duration * self.sample_rate)
         for k, first in enumerate(range(0, total, self.block)):
             yield self.samples(first, min(self.block, total - first)), self.pts(k)
-
-    def start(self, sink: AudioSink, *, epoch: float | None = None) -> None:
-        """Deliver blocks in real time to `sink(samples, pts)` on a thread until `stop()`."""
-        self._sink = sink
-        self._launch("synthetic-microphone", epoch)
 
     def _loop(self) -> None:
         assert self._sink is not None
