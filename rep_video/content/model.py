@@ -41,12 +41,19 @@ class Audience:
 
 
 @dataclass(frozen=True, slots=True)
-class ContentItem:
+class Approved:
+    """What names one approved piece of content, in the catalog and in a share's manifest
+    alike: the same fields in the same order, so the two cannot drift apart."""
+
     id: str
     title: str
     kind: str  # pdf | link | image
     approval_code: str
     version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentItem(Approved):
     valid_from: date
     expires: date
     file: Path | None = None  # absolute (resolved against the catalog's folder)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rep_video.captions.cues import Cue
+from rep_video.content.model import Approved
 from rep_video.fileutil import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
@@ -25,14 +26,9 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class AttachmentRef:
+class AttachmentRef(Approved):
     """An approved content item attached to a share, frozen at send time."""
 
-    id: str
-    title: str
-    kind: str  # pdf | link | image
-    approval_code: str
-    version: str
     expires_on: date | None = None
     file_name: str | None = None  # under files/ in the package; None for links
     url: str | None = None  # for links

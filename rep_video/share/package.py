@@ -194,12 +194,13 @@ def _copy_attachments(
 
 
 def _ref(item: ContentItem, file_name: str | None, size: int | None) -> AttachmentRef:
+    # What names it (Approved: id, title, kind, approval_code, version), as the catalog has it.
     return AttachmentRef(
-        id=item.id,
-        title=item.title,
-        kind=item.kind,
-        approval_code=item.approval_code,
-        version=item.version,
+        item.id,
+        item.title,
+        item.kind,
+        item.approval_code,
+        item.version,
         expires_on=item.expires,
         file_name=file_name,
         url=item.url,
