@@ -8,6 +8,8 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,30 +23,67 @@ BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 UTC = sa.DateTime(timezone=True)
 
 
+def _serial() -> sa.Column[int]:
+    return sa.Column("id", BigInt, autoincrement=True, nullable=False)
+
+
+def _share_id(name: str) -> sa.Column[str]:
+    """A share's or an upload's id (`shr_…`, `upl_…`), or a column naming a share."""
+    return sa.Column(name, sa.String(length=40), nullable=False)
+
+
+def _created() -> sa.Column[object]:
+    return sa.Column("created_at", UTC, nullable=False)
+
+
+def _keys(
+    table: str, refers: tuple[str, str] | None = None, unique: str | None = None
+) -> list[sa.Constraint]:
+    """A table's constraints under the names PostgreSQL gives them by default, which release
+    0.1.0's tables have: `<table>_<column>_fkey`, `<table>_pkey` (on id), `<table>_<column>_key`."""
+    keys: list[sa.Constraint] = []
+    if refers is not None:
+        column, target = refers
+        keys.append(sa.ForeignKeyConstraint([column], [target], name=f"{table}_{column}_fkey"))
+    keys.append(sa.PrimaryKeyConstraint("id", name=f"{table}_pkey"))
+    if unique is not None:
+        keys.append(sa.UniqueConstraint(unique, name=f"{table}_{unique}_key"))
+    return keys
+
+
+def _create(
+    table: str, *columns: sa.Column[Any], keys: list[sa.Constraint], indexed: tuple[str, ...] = ()
+) -> None:
+    """Create `table` with its columns and constraints, and an index on each `indexed` column
+    (named `ix_<table>_<column>`, as the models name theirs)."""
+    op.create_table(table, *columns, *keys)
+    for column in indexed:
+        op.create_index(f"ix_{table}_{column}", table, [column])
+
+
 def upgrade() -> None:
-    op.create_table(
+    account = ("account_id", "accounts.id")
+    share = ("share_id", "shares.id")
+    _create(
         "accounts",
-        sa.Column("id", BigInt, autoincrement=True, nullable=False),
+        _serial(),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
-        sa.Column("created_at", UTC, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="accounts_pkey"),
-        sa.UniqueConstraint("name", name="accounts_name_key"),
+        _created(),
+        keys=_keys("accounts", unique="name"),
     )
-    op.create_table(
+    _create(
         "api_tokens",
-        sa.Column("id", BigInt, autoincrement=True, nullable=False),
+        _serial(),
         sa.Column("account_id", BigInt, nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="api_tokens_account_id_fkey"),
-        sa.PrimaryKeyConstraint("id", name="api_tokens_pkey"),
-        sa.UniqueConstraint("token_hash", name="api_tokens_token_hash_key"),
+        _created(),
+        keys=_keys("api_tokens", account, unique="token_hash"),
+        indexed=("account_id",),
     )
-    op.create_index("ix_api_tokens_account_id", "api_tokens", ["account_id"])
-    op.create_table(
+    _create(
         "shares",
-        sa.Column("id", sa.String(length=40), nullable=False),
+        _share_id("id"),
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("account_id", BigInt, nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -53,40 +92,35 @@ def upgrade() -> None:
         sa.Column("rep_name", sa.String(length=300), nullable=False),
         sa.Column("manifest_json", sa.Text(), nullable=False),
         sa.Column("files_json", sa.Text(), nullable=False),
-        sa.Column("created_at", UTC, nullable=False),
+        _created(),
         sa.Column("expires_at", UTC, nullable=True),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="shares_account_id_fkey"),
-        sa.PrimaryKeyConstraint("id", name="shares_pkey"),
-        sa.UniqueConstraint("token", name="shares_token_key"),
+        keys=_keys("shares", account, unique="token"),
+        indexed=("account_id",),
     )
-    op.create_index("ix_shares_account_id", "shares", ["account_id"])
-    op.create_table(
+    _create(
         "uploads",
-        sa.Column("id", sa.String(length=40), nullable=False),
-        sa.Column("share_id", sa.String(length=40), nullable=False),
+        _share_id("id"),
+        _share_id("share_id"),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("length", BigInt, nullable=False),
         sa.Column("offset", BigInt, nullable=False),
         sa.Column("complete", sa.Boolean(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=True),
-        sa.Column("created_at", UTC, nullable=False),
+        _created(),
         sa.Column("expires_at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["share_id"], ["shares.id"], name="uploads_share_id_fkey"),
-        sa.PrimaryKeyConstraint("id", name="uploads_pkey"),
+        keys=_keys("uploads", share),
+        indexed=("expires_at", "share_id"),
     )
-    op.create_index("ix_uploads_expires_at", "uploads", ["expires_at"])
-    op.create_index("ix_uploads_share_id", "uploads", ["share_id"])
-    op.create_table(
+    _create(
         "view_events",
-        sa.Column("id", BigInt, autoincrement=True, nullable=False),
-        sa.Column("share_id", sa.String(length=40), nullable=False),
+        _serial(),
+        _share_id("share_id"),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=True),
         sa.Column("at", UTC, nullable=False),
-        sa.ForeignKeyConstraint(["share_id"], ["shares.id"], name="view_events_share_id_fkey"),
-        sa.PrimaryKeyConstraint("id", name="view_events_pkey"),
+        keys=_keys("view_events", share),
+        indexed=("share_id",),
     )
-    op.create_index("ix_view_events_share_id", "view_events", ["share_id"])
 
 
 def downgrade() -> None:
