@@ -68,55 +68,69 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Columns more than one table declares alike.
+def _serial_id() -> Mapped[int]:
+    return mapped_column(BigInt, primary_key=True, autoincrement=True)
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime, default=utcnow)
+
+
+def _belongs_to(key: str) -> Mapped[Any]:
+    """The row's owner (an account, a share): a foreign key, indexed to find its rows."""
+    return mapped_column(ForeignKey(key), index=True)
+
+
 class Account(Base):
     __tablename__ = "accounts"
-    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
+    id: Mapped[int] = _serial_id()
     name: Mapped[str] = mapped_column(String(200), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = _created_at()
 
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    id: Mapped[int] = _serial_id()
+    account_id: Mapped[int] = _belongs_to("accounts.id")
     # sha256 hex of the token: a leaked database does not leak usable tokens.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = _created_at()
 
 
 class Share(Base):
     __tablename__ = "shares"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[int] = _belongs_to("accounts.id")
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|live|revoked
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     recipient: Mapped[str] = mapped_column(String(300), default="")
     rep_name: Mapped[str] = mapped_column(String(300), default="")
     manifest_json: Mapped[str] = mapped_column(Text)
     files_json: Mapped[str] = mapped_column(Text)  # [{"name", "size", "sha256"}]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Upload(Base):
     __tablename__ = "uploads"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    share_id: Mapped[str] = _belongs_to("shares.id")
     name: Mapped[str] = mapped_column(String(300))
     length: Mapped[int] = mapped_column(BigInt)
     offset: Mapped[int] = mapped_column(BigInt, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ViewEvent(Base):
     __tablename__ = "view_events"
-    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
-    share_id: Mapped[str] = mapped_column(ForeignKey("shares.id"), index=True)
+    id: Mapped[int] = _serial_id()
+    share_id: Mapped[str] = _belongs_to("shares.id")
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str | None] = mapped_column(String(200), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
