@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,38 +30,41 @@ class Recording:
 Record = Callable[..., Recording]
 
 
+def record_into(
+    folder: Path,
+    duration: float = 2.0,
+    size: tuple[int, int] = (320, 240),
+    fps: float = 30.0,
+    *,
+    channels: int = 1,
+    flash_at: tuple[float, ...] = (),
+    silent: bool = False,
+    offset: float = 0.0,
+    name: str = "take.mp4",
+    **recorder_options: float,
+) -> Recording:
+    """Record `duration` seconds from the synthetic sources into `folder`/rec, fed as fast as
+    possible."""
+    w, h = size
+    recorder = Recorder(folder / "rec" / name, w, h, fps, 48000, channels, **recorder_options)
+    recorder.start()
+    camera = TestPatternCamera(w, h, fps, flash_at=flash_at)
+    mic = (
+        ToneMicrophone(
+            48000, max(channels, 1), tone=Tone(beep_at=flash_at, level_dbfs=-30, silent=silent)
+        )
+        if channels
+        else None
+    )
+    feed(recorder, camera, mic, duration, offset=offset)
+    path = recorder.stop()
+    return Recording(path, recorder.stats())
+
+
 @pytest.fixture
 def record(tmp_path: Path) -> Record:
-    """Record `duration` seconds from the synthetic sources, fed as fast as possible."""
-
-    def _record(
-        duration: float = 2.0,
-        size: tuple[int, int] = (320, 240),
-        fps: float = 30.0,
-        *,
-        channels: int = 1,
-        flash_at: tuple[float, ...] = (),
-        silent: bool = False,
-        offset: float = 0.0,
-        name: str = "take.mp4",
-        **recorder_options: float,
-    ) -> Recording:
-        w, h = size
-        recorder = Recorder(tmp_path / "rec" / name, w, h, fps, 48000, channels, **recorder_options)
-        recorder.start()
-        camera = TestPatternCamera(w, h, fps, flash_at=flash_at)
-        mic = (
-            ToneMicrophone(
-                48000, max(channels, 1), tone=Tone(beep_at=flash_at, level_dbfs=-30, silent=silent)
-            )
-            if channels
-            else None
-        )
-        feed(recorder, camera, mic, duration, offset=offset)
-        path = recorder.stop()
-        return Recording(path, recorder.stats())
-
-    return _record
+    """`record_into` this test's own folder."""
+    return functools.partial(record_into, tmp_path)
 
 
 def top_level_boxes(path: Path) -> list[str]:

@@ -16,14 +16,15 @@ from rep_video.media.publish.assemble import CannotAssemble, Edit, assemble_vide
 from rep_video.media.publish.intro import BACKGROUND, CARD_SECONDS
 from rep_video.server.videocheck import video_problem
 from tests.support.av_checks import decode_errors
-from tests.unit.media.capture.conftest import Record, decoded_audio, frame_indices
+from tests.unit.media.capture.conftest import decoded_audio, frame_indices, record_into
 from tests.unit.media.capture.test_av_sync import beep_onset, first_flash
 from tests.unit.media.mp4.conftest import packets
 
 
-@pytest.fixture
-def recording(record: Record) -> Path:
-    return record(6.0, (320, 240), flash_at=(3.4,)).path
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One take for the whole module: every test here only reads it (a take costs ~0.5 s).
+    return record_into(tmp_path_factory.mktemp("take"), 6.0, (320, 240), flash_at=(3.4,)).path
 
 
 def _outside(layout_spans: list[Span], recording: Path) -> int:
