@@ -23,7 +23,6 @@ DESKTOP_ONLY = frozenset(
         "opencv-python-headless",
         "moviepy",
         "imageio-ffmpeg",
-        "ffmpeg-python",
         "tuspy",
         "segno",
     }
