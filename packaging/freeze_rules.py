@@ -74,6 +74,14 @@ DROPPED_QT_PLUGINS = re.compile(
     r"|generic/)"
 )
 
+# The AWS service models shipped: botocore carries one for each of ~400 services (≈ 18 MiB
+# frozen); the app and the server make only `s3` clients. STS and SSO stay because the default
+# credential chain builds those clients itself for a profile with `role_arn` or `sso_*` in
+# ~/.aws/config. The files beside the service folders (endpoints, partitions, retry rules,
+# default configuration) are read for every client and always stay.
+AWS_MODELS_KEPT = frozenset({"s3", "sts", "sso", "sso-oidc"})
+_AWS_DATA = (("botocore", "data"), ("boto3", "data"))
+
 # Packages whose own test suites are shipped inside their wheels; numpy.testing is imported by
 # numpy itself at run time, and our own packages are never filtered.
 _TEST_DIRS = {"tests", "test", "testing"}
@@ -172,6 +180,13 @@ def is_test_payload(dest: str) -> bool:
     is_path = "/" in dest or "\\" in dest
     parts = re.split(r"[\\/]", dest) if is_path else dest.split(".")
     return not dest.startswith(_NEVER_FILTER) and any(p in _TEST_DIRS for p in parts[:-1])
+
+
+def is_unused_aws_model(dest: str) -> bool:
+    """A file of an AWS service model (botocore's or boto3's `data/<service>/...`) for a service
+    not in AWS_MODELS_KEPT."""
+    parts = dest.replace("\\", "/").split("/")
+    return len(parts) > 3 and tuple(parts[:2]) in _AWS_DATA and parts[2] not in AWS_MODELS_KEPT
 
 
 def is_dropped_qt_plugin(dest: str) -> bool:
