@@ -9,6 +9,8 @@ a keyframe a second, no B-frames, ≤ 2.5 Mb/s) it measures, in one run:
   - finalize of a clip already in the profile (target ≤ 1 s, remux only);
   - finalize of a foreign clip (1080p MPEG-4 Part 2, 44.1 kHz audio) vs the bare ffmpeg
     command with the same argv (target ≥ 4× realtime, within 10% of bare ffmpeg);
+  - the email GIF (PyAV, in process) vs the ffmpeg executable running the same palette graph,
+    which is how it was made before (median of 5; within 10% of it, or faster);
   - the peak resident memory of this process plus its children (ffmpeg) during each step,
     sampled from /proc every 20 ms (target ≤ 300 MB).
 Prints a Markdown table for docs/PERFORMANCE.md.
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from rep_video.media.cut.trim import trim  # noqa: E402
 from rep_video.media.probe import _probe_cached, probe  # noqa: E402
 from rep_video.media.process import ffmpeg_exe  # noqa: E402
+from rep_video.media.publish.email_gif import make_email_gif  # noqa: E402
 from rep_video.media.publish.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
 
 DURATION = 180
@@ -149,10 +152,41 @@ def make_foreign(path: Path) -> None:
     )  # fmt: skip
 
 
+# The command the email GIF ran before it moved into PyAV (the first attempt: 480 px, 10 fps,
+# 128 colours), kept here as the same-run baseline.
+GIF_GRAPH = (
+    "fps=10,scale=480:-2:flags=area,split[a][b];"
+    "[a]scale=160:-2:flags=area,palettegen=max_colors=128:stats_mode=diff[p];"
+    "[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
+)
+
+
+def gif_rows(rec: Path, work: Path) -> tuple[str, str, str, str]:
+    ours, ref = work / "preview.gif", work / "preview-bare.gif"
+    bare = [ffmpeg_exe(), "-v", "error", "-y", "-t", "3", "-i", str(rec), "-an",
+            "-filter_complex", GIF_GRAPH, "-loop", "0", "-f", "gif", str(ref)]  # fmt: skip
+    t_ours, t_bare, peak = [], [], 0
+    for i in range(5):  # alternate, so a change in the machine's load hits both alike
+        t, m, _ = timed(lambda: make_email_gif(rec, ours), f"gif {i}")
+        t_ours.append(t)
+        peak = max(peak, m)
+        t, _m, _ = timed(lambda: subprocess.run(bare, check=True), f"gif bare {i}")
+        t_bare.append(t)
+    a, b = sorted(t_ours)[2], sorted(t_bare)[2]
+    cpu_ours = sum(v for k, v in CPU.items() if k.startswith("gif ") and "bare" not in k)
+    cpu_bare = sum(v for k, v in CPU.items() if k.startswith("gif bare"))
+    return ("email GIF, 3 s of 720p → 480 px", f"{a:.2f} s",
+            f"vs the ffmpeg executable {b:.2f} s: {(a / b - 1) * 100:+.1f}% (≤ 10%), "
+            f"CPU {cpu_ours / 5:.2f} vs {cpu_bare / 5:.2f} s; "
+            f"{ours.stat().st_size / 1e3:.0f} kB vs {ref.stat().st_size / 1e3:.0f} kB",
+            f"{peak / 2**20:.0f} MB")  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "rv-bench")
     ap.add_argument("--keep", action="store_true", help="keep the outputs")
+    ap.add_argument("--gif-only", action="store_true", help="only the email GIF step")
     args = ap.parse_args()
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -168,6 +202,11 @@ def main() -> int:
         p.unlink(missing_ok=True)
         return p
 
+    rows.append(gif_rows(rec, work))
+    if args.gif_only:
+        print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
+        print("| " + " | ".join(rows[0]) + " |")
+        return 0
     t_smart, m_smart, info = timed(
         lambda: trim(rec, out("smart.mp4"), start, end, "smart"), "smart"
     )
@@ -201,11 +240,19 @@ def main() -> int:
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print("\nCPU seconds (this process + ffmpeg): " + ", ".join(
-        f"{k} {v:.1f}" for k, v in CPU.items()))  # fmt: skip
+        f"{k} {v:.1f}" for k, v in CPU.items() if not k.startswith("gif")))  # fmt: skip
     print(f"foreign finalize on an idle 2-core machine ≈ {CPU['foreign'] / 2:.1f} s "
           f"= {DURATION / (CPU['foreign'] / 2):.1f}× realtime (CPU / 2)")  # fmt: skip
     if not args.keep:
-        for name in ("smart.mp4", "exact.mp4", "final-remux.mp4", "bare.mp4", "final-foreign.mp4"):
+        for name in (
+            "preview.gif",
+            "preview-bare.gif",
+            "smart.mp4",
+            "exact.mp4",
+            "final-remux.mp4",
+            "bare.mp4",
+            "final-foreign.mp4",
+        ):
             (work / name).unlink(missing_ok=True)
     return 0
 

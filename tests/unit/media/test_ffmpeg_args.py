@@ -91,15 +91,6 @@ def test_concat_list_escapes_quotes(tmp_path: Path) -> None:
     assert lines[1].endswith("it'\\''s.mp4'")
 
 
-def test_gif_uses_palettegen_and_paletteuse() -> None:
-    argv = fa.gif_args(FF, SRC, DST, seconds=3, width=480, fps=12, colors=128)
-    graph = _after(argv, "-filter_complex")
-    assert "palettegen=max_colors=128" in graph and "paletteuse" in graph
-    assert "scale=480:-2" in graph and "fps=12" in graph
-    assert _after(argv, "-t") == "3.000000" and argv.index("-t") < argv.index("-i")
-    assert _after(argv, "-f") == "gif"
-
-
 def test_transcode_x264_params_only_when_given() -> None:
     assert "-x264-params" not in fa.transcode_video_args(_settings())
     argv = fa.transcode_video_args(_settings(preset="ultrafast", x264_params="cabac=1:8x8dct=1"))

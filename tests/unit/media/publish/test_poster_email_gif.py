@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import av
@@ -14,6 +15,7 @@ from rep_video.media.frames import frame_at, thumbnails
 from rep_video.media.publish import email_gif, poster
 from rep_video.media.publish.email_gif import make_email_gif
 from rep_video.media.publish.poster import FrameScore, best_frame_time, encode_jpeg, make_poster
+from tests.support.clips import FFMPEG
 
 
 def test_best_frame_skips_black(dark_start_clip: Path) -> None:
@@ -67,6 +69,52 @@ def test_preview_gif(sample_clip: Path, out_dir: Path) -> None:
     assert frames[0].width <= 480
     assert 18 <= len(frames) <= 36  # 3 s at 10 fps (or fewer on a retry)
     assert sorted(p.name for p in out_dir.iterdir()) == ["preview.gif"]
+
+
+def test_gif_graph_is_palettegen_then_paletteuse() -> None:
+    assert email_gif.gif_chain(480, 10, rotation=90) == [
+        ("transpose", "clock"), ("fps", "10"), ("scale", "480:-2:flags=area"),
+    ]  # fmt: skip
+    shrink, palette, use = email_gif.palette_filters(480, 64)
+    assert shrink == ("scale", "160:-2:flags=area")
+    assert palette == ("palettegen", "max_colors=64:stats_mode=diff")
+    assert use[0] == "paletteuse" and "dither=bayer" in use[1]
+
+
+def _gif_frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24").astype(np.int16) for f in c.decode(video=0)]
+
+
+@pytest.mark.parametrize("clip", ["sample_clip", "rotated_clip"])
+def test_gif_is_what_the_ffmpeg_command_made(
+    clip: str, out_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    """The real ffmpeg executable, with the palette graph the GIF was made with before it moved
+    into PyAV, is the independent check (its autorotate turns the phone's clip upright): same
+    frames, same size, same picture."""
+    video: Path = request.getfixturevalue(clip)
+    ours = make_email_gif(video, out_dir / "ours.gif", seconds=1.5)
+    graph = (
+        "fps=10,scale=240:-2:flags=area,split[a][b];"
+        "[a]scale=160:-2:flags=area,palettegen=max_colors=128:stats_mode=diff[p];"
+        "[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
+    )
+    if clip == "sample_clip":
+        graph = graph.replace("scale=240:-2", "scale=480:-2")
+    ref = out_dir / "ref.gif"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-t", "1.5", "-i", str(video), "-an",
+         "-filter_complex", graph, "-loop", "0", "-f", "gif", str(ref)],
+        check=True,
+    )  # fmt: skip
+    a, b = _gif_frames(ours), _gif_frames(ref)
+    assert len(a) == len(b) == 15
+    assert a[0].shape == b[0].shape
+    if clip == "rotated_clip":
+        assert a[0].shape[:2] == (320, 240)  # portrait, as the phone meant it
+    assert max(float(np.abs(x - y).mean()) for x, y in zip(a, b, strict=True)) < 2.0
+    assert abs(ours.stat().st_size - ref.stat().st_size) <= ref.stat().st_size * 0.02
 
 
 def test_preview_retries_smaller(
