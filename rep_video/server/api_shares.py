@@ -18,10 +18,12 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 
 from rep_video.server.auth import CallerDep, StateDep
+from rep_video.server.catalog_store import load_catalog
 from rep_video.server.db import Share, Upload
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.openapi_spec import responses
+from rep_video.server.policy_checks import AudienceIn, authoritative, check_expiry
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.shares import claim_pending, owned_share, share_json
 from rep_video.share.manifest import ShareManifest
@@ -47,11 +49,13 @@ class CreateShare(BaseModel):
     manifest: ManifestIn
     # Empty: the files are declared later (PUT /shares/{id}/files), before any upload.
     files: list[FileDecl] = Field(default_factory=list, max_length=200)
+    audience: AudienceIn | None = None  # for the catalog items' audience rules
 
 
 class DeclareFiles(BaseModel):
     manifest: ManifestIn | None = None  # the final manifest, if it changed since creation
     files: list[FileDecl] = Field(min_length=1, max_length=200)
+    audience: AudienceIn | None = None
 
 
 class ExpiryChange(BaseModel):
@@ -99,11 +103,14 @@ def _field_error(loc: list[str | int], msg: str) -> HTTPException:
     return HTTPException(422, [{"loc": loc, "msg": msg, "type": "value_error"}])
 
 
-def _attachments_declared(manifest: ShareManifest, files: list[FileDecl]) -> None:
-    """Every file an attachment points at is among the declared files (the page links it)."""
+def _attachments_declared(
+    manifest: ShareManifest, files: list[FileDecl], from_catalog: bool
+) -> None:
+    """Every file an attachment points at is among the declared files (the page links it),
+    unless the server serves it from its own catalog."""
     declared = {f.name for f in files}
     for i, a in enumerate(manifest.attachments):
-        if a.file_name and f"files/{a.file_name}" not in declared:
+        if not from_catalog and a.file_name and f"files/{a.file_name}" not in declared:
             raise _field_error(
                 ["body", "manifest", "attachments", i, "file_name"],
                 f"files/{a.file_name} is not among the declared files",
@@ -132,11 +139,11 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
     "/shares", status_code=201, response_model=ShareOut, responses=responses(401, 413, 422, 429)
 )
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
-    manifest = to_share_manifest(body.manifest)
+    manifest, from_catalog = authoritative(state, to_share_manifest(body.manifest), body.audience)
     files_json = "[]"
     if body.files:
         files_json = _check_files(body.files, state.settings.max_upload_bytes)
-        _attachments_declared(manifest, body.files)
+        _attachments_declared(manifest, body.files, from_catalog)
     token = new_token()
     share = Share(
         id=uuid.uuid4().hex,
@@ -166,14 +173,23 @@ def declare_files(
     """Declare (or change) the files of a pending share, and optionally its final manifest.
     Uploads already made for a file that is still declared with the same size are kept (a
     retried declaration loses nothing); the others are dropped with their bytes."""
-    manifest = to_share_manifest(body.manifest) if body.manifest is not None else None
+    manifest, from_catalog = None, False
+    if body.manifest is not None:
+        manifest, from_catalog = authoritative(
+            state, to_share_manifest(body.manifest), body.audience
+        )
     files_json = _check_files(body.files, state.settings.max_upload_bytes)
     sizes = {f.name: f.size for f in body.files}
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
         if (current := claim_pending(s, share.id)) is not None:
             raise HTTPException(409, f"the share is {current}; its files can no longer change")
-        _attachments_declared(manifest or ShareManifest.from_json(share.manifest_json), body.files)
+        if manifest is None:
+            stored = ShareManifest.from_json(share.manifest_json)
+            from_catalog = load_catalog(state.sessions) is not None
+            _attachments_declared(stored, body.files, from_catalog)
+        else:
+            _attachments_declared(manifest, body.files, from_catalog)
         share.files_json = files_json
         share.reason = None
         if manifest is not None:
@@ -248,6 +264,7 @@ def change_expiry(
     state: StateDep,
 ) -> dict[str, Any]:
     expires = change.expires_at  # aware, UTC, within range (Timestamp)
+    check_expiry(state, expires, ["body", "expires_at"])
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
         if share.state == "revoked":

@@ -86,10 +86,19 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         log.error("unhandled error", exc_info=exc)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    from rep_video.server import api_docs, api_shares, methods, openapi_spec, public, tus
+    from rep_video.server import (
+        api_catalog,
+        api_docs,
+        api_shares,
+        methods,
+        openapi_spec,
+        public,
+        tus,
+    )
 
     app.include_router(api_docs.router)
     app.include_router(api_shares.router)
+    app.include_router(api_catalog.router)
     app.include_router(tus.router)
     app.include_router(public.router)
     methods.install(app)

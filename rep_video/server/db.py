@@ -137,6 +137,17 @@ class ViewEvent(Base):
     # Deliberately no client address, user agent or cookie column.
 
 
+class ServerDocument(Base):
+    """What an admin pushed to the server as a whole: the content catalog and the policy
+    (JSON), with when and by whom; the server resolves shares against them."""
+
+    __tablename__ = "server_documents"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # catalog | policy
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
 def affected(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched (typed: `Result` does not declare `rowcount`)."""
     return int(cast(CursorResult[Any], result).rowcount)

@@ -4,19 +4,30 @@ page while uploading, the 410 page naming the rep, and a plain not-found page.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from rep_video.share import page, page_i18n
 from rep_video.share.manifest import ShareManifest
 
 
-def share_page(manifest: ShareManifest, token: str, today: date) -> str:
+def share_page(
+    manifest: ShareManifest,
+    token: str,
+    today: date,
+    withdrawn: frozenset[str] = frozenset(),
+    refresh: int = 30,
+) -> str:
+    """The live page; attachments whose approval ran out or that the admin withdrew show as
+    "no longer available", and the page asks every `refresh` seconds for later withdrawals."""
     ctx = page.page_context_from_manifest(
         manifest,
         media_base=f"/s/{token}/media/",
-        today=today,  # attachments whose approval ran out show as "no longer available"
+        today=today,
         beacon_url=f"/s/{token}/events",
+        withdrawn=withdrawn,
     )
+    ctx = replace(ctx, refresh_url=f"/s/{token}/materials", refresh_seconds=refresh)
     return page.render_share_page(ctx)
 
 

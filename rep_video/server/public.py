@@ -19,6 +19,7 @@ from starlette.requests import ClientDisconnect
 from rep_video.resources import resource_path
 from rep_video.server import pages
 from rep_video.server.auth import StateDep
+from rep_video.server.catalog_store import CATALOG, catalog_blob_key, withdrawn_ids
 from rep_video.server.db import Share, Upload, ViewEvent
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_valid_name
@@ -75,6 +76,7 @@ class StoredFile:
     id: str
     length: int
     sha256: str | None
+    key: str = ""  # the blob; "" = the share's own upload of that name
 
 
 # Core statements, not ORM sessions: these run on every page view and media range, and the
@@ -150,16 +152,61 @@ async def share_page(token: str, request: Request, state: StateDep) -> Response:
         return _html(pages.gone_page(_manifest(found), current), 410)
     if current == "pending":
         return _html(pages.pending_page(_manifest(found)))
-    body, headers = _live_page(found.manifest_json, found.token, date.today())
+    gone = await run_in_threadpool(_withdrawn_here, state, found)
+    refresh = state.settings.page_refresh_seconds
+    body, headers = _live_page(found.manifest_json, found.token, date.today(), gone, refresh)
     return HTMLResponse(body, headers=headers)
 
 
 @functools.lru_cache(maxsize=512)
-def _live_page(manifest_json: str, token: str, today: date) -> tuple[str, dict[str, str]]:
-    # The live page depends only on the manifest, the token and the day (attachment approval
-    # dates); the share's state is checked on every request before this cache is consulted.
-    html = pages.share_page(ShareManifest.from_json(manifest_json), token, today)
+def _live_page(
+    manifest_json: str, token: str, today: date, withdrawn: frozenset[str], refresh: int
+) -> tuple[str, dict[str, str]]:
+    # The live page depends only on the manifest, the token, the day (attachment approval
+    # dates) and which of its items were withdrawn; the share's state is checked on every
+    # request before this cache is consulted.
+    manifest = ShareManifest.from_json(manifest_json)
+    html = pages.share_page(manifest, token, today, withdrawn, refresh)
     return html, page_headers()
+
+
+def _withdrawn(state: ServerState) -> frozenset[str]:
+    """The ids of the catalog's withdrawn items, from memory for a couple of seconds."""
+    cached = state.withdrawn_cache.get(CATALOG)
+    if cached is None:
+        cached = withdrawn_ids(state.sessions)
+        state.withdrawn_cache.put(CATALOG, cached)
+    return cached
+
+
+def _withdrawn_here(state: ServerState, share: PublicShare) -> frozenset[str]:
+    withdrawn = _withdrawn(state)
+    if not withdrawn:
+        return frozenset()
+    return frozenset(a.id for a in _manifest(share).attachments if a.id in withdrawn)
+
+
+@router.get("/s/{token}/materials", responses=responses(404, 410, 429))
+def materials(token: str, request: Request, state: StateDep) -> Response:
+    """What the open page asks now and then: which of its materials are no longer available
+    (withdrawn or out of date), by the name the page gives them."""
+    found: PublicShare | Response | None = _cached(state, token)
+    if found is None:
+        found = _lookup(state, request, token)
+    if isinstance(found, Response):
+        return _plain_as(found)
+    if effective_state(found) != "live":
+        return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
+    gone = _withdrawn_here(state, found)
+    today = date.today()
+    names = [
+        a.file_name or a.id
+        for a in _manifest(found).attachments
+        if a.id in gone or (a.expires_on is not None and a.expires_on < today)
+    ]
+    headers = {**COMMON, "Cache-Control": "no-store"}
+    return Response(json.dumps({"unavailable": names}), media_type="application/json",
+                    headers=headers)  # fmt: skip
 
 
 def _media_target(
@@ -171,8 +218,15 @@ def _media_target(
     if name.startswith("files/"):
         base = name[len("files/") :]
         for a in _manifest(share).attachments:
-            if a.file_name == base and a.expires_on is not None and a.expires_on < date.today():
+            if a.file_name != base:
+                continue
+            if a.expires_on is not None and a.expires_on < date.today():
                 return None, 410  # the approval ran out since sending
+            if a.id in _withdrawn(state):
+                return None, 410  # the admin withdrew it since sending
+            if a.sha256 and (size := state.blobs.size(catalog_blob_key(a.sha256))) is not None:
+                # Served from the server's catalog, whatever the client uploaded.
+                return StoredFile(a.sha256, size, a.sha256, catalog_blob_key(a.sha256)), None
     with state.engine.connect() as conn:
         row = conn.execute(_STORED_FILE, {"share_id": share.id, "name": name}).first()
     return (StoredFile(*row), None) if row is not None else (None, 404)
@@ -208,8 +262,9 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
                "Content-Type": ctype}  # fmt: skip
     if name.startswith("files/"):
         headers["Content-Disposition"] = content_disposition(name)
+    key = upload.key or blob_key(found.id, name)
     if prefix := state.accel_prefix:
-        return _accel_redirect(prefix, blob_key(found.id, name), headers)
+        return _accel_redirect(prefix, key, headers)
     size = upload.length
     etag = f'"{(upload.sha256 or upload.id)[:32]}"'
     headers.update({"ETag": etag, "Accept-Ranges": "bytes"})
@@ -224,7 +279,6 @@ def media(token: str, name: str, request: Request, state: StateDep) -> Response:
         wanted = parse_range(range_header, size)
     except Unsatisfiable:
         return Response(status_code=416, headers={**COMMON, "Content-Range": f"bytes */{size}"})
-    key = blob_key(found.id, name)
     if wanted is None:
         status, start, end = 200, 0, size - 1
     else:

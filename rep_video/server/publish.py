@@ -21,16 +21,19 @@ def blob_key(share_id: str, name: str) -> str:
 
 
 def _check_video(state: ServerState, share: Share, name: str) -> str | None:
+    from rep_video.server.policy_checks import max_video_seconds
+
     key = blob_key(share.id, name)
+    limit = max_video_seconds(state)
     local = state.blobs.local_path(key)
     if local is not None:
-        return video_problem(local, state.settings.max_video_seconds)
+        return video_problem(local, limit)
     tmp_dir = state.settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp:
         path = Path(tmp) / "video.mp4"
         state.blobs.fetch_to(key, path)
-        return video_problem(path, state.settings.max_video_seconds)
+        return video_problem(path, limit)
 
 
 def _check_captions(state: ServerState, share: Share, length: int) -> str | None:

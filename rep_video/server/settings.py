@@ -46,6 +46,7 @@ class ServerSettings:
     api_docs: str = "admin"  # who may read /openapi.json: admin | public | off
     run_secret: str = ""  # set by the desktop app for its embedded server (identity.py)
     migrate_on_start: bool = True
+    page_refresh_seconds: int = 30  # live pages ask this often which materials were withdrawn
 
     @property
     def sqlite_path(self) -> Path:
@@ -88,6 +89,7 @@ SETTINGS: dict[str, str] = {
     "api_docs": "who may read /openapi.json: admin (an admin's token), public, or off",
     "run_secret": "a secret /healthz proves it knows (the desktop app's embedded server)",
     "migrate_on_start": "upgrade the database schema at start (false: `admin db upgrade` does)",
+    "page_refresh_seconds": "how often an open page asks which of its materials were withdrawn",
 }
 
 
@@ -175,6 +177,7 @@ def _validate(s: ServerSettings) -> None:
         "cleanup_interval_seconds",
         "patch_idle_seconds",
         "max_events_per_share",
+        "page_refresh_seconds",
     ):
         if getattr(s, name) <= 0:
             raise UserError(f"setting {name} must be positive")

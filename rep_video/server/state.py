@@ -30,6 +30,9 @@ class ServerState:
     api_limiter: FailureLimiter  # wrong API tokens
     # token → the public view of a share (public.PublicShare), for one second
     share_cache: TTLCache[Any] = field(default_factory=TTLCache)
+    # "catalog" → the ids of withdrawn catalog items, for the live pages (a few seconds:
+    # a withdrawal made on another instance reaches pages well within the 60 s it promises)
+    withdrawn_cache: TTLCache[frozenset[str]] = field(default_factory=lambda: TTLCache(2.0))
 
     @property
     def engine(self) -> Engine:

@@ -59,6 +59,10 @@ class PageContext:
     page_approval_code: str | None = None
     expires_at: datetime | None = None
     beacon_url: str | None = None  # only the server sets it; None = no script at all
+    # The server's live pages ask this URL every `refresh_seconds` which attachments were
+    # withdrawn since, and strike them out in place (the video keeps playing).
+    refresh_url: str | None = None
+    refresh_seconds: int = 30
     language: str = i18n.DEFAULT
     captions: CaptionsRef | None = None
     captions_url: str | None = None
@@ -70,6 +74,7 @@ def page_context_from_manifest(
     media_base: str = "",
     today: date | None = None,
     beacon_url: str | None = None,
+    withdrawn: frozenset[str] = frozenset(),
 ) -> PageContext:
     """The page for a manifest. `media_base` prefixes media names ("" for a static page next
     to its files, "/s/<token>/media/" on the server). With `today`, attachments whose approval
@@ -82,6 +87,7 @@ def page_context_from_manifest(
         else:
             url, name = a.url or "", a.id
         expired = today is not None and a.expires_on is not None and today > a.expires_on
+        expired = expired or a.id in withdrawn
         attachments.append(
             PageAttachment(
                 title=a.title,
@@ -126,6 +132,8 @@ def render_share_page(ctx: PageContext) -> str:
         page_approval_code=ctx.page_approval_code,
         expires_label=_date_label(ctx.expires_at, lang) if ctx.expires_at else None,
         beacon_url=ctx.beacon_url,
+        refresh_url=ctx.refresh_url,
+        refresh_seconds=ctx.refresh_seconds,
         captions=_captions_view(ctx, gettext),
     )
 
@@ -215,7 +223,7 @@ def _render(template: str, language: str, **values: Any) -> str:
     page = _environment(language).get_template(template)
     return page.render(
         css=_css(), beacon_js=_beacon_js(), lang=language, dir=i18n.text_direction(language),
-        **values,
+        **({"refresh_url": None, "refresh_seconds": 0} | values),
     )  # fmt: skip
 
 

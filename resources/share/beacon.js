@@ -1,5 +1,34 @@
 (function () {
   "use strict";
+  // Withdrawn materials: ask the server now and then, and strike them out in place.
+  var refresh = document.body.getAttribute("data-refresh");
+  var every = parseInt(document.body.getAttribute("data-refresh-seconds") || "0", 10);
+  function strike(name) {
+    var li = null;
+    Array.prototype.forEach.call(document.querySelectorAll("li[data-item]"), function (el) {
+      if (el.getAttribute("data-item") === name) { li = el; }
+    });
+    var link = li && li.querySelector("a[data-attachment]");
+    if (!link) { return; }
+    var list = li.parentNode;
+    var title = document.createElement("span");
+    title.textContent = link.textContent;
+    var notice = document.createElement("span");
+    notice.className = "notice";
+    notice.textContent = list.getAttribute("data-unavailable") || "";
+    li.replaceChild(title, link);
+    li.insertBefore(document.createTextNode(" "), title.nextSibling);
+    li.insertBefore(notice, title.nextSibling.nextSibling);
+  }
+  function check() {
+    if (!window.fetch) { return; }
+    fetch(refresh, { cache: "no-store", credentials: "omit" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      if (data && data.unavailable) { data.unavailable.forEach(strike); }
+    }).catch(function () { });
+  }
+  if (refresh && every > 0) { setInterval(check, every * 1000); }
   var url = document.body.getAttribute("data-beacon");
   if (!url || !navigator.sendBeacon) { return; }
   function send(kind, value) {

@@ -1,0 +1,132 @@
+"""What an admin pushes to the server: the content catalog (items and their files' sha256)
+and the policy. Both are validated whole here, stored as JSON (catalog_store.py), and the
+server resolves every share's attachments and limits against them, not against the manifest
+the rep's computer sent."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from rep_video.server.manifest_schema import Day, LanguageTag, Line, Text, _is_https_address
+from rep_video.server.names import name_problem
+
+_ID = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+_HEX64 = r"^[0-9a-f]{64}$"
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _countries(values: list[str]) -> list[str]:
+    for value in values:
+        if not _COUNTRY.fullmatch(value):
+            raise ValueError(f"{value!r} is not a two-letter country code such as 'DE'")
+    return values
+
+
+class AudienceIn(_Strict):
+    countries: Annotated[list[str], Field(max_length=300), AfterValidator(_countries)] = Field(
+        default_factory=list
+    )
+    specialties: Annotated[list[Line], Field(max_length=300)] = Field(default_factory=list)
+
+
+class CatalogItemIn(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    title: Annotated[Line, Field(min_length=1)]
+    titles: Annotated[dict[LanguageTag, Line], Field(max_length=50)] = Field(default_factory=dict)
+    language: LanguageTag = "en"
+    kind: Literal["pdf", "link", "image"]
+    approval_code: Annotated[Line, Field(min_length=2, max_length=64)]
+    version: Annotated[Line, Field(min_length=1, max_length=100)]
+    valid_from: Day
+    expires: Day
+    file_name: Annotated[str, Field(max_length=200)] | None = None
+    sha256: Annotated[str, Field(pattern=_HEX64)] | None = None
+    size: Annotated[int, Field(ge=0, strict=True)] | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    audience: AudienceIn = Field(default_factory=AudienceIn)
+    withdrawn: bool = False
+    withdrawn_reason: Line | None = None
+
+    @model_validator(mode="after")
+    def _file_or_link(self) -> CatalogItemIn:
+        if self.expires < self.valid_from:
+            raise ValueError("expires is before valid_from")
+        if self.kind == "link":
+            if self.file_name is not None or self.sha256 is not None:
+                raise ValueError("a link item has a url, not a file")
+            if not self.url or not _is_https_address(self.url):
+                raise ValueError("a link item needs url: one https:// address")
+            return self
+        if self.url is not None:
+            raise ValueError(f"a {self.kind} item has a file, not a url")
+        if not self.file_name or self.sha256 is None or self.size is None:
+            raise ValueError(f"a {self.kind} item needs file_name, sha256 and size")
+        if problem := name_problem("files/" + self.file_name):
+            raise ValueError(problem)
+        return self
+
+    def window_problem(self, today: date) -> str | None:
+        """Why the item may not be attached today (withdrawn, not yet valid, expired)."""
+        if self.withdrawn:
+            return f"withdrawn ({self.withdrawn_reason})" if self.withdrawn_reason else "withdrawn"
+        if today < self.valid_from:
+            return f"not valid until {self.valid_from.isoformat()}"
+        if today > self.expires:
+            return f"expired on {self.expires.isoformat()}"
+        return None
+
+    def audience_problem(self, country: str | None, specialty: str | None) -> str | None:
+        if country and self.audience.countries and country.upper() not in self.audience.countries:
+            return f"not approved for {country.upper()}"
+        wanted = {s.casefold() for s in self.audience.specialties}
+        if specialty and wanted and specialty.casefold() not in wanted:
+            return f"not approved for {specialty}"
+        return None
+
+
+class CatalogIn(_Strict):
+    page_approval_code: Line = ""
+    language: LanguageTag = "en"
+    items: Annotated[list[CatalogItemIn], Field(max_length=2000)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> CatalogIn:
+        ids = [i.id for i in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("item ids must be unique")
+        names = [i.file_name.lower() for i in self.items if i.file_name]
+        if len(set(names)) != len(names):
+            raise ValueError("item file names must be unique")
+        return self
+
+    def get(self, item_id: str) -> CatalogItemIn | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+class PolicyIn(_Strict):
+    """The whole policy is stored; the server enforces the expiry and length limits today
+    (the analytics level, retention and required page content are kept for the compliance
+    features that read them)."""
+
+    max_expiry_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
+    allow_no_expiry: bool = False
+    max_video_seconds: Annotated[float, Field(gt=0, le=24 * 3600, allow_inf_nan=False)] | None = (
+        None
+    )
+    analytics: Literal["full", "opens", "off"] = "full"
+    retention_days: Annotated[int, Field(ge=1, le=36500, strict=True)] | None = None
+    required_page_content: Annotated[dict[Annotated[str, Field(pattern=_ID)], Text], Field(
+        max_length=50
+    )] = Field(default_factory=dict)  # fmt: skip
+
+
+class WithdrawIn(_Strict):
+    reason: Annotated[Line, Field(min_length=1)]
