@@ -102,9 +102,6 @@ class CatalogIn(_Strict):
         ids = [i.id for i in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError("item ids must be unique")
-        names = [i.file_name.lower() for i in self.items if i.file_name]
-        if len(set(names)) != len(names):
-            raise ValueError("item file names must be unique")
         return self
 
     def get(self, item_id: str) -> CatalogItemIn | None:

@@ -21,6 +21,7 @@ import importlib
 ADMIN_MODULES = (
     "rep_video.cli.admin.db_cmds",
     "rep_video.cli.admin.backup_cmds",
+    "rep_video.cli.admin.catalog_cmds",
 )
 
 

@@ -1,0 +1,149 @@
+"""`rep-video admin catalog push`, `admin policy push`, `admin content withdraw`: publish the
+approved-content catalog and the policy to a share server target, and withdraw an item from
+pages already sent (docs/ADMIN.md, the server side in docs/SERVER.md)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from rep_video.content.catalog import load_catalog
+from rep_video.content.checksum import sha256_of
+from rep_video.content.model import ContentItem
+from rep_video.errors import UserError
+
+POLICY_KEYS = (
+    "max_expiry_days",
+    "allow_no_expiry",
+    "max_video_seconds",
+    "analytics",
+    "retention_days",
+    "required_page_content",
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    c = sub.add_parser("catalog", help="publish the approved-content catalog to a share server")
+    cs = c.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    push = cs.add_parser("push", help="upload the catalog's files and items (checksums checked)")
+    push.add_argument("catalog", type=Path, metavar="CATALOG.toml")
+    _server_arg(push)
+    push.set_defaults(func=push_catalog)
+
+    p = sub.add_parser("policy", help="publish the share policy to a share server")
+    ps = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    ppush = ps.add_parser("push", help="validate and store the whole policy on the server")
+    ppush.add_argument("policy", type=Path, metavar="POLICY.toml")
+    _server_arg(ppush)
+    ppush.set_defaults(func=push_policy)
+
+    t = sub.add_parser("content", help="catalog items on a share server")
+    ts = t.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    w = ts.add_parser("withdraw", help="withdraw an item, also from pages already sent")
+    w.add_argument("item", metavar="ID")
+    w.add_argument("--reason", required=True, help="why (kept with the item)")
+    _server_arg(w)
+    w.set_defaults(func=withdraw)
+
+
+def _server_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--server", metavar="NAME", help="the server target (default: the default target)"
+    )
+
+
+@contextlib.contextmanager
+def _server(name: str | None) -> Any:
+    from rep_video.share.targets.registry import get_target
+    from rep_video.share.targets.server import ServerTarget
+
+    target = get_target(name)
+    try:
+        if not isinstance(target, ServerTarget):
+            raise UserError(
+                f"target {target.name!r} is a {target.kind} target, not a share server; "
+                "name a server target with --server (rep-video targets list)."
+            )
+        yield target
+    finally:
+        target.close()
+
+
+def catalog_body(items: tuple[ContentItem, ...], page_code: str) -> dict[str, Any]:
+    """The catalog as the server's API takes it; UserError naming the first item whose file
+    does not match the sha256 the catalog approves."""
+    out = []
+    for item in items:
+        entry: dict[str, Any] = {
+            "id": item.id, "title": item.title, "titles": dict(item.titles),
+            "language": item.language, "kind": item.kind, "approval_code": item.approval_code,
+            "version": item.version, "valid_from": item.valid_from.isoformat(),
+            "expires": item.expires.isoformat(), "withdrawn": item.withdrawn,
+            "audience": {"countries": list(item.audience.countries),
+                         "specialties": list(item.audience.specialties)},
+        }  # fmt: skip
+        if item.file is not None:
+            try:
+                actual = sha256_of(item.file)
+            except OSError as exc:
+                raise UserError(f"item '{item.id}': cannot read {item.file} ({exc})") from None
+            if actual != item.sha256:
+                raise UserError(
+                    f"item '{item.id}': {item.file} has sha256 {actual}, not the approved "
+                    f"{item.sha256}; fix the file or the catalog, then push again."
+                )
+            entry |= {"file_name": item.file.name, "sha256": actual,
+                      "size": item.file.stat().st_size}  # fmt: skip
+        else:
+            entry["url"] = item.url
+        out.append(entry)
+    return {"page_approval_code": page_code, "items": out}
+
+
+def push_catalog(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog)
+    body = catalog_body(catalog.items, catalog.page_approval_code)
+    with _server(args.server) as target:
+        for item in catalog.items:
+            if item.file is None:
+                continue
+            with open(item.file, "rb") as data:
+                target.call(
+                    "PUT", f"/api/v1/admin/catalog/files/{item.sha256}",
+                    f"uploading {item.file.name}", data=data,
+                    headers={"Content-Type": "application/octet-stream"},
+                )  # fmt: skip
+        target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
+    print(f"pushed {len(catalog.items)} items to {target.name}", file=sys.stderr)
+    return 0
+
+
+def push_policy(args: argparse.Namespace) -> int:
+    path: Path = args.policy
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserError(f"cannot read the policy {path}: {exc}") from None
+    if unknown := sorted(set(data) - set(POLICY_KEYS)):
+        raise UserError(
+            f"the policy {path} has unknown keys: {', '.join(unknown)} "
+            f"(known: {', '.join(POLICY_KEYS)}); see docs/ADMIN.md."
+        )
+    with _server(args.server) as target:
+        target.call("PUT", "/api/v1/admin/policy", "pushing the policy", json=data)
+    print(f"pushed the policy to {target.name}", file=sys.stderr)
+    return 0
+
+
+def withdraw(args: argparse.Namespace) -> int:
+    with _server(args.server) as target:
+        target.call(
+            "POST", f"/api/v1/admin/catalog/items/{args.item}/withdraw",
+            f"withdrawing {args.item}", json={"reason": args.reason},
+        )  # fmt: skip
+    print(f"withdrew {args.item}; open pages drop it within a minute", file=sys.stderr)
+    return 0

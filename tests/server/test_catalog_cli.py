@@ -1,0 +1,82 @@
+"""`rep-video admin catalog push`, `admin policy push` and `admin content withdraw` against a
+share server (in this process) through a configured server target."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rep_video.cli import main
+from rep_video.resources import resource_path
+from tests.server.helpers import auth
+from tests.support.inprocess_server import InProcessServer
+
+
+@pytest.fixture
+def acme(server: InProcessServer, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(tokens["admin"] + "\n"))
+    add = ["targets", "add", "acme", "--kind", "server", "--url", server.url, "--token-stdin"]
+    assert main(add) == 0
+    return "acme"
+
+
+def _sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "catalog"
+    shutil.copytree(resource_path("catalog"), folder)
+    return folder / "sample-catalog.toml"
+
+
+def test_push_uploads_checked_files_and_items(
+    server: InProcessServer, tokens: dict[str, str], acme: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    catalog = _sample(tmp_path)
+    assert main(["admin", "catalog", "push", str(catalog), "--server", acme]) == 0, (
+        capsys.readouterr().err
+    )
+    served = httpx.get(f"{server.url}/api/v1/catalog", headers=auth(tokens["rita"])).json()
+    items = {i["id"]: i for i in served["items"]}
+    assert items["onc-dosing-guide"]["approval_code"] == "PP-ONC-US-0123"
+    assert served["page_approval_code"] == "PP-CORP-US-0007"
+    sha = items["onc-dosing-guide"]["sha256"]
+    assert (
+        server.data_dir.joinpath("blobs", "catalog", sha).read_bytes()
+        == (catalog.parent / "files" / "oncology-dosing-guide.pdf").read_bytes()
+    )
+
+    assert main(["admin", "content", "withdraw", "patient-support", "--reason", "recall",
+                 "--server", acme]) == 0  # fmt: skip
+    served = httpx.get(f"{server.url}/api/v1/catalog", headers=auth(tokens["rita"])).json()
+    gone = next(i for i in served["items"] if i["id"] == "patient-support")
+    assert gone["withdrawn"] is True and gone["withdrawn_reason"] == "recall"
+
+
+def test_push_refuses_a_file_that_does_not_match_its_sha256(
+    server: InProcessServer, acme: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalog = _sample(tmp_path)
+    (catalog.parent / "files" / "oncology-dosing-guide.pdf").write_bytes(b"%PDF tampered")
+    assert main(["admin", "catalog", "push", str(catalog), "--server", acme]) == 2
+    err = capsys.readouterr().err
+    assert "onc-dosing-guide" in err and "sha256" in err and "Traceback" not in err
+
+
+def test_policy_push_stores_the_whole_policy_and_refuses_unknown_keys(
+    server: InProcessServer, tokens: dict[str, str], acme: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        'max_expiry_days = 90\nanalytics = "off"\nretention_days = 400\nallow_no_expiry = true\n'
+        '[required_page_content]\nisi = "Important safety information"\n'
+    )
+    assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 0
+    stored = httpx.get(f"{server.url}/api/v1/policy", headers=auth(tokens["rita"])).json()
+    assert stored["max_expiry_days"] == 90 and stored["analytics"] == "off"
+    policy.write_text("max_expiry = 90\n")
+    assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 2
+    assert "max_expiry" in capsys.readouterr().err
