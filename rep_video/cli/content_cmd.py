@@ -7,6 +7,7 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rep_video.content.catalog import Catalog, default_catalog_path, load_catalog
 
@@ -17,6 +18,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls = content_sub.add_parser("list", help="list the catalog's items and their availability")
     ls.add_argument("--catalog", type=Path, metavar="FILE", help="another catalog file")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.add_argument(
+        "--target", metavar="NAME", help="a share server target's catalog (default: the default)"
+    )
     ls.set_defaults(func=run_list)
 
 
@@ -24,15 +28,42 @@ def run_list(args: argparse.Namespace) -> int:
     from rep_video.config import load_settings
     from rep_video.locks import refuse_locked
 
+    settings = load_settings()
     if args.catalog is not None:
-        refuse_locked(load_settings(), "catalog.path", "--catalog")
-    catalog = load_catalog(args.catalog if args.catalog else default_catalog_path())
+        refuse_locked(settings, "catalog.path", "--catalog")
     today = date.today()
-    if args.json:
-        print(json.dumps(catalog_json(catalog, today), indent=2, ensure_ascii=False))
+    remote = None if args.catalog is not None else _from_server(args.target, settings)
+    if remote is not None:
+        catalog, note = remote.catalog, f"from the share server, {remote.age_label()}"
     else:
-        print(catalog_table(catalog, today))
+        catalog, note = load_catalog(args.catalog or default_catalog_path()), None
+    if args.json:
+        data = catalog_json(catalog, today)
+        if remote is not None:
+            data |= {"fetched_at": remote.fetched_at.isoformat(), "offline": remote.offline}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(catalog_table(catalog, today) + (f" ({note})" if note else ""))
     return 0
+
+
+def _from_server(spec: str | None, settings: Any) -> Any:
+    """The server's catalog when the target (named, else the default) is a share server;
+    None for folder and S3 targets, which keep the local catalog file."""
+    from rep_video.content.server_catalog import server_catalog
+    from rep_video.share.targets.registry import default_spec
+
+    name = default_spec(spec, settings)
+    config = settings.targets.get(name)
+    if config is None or config.kind != "server":
+        return None
+    from rep_video.share.targets.registry import build_target
+
+    target = build_target(config, settings)
+    try:
+        return server_catalog(target)
+    finally:
+        target.close()
 
 
 def catalog_json(catalog: Catalog, today: date) -> dict[str, object]:

@@ -4,6 +4,7 @@ share server (in this process) through a configured server target."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -80,3 +81,25 @@ def test_policy_push_stores_the_whole_policy_and_refuses_unknown_keys(
     policy.write_text("max_expiry = 90\n")
     assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 2
     assert "max_expiry" in capsys.readouterr().err
+
+
+def test_content_list_reads_the_servers_catalog_and_its_cached_copy_offline(
+    server: InProcessServer, tokens: dict[str, str], acme: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from tests.support.server_process import free_port
+
+    assert main(["admin", "catalog", "push", str(_sample(tmp_path)), "--server", acme]) == 0
+    for url in (server.url, f"http://127.0.0.1:{free_port()}"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(tokens["rita"] + "\n"))
+        add = ["targets", "add", "field", "--kind", "server", "--url", url, "--token-stdin"]
+        assert main([*add, "--default"]) == 0
+        capsys.readouterr()
+        assert main(["content", "list"]) == 0, capsys.readouterr().err
+        table = capsys.readouterr().out
+        assert "PP-ONC-US-0123" in table and "from the share server" in table
+        assert ("offline" in table) == (url != server.url)
+    assert main(["content", "list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["offline"] is True and data["fetched_at"]
+    assert data["page_approval_code"] == "PP-CORP-US-0007"
