@@ -72,8 +72,10 @@ class ContentPicker(QWidget):
         availability: dict[str, tuple[bool, str]],
         selected: tuple[str, ...] = (),
         error: str | None = None,
+        source: str | None = None,
     ) -> None:
-        """`availability` maps item id → (ok, reason), computed on a worker (it reads files)."""
+        """`availability` maps item id → (ok, reason), computed on a worker (it reads files);
+        `source` says where a catalog not read from a file came from (and how old it is)."""
         self.tree.blockSignals(True)
         self.tree.clear()
         self._items = {}
@@ -93,7 +95,8 @@ class ContentPicker(QWidget):
             usable = sum(1 for ok, _ in availability.values() if ok)
             self.message.setText(
                 f"{usable} of {len(catalog.items)} items can be sent today · "
-                f"catalog {catalog.path.name} · page approval code {catalog.page_approval_code}"
+                f"catalog {source or catalog.path.name} · "
+                f"page approval code {catalog.page_approval_code}"
             )
         self.message.style().polish(self.message)
         self._filter(self.search.text())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from rep_video import config
 from rep_video.content import Catalog, load_catalog
+from rep_video.content.server_catalog import catalog_for_target
 from rep_video.errors import UserError
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
@@ -319,11 +320,17 @@ class PersonalizeScreen(FlowScreen):
     # -- catalog -----------------------------------------------------------------------------
     def reload_catalog(self) -> None:
         path = self.services.catalog_path()
+        settings = self.services.settings()
         today = date.today()
 
-        def work(_p: Any, _c: Any) -> tuple[Catalog, dict[str, tuple[bool, str]]]:
+        def work(_p: Any, _c: Any) -> tuple[Catalog, dict[str, tuple[bool, str]], str | None]:
+            # A share server target: its catalog (the server decides), else the local file.
+            remote = catalog_for_target(None, settings)
+            if remote is not None:
+                source = f"from the share server, {remote.age_label()}"
+                return remote.catalog, compute_availability(remote.catalog, today), source
             catalog = load_catalog(path)
-            return catalog, compute_availability(catalog, today)
+            return catalog, compute_availability(catalog, today), None
 
         self.runner.submit("load catalog", work, self._on_catalog)
 
@@ -332,5 +339,7 @@ class PersonalizeScreen(FlowScreen):
             self.catalog = None
             self.picker.set_catalog(None, {}, error=outcome.error)
             return
-        self.catalog, availability = outcome.value
-        self.picker.set_catalog(self.catalog, availability, self.drafts.draft.attachment_ids)
+        self.catalog, availability, source = outcome.value
+        self.picker.set_catalog(
+            self.catalog, availability, self.drafts.draft.attachment_ids, source=source
+        )

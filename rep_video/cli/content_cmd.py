@@ -7,7 +7,6 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from rep_video.content.catalog import Catalog, default_catalog_path, load_catalog
 
@@ -26,13 +25,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     from rep_video.config import load_settings
+    from rep_video.content.server_catalog import catalog_for_target
     from rep_video.locks import refuse_locked
 
     settings = load_settings()
     if args.catalog is not None:
         refuse_locked(settings, "catalog.path", "--catalog")
     today = date.today()
-    remote = None if args.catalog is not None else _from_server(args.target, settings)
+    remote = None if args.catalog is not None else catalog_for_target(args.target, settings)
     if remote is not None:
         catalog, note = remote.catalog, f"from the share server, {remote.age_label()}"
     else:
@@ -45,25 +45,6 @@ def run_list(args: argparse.Namespace) -> int:
     else:
         print(catalog_table(catalog, today) + (f" ({note})" if note else ""))
     return 0
-
-
-def _from_server(spec: str | None, settings: Any) -> Any:
-    """The server's catalog when the target (named, else the default) is a share server;
-    None for folder and S3 targets, which keep the local catalog file."""
-    from rep_video.content.server_catalog import server_catalog
-    from rep_video.share.targets.registry import default_spec
-
-    name = default_spec(spec, settings)
-    config = settings.targets.get(name)
-    if config is None or config.kind != "server":
-        return None
-    from rep_video.share.targets.registry import build_target
-
-    target = build_target(config, settings)
-    try:
-        return server_catalog(target)
-    finally:
-        target.close()
 
 
 def catalog_json(catalog: Catalog, today: date) -> dict[str, object]:

@@ -87,3 +87,19 @@ def _item(data: dict[str, Any]) -> ContentItem:
         language=data.get("language", "en"),
         titles=tuple((data.get("titles") or {}).items()),
     )
+
+
+def catalog_for_target(spec: str | None, settings: Any) -> ServerCatalog | None:
+    """The server's catalog when the target (named, else the default) is a share server;
+    None for folder and S3 targets, which keep the local catalog file."""
+    from rep_video.share.targets.registry import build_target, default_spec
+
+    name = default_spec(spec, settings)
+    config = settings.targets.get(name)
+    if config is None or config.kind != "server":
+        return None
+    target = build_target(config, settings)
+    try:
+        return server_catalog(target)
+    finally:
+        target.close()
