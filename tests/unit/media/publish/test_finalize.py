@@ -3,6 +3,7 @@ portrait, no-audio and audio-only cases; the result always passes the profile ch
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import av
@@ -13,7 +14,9 @@ from rep_video.errors import UserError
 from rep_video.media.probe import probe, require_video
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.finalize import finalize, plan_finalize
-from tests.support.clips import make_clip
+from rep_video.media.publish.remux import remux
+from rep_video.progress import Cancelled, CancelToken
+from tests.support.clips import FFMPEG, make_clip
 
 
 def packets_equal(a: Path, b: Path) -> bool:
@@ -31,6 +34,39 @@ def test_in_profile_clip_is_only_remuxed(sample_clip: Path, out_dir: Path) -> No
     assert result.info.faststart and mobile_profile_problems(result.info) == []
     assert packets_equal(sample_clip, out), "video stream copied bit for bit"
     assert sorted(p.name for p in out_dir.iterdir()) == ["final.mp4"]
+
+
+def _timing(path: Path) -> list[tuple[str, int | None, int | None, bool]]:
+    with av.open(str(path)) as c:
+        return [(p.stream.type, p.pts, p.dts, p.is_keyframe) for p in c.demux() if p.size]
+
+
+@pytest.mark.parametrize("clip", ["sample_clip", "fragmented_clip"])
+def test_remux_matches_the_ffmpeg_stream_copy(
+    clip: str, out_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    """The remux moved from the ffmpeg executable into PyAV: the executable's own stream copy
+    (the command it ran) is the independent check, packet timing and streams alike."""
+    src: Path = request.getfixturevalue(clip)
+    ours, ref = out_dir / "ours.mp4", out_dir / "ref.mp4"
+    remux(src, ours, audio=True)
+    subprocess.run([FFMPEG, "-v", "error", "-i", str(src), "-map", "0:v:0", "-map", "0:a:0",
+                    "-map_metadata", "-1", "-c", "copy", "-movflags", "+faststart", str(ref)],
+                   check=True)  # fmt: skip
+    assert _timing(ours) == _timing(ref)
+    a, b = probe(ours), probe(ref)
+    assert a.faststart and not a.fragmented
+    assert a.video == b.video and a.audio == b.audio
+    assert abs(a.duration - b.duration) < 0.05
+
+
+def test_remux_without_audio_and_cancelled(sample_clip: Path, out_dir: Path) -> None:
+    remux(sample_clip, out_dir / "v.mp4", audio=False)
+    assert probe(out_dir / "v.mp4").audio is None
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        remux(sample_clip, out_dir / "c.mp4", audio=True, cancel=token)
 
 
 def test_fragmented_recording_is_remuxed_flat(fragmented_clip: Path, out_dir: Path) -> None:
