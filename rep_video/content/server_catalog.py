@@ -41,12 +41,13 @@ def cache_file(target_name: str) -> Path:
     return paths.cache_dir() / f"server-catalog-{safe}.json"
 
 
-def server_catalog(target: Any) -> ServerCatalog:
+def server_catalog(target: Any) -> ServerCatalog | None:
     """The catalog of a ServerTarget, fetched now, else the cached copy (UserError when the
-    server is unreachable and nothing was cached yet)."""
+    server is unreachable and nothing was cached yet); None when the server has none (its
+    admin has not pushed one: the local catalog file is used, as before)."""
     cached = cache_file(target.name)
     try:
-        body = target.call("GET", "/api/v1/catalog", "reading the server's catalog")
+        body = target.call_if_found("/api/v1/catalog", "reading the server's catalog")
     except TransientError as exc:
         if not cached.exists():
             raise UserError(
@@ -56,6 +57,9 @@ def server_catalog(target: Any) -> ServerCatalog:
         saved = json.loads(cached.read_text(encoding="utf-8"))
         fetched = datetime.fromisoformat(saved["fetched_at"])
         return ServerCatalog(to_catalog(saved["catalog"], target.name), fetched, offline=True)
+    if body is None:
+        cached.unlink(missing_ok=True)
+        return None
     now = datetime.now(UTC)
     cached.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(cached, json.dumps({"fetched_at": now.isoformat(), "catalog": body}))

@@ -182,6 +182,10 @@ def _copy_attachments(
     used: set[str] = set()
     for item in items:
         _check_cancel(cancel)
+        if item.file is None and item.kind != "link":
+            # An item of the share server's catalog: the server attaches its own file.
+            refs.append(_ref(item, f"{item.id}.{'pdf' if item.kind == 'pdf' else 'jpg'}", None))
+            continue
         if item.file is None:
             refs.append(_ref(item, None, None))
             continue

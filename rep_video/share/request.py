@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from rep_video.config import Settings
-from rep_video.content.catalog import default_catalog_path, load_catalog
+from rep_video.content.catalog import Catalog, default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.locks import check_send_overrides
@@ -112,7 +112,7 @@ def check_request(
         captions = check_captions(request.captions, language)
     except UserError as exc:
         raise InvalidRequest("captions", exc.message) from None
-    catalog = load_catalog(request.catalog or settings.catalog_path or default_catalog_path())
+    catalog = _catalog(request, settings)
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
     warnings = _check_wording(request.message, captions, wording.check_for(catalog))
     return CheckedRequest(
@@ -130,6 +130,22 @@ def check_request(
         captions=captions,
         wording_warnings=warnings,
     )
+
+
+def _catalog(request: ShareRequest, settings: Settings) -> Catalog:
+    """A share server target's catalog (the server has the last word; its cached copy when
+    offline), else the catalog file. Unreachable with nothing cached: the file, and the
+    server checks the items when the outbox delivers."""
+    if request.catalog is None and request.attach_ids:
+        from rep_video.content.server_catalog import catalog_for_target
+
+        try:
+            remote = catalog_for_target(request.target, settings)
+        except UserError:
+            remote = None
+        if remote is not None:
+            return remote.catalog
+    return load_catalog(request.catalog or settings.catalog_path or default_catalog_path())
 
 
 def _check_wording(

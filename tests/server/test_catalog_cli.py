@@ -103,3 +103,37 @@ def test_content_list_reads_the_servers_catalog_and_its_cached_copy_offline(
     data = json.loads(capsys.readouterr().out)
     assert data["offline"] is True and data["fetched_at"]
     assert data["page_approval_code"] == "PP-CORP-US-0007"
+
+
+def test_send_attaches_an_item_only_the_server_has(
+    server: InProcessServer, tokens: dict[str, str], acme: str, small_clip: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import hashlib
+    from datetime import date, timedelta
+
+    pdf = b"%PDF-1.4\n% server only\n" * 30
+    sha = hashlib.sha256(pdf).hexdigest()
+    admin = auth(tokens["admin"])
+    url = f"{server.url}/api/v1/admin/catalog"
+    assert httpx.put(f"{url}/files/{sha}", content=pdf, headers=admin).is_success
+    item = {
+        "id": "srv-only", "title": "Server leaflet", "kind": "pdf", "approval_code": "SRV-42",
+        "version": "2", "valid_from": (date.today() - timedelta(days=1)).isoformat(),
+        "expires": (date.today() + timedelta(days=9)).isoformat(),
+        "file_name": "server-leaflet.pdf", "sha256": sha, "size": len(pdf),
+    }  # fmt: skip
+    assert httpx.put(url, json={"items": [item]}, headers=admin).is_success
+    monkeypatch.setattr("sys.stdin", io.StringIO(tokens["rita"] + "\n"))
+    add = ["targets", "add", "rita", "--kind", "server", "--url", server.url, "--token-stdin"]
+    assert main(add) == 0
+    capsys.readouterr()
+    argv = ["send", str(small_clip), "--to", "Dr. Who", "--from-name", "Rita Rep",
+            "--target", "rita", "--attach", "srv-only"]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    link = capsys.readouterr().out.strip().splitlines()[-1]
+    page = httpx.get(link).text
+    assert "SRV-42" in page and "Server leaflet" in page
+    token = link.rsplit("/", 1)[-1]
+    pdf_answer = httpx.get(f"{server.url}/s/{token}/media/files/server-leaflet.pdf")
+    assert pdf_answer.status_code == 200 and pdf_answer.content == pdf

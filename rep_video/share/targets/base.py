@@ -67,7 +67,14 @@ class SharePackage:
         names += [n for n in (m.poster, m.preview) if n]
         if m.captions is not None:
             names.append(m.captions.file)
-        names += [f"files/{a.file_name}" for a in m.attachments if a.file_name]
+        # An attachment with no size and no file here is the share server's to attach (an
+        # item of its own catalog): nothing of it is on this computer.
+        names += [
+            f"files/{a.file_name}"
+            for a in m.attachments
+            if a.file_name
+            and (a.size is not None or (self.folder / "files" / a.file_name).exists())
+        ]
         return [(n, self.folder / n) for n in names]
 
 

@@ -71,6 +71,17 @@ class ServerTarget(ResumableTarget):
         check_status(resp, doing, self.name)
         return resp.json() if resp.content else None
 
+    def call_if_found(self, path: str, doing: str) -> Any:
+        """GET `path`; None when the server answers 404 (nothing there yet)."""
+        try:
+            resp = self._session.get(f"{self.base_url}{path}", timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise network_error(exc, f"the share server {self.base_url}") from exc
+        if resp.status_code == 404:
+            return None
+        check_status(resp, doing, self.name)
+        return resp.json() if resp.content else None
+
     def reserve(self, package: SharePackage) -> Reservation:
         # None: declared by upload(), once the media exists.
         files = _declarations(package) if package.complete else None
