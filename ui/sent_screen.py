@@ -1,6 +1,7 @@
 """Sent: every share from this computer — a picture of the video, when it was sent (to the
 second), its state in colour (waiting, uploading, live, expired, revoked, failed), views and
-how much was watched; copy, extend, revoke (asked first). A send that did not go shows its
+how much was watched; copy, extend, revoke (asked first, then undoable for a few seconds:
+ui/revoke_grace.py). A send that did not go shows its
 reason in view with the ways forward (Retry, Open Settings, Delete, Save the video elsewhere),
 also after a restart: it is read from the outbox."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui import confirm, failed_sends, send_errors
 from ui.failure_panel import FailurePanel, Problem
 from ui.layouts import button, item_list, label, row, screen
+from ui.revoke_grace import RevokeGrace
 from ui.services import Services
 from ui.share_result import flash_copied
 from ui.share_rows import ShareRow
@@ -67,6 +69,7 @@ class SentScreen(QWidget):
         self._checking = False  # the status says CHECKING (and nothing an action said)
         self._said = False
         self._again = False
+        self._names: dict[int, str] = {}  # whose link a waiting revoke ends, for the status
 
         title = label("Sent", "title", wrap=False)
         self.tree = item_list("Sent videos", COLUMNS)
@@ -90,8 +93,18 @@ class SentScreen(QWidget):
         self.extend_button = button("Extend…", "Extend the selected share", on_click=self.extend)
         # Without an argument: the button must always ask (`revoke(confirmed=…)`).
         self.revoke_button = button("Revoke…", "Revoke the selected share", on_click=self.revoke)
-        buttons = row(self.copy_button, self.extend_button, self.revoke_button, 1,
-                      self.refresh_button)  # fmt: skip
+        self.undo_button = button(
+            "Undo revoke", "Undo the revoke: keep the link working", on_click=self.undo_revoke
+        )
+        self.undo_button.setVisible(False)
+        self.grace = RevokeGrace(parent=self)
+        self.grace.due.connect(self._revoke_now)
+        self.grace.changed.connect(self._on_grace)
+        self._tick = QTimer(self)  # the countdown in the status line
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._say_countdown)
+        buttons = row(self.copy_button, self.extend_button, self.revoke_button, self.undo_button,
+                      1, self.refresh_button)  # fmt: skip
         screen(self, title, self.empty, (self.tree, 1), self.detail, self.failure, buttons,
                self.status)  # fmt: skip
 
@@ -147,6 +160,8 @@ class SentScreen(QWidget):
     def _item(self, row: ShareRow) -> QTreeWidgetItem:
         watched = f"{row.watched}%" if row.views else "—"
         state = STATE_WORDS.get(row.state, row.state.capitalize())
+        if self.grace.waiting(row.entry_id):
+            state = "Revoking…"
         item = QTreeWidgetItem([
             row.recipient or "—", row.created, state, str(row.views), watched,
             (row.expires_at or "")[:10] or "—", row.target, row.link or "(not yet)",
@@ -173,11 +188,14 @@ class SentScreen(QWidget):
 
     def _sync_buttons(self) -> None:
         row = self.selected()
-        alive = row is not None and row.state in ALIVE and bool(row.link)
+        revoking = row is not None and self.grace.waiting(row.entry_id)
+        alive = row is not None and row.state in ALIVE and bool(row.link) and not revoking
         self.copy_button.setEnabled(alive)  # never a dead link onto the clipboard
         extendable = row is not None and bool(row.link) and row.state in (*ALIVE, "expired")
         self.extend_button.setEnabled(extendable)
-        self.revoke_button.setEnabled(row is not None and row.state in (*ALIVE, "expired"))
+        self.revoke_button.setEnabled(
+            row is not None and row.state in (*ALIVE, "expired") and not revoking
+        )
         if row is not None and row.state in NOT_SENT:
             reason = row.note or "the target could not be reached."
             waiting = row.state == "queued"
@@ -226,11 +244,57 @@ class SentScreen(QWidget):
             self,
             "Revoke link",
             f"Revoke the link for {who}? The page will say the video is no longer available. "
-            "This cannot be undone.",
+            "You can undo it for a few seconds.",
             "Revoke link",
         ):
             return
-        self._act("revoke", lambda: self.services.revoke(row.entry_id), "Link revoked.")
+        self._names[row.entry_id] = who
+        self.grace.start(row.entry_id)
+
+    def undo_revoke(self) -> None:
+        row = self.selected()
+        entry_id = row.entry_id if row and self.grace.waiting(row.entry_id) else self.grace.latest()
+        if entry_id is not None and self.grace.undo(entry_id):
+            self._say(f"Kept: the link for {self._names.get(entry_id, 'this share')} still works.")
+
+    def send_leftover_revokes(self) -> None:
+        """Revokes confirmed before the app last quit that never reached the target."""
+        for entry_id in self.grace.leftovers():
+            self._revoke_now(entry_id)
+
+    def shutdown(self) -> None:
+        """On quit: the revokes still in their grace go now (the worker finishes them)."""
+        self.grace.send_all_now()
+
+    def _on_grace(self) -> None:
+        waiting = self.grace.latest() is not None
+        self.undo_button.setVisible(waiting)
+        if waiting:
+            self._tick.start()
+            self._say_countdown()
+        else:
+            self._tick.stop()
+        self.set_rows(self.rows)
+
+    def _say_countdown(self) -> None:
+        entry_id = self.grace.latest()
+        if entry_id is not None:
+            who = self._names.get(entry_id, "this share")
+            left = self.grace.seconds_left(entry_id)
+            self._say(f"The link for {who} stops working in {left} s. Undo revoke keeps it.")
+
+    def _revoke_now(self, entry_id: int) -> None:
+        def revoke(_p: Any, _c: Any) -> None:
+            try:
+                self.services.revoke(entry_id)
+            finally:  # on the worker: a quit does not wait for the UI thread to hear of it
+                self.grace.done(entry_id)
+
+        def finished(outcome: TaskOutcome) -> None:
+            self._say("Link revoked." if outcome.ok else f"Could not revoke: {outcome.error}")
+            self.refresh()
+
+        self.runner.submit("revoke", revoke, finished, serial=True)
 
     # -- a send that did not go --------------------------------------------------------------
     def retry(self, entry_id: int) -> None:

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.restore_draft()
         QTimer.singleShot(0, self.offer_recovery)
         self.services.resume_outbox()
+        self.sent.send_leftover_revokes()
 
     def restore_draft(self) -> None:
         draft = draft_store.load()
@@ -293,5 +294,6 @@ class MainWindow(QMainWindow):
         ui_settings().setValue("window/geometry", self.saveGeometry())
         self.record.shutdown()
         self.trim.shutdown()
+        self.sent.shutdown()  # before the worker stops: revokes in their grace go now
         self.services.shutdown()
         super().closeEvent(event)

@@ -34,3 +34,12 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
     win.close()
     assert isinstance(win.runner, TaskRunner)
     win.runner.wait_idle(30000)
+
+
+@pytest.fixture(autouse=True)
+def _short_revoke_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A confirmed revoke waits 8 s for an undo in the app; flows that revoke need not wait.
+    tests/ui/test_revoke_undo.py sets the grace it exercises."""
+    from ui import revoke_grace
+
+    monkeypatch.setattr(revoke_grace, "GRACE_MS", 50)
