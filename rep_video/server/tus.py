@@ -62,7 +62,8 @@ def _parse_metadata(header: str) -> dict[str, str] | None:
         key, _, value = pair.partition(" ")
         try:
             meta[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        # ValueError: a non-ASCII value (headers arrive as latin-1 text) that b64decode refuses
+        except (binascii.Error, UnicodeDecodeError, ValueError):
             return None
     return meta
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import hashlib
 import os
 import weakref
@@ -59,7 +58,7 @@ def parse_checksum(header: str | None) -> tuple[str, bytes] | str | None:
         return f"checksum algorithm {algo!r} unsupported; use sha1 or sha256"
     try:
         return algo, base64.b64decode(b64.strip(), validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a non-ASCII (latin-1) header that b64decode refuses
         return "Upload-Checksum digest is not base64"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rep_video.server.numbers import BEYOND, capped_count, header_count
@@ -135,6 +135,7 @@ _TUS_VALUE = st.one_of(_NUMBERISH, st.text(_CHAR, max_size=40))
     _TUS_VALUE,
     st.one_of(st.none(), st.text(_CHAR, max_size=60), st.sampled_from(["name dmlkZW8ubXA0"])),
 )
+@example(resumable="1.0.0", length="0", meta="0 \x80")  # found by this test: was a 500
 def test_live_tus_creation_headers_never_5xx(
     client: httpx.Client,
     server: InProcessServer,
@@ -160,6 +161,7 @@ def test_live_tus_creation_headers_never_5xx(
     st.sampled_from(["application/offset+octet-stream", "text/plain", ""]),
     st.binary(max_size=64),
 )
+@example(offset="0", checksum="sha256 \x80", ctype="application/offset+octet-stream", body=b"")
 def test_live_tus_patch_headers_never_5xx(
     client: httpx.Client,
     tokens: dict[str, str],
