@@ -94,6 +94,13 @@ _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
 _EVENT_COUNT = (
     select(func.count()).select_from(ViewEvent).where(ViewEvent.share_id == bindparam("share_id"))
 )
+_KIND_COUNT = _EVENT_COUNT.where(ViewEvent.kind == bindparam("kind"))
+
+
+def _attachment_names(share: PublicShare) -> set[str]:
+    """What the page's links carry in data-attachment (share/page.py): the file's name, or a
+    link's item id. An attachment event naming anything else did not come from the page."""
+    return {a.file_name or a.id for a in _manifest(share).attachments}
 
 
 def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | Response:
@@ -354,6 +361,8 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
     if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
         return _plain(422, f"kind must be one of {', '.join(EVENT_KINDS)}")
     ok, value = _event_value(data["kind"], data.get("value"))
+    if ok and data["kind"] == "attachment":
+        ok = value in _attachment_names(found)
     if not ok:
         return _plain(422, f"invalid value for {data['kind']}")
 
@@ -363,6 +372,9 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
             count = conn.execute(_EVENT_COUNT, {"share_id": found.id}).scalar_one()
             if count >= state.settings.max_events_per_share:
                 return  # a script replaying beacons cannot grow the table without bound
+            params = {"share_id": found.id, "kind": data["kind"]}
+            if conn.execute(_KIND_COUNT, params).scalar_one() >= state.settings.max_events_per_kind:
+                return  # nor fill the share's quota with one kind, hiding the others
             conn.execute(
                 insert(ViewEvent).values(share_id=found.id, kind=data["kind"], value=value)
             )

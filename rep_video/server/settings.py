@@ -42,6 +42,7 @@ class ServerSettings:
     forwarded_allow_ips: str = ""  # empty: uvicorn's FORWARDED_ALLOW_IPS, else 127.0.0.1
     max_event_bytes: int = 1024
     max_events_per_share: int = 1000  # a real recipient sends ~7 per visit
+    max_events_per_kind: int = 250  # per share: fake progress cannot crowd out real opens
     accel_redirect: str = ""  # empty: the server streams media itself
     api_docs: str = "admin"  # who may read /openapi.json: admin | public | off
     run_secret: str = ""  # set by the desktop app for its embedded server (identity.py)
@@ -85,6 +86,7 @@ SETTINGS: dict[str, str] = {
     "forwarded_allow_ips": "proxies whose X-Forwarded-For is trusted (addresses, networks, *)",
     "max_event_bytes": "largest accepted view-event body",
     "max_events_per_share": "view events stored per share; later ones are accepted, not kept",
+    "max_events_per_kind": "view events of one kind (opened, play, …) stored per share",
     "accel_redirect": "nginx internal location serving <data_dir>/blobs/; empty = stream media",
     "api_docs": "who may read /openapi.json: admin (an admin's token), public, or off",
     "run_secret": "a secret /healthz proves it knows (the desktop app's embedded server)",
@@ -177,6 +179,7 @@ def _validate(s: ServerSettings) -> None:
         "cleanup_interval_seconds",
         "patch_idle_seconds",
         "max_events_per_share",
+        "max_events_per_kind",
         "page_refresh_seconds",
     ):
         if getattr(s, name) <= 0:

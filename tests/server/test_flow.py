@@ -290,6 +290,36 @@ def test_view_events_per_share_are_capped(
         assert len(r.json()["events"]) == 5
 
 
+def test_one_kind_of_event_cannot_use_up_the_share_and_hide_the_others(
+    tmp_path_factory: pytest.TempPathFactory, small_clip: Path, leaflet: Path
+) -> None:
+    """1 000 replayed "progress 100" beacons keep at most the per-kind cap; a real open after
+    them is still kept; an attachment event must name one of the share's own attachments."""
+    env = {
+        "REP_VIDEO_SERVER_MAX_EVENTS_PER_SHARE": "20",
+        "REP_VIDEO_SERVER_MAX_EVENTS_PER_KIND": "4",
+    }
+    with inprocess_server(tmp_path_factory.mktemp("kinds"), env) as srv:
+        token = srv.create_token("rita")
+        m = manifest(attachments=(attachment("leaflet.pdf", id="leaflet"),))
+        files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet}
+        share = create_and_publish(srv.url, token, files, m)
+        events = f"{share['url']}/events"
+        with httpx.Client() as c:
+            for _ in range(30):
+                r = c.post(events, content='{"kind": "progress", "value": 100}')
+                assert r.status_code == 204
+            assert c.post(events, content='{"kind": "opened"}').status_code == 204
+            bogus = c.post(events, content='{"kind": "attachment", "value": "anything at all"}')
+            assert bogus.status_code == 422
+            real = c.post(events, content='{"kind": "attachment", "value": "leaflet.pdf"}')
+            assert real.status_code == 204
+        r = httpx.get(f"{srv.url}/api/v1/shares/{share['id']}", headers=auth(token))
+        kinds = [e["kind"] for e in r.json()["events"]]
+        assert kinds.count("progress") == 4
+        assert kinds.count("opened") == 1 and kinds.count("attachment") == 1
+
+
 @pytest.mark.parametrize(("mode", "anonymous", "admin"), [("public", 200, 200), ("off", 404, 404)])
 def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
     with inprocess_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
