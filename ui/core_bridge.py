@@ -36,6 +36,18 @@ def find_unfinished(folder: Path) -> list[Any]:
     return list(recovery.find_unfinished(folder)) if folder.exists() else []
 
 
+def recoverable_seconds(item: Any) -> float:
+    from rep_video.media.capture.recoverable import recoverable_seconds as seconds
+
+    return seconds(item)
+
+
+def discard(item: Any) -> None:
+    from rep_video.media.capture import recovery
+
+    recovery.discard(item)
+
+
 def recover(item: Any) -> Path:
     from rep_video.media.capture import recovery
 

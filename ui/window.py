@@ -3,7 +3,6 @@ Send) and the two places (Sent, Settings). Owns the task runner and the current 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -26,6 +24,7 @@ from ui.draft_store import DraftKeeper
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen
+from ui.recovery_dialog import Offer, RecoveryDialog
 from ui.send_screen import SendScreen
 from ui.sent_screen import SentScreen
 from ui.services import Services
@@ -61,8 +60,7 @@ class MainWindow(QMainWindow):
         self.services = services or Services(self.runner)
         self.drafts = DraftHolder()
         self.keeper = DraftKeeper(self.drafts)
-        # Asks whether to recover N unfinished recordings; tests answer without a dialog.
-        self.ask_recover: Callable[[int], bool] = self._ask_recover
+        self.recovery_dialog: RecoveryDialog | None = None  # open while recordings are offered
         settings = self.services.settings()
 
         self.nav = QListWidget()
@@ -232,30 +230,33 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> None:
         folder = paths.recordings_dir()
 
-        def find(_p: Any, _c: Any) -> list[Any]:
-            return core_bridge.find_unfinished(folder)
+        def find(_p: Any, _c: Any) -> list[Offer]:
+            items = core_bridge.find_unfinished(folder)
+            return [Offer(item, core_bridge.recoverable_seconds(item)) for item in items]
 
         self.runner.submit("find unfinished recordings", find, self._on_unfinished, serial=True)
 
     def _on_unfinished(self, outcome: TaskOutcome) -> None:
-        items = outcome.value if outcome.ok else []
-        if items and self.ask_recover(len(items)):
-            self.recover(items[-1])
+        offers = outcome.value if outcome.ok else []
+        if not offers:
+            return
+        dialog = RecoveryDialog(offers, self)
+        dialog.recover_requested.connect(self.recover)
+        dialog.discard_requested.connect(self.discard_recording)
+        self.recovery_dialog = dialog
+        dialog.open()  # window-modal, not a nested event loop: the app keeps running
 
-    def _ask_recover(self, count: int) -> bool:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Recover recording")
-        box.setText(
-            f"RepVideo found {count} recording{'s' if count > 1 else ''} that did not finish "
-            "(the app or the computer stopped while recording)."
-        )
-        box.setInformativeText("Recover the latest now? Nothing is deleted if you choose Later.")
-        recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(recover)
-        box.exec()
-        return box.clickedButton() is recover
+    def discard_recording(self, item: Any) -> None:
+        def work(_p: Any, _c: Any) -> None:
+            core_bridge.discard(item)
+
+        def done(outcome: TaskOutcome) -> None:
+            if not outcome.ok:
+                self.record.status.setText(f"Could not discard it: {outcome.error}")
+                return
+            self.record.status.setText("Discarded the unfinished recording.")
+
+        self.runner.submit("discard recording", work, done, serial=True)
 
     def recover(self, item: Any) -> None:
         self.record.status.setText("Recovering the unfinished recording…")

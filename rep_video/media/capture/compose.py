@@ -75,7 +75,7 @@ class _AudioOut:
         yield from self.stream.encode(frame)
 
 
-def _open(source: Source) -> tuple[Any, contextlib.AbstractContextManager[Any]]:
+def open_source(source: Source) -> tuple[Any, contextlib.AbstractContextManager[Any]]:
     whole = source.limit is None or source.limit >= source.path.stat().st_size
     if whole:
         return str(source.path), contextlib.nullcontext()
@@ -102,7 +102,7 @@ def compose(sources: Sequence[Source], dst: Path) -> float:
         with av.open(str(tmp), "w", format="mp4", container_options=FASTSTART_MP4_OPTIONS) as out:
             joined = _Joined(out)
             for source in sources:
-                handle, closer = _open(source)
+                handle, closer = open_source(source)
                 with closer, av.open(handle, "r", format="mp4", buffer_size=1 << 20) as inp:
                     if not inp.streams.video:
                         raise UserError(f"{source.path.name} holds no video; it cannot be joined.")

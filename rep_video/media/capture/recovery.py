@@ -170,9 +170,12 @@ def find_unfinished(folder: Path) -> list[UnfinishedRecording]:
         final = folder / f"{stem}.mp4"
         fragmented = fragmented_path(final)
         media = [p for p in working_files(final)[:-1] if p.exists()]
-        if not media and not final.exists():
-            continue
         if _is_live(sidecar):
+            continue  # recording right now (it may not have written its first fragment yet)
+        if not media and not final.exists():
+            # Killed in its first instants: nothing was recorded, and nothing else would
+            # ever remove the sidecar.
+            _remove_lone(final, sidecar)
             continue
         info = _read_sidecar(sidecar)
         found.append(
@@ -191,7 +194,7 @@ def find_unfinished(folder: Path) -> list[UnfinishedRecording]:
     return found
 
 
-def _sources(final: Path, segments: Segments | None) -> tuple[list[Source], bool]:
+def kept_sources(final: Path, segments: Segments | None) -> tuple[list[Source], bool]:
     """The kept pieces as files to read (an unfinished part up to its last complete
     fragment), and whether the one piece is a whole part (then a remux is enough)."""
     if segments is None:  # no journal: a recording from before pauses existed
@@ -214,7 +217,7 @@ def _sources(final: Path, segments: Segments | None) -> tuple[list[Source], bool
 def build_final(final: Path, segments: Segments | None) -> float:
     """Write `final` from a recording's working files; returns its length in seconds. The
     working files are left for the caller to delete once this returned."""
-    sources, whole = _sources(final, segments)
+    sources, whole = kept_sources(final, segments)
     if not sources:
         raise UserError(
             f"the recording {final.stem} has nothing to keep: it stopped before its first "
@@ -255,9 +258,7 @@ def recover(item: UnfinishedRecording) -> Path:
             _remove(item)
             return item.final
         raise UserError(f"the recording {item.name} has no data left to recover.")
-    segments = read_journal(item.final)
-    if segments is None and len(media) > 1:
-        segments = _all_parts(item.final, media)
+    segments = journal_or_all_parts(item.final, media)
     try:
         build_final(item.final, segments)
     except (av.FFmpegError, OSError) as exc:
@@ -267,6 +268,15 @@ def recover(item: UnfinishedRecording) -> Path:
         ) from exc
     _remove(item)
     return item.final
+
+
+def journal_or_all_parts(final: Path, media: list[Path]) -> Segments | None:
+    """The journal to recover `final` by: its own, or, when that is unreadable and there are
+    several parts, one keeping every part whole."""
+    segments = read_journal(final)
+    if segments is None and len(media) > 1:
+        segments = _all_parts(final, media)
+    return segments
 
 
 def _all_parts(final: Path, media: list[Path]) -> Segments:
@@ -284,6 +294,12 @@ def _remove(item: UnfinishedRecording) -> None:
     for path in working_files(item.final):
         path.unlink(missing_ok=True)
     item.sidecar.unlink(missing_ok=True)
+
+
+def _remove_lone(final: Path, sidecar: Path) -> None:
+    with contextlib.suppress(OSError):
+        segments_path(final).unlink(missing_ok=True)
+        sidecar.unlink(missing_ok=True)
 
 
 def discard(item: UnfinishedRecording) -> None:

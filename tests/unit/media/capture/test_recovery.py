@@ -18,6 +18,7 @@ import pytest
 from rep_video.errors import UserError
 from rep_video.media.capture import recovery
 from rep_video.media.capture.recorder import Recorder
+from rep_video.media.capture.recoverable import recoverable_seconds
 from rep_video.media.capture.synthetic import (
     TestPatternCamera,
     ToneMicrophone,
@@ -128,16 +129,19 @@ def test_truncated_fragment_is_cut_off(tmp_path: Path) -> None:
         f.truncate(full - 2000)
     prefix = recovery.complete_prefix(item.fragmented)
     assert 0 < prefix < full - 2000
+    offered = recoverable_seconds(item)  # what the dialog says before anything is done
     path = recovery.recover(item)
     with av.open(str(path)) as c:
         frames = sum(1 for _ in c.decode(video=0))
     assert 60 <= frames < 90  # the last (partial) second is gone, the rest plays
+    assert offered == pytest.approx(frames / 30, abs=1 / 30)
 
 
 def test_recording_cut_before_its_first_fragment_cannot_be_recovered(tmp_path: Path) -> None:
     item = _fragmented_copy(tmp_path, 1.5)
     with open(item.fragmented, "r+b") as f:
         f.truncate(200)  # ftyp + part of the moov
+    assert recoverable_seconds(item) == 0.0
     with pytest.raises(UserError, match="nothing to recover"):
         recovery.recover(item)
     assert item.fragmented.exists()  # never deleted on failure
@@ -152,6 +156,24 @@ def test_sidecar_left_after_a_finished_stop_is_cleaned_up(tmp_path: Path) -> Non
     [again] = recovery.find_unfinished(tmp_path)
     assert recovery.recover(again) == item.final
     assert recovery.find_unfinished(tmp_path) == []
+
+
+def test_a_lone_sidecar_of_a_process_killed_at_once_is_removed(tmp_path: Path) -> None:
+    final = tmp_path / "instant.mp4"
+    recovery.write_sidecar(final, {"started_at": "2026-12-03T09:00:00+00:00"}).release()
+    assert recovery.sidecar_path(final).exists()
+    assert recovery.find_unfinished(tmp_path) == []  # nothing to offer, ever
+    assert not recovery.sidecar_path(final).exists()
+
+
+def test_a_lone_sidecar_of_a_live_recording_is_kept(tmp_path: Path) -> None:
+    final = tmp_path / "starting.mp4"
+    lock = recovery.write_sidecar(final, {})  # started, first fragment not written yet
+    try:
+        assert recovery.find_unfinished(tmp_path) == []
+        assert recovery.sidecar_path(final).exists()
+    finally:
+        lock.release()
 
 
 def test_missing_folder_has_nothing_unfinished(tmp_path: Path) -> None:
@@ -208,6 +230,7 @@ def test_killed_while_paused_keeps_everything_before_the_pause(tmp_path: Path) -
     assert 1.9 <= recorded <= 2.6  # two takes of ~1 s (the re-taken one not counted)
 
     [item] = recovery.find_unfinished(folder)
+    assert recoverable_seconds(item) == pytest.approx(recorded, abs=1 / 30)
     path = recovery.recover(item)
     with av.open(str(path)) as c:
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
