@@ -19,12 +19,13 @@ from sqlalchemy import delete, select
 
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.catalog_store import load_catalog
-from rep_video.server.db import Share, Upload
+from rep_video.server.db import Share, Upload, utcnow
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.openapi_spec import responses
 from rep_video.server.policy_checks import AudienceIn, authoritative, check_expiry
 from rep_video.server.publish import blob_key, publish_share
+from rep_video.server.quotas import quota_problem
 from rep_video.server.shares import claim_pending, owned_share, share_json
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
@@ -144,6 +145,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
     if body.files:
         files_json = _check_files(body.files, state.settings.max_upload_bytes)
         _attachments_declared(manifest, body.files, from_catalog)
+    total = sum(f.size for f in body.files)
     token = new_token()
     share = Share(
         id=uuid.uuid4().hex,
@@ -155,8 +157,11 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         manifest_json=manifest.with_token(token).to_json(),
         files_json=files_json,
         expires_at=manifest.expires_at,
+        declared_bytes=total,
     )
     with state.sessions.begin() as s:
+        if problem := quota_problem(s, state.settings, caller.account_id, None, total):
+            raise HTTPException(413, problem)
         s.add(share)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
@@ -190,7 +195,11 @@ def declare_files(
             _attachments_declared(stored, body.files, from_catalog)
         else:
             _attachments_declared(manifest, body.files, from_catalog)
+        total = sum(sizes.values())
+        if problem := quota_problem(s, state.settings, share.account_id, share.id, total):
+            raise HTTPException(413, problem)
         share.files_json = files_json
+        share.declared_bytes = total
         share.reason = None
         if manifest is not None:
             share.manifest_json = manifest.with_token(share.token).to_json()
@@ -248,7 +257,9 @@ async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResp
 def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
-        share.state = "revoked"
+        if share.state != "revoked":
+            share.state = "revoked"
+            share.revoked_at = utcnow()  # the retention purge counts from here
     state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)

@@ -112,6 +112,9 @@ class Share(Base):
     files_json: Mapped[str] = mapped_column(Text)  # [{"name", "size", "sha256"}]
     created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The sum of the declared files' sizes: the account quota is one SUM over these.
+    declared_bytes: Mapped[int] = mapped_column(BigInt, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Upload(Base):

@@ -98,8 +98,8 @@ def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
         bad.append(vtt.name)
         problems.append(problem)
     total = sum(int(f["size"]) for f in files)
-    if not problems and total > state.settings.max_upload_bytes:
-        problems.append(f"the files total {total} bytes, over the policy's limit")
+    if not problems and total > state.settings.max_share_bytes:
+        problems.append(f"the files total {total} bytes, over the per-share limit")
         bad = [f["name"] for f in files]
     if problems:
         return _stay_pending(state, share_id, 422, "; ".join(problems), bad)

@@ -33,6 +33,8 @@ class ServerSettings:
     s3_secret_access_key: str = ""
     s3_prefix: str = ""
     max_upload_bytes: int = 500 * 1024 * 1024
+    max_share_bytes: int = 1024 * 1024 * 1024  # a long video and a few PDFs
+    max_account_bytes: int = 20 * 1024 * 1024 * 1024  # months of a busy rep's shares
     max_video_seconds: float = 600.0
     upload_expiry_seconds: int = 24 * 3600
     cleanup_interval_seconds: int = 600
@@ -77,6 +79,8 @@ SETTINGS: dict[str, str] = {
     "s3_secret_access_key": "S3 secret key",
     "s3_prefix": "key prefix inside the bucket",
     "max_upload_bytes": "largest accepted file (413 above)",
+    "max_share_bytes": "largest total of one share's declared files (413 at declaration)",
+    "max_account_bytes": "largest total of one account's shares' declared files (413)",
     "max_video_seconds": "longest accepted video",
     "upload_expiry_seconds": "abandoned uploads expire after this much inactivity",
     "cleanup_interval_seconds": "how often expired uploads are removed",
@@ -175,6 +179,8 @@ def _validate(s: ServerSettings) -> None:
         raise UserError(f"port {s.port} is out of range; use 1-65535")
     for name in (
         "max_upload_bytes",
+        "max_share_bytes",
+        "max_account_bytes",
         "upload_expiry_seconds",
         "cleanup_interval_seconds",
         "patch_idle_seconds",

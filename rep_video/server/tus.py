@@ -28,6 +28,7 @@ from rep_video.server.names import name_problem
 from rep_video.server.numbers import header_count
 from rep_video.server.openapi_spec import responses, tus_request_headers
 from rep_video.server.publish import blob_key
+from rep_video.server.quotas import quota_problem
 from rep_video.server.shares import claim_pending, declared_files, share_pending
 from rep_video.server.state import ServerState
 from rep_video.server.tus_body import (
@@ -138,6 +139,11 @@ def create_upload(request: Request, caller: CallerDep, state: StateDep) -> Respo
             return _tus(400, f"{name} is not among the share's declared files")
         if declared[name]["size"] != length:
             return _tus(400, f"Upload-Length {length} differs from the declared size of {name}")
+        # Again here: a declaration made before the limits were lowered gets no new bytes.
+        if problem := quota_problem(
+            s, state.settings, share.account_id, share.id, share.declared_bytes
+        ):
+            return _tus(413, problem)
         upload = Upload(
             id=uuid.uuid4().hex,
             share_id=share.id,

@@ -88,6 +88,9 @@ def assert_rows_intact(url: str) -> None:
         share = conn.execute(sqlalchemy.text("SELECT * FROM shares")).mappings().one()
         assert (share["id"], share["token"], share["state"]) == ("shr_old", SHARE_TOKEN, "live")
         assert share["recipient"] == "Dr. Ada Lovelace"
+        files = json.loads(share["files_json"])
+        assert share["declared_bytes"] == files[0]["size"] > 0  # 0004 filled it in
+        assert share["revoked_at"] is None  # a live share
         big = "SELECT length FROM uploads WHERE id = 'upl_big'"
         assert conn.execute(sqlalchemy.text(big)).scalar_one() == 2**33  # 64 bits survive
         assert conn.execute(sqlalchemy.text("SELECT count(*) FROM view_events")).scalar() == 1
