@@ -28,7 +28,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_server_options(t)
     t.add_argument("--name", required=True, help="the rep's (or admin's) account name")
     t.add_argument("--admin", action="store_true", help="this account sees all shares")
+    t.add_argument(
+        "--expires-in",
+        type=_days,
+        metavar="DAYS",
+        help=f"the token stops working after DAYS days (1-{MAX_TOKEN_DAYS}; default: never, "
+        "until revoked with `rep-video admin tokens revoke`)",
+    )
     t.set_defaults(func=serve_token)
+
+
+MAX_TOKEN_DAYS = 3650
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, 1-{MAX_TOKEN_DAYS}")
+    return days
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -57,15 +77,26 @@ def serve(args: argparse.Namespace) -> int:
 
 def serve_token(args: argparse.Namespace) -> int:
     from rep_video.errors import UserError
-    from rep_video.server.db import create_api_token
+    from rep_video.server.account_schema import account_name_problem
+    from rep_video.server.db import issue_api_token
     from rep_video.server.state import open_database
 
     name = args.name.strip()
-    if not name or len(name) > 200:
-        raise UserError("--name must be 1-200 characters")
+    if problem := account_name_problem(name):
+        raise UserError(f"--name {problem} (1-200 characters, one line, no '/')")
     sessions = open_database(server_settings(args))
-    token = create_api_token(sessions, name, admin=args.admin)
+    try:
+        issued = issue_api_token(sessions, name, admin=args.admin, expires_in_days=args.expires_in)
+    except ValueError as exc:
+        raise UserError(
+            f"{exc}: its tokens would not work; enable it first "
+            f"(rep-video admin accounts enable {name!r})"
+        ) from None
     kind = "admin" if args.admin else "rep"
-    print(f"API token for {kind} {name!r} (shown once; the server keeps only its hash):")
-    print(token)
+    until = f"; expires {issued.expires_at:%Y-%m-%d %H:%M} UTC" if issued.expires_at else ""
+    print(
+        f"API token {issued.id} for {kind} {name!r} (shown once; the server keeps only its "
+        f"hash{until}):"
+    )
+    print(issued.token)
     return 0

@@ -19,13 +19,14 @@ from sqlalchemy import delete, select
 
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.catalog_store import load_catalog
-from rep_video.server.db import Share, Upload, utcnow
+from rep_video.server.db import Account, Share, Upload, utcnow
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.openapi_spec import responses
 from rep_video.server.policy_checks import AudienceIn, authoritative, check_expiry
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.quotas import quota_problem
+from rep_video.server.rep_identity import with_account_identity
 from rep_video.server.shares import claim_pending, owned_share, share_json
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
@@ -141,6 +142,7 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
 )
 def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     manifest, from_catalog = authoritative(state, to_share_manifest(body.manifest), body.audience)
+    manifest = with_account_identity(caller, manifest)
     files_json = "[]"
     if body.files:
         files_json = _check_files(body.files, state.settings.max_upload_bytes)
@@ -202,6 +204,10 @@ def declare_files(
         share.declared_bytes = total
         share.reason = None
         if manifest is not None:
+            # The owner's identity (an admin may declare a rep's share), not the caller's.
+            owner = s.get(Account, share.account_id)
+            assert owner is not None  # a foreign key
+            manifest = with_account_identity(owner, manifest)
             share.manifest_json = manifest.with_token(share.token).to_json()
             share.recipient = manifest.recipient.name[:300]
             share.rep_name = manifest.rep.name[:300]

@@ -87,6 +87,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     from rep_video.server import (
+        api_accounts,
         api_catalog,
         api_docs,
         api_shares,
@@ -99,6 +100,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(api_docs.router)
     app.include_router(api_shares.router)
     app.include_router(api_catalog.router)
+    app.include_router(api_accounts.router)
     app.include_router(tus.router)
     app.include_router(public.router)
     methods.install(app)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -88,6 +89,14 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = _created_at()
+    # The identity pages show for this account's shares, set by an admin (never by the
+    # rep's client): rep_video/server/rep_identity.py.
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Set: every token of the account answers 401; its live links keep working.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ApiToken(Base):
@@ -97,6 +106,8 @@ class ApiToken(Base):
     # sha256 hex of the token: a leaked database does not leak usable tokens.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Share(Base):
@@ -180,16 +191,36 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def create_api_token(sessions: sessionmaker[Session], name: str, *, admin: bool) -> str:
-    """A new token for account `name` (created if new); returns the token, stores its hash."""
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str  # shown once; only its hash is kept
+    id: int
+    expires_at: datetime | None
+
+
+def issue_api_token(
+    sessions: sessionmaker[Session], name: str, *, admin: bool, expires_in_days: int | None = None
+) -> IssuedToken:
+    """A new token for account `name` (created if new), valid for `expires_in_days` (None:
+    until revoked); stores its hash. ValueError for a disabled account."""
     token = "rvk_" + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with sessions.begin() as s:
         account = s.scalars(select(Account).where(Account.name == name)).first()
         if account is None:
             account = Account(name=name, is_admin=admin)
             s.add(account)
             s.flush()
+        elif account.disabled_at is not None:
+            raise ValueError(f"the account {name!r} is disabled")
         elif admin:
             account.is_admin = True
-        s.add(ApiToken(account_id=account.id, token_hash=hash_token(token)))
-    return token
+        row = ApiToken(account_id=account.id, token_hash=hash_token(token), expires_at=expires)
+        s.add(row)
+        s.flush()
+        return IssuedToken(token, row.id, expires)
+
+
+def create_api_token(sessions: sessionmaker[Session], name: str, *, admin: bool) -> str:
+    """A new token (no expiry) for account `name` (created if new); returns the token."""
+    return issue_api_token(sessions, name, admin=admin).token

@@ -23,11 +23,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer
 
 @pytest.fixture(scope="module")
 def tokens(server: InProcessServer) -> dict[str, str]:
-    return {
+    made = {
         "rita": server.create_token("rita"),
         "otto": server.create_token("otto"),
         "admin": server.create_token("boss", admin=True),
     }
+    # Pages name the account's identity (rep_video/server/rep_identity.py); otto has none.
+    server.set_identity("rita", display_name="Rita Rep", email="rita@example.com")
+    return made
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import uvicorn
 
+from rep_video.server.account_schema import AccountChange
+from rep_video.server.account_store import change_account
 from rep_video.server.app import create_app
 from rep_video.server.db import create_api_token
 from rep_video.server.settings import load_settings
@@ -37,6 +39,11 @@ class InProcessServer:
 
     def create_token(self, name: str, *, admin: bool = False) -> str:
         return create_api_token(self.state.sessions, name, admin=admin)
+
+    def set_identity(self, name: str, **identity: str | None) -> None:
+        """What `rep-video admin accounts set` stores: the identity pages show for `name`."""
+        change = AccountChange.model_validate(identity)
+        change_account(self.state.sessions, name, change)
 
 
 @contextlib.contextmanager

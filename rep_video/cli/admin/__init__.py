@@ -22,6 +22,7 @@ ADMIN_MODULES = (
     "rep_video.cli.admin.db_cmds",
     "rep_video.cli.admin.backup_cmds",
     "rep_video.cli.admin.catalog_cmds",
+    "rep_video.cli.admin.accounts_cmds",
 )
 
 

@@ -61,14 +61,17 @@ class ServerTarget(ResumableTarget):
 
     # --- the API ------------------------------------------------------------------------
 
-    def call(self, method: str, path: str, doing: str, **kwargs: Any) -> Any:
+    def call(
+        self, method: str, path: str, doing: str, *, fix: str = "check the share", **kwargs: Any
+    ) -> Any:
+        """`fix`: what a refusal's one-line error tells the user to do."""
         try:
             resp = self._session.request(
                 method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs
             )
         except requests.RequestException as exc:
             raise network_error(exc, f"the share server {self.base_url}") from exc
-        check_status(resp, doing, self.name)
+        check_status(resp, doing, self.name, fix)
         return resp.json() if resp.content else None
 
     def call_if_found(self, path: str, doing: str) -> Any:

@@ -161,7 +161,9 @@ class SessionUploader(Uploader):
             )
 
 
-def check_status(resp: requests.Response, doing: str, target: str = "NAME") -> None:
+def check_status(
+    resp: requests.Response, doing: str, target: str = "NAME", fix: str = "check the share"
+) -> None:
     """Map an HTTP answer to our error kinds: 2xx passes; 401/403 and other 4xx are the user's
     to fix (UserError); 5xx, 408, 423, 429 may pass (TargetBusy)."""
     code = resp.status_code
@@ -170,12 +172,12 @@ def check_status(resp: requests.Response, doing: str, target: str = "NAME") -> N
     detail = _detail(resp)
     if code in (401, 403):
         raise UserError(
-            f"The share server rejected the API token while {doing} ({code}); "
+            f"The share server rejected the API token while {doing} ({code}: {detail}); "
             f"store a valid one with `rep-video targets secret {target} --token-stdin`."
         )
     if code >= 500 or code in (408, 423, 429):
         raise TargetBusy(f"the server answered {code} while {doing}: {detail}")
-    raise UserError(f"The share server refused {doing} ({code}: {detail}); check the share.")
+    raise UserError(f"The share server refused {doing} ({code}: {detail}); {fix}.")
 
 
 def _detail(resp: requests.Response) -> str:
@@ -184,8 +186,20 @@ def _detail(resp: requests.Response) -> str:
     except ValueError:
         return resp.text[:200].strip() or resp.reason or ""
     if isinstance(data, dict) and "detail" in data:
-        return str(data["detail"])[:300]
+        return _problems(data["detail"])[:300]
     return str(data)[:300]
+
+
+def _problems(detail: Any) -> str:
+    """FastAPI's 422 list as `field: message; ...`; any other detail as text."""
+    if not isinstance(detail, list) or not all(isinstance(p, dict) for p in detail):
+        return str(detail)
+    shown = []
+    for problem in detail:
+        loc = [str(part) for part in problem.get("loc", []) if part != "body"]
+        msg = str(problem.get("msg", "")).removeprefix("Value error, ")
+        shown.append(f"{'.'.join(loc)}: {msg}" if loc else msg)
+    return "; ".join(shown)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -1,0 +1,197 @@
+"""`rep-video admin accounts add|set|disable|enable|list` and `admin tokens list|revoke`: who
+may use a share server and under which name, through a server target holding an admin's
+token (as `admin catalog push`). The server checks every value (docs/ADMIN.md, "Accounts");
+its refusal is the one-line error. Tokens are issued on the server (`rep-video serve-token`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+from urllib.parse import quote
+
+from rep_video.cli.admin.catalog_cmds import _server, _server_arg
+
+FIX = "see docs/ADMIN.md, Accounts and API tokens"
+IDENTITY = (
+    ("display_name", "--display-name", "the name pages show (e.g. 'Rita Rep')"),
+    ("role", "--role", "role or title pages show (e.g. 'Medical Science Liaison')"),
+    ("email", "--email", "e-mail address pages show"),
+    ("phone", "--phone", "phone number pages show (digits, +, spaces, ()./-)"),
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    a = sub.add_parser("accounts", help="accounts on a share server and the identity pages show")
+    acts = a.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+
+    add = acts.add_parser("add", help="create an account (then: serve-token --name NAME)")
+    add.add_argument("name", metavar="NAME", help="the account's name (as serve-token --name)")
+    _identity_args(add)
+    add.add_argument("--admin", action="store_true", help="an admin account (sees all shares)")
+    _server_arg(add)
+    add.set_defaults(func=add_account)
+
+    set_ = acts.add_parser("set", help="change an account's identity ('' clears a field)")
+    set_.add_argument("name", metavar="NAME")
+    _identity_args(set_)
+    _server_arg(set_)
+    set_.set_defaults(func=set_account)
+
+    dis = acts.add_parser("disable", help="stop every token of an account at once")
+    dis.add_argument("name", metavar="NAME")
+    dis.add_argument(
+        "--revoke-shares",
+        action="store_true",
+        help="also revoke all its shares (otherwise its live links keep working)",
+    )
+    _server_arg(dis)
+    dis.set_defaults(func=disable_account)
+
+    en = acts.add_parser("enable", help="let a disabled account's valid tokens work again")
+    en.add_argument("name", metavar="NAME")
+    _server_arg(en)
+    en.set_defaults(func=enable_account)
+
+    ls = acts.add_parser("list", help="every account with its identity and state")
+    ls.add_argument("--json", action="store_true", help="the server's answer, as JSON")
+    _server_arg(ls)
+    ls.set_defaults(func=list_accounts)
+
+    t = sub.add_parser("tokens", help="API tokens on a share server")
+    tacts = t.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
+    tls = tacts.add_parser("list", help="every API token: account, created, expires, state")
+    tls.add_argument("--account", metavar="NAME", help="only this account's tokens")
+    tls.add_argument("--json", action="store_true", help="the server's answer, as JSON")
+    _server_arg(tls)
+    tls.set_defaults(func=list_tokens)
+    rev = tacts.add_parser("revoke", help="stop one API token at once (its account's links stay)")
+    rev.add_argument("id", type=int, metavar="ID", help="the token's id (admin tokens list)")
+    _server_arg(rev)
+    rev.set_defaults(func=revoke_token)
+
+
+def _identity_args(p: argparse.ArgumentParser) -> None:
+    for _field, flag, text in IDENTITY:
+        p.add_argument(flag, help=text, metavar="TEXT")
+
+
+def _identity(args: argparse.Namespace, *, clear_empty: bool) -> dict[str, Any]:
+    """The identity flags given; with `clear_empty` an empty value is null (clear it)."""
+    out: dict[str, Any] = {}
+    for field, _flag, _text in IDENTITY:
+        value = getattr(args, field)
+        if value is None:
+            continue
+        out[field] = None if clear_empty and value == "" else value
+    return out
+
+
+def _path(name: str) -> str:
+    return f"/api/v1/admin/accounts/{quote(name, safe='')}"
+
+
+def add_account(args: argparse.Namespace) -> int:
+    body = {"name": args.name, "admin": args.admin, **_identity(args, clear_empty=False)}
+    with _server(args.server) as target:
+        added = target.call(
+            "POST", "/api/v1/admin/accounts", f"adding {args.name}", json=body, fix=FIX
+        )
+    print(f"added {_describe(added)}; issue its token on the server: "
+          f"rep-video serve-token --name {args.name!r}", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def set_account(args: argparse.Namespace) -> int:
+    from rep_video.errors import UserError
+
+    body = _identity(args, clear_empty=True)
+    if not body:
+        flags = ", ".join(flag for _f, flag, _t in IDENTITY)
+        raise UserError(f"nothing to set: give at least one of {flags}")
+    with _server(args.server) as target:
+        changed = target.call(
+            "PATCH", _path(args.name), f"changing {args.name}", json=body, fix=FIX
+        )
+    print(f"set {_describe(changed)}; new shares show it, pages already sent keep theirs",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def disable_account(args: argparse.Namespace) -> int:
+    body = {"revoke_shares": args.revoke_shares}
+    with _server(args.server) as target:
+        done = target.call(
+            "POST", f"{_path(args.name)}/disable", f"disabling {args.name}", json=body, fix=FIX
+        )
+    links = (
+        f"{done['shares_revoked']} shares revoked"
+        if args.revoke_shares
+        else "its live links keep working (--revoke-shares stops them too)"
+    )
+    print(f"disabled {args.name}: its API tokens stop now; {links}", file=sys.stderr)
+    return 0
+
+
+def enable_account(args: argparse.Namespace) -> int:
+    with _server(args.server) as target:
+        target.call("POST", f"{_path(args.name)}/enable", f"enabling {args.name}", fix=FIX)
+    print(f"enabled {args.name}: its unexpired, unrevoked tokens work again", file=sys.stderr)
+    return 0
+
+
+def _describe(account: dict[str, Any]) -> str:
+    shown = account.get("display_name") or "(no display name: pages show the account name)"
+    return f"{account['name']} as {shown}"
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+def list_accounts(args: argparse.Namespace) -> int:
+    with _server(args.server) as target:
+        accounts = target.call("GET", "/api/v1/admin/accounts", "listing the accounts", fix=FIX)
+    if args.json:
+        print(json.dumps(accounts, indent=2, ensure_ascii=False))
+        return 0
+    rows = [["NAME", "DISPLAY NAME", "ROLE", "EMAIL", "PHONE", "ADMIN", "STATE", "TOKENS"]]
+    for a in accounts:
+        rows.append([
+            a["name"], a["display_name"] or "-", a["role"] or "-", a["email"] or "-",
+            a["phone"] or "-", "yes" if a["admin"] else "no",
+            "disabled" if a["disabled"] else "active", str(a["active_tokens"]),
+        ])  # fmt: skip
+    print(_table(rows))
+    return 0
+
+
+def list_tokens(args: argparse.Namespace) -> int:
+    path = "/api/v1/admin/tokens"
+    if args.account is not None:
+        path += f"?account={quote(args.account, safe='')}"
+    with _server(args.server) as target:
+        tokens = target.call("GET", path, "listing the API tokens", fix=FIX)
+    if args.json:
+        print(json.dumps(tokens, indent=2))
+        return 0
+    rows = [["ID", "ACCOUNT", "CREATED", "EXPIRES", "STATE"]]
+    for t in tokens:
+        expires = t["expires_at"][:16].replace("T", " ") if t["expires_at"] else "never"
+        rows.append([str(t["id"]), t["account"], t["created_at"][:10], expires, t["state"]])
+    print(_table(rows))
+    return 0
+
+
+def revoke_token(args: argparse.Namespace) -> int:
+    with _server(args.server) as target:
+        revoked = target.call(
+            "POST", f"/api/v1/admin/tokens/{args.id}/revoke", f"revoking token {args.id}", fix=FIX
+        )
+    print(f"revoked token {args.id} of {revoked['account']}: it answers 401 from now on",
+          file=sys.stderr)  # fmt: skip
+    return 0
