@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from rep_video.server.db import ApiToken, utcnow
+from rep_video.server.db import ApiToken, Share, utcnow
 from rep_video.share.manifest import Person, ShareManifest
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
 from tests.support.inprocess_server import InProcessServer, inprocess_server
@@ -240,6 +240,8 @@ def check_disable_revoke_expire(server: InProcessServer, admin: str, clip: Path)
     assert httpx.post(f"{api}/accounts/dana/disable", json={"revoke_shares": True},
                       headers=hdr).json()["shares_revoked"] == 1  # fmt: skip
     assert httpx.get(share["url"]).status_code == 410
+    with server.state.sessions() as s:
+        assert s.get(Share, share["id"]).revoked_at is not None  # retention counts from it
 
 
 def _account_id(server: InProcessServer, name: str) -> int:
