@@ -71,6 +71,19 @@ def test_a_manifest_claiming_another_reps_name_shows_the_accounts_identity(
     assert declared.status_code == 200 and declared.json()["rep"] == "Mallory Miller"
 
 
+def test_a_rep_cannot_publish_in_another_reps_name(
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
+) -> None:
+    """Otto's account has no identity set: his page names his account, not the Rita Rep his
+    manifest claims (today's code showed the manifest's)."""
+    share = create_and_publish(
+        server.url, tokens["otto"], {"video.mp4": small_clip}, _impostor_manifest()
+    )
+    page = httpx.get(share["url"]).text
+    assert "Rita Rep" not in page and "rita@example.com" not in page, page
+    assert share["rep"] == "otto" and "otto" in page
+
+
 def test_identity_changes_reach_new_shares_and_fields_clear(
     server: InProcessServer, tokens: dict[str, str], small_clip: Path
 ) -> None:
