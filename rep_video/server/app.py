@@ -1,5 +1,5 @@
 """The app factory: `create_app(settings)` wires state, routers, error handlers and the
-periodic clean-up of abandoned uploads."""
+periodic clean-up of abandoned uploads and the hourly retention purge."""
 
 from __future__ import annotations
 
@@ -22,14 +22,30 @@ log = logging.getLogger("rep_video.server")
 
 async def _cleanup_loop(state: ServerState) -> None:
     from rep_video.server.cleanup import remove_expired_uploads
+    from rep_video.server.retention import remove_unpublished_shares
     from rep_video.server.tus_body import uploads_in_progress
 
     while True:
         try:
             await asyncio.to_thread(remove_expired_uploads, state, uploads_in_progress())
+            await asyncio.to_thread(remove_unpublished_shares, state)
         except Exception:  # a failed sweep must not stop the server; try again later
             log.exception("cleaning up expired uploads failed")
         await asyncio.sleep(state.settings.cleanup_interval_seconds)
+
+
+async def _purge_loop(state: ServerState) -> None:
+    """The retention purge, at start and every purge_interval_seconds; across a scale-out the
+    instance that gets the database lock purges, the others skip that round."""
+    from rep_video.server.retention import purge_once
+
+    while True:
+        try:
+            if await asyncio.to_thread(purge_once, state) is None:
+                log.info("retention purge: another instance is purging; skipped")
+        except Exception:  # a failed purge must not stop the server; the next round retries
+            log.exception("retention purge failed")
+        await asyncio.sleep(state.settings.purge_interval_seconds)
 
 
 def create_app(settings: ServerSettings, state: ServerState | None = None) -> FastAPI:
@@ -42,13 +58,17 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_cleanup_loop(state))
+        tasks = [asyncio.create_task(_cleanup_loop(state))]
+        if settings.purge_interval_seconds > 0:
+            tasks.append(asyncio.create_task(_purge_loop(state)))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = FastAPI(
         title="RepVideo share server",

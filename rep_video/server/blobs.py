@@ -26,6 +26,10 @@ class BlobStore(Protocol):
     def local_path(self, key: str) -> Path | None: ...
     def fetch_to(self, key: str, dst: Path) -> None: ...
     def delete(self, key: str) -> None: ...
+    def keys_under(self, prefix: str) -> list[tuple[str, int]]:
+        """(key, size) of every blob whose key starts with `prefix` (a folder, ending in /)."""
+        ...
+
     def staging_path(self, upload_id: str) -> Path | None:
         """A local file PATCH bodies can be written into directly, if the store has one."""
         ...
@@ -85,6 +89,17 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def keys_under(self, prefix: str) -> list[tuple[str, int]]:
+        top = self._path(prefix)
+        if not top.is_dir():
+            return []
+        root = self.blobs.resolve()
+        return sorted(
+            (p.relative_to(root).as_posix(), p.stat().st_size)
+            for p in top.rglob("*")
+            if p.is_file()
+        )
 
     def _staged(self, upload_id: str) -> Path:
         return self.uploads / upload_id

@@ -108,10 +108,25 @@ class CatalogIn(_Strict):
         return next((i for i in self.items if i.id == item_id), None)
 
 
+_DAYS = Annotated[int, Field(ge=1, le=36500, strict=True)]
+
+
+class RetentionIn(_Strict):
+    """How long things are kept (the retention purge, rep_video/server/retention.py, and the
+    app's own purge at start, rep_video/retention_local.py)."""
+
+    # Days after a share expired or was revoked until its files, uploads and view events go.
+    shares_days: _DAYS = 90
+    # Days the server keeps audit records.
+    audit_days: _DAYS = 3653  # 10 years
+    # Days the laptop keeps a recording and its staged media once the send was delivered.
+    laptop_days: _DAYS = 30
+
+
 class PolicyIn(_Strict):
     """The whole policy is stored; the server enforces the expiry and length limits today
-    (the analytics level, retention and required page content are kept for the compliance
-    features that read them)."""
+    and the retention periods (the analytics level and required page content are kept for the
+    compliance features that read them)."""
 
     max_expiry_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
     allow_no_expiry: bool = False
@@ -119,10 +134,25 @@ class PolicyIn(_Strict):
         None
     )
     analytics: Literal["full", "opens", "off"] = "full"
-    retention_days: Annotated[int, Field(ge=1, le=36500, strict=True)] | None = None
+    retention: RetentionIn | None = None
+    # Before `retention`: the same as `retention.shares_days` (kept so stored policies load).
+    retention_days: _DAYS | None = None
     required_page_content: Annotated[dict[Annotated[str, Field(pattern=_ID)], Text], Field(
         max_length=50
     )] = Field(default_factory=dict)  # fmt: skip
+
+    @model_validator(mode="after")
+    def _one_retention(self) -> PolicyIn:
+        if self.retention is not None and self.retention_days is not None:
+            raise ValueError("set retention.shares_days, not both it and retention_days")
+        return self
+
+    def effective_retention(self) -> RetentionIn:
+        if self.retention is not None:
+            return self.retention
+        if self.retention_days is not None:
+            return RetentionIn(shares_days=self.retention_days)
+        return RetentionIn()
 
 
 class WithdrawIn(_Strict):

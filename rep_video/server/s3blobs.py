@@ -68,6 +68,16 @@ class S3BlobStore:
     def delete(self, key: str) -> None:
         self.s3.delete_object(Bucket=self.bucket, Key=self._key(key))
 
+    def keys_under(self, prefix: str) -> list[tuple[str, int]]:
+        strip = len(self._key(""))
+        found: list[tuple[str, int]] = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix)
+        ):
+            for item in page.get("Contents", []):
+                found.append((item["Key"][strip:], int(item["Size"])))
+        return sorted(found)
+
     def _chunk_prefix(self, upload_id: str) -> str:
         return self._key(f"uploads/{upload_id}/")
 

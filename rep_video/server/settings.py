@@ -38,6 +38,8 @@ class ServerSettings:
     max_video_seconds: float = 600.0
     upload_expiry_seconds: int = 24 * 3600
     cleanup_interval_seconds: int = 600
+    pending_share_expiry_hours: int = 7 * 24  # a laptop offline for days still delivers
+    purge_interval_seconds: int = 3600  # the retention purge; 0: only `admin purge`
     patch_idle_seconds: int = 30
     failed_lookups_per_minute: int = 20
     failed_api_auth_per_minute: int = 20
@@ -84,6 +86,8 @@ SETTINGS: dict[str, str] = {
     "max_video_seconds": "longest accepted video",
     "upload_expiry_seconds": "abandoned uploads expire after this much inactivity",
     "cleanup_interval_seconds": "how often expired uploads are removed",
+    "pending_share_expiry_hours": "a share never published is deleted this long after creation",
+    "purge_interval_seconds": "how often the retention purge runs inside serve (0 = never)",
     "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
     "failed_lookups_per_minute": "unknown share links per client (IPv6: /64) a minute before 429",
     "failed_api_auth_per_minute": "wrong API tokens per client (IPv6: /64) a minute before 429",
@@ -183,6 +187,7 @@ def _validate(s: ServerSettings) -> None:
         "max_account_bytes",
         "upload_expiry_seconds",
         "cleanup_interval_seconds",
+        "pending_share_expiry_hours",
         "patch_idle_seconds",
         "max_events_per_share",
         "max_events_per_kind",
@@ -194,7 +199,11 @@ def _validate(s: ServerSettings) -> None:
         raise UserError("setting max_video_seconds must be positive")
     if s.api_docs not in ("admin", "public", "off"):
         raise UserError(f"setting api_docs is {s.api_docs!r}; use admin, public or off")
-    for name in ("failed_lookups_per_minute", "failed_api_auth_per_minute"):
+    for name in (
+        "failed_lookups_per_minute",
+        "failed_api_auth_per_minute",
+        "purge_interval_seconds",
+    ):
         if getattr(s, name) < 0:
             raise UserError(f"setting {name} must be 0 (off) or more")
     for item in filter(None, (i.strip() for i in s.forwarded_allow_ips.split(","))):

@@ -23,6 +23,7 @@ ADMIN_MODULES = (
     "rep_video.cli.admin.backup_cmds",
     "rep_video.cli.admin.catalog_cmds",
     "rep_video.cli.admin.accounts_cmds",
+    "rep_video.cli.admin.purge_cmds",
 )
 
 

@@ -21,6 +21,7 @@ POLICY_KEYS = (
     "allow_no_expiry",
     "max_video_seconds",
     "analytics",
+    "retention",
     "retention_days",
     "required_page_content",
 )
