@@ -17,6 +17,7 @@ from rep_video.fileutil import temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.cut.h264_sps import first_sps, parse_vui
 from rep_video.media.cut.packet_join import Piece, join
+from rep_video.media.cut.piece_encode import encode_span
 from rep_video.media.cut.trim_plan import Segment, TrimPlan, plan_trim
 from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
@@ -77,16 +78,17 @@ def _encode_piece(
     info: MediaInfo, seg: Segment, encoder: fa.MatchedEncoder, work: Path, index: int,
     cancel: CancelToken | None,
 ) -> Path:  # fmt: skip
-    fd = require_video(info).frame_duration
-    seek = max(0.0, seg.start - fd)
+    v = require_video(info)
     out = work / f"piece{index}.mp4"
-    argv = fa.encode_segment_args(
-        ffmpeg_exe(), info.path, out, seek=seek,
-        start=seg.start - seek - fd / 2, end=seg.end - seek - fd / 2, encoder=encoder,
-    )  # fmt: skip
-    run_ffmpeg(argv, duration=seg.duration, cancel=cancel, timeout=_timeout(seg.duration + 5),
-               stage="trim", cleanup=[out])  # fmt: skip
-    want = round(seg.duration / fd)
+    try:
+        encode_span(info.path, out, v, (seg.start, seg.end), encoder, cancel)
+    except av.error.FFmpegError as e:
+        out.unlink(missing_ok=True)
+        raise CannotMatch(f"the cut could not be re-encoded ({e})") from e
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    want = round(seg.duration / v.frame_duration)
     got = _packet_count(out)
     if got != want:
         raise CannotMatch(f"re-encoded cut has {got} frames, expected {want}")

@@ -28,6 +28,7 @@ from rep_video.fileutil import atomic_write_text, temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.cut.h264_pps import parse_pps
 from rep_video.media.cut.h264_sps import parameter_sets, parse_sps
+from rep_video.media.cut.piece_encode import add_matched_stream
 from rep_video.media.cut.trim import matched_encoder
 from rep_video.media.cut.x264_match import header_params
 from rep_video.media.probe import MediaInfo, VideoInfo, probe, require_video
@@ -100,22 +101,6 @@ def silent_audio(sample_rate: int, channels: int) -> np.ndarray:
 ParameterSets = tuple[tuple[bytes, ...], tuple[bytes, ...]]
 
 
-def _add_video(out: Any, v: VideoInfo, encoder: fa.MatchedEncoder) -> Any:
-    """A libx264 stream in `out` set up to write the parameter sets `encoder` stands for."""
-    fps = Fraction(v.fps).limit_denominator(1001)
-    vs = out.add_stream("libx264", rate=fps)
-    vc = vs.codec_context
-    vc.width, vc.height, vc.pix_fmt = v.width, v.height, "yuv420p"
-    vc.time_base = encoder.time_base or 1 / fps
-    vc.framerate = fps
-    options = {"x264-params": encoder.x264_params}
-    if encoder.level:
-        options["level"] = f"{encoder.level / 10:.1f}"
-    vc.options = options
-    vs.time_base = Fraction(1, encoder.timescale)
-    return vs
-
-
 def _clip_parameter_sets(path: Path) -> ParameterSets:
     with av.open(str(path)) as c:
         return parameter_sets(bytes(c.streams.video[0].codec_context.extradata or b""))
@@ -125,7 +110,7 @@ def _headers_of(v: VideoInfo, encoder: fa.MatchedEncoder) -> ParameterSets | Non
     """The SPS/PPS libx264 writes with these settings: opened, never fed (a few ms)."""
     try:
         with av.open(io.BytesIO(), "w", format="mp4") as out:
-            vs = _add_video(out, v, encoder)
+            vs = add_matched_stream(out, v, encoder)
             vs.codec_context.open()
             return parameter_sets(bytes(vs.codec_context.extradata or b""))
     except (av.FFmpegError, ValueError):
@@ -167,7 +152,7 @@ def encode_card(
     v = require_video(info)
     fps = Fraction(v.fps).limit_denominator(1001)
     with av.open(str(dst), "w", format="mp4") as out:
-        vs = _add_video(out, v, encoder)
+        vs = add_matched_stream(out, v, encoder)
         vc = vs.codec_context
         a = info.audio
         astream: Any = None
