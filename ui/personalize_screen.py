@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from rep_video import config
 from rep_video.content import Catalog, load_catalog
+from rep_video.content.restricted import RestrictedTerm
 from rep_video.content.server_catalog import catalog_for_target
 from rep_video.errors import UserError
 from ui import core_bridge
@@ -35,11 +36,13 @@ from ui.message_templates import TEMPLATES, template_text, template_title
 from ui.prompter_panel import fill_fields
 from ui.state import Draft, Recipient
 from ui.tasks import TaskOutcome
+from ui.wording_watch import WordingWatch
 
 
 class PersonalizeScreen(FlowScreen):
     next_requested = Signal()
     recipient_changed = Signal()
+    restricted_changed = Signal(object)  # the catalog's restricted-word list (a tuple)
 
     def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
@@ -62,6 +65,8 @@ class PersonalizeScreen(FlowScreen):
         self.message.setAccessibleName("Personal message")
         self.message.setPlaceholderText("A short personal note shown above the video.")
         self.message.setTabChangesFocus(True)
+        self.wording_note = label("", "warning", name="Restricted words in the message")
+        self.wording = WordingWatch(self.message, self.wording_note, self.runner)
         self.from_name = line_edit("Your name, as the doctor knows you", "Your name (sender)")
         self.intro = named(
             QCheckBox("Start with a 2-second intro card"),
@@ -78,6 +83,7 @@ class PersonalizeScreen(FlowScreen):
         form.addRow("Template", self.template)
         form.addRow("", self.template_note)
         form.addRow("Message", self.message)
+        form.addRow("", self.wording_note)
         form.addRow("From", self.from_name)
         form.addRow("", self.intro)
         who = QGroupBox("Recipient and message")
@@ -250,6 +256,11 @@ class PersonalizeScreen(FlowScreen):
             self.problem.setText("Enter your name; the page shows who the video is from.")
             self.from_name.setFocus()
             return
+        if blocking := self.wording.blocking:
+            words = ", ".join(f"\u201c{h.matched}\u201d" for h in blocking)
+            self.problem.setText(f"Reword {words} first: the message cannot be sent with it.")
+            self.message.setFocus()
+            return
         if not self.commit_sender():
             return
         self.problem.setText("")
@@ -338,8 +349,17 @@ class PersonalizeScreen(FlowScreen):
         if not outcome.ok:
             self.catalog = None
             self.picker.set_catalog(None, {}, error=outcome.error)
+            self._restricted(())
             return
         self.catalog, availability, source = outcome.value
+        self._restricted(self.catalog.restricted)
         self.picker.set_catalog(
             self.catalog, availability, self.drafts.draft.attachment_ids, source=source
         )
+
+    def restricted_terms(self) -> tuple[RestrictedTerm, ...]:
+        return self.wording.terms
+
+    def _restricted(self, terms: tuple[RestrictedTerm, ...]) -> None:
+        self.wording.set_terms(terms)
+        self.restricted_changed.emit(terms)

@@ -78,6 +78,10 @@ class PrompterPanel(QWidget):
         self.speed_label = QLabel()
         hint = QLabel("Fields: {hcp_name}, {rep_name}")
         hint.setProperty("role", "hint")
+        # Restricted words in the script and why (ui/wording_watch.py fills it).
+        self.wording_note = QLabel()
+        self.wording_note.setWordWrap(True)
+        self.wording_note.setAccessibleName("Restricted words in the script")
 
         row = QHBoxLayout()
         row.addWidget(QLabel("Speed"))
@@ -87,6 +91,7 @@ class PrompterPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.enabled_box)
         layout.addWidget(self.script, 1)
+        layout.addWidget(self.wording_note)
         layout.addWidget(hint)
         layout.addLayout(row)
 

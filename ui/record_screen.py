@@ -30,6 +30,7 @@ from ui.record_button import RecordButton
 from ui.take_controls import TakeControls
 from ui.tasks import Runner, TaskOutcome
 from ui.time_text import fmt_time
+from ui.wording_watch import WordingWatch
 
 WATCH_HINT = "Under a minute is watched to the end most often."
 
@@ -96,6 +97,7 @@ class RecordScreen(QWidget):
 
         self.prompter = PrompterPanel()
         self.prompter.setFixedWidth(270)  # fixed: the preview keeps its width whatever happens
+        self.prompter_words = WordingWatch(self.prompter.script, self.prompter.wording_note, runner)
         left = column((self.stack, 1), meter_row, self.mic_warning, controls, self.status)
         screen(self, title, self.device_row, (row((left, 1), self.prompter), 1))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rep_video.errors import StillQueued
 from rep_video.secrets import KeychainUnavailable
-from rep_video.share.request import InvalidRequest
+from rep_video.share.request import InvalidRequest, WordingToConfirm
 from rep_video.share.send import SendFailed
 
 # Why a send is still waiting in the outbox, by the kind of its last failure.
@@ -43,6 +43,9 @@ def reason(exc: BaseException | None, message: str | None) -> str:
     if isinstance(exc, StillQueued):
         why = WAITING_BECAUSE.get(exc.cause or "")
         return why or (exc.reason or "the target could not be reached").rstrip(".") + "."
+    if isinstance(exc, WordingToConfirm):
+        words = ", ".join(f"\u201c{f.matched}\u201d ({f.reason})" for f in exc.findings)
+        return f"not confirmed: {words}. Reword it in Personalize, or send again and confirm."
     if isinstance(exc, InvalidRequest) and exc.part in FIX_IN_APP:
         return FIX_IN_APP[exc.part]
     if isinstance(exc, SendFailed):

@@ -8,6 +8,7 @@ through. One draft makes one send: Send stays off for a draft already sent."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.progress import Progress
+from rep_video.share.request import ShareRequest, WordingToConfirm
 from rep_video.share.send import SendResult
-from ui import failed_sends, send_errors
+from ui import confirm, failed_sends, send_errors
 from ui.draft_flow import DraftFlow, FlowScreen
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
@@ -54,6 +56,7 @@ class SendScreen(FlowScreen):
         self._task: TaskHandle | None = None
         self._sending: Draft | None = None  # the draft of the send in progress
         self._sent_for: Draft | None = None  # a draft that has its send: no second one
+        self._request: ShareRequest | None = None  # the send in progress, to confirm words
         self.last_result: SendResult | None = None
 
         title = label("Send", "title", wrap=False)
@@ -174,7 +177,25 @@ class SendScreen(FlowScreen):
         if d.language:  # the default for this physician next time
             remember_language(d.recipient.name, d.language)
         self._sending = d
+        self._send(request)
+
+    def _send(self, request: ShareRequest) -> None:
+        self._request = request
         self._run("send", lambda p, c: self.services.send(request, p, c))
+
+    def _confirm_wording(self, asked: WordingToConfirm) -> bool:
+        """The restricted-list warnings, each with its reason: send anyway? (The
+        confirmation goes with the share, into its audit record.)"""
+        lines = "\n".join(
+            f"\u2022 {f.passage.where}: \u201c{f.matched}\u201d \u2014 {f.reason}"
+            for f in asked.findings
+        )
+        return confirm.ask(
+            self, "Confirm restricted wording",
+            "Your administrator's list asks you to confirm these words before sending:\n\n"
+            f"{lines}\n\nSend with this wording? Your confirmation is recorded with the share.",
+            "Send anyway",
+        )  # fmt: skip
 
     def retry(self, entry_id: int) -> None:
         if self._task is None:
@@ -214,6 +235,17 @@ class SendScreen(FlowScreen):
             self.progress_label.setText("Sending cancelled. Nothing was sent.")
             self._sent_for = None
             self._refresh_summary()
+            return
+        asked = outcome.exception
+        request = self._request
+        if (
+            isinstance(asked, WordingToConfirm)
+            and request is not None
+            and self._confirm_wording(asked)
+        ):
+            terms = tuple(f.term for f in asked.findings)
+            confirmed = (*request.confirmed_warnings, *terms)
+            self._send(replace(request, confirmed_warnings=confirmed))
             return
         if not outcome.ok:
             self._show_failure(outcome)

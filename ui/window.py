@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self.trim.next_requested.connect(lambda: self.go("personalize"))
         self.personalize.next_requested.connect(lambda: self.go("send"))
         self.personalize.recipient_changed.connect(self._recipient_changed)
+        # The teleprompter script is checked against the same list as the message.
+        self.personalize.restricted_changed.connect(self.record.prompter_words.set_terms)
+        self.record.prompter_words.set_terms(self.personalize.restricted_terms())
         self.send.sent.connect(lambda: self.sent.refresh())
         self.send.sent.connect(self.keeper.mark_sent)
         self.send.record_another.connect(self.record_another)

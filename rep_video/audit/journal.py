@@ -152,10 +152,24 @@ def note(
             "kind": where.kind,
             "link": where.link,
             "os_user": _os_user(),
+            **_confirmations(manifest),
             **(detail or {}),
         },
     )
     return (journal or Journal()).append(entry)
+
+
+def _confirmations(manifest: ShareManifest) -> dict[str, Any]:
+    """The restricted-list warnings the rep confirmed for this share (the record MLR asks
+    for), when there were any."""
+    if not manifest.wording_confirmed:
+        return {}
+    return {
+        "wording_confirmed": [
+            {"term": w.term, "matched": w.matched, "reason": w.reason, "where": w.where}
+            for w in manifest.wording_confirmed
+        ]
+    }
 
 
 def _os_user() -> str:

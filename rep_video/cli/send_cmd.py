@@ -96,6 +96,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(default: your system's language, else en)",
     )
     p.add_argument(
+        "--confirm-warnings",
+        action="store_true",
+        help="send although the message or the captions use words the restricted list warns "
+        "about (each is listed first; words it blocks are never sent)",
+    )
+    p.add_argument(
         "--background",
         action="store_true",
         help="print the link once reserved and leave the media and the upload to a "
@@ -147,6 +153,7 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
         catalog=args.catalog,
         language=args.language,
         captions=_captions_from_args(args),
+        confirm_all_warnings=args.confirm_warnings,
     )  # fmt: skip
 
 

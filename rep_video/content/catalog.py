@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rep_video.content.loader import parse_catalog
+from rep_video.content.loader import parse_catalog_file
 from rep_video.content.model import Availability, ContentItem
+from rep_video.content.restricted import RestrictedTerm
 from rep_video.errors import UserError
 from rep_video.resources import resource_path
 
@@ -22,6 +23,7 @@ class Catalog:
     path: Path
     page_approval_code: str
     items: tuple[ContentItem, ...]
+    restricted: tuple[RestrictedTerm, ...] = ()  # the admin's restricted-word list
 
     def get(self, item_id: str) -> ContentItem | None:
         for item in self.items:
@@ -66,8 +68,13 @@ class Catalog:
 def load_catalog(path: Path) -> Catalog:
     """Load and validate a catalog file; CatalogError (a UserError) listing every problem."""
     path = Path(path)
-    page_code, items = parse_catalog(path)
-    return Catalog(path=path, page_approval_code=page_code, items=items)
+    parsed = parse_catalog_file(path)
+    return Catalog(
+        path=path,
+        page_approval_code=parsed.page_approval_code,
+        items=parsed.items,
+        restricted=parsed.restricted,
+    )
 
 
 def default_catalog_path() -> Path:

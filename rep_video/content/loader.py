@@ -2,12 +2,13 @@
 message) before anything is raised, so an admin fixes the whole file in one pass.
 
 The accepted keys are declared once here (`CATALOG_FIELDS`, `ITEM_FIELDS`,
-`AUDIENCE_FIELDS`); a test checks each is documented in docs/CONTENT.md."""
+`AUDIENCE_FIELDS`, `RESTRICTED_FIELDS`); a test checks each is documented in docs/CONTENT.md."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -20,8 +21,9 @@ from rep_video.content.model import (
     CatalogProblem,
     ContentItem,
 )
+from rep_video.content.restricted import ACTIONS, RestrictedTerm, regex_problem, term_problem
 
-CATALOG_FIELDS = ("page_approval_code", "language", "items")
+CATALOG_FIELDS = ("page_approval_code", "language", "items", "restricted")
 ITEM_FIELDS = (
     "id",
     "title",
@@ -38,6 +40,8 @@ ITEM_FIELDS = (
     "withdrawn",
 )
 AUDIENCE_FIELDS = ("country", "specialty")
+RESTRICTED_FIELDS = ("term", "regex", "action", "reason")
+MAX_RESTRICTED = 5000
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -46,8 +50,21 @@ _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedCatalog:
+    page_approval_code: str
+    items: tuple[ContentItem, ...]
+    restricted: tuple[RestrictedTerm, ...] = ()
+
+
 def parse_catalog(path: Path) -> tuple[str, tuple[ContentItem, ...]]:
     """(page_approval_code, items) from a catalog file; CatalogError listing every problem."""
+    parsed = parse_catalog_file(path)
+    return parsed.page_approval_code, parsed.items
+
+
+def parse_catalog_file(path: Path) -> ParsedCatalog:
+    """Everything in a catalog file; CatalogError listing every problem."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -87,7 +104,7 @@ class _Checker:
     def add(self, item: str | None, field: str | None, message: str) -> None:
         self.problems.append(CatalogProblem(str(self.path), item, field, message))
 
-    def catalog(self, data: dict[str, Any]) -> tuple[str, tuple[ContentItem, ...]]:
+    def catalog(self, data: dict[str, Any]) -> ParsedCatalog:
         for key in data:
             if key not in CATALOG_FIELDS:
                 self.add(None, key, "unknown setting (a typo?)")
@@ -107,7 +124,7 @@ class _Checker:
         raw_items = data.get("items", [])
         if not isinstance(raw_items, list) or not all(isinstance(i, dict) for i in raw_items):
             self.add(None, "items", "must be a list of [[items]] tables")
-            return page_code, ()
+            raw_items = []
         items: list[ContentItem] = []
         seen: set[str] = set()
         for index, raw in enumerate(raw_items):
@@ -119,7 +136,52 @@ class _Checker:
                 continue
             seen.add(item.id)
             items.append(item)
-        return page_code, tuple(items)
+        restricted = self.restricted_list(data.get("restricted", []))
+        return ParsedCatalog(page_code, tuple(items), restricted)
+
+    def restricted_list(self, value: Any) -> tuple[RestrictedTerm, ...]:
+        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+            self.add(None, "restricted", "must be a list of [[restricted]] tables")
+            return ()
+        if len(value) > MAX_RESTRICTED:
+            self.add(None, "restricted", f"has {len(value)} entries; at most {MAX_RESTRICTED}")
+            return ()
+        terms = []
+        for index, raw in enumerate(value):
+            if (term := self.restricted(index, raw)) is not None:
+                terms.append(term)
+        return tuple(terms)
+
+    def restricted(self, index: int, raw: dict[str, Any]) -> RestrictedTerm | None:
+        before = len(self.problems)
+        label = f"restricted[{index}]"
+        for key in raw:
+            if key not in RESTRICTED_FIELDS:
+                self.add(label, key, "unknown field (a typo?)")
+        term, regex = raw.get("term"), raw.get("regex")
+        if (term is None) == (regex is None):
+            self.add(label, "term", "give either term (words) or regex (a regular expression)")
+        elif term is not None:
+            problem = (
+                "must be one line of at most 200 characters"
+                if not isinstance(term, str) or "\n" in term or len(term) > 200
+                else term_problem(term)
+            )
+            if problem:
+                self.add(label, "term", problem)
+        elif not isinstance(regex, str) or "\n" in regex or len(regex) > 500:
+            self.add(label, "regex", "must be one line of at most 500 characters")
+        elif problem := regex_problem(regex):
+            self.add(label, "regex", problem)
+        action = raw.get("action")
+        if action not in ACTIONS:
+            self.add(label, "action", 'required: "block" (cannot be sent) or "warn" (confirm)')
+        reason = self.text(label, raw, "reason", required=True)
+        if len(self.problems) > before:
+            return None
+        text = term if term is not None else regex
+        assert isinstance(text, str) and isinstance(action, str)
+        return RestrictedTerm(text.strip(), action, reason, regex=regex is not None)
 
     def item(self, index: int, raw: dict[str, Any]) -> ContentItem | None:
         before = len(self.problems)

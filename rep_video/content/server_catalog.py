@@ -13,6 +13,7 @@ from typing import Any
 from rep_video import paths
 from rep_video.content.catalog import Catalog
 from rep_video.content.model import Audience, ContentItem
+from rep_video.content.restricted import RestrictedTerm
 from rep_video.errors import TransientError, UserError
 from rep_video.fileutil import atomic_write_text
 
@@ -68,7 +69,16 @@ def server_catalog(target: Any) -> ServerCatalog | None:
 
 def to_catalog(body: dict[str, Any], target_name: str) -> Catalog:
     items = tuple(_item(i) for i in body.get("items", []))
-    return Catalog(Path(f"server:{target_name}"), body.get("page_approval_code", ""), items)
+    restricted = tuple(_restricted(r) for r in body.get("restricted", []))
+    return Catalog(
+        Path(f"server:{target_name}"), body.get("page_approval_code", ""), items, restricted
+    )
+
+
+def _restricted(data: dict[str, Any]) -> RestrictedTerm:
+    regex = data.get("regex")
+    text = regex if regex is not None else data["term"]
+    return RestrictedTerm(text, data["action"], data["reason"], regex=regex is not None)
 
 
 def _item(data: dict[str, Any]) -> ContentItem:

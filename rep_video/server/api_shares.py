@@ -28,6 +28,7 @@ from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.quotas import quota_problem
 from rep_video.server.rep_identity import with_account_identity
 from rep_video.server.shares import claim_pending, owned_share, share_json
+from rep_video.server.wording_checks import record_confirmations
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
 
@@ -165,6 +166,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         if problem := quota_problem(s, state.settings, caller.account_id, None, total):
             raise HTTPException(413, problem)
         s.add(share)
+    record_confirmations(share.id, caller.name, manifest)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
 
@@ -203,6 +205,9 @@ def declare_files(
         share.files_json = files_json
         share.declared_bytes = total
         share.reason = None
+        before = ShareManifest.from_json(share.manifest_json).wording_confirmed
+        if manifest is not None and manifest.wording_confirmed != before:
+            record_confirmations(share.id, caller.name, manifest)
         if manifest is not None:
             # The owner's identity (an admin may declare a rep's share), not the caller's.
             owner = s.get(Account, share.account_id)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from rep_video.content.restricted import RestrictedTerm, regex_problem, term_problem
 from rep_video.server.manifest_schema import Day, LanguageTag, Line, Text, _is_https_address
 from rep_video.server.names import name_problem
 
@@ -92,10 +93,38 @@ class CatalogItemIn(_Strict):
         return None
 
 
+class RestrictedIn(_Strict):
+    """One entry of the restricted-word list: words (`term`) or a regular expression."""
+
+    term: Annotated[Line, Field(min_length=1, max_length=200)] | None = None
+    regex: Annotated[Line, Field(min_length=1, max_length=500)] | None = None
+    action: Literal["block", "warn"]
+    reason: Annotated[Line, Field(min_length=1, max_length=200)]
+
+    @model_validator(mode="after")
+    def _term_or_regex(self) -> RestrictedIn:
+        if (self.term is None) == (self.regex is None):
+            raise ValueError("give either term (words) or regex (a regular expression)")
+        if self.term is not None and (problem := term_problem(self.term)):
+            raise ValueError(f"term {self.term!r} {problem}")
+        if self.regex is not None and (problem := regex_problem(self.regex)):
+            raise ValueError(f"regex {self.regex!r} {problem}")
+        return self
+
+    def as_term(self) -> RestrictedTerm:
+        text = self.term if self.term is not None else self.regex
+        assert text is not None
+        return RestrictedTerm(text.strip(), self.action, self.reason, regex=self.regex is not None)
+
+
 class CatalogIn(_Strict):
     page_approval_code: Line = ""
     language: LanguageTag = "en"
     items: Annotated[list[CatalogItemIn], Field(max_length=2000)] = Field(default_factory=list)
+    restricted: Annotated[list[RestrictedIn], Field(max_length=5000)] = Field(default_factory=list)
+
+    def restricted_terms(self) -> tuple[RestrictedTerm, ...]:
+        return tuple(r.as_term() for r in self.restricted)
 
     @model_validator(mode="after")
     def _unique(self) -> CatalogIn:

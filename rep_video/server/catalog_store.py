@@ -186,4 +186,5 @@ def catalog_json(catalog: CatalogIn, pushed: Pushed, today: date) -> dict[str, o
         "language": catalog.language,
         "pushed_at": pushed.updated_at.isoformat(),
         "items": items,
+        "restricted": [r.model_dump(mode="json", exclude_none=True) for r in catalog.restricted],
     }

@@ -180,6 +180,15 @@ class CaptionsIn(_Strict):
         return self
 
 
+class WordingConfirmationIn(_Strict):
+    """A restricted-list warning the rep confirmed (share/manifest.py WordingConfirmation)."""
+
+    term: Annotated[Line, Field(min_length=1, max_length=500)]
+    matched: Annotated[Text, Field(max_length=500)]  # a phrase may run over a line break
+    reason: Line
+    where: Line
+
+
 class ManifestIn(_Strict):
     """What the server accepts as a share's manifest (`ShareManifest.to_dict()` of the app)."""
 
@@ -198,6 +207,9 @@ class ManifestIn(_Strict):
     schema_: Annotated[int, Field(alias="schema", strict=True)] = SCHEMA_VERSION
     language: PageLanguage = "en"
     captions: CaptionsIn | None = None
+    wording_confirmed: Annotated[list[WordingConfirmationIn], Field(max_length=500)] = Field(
+        default_factory=list
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -1,5 +1,6 @@
 """What the server enforces of the pushed catalog and policy on every share, whatever the
-client sent: attachments filled in from the server's catalog, the expiry within the policy's
+client sent: attachments filled in from the server's catalog, the restricted words
+(wording_checks.py), the expiry within the policy's
 maximum (no "never" unless the policy allows it), the length within its maximum."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rep_video.server.catalog_store import Audience, load_catalog, load_policy, 
 from rep_video.server.db import utcnow
 from rep_video.server.manifest_schema import Line
 from rep_video.server.state import ServerState
+from rep_video.server.wording_checks import check_wording
 from rep_video.share.manifest import ShareManifest
 
 # The client computes the expiry from its own clock a moment before the request arrives.
@@ -77,5 +79,6 @@ def authoritative(
     catalog = load_catalog(state.sessions)
     if catalog is None:
         return manifest, False
+    manifest = check_wording(catalog, manifest)
     who = Audience(audience.country, audience.specialty) if audience else Audience()
     return resolve_attachments(catalog, manifest, date.today(), who), True

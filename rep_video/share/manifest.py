@@ -55,6 +55,21 @@ class CaptionsRef:
 
 
 @dataclass(frozen=True, slots=True)
+class WordingConfirmation:
+    """A restricted-list warning the rep read and sent anyway: the record MLR review asks
+    for (who and when are the manifest's rep and created_at)."""
+
+    term: str  # the list's entry, as the admin wrote it
+    matched: str  # the words in the share, as written
+    reason: str
+    where: str  # "the message", "caption 2 (at 0:04.1)"
+
+
+# Fields left out of manifest.json while empty, so a manifest without them reads as before.
+_OMIT_EMPTY = ("wording_confirmed",)
+
+
+@dataclass(frozen=True, slots=True)
 class ShareManifest:
     token: str
     recipient: Person
@@ -71,6 +86,7 @@ class ShareManifest:
     schema: int = SCHEMA_VERSION
     language: str = "en"  # the page's language (the physician's), share/page_i18n.py
     captions: CaptionsRef | None = None
+    wording_confirmed: tuple[WordingConfirmation, ...] = ()
 
     def is_expired(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -81,6 +97,9 @@ class ShareManifest:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = _jsonable(asdict(self))
+        for key in _OMIT_EMPTY:
+            if not data.get(key):
+                data.pop(key, None)
         return data
 
     @classmethod
@@ -113,6 +132,9 @@ class ShareManifest:
             schema=int(data.get("schema", SCHEMA_VERSION)),
             language=str(data.get("language") or "en"),
             captions=_captions_from(data.get("captions")),
+            wording_confirmed=tuple(
+                WordingConfirmation(**w) for w in data.get("wording_confirmed") or ()
+            ),
         )
 
     def to_json(self) -> str:

@@ -35,7 +35,7 @@ from rep_video.fileutil import sha256_file
 from rep_video.media.publish.pipeline import publish_media
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.captions_step import make_share_captions, take_mapping
-from rep_video.share.manifest import AttachmentRef, ShareManifest
+from rep_video.share.manifest import AttachmentRef, ShareManifest, WordingConfirmation
 from rep_video.share.recipe import MediaRecipe
 from rep_video.share.request import CheckedRequest
 from rep_video.share.targets.base import RECIPE_NAME, SharePackage
@@ -114,6 +114,10 @@ def prepare_package(
             attachments=tuple(refs),
             page_approval_code=request.page_approval_code,
             language=request.language,
+            wording_confirmed=tuple(
+                WordingConfirmation(f.term, f.matched, f.reason, f.passage.where)
+                for f in request.wording_warnings
+            ),
         )
         MediaRecipe(str(video), edit, request.captions).write(work)
         manifest.write(work)

@@ -42,6 +42,16 @@ class InvalidRequest(UserError):
         self.part = part
 
 
+class WordingToConfirm(InvalidRequest):
+    """The message or the captions use words the admin's list warns about: the rep confirms
+    them (the app asks; the CLI takes --confirm-warnings) and sends again. `findings` are the
+    warnings, each with its reason."""
+
+    def __init__(self, part: str, message: str, findings: tuple[Finding, ...]) -> None:
+        super().__init__(part, message)
+        self.findings = findings
+
+
 @dataclass(frozen=True, slots=True)
 class MediaEdit:
     """How the sent video is made from the take (plain data; package.py keeps it in the
@@ -68,6 +78,10 @@ class ShareRequest:
     catalog: Path | None = None  # None: the configured catalog, else the bundled sample
     language: str | None = None  # the page's (the physician's); None: the rep's own
     captions: CaptionsInput | None = None
+    # Restricted-list warnings the rep has read and sends anyway: the terms (as the admin
+    # wrote them) the app showed, or every warning (`rep-video send --confirm-warnings`).
+    confirmed_warnings: tuple[str, ...] = ()
+    confirm_all_warnings: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +101,7 @@ class CheckedRequest:
     max_seconds: float | None = None  # the policy's longest video
     language: str = "en"
     captions: CaptionsInput | None = None
-    wording_warnings: tuple[Finding, ...] = ()  # restricted words the rep must confirm
+    wording_warnings: tuple[Finding, ...] = ()  # restricted-list warnings the rep confirmed
 
 
 def check_request(
@@ -115,6 +129,14 @@ def check_request(
     catalog = _catalog(request, settings)
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
     warnings = _check_wording(request.message, captions, wording.check_for(catalog))
+    confirmed = tuple(f.term for f in warnings) if request.confirm_all_warnings else ()
+    if open_ := wording.unconfirmed(warnings, confirmed or request.confirmed_warnings):
+        raise WordingToConfirm(
+            open_[0].passage.part,
+            "restricted wording to confirm: " + "; ".join(str(f) for f in open_)
+            + "; reword it, or confirm that it may be sent (rep-video send --confirm-warnings).",
+            tuple(open_),
+        )  # fmt: skip
     return CheckedRequest(
         video=Path(request.video).expanduser().resolve(),
         recipient=recipient,
@@ -133,10 +155,10 @@ def check_request(
 
 
 def _catalog(request: ShareRequest, settings: Settings) -> Catalog:
-    """A share server target's catalog (the server has the last word; its cached copy when
-    offline), else the catalog file. Unreachable with nothing cached: the file, and the
-    server checks the items when the outbox delivers."""
-    if request.catalog is None and request.attach_ids:
+    """A share server target's catalog (the server has the last word, on the items and the
+    restricted words; its cached copy when offline), else the catalog file. Unreachable with
+    nothing cached: the file, and the server checks again when the outbox delivers."""
+    if request.catalog is None:
         from rep_video.content.server_catalog import catalog_for_target
 
         try:

@@ -5,8 +5,8 @@ what they wrote, so the captions are checked with the message, before any work s
 
 The check itself is a `WordingCheck`: it reads the passages and returns what it found, each
 finding either blocking the send or only warning. `check_for(catalog)` picks the one a share
-is checked with; until the admin's restricted-word list exists (the compliance work: a
-`[[restricted]]` section of the catalog) that is `NO_RESTRICTIONS`, which finds nothing.
+is checked with: the catalog's `[[restricted]]` list (content/restricted.py), or
+`NO_RESTRICTIONS`, which finds nothing, when it has none.
 `check_request` (request.py) refuses a blocked share naming each match, and carries the
 warnings on the checked request for the front end to confirm."""
 
@@ -18,6 +18,7 @@ from typing import Protocol
 
 from rep_video.captions.cues import Cue
 from rep_video.content.catalog import Catalog
+from rep_video.content.restricted import RestrictedTerm, matcher_for
 from rep_video.timeparse import format_time
 
 
@@ -36,6 +37,7 @@ class Finding:
     matched: str  # the words in the passage, as written
     reason: str  # the admin's reason, shown to the rep
     blocks: bool  # True: the share may not be sent; False: the rep must confirm
+    term: str = ""  # the list's entry that matched, as the admin wrote it
 
     def __str__(self) -> str:
         return f"{self.passage.where}: {self.matched!r} ({self.reason})"
@@ -53,10 +55,30 @@ NO_RESTRICTIONS: WordingCheck = _nothing_restricted
 
 
 def check_for(catalog: Catalog) -> WordingCheck:
-    """The check a share attaching from `catalog` gets: no restricted words yet (the
-    catalog has no list of them); the compliance work returns its matcher here."""
-    del catalog
-    return NO_RESTRICTIONS
+    """The check a share attaching from `catalog` gets: its restricted-word list."""
+    return list_check(catalog.restricted)
+
+
+def list_check(terms: Sequence[RestrictedTerm]) -> WordingCheck:
+    """The check for a restricted-word list (the catalog's, or the server's copy of it)."""
+    if not terms:
+        return NO_RESTRICTIONS
+    matcher = matcher_for(tuple(terms))
+
+    def check(passages: Sequence[Passage]) -> Sequence[Finding]:
+        return [
+            Finding(p, m.matched, m.term.reason, m.term.blocks, m.term.term)
+            for p in passages
+            for m in matcher.find(p.text)
+        ]
+
+    return check
+
+
+def unconfirmed(findings: Sequence[Finding], confirmed: Sequence[str]) -> list[Finding]:
+    """The warnings among `findings` whose term the rep has not confirmed."""
+    done = set(confirmed)
+    return [f for f in findings if not f.blocks and f.term not in done]
 
 
 def share_passages(

@@ -14,6 +14,7 @@ from typing import Any
 from rep_video.content.catalog import load_catalog
 from rep_video.content.checksum import sha256_of
 from rep_video.content.model import ContentItem
+from rep_video.content.restricted import RestrictedTerm
 from rep_video.errors import UserError
 
 POLICY_KEYS = (
@@ -74,7 +75,11 @@ def _server(name: str | None) -> Any:
         target.close()
 
 
-def catalog_body(items: tuple[ContentItem, ...], page_code: str) -> dict[str, Any]:
+def catalog_body(
+    items: tuple[ContentItem, ...],
+    page_code: str,
+    restricted: tuple[RestrictedTerm, ...] = (),
+) -> dict[str, Any]:
     """The catalog as the server's API takes it; UserError naming the first item whose file
     does not match the sha256 the catalog approves."""
     out = []
@@ -102,12 +107,19 @@ def catalog_body(items: tuple[ContentItem, ...], page_code: str) -> dict[str, An
         else:
             entry["url"] = item.url
         out.append(entry)
-    return {"page_approval_code": page_code, "items": out}
+    return {
+        "page_approval_code": page_code,
+        "items": out,
+        "restricted": [
+            {"regex" if r.regex else "term": r.term, "action": r.action, "reason": r.reason}
+            for r in restricted
+        ],
+    }
 
 
 def push_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
-    body = catalog_body(catalog.items, catalog.page_approval_code)
+    body = catalog_body(catalog.items, catalog.page_approval_code, catalog.restricted)
     with _server(args.server) as target:
         for item in catalog.items:
             if item.file is None:
@@ -119,7 +131,11 @@ def push_catalog(args: argparse.Namespace) -> int:
                     headers={"Content-Type": "application/octet-stream"},
                 )  # fmt: skip
         target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
-    print(f"pushed {len(catalog.items)} items to {target.name}", file=sys.stderr)
+    print(
+        f"pushed {len(catalog.items)} items and {len(catalog.restricted)} restricted terms "
+        f"to {target.name}",
+        file=sys.stderr,
+    )
     return 0
 
 

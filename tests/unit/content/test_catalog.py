@@ -216,3 +216,62 @@ def test_pickers_can_filter_by_audience_and_availability(tmp_path: Path) -> None
     assert [i.id for i in cat.for_audience(None, "cardiology")] == ["pi"]
     assert [i.id for i in cat.available(TODAY)] == ["guide", "pi"]
     assert cat.available(date(2027, 1, 1)) == []
+
+
+def test_the_restricted_list_loads_with_its_actions_and_reasons(tmp_path: Path) -> None:
+    body = GOOD_ITEM + textwrap.dedent(
+        """
+        [[restricted]]
+        term = "cure"
+        action = "block"
+        reason = "an efficacy claim"
+
+        [[restricted]]
+        regex = '\\bbetter\\s+than\\b'
+        action = "warn"
+        reason = "a comparative claim"
+        """
+    )
+    cat = load_catalog(write_catalog(tmp_path, body))
+    assert [(r.term, r.regex, r.blocks, r.reason) for r in cat.restricted] == [
+        ("cure", False, True, "an efficacy claim"),
+        (r"\bbetter\s+than\b", True, False, "a comparative claim"),
+    ]
+
+
+def test_every_restricted_problem_is_named(tmp_path: Path) -> None:
+    body = GOOD_ITEM + textwrap.dedent(
+        """
+        [[restricted]]
+        term = "cure"
+        regex = "cure"
+        action = "block"
+        reason = "both given"
+
+        [[restricted]]
+        regex = "(unclosed"
+        action = "stop"
+        reason = ""
+
+        [[restricted]]
+        regex = "x*"
+        action = "warn"
+        reason = "matches everything"
+        colour = "red"
+        """
+    )
+    with pytest.raises(CatalogError) as err:
+        load_catalog(write_catalog(tmp_path, body))
+    found = {(p.item, p.field): p.message for p in err.value.problems}
+    assert found[("restricted[0]", "term")].startswith("give either term")
+    assert "not a valid regular expression" in found[("restricted[1]", "regex")]
+    assert found[("restricted[1]", "action")].startswith('required: "block"')
+    assert found[("restricted[1]", "reason")] == "required, a non-empty string"
+    assert "matches empty text" in found[("restricted[2]", "regex")]
+    assert found[("restricted[2]", "colour")] == "unknown field (a typo?)"
+
+
+def test_the_sample_catalog_has_a_short_restricted_list(rep_video_home: Path) -> None:
+    cat = load_catalog(default_catalog_path())
+    assert {r.action for r in cat.restricted} == {"block", "warn"}
+    assert 2 <= len(cat.restricted) <= 10

@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rep_video.content.loader import AUDIENCE_FIELDS, CATALOG_FIELDS, ITEM_FIELDS
+from rep_video.content.loader import (
+    AUDIENCE_FIELDS,
+    CATALOG_FIELDS,
+    ITEM_FIELDS,
+    RESTRICTED_FIELDS,
+)
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "CONTENT.md"
 
@@ -29,3 +34,7 @@ def test_item_fields_are_documented() -> None:
 
 def test_audience_fields_are_documented() -> None:
     assert documented_keys("Audience fields") == set(AUDIENCE_FIELDS)
+
+
+def test_restricted_fields_are_documented() -> None:
+    assert documented_keys("Restricted fields") == set(RESTRICTED_FIELDS)

@@ -1,13 +1,15 @@
 """The restricted-word seam: the message and the captions (each cue, or the script they are
 aligned from) go to the share's wording check before any work starts; a blocking match
 refuses the send naming the cue, a warning rides on the checked request. The admin's list and
-its matcher come with the compliance work: here a small matcher stands in for it."""
+the real matcher are tested in tests/unit/content: here a small matcher stands in for it.
+A warning must be confirmed: the request names the terms the rep confirmed."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,13 @@ from rep_video.content.catalog import Catalog
 from rep_video.share import wording
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
-from rep_video.share.request import InvalidRequest, ShareRequest, check_request
+from rep_video.share.request import (
+    CheckedRequest,
+    InvalidRequest,
+    ShareRequest,
+    WordingToConfirm,
+    check_request,
+)
 from rep_video.share.wording import Finding, Passage, share_passages
 
 CUES = (
@@ -40,7 +48,7 @@ class TermList:
         for passage in passages:
             for term, (reason, blocks) in self.terms.items():
                 for m in re.finditer(rf"\b{term}\w*", passage.text, re.IGNORECASE):
-                    found.append(Finding(passage, m.group(0), reason, blocks))
+                    found.append(Finding(passage, m.group(0), reason, blocks, term))
         return found
 
 
@@ -56,9 +64,11 @@ def terms(monkeypatch: pytest.MonkeyPatch) -> TermList:
     return check
 
 
-def _request(tmp_path: Path, message: str = "", captions: CaptionsInput | None = None) -> object:
+def _request(
+    tmp_path: Path, message: str = "", captions: CaptionsInput | None = None, **extra: Any
+) -> CheckedRequest:
     request = ShareRequest(tmp_path / "take.mp4", Person("Dr. Weber"), message,
-                           sender=Person("Alex Rep"), captions=captions)  # fmt: skip
+                           sender=Person("Alex Rep"), captions=captions, **extra)  # fmt: skip
     return check_request(request, load_settings())
 
 
@@ -91,12 +101,22 @@ def test_the_script_is_checked_when_the_cues_are_made_later(
     assert refused.value.part == "captions"
 
 
-def test_a_warning_is_carried_for_the_rep_to_confirm(tmp_path: Path, terms: TermList) -> None:
-    checked = _request(tmp_path, captions=CaptionsInput(cues=CUES[::2]))
-    warnings = checked.wording_warnings  # type: ignore[attr-defined]
-    assert [(w.passage.where, w.matched, w.blocks) for w in warnings] == [
-        ("caption 2 (at 0:05.0)", "best", False)
-    ]
+def test_a_warning_must_be_confirmed_then_rides_on_the_request(
+    tmp_path: Path, terms: TermList
+) -> None:
+    captions = CaptionsInput(cues=CUES[::2])
+    with pytest.raises(WordingToConfirm) as asked:
+        _request(tmp_path, captions=captions)
+    assert asked.value.part == "captions"
+    assert "caption 2 (at 0:05.0): 'best' (a comparative claim)" in asked.value.message
+    assert [f.term for f in asked.value.findings] == ["best"]
+    with pytest.raises(WordingToConfirm):
+        _request(tmp_path, captions=captions, confirmed_warnings=("other",))
+    for extra in ({"confirmed_warnings": ("best",)}, {"confirm_all_warnings": True}):
+        checked = _request(tmp_path, captions=captions, **extra)
+        assert [(w.passage.where, w.matched, w.blocks) for w in checked.wording_warnings] == [
+            ("caption 2 (at 0:05.0)", "best", False)
+        ]
 
 
 def test_the_message_is_checked_too(tmp_path: Path, terms: TermList) -> None:
@@ -106,5 +126,13 @@ def test_the_message_is_checked_too(tmp_path: Path, terms: TermList) -> None:
 
 
 def test_without_a_restricted_list_nothing_is_found(tmp_path: Path) -> None:
-    checked = _request(tmp_path, "It cures.", CaptionsInput(cues=CUES))
-    assert checked.wording_warnings == ()  # type: ignore[attr-defined]
+    plain = tmp_path / "catalog.toml"
+    plain.write_text('page_approval_code = "PP-CORP-US-0001"\n', encoding="utf-8")
+    checked = _request(tmp_path, "It cures.", CaptionsInput(cues=CUES), catalog=plain)
+    assert checked.wording_warnings == ()
+
+
+def test_the_sample_catalogs_list_blocks_cure_in_any_form(tmp_path: Path) -> None:
+    with pytest.raises(InvalidRequest) as refused:
+        _request(tmp_path, "This CURES it.", CaptionsInput(cues=CUES[:1]))
+    assert "the message: 'CURES' (an efficacy claim beyond the label)" in refused.value.message
