@@ -7,7 +7,7 @@ import sys
 from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui import focus_ring, keys
+from ui import focus_ring, keys, ui_thread_gc
 from ui.theme import app_icon, apply_theme
 
 # Qt Multimedia reports at start-up each hardware-decoding library it does not find (VA-API)
@@ -29,6 +29,7 @@ def make_app() -> QApplication:
     apply_theme(app)
     keys.install(app)
     focus_ring.install(app)
+    ui_thread_gc.install(app)
     if existing is None:
         from ui.share_result import release_clipboard
 

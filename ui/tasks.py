@@ -9,6 +9,7 @@ race on it. Unit tests swap in `SyncTaskRunner`, the same runner with every job 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
@@ -74,36 +75,49 @@ def _outcome_of(fn: TaskFn, progress: ProgressFn, cancel: CancelToken) -> TaskOu
         )
 
 
-class _Signals(QObject):
-    progress = Signal(object)
-    finished = Signal(object)
+class _Relay(QObject):
+    """Carries every task's progress and outcome to the UI thread, tagged with the task's key.
+    One per runner, made and destroyed on the UI thread: a QObject per task would be
+    destroyed by whichever thread dropped its last reference, often the worker's, while the
+    UI thread was delivering its queued signal (a crash now and then)."""
+
+    progress = Signal(int, object)
+    finished = Signal(int, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: TaskFn, signals: _Signals, cancel: CancelToken) -> None:
+    def __init__(self, fn: TaskFn, relay: _Relay, key: int, cancel: CancelToken) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
-        self._signals = signals
+        self._relay = relay
+        self._key = key
         self._cancel = cancel
 
     def run(self) -> None:
         outcome = _outcome_of(self._fn, self._report, self._cancel)
         try:
-            self._signals.finished.emit(outcome)
+            self._relay.finished.emit(self._key, outcome)
         except RuntimeError:  # the window closed while this ran: nobody left to tell
             log.info("task finished after its receiver was deleted")
 
     def _report(self, progress: Progress) -> None:
         try:
-            self._signals.progress.emit(progress)
+            self._relay.progress.emit(self._key, progress)
         except RuntimeError:
             self._cancel.cancel()  # the receiver is gone: stop working for it
 
 
+@dataclass(slots=True)
+class _Live:
+    handle: TaskHandle
+    on_done: DoneFn | None
+    on_progress: ProgressSlot | None
+
+
 class TaskRunner(QObject):
     """Runs tasks on a shared pool, or on the one-thread `serial` pool for work that writes the
-    same files. Signals are created in the UI thread, so their slots run there."""
+    same files. The relay is created in the UI thread, so progress and outcomes arrive there."""
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
         super().__init__(parent)
@@ -111,7 +125,11 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._serial = QThreadPool(self)
         self._serial.setMaxThreadCount(1)
-        self._live: dict[int, tuple[_Signals, TaskHandle]] = {}
+        self._relay = _Relay(self)
+        self._relay.progress.connect(self._on_progress)
+        self._relay.finished.connect(self._on_finished)
+        self._keys = itertools.count(1)
+        self._live: dict[int, _Live] = {}
 
     def submit(
         self,
@@ -123,29 +141,30 @@ class TaskRunner(QObject):
         serial: bool = False,
     ) -> TaskHandle:
         handle = TaskHandle(name)
-        signals = _Signals()
-        key = id(signals)
-        # Keep the signals object alive until the outcome is delivered.
-        self._live[key] = (signals, handle)
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
-
-        def finished(outcome: TaskOutcome) -> None:
-            handle.done = True
-            self._live.pop(key, None)
-            if on_done is not None:
-                on_done(outcome)
-
-        signals.finished.connect(finished)
-        self._start(name, _Job(fn, signals, handle.cancel_token), serial)
+        key = next(self._keys)
+        self._live[key] = _Live(handle, on_done, on_progress)
+        self._start(name, _Job(fn, self._relay, key, handle.cancel_token), serial)
         return handle
+
+    def _on_progress(self, key: int, progress: Progress) -> None:
+        live = self._live.get(key)
+        if live is not None and live.on_progress is not None:
+            live.on_progress(progress)
+
+    def _on_finished(self, key: int, outcome: TaskOutcome) -> None:
+        live = self._live.pop(key, None)
+        if live is None:
+            return
+        live.handle.done = True
+        if live.on_done is not None:
+            live.on_done(outcome)
 
     def _start(self, name: str, job: _Job, serial: bool) -> None:
         (self._serial if serial else self._pool).start(job)
 
     def cancel_all(self) -> None:
-        for _, handle in list(self._live.values()):
-            handle.cancel()
+        for live in list(self._live.values()):
+            live.handle.cancel()
 
     def busy(self) -> bool:
         return bool(self._live)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.support.server_process import share_server  # noqa: F401 (a fixture)
 from ui.main import make_app
 from ui.share_result import release_clipboard
 from ui.tasks import TaskRunner
+from ui.ui_thread_gc import UiThreadCollector
 from ui.window import MainWindow
 
 
@@ -20,6 +22,17 @@ def _clipboard_released() -> Iterator[None]:
     """pytest-qt's QApplication never quits, so do what aboutToQuit does in the app."""
     yield
     release_clipboard()
+
+
+@pytest.fixture(autouse=True)
+def _python_collects_again() -> Iterator[None]:
+    """The app collects cycles on the UI thread only (ui/ui_thread_gc.py); tests that are not
+    the app get Python's own collection back."""
+    yield
+    app = QApplication.instance()
+    collector = app.findChild(UiThreadCollector) if app is not None else None
+    if isinstance(collector, UiThreadCollector):
+        collector.stop()
 
 
 @pytest.fixture
