@@ -41,6 +41,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         ("public", "presigned"),
     ),
     SettingSpec("policy.allow_user_targets", bool, True, "Whether reps may add their own targets."),
+    SettingSpec(
+        "policy.laptop_retention_days",
+        int,
+        30,
+        "Days a delivered send's recording and staged media stay on this computer.",
+    ),
     SettingSpec("catalog.path", str, "", "The approved-content catalog (catalog.toml)."),
     SettingSpec("devices.camera", str, "", "Camera picked by default (its name)."),
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),

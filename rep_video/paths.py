@@ -118,5 +118,10 @@ def default_folder_target_dir() -> Path:
     return data_dir() / "published"
 
 
+def draft_file() -> Path:
+    """The app's unsent draft (ui/draft_store.py); the app's purge never takes its video."""
+    return config_dir() / "draft.json"
+
+
 def outbox_db() -> Path:
     return data_dir() / "outbox.sqlite3"

@@ -110,3 +110,11 @@ def measure(detector: Any, samples: np.ndarray) -> tuple[float, bool]:
 
     silent = bool(detector.feed(samples))
     return rms_dbfs(samples), silent
+
+
+def purge_delivered(store: Any, days: int) -> str:
+    """The app's purge at start (rep_video.share.local_retention): what was delivered more
+    than `days` ago; never anything not delivered."""
+    from rep_video.share.local_retention import purge_local
+
+    return purge_local(store, days).summary()

@@ -25,7 +25,7 @@ SAVE_DELAY_MS = 400
 
 
 def draft_file() -> Path:
-    return paths.config_dir() / "draft.json"
+    return paths.draft_file()
 
 
 def to_json(draft: Draft, sent: bool) -> str:

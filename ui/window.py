@@ -3,6 +3,7 @@ Send) and the two places (Sent, Settings). Owns the task runner and the current 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from ui.tasks import Runner, TaskOutcome, TaskRunner
 from ui.theme import app_icon, icon
 from ui.time_text import fmt_time
 from ui.trim_screen import TrimScreen
+
+log = logging.getLogger(__name__)
 
 MIN_SIZE = QSize(1024, 640)
 STEPS = (
@@ -213,6 +216,23 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.offer_recovery)
         self.services.resume_outbox()
         self.sent.send_leftover_revokes()
+        self.purge_delivered(settings)
+
+    def purge_delivered(self, settings: Any) -> None:
+        """What the laptop keeps of delivered sends goes after the admin's retention period;
+        on the serial pool, after the search for unfinished recordings (whose sidecars keep
+        theirs), never on the UI thread."""
+        days = int(settings.get("policy.laptop_retention_days"))
+        outbox = self.services.outbox
+
+        def purge(_p: Any, _c: Any) -> str:
+            return core_bridge.purge_delivered(outbox, days)
+
+        self.runner.submit("purge delivered sends", purge, self._on_purged, serial=True)
+
+    def _on_purged(self, outcome: TaskOutcome) -> None:
+        if not outcome.ok:
+            log.warning("the purge of delivered sends failed: %s", outcome.error)
 
     def restore_draft(self) -> None:
         draft = draft_store.load()

@@ -142,7 +142,7 @@ _DAYS = Annotated[int, Field(ge=1, le=36500, strict=True)]
 
 class RetentionIn(_Strict):
     """How long things are kept (the retention purge, rep_video/server/retention.py, and the
-    app's own purge at start, rep_video/retention_local.py)."""
+    app's own purge at start, rep_video/share/local_retention.py)."""
 
     # Days after a share expired or was revoked until its files, uploads and view events go.
     shares_days: _DAYS = 90

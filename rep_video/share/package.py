@@ -35,6 +35,7 @@ from rep_video.fileutil import sha256_file
 from rep_video.media.publish.pipeline import publish_media
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.captions_step import make_share_captions, take_mapping
+from rep_video.share.local_retention import note_send
 from rep_video.share.manifest import AttachmentRef, ShareManifest, WordingConfirmation
 from rep_video.share.recipe import MediaRecipe
 from rep_video.share.request import CheckedRequest
@@ -126,6 +127,7 @@ def prepare_package(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    note_send(video, final)  # the recording may go once this package is delivered
     return SharePackage(final, manifest)
 
 

@@ -173,6 +173,22 @@ class OutboxStore:
             ).fetchone()[0]
             return then() if pending == 0 else None
 
+    def delivered_before(self, packages: builtins.list[Path], before: float) -> builtins.list[Path]:
+        """The packages among `packages` whose every entry is done, and was last changed before
+        `before` (a time.time()); a package with no entry at all was never delivered."""
+        with self._connect() as conn:
+            return [p for p in packages if _delivered_before(conn, p, before)]
+
+    def when_delivered_before(
+        self, packages: builtins.list[Path], before: float, then: Callable[[], T]
+    ) -> T | None:
+        """Call `then` if every one of `packages` is delivered before `before`, deciding and
+        calling inside one write transaction (a retry or a new send of one waits for it)."""
+        with self._connect(write=True) as conn:
+            if packages and all(_delivered_before(conn, p, before) for p in packages):
+                return then()
+            return None
+
     @contextlib.contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         # One short-lived connection per operation: the outbox is used from the UI's worker
@@ -193,6 +209,14 @@ class OutboxStore:
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+
+def _delivered_before(conn: sqlite3.Connection, package: Path, before: float) -> bool:
+    count, pending, last = conn.execute(
+        "SELECT COUNT(*), SUM(state != ?), MAX(updated_at) FROM entries WHERE package = ?",
+        (machine.DONE, str(package)),
+    ).fetchone()
+    return bool(count) and not pending and float(last) < before
 
 
 def _one(conn: sqlite3.Connection, entry_id: int) -> OutboxEntry | None:
