@@ -1,5 +1,6 @@
-"""Run the example nginx config (packaging/server/nginx.conf) for real: a test certificate made
-at test time, the machine paths of the example replaced by temp ones, ports chosen free."""
+"""Run the example nginx site (packaging/server/nginx-site.conf) for real, enabled in a minimal
+nginx.conf of the distribution's shape: a test certificate made at test time, the machine paths
+of the example replaced by temp ones, ports chosen free."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from tests.packaging.support import PACKAGING
 
-CONF = PACKAGING / "server" / "nginx.conf"
+SITE = PACKAGING / "server" / "nginx-site.conf"
 
 
 def find_nginx() -> str | None:
@@ -94,38 +95,51 @@ class NginxSite:
     data_dir: Path
     http_port: int = 0
     https_port: int = 0
+    # nginx's prefix (relative paths, such as the distribution's modules, start there).
+    prefix: Path | None = None
 
 
-def _replace(text: str, old: str, new: str) -> str:
+def _replace(text: str, old: str, new: str, name: str = SITE.name) -> str:
     # Every placeholder must still be in the example: a renamed one would silently test less.
-    assert old in text, f"{old!r} is no longer in {CONF.name}; update the test"
+    assert old in text, f"{old!r} is no longer in {name}; update the test"
     return text.replace(old, new)
 
 
-def localized_site(
-    root: Path, *, http_port: int = 0, https_port: int = 0, upstream_port: int = 0
-) -> NginxSite:
-    """A copy of the example with temp paths (and, when given, local ports)."""
-    for sub in ("logs", "data/blobs", "acme", "client_body", "proxy"):
-        (root / sub).mkdir(parents=True, exist_ok=True)
-    cert, key = make_cert(root)
-    text = CONF.read_text(encoding="utf-8")
+# What a distribution's nginx.conf gives every site (Debian's, less what the test cannot
+# use): the site must work inside it without a directive of its own outside `http`.
+MINIMAL_CONF = """\
+{user}worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/logs/error.log;
+
+events {{
+    worker_connections 256;
+}}
+
+http {{
+    {mime}default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    gzip on;
+    access_log {root}/logs/access.log;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    include {root}/sites-enabled/*;
+}}
+"""
+
+DISTRIBUTION_CONF = Path("/etc/nginx/nginx.conf")
+
+
+def _localized_site_text(
+    root: Path, cert: Path, key: Path, http_port: int, https_port: int, upstream_port: int
+) -> str:
+    text = SITE.read_text(encoding="utf-8")
     text = _replace(text, "/etc/letsencrypt/live/share.example.com/fullchain.pem", str(cert))
     text = _replace(text, "/etc/letsencrypt/live/share.example.com/privkey.pem", str(key))
     text = _replace(text, "/var/log/nginx/", f"{root}/logs/")
-    text = _replace(text, "/run/nginx.pid", f"{root}/nginx.pid")
     text = _replace(text, "/var/lib/rep-video/", f"{root}/data/")
     text = _replace(text, "/var/www/letsencrypt", f"{root}/acme")
-    # Workers keep the test's user: a non-root nginx cannot change user, and a root one would
-    # otherwise drop to `nobody`, who cannot read the test's private temp folders.
-    text = _replace(text, "user www-data;", "user root;" if os.geteuid() == 0 else "")
-    # Temp files of a non-root nginx must not go to the distribution's /var/lib/nginx.
-    text = _replace(
-        text,
-        "    sendfile on;",
-        f"    client_body_temp_path {root}/client_body;\n"
-        f"    proxy_temp_path {root}/proxy;\n    sendfile on;",
-    )
     if http_port:
         text = _replace(text, "listen 80;", f"listen 127.0.0.1:{http_port};")
         text = _replace(text, "listen [::]:80;", "")
@@ -134,9 +148,47 @@ def localized_site(
         text = _replace(text, "listen [::]:443 ssl http2;", "")
     if upstream_port:
         text = _replace(text, "server 127.0.0.1:8765;", f"server 127.0.0.1:{upstream_port};")
+    return text
+
+
+def localized_site(
+    root: Path, *, http_port: int = 0, https_port: int = 0, upstream_port: int = 0
+) -> NginxSite:
+    """The example site with temp paths (and, when given, local ports), enabled in a minimal
+    nginx.conf of the distribution's shape."""
+    for sub in ("logs", "data/blobs", "acme", "client_body", "proxy", "sites-enabled"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    cert, key = make_cert(root)
+    site = _localized_site_text(root, cert, key, http_port, https_port, upstream_port)
+    (root / "sites-enabled" / "rep-video").write_text(site, encoding="utf-8")
+    mime = Path("/etc/nginx/mime.types")
     conf = root / "nginx.conf"
-    conf.write_text(text, encoding="utf-8")
-    return NginxSite(root, conf, cert, root / "data", http_port, https_port)
+    conf.write_text(
+        MINIMAL_CONF.format(
+            root=root,
+            # Workers keep the test's user: a non-root nginx cannot change user, and a root
+            # one would otherwise drop to `nobody`, who cannot read the test's temp folders.
+            user="user root;\n" if os.geteuid() == 0 else "",
+            mime=f"include {mime};\n    " if mime.is_file() else "",
+        ),
+        encoding="utf-8",
+    )
+    return NginxSite(root, conf, cert, root / "data", http_port, https_port, prefix=root)
+
+
+def site_in_distribution_conf(root: Path) -> NginxSite:
+    """The example site enabled in this machine's own /etc/nginx/nginx.conf, its logs and pid
+    moved to `root` (for `nginx -t`: the file must drop in beside what the distribution has)."""
+    site = localized_site(root)
+    text = DISTRIBUTION_CONF.read_text(encoding="utf-8")
+    name = DISTRIBUTION_CONF.name
+    text = _replace(text, "include /etc/nginx/sites-enabled/*;",
+                    f"include {root}/sites-enabled/*;", name)  # fmt: skip
+    text = text.replace("/run/nginx.pid", f"{root}/nginx.pid")
+    text = text.replace("/var/log/nginx/", f"{root}/logs/")
+    site.conf.write_text(text, encoding="utf-8")
+    site.prefix = None  # the distribution's modules are relative to its compiled-in prefix
+    return site
 
 
 def nginx_argv(nginx: str, site: NginxSite, *extra: str) -> list[str]:
@@ -144,8 +196,7 @@ def nginx_argv(nginx: str, site: NginxSite, *extra: str) -> list[str]:
         nginx,
         "-c",
         str(site.conf),
-        "-p",
-        str(site.root),
+        *(["-p", str(site.prefix)] if site.prefix else []),
         "-e",
         str(site.root / "logs" / "startup-error.log"),
         *extra,

@@ -1,6 +1,7 @@
-"""The example reverse-proxy config (packaging/server/nginx.conf): nginx accepts it, and in
-front of a real `rep-video serve` it terminates TLS, keeps the app's security headers, adds
-HSTS, passes Range requests and tus uploads through, and hides the internal blob location."""
+"""The example nginx site (packaging/server/nginx-site.conf): a server block that drops into a
+distribution's nginx.conf, which nginx accepts; in front of a real `rep-video serve` it
+terminates TLS, keeps the app's security headers, adds HSTS, passes Range requests and tus
+uploads through, and hides the internal blob location."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ import pytest
 from rep_video.cli import main as cli_main
 from rep_video.server.settings import load_settings
 from tests.packaging.nginx_support import (
-    CONF,
+    DISTRIBUTION_CONF,
+    SITE,
     find_nginx,
     localized_site,
     nginx_argv,
     running_nginx,
+    site_in_distribution_conf,
 )
+from tests.packaging.support import PACKAGING
 from tests.server.helpers import attachment, auth, create_and_publish, manifest
 from tests.support.clips import make_clip
 from tests.support.server_process import free_port, running_server
@@ -41,6 +45,31 @@ def test_nginx_accepts_the_example_config(tmp_path: Path) -> None:
     assert "syntax is ok" in out.stderr and "test is successful" in out.stderr
 
 
+@pytest.mark.skipif(
+    not DISTRIBUTION_CONF.is_file()
+    or "include /etc/nginx/sites-enabled/*;" not in DISTRIBUTION_CONF.read_text(),
+    reason="no Debian-style /etc/nginx/nginx.conf with sites-enabled",
+)
+def test_the_site_drops_into_the_distributions_own_nginx_conf(tmp_path: Path) -> None:
+    # What an admin does: the distribution's nginx.conf unchanged, the site in sites-enabled.
+    # A directive the distribution already sets at the top (sendfile, mime types, a log)
+    # would be a "duplicate" here and stop nginx from reloading.
+    assert NGINX is not None
+    site = site_in_distribution_conf(tmp_path / "nginx")
+    out = subprocess.run(nginx_argv(NGINX, site, "-t"), capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "test is successful" in out.stderr
+
+
+def test_the_site_is_a_server_block_not_a_whole_nginx_conf() -> None:
+    # Directives a distribution's nginx.conf owns: outside `http`, or set once at its top.
+    text = re.sub(r"#.*", "", SITE.read_text(encoding="utf-8"))
+    for directive in ("user", "pid", "error_log", "worker_processes", "events", "http",
+                      "include", "sendfile", "default_type"):  # fmt: skip
+        assert not re.search(rf"^\s*{directive}\b", text, re.M), directive
+    assert len(re.findall(r"^server \{", text, re.M)) == 2  # HTTP redirect + HTTPS
+
+
 def test_nginx_rejects_a_broken_copy(tmp_path: Path) -> None:
     # The check above can fail: a config missing its certificate is refused.
     assert NGINX is not None
@@ -52,8 +81,8 @@ def test_nginx_rejects_a_broken_copy(tmp_path: Path) -> None:
 
 
 def test_blob_location_is_internal_and_keeps_security_headers() -> None:
-    text = CONF.read_text(encoding="utf-8")
-    block = re.search(r"location /_rv_blobs/ \{(.*?)\n        \}", text, re.S)
+    text = SITE.read_text(encoding="utf-8")
+    block = re.search(r"location /_rv_blobs/ \{(.*?)\n    \}", text, re.S)
     assert block, "the X-Accel-Redirect location is missing"
     body = block.group(1)
     assert re.search(r"^\s*internal;", body, re.M)
@@ -70,15 +99,23 @@ def test_blob_location_is_internal_and_keeps_security_headers() -> None:
     assert "$proxy_add_x_forwarded_for" not in text
 
 
-def test_the_unit_hands_media_to_the_example_location() -> None:
-    # The systemd unit runs the server behind this nginx: its X-Accel-Redirect prefix must be
-    # the internal location, and that location's alias its data folder's blobs.
-    text = CONF.read_text(encoding="utf-8")
-    unit = (CONF.parent / "rep-video-server.service").read_text(encoding="utf-8")
-    env = dict(re.findall(r"^Environment=(REP_VIDEO_SERVER_\w+)=(.*)$", unit, re.M))
+def _unit_env(text: str) -> dict[str, str]:
+    return dict(re.findall(r"^Environment=(REP_VIDEO_SERVER_\w+)=(.*)$", text, re.M))
+
+
+def test_the_accel_drop_in_hands_media_to_the_example_location() -> None:
+    # The unit alone streams media (nothing in front is assumed); its nginx-accel drop-in sets
+    # the X-Accel-Redirect prefix, which must be this site's internal location, and that
+    # location's alias the unit's data folder's blobs.
+    server = PACKAGING / "server"
+    unit = _unit_env((server / "rep-video-server.service").read_text(encoding="utf-8"))
+    assert "REP_VIDEO_SERVER_ACCEL_REDIRECT" not in unit
+    drop_in = server / "rep-video-server.service.d" / "nginx-accel.conf"
+    env = {**unit, **_unit_env(drop_in.read_text(encoding="utf-8"))}
     prefix = env["REP_VIDEO_SERVER_ACCEL_REDIRECT"]
+    text = SITE.read_text(encoding="utf-8")
     alias = re.search(rf"location {re.escape(prefix)} \{{.*?\n\s*alias (\S+);", text, re.S)
-    assert alias, f"no location {prefix} with an alias in {CONF.name}"
+    assert alias, f"no location {prefix} with an alias in {SITE.name}"
     assert alias.group(1) == env["REP_VIDEO_SERVER_DATA_DIR"] + "/blobs/"
     assert load_settings(env=env).accel_redirect == prefix  # the server accepts it
 

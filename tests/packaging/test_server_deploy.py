@@ -1,28 +1,33 @@
-"""The share server's deployment files: the systemd unit (systemd-analyze when available), the
+"""The share server's deployment files: the systemd unit and its nginx-accel drop-in
+(systemd-analyze when available; the server started as the unit starts it serves media), the
 container recipe's user, settings and health check, and the server requirements the image
 installs — checked by importing the server with every desktop-only package blocked."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata as md
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.packaging.support import PACKAGING, ROOT, load_script
 
 SERVER = PACKAGING / "server"
 UNIT = SERVER / "rep-video-server.service"
+ACCEL_DROP_IN = SERVER / "rep-video-server.service.d" / "nginx-accel.conf"
 DOCKERFILE = SERVER / "Dockerfile"
 
 
-def _unit_values(key: str) -> list[str]:
-    return re.findall(rf"^{key}=(.*)$", UNIT.read_text(encoding="utf-8"), re.M)
+def _unit_values(key: str, path: Path = UNIT) -> list[str]:
+    return re.findall(rf"^{key}=(.*)$", path.read_text(encoding="utf-8"), re.M)
 
 
 def test_unit_runs_unprivileged_and_hardened() -> None:
@@ -34,27 +39,140 @@ def test_unit_runs_unprivileged_and_hardened() -> None:
     env = dict(v.split("=", 1) for v in _unit_values("Environment"))
     assert env["REP_VIDEO_SERVER_HOST"] == "127.0.0.1"  # behind nginx on the same host
     assert env["REP_VIDEO_SERVER_DATA_DIR"] == "/var/lib/rep-video"
+    # Without nginx in front, X-Accel-Redirect would answer every media request with an empty
+    # body: the unit streams media, and only the nginx-accel drop-in turns the hand-over on.
+    assert "REP_VIDEO_SERVER_ACCEL_REDIRECT" not in env
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
-def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
+def test_the_accel_drop_in_sets_the_hand_over_and_nothing_else() -> None:
+    lines = [
+        ln
+        for ln in ACCEL_DROP_IN.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    assert lines == ["[Service]", "Environment=REP_VIDEO_SERVER_ACCEL_REDIRECT=/_rv_blobs/"]
+
+
+def _systemd_verify(tmp_path: Path, drop_in: str) -> subprocess.CompletedProcess[str]:
     unit = tmp_path / "rep-video-server.service"
     # The unit names the venv of a real install; point it at this Python for the check.
     unit.write_text(
         UNIT.read_text(encoding="utf-8").replace("/opt/rep-video/venv/bin/python", sys.executable)
     )
-    out = subprocess.run(
+    (tmp_path / "rep-video-server.service.d").mkdir()
+    (tmp_path / "rep-video-server.service.d" / "nginx-accel.conf").write_text(drop_in)
+    # The unit path makes systemd read the drop-in folder beside the unit, as in /etc.
+    env = {**os.environ, "SYSTEMD_UNIT_PATH": f"{tmp_path}:"}
+    return subprocess.run(
         ["systemd-analyze", "verify", "--man=no", str(unit)],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
-    problems = [
+
+
+def _problems(out: subprocess.CompletedProcess[str]) -> list[str]:
+    return [
         ln
         for ln in (out.stdout + out.stderr).splitlines()
         if "rep-video-server.service" in ln and "Failed to" not in ln.split(":", 1)[0]
     ]
-    assert out.returncode == 0 and not problems, out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_analyze_verifies_the_unit_and_its_drop_in(tmp_path: Path) -> None:
+    out = _systemd_verify(tmp_path, ACCEL_DROP_IN.read_text(encoding="utf-8"))
+    assert out.returncode == 0 and not _problems(out), out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_analyze_reads_the_drop_in(tmp_path: Path) -> None:
+    # The check above can fail: a broken line in the drop-in is reported.
+    out = _systemd_verify(tmp_path, '[Service]\nEnvironment=REP_VIDEO_SERVER_ACCEL_REDIRECT="\n')
+    assert any("nginx-accel.conf" in ln for ln in _problems(out)), out.stdout + out.stderr
+
+
+def _as_the_unit_starts_it(data_dir: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """ExecStart and the environment of the unit alone (no drop-in), this checkout in place
+    of /opt/rep-video/src and a temp folder in place of /var/lib/rep-video."""
+    env = {"PATH": os.environ["PATH"]}  # systemd starts services with a clean environment
+    for assignment in _unit_values("Environment"):
+        key, value = assignment.split("=", 1)
+        value = value.replace("/var/lib/rep-video", str(data_dir))
+        env[key] = value.replace("/opt/rep-video/src", str(ROOT))
+    env["REP_VIDEO_SERVER_PORT"] = str(port)
+    (exec_start,) = _unit_values("ExecStart")
+    argv = exec_start.split()
+    assert argv[0] == "/opt/rep-video/venv/bin/python"
+    return [sys.executable, *argv[1:]], env
+
+
+@pytest.mark.process  # the unit's own ExecStart and environment
+def test_the_server_started_as_the_unit_starts_it_serves_media_bytes(tmp_path: Path) -> None:
+    # No proxy in front: the video and an attachment must come with their bytes (Range too),
+    # not as an empty hand-over to an nginx that is not there.
+    from tests.server.helpers import attachment, create_and_publish, manifest
+    from tests.support.clips import make_clip
+    from tests.support.server_process import free_port
+
+    data_dir = tmp_path / "var-lib-rep-video"
+    data_dir.mkdir(mode=0o750)
+    argv, env = _as_the_unit_starts_it(data_dir, free_port())
+    assert env["REP_VIDEO_SERVER_DATA_DIR"] == str(data_dir)
+    base = f"http://127.0.0.1:{env['REP_VIDEO_SERVER_PORT']}"
+    video = make_clip(tmp_path / "clip.mp4", duration=2.0, size=(320, 180))
+    leaflet = tmp_path / "leaflet.pdf"
+    leaflet.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, cwd="/", env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(proc, base, log_path)
+        token = subprocess.run(
+            [sys.executable, "-m", "rep_video", "serve-token", "--name", "rita"],
+            cwd="/", env=env, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.strip().splitlines()[-1]  # fmt: skip
+        files = {"video.mp4": video, "files/leaflet.pdf": leaflet}
+        share = create_and_publish(
+            base, token, files, manifest(attachments=(attachment("leaflet.pdf"),))
+        )
+        path = share["url"].split("/s/", 1)[1]
+        url = f"{base}/s/{path}/media/video.mp4"
+        data = video.read_bytes()
+        full = httpx.get(url, timeout=30)
+        assert full.status_code == 200 and full.content == data
+        assert "x-accel-redirect" not in full.headers
+        probe = httpx.get(url, headers={"Range": "bytes=0-1"}, timeout=30)
+        assert probe.status_code == 206 and probe.content == data[:2]
+        assert probe.headers["content-range"] == f"bytes 0-1/{len(data)}"
+        middle = httpx.get(url, headers={"Range": "bytes=1000-4999"}, timeout=30)
+        assert middle.status_code == 206 and middle.content == data[1000:5000]
+        tail = httpx.get(url, headers={"Range": "bytes=-100"}, timeout=30)
+        assert tail.status_code == 206 and tail.content == data[-100:]
+        doc = httpx.get(f"{base}/s/{path}/media/files/leaflet.pdf", timeout=30)
+        assert doc.status_code == 200 and doc.content == leaflet.read_bytes()
+        # The bytes came from the unit's data folder (the one nginx's alias names).
+        assert (data_dir / "blobs" / "shares" / share["id"] / "video.mp4").read_bytes() == data
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"the server did not start as the unit starts it:\n{log.read_text()}")
 
 
 def test_container_runs_as_a_non_root_user_with_a_health_check() -> None:
