@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT))
 import rep_video.media.cut.trim as trim_module  # noqa: E402
 from rep_video.media.cut.piece_encode import encode_span  # noqa: E402
 from rep_video.media.cut.trim import trim  # noqa: E402
-from rep_video.media.ffmpeg_args import encode_segment_args  # noqa: E402
+from rep_video.media.ffmpeg_args import concat_args, concat_list, encode_segment_args  # noqa: E402
 from rep_video.media.probe import _probe_cached, probe  # noqa: E402
 from rep_video.media.process import ffmpeg_exe  # noqa: E402
+from rep_video.media.publish.concat import concat_copy  # noqa: E402
 from rep_video.media.publish.email_gif import make_email_gif  # noqa: E402
 from rep_video.media.publish.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
 
@@ -224,13 +225,49 @@ def smart_rows(rec: Path, work: Path, start: float, end: float) -> tuple[str, st
             f"{peak / 2**20:.0f} MB")  # fmt: skip
 
 
+def join_rows(rec: Path, work: Path) -> tuple[str, str, str, str]:
+    """The intro card's join (card + the 3-minute recording, stream copy): in process by PyAV
+    against the concat-demuxer command it ran before, alternated five times, medians."""
+    from rep_video.media.publish.intro import card_encoder, encode_card, render_card
+
+    info = probe(rec)
+    encoder = card_encoder(info)
+    assert encoder is not None and info.video is not None
+    card_path = work / "card.mp4"
+    card = render_card(info.video.width, info.video.height, info.video.fps, "For Dr. Bench")
+    try:
+        encode_card(info, encoder, card, card_path, None)
+    finally:
+        card.close()
+    list_file = work / "join.txt"
+    list_file.write_text(concat_list([card_path, rec]))
+    ours, old = work / "joined.mp4", work / "joined-old.mp4"
+    argv = concat_args(ffmpeg_exe(), list_file, old)
+    t_ours, t_old, peak = [], [], 0
+    for i in range(5):
+        t, m, _ = timed(lambda: concat_copy([card_path, rec], ours), f"join {i}")
+        t_ours.append(t)
+        peak = max(peak, m)
+        t, _m, _ = timed(lambda: subprocess.run(argv, check=True, capture_output=True),
+                         f"join old {i}")  # fmt: skip
+        t_old.append(t)
+    a, b = sorted(t_ours)[2], sorted(t_old)[2]
+    cpu_ours = sum(v for k, v in CPU.items() if k.startswith("join ") and "old" not in k)
+    cpu_old = sum(v for k, v in CPU.items() if k.startswith("join old"))
+    return ("intro card join (2 s card + 3 min, stream copy)", f"{a:.2f} s",
+            f"PyAV vs the concat command {b:.2f} s: {(a / b - 1) * 100:+.1f}% (≤ 10%), "
+            f"CPU {cpu_ours / 5:.2f} vs {cpu_old / 5:.2f} s", f"{peak / 2**20:.0f} MB")  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "rv-bench")
     ap.add_argument("--keep", action="store_true", help="keep the outputs")
     ap.add_argument("--gif-only", action="store_true", help="only the email GIF step")
     ap.add_argument("--remux-only", action="store_true", help="the GIF and the remux only")
-    ap.add_argument("--only", choices=["smart"], help="only this step (against the old way)")
+    ap.add_argument(
+        "--only", choices=["smart", "join"], help="only this step (against the old way)"
+    )
     args = ap.parse_args()
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -249,6 +286,10 @@ def main() -> int:
     if args.only == "smart":
         print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
         print("| " + " | ".join(smart_rows(rec, work, start, end)) + " |")
+        return 0
+    if args.only == "join":
+        print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
+        print("| " + " | ".join(join_rows(rec, work)) + " |")
         return 0
     rows.append(gif_rows(rec, work))
     if args.gif_only:

@@ -2,8 +2,9 @@
 
 moviepy composes the card (it is good at that, and slow, which does not matter for 2 s);
 PyAV encodes its frames in process with x264 settings that write the clip's own parameter
-sets (SPS/PPS), at the clip's time base, size, frame rate and audio format, so ffmpeg's
-concat demuxer joins them by stream copy and the rep's recording is not re-encoded.
+sets (SPS/PPS), at the clip's time base, size, frame rate and audio format, so `concat.py`
+joins them by stream copy (in process, as ffmpeg's concat demuxer did) and the rep's recording
+is not re-encoded.
 
 The settings come from the x264 settings SEI of the clip's first frame when it has one, else
 from the clip's SPS/PPS themselves (a copy trim drops the first GOP, and with it that SEI).
@@ -13,6 +14,7 @@ encoder's) is re-encoded once in the mobile profile, then joined the same way.""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tempfile
 import unicodedata
@@ -24,7 +26,7 @@ import av
 import numpy as np
 
 from rep_video.errors import UserError
-from rep_video.fileutil import atomic_write_text, temp_output
+from rep_video.fileutil import temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.cut.h264_pps import parse_pps
 from rep_video.media.cut.h264_sps import parameter_sets, parse_sps
@@ -32,8 +34,8 @@ from rep_video.media.cut.piece_encode import add_matched_stream
 from rep_video.media.cut.trim import matched_encoder
 from rep_video.media.cut.x264_match import header_params
 from rep_video.media.probe import MediaInfo, VideoInfo, probe, require_video
-from rep_video.media.process import ffmpeg_exe, run_ffmpeg
 from rep_video.media.profile import audio_problems, video_problems
+from rep_video.media.publish.concat import concat_copy
 from rep_video.media.publish.finalize import finalize
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
@@ -187,6 +189,16 @@ def encode_card(
             out.mux(astream.encode(None))
 
 
+def _second_half(progress: ProgressFn) -> ProgressFn:
+    """The join's own 0..1 as the second half of the intro step (rendering is the first)."""
+
+    def report(p: Progress) -> None:
+        f = None if p.fraction is None else 0.5 + 0.5 * p.fraction
+        progress(dataclasses.replace(p, fraction=f))
+
+    return report
+
+
 def add_intro_card(
     clip: Path,
     dst: Path,
@@ -224,17 +236,13 @@ def add_intro_card(
             encode_card(info, encoder, card, card_path, cancel)
         finally:
             card.close()
-        # The check that matters, on the files themselves: the concat demuxer keeps the
+        # The check that matters, on the files themselves: the join keeps the
         # first file's avcC for the whole track.
         if _clip_parameter_sets(card_path) != _clip_parameter_sets(info.path):
             raise UserError("the intro card could not match the clip's format; send without it.")
-        list_file = work / "join.txt"
-        atomic_write_text(list_file, fa.concat_list([card_path, info.path]))
         progress(Progress(stage="intro", fraction=0.5, message="joining"))
         with temp_output(dst, suffix=".mp4") as tmp:
-            argv = fa.concat_args(ffmpeg_exe(), list_file, tmp)
-            total = info.duration + CARD_SECONDS
-            run_ffmpeg(argv, duration=total, progress=progress, cancel=cancel,
-                       timeout=max(60.0, total * 2), stage="intro", cleanup=[tmp])  # fmt: skip
+            concat_copy([card_path, info.path], tmp, progress=_second_half(progress),
+                        cancel=cancel)  # fmt: skip
     progress(Progress(stage="intro", fraction=1.0))
     return probe(dst)
