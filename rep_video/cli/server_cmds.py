@@ -86,7 +86,10 @@ def serve_token(args: argparse.Namespace) -> int:
         raise UserError(f"--name {problem} (1-200 characters, one line, no '/')")
     sessions = open_database(server_settings(args))
     try:
-        issued = issue_api_token(sessions, name, admin=args.admin, expires_in_days=args.expires_in)
+        issued = issue_api_token(
+            sessions, name, admin=args.admin, expires_in_days=args.expires_in,
+            actor=f"serve-token ({_os_user()})",  # who ran it, on the server's machine
+        )  # fmt: skip
     except ValueError as exc:
         raise UserError(
             f"{exc}: its tokens would not work; enable it first "
@@ -100,3 +103,12 @@ def serve_token(args: argparse.Namespace) -> int:
     )
     print(issued.token)
     return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown user"

@@ -1,7 +1,8 @@
 """Accounts and their API tokens as an admin manages them: add, change the identity, disable
 (every token stops at once; the links stay unless asked), list, revoke one token. Each
 function is one transaction and answers the row as the API shows it; LookupError for an
-unknown account or token, ValueError for a change that is refused (its message says why)."""
+unknown account or token, ValueError for a change that is refused (its message says why).
+Each change is recorded in the audit log, as done `by` the admin, in its own transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rep_video.server.account_schema import AccountChange, AccountIn
+from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Account, ApiToken, Share, utcnow
 
 IDENTITY_FIELDS = ("display_name", "role", "email", "phone")
@@ -69,7 +71,7 @@ def list_accounts(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
         return [_account_json(s, a) for a in s.scalars(select(Account).order_by(Account.name))]
 
 
-def add_account(sessions: sessionmaker[Session], new: AccountIn) -> dict[str, Any]:
+def add_account(sessions: sessionmaker[Session], new: AccountIn, by: str) -> dict[str, Any]:
     exists = f"an account named {new.name!r} exists already; change it with set"
     try:
         with sessions.begin() as s:
@@ -82,23 +84,31 @@ def add_account(sessions: sessionmaker[Session], new: AccountIn) -> dict[str, An
             )
             s.add(account)
             s.flush()
+            append_audit(s, actor=by, action="account added", detail=new.model_dump(mode="json"))
             return _account_json(s, account)
     except IntegrityError:  # added at the same moment by another request
         raise ValueError(exists) from None
 
 
 def change_account(
-    sessions: sessionmaker[Session], name: str, change: AccountChange
+    sessions: sessionmaker[Session], name: str, change: AccountChange, by: str
 ) -> dict[str, Any]:
     with sessions.begin() as s:
         account = _named(s, name)
         for field in change.model_fields_set:  # given as null: cleared
             setattr(account, field, getattr(change, field))
+        fields = change.model_dump(mode="json", include=change.model_fields_set)
+        append_audit(s, actor=by, action="account changed", detail={"account": name} | fields)
         return _account_json(s, account)
 
 
 def set_disabled(
-    sessions: sessionmaker[Session], name: str, *, disabled: bool, revoke_shares: bool = False
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    disabled: bool,
+    by: str,
+    revoke_shares: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """(the account, the share tokens revoked with it)."""
     with sessions.begin() as s:
@@ -107,13 +117,28 @@ def set_disabled(
             account.disabled_at = utcnow()
         elif not disabled:
             account.disabled_at = None
-        revoked: list[str] = []
+        shares: list[Share] = []
         if disabled and revoke_shares:
             live = Share.account_id == account.id, Share.state != "revoked"
-            revoked = list(s.scalars(select(Share.token).where(*live)))
+            shares = list(s.scalars(select(Share).where(*live).with_for_update()))
             # revoked_at: the retention purge counts from it, as for a revoke by hand.
-            s.execute(update(Share).where(*live).values(state="revoked", revoked_at=utcnow()))
-        return _account_json(s, account), revoked
+            s.execute(
+                update(Share)
+                .where(Share.id.in_([sh.id for sh in shares]))
+                .values(state="revoked", revoked_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        action = "account disabled" if disabled else "account enabled"
+        detail: dict[str, Any] = {"account": name}
+        if disabled:
+            detail["shares_revoked"] = len(shares)
+        append_audit(s, actor=by, action=action, detail=detail)
+        for share in shares:  # each link the disabling ended is a revoke of its own
+            append_audit(
+                s, actor=by, action="revoke", about=share,
+                detail={"was": share.state, "with_account": name},
+            )  # fmt: skip
+        return _account_json(s, account), [sh.token for sh in shares]
 
 
 def list_tokens(sessions: sessionmaker[Session], name: str | None) -> list[dict[str, Any]]:
@@ -126,7 +151,7 @@ def list_tokens(sessions: sessionmaker[Session], name: str | None) -> list[dict[
         return [_token_json(t, a, now) for t, a in rows]
 
 
-def revoke_token(sessions: sessionmaker[Session], token_id: int) -> dict[str, Any]:
+def revoke_token(sessions: sessionmaker[Session], token_id: int, by: str) -> dict[str, Any]:
     """Revoke token `token_id` (again: unchanged, it keeps its first revocation time)."""
     with sessions.begin() as s:
         row = s.execute(
@@ -139,4 +164,8 @@ def revoke_token(sessions: sessionmaker[Session], token_id: int) -> dict[str, An
         token, account = row
         if token.revoked_at is None:
             token.revoked_at = utcnow()
+            append_audit(
+                s, actor=by, action="token revoked",
+                detail={"account": account.name, "token_id": token.id},
+            )  # fmt: skip
         return _token_json(token, account, utcnow())

@@ -22,7 +22,6 @@ from rep_video.server.account_schema import (
     DisableIn,
     TokenOut,
 )
-from rep_video.server.api_catalog import record_admin_action
 from rep_video.server.auth import Caller, CallerDep, StateDep
 from rep_video.server.openapi_spec import responses
 
@@ -57,10 +56,9 @@ def add_account(body: AccountIn, caller: CallerDep, state: StateDep) -> dict[str
     """Create an account (no token yet: `rep-video serve-token --name NAME` on the server)."""
     _admin(caller)
     try:
-        added = account_store.add_account(state.sessions, body)
+        added = account_store.add_account(state.sessions, body, caller.name)
     except ValueError as exc:
         raise HTTPException(409, str(exc)) from None
-    record_admin_action(state, caller, "account added", body.model_dump_json())
     return added
 
 
@@ -80,10 +78,9 @@ def change_account(
               "type": "value_error"}],
         )  # fmt: skip
     try:
-        changed = account_store.change_account(state.sessions, name, body)
+        changed = account_store.change_account(state.sessions, name, body, caller.name)
     except LookupError as exc:
         raise _not_found(exc) from None
-    record_admin_action(state, caller, "account set", f"{name}: {body.model_dump_json()}")
     return changed
 
 
@@ -106,14 +103,12 @@ def disable_account(
     revoke_shares = body.revoke_shares if body else False
     try:
         account, revoked = account_store.set_disabled(
-            state.sessions, name, disabled=True, revoke_shares=revoke_shares
+            state.sessions, name, disabled=True, by=caller.name, revoke_shares=revoke_shares
         )
     except LookupError as exc:
         raise _not_found(exc) from None
     for token in revoked:
         state.share_cache.forget(token)
-    detail = f"{name}" + (f", {len(revoked)} shares revoked" if revoke_shares else "")
-    record_admin_action(state, caller, "account disabled", detail)
     return account | {"shares_revoked": len(revoked)}
 
 
@@ -124,10 +119,11 @@ def enable_account(name: NamePath, caller: CallerDep, state: StateDep) -> dict[s
     """Its tokens that are neither expired nor revoked work again."""
     _admin(caller)
     try:
-        account, _ = account_store.set_disabled(state.sessions, name, disabled=False)
+        account, _ = account_store.set_disabled(
+            state.sessions, name, disabled=False, by=caller.name
+        )
     except LookupError as exc:
         raise _not_found(exc) from None
-    record_admin_action(state, caller, "account enabled", name)
     return account
 
 
@@ -158,8 +154,7 @@ def revoke_token(token_id: TokenId, caller: CallerDep, state: StateDep) -> dict[
             409, "this is the token of this request; revoke it with another admin token"
         )
     try:
-        revoked = account_store.revoke_token(state.sessions, token_id)
+        revoked = account_store.revoke_token(state.sessions, token_id, caller.name)
     except LookupError as exc:
         raise _not_found(exc) from None
-    record_admin_action(state, caller, "token revoked", f"{token_id} of {revoked['account']}")
     return revoked

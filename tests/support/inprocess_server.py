@@ -43,7 +43,7 @@ class InProcessServer:
     def set_identity(self, name: str, **identity: str | None) -> None:
         """What `rep-video admin accounts set` stores: the identity pages show for `name`."""
         change = AccountChange.model_validate(identity)
-        change_account(self.state.sessions, name, change)
+        change_account(self.state.sessions, name, change, "test admin")
 
 
 @contextlib.contextmanager

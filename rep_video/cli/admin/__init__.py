@@ -24,6 +24,7 @@ ADMIN_MODULES = (
     "rep_video.cli.admin.catalog_cmds",
     "rep_video.cli.admin.accounts_cmds",
     "rep_video.cli.admin.purge_cmds",
+    "rep_video.cli.admin.audit_cmds",
 )
 
 
