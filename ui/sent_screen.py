@@ -35,6 +35,7 @@ STATE_COLORS = {
     "queued": "#b35c00",
     "expired": "#8a8f98",
     "revoked": "#d93036",
+    "deleted": "#8a8f98",
     "failed": "#d93036",
     "cancelled": "#8a8f98",
 }
@@ -44,6 +45,7 @@ STATE_WORDS = {
     "queued": "Waiting to send",
     "expired": "Expired",
     "revoked": "Revoked",
+    "deleted": "Deleted (retention)",
     "failed": "Failed",
     "cancelled": "Cancelled",
 }

@@ -25,6 +25,8 @@ from sqlalchemy import select, text, update
 
 from rep_video.server.db import Share, Upload
 from rep_video.server.retention import purge_lock, retention_of
+from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.server import ServerTarget
 from tests.server.helpers import (
     attachment,
     auth,
@@ -177,11 +179,20 @@ def check_purge(
     assert rows(srv) == left
     assert keys() == kept
     assert kept  # the shares kept still have their files
-    admin = auth(srv.create_token("purge-check", admin=True))
+    admin_token = srv.create_token("purge-check", admin=True)
+    admin = auth(admin_token)
     for share_id in due:
         assert httpx.get(f"{srv.url}/api/v1/shares/{share_id}", headers=admin).status_code == 404
     for share_id in keep:
         assert httpx.get(f"{srv.url}/api/v1/shares/{share_id}", headers=admin).status_code == 200
+    # The app's Sent list asks its target: a purged share reads as deleted, not as an error.
+    target = ServerTarget("srv", srv.url, admin_token)
+    try:
+        for share_id, want in ((min(due), "deleted"), (min(keep), None)):
+            st = target.status(Reservation("srv", share_id, "t", "l"))
+            assert (st.state == "deleted") == (want == "deleted"), st
+    finally:
+        target.close()
 
     again = rep_video(*args, env=env)  # nothing more is due
     assert again.returncode == 0 and listed_ids(again.stdout) == set(), again.stdout

@@ -104,7 +104,7 @@ class ViewEvent:
 
 @dataclass(frozen=True, slots=True)
 class ShareStatus:
-    state: str  # pending | live | expired | revoked | unknown
+    state: str  # pending | live | expired | revoked | deleted (retention) | unknown
     views: int = 0  # page opens
     max_watched_percent: int = 0
     events: tuple[ViewEvent, ...] = ()

@@ -212,7 +212,9 @@ class ServerTarget(ResumableTarget):
         )
 
     def status(self, reservation: Reservation) -> ShareStatus:
-        data = self.call("GET", f"/api/v1/shares/{reservation.share_id}", "reading the share")
+        data = self.call_if_found(f"/api/v1/shares/{reservation.share_id}", "reading the share")
+        if data is None:  # our own share, gone: the server's retention purge deleted it
+            return ShareStatus(state="deleted", reason="deleted by the server's retention policy")
         return share_status_from_json(data)
 
     def list_shares(self) -> list[dict[str, Any]]:
