@@ -13,7 +13,9 @@ Each share goes in three steps, so a purge cut short (a crash, a lost connection
 by the next one and never leaves files without a row that would lead to them: (1) the row is
 marked (revoked, reason "purging: ..."), in a transaction that re-checks it is still due and
 takes its lock, so no upload, declaration or publish can touch it afterwards and its link
-answers 410; (2) its files and staged uploads are deleted; (3) its rows go."""
+answers 410; (2) its files and staged uploads are deleted; (3) its rows go, with its audit
+record ("purge", rep_video/server/audit_log.py) in the same transaction. A run that deleted
+anything ends with one more record: its totals and the ids of the shares it deleted."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text, update
 
 from rep_video.file_lock import lock, unlock
+from rep_video.server.audit_log import append_audit
 from rep_video.server.catalog_schema import RetentionIn
 from rep_video.server.catalog_store import load_policy
 from rep_video.server.db import Share, Upload, ViewEvent, affected, utcnow
@@ -33,6 +36,8 @@ from rep_video.server.state import ServerState
 
 log = logging.getLogger(__name__)
 
+SCHEDULED = "retention purge"  # the audit records' actor for the purge inside `serve`
+BY_HAND = "rep-video admin purge"
 PURGING = "purging: "  # the reason a share carries from step (1) until its row is gone
 # pg_advisory_lock(key, schema): "RVPG" in ASCII, and a hash of the schema, so deployments that
 # share one PostgreSQL database in separate schemas do not wait for each other.
@@ -161,8 +166,10 @@ def _mark(state: ServerState, due: DueShare, now: datetime) -> bool:
         return affected(marked) == 1
 
 
-def _remove(state: ServerState, due: DueShare) -> DueShare:
-    """Steps (2) and (3) for a marked share; what was deleted."""
+def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare:
+    """Steps (2) and (3) for a marked share; what was deleted. The share's audit record
+    ("purge": why, and how many files, bytes, uploads and view events) commits with the
+    deletion of its rows, or not at all."""
     files = tuple(state.blobs.keys_under(_folder(due.share_id)))  # as they are now
     with state.sessions() as s:
         uploads = tuple(
@@ -177,8 +184,33 @@ def _remove(state: ServerState, due: DueShare) -> DueShare:
         events = s.execute(delete(ViewEvent).where(ViewEvent.share_id == due.share_id))
         s.execute(delete(Upload).where(Upload.share_id == due.share_id))
         s.execute(delete(Share).where(Share.id == due.share_id))
+        done = DueShare(due.share_id, due.token, due.why, files, uploads, affected(events))
+        append_audit(
+            s,
+            actor=actor,
+            action="purge",
+            share_id=due.share_id,
+            detail={
+                "why": due.why,
+                "files": len(done.files),
+                "bytes": done.bytes,
+                "uploads": len(done.uploads),
+                "view_events": done.events,
+            },
+        )
     state.share_cache.forget(due.token)
-    return DueShare(due.share_id, due.token, due.why, files, uploads, affected(events))
+    return done
+
+
+def _record_run(state: ServerState, actor: str, report: PurgeReport) -> None:
+    """One record for the whole run: its totals and the ids of the shares it deleted."""
+    with state.sessions.begin() as s:
+        append_audit(
+            s,
+            actor=actor,
+            action="purge",
+            detail=report.counts | {"share_ids": [d.share_id for d in report.shares]},
+        )
 
 
 def _remove_empty_folders(state: ServerState, share_id: str) -> None:
@@ -192,16 +224,24 @@ def _remove_empty_folders(state: ServerState, share_id: str) -> None:
         top.rmdir()
 
 
-def purge(state: ServerState, *, dry_run: bool = False, now: datetime | None = None) -> PurgeReport:
-    """Delete (or with `dry_run`, list) what is past retention. The caller holds purge_lock."""
+def purge(
+    state: ServerState,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    actor: str = SCHEDULED,
+) -> PurgeReport:
+    """Delete (or with `dry_run`, list) what is past retention. The caller holds purge_lock.
+    A run that deleted something is audited: one record per share, one for the run."""
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
     for due in due_shares(state, now):
         if dry_run:
             report.shares.append(due)
         elif _mark(state, due, now):
-            report.shares.append(_remove(state, due))
+            report.shares.append(_remove(state, due, actor))
     if report.shares and not dry_run:
+        _record_run(state, actor, report)
         log.info("retention purge: %s", report.summary())
     return report
 
@@ -210,12 +250,13 @@ def remove_unpublished_shares(state: ServerState) -> int:
     """The cleanup sweep's part: shares never published within pending_share_expiry_hours
     (the retention purge deletes them too; the sweep runs more often). Returns the count."""
     now = utcnow()
-    removed = 0
+    report = PurgeReport(dry_run=False)
     for due in due_shares(state, now):
         if due.why.startswith("never published") and _mark(state, due, now):
-            _remove(state, due)
-            removed += 1
-    return removed
+            report.shares.append(_remove(state, due, SCHEDULED))
+    if report.shares:
+        _record_run(state, SCHEDULED, report)
+    return len(report.shares)
 
 
 @contextlib.contextmanager
@@ -247,9 +288,11 @@ def purge_lock(state: ServerState) -> Iterator[bool]:
                 unlock(f)
 
 
-def purge_once(state: ServerState, *, dry_run: bool = False) -> PurgeReport | None:
+def purge_once(
+    state: ServerState, *, dry_run: bool = False, actor: str = SCHEDULED
+) -> PurgeReport | None:
     """One purge under the lock; None when another instance holds it."""
     with purge_lock(state) as mine:
         if not mine:
             return None
-        return purge(state, dry_run=dry_run)
+        return purge(state, dry_run=dry_run, actor=actor)

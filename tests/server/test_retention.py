@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import re
 import time
 import uuid
@@ -23,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
+from rep_video.server.audit_log import read_records
 from rep_video.server.db import Share, Upload
 from rep_video.server.retention import purge_lock, retention_of
 from rep_video.share.targets.base import Reservation
@@ -166,11 +168,13 @@ def check_purge(
         }
     args = ["admin", "purge", "--data", str(srv.data_dir)]
 
+    audited = len(purge_records(srv))
     dry = rep_video(*args, "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
     assert listed_ids(dry.stdout) == due
     assert "would delete" in dry.stdout
     assert rows(srv) == before and keys() == before_keys  # nothing deleted
+    assert len(purge_records(srv)) == audited  # nor audited
 
     real = rep_video(*args, env=env)
     assert real.returncode == 0, real.stderr
@@ -194,8 +198,31 @@ def check_purge(
     finally:
         target.close()
 
+    # Audited: one record per share deleted (what went, in the transaction that deleted its
+    # rows), one for the run (its totals and the share ids); the chain still verifies.
+    records = purge_records(srv)[audited:]
+    per_share = [r for r in records if r["share_id"]]
+    assert {r["share_id"] for r in per_share} == due and len(per_share) == len(due)
+    assert all(r["actor"] == "rep-video admin purge" for r in records)
+    (run,) = [r["detail"] for r in records if not r["share_id"]]
+    assert sorted(run["share_ids"]) == sorted(due) and run["shares"] == len(due)
+    assert run["view_events"] == sum(len({e for e in before["events"] if e[1] == d}) for d in due)
+    assert run["files"] == sum(r["detail"]["files"] for r in per_share) > 0
+    verified = rep_video("admin", "audit", "verify", "--data", str(srv.data_dir), env=env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
     again = rep_video(*args, env=env)  # nothing more is due
     assert again.returncode == 0 and listed_ids(again.stdout) == set(), again.stdout
+    assert len(purge_records(srv)) == audited + len(records)  # an empty run records nothing
+
+
+def purge_records(srv: InProcessServer) -> list[dict[str, Any]]:
+    found = []
+    for stored in read_records(srv.state.engine):
+        body = json.loads(stored.body)
+        if body["action"] == "purge":
+            found.append(body)
+    return found
 
 
 def local_keys(srv: InProcessServer) -> Callable[[], set[str]]:
@@ -246,6 +273,9 @@ def test_serve_purges_at_start(tmp_path: Path, small_clip: Path) -> None:
         while (old["id"],) in rows(srv)["shares"] and datetime.now(UTC) < deadline:
             httpx.get(f"{srv.url}/healthz")
         assert rows(srv)["shares"] == {(new["id"],)}
+        assert {(r["actor"], r["share_id"]) for r in purge_records(srv)} == {
+            ("retention purge", old["id"]), ("retention purge", None),
+        }  # fmt: skip
         assert not (data / "blobs" / "shares" / old["id"]).exists()
         assert (data / "blobs" / "shares" / new["id"] / "video.mp4").is_file()
 
@@ -262,6 +292,9 @@ def test_the_cleanup_sweep_removes_unpublished_shares(tmp_path: Path, small_clip
         while rows(srv)["shares"] and datetime.now(UTC) < deadline:
             httpx.get(f"{srv.url}/healthz")
         assert rows(srv) == {"shares": set(), "uploads": set(), "events": set()}
+        (record,) = [r for r in purge_records(srv) if r["share_id"]]
+        assert record["share_id"] == old["id"]
+        assert record["detail"]["why"].startswith("never published")
         assert local_keys(srv)() == set()
 
 

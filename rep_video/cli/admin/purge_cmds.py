@@ -30,7 +30,7 @@ def purge(args: argparse.Namespace) -> int:
     from rep_video.server import migrate
     from rep_video.server.db import make_engine, session_factory
     from rep_video.server.ratelimit import FailureLimiter
-    from rep_video.server.retention import purge_once
+    from rep_video.server.retention import BY_HAND, purge_once
     from rep_video.server.state import ServerState, make_blob_store
 
     settings = server_settings(args)
@@ -48,7 +48,7 @@ def purge(args: argparse.Namespace) -> int:
             page_limiter=FailureLimiter(0),
             api_limiter=FailureLimiter(0),
         )
-        report = purge_once(state, dry_run=args.dry_run)
+        report = purge_once(state, dry_run=args.dry_run, actor=BY_HAND)
     finally:
         engine.dispose()
     if report is None:
