@@ -47,6 +47,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         30,
         "Days a delivered send's recording and staged media stay on this computer.",
     ),
+    SettingSpec("policy.file", str, "", "POLICY.toml whose page content folder/S3 pages carry."),
     SettingSpec("catalog.path", str, "", "The approved-content catalog (catalog.toml)."),
     SettingSpec("devices.camera", str, "", "Camera picked by default (its name)."),
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),

@@ -149,6 +149,7 @@ def withdraw(item_id: str, body: WithdrawIn, caller: CallerDep, state: StateDep)
 def put_policy(body: PolicyIn, caller: CallerDep, state: StateDep) -> dict[str, Any]:
     _admin(caller)
     save_policy(state.sessions, body, caller.name)
+    state.page_content_cache.forget(POLICY)
     return body.model_dump(mode="json")
 
 

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from rep_video.content.restricted import RestrictedTerm, regex_problem, term_problem
 from rep_video.server.manifest_schema import Day, LanguageTag, Line, Text, _is_https_address
 from rep_video.server.names import name_problem
+from rep_video.server.page_policy import AdverseEventsIn, Analytics, HcpGateIn, PageNoticeIn
 
 _ID = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _HEX64 = r"^[0-9a-f]{64}$"
@@ -153,16 +154,19 @@ class RetentionIn(_Strict):
 
 
 class PolicyIn(_Strict):
-    """The whole policy is stored; the server enforces the expiry and length limits today
-    and the retention periods (the analytics level and required page content are kept for the
-    compliance features that read them)."""
+    """The whole policy is stored; the server enforces the expiry and length limits and the
+    retention periods, and every page carries the safety information, adverse-event line and
+    HCP gate and measures what `analytics` allows (page_policy.py)."""
 
     max_expiry_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
     allow_no_expiry: bool = False
     max_video_seconds: Annotated[float, Field(gt=0, le=24 * 3600, allow_inf_nan=False)] | None = (
         None
     )
-    analytics: Literal["full", "opens", "off"] = "full"
+    analytics: Analytics = "identified"
+    safety_information: PageNoticeIn | None = None
+    adverse_events: AdverseEventsIn | None = None
+    hcp_gate: HcpGateIn | None = None
     retention: RetentionIn | None = None
     # Before `retention`: the same as `retention.shares_days` (kept so stored policies load).
     retention_days: _DAYS | None = None

@@ -9,6 +9,7 @@ from datetime import date
 
 from rep_video.share import page, page_i18n
 from rep_video.share.manifest import ShareManifest
+from rep_video.share.page_content import NO_POLICY, PageContent
 
 
 def share_page(
@@ -17,9 +18,13 @@ def share_page(
     today: date,
     withdrawn: frozenset[str] = frozenset(),
     refresh: int = 30,
+    content: PageContent = NO_POLICY,
+    opted_out: bool = False,
 ) -> str:
     """The live page; attachments whose approval ran out or that the admin withdrew show as
-    "no longer available", and the page asks every `refresh` seconds for later withdrawals."""
+    "no longer available", and the page asks every `refresh` seconds for later withdrawals.
+    `content` is what the policy makes it carry and measure; `opted_out`: the browser asked
+    not to be measured, so the page has no beacon."""
     ctx = page.page_context_from_manifest(
         manifest,
         media_base=f"/s/{token}/media/",
@@ -27,7 +32,13 @@ def share_page(
         beacon_url=f"/s/{token}/events",
         withdrawn=withdrawn,
     )
-    ctx = replace(ctx, refresh_url=f"/s/{token}/materials", refresh_seconds=refresh)
+    ctx = replace(
+        ctx,
+        refresh_url=f"/s/{token}/materials",
+        refresh_seconds=refresh,
+        content=content,
+        opted_out=opted_out,
+    )
     return page.render_share_page(ctx)
 
 

@@ -17,9 +17,15 @@ from sqlalchemy import bindparam, func, insert, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.resources import resource_path
-from rep_video.server import pages
+from rep_video.server import pages, view_totals
 from rep_video.server.auth import StateDep
-from rep_video.server.catalog_store import CATALOG, catalog_blob_key, withdrawn_ids
+from rep_video.server.catalog_store import (
+    CATALOG,
+    POLICY,
+    catalog_blob_key,
+    load_policy,
+    withdrawn_ids,
+)
 from rep_video.server.db import Share, Upload, ViewEvent
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_valid_name
@@ -31,6 +37,7 @@ from rep_video.server.shares import EVENT_KINDS, effective_state
 from rep_video.server.state import ServerState, client_address, failed
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.media_types import content_disposition, delivery
+from rep_video.share.page_content import PageContent, page_content
 from rep_video.share.tokens import looks_like_token
 
 router = APIRouter(tags=["share pages (public, no login)"])
@@ -69,6 +76,7 @@ class PublicShare:
     state: str
     expires_at: datetime | None
     manifest_json: str
+    account_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +90,7 @@ class StoredFile:
 # Core statements, not ORM sessions: these run on every page view and media range, and the
 # ORM's per-query overhead was most of the page's cost (docs/PERFORMANCE.md).
 _SHARE_BY_TOKEN = select(
-    Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json
+    Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json, Share.account_id
 ).where(Share.token == bindparam("token"))
 _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
     Upload.share_id == bindparam("share_id"),
@@ -160,21 +168,46 @@ async def share_page(token: str, request: Request, state: StateDep) -> Response:
     if current == "pending":
         return _html(pages.pending_page(_manifest(found)))
     gone = await run_in_threadpool(_withdrawn_here, state, found)
+    content = await _current_page_content(state)
     refresh = state.settings.page_refresh_seconds
-    body, headers = _live_page(found.manifest_json, found.token, date.today(), gone, refresh)
+    body, headers = _live_page(
+        found.manifest_json, found.token, date.today(), gone, refresh, content,
+        opted_out(request),
+    )  # fmt: skip
     return HTMLResponse(body, headers=headers)
+
+
+def opted_out(request: Request) -> bool:
+    """The browser asks not to be tracked: Global Privacy Control or Do Not Track."""
+    return request.headers.get("sec-gpc", "").strip() == "1" or (
+        request.headers.get("dnt", "").strip() == "1"
+    )
 
 
 @functools.lru_cache(maxsize=512)
 def _live_page(
-    manifest_json: str, token: str, today: date, withdrawn: frozenset[str], refresh: int
-) -> tuple[str, dict[str, str]]:
+    manifest_json: str, token: str, today: date, withdrawn: frozenset[str], refresh: int,
+    content: PageContent, no_beacon: bool,
+) -> tuple[str, dict[str, str]]:  # fmt: skip
     # The live page depends only on the manifest, the token, the day (attachment approval
-    # dates) and which of its items were withdrawn; the share's state is checked on every
-    # request before this cache is consulted.
+    # dates), which of its items were withdrawn, the policy's page content and whether the
+    # browser opted out; the share's state is checked on every request before this cache.
     manifest = ShareManifest.from_json(manifest_json)
-    html = pages.share_page(manifest, token, today, withdrawn, refresh)
+    html = pages.share_page(manifest, token, today, withdrawn, refresh, content, no_beacon)
     return html, page_headers()
+
+
+async def _current_page_content(state: ServerState) -> PageContent:
+    """From memory for a couple of seconds (a push on another instance shows soon)."""
+    found: PageContent | None = state.page_content_cache.get(POLICY)
+    return found if found is not None else await run_in_threadpool(_load_page_content, state)
+
+
+def _load_page_content(state: ServerState) -> PageContent:
+    policy = load_policy(state.sessions)
+    content = page_content(policy.model_dump(mode="json") if policy else None)
+    state.page_content_cache.put(POLICY, content)
+    return content
 
 
 def _withdrawn(state: ServerState) -> frozenset[str]:
@@ -354,6 +387,10 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain_as(found)
     if effective_state(found) != "live":
         return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
+    content = await _current_page_content(state)
+    if opted_out(request) or content.analytics == "off":
+        # Not measured: accepted like any beacon (the page cannot tell), and not stored.
+        return Response(status_code=204, headers=dict(COMMON))
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):  # 1,024 "[" recurse too deep
@@ -367,6 +404,10 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain(422, f"invalid value for {data['kind']}")
 
     def store() -> None:
+        if content.analytics == "aggregate":
+            # Only the rep's totals: nothing kept says which share it was.
+            view_totals.count(state.sessions, found.account_id, data["kind"], value)
+            return
         # Only what happened and when: no address, no user agent, no cookie.
         with state.engine.begin() as conn:
             count = conn.execute(_EVENT_COUNT, {"share_id": found.id}).scalar_one()

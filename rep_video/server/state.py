@@ -33,6 +33,8 @@ class ServerState:
     # "catalog" → the ids of withdrawn catalog items, for the live pages (a few seconds:
     # a withdrawal made on another instance reaches pages well within the 60 s it promises)
     withdrawn_cache: TTLCache[frozenset[str]] = field(default_factory=lambda: TTLCache(2.0))
+    # "policy" → what the pushed policy makes pages carry and measure (page_content.py)
+    page_content_cache: TTLCache[Any] = field(default_factory=lambda: TTLCache(2.0))
 
     @property
     def engine(self) -> Engine:

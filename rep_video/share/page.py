@@ -3,9 +3,11 @@ the static page the folder and S3 targets write and the page the share server se
 the "gone" (410) and "on its way" (pending) pages.
 
 The pages load nothing from anywhere: the CSS is inlined, and a small inline script is added
-only when `beacon_url` is set (the server), so the static page sends nothing. Everything works
-with JavaScript off. `csp_hashes()` gives the server the hashes of the inline style and script
-for its Content-Security-Policy."""
+only when the page needs one (the server's view beacon and withdrawal check, the HCP gate's
+memory) and the policy's `analytics` is not "off": an "off" page runs no script at all. The
+static page sends nothing. Everything works with JavaScript off (the HCP gate is a checkbox
+and CSS). The policy's required content (page_content.py) is on every page. `csp_hashes()`
+gives the server the hashes of the inline style and script for its Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import jinja2
 from rep_video.resources import resource_path
 from rep_video.share import page_i18n as i18n
 from rep_video.share.manifest import CaptionsRef, Person, ShareManifest
+from rep_video.share.page_content import NO_POLICY, PageContent, markdown_line, markdown_lite
 
 N_ = i18n.gettext_noop
 KIND_LABELS = {"pdf": N_("PDF"), "image": N_("Image"), "link": N_("Web page")}
@@ -33,6 +36,18 @@ GONE_REASONS = {
 NO_LONGER_ACTIVE = N_("This link is no longer active.")
 NO_LONGER_AVAILABLE = N_("no longer available")
 CAPTIONS_LABEL = N_("Captions")
+# What the page measures, in one line (the analytics notice), by what is measured.
+MEASURED = {
+    "identified": N_(
+        "The sender sees when this page is opened, how much of the video is played and "
+        "which materials are opened."
+    ),
+    "aggregate": N_(
+        "Opens and plays are counted only as totals over all recipients: the sender never "
+        "sees who watched."
+    ),
+    "off": N_("Your viewing of this page is not measured."),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +73,7 @@ class PageContext:
     attachments: tuple[PageAttachment, ...] = ()
     page_approval_code: str | None = None
     expires_at: datetime | None = None
-    beacon_url: str | None = None  # only the server sets it; None = no script at all
+    beacon_url: str | None = None  # only the server sets it; None = no view beacon
     # The server's live pages ask this URL every `refresh_seconds` which attachments were
     # withdrawn since, and strike them out in place (the video keeps playing).
     refresh_url: str | None = None
@@ -66,6 +81,9 @@ class PageContext:
     language: str = i18n.DEFAULT
     captions: CaptionsRef | None = None
     captions_url: str | None = None
+    content: PageContent = NO_POLICY  # the policy's safety block, AE line, gate, analytics
+    # The browser asked not to be measured (Sec-GPC: 1 or DNT: 1 on the page request).
+    opted_out: bool = False
 
 
 def page_context_from_manifest(
@@ -120,6 +138,11 @@ def page_context_from_manifest(
 def render_share_page(ctx: PageContext) -> str:
     lang = _page_language(ctx.language)
     gettext = i18n.translations(lang).gettext
+    content = ctx.content
+    scripted = content.analytics != "off"
+    beacon = ctx.beacon_url if scripted and not ctx.opted_out else None
+    measured = content.analytics if beacon else "off"
+    refresh = ctx.refresh_url if scripted else None
     return _render(
         "page.html.j2",
         lang,
@@ -131,10 +154,12 @@ def render_share_page(ctx: PageContext) -> str:
         attachments=[_attachment_view(a, lang, gettext) for a in ctx.attachments],
         page_approval_code=ctx.page_approval_code,
         expires_label=_date_label(ctx.expires_at, lang) if ctx.expires_at else None,
-        beacon_url=ctx.beacon_url,
-        refresh_url=ctx.refresh_url,
+        beacon_url=beacon,
+        refresh_url=refresh,
         refresh_seconds=ctx.refresh_seconds,
         captions=_captions_view(ctx, gettext),
+        script=scripted and bool(beacon or refresh or content.hcp_gate is not None),
+        **_required_view(content, measured, gettext),
     )
 
 
@@ -153,14 +178,12 @@ def render_gone_page(
         rep=_rep_view(rep),
         reason_text=i18n.translations(lang).gettext(GONE_REASONS.get(reason, NO_LONGER_ACTIVE)),
         page_approval_code=page_approval_code,
-        beacon_url=None,
     )
 
 
 def render_not_found_page(language: str = i18n.DEFAULT) -> str:
     """The 404 page of an unknown link (the server picks the language from the browser)."""
-    return _render("not_found.html.j2", _page_language(language), page_approval_code=None,
-                   beacon_url=None)  # fmt: skip
+    return _render("not_found.html.j2", _page_language(language), page_approval_code=None)
 
 
 def render_pending_page(
@@ -180,7 +203,6 @@ def render_pending_page(
         recipient_name=recipient_name,
         page_approval_code=page_approval_code,
         refresh_seconds=max(5, int(refresh_seconds)),
-        beacon_url=None,
     )
 
 
@@ -223,7 +245,8 @@ def _render(template: str, language: str, **values: Any) -> str:
     page = _environment(language).get_template(template)
     return page.render(
         css=_css(), beacon_js=_beacon_js(), lang=language, dir=i18n.text_direction(language),
-        **({"refresh_url": None, "refresh_seconds": 0} | values),
+        **({"refresh_url": None, "refresh_seconds": 0, "beacon_url": None, "script": False}
+           | values),
     )  # fmt: skip
 
 
@@ -242,6 +265,22 @@ def _rep_view(rep: Person) -> dict[str, str | None]:
         "email": email or None,
         "phone_href": f"tel:{phone_digits}" if len(phone_digits) >= 3 else None,
         "email_href": f"mailto:{quote(email, safe='@.+-_')}" if "@" in email else None,
+    }
+
+
+def _required_view(content: PageContent, measured: str, gettext: Any) -> dict[str, Any]:
+    safety, events = content.safety, content.adverse_events
+    return {
+        "safety": {"html": markdown_lite(safety.text), "code": safety.approval_code}
+        if safety
+        else None,
+        "adverse_events": {"html": markdown_line(events.text), "code": events.approval_code}
+        if events
+        else None,
+        "hcp_gate": content.hcp_gate,
+        "measured": measured,
+        "measured_text": gettext(MEASURED[measured]),
+        "not_measured_text": gettext(MEASURED["off"]),
     }
 
 

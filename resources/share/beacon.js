@@ -1,5 +1,17 @@
 (function () {
   "use strict";
+  // Per page (this tab only): sessionStorage, never a cookie.
+  function stored(name) {
+    try { return window.sessionStorage.getItem(name + location.pathname) === "1"; } catch (e) { return false; }
+  }
+  function store(name) {
+    try { window.sessionStorage.setItem(name + location.pathname, "1"); } catch (e) { }
+  }
+  var gate = document.getElementById("hcp-ok");
+  if (gate) {
+    if (stored("rv-hcp:")) { gate.checked = true; }
+    gate.addEventListener("change", function () { if (gate.checked) { store("rv-hcp:"); } });
+  }
   // Withdrawn materials: ask the server now and then, and strike them out in place.
   var refresh = document.body.getAttribute("data-refresh");
   var every = parseInt(document.body.getAttribute("data-refresh-seconds") || "0", 10);
@@ -30,8 +42,21 @@
   }
   if (refresh && every > 0) { setInterval(check, every * 1000); }
   var url = document.body.getAttribute("data-beacon");
+  var notice = document.getElementById("measure");
+  function quiet() {
+    // Nothing more leaves the page; the notice says so (and loses its link).
+    url = null;
+    if (notice) { notice.textContent = notice.getAttribute("data-off") || ""; }
+  }
+  var stop = document.getElementById("no-measure");
+  if (stop) {
+    stop.addEventListener("click", function (e) { e.preventDefault(); store("rv-no-measure:"); quiet(); });
+  }
+  if (navigator.globalPrivacyControl === true || navigator.doNotTrack === "1" ||
+      window.doNotTrack === "1" || stored("rv-no-measure:")) { quiet(); }
   if (!url || !navigator.sendBeacon) { return; }
   function send(kind, value) {
+    if (!url) { return; }
     var body = JSON.stringify({ kind: kind, value: value == null ? null : String(value) });
     try { navigator.sendBeacon(url, new Blob([body], { type: "application/json" })); } catch (e) { }
   }

@@ -223,7 +223,7 @@ def test_the_policy_limits_expiry_and_length(
     answer = httpx.put(f"{server.url}/api/v1/admin/policy", json=policy, headers=admin)
     assert answer.status_code == 200, answer.text
     stored = httpx.get(f"{server.url}/api/v1/policy", headers=auth(tokens["rita"])).json()
-    assert stored["analytics"] == "opens" and stored["required_page_content"]["isi"]
+    assert stored["analytics"] == "aggregate" and stored["required_page_content"]["isi"]
     rita = auth(tokens["rita"])
     for m, field in (
         (manifest(expires_in_days=365), "expires_at"),

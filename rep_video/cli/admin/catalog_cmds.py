@@ -25,6 +25,9 @@ POLICY_KEYS = (
     "retention",
     "retention_days",
     "required_page_content",
+    "safety_information",
+    "adverse_events",
+    "hcp_gate",
 )
 
 

@@ -16,12 +16,13 @@ import os
 import secrets
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.share.local_policy import local_page_content
 from rep_video.share.manifest import Person
 from rep_video.share.page import (
     page_context_from_manifest,
@@ -40,6 +41,7 @@ _CHUNK = 1 << 20
 
 class FolderTarget:
     kind = "folder"
+    page_policy: Path | None = None  # the local POLICY.toml (registry: policy.file)
 
     def __init__(self, name: str, root: Path) -> None:
         self.name = name
@@ -99,7 +101,9 @@ class FolderTarget:
         self._make_root()
         final.mkdir(mode=0o755, exist_ok=True)  # reserved by an older version: no page yet
         self._copy_files(package, final, progress, cancel)
-        page = render_share_page(page_context_from_manifest(package.manifest))
+        ctx = page_context_from_manifest(package.manifest)
+        ctx = replace(ctx, content=local_page_content(self.page_policy))
+        page = render_share_page(ctx)
         atomic_write_text(final / INDEX, page)
         (final / INDEX).chmod(0o644)
         (final / PENDING_MARKER).unlink(missing_ok=True)

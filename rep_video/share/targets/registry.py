@@ -26,6 +26,17 @@ def default_spec(spec: str | None, settings: Settings) -> str:
 def get_target(spec: str | None, settings: Settings | None = None) -> Target:
     """A new, open target: the caller closes it (`contextlib.closing`)."""
     settings = settings or load_settings()
+    return _with_page_policy(_get_target(spec, settings), settings)
+
+
+def _with_page_policy(target: Target, settings: Settings) -> Target:
+    # Static pages (folder, S3) carry the local policy file's page content.
+    if target.kind in ("folder", "s3") and (file := settings.get("policy.file")):
+        target.page_policy = Path(file).expanduser()  # type: ignore[attr-defined]
+    return target
+
+
+def _get_target(spec: str | None, settings: Settings) -> Target:
     spec = default_spec(spec, settings)
     if spec.startswith(FOLDER_PREFIX):
         folder = spec[len(FOLDER_PREFIX) :]
@@ -45,6 +56,10 @@ def get_target(spec: str | None, settings: Settings | None = None) -> Target:
 
 
 def build_target(config: TargetConfig, settings: Settings) -> Target:
+    return _with_page_policy(_build_target(config, settings), settings)
+
+
+def _build_target(config: TargetConfig, settings: Settings) -> Target:
     if config.kind == "folder":
         return _folder(config.name, Path(config.params["dir"]).expanduser())
     if config.kind == "server":

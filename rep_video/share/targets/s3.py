@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from rep_video.errors import TargetUnreachable, UserError
 from rep_video.progress import CancelToken
+from rep_video.share.local_policy import local_page_content
 from rep_video.share.page import (
     page_context_from_manifest,
     render_pending_page,
@@ -64,6 +65,7 @@ class S3Links:
 
 class S3Target(ResumableTarget):
     kind = "s3"
+    page_policy: Path | None = None  # the local POLICY.toml (registry: policy.file)
 
     def __init__(
         self,
@@ -174,6 +176,7 @@ class S3Target(ResumableTarget):
 
     def _render_page(self, package: SharePackage, token: str) -> str:
         ctx = page_context_from_manifest(package.manifest, media_base="")
+        ctx = dataclasses.replace(ctx, content=local_page_content(self.page_policy))
         if self.link_mode == "presigned":
             # A presigned page cannot use relative links: each object needs its own signature.
             ctx = dataclasses.replace(

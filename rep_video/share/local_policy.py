@@ -1,0 +1,37 @@
+"""The page content of folder and S3 pages: the admin config's `policy.file` names a
+POLICY.toml in the format `rep-video admin policy push` takes (docs/ADMIN.md); its safety
+information, adverse-event line, HCP gate and `analytics` go on every static page this
+laptop writes, as the share server's policy goes on the pages it serves."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from rep_video.errors import UserError
+from rep_video.share.page_content import NO_POLICY, PageContent, page_content
+
+
+def local_page_content(path: Path | None) -> PageContent:
+    """What the policy file asks pages to carry (nothing without a file); UserError naming
+    the file and the problem when it cannot be read or is not a valid policy."""
+    if path is None:
+        return NO_POLICY
+    from pydantic import ValidationError
+
+    from rep_video.server.catalog_schema import PolicyIn
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        policy = PolicyIn.model_validate(data)
+    except OSError as exc:
+        raise UserError(
+            f"cannot read the policy file {path} ({exc.strerror or exc}); fix policy.file."
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"the policy file {path} is not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise UserError(f"the policy file {path}: {where}: {first['msg']}") from exc
+    return page_content(policy.model_dump(mode="json"))
