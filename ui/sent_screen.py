@@ -29,6 +29,9 @@ from ui.tasks import Runner, TaskOutcome
 
 COLUMNS = ("Recipient", "Sent", "State", "Views", "Watched", "Expires", "Target", "Link")
 CHECKING = "Checking views…"
+TOTALS_ONLY = "Totals only"
+TOTALS_TIP = ("This server counts viewing only as totals over all your recipients: "
+              "it never shows who watched.")  # fmt: skip
 STATE_COLORS = {
     "live": "#1f8a4c",
     "uploading": "#2f6fed",
@@ -87,6 +90,9 @@ class SentScreen(QWidget):
         self.failure = FailurePanel()
         self.failure.wire(self.retry, self.delete, self.save_video, self.open_settings.emit)
         self.status = label("", "hint")
+        # Under the policy's analytics = "aggregate": all a rep may see of the viewing.
+        self.totals = label("", "hint", name="View totals over all recipients")
+        self.totals.setVisible(False)
         self.refresh_button = button("Refresh", "Refresh sent list", on_click=self.refresh)
         self.copy_button = button(
             "Copy link", "Copy link of the selected share", icon_name="copy",
@@ -107,8 +113,8 @@ class SentScreen(QWidget):
         self._tick.timeout.connect(self._say_countdown)
         buttons = row(self.copy_button, self.extend_button, self.revoke_button, self.undo_button,
                       1, self.refresh_button)  # fmt: skip
-        screen(self, title, self.empty, (self.tree, 1), self.detail, self.failure, buttons,
-               self.status)  # fmt: skip
+        screen(self, title, self.empty, (self.tree, 1), self.totals, self.detail, self.failure,
+               buttons, self.status)  # fmt: skip
 
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         self.services.outbox_changed.connect(self.refresh)
@@ -144,6 +150,28 @@ class SentScreen(QWidget):
         if self._checking:
             self.status.setText("")
         self._checking = False
+        targets = sorted({r.target for r in self.rows if r.totals_only})
+        if not targets:
+            self.totals.setVisible(False)
+            return
+
+        def work(_p: Any, _c: Any) -> dict[str, dict[str, Any]]:
+            return self.services.view_totals(targets)
+
+        self.runner.submit("view totals", work, self._on_totals)
+
+    def _on_totals(self, outcome: TaskOutcome) -> None:
+        if not outcome.ok or not outcome.value:
+            self.totals.setVisible(False)
+            return
+        lines = [
+            f"{name}: {t.get('opened', 0)} opened · {t.get('played', 0)} played · "
+            f"{t.get('watched_to_end', 0)} to the end · {t.get('materials_opened', 0)} "
+            f"materials opened, over all {t.get('shares', 0)} shares"
+            for name, t in sorted(outcome.value.items())
+        ]
+        self.totals.setText("\n".join(lines) + "\n" + TOTALS_TIP)
+        self.totals.setVisible(True)
 
     def set_rows(self, rows: list[ShareRow]) -> None:
         selected = self.selected()
@@ -161,11 +189,12 @@ class SentScreen(QWidget):
 
     def _item(self, row: ShareRow) -> QTreeWidgetItem:
         watched = f"{row.watched}%" if row.views else "—"
+        views = TOTALS_ONLY if row.totals_only else str(row.views)
         state = STATE_WORDS.get(row.state, row.state.capitalize())
         if self.grace.waiting(row.entry_id):
             state = "Revoking…"
         item = QTreeWidgetItem([
-            row.recipient or "—", row.created, state, str(row.views), watched,
+            row.recipient or "—", row.created, state, views, watched,
             (row.expires_at or "")[:10] or "—", row.target, row.link or "(not yet)",
         ])  # fmt: skip
         item.setData(0, Qt.ItemDataRole.UserRole, row.entry_id)
@@ -179,6 +208,8 @@ class SentScreen(QWidget):
         item.setFont(2, font)
         for col in range(len(COLUMNS)):
             item.setToolTip(col, row.note or f"{row.recipient} · {row.created} · {state}")
+        if row.totals_only:
+            item.setToolTip(3, TOTALS_TIP)
         return item
 
     def selected(self) -> ShareRow | None:

@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -263,6 +264,16 @@ class Services(QObject):
             rows = [replace(r, keychain_missing=r.keychain_missing or r.state == "failed")
                     for r in rows]  # fmt: skip
         return rows
+
+    def view_totals(self, targets: list[str]) -> dict[str, dict[str, Any]]:
+        """(Worker) Each server target's view totals over all the rep's shares; a target that
+        cannot answer is left out (the rows already say it is unreachable)."""
+        found: dict[str, dict[str, Any]] = {}
+        for name in targets:
+            with contextlib.suppress(Exception), self.outbox.open_target(name) as target:
+                if hasattr(target, "view_totals"):
+                    found[name] = target.view_totals()
+        return found
 
     def revoke(self, entry_id: int) -> None:
         entry = self.outbox.get(entry_id)

@@ -28,6 +28,7 @@ class ShareRow:
     created_at: float = 0.0
     thumbnail: Path | None = None
     keychain_missing: bool = False  # it failed for want of a keychain, or there is none now
+    totals_only: bool = False  # its server counts views only as totals over all recipients
 
 
 def when(timestamp: float, today: date | None = None) -> str:
@@ -58,4 +59,5 @@ def share_row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> Shar
         note=(status.reason or "") if status and status.reason else note,
         created_at=entry.created_at, thumbnail=thumbnails.existing(entry.id),
         keychain_missing=entry.error_kind == KeychainUnavailable.kind,
+        totals_only=bool(status and status.totals_only),
     )  # fmt: skip

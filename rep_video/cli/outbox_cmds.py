@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     share = ("share", "SHARE")
     command(sub, "status", "a share's state and views (all recent ones without SHARE)",
             run_status, share, optional=True)  # fmt: skip
+    views = command(sub, "views", "view totals over all your shares on a share server", run_views)
+    views.add_argument("--target", metavar="NAME", help="the server target (default: the default)")
     command(sub, "revoke", "withdraw a share: its link stops working", run_revoke, share)
     ex = command(sub, "extend", "change when a share's link expires", run_extend, share)
     group = ex.add_mutually_exclusive_group(required=True)
@@ -143,8 +145,11 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"state:    {st.state}" + (f" ({st.reason})" if st.reason else ""))
     print(f"upload:   {entry.state}")
     print(f"expires:  {st.expires_at or 'never'}")
-    print(f"views:    {st.views}")
-    print(f"watched:  {st.max_watched_percent}%")
+    if st.totals_only:
+        print(f"views:    {TOTALS_ONLY}")
+    else:
+        print(f"views:    {st.views}")
+        print(f"watched:  {st.max_watched_percent}%")
     for ev in st.events:
         print(f"  {ev.at}  {ev.kind}" + (f" {ev.value}" if ev.value else ""))
     return 0
@@ -157,7 +162,39 @@ def _views_line(entry: OutboxEntry) -> str:
             st = target.status(entry.reservation)
     except Exception as exc:  # one unreachable target must not hide the others
         return f"status unavailable ({type(exc).__name__})"
+    if st.totals_only:
+        return f"{st.state}, views: {TOTALS_ONLY}"
     return f"{st.state}, {st.views} view(s), watched {st.max_watched_percent}%"
+
+
+TOTALS_ONLY = "counted only as totals over all recipients (rep-video views)"
+TOTAL_LINES = (
+    ("shares", "shares"),
+    ("opened", "opened"),
+    ("played", "played"),
+    ("watched_to_end", "to the end"),
+    ("materials_opened", "materials"),
+)
+
+
+def run_views(args: argparse.Namespace) -> int:
+    from rep_video.share.targets.registry import get_target
+    from rep_video.share.targets.server import ServerTarget
+
+    target = get_target(args.target)
+    try:
+        if not isinstance(target, ServerTarget):
+            raise UserError(
+                f"target {target.name!r} is a {target.kind} target, which records no views; "
+                "name a share server with --target (rep-video targets list)."
+            )
+        totals = target.view_totals()
+    finally:
+        target.close()
+    print(f"analytics:  {totals.get('analytics')}")
+    for key, label in TOTAL_LINES:
+        print(f"{label + ':':<11} {int(totals.get(key) or 0)}")
+    return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:

@@ -29,7 +29,8 @@ from rep_video.server.policy_checks import AudienceIn, authoritative, check_expi
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.quotas import quota_problem
 from rep_video.server.rep_identity import with_account_identity
-from rep_video.server.shares import claim_pending, owned_share, share_json
+from rep_video.server.shares import claim_pending, current_analytics, owned_share, share_json
+from rep_video.server.view_totals import totals
 from rep_video.server.wording_checks import record_confirmations
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
@@ -90,8 +91,9 @@ class ShareOut(BaseModel):
     rep: str
     created_at: datetime
     expires_at: datetime | None
-    views: int
-    max_watched_percent: int
+    analytics: str  # identified | aggregate | off (the policy's, now)
+    views: int | None  # null under "aggregate": GET /api/v1/views has the totals
+    max_watched_percent: int | None
     files: list[FileState]
 
 
@@ -312,3 +314,21 @@ def change_expiry(
     state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)
+
+
+class ViewTotals(BaseModel):
+    analytics: str
+    shares: int
+    opened: int
+    played: int
+    watched_to_end: int
+    materials_opened: int
+
+
+@router.get("/views", response_model=ViewTotals, responses=responses(401, 429))
+def view_totals(caller: CallerDep, state: StateDep) -> dict[str, Any]:
+    """Totals over all the caller's shares (an admin's: every share): how the rep sees
+    viewing under `analytics = "aggregate"`, and a summary in the other modes."""
+    with state.sessions() as s:
+        found = totals(s, None if caller.is_admin else caller.account_id)
+        return {"analytics": current_analytics(s), **found}

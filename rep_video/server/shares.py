@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from rep_video.server.auth import Caller
-from rep_video.server.db import Share, Upload, ViewEvent, affected, utcnow
+from rep_video.server.db import ServerDocument, Share, Upload, ViewEvent, affected, utcnow
+from rep_video.share.page_content import analytics_mode
 
 EVENT_KINDS = ("opened", "play", "progress", "attachment")
 
@@ -62,9 +63,19 @@ def declared_files(share: Share) -> list[dict[str, Any]]:
     return files
 
 
+def current_analytics(s: Session) -> str:
+    """The pushed policy's `analytics` ("identified" before any push)."""
+    row = s.get(ServerDocument, "policy")
+    value = json.loads(row.body).get("analytics") if row is not None else None
+    return analytics_mode(str(value or "identified"))
+
+
 def share_json(
     s: Session, share: Share, public_url: str, *, with_events: bool = False
 ) -> dict[str, Any]:
+    """The share as the API shows it; under `analytics = "aggregate"` without who watched
+    what: views, progress and events are null/empty (`GET /api/v1/views` has the totals)."""
+    analytics = current_analytics(s)
     opened = s.scalar(
         select(func.count())
         .select_from(ViewEvent)
@@ -90,6 +101,7 @@ def share_json(
         "rep": share.rep_name,
         "created_at": share.created_at.isoformat(),
         "expires_at": share.expires_at.isoformat() if share.expires_at else None,
+        "analytics": analytics,
         "views": int(opened or 0),
         "max_watched_percent": max((int(v) for v in progress if v and v.isdigit()), default=0),
         "files": [
@@ -104,4 +116,9 @@ def share_json(
         data["events"] = [
             {"kind": e.kind, "at": e.at.isoformat(), "value": e.value} for e in events
         ]
+    if analytics == "aggregate":
+        # Not even the events stored while the policy was "identified": the rep sees totals.
+        data.update(views=None, max_watched_percent=None)
+        if with_events:
+            data["events"] = []
     return data

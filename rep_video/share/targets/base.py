@@ -110,6 +110,9 @@ class ShareStatus:
     events: tuple[ViewEvent, ...] = ()
     expires_at: str | None = None
     reason: str | None = None  # why a share stayed unpublished, if it did
+    # The server counts viewing only as totals over all recipients (policy analytics =
+    # "aggregate"): views and progress above are 0, the totals come from `view_totals()`.
+    totals_only: bool = False
 
 
 Checkpoint = Callable[[Reservation], None]

@@ -217,6 +217,12 @@ class ServerTarget(ResumableTarget):
             return ShareStatus(state="deleted", reason="deleted by the server's retention policy")
         return share_status_from_json(data)
 
+    def view_totals(self) -> dict[str, Any]:
+        """Opens, plays, plays to the end and materials opened over all this account's shares
+        (GET /api/v1/views): all a rep sees under the policy's `analytics = "aggregate"`."""
+        data: dict[str, Any] = self.call("GET", "/api/v1/views", "reading the view totals")
+        return data
+
     def list_shares(self) -> list[dict[str, Any]]:
         data = self.call("GET", "/api/v1/shares", "listing shares")
         return list(data or [])
@@ -239,6 +245,7 @@ def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
         events=events,
         expires_at=data.get("expires_at"),
         reason=data.get("reason"),
+        totals_only=data.get("analytics") == "aggregate",
     )
 
 
