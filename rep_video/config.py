@@ -64,7 +64,7 @@ SPECS = {s.key: s for s in SETTINGS}
 TARGET_KINDS = ("server", "s3", "folder")
 # Non-secret parameters per target kind (`targets.<name>.<param>` in the TOML).
 TARGET_PARAMS: dict[str, tuple[str, ...]] = {
-    "server": ("url", "chunk_kib"),
+    "server": ("url", "chunk_kib", "token_file"),
     "s3": ("bucket", "endpoint_url", "region", "prefix", "public_base_url", "access_key_id"),
     "folder": ("dir",),
 }

@@ -1,9 +1,12 @@
 """Secrets (server API tokens, S3 secret keys) live in the OS keychain through `keyring`, never
 in a file. With no usable keychain we say so and stop: falling back to a plain-text store on
 our own would put a credential on disk behind the user's back (docs/ARCHITECTURE.md,
-"Decisions")."""
+"Decisions"). The admin's own exception for headless machines, a server token in the
+environment or an owner-only file, is share/targets/server_token.py."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import keyring
 import keyring.backend
@@ -23,20 +26,83 @@ class KeychainUnavailable(UserError):
     kind = "keychain"
 
 
-def _backend() -> keyring.backend.KeyringBackend:
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    unusable = (
-        isinstance(backend, fail.Keyring | null.Keyring)  # null: accepts and forgets
-        or (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
-        or name in _PLAINTEXT_BACKENDS
+# What keyring's class names mean to a person reading `rep-video doctor`.
+_KNOWN_BACKENDS = {
+    "keyring.backends.SecretService.Keyring": "Secret Service",
+    "keyring.backends.libsecret.Keyring": "Secret Service (libsecret)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
+}
+# The programs that answer as the Secret Service on a desktop session bus.
+_SECRET_SERVICE_PROGRAMS = {
+    "gnome-keyring-daemon": "GNOME Keyring",
+    "kwalletd5": "KWallet",
+    "kwalletd6": "KWallet",
+    "ksecretd": "KWallet",
+    "keepassxc": "KeePassXC",
+}
+
+
+def _name(backend: keyring.backend.KeyringBackend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def _usable(backend: keyring.backend.KeyringBackend) -> bool:
+    return not (
+        isinstance(backend, fail.Keyring | null.Keyring | chainer.ChainerBackend)
+        or _name(backend) in _PLAINTEXT_BACKENDS
     )
-    if unusable:
+
+
+def _backend() -> keyring.backend.KeyringBackend:
+    """The one keychain secrets go to and come from. keyring's chainer (chosen when several
+    backends are installed) writes to its first backend but reads from all of them, a
+    plain-text file included; resolving it to that first usable backend keeps every secret in
+    the keychain `doctor` names."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, chainer.ChainerBackend):
+        backend = next((b for b in backend.backends if _usable(b)), backend)
+    if not _usable(backend):
         raise KeychainUnavailable(
             "No usable system keychain was found to store secrets; install/unlock one "
             "(e.g. GNOME Keyring or KWallet on Linux) and try again."
         )
     return backend
+
+
+def keychain_description() -> str:
+    """Which keychain holds the secrets, as `doctor` shows it: "Secret Service (GNOME
+    Keyring) (keyring.backends.SecretService.Keyring)". Raises KeychainUnavailable."""
+    backend = _backend()
+    name = _name(backend)
+    known = _KNOWN_BACKENDS.get(name)
+    if known is None:
+        return name
+    if known.startswith("Secret Service") and (program := _secret_service_program()):
+        known = f"{known}: {_SECRET_SERVICE_PROGRAMS.get(program, program)}"
+    return f"{known} ({name})"
+
+
+def _secret_service_program() -> str | None:
+    """The program that owns org.freedesktop.secrets on the session bus, e.g.
+    "gnome-keyring-daemon"; None when it cannot be told (no bus, not Linux, no jeepney)."""
+    try:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        bus = DBusAddress(
+            "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
+            interface="org.freedesktop.DBus",
+        )  # fmt: skip
+        call = new_method_call(bus, "GetConnectionUnixProcessID", "s", ("org.freedesktop.secrets",))
+        with open_dbus_connection(bus="SESSION") as conn:
+            pid = conn.send_and_get_reply(call, timeout=2).body[0]
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+    except Exception:  # only a nicer name is lost; the backend is named anyway
+        return None
+    return Path(argv0.decode(errors="replace")).name or None
 
 
 def keychain_usable() -> bool:

@@ -128,25 +128,30 @@ def _settings() -> list[Check]:
 
 def _keyring() -> list[Check]:
     import keyring
-    from keyring.backends import chainer, fail
+
+    from rep_video import secrets
+
+    try:
+        # The keychain the secrets really go to, as the app resolves it: never a chain of
+        # class names, one of which may be a plain-text file.
+        return [Check("keychain", "ok", secrets.keychain_description())]
+    except secrets.KeychainUnavailable:
+        pass
+    from keyring.backends import chainer
 
     backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if isinstance(backend, chainer.ChainerBackend):
-        inner = ", ".join(type(b).__name__ for b in backend.backends)
-        if not backend.backends:
-            return [Check("keychain", "warn", f"{name} with no backends: {_NO_KEYCHAIN}")]
-        name = f"{name} ({inner})"
-    if isinstance(backend, fail.Keyring):
-        return [Check("keychain", "warn", f"{name}: {_NO_KEYCHAIN}")]
-    if "keyrings.alt" in name:
-        return [
-            Check("keychain", "warn", f"{name} stores secrets as files; uninstall keyrings.alt")
-        ]
-    return [Check("keychain", "ok", name)]
+    found = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in found] or ["no backend"]
+    if any("keyrings.alt" in n for n in names):
+        return [Check("keychain", "warn", f"{', '.join(names)} store secrets as files, which "
+                      "RepVideo refuses; uninstall keyrings.alt")]  # fmt: skip
+    return [Check("keychain", "warn", f"{', '.join(names)}: {_NO_KEYCHAIN}")]
 
 
-_NO_KEYCHAIN = "no system keychain; server and S3 targets cannot keep their secrets"
+_NO_KEYCHAIN = (
+    "no system keychain; server and S3 targets cannot keep their secrets (a headless server "
+    "target can read REP_VIDEO_TARGET_<NAME>_TOKEN or a token file: docs/ADMIN.md)"
+)
 
 
 def _devices() -> list[Check]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import os
 import sys
 from pathlib import Path
 
 from rep_video import config, secrets
 from rep_video.cli.commands import command
 from rep_video.errors import UserError
+from rep_video.share.targets.server_token import env_name, read_token_file, token_source
 
 SECRET_OF_KIND = {"server": "api_token", "s3": "secret_access_key"}
 
@@ -28,6 +30,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--url", help="server: the share server's URL")
     add.add_argument("--token-stdin", action="store_true", help="server: read the API token")
     add.add_argument("--chunk-kib", type=int, help="server: upload chunk size (default 4096)")
+    add.add_argument(
+        "--token-file",
+        help="server, machines without a keychain: a file only its owner can read holding the "
+        "API token (docs/ADMIN.md)",
+    )
     add.add_argument("--bucket", help="s3: bucket name")
     add.add_argument("--endpoint-url", help="s3: endpoint for S3-compatible stores")
     add.add_argument("--region", help="s3: region")
@@ -65,6 +72,9 @@ def run_add(args: argparse.Namespace) -> int:
     params = {
         "url": args.url,
         "chunk_kib": str(args.chunk_kib) if args.chunk_kib else None,
+        "token_file": str(Path(args.token_file).expanduser().resolve())
+        if args.token_file
+        else None,
         "bucket": args.bucket,
         "endpoint_url": args.endpoint_url,
         "region": args.region,
@@ -83,14 +93,23 @@ def run_add(args: argparse.Namespace) -> int:
         raise UserError("--token-stdin is for server targets; S3 keys use --secret-stdin.")
     if args.secret_stdin and kind != "s3":
         raise UserError("--secret-stdin is for s3 targets; server targets use --token-stdin.")
+    if args.token_stdin and args.token_file:
+        raise UserError("--token-stdin stores the token in the keychain, --token-file reads it "
+                        "from a file; give one of them.")  # fmt: skip
     # Validate everything before touching the keychain or the file.
     config.add_target_check(args.name, kind, given)
     note = ""
-    if args.token_stdin or args.secret_stdin:
+    if "token_file" in given:
+        read_token_file(Path(given["token_file"]))  # refused now, not at the first send
+    elif args.token_stdin or args.secret_stdin:
         secret = _read_secret("API token" if args.token_stdin else "secret access key")
         secrets.set_secret(args.name, SECRET_OF_KIND[kind], secret)
-    elif kind == "server" and not secrets.get_secret(args.name, "api_token"):
+    elif (
+        kind == "server"
+        and env_name(args.name) not in os.environ
         # Also fails, before anything is written, when there is no keychain at all.
+        and not secrets.get_secret(args.name, "api_token")
+    ):
         note = f" (no API token yet: `rep-video targets secret {args.name} --token-stdin`)"
     config.add_target(args.name, kind, given, make_default=args.default)
     print(f"target {args.name!r} ({kind}) saved{' as the default' if args.default else ''}{note}")
@@ -110,7 +129,9 @@ def run_list(args: argparse.Namespace) -> int:
         if t.locked:
             flags.append("locked")
         what = SECRET_OF_KIND.get(t.kind)
-        if what:
+        if t.kind == "server":
+            flags.append(token_source(t))
+        elif what:
             stored = secrets.get_secret(name, what)
             flags.append(f"{what.replace('_', ' ')} {'stored' if stored else 'missing'}")
         params = " ".join(f"{k}={v}" for k, v in sorted(t.params.items()))
@@ -128,8 +149,9 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     config.remove_target(args.name)
-    for what in SECRET_OF_KIND.values():
-        secrets.delete_secret(args.name, what)
+    with contextlib.suppress(secrets.KeychainUnavailable):  # then nothing was stored there
+        for what in SECRET_OF_KIND.values():
+            secrets.delete_secret(args.name, what)
     print(f"target {args.name!r} removed")
     return 0
 
@@ -142,6 +164,9 @@ def run_secret(args: argparse.Namespace) -> int:
     what = "api_token" if args.token_stdin else "secret_access_key"
     if SECRET_OF_KIND.get(target.kind) != what:
         raise UserError(f"Target {args.name!r} is a {target.kind} target; it takes no {what}.")
+    if file := target.param("token_file"):
+        raise UserError(f"Target {args.name!r} reads its token from {file}; write the new "
+                        "token there.")  # fmt: skip
     secrets.set_secret(args.name, what, _read_secret(what.replace("_", " ")))
     print(f"{what.replace('_', ' ')} for {args.name!r} stored in the system keychain")
     return 0

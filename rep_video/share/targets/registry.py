@@ -1,6 +1,7 @@
 """Turn a target spec into a `Target`: a configured name, `folder:DIR`, or None for the
 default (the configured default, else the built-in folder target). Secrets are read from the
-keychain here, at the last moment, and never stored on the target's config."""
+keychain here (a server target's token may also come from its environment variable or token
+file: server_token.py), at the last moment, and never stored on the target's config."""
 
 from __future__ import annotations
 
@@ -64,12 +65,9 @@ def _build_target(config: TargetConfig, settings: Settings) -> Target:
         return _folder(config.name, Path(config.params["dir"]).expanduser())
     if config.kind == "server":
         from rep_video.share.targets.server import ServerTarget
+        from rep_video.share.targets.server_token import server_token
 
-        token = secrets.require_secret(
-            config.name,
-            "api_token",
-            f"store it with `rep-video targets secret {config.name} --token-stdin`",
-        )
+        token = server_token(config)
         kwargs: dict[str, Any] = {}
         if chunk := config.param("chunk_kib"):
             kwargs["chunk_size"] = int(chunk) * 1024
