@@ -110,6 +110,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         api_accounts,
         api_catalog,
         api_docs,
+        api_me,
         api_shares,
         methods,
         openapi_spec,
@@ -121,6 +122,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(api_shares.router)
     app.include_router(api_catalog.router)
     app.include_router(api_accounts.router)
+    app.include_router(api_me.router)
     app.include_router(tus.router)
     app.include_router(public.router)
     methods.install(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from rep_video.server.db import ApiToken, Share, utcnow
+from rep_video.server.db import ApiToken, Share, issue_api_token, utcnow
 from rep_video.share.manifest import Person, ShareManifest
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
 from tests.support.inprocess_server import InProcessServer, inprocess_server
@@ -305,3 +305,26 @@ def test_the_openapi_document_has_the_admin_endpoints(
         for method in methods:
             assert {"401", "403", "429"} <= set(doc["paths"][path][method]["responses"])
     assert "AccountIn" in doc["components"]["schemas"]
+    assert {"200", "401", "429"} <= set(doc["paths"]["/api/v1/account"]["get"]["responses"])
+
+
+def test_a_token_learns_its_own_account_and_expiry(
+    server: InProcessServer, tokens: dict[str, str]
+) -> None:
+    def me(token: str) -> dict[str, Any]:
+        answer = httpx.get(f"{server.url}/api/v1/account", headers=auth(token))
+        assert answer.status_code == 200, answer.text
+        data: dict[str, Any] = answer.json()
+        return data
+
+    rita = me(tokens["rita"])
+    assert rita["page_rep"] == {"name": "Rita Rep", "role": None, "email": "rita@example.com",
+                                "phone": None}  # fmt: skip
+    assert rita["token_expires_at"] is None and rita["admin"] is False
+    assert me(tokens["otto"])["page_rep"]["name"] == "otto"
+    assert me(tokens["admin"])["page_rep"] is None  # an admin without one: the app's rep
+    issued = issue_api_token(server.state.sessions, "otto", admin=False, expires_in_days=7)
+    otto = me(issued.token)
+    assert otto["token_id"] == issued.id and issued.expires_at is not None
+    assert datetime.fromisoformat(otto["token_expires_at"]) == issued.expires_at
+    assert httpx.get(f"{server.url}/api/v1/account").status_code == 401

@@ -141,3 +141,24 @@ def test_a_disabled_account_stops_and_gets_no_new_token(
     gone = rep_video("admin", "accounts", "disable", "max", "--revoke-shares", "--server", acme)
     assert gone.returncode == 0 and "1 shares revoked" in gone.stderr
     assert httpx.get(share["url"]).status_code == 410
+
+
+def test_targets_test_says_who_pages_name_and_when_the_token_expires(
+    server: InProcessServer, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _id, expiring = _serve_token(server, "rita", "--expires-in", "7")
+    for name, token in (("field", tokens["rita"]), ("soon", expiring), ("new", tokens["otto"])):
+        monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+        add = ["targets", "add", name, "--kind", "server", "--url", server.url, "--token-stdin"]
+        assert main(add) == 0
+    said = rep_video("targets", "test", "field")
+    assert said.returncode == 0, said.stderr
+    assert (
+        "field: OK" in said.stdout and "pages name you as Rita Rep, rita@example.com" in said.stdout
+    )
+    assert "expires" not in said.stdout
+    soon = rep_video("targets", "test", "soon").stdout
+    in_a_week = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    assert f"this API token expires on {in_a_week}" in soon
+    new = rep_video("targets", "test", "new").stdout
+    assert "pages name you as otto (your account name: ask your admin" in new

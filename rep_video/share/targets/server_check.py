@@ -63,8 +63,30 @@ def round_trip(target: ServerTarget) -> str:
     ms = (time.monotonic() - started) * 1000
     return (
         f"{target.name}: OK — share created, 64 KiB uploaded and read back, "
-        f"page served, cleaned up ({ms:.0f} ms)" + _link_note(base_url, reservation.link)
+        f"page served, cleaned up ({ms:.0f} ms)"
+        + _link_note(base_url, reservation.link)
+        + _account_note(target)
     )
+
+
+def _account_note(target: ServerTarget) -> str:
+    """Who the pages name and when the token runs out, as the server says (a server from
+    before accounts had identities answers 404: nothing to say)."""
+    me = target.call_if_found("/api/v1/account", "reading the account")
+    if not isinstance(me, dict):
+        return ""
+    rep = me.get("page_rep")
+    if rep is None:
+        note = "; pages name you as your app's settings say (an admin account)"
+    else:
+        shown = ", ".join(str(v) for v in (rep["name"], rep.get("role"), rep.get("email"),
+                                           rep.get("phone")) if v)  # fmt: skip
+        note = f"; pages name you as {shown}"
+        if not me.get("display_name"):
+            note += " (your account name: ask your admin to set your display name)"
+    if expires := me.get("token_expires_at"):
+        note += f"; this API token expires on {str(expires)[:10]}"
+    return note
 
 
 def _public_get(url: str, timeout: float) -> requests.Response:
