@@ -166,7 +166,7 @@ def _mark(state: ServerState, due: DueShare, now: datetime) -> bool:
         return affected(marked) == 1
 
 
-def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare:
+def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
     """Steps (2) and (3) for a marked share; what was deleted. The share's audit record
     ("purge": why, and how many files, bytes, uploads and view events) commits with the
     deletion of its rows, or not at all."""
@@ -183,7 +183,8 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare:
     with state.sessions.begin() as s:
         events = s.execute(delete(ViewEvent).where(ViewEvent.share_id == due.share_id))
         s.execute(delete(Upload).where(Upload.share_id == due.share_id))
-        s.execute(delete(Share).where(Share.id == due.share_id))
+        if affected(s.execute(delete(Share).where(Share.id == due.share_id))) == 0:
+            return None  # another purge (the cleanup sweep, an instance) finished it first
         done = DueShare(due.share_id, due.token, due.why, files, uploads, affected(events))
         append_audit(
             s,
@@ -238,8 +239,8 @@ def purge(
     for due in due_shares(state, now):
         if dry_run:
             report.shares.append(due)
-        elif _mark(state, due, now):
-            report.shares.append(_remove(state, due, actor))
+        elif _mark(state, due, now) and (done := _remove(state, due, actor)) is not None:
+            report.shares.append(done)
     if report.shares and not dry_run:
         _record_run(state, actor, report)
         log.info("retention purge: %s", report.summary())
@@ -252,8 +253,10 @@ def remove_unpublished_shares(state: ServerState) -> int:
     now = utcnow()
     report = PurgeReport(dry_run=False)
     for due in due_shares(state, now):
-        if due.why.startswith("never published") and _mark(state, due, now):
-            report.shares.append(_remove(state, due, SCHEDULED))
+        if not due.why.startswith("never published") or not _mark(state, due, now):
+            continue
+        if (done := _remove(state, due, SCHEDULED)) is not None:
+            report.shares.append(done)
     if report.shares:
         _record_run(state, SCHEDULED, report)
     return len(report.shares)
