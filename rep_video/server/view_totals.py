@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +40,12 @@ def count(sessions: sessionmaker[Session], account_id: int, kind: str, value: st
     for attempt in range(2):
         try:
             with sessions.begin() as s:
+                # A no-op UPDATE first: it takes the row's lock (PostgreSQL) or the database's
+                # write lock (SQLite, whose driver would otherwise read outside the
+                # transaction), so concurrent beacons add one after another, none lost.
+                s.execute(
+                    update(ServerDocument).where(ServerDocument.name == TOTALS).values(name=TOTALS)
+                )
                 row = s.get(ServerDocument, TOTALS, with_for_update=True)
                 counts = json.loads(row.body) if row is not None else {}
                 mine = counts.setdefault(str(account_id), {})

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from rep_video.server.db import ServerDocument, ViewEvent
@@ -131,3 +132,38 @@ def test_the_cli_shows_totals_and_says_a_share_has_only_totals(
 
     assert main(["views", "--target", f"folder:{server.data_dir / 'x'}"]) == 2
     assert "records no views" in capsys.readouterr().err
+
+
+def _concurrent_first_beacons(server: InProcessServer, small_clip: Path) -> None:
+    """Beacons at once on a server that has counted nothing yet: the first ones race to make
+    the totals row; none is lost and none is a 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    admin = server.create_token("race-admin", admin=True)
+    rep = server.create_token("race-rep")
+    _policy(server, admin, "aggregate")
+    share = create_and_publish(server.url, rep, {"video.mp4": small_clip})
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(
+            lambda _i: httpx.post(f"{share['url']}/events", json={"kind": "opened"}).status_code,
+            range(24),
+        ))  # fmt: skip
+    assert codes == [204] * 24
+    assert _get(server, rep, "/views")["opened"] == 24
+
+
+def test_concurrent_beacons_are_all_counted(tmp_path: Path, small_clip: Path) -> None:
+    from tests.support.inprocess_server import inprocess_server
+
+    with inprocess_server(tmp_path / "race") as fresh:
+        _concurrent_first_beacons(fresh, small_clip)
+
+
+@pytest.mark.postgres
+def test_concurrent_beacons_are_all_counted_postgres(
+    pg_url: str, tmp_path: Path, small_clip: Path
+) -> None:
+    from tests.support.inprocess_server import inprocess_server
+
+    with inprocess_server(tmp_path / "pg", {"REP_VIDEO_SERVER_DATABASE_URL": pg_url}) as fresh:
+        _concurrent_first_beacons(fresh, small_clip)
