@@ -109,6 +109,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     from rep_video.server import (
         api_accounts,
         api_catalog,
+        api_compose,
         api_docs,
         api_me,
         api_shares,
@@ -120,6 +121,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
 
     app.include_router(api_docs.router)
     app.include_router(api_shares.router)
+    app.include_router(api_compose.router)
     app.include_router(api_catalog.router)
     app.include_router(api_accounts.router)
     app.include_router(api_me.router)

@@ -1,19 +1,32 @@
 """Where file bytes live: a local folder (default) or an S3-compatible bucket (s3blobs.py).
 
 Both also stage tus uploads in progress: `write_at` puts a PATCH body at its offset, and
-`finish` turns the staged bytes into the final blob and returns their sha256."""
+`finish` turns the staged bytes into the final blob and returns their sha256; `compose` builds
+a blob from inline bytes and ranges of other blobs (api_compose.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from rep_video.fileutil import sha256_file
 
 CHUNK = 1024 * 1024  # one thread hop per MiB when streaming
+
+
+@dataclass(frozen=True, slots=True)
+class BlobRange:
+    key: str
+    offset: int
+    length: int
+
+
+ComposePart = bytes | BlobRange
 
 
 class BlobStore(Protocol):
@@ -38,6 +51,10 @@ class BlobStore(Protocol):
     def has_staged(self, upload_id: str) -> bool: ...
     def finish(self, upload_id: str, key: str) -> str: ...
     def discard(self, upload_id: str) -> None: ...
+    def compose(self, upload_id: str, key: str, parts: Sequence[ComposePart], sha256: str) -> str:
+        """Write blob `key` as `parts` in order, if their sha256 is `sha256` (key untouched
+        otherwise); returns the sha256 they had. OSError when a range's blob is short."""
+        ...
 
 
 def iter_file_range(path: Path, start: int, end: int) -> Iterator[bytes]:
@@ -138,3 +155,31 @@ class LocalBlobStore:
 
     def discard(self, upload_id: str) -> None:
         self._staged(upload_id).unlink(missing_ok=True)
+
+    def compose(self, upload_id: str, key: str, parts: Sequence[ComposePart], sha256: str) -> str:
+        staged = self._staged(upload_id)  # temp + rename: the blob appears whole or not at all
+        digest = hashlib.sha256()
+        try:
+            with open(staged, "wb") as out:
+                for part in parts:
+                    if isinstance(part, bytes):
+                        digest.update(part)
+                        out.write(part)
+                        continue
+                    end = part.offset + part.length - 1
+                    got = 0
+                    for block in iter_file_range(self._path(part.key), part.offset, end):
+                        digest.update(block)
+                        out.write(block)
+                        got += len(block)
+                    if got != part.length:
+                        raise OSError(f"{part.key} is shorter than {part.offset + part.length}")
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() == sha256:
+                dst = self._path(key)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, dst)
+        finally:
+            staged.unlink(missing_ok=True)
+        return digest.hexdigest()

@@ -28,7 +28,7 @@ from rep_video.server.catalog_store import (
 )
 from rep_video.server.db import Share, Upload, ViewEvent
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
-from rep_video.server.names import is_valid_name
+from rep_video.server.names import is_part, is_valid_name
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
 from rep_video.server.publish import blob_key
@@ -253,8 +253,8 @@ def _media_target(
     state: ServerState, share: PublicShare, name: str
 ) -> tuple[StoredFile | None, int | None]:
     """(upload, None) to serve, or (None, status)."""
-    if not is_valid_name(name):
-        return None, 404
+    if not is_valid_name(name) or is_part(name):
+        return None, 404  # parts: what a compose step read, never the page's
     if name.startswith("files/"):
         base = name[len("files/") :]
         for a in _manifest(share).attachments:

@@ -1,9 +1,14 @@
 """Publishing checks what arrived before a share goes live: every declared file uploaded with
 its declared size and sha256, and a video phones can play within policy. Otherwise the share
-stays pending with the reason, and the bytes that failed are removed (the rep re-uploads)."""
+stays pending with the reason, and the bytes that failed are removed (the rep re-uploads).
+
+`parts/` files are what a compose step built a file from (api_compose.py): publish neither
+needs nor checks them, and drops them (declaration, uploads and bytes) as the share goes live:
+the page never serves them, and a trimmed-off part of the recording must not outlive the send."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -12,6 +17,7 @@ from sqlalchemy import delete, select, update
 from rep_video.captions.webvtt_io import MAX_FILE_BYTES, CaptionsError, parse_webvtt
 from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Share, Upload
+from rep_video.server.names import is_part
 from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
 from rep_video.server.videocheck import video_problem
@@ -69,7 +75,7 @@ def publish_share(state: ServerState, share_id: str, actor: str) -> tuple[int, s
                 select(Upload).where(Upload.share_id == share_id, Upload.complete.is_(True))
             )
         }
-    files = declared_files(share)
+    files = [f for f in declared_files(share) if not is_part(f["name"])]
     if not files:  # created before its media existed; PUT /shares/{id}/files comes first
         return _stay_pending(state, share_id, 409, "no files declared yet", [])
     missing = [f["name"] for f in files if f["name"] not in uploads]
@@ -104,7 +110,7 @@ def publish_share(state: ServerState, share_id: str, actor: str) -> tuple[int, s
         bad = [f["name"] for f in files]
     if problems:
         return _stay_pending(state, share_id, 422, "; ".join(problems), bad)
-    checked = {(up.id, up.name, up.sha256) for up in uploads.values()}
+    checked = {(up.id, up.name, up.sha256) for up in uploads.values() if not is_part(up.name)}
     return _go_live(state, share_id, share.files_json, checked, actor)
 
 
@@ -128,6 +134,8 @@ def _go_live(
         ).all()
         share = s.get(Share, share_id)
         assert share is not None
+        parts = [r for r in now if is_part(r.name)]
+        now = [r for r in now if not is_part(r.name)]
         if (
             share.files_json != files_json
             or not all(r.complete for r in now)
@@ -137,7 +145,15 @@ def _go_live(
             return 409, share.reason
         share.state = "live"
         share.reason = None
+        if parts or any(is_part(f["name"]) for f in declared_files(share)):
+            kept = [f for f in declared_files(share) if not is_part(f["name"])]
+            share.files_json = json.dumps(kept)
+            share.declared_bytes = sum(int(f["size"]) for f in kept)
+            s.execute(delete(Upload).where(Upload.id.in_([r.id for r in parts])))
         append_audit(s, actor=actor, action="publish", about=share, detail={})
+    for part in parts:
+        state.blobs.discard(part.id)  # one still being sent: its PATCHes are refused now
+        state.blobs.delete(blob_key(share_id, part.name))
     return 200, None
 
 

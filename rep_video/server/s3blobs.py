@@ -1,13 +1,18 @@
 """Blobs in an S3-compatible bucket, so several server instances share them (scale-out).
 
 Uploads in progress are staged in the bucket too, one object per PATCH named by its offset,
-so a PATCH may land on any instance; `finish` concatenates them into the final object."""
+so a PATCH may land on any instance; `finish` concatenates them into the final object.
+
+`compose` is a multipart upload of the final object: ranges of at least 5 MiB (S3's smallest
+part) are copied inside the bucket (upload-part-copy), the rest goes through this server. Every
+byte is still read once, to check the sha256 before the upload is completed (aborted
+otherwise): a copy is not seen by the server, and the checked result is the point."""
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +20,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from rep_video.server.blobs import CHUNK
+from rep_video.server.blobs import CHUNK, BlobRange, ComposePart
 from rep_video.server.settings import ServerSettings
+
+MIN_PART = 5 * 1024 * 1024  # S3's smallest part (but the last)
+MAX_COPY = 5 * 1024**3  # S3's largest part
 
 
 class S3BlobStore:
@@ -124,3 +132,109 @@ class S3BlobStore:
     def discard(self, upload_id: str) -> None:
         for _start, chunk_key in self._chunks(upload_id):
             self.s3.delete_object(Bucket=self.bucket, Key=chunk_key)
+
+    def compose(self, upload_id: str, key: str, parts: Sequence[ComposePart], sha256: str) -> str:
+        job = _MultipartCompose(self, self._key(key))
+        try:
+            digest = job.run(parts)
+        except ClientError as exc:  # a range's object gone or shorter: the caller's OSError
+            job.abort()
+            raise OSError(str(exc)) from exc
+        except BaseException:
+            job.abort()
+            raise
+        if digest != sha256:
+            job.abort()
+        else:
+            job.complete()
+        return digest
+
+
+class _MultipartCompose:
+    """One compose as a multipart upload: bytes are gathered into parts of at least MIN_PART,
+    and a range long enough to leave MIN_PART after topping the current part up is copied."""
+
+    def __init__(self, store: S3BlobStore, dest: str) -> None:
+        self.store, self.s3, self.bucket, self.dest = store, store.s3, store.bucket, dest
+        made = self.s3.create_multipart_upload(Bucket=self.bucket, Key=dest)
+        self.upload_id: str = made["UploadId"]
+        self.parts: list[dict[str, Any]] = []
+        self.buffer = bytearray()
+        self.digest = hashlib.sha256()
+
+    def run(self, parts: Sequence[ComposePart]) -> str:
+        for part in parts:
+            if isinstance(part, bytes):
+                self._gather(part)
+            else:
+                self._range(part)
+        if self.buffer or not self.parts:
+            self._put()
+        return self.digest.hexdigest()
+
+    def _gather(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.buffer += data
+        if len(self.buffer) >= MIN_PART:
+            self._put()
+
+    def _put(self) -> None:
+        number = len(self.parts) + 1
+        answer = self.s3.upload_part(
+            Bucket=self.bucket, Key=self.dest, UploadId=self.upload_id,
+            PartNumber=number, Body=bytes(self.buffer),
+        )  # fmt: skip
+        self.parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+        self.buffer.clear()
+
+    def _range(self, part: BlobRange) -> None:
+        top_up = MIN_PART - len(self.buffer) if self.buffer else 0
+        rest = part.length - top_up
+        copies: list[tuple[int, int]] = []  # (start inside the part, length) copied in S3
+        copy_from = copy_to = part.length  # nothing copied: every byte is gathered
+        if rest >= MIN_PART:
+            copy_from = copy_to = top_up
+            while rest >= MIN_PART:  # never leaves a remainder under MIN_PART
+                n = rest if rest <= MAX_COPY else min(MAX_COPY, rest - MIN_PART)
+                copies.append((copy_to, n))
+                copy_to, rest = copy_to + n, rest - n
+        seen = 0
+        end = part.offset + part.length - 1
+        for block in self.store.read_range(part.key, part.offset, end):
+            lo, hi = seen, seen + len(block)
+            pos = lo
+            while pos < hi:
+                if pos < copy_from or pos >= copy_to:
+                    stop = min(hi, copy_from) if pos < copy_from else hi
+                    self._gather(block[pos - lo : stop - lo])
+                else:
+                    if pos == copy_from:  # the gathered part is complete: the copies follow
+                        for start, n in copies:
+                            self._copy(part, start, n)
+                    stop = min(hi, copy_to)
+                    self.digest.update(block[pos - lo : stop - lo])
+                pos = stop
+            seen = hi
+        if seen != part.length:
+            raise OSError(f"{part.key} is shorter than {part.offset + part.length}")
+
+    def _copy(self, part: BlobRange, start: int, length: int) -> None:
+        if self.buffer:
+            self._put()
+        number = len(self.parts) + 1
+        first = part.offset + start
+        answer = self.s3.upload_part_copy(
+            Bucket=self.bucket, Key=self.dest, UploadId=self.upload_id, PartNumber=number,
+            CopySource={"Bucket": self.bucket, "Key": self.store._key(part.key)},
+            CopySourceRange=f"bytes={first}-{first + length - 1}",
+        )  # fmt: skip
+        self.parts.append({"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]})
+
+    def complete(self) -> None:
+        self.s3.complete_multipart_upload(
+            Bucket=self.bucket, Key=self.dest, UploadId=self.upload_id,
+            MultipartUpload={"Parts": self.parts},
+        )  # fmt: skip
+
+    def abort(self) -> None:
+        self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.dest, UploadId=self.upload_id)

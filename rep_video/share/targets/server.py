@@ -5,18 +5,26 @@ the files and creates a tus upload per file (server_uploads.py), so the upload U
 reservation the outbox persists before any byte moves. For a package whose media is still
 being made it declares nothing (one quick POST: no hashing, no uploads), and upload() declares
 the files with the final manifest first (PUT /shares/{id}/files). upload() asks the server for
-each file's offset and sends only what is missing, then publishes."""
+each file's offset and sends only what is missing, then publishes.
+
+upload_layout() publishes a package whose video is a layout (media/publish/assemble.py): the
+files the layout reads are uploaded (or found already there) and the server composes the
+video from them (server_compose.py), so only the new pieces cross the network."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.fileutil import sha256_file
-from rep_video.progress import CancelToken
+from rep_video.media.mp4.layout import FileLayout
+from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.targets.base import (
     Reservation,
     ResumableTarget,
@@ -26,6 +34,7 @@ from rep_video.share.targets.base import (
 )
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.server_check import round_trip
+from rep_video.share.targets.server_compose import ComposePlan, plan_layout
 from rep_video.share.targets.server_uploads import ShareUploads, TusEndpoint
 from rep_video.share.targets.tus_upload import check_status, network_error, retrying
 
@@ -132,12 +141,63 @@ class ServerTarget(ResumableTarget):
             uploads.send(name, path, meter, cancel)
         self._publish(package, reservation, cancel)
 
+    def upload_layout(
+        self, package: SharePackage, reservation: Reservation, layout: FileLayout,
+        progress: ProgressFn, cancel: CancelToken,
+    ) -> Reservation:  # fmt: skip
+        """`upload` for a package whose video (which need not exist here) is `layout`: upload
+        the files it reads as the share's parts, unless the server has them already, and the
+        package's other files; have the server compose the video; publish. Resumable like
+        `upload`: parts and files already complete on the server are not sent again."""
+        reservation = reservation.working_copy()
+        if reservation.state.get("published"):
+            return reservation
+        reservation.state.setdefault("uploads", {})
+        video = package.manifest.video
+        others = [(n, p) for n, p in package.files() if n != video]
+        with tempfile.TemporaryDirectory(prefix="rep-video-compose-") as spill:
+            plan = plan_layout(layout, video, Path(spill))
+            files = [
+                {"name": video, "size": plan.size, "sha256": plan.sha256},
+                *_declarations_of(others),
+                *(p.declaration() for p in plan.parts),
+            ]
+            sent = [*((p.name, p.path) for p in plan.parts), *others]
+            meter = UploadMeter(sum(p.stat().st_size for _, p in sent), progress)
+            self._declare(package, reservation, cancel, files)
+            uploads = self.uploads(reservation)
+
+            def send_all(m: UploadMeter) -> None:
+                for name, path in sent:
+                    uploads.send(name, path, m, cancel)
+                self._compose(reservation, plan, cancel)
+
+            send_all(meter)
+            self._publish(package, reservation, cancel, resend=send_all)
+        reservation.state["published"] = True
+        meter.add(0, "published", sent=False)
+        return reservation
+
+    def _compose(self, reservation: Reservation, plan: ComposePlan, cancel: CancelToken) -> None:
+        retrying(
+            lambda: self.call(
+                "POST",
+                f"/api/v1/shares/{reservation.share_id}/compose",
+                f"composing {plan.body['name']}",
+                fix="send the video again",
+                json=plan.body,
+            ),
+            cancel=cancel,
+            window=self.retry_window,
+        )
+
     def _declare(
-        self, package: SharePackage, reservation: Reservation, cancel: CancelToken
-    ) -> None:
+        self, package: SharePackage, reservation: Reservation, cancel: CancelToken,
+        files: list[dict[str, Any]] | None = None,
+    ) -> None:  # fmt: skip
         """Tell the server the files (and the final manifest) of a share reserved before its
         media existed. Safe to repeat: uploads of unchanged files are kept."""
-        files = _declarations(package)
+        files = _declarations(package) if files is None else files
         body = {"manifest": package.manifest.to_dict(), "files": files}
         retrying(
             lambda: self.call(
@@ -153,8 +213,9 @@ class ServerTarget(ResumableTarget):
         self.checkpoint(reservation)
 
     def _publish(
-        self, package: SharePackage, reservation: Reservation, cancel: CancelToken
-    ) -> None:
+        self, package: SharePackage, reservation: Reservation, cancel: CancelToken,
+        resend: Callable[[UploadMeter], None] | None = None,
+    ) -> None:  # fmt: skip
         """POST publish. A 409 alone never fails the send: the server is asked where the share
         stands. Live: an earlier attempt published it and its answer was lost — done.
         Revoked: nothing will publish it (UserError). Still pending: a file is not complete on
@@ -193,6 +254,9 @@ class ServerTarget(ResumableTarget):
                 )
             if cancel.wait(min(2.0**attempt, 8.0)):
                 cancel.raise_if_cancelled()
+            if resend is not None:
+                resend(quiet)
+                continue
             uploads = self.uploads(reservation)
             for name, path in package.files():
                 uploads.send(name, path, quiet, cancel)
@@ -254,7 +318,11 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _declarations(package: SharePackage) -> list[dict[str, Any]]:
+    return _declarations_of(package.files())
+
+
+def _declarations_of(files: list[tuple[str, Path]]) -> list[dict[str, Any]]:
     return [
         {"name": name, "size": path.stat().st_size, "sha256": sha256_file(path)}
-        for name, path in package.files()
+        for name, path in files
     ]
