@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from rep_video.cli.server_options import add_server_options, server_settings
@@ -55,21 +56,29 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rep_video.server.app import create_app
+    from rep_video.server.request_log import uvicorn_log_config
     from rep_video.server.settings import require_public_url
 
     settings = server_settings(args, host=args.host, port=args.port, public_url=args.public_url)
     require_public_url(settings)
     app = create_app(settings)
-    print(f"rep-video share server on {settings.effective_public_url()}", flush=True)
+    url = settings.effective_public_url()
+    if settings.log_format == "json":  # a log shipper reads every line as JSON
+        print(json.dumps({"event": "listening", "url": url}), flush=True)
+    else:
+        print(f"rep-video share server on {url}", flush=True)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level=args.log_level,
+        log_config=uvicorn_log_config(settings.log_format, args.log_level),
         proxy_headers=True,
         # None: uvicorn's own default (the FORWARDED_ALLOW_IPS variable, else 127.0.0.1).
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
-        access_log=args.access_log,
+        # JSON lines replace uvicorn's access log: theirs carry the path (a share's token)
+        # and the client's address.
+        access_log=args.access_log and settings.log_format != "json",
         timeout_graceful_shutdown=5,
     )
     return 0

@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
 
 from rep_video import __version__
 from rep_video.server.identity import CHALLENGE_HEADER, MAX_CHALLENGE, PROOF_HEADER, proof
+from rep_video.server.metrics import ServerMetrics, is_blob_store_error
+from rep_video.server.observability import readiness_problems
 from rep_video.server.settings import ServerSettings
 from rep_video.server.state import ServerState, build_state
 
@@ -80,18 +81,14 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     )
     app.state.rv = state
 
+    metrics = ServerMetrics()
+    app.state.metrics = metrics
+
     @app.get("/healthz", include_in_schema=False)
     def healthz(request: Request) -> Response:
-        problems = []
-        try:
-            with state.sessions() as s:
-                s.execute(text("SELECT 1"))
-        except Exception as exc:
-            problems.append(f"database: {type(exc).__name__}")
-        try:
-            state.blobs.ping()
-        except Exception as exc:
-            problems.append(f"blob store: {type(exc).__name__}")
+        # Readiness plus the embedded server's identity proof (identity.py); /readyz and
+        # /livez (observability.py) are the load balancer's and the orchestrator's.
+        problems = readiness_problems(state, metrics)
         if problems:
             return JSONResponse({"ok": False, "problems": problems}, status_code=503)
         answer = JSONResponse({"ok": True})
@@ -104,6 +101,9 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     async def _unexpected(_request: Request, exc: Exception) -> Response:
         # Never a traceback to the client; the log keeps it.
         log.error("unhandled error", exc_info=exc)
+        metrics.unhandled.labels(type(exc).__name__).inc()
+        if is_blob_store_error(exc):
+            metrics.blob_errors.labels("request").inc()
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     from rep_video.server import (
@@ -114,6 +114,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         api_me,
         api_shares,
         methods,
+        observability,
         openapi_spec,
         public,
         tus,
@@ -129,4 +130,5 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(public.router)
     methods.install(app)
     openapi_spec.install(app)
+    observability.install(app, state, metrics)
     return app

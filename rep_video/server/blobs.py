@@ -86,8 +86,10 @@ class LocalBlobStore:
         return path
 
     def ping(self) -> None:
-        if not os.access(self.blobs, os.W_OK) or not os.access(self.uploads, os.W_OK):
-            raise OSError(f"{self.blobs} is not writable")
+        for folder in (self.blobs, self.uploads):
+            # is_dir too: a file where the folder was (a lost mount) is "writable"
+            if not folder.is_dir() or not os.access(folder, os.W_OK):
+                raise OSError(f"{folder} is not a writable folder")
 
     def size(self, key: str) -> int | None:
         try:

@@ -52,6 +52,8 @@ class ServerSettings:
     run_secret: str = ""  # set by the desktop app for its embedded server (identity.py)
     migrate_on_start: bool = True
     page_refresh_seconds: int = 30  # live pages ask this often which materials were withdrawn
+    metrics_token: str = ""  # empty: no /metrics (observability.py)
+    log_format: str = "text"  # text | json (request_log.py)
 
     @property
     def sqlite_path(self) -> Path:
@@ -100,6 +102,8 @@ SETTINGS: dict[str, str] = {
     "run_secret": "a secret /healthz proves it knows (the desktop app's embedded server)",
     "migrate_on_start": "upgrade the database schema at start (false: `admin db upgrade` does)",
     "page_refresh_seconds": "how often an open page asks which of its materials were withdrawn",
+    "metrics_token": "the bearer token a Prometheus scraper sends (empty: no /metrics)",
+    "log_format": "text or json (json: one line per request too, for a log shipper)",
 }
 
 
@@ -199,6 +203,10 @@ def _validate(s: ServerSettings) -> None:
         raise UserError("setting max_video_seconds must be positive")
     if s.api_docs not in ("admin", "public", "off"):
         raise UserError(f"setting api_docs is {s.api_docs!r}; use admin, public or off")
+    if s.log_format not in ("text", "json"):
+        raise UserError(f"setting log_format is {s.log_format!r}; use text or json")
+    if s.metrics_token and len(s.metrics_token) < 16:
+        raise UserError("setting metrics_token is too short; use at least 16 random characters")
     for name in (
         "failed_lookups_per_minute",
         "failed_api_auth_per_minute",
