@@ -48,6 +48,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Days a delivered send's recording and staged media stay on this computer.",
     ),
     SettingSpec("policy.file", str, "", "POLICY.toml whose page content folder/S3 pages carry."),
+    SettingSpec(
+        "policy.message_mode",
+        str,
+        "free",
+        "How free the message is: free, templates_with_edits or templates_only.",
+        ("free", "templates_only", "templates_with_edits"),
+    ),
     SettingSpec("catalog.path", str, "", "The approved-content catalog (catalog.toml)."),
     SettingSpec("devices.camera", str, "", "Camera picked by default (its name)."),
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),
@@ -85,6 +92,7 @@ class Policy:
     default_expiry_days: int = 30
     link_mode: str = "public"
     allow_user_targets: bool = True
+    message_mode: str = "free"  # free | templates_only | templates_with_edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +185,7 @@ def load_settings() -> Settings:
             default_expiry_days=values["policy.default_expiry_days"],
             link_mode=values["policy.link_mode"],
             allow_user_targets=values["policy.allow_user_targets"],
+            message_mode=values["policy.message_mode"],
         ),
         catalog_path=Path(catalog).expanduser() if catalog else None,
         camera=values["devices.camera"],

@@ -59,6 +59,7 @@ def from_json(text: str) -> tuple[Draft, bool]:
         captions_language=data.get("captions_language"),
         captions_source=str(data.get("captions_source", "script")),
         language=data.get("language"),
+        template_id=str(data.get("template_id") or ""),
     )
     return draft, bool(data.get("sent", False))
 

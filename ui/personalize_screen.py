@@ -1,5 +1,6 @@
-"""Personalize: who it is for, the message (from templates with {hcp_name}/{rep_name}
-fields), an optional intro card, the poster frame, and approved content to attach."""
+"""Personalize: who it is for, the message (from the catalog's approved templates, with
+{hcp_name}/{rep_name} fields, as free as the policy's message_mode allows), an optional intro
+card, the poster frame, and approved content to attach."""
 
 from __future__ import annotations
 
@@ -26,16 +27,18 @@ from rep_video import config
 from rep_video.content import Catalog, load_catalog
 from rep_video.content.restricted import RestrictedTerm
 from rep_video.content.server_catalog import catalog_for_target
+from rep_video.content.templates import MessageTemplate
 from rep_video.errors import UserError
+from rep_video.share.request import message_mode
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.draft_flow import DraftFlow, FlowScreen
 from ui.language_picker import LanguagePicker
 from ui.layouts import button, column, label, line_edit, named, row, screen
-from ui.message_templates import TEMPLATES, template_text, template_title
 from ui.prompter_panel import fill_fields
 from ui.state import Draft, Recipient
 from ui.tasks import TaskOutcome
+from ui.template_picker import CHOOSE, apply_message_mode, fill_template_picker
 from ui.wording_watch import WordingWatch
 
 
@@ -56,10 +59,9 @@ class PersonalizeScreen(FlowScreen):
         self.email = line_edit("optional", "Recipient email")
         self.phone = line_edit("optional", "Recipient phone")
         self.template = named(QComboBox(), "Message template")
-        self.template.addItem("Choose a template…", "")
-        for key in TEMPLATES:
-            self.template.addItem(template_title(key), key)
+        self.template.addItem(CHOOSE, "")
         self.template_note = label("", "hint")
+        self.mode = "free"  # the policy's message_mode (the server's, else the settings')
         self.language = LanguagePicker()
         self.message = QPlainTextEdit()
         self.message.setAccessibleName("Personal message")
@@ -176,6 +178,9 @@ class PersonalizeScreen(FlowScreen):
             self.language.set_language(d.language)
             self.language.chosen_by_rep = True
         self.picker.set_selected(d.attachment_ids)  # also when the catalog loads later
+        self._template_key = d.template_id  # chosen in the picker once the catalog is in
+        index = self.template.findData(d.template_id) if d.template_id else 0
+        self.template.setCurrentIndex(max(0, index))
         self.recipient_changed.emit()
         if d.poster_at is not None and d.duration:
             self.poster_slider.blockSignals(True)
@@ -192,6 +197,7 @@ class PersonalizeScreen(FlowScreen):
         self.template.setCurrentIndex(0)
         self._template_key, self._rendered = "", ""
         self.template_note.setText("")
+        self.drafts.update(template_id="")
         self.language.reset()
         self.message.clear()
         self.intro.setChecked(False)
@@ -199,30 +205,40 @@ class PersonalizeScreen(FlowScreen):
         self.problem.setText("")
         self._store()
 
+    def _template(self, key: str) -> MessageTemplate | None:
+        return self.catalog.template(key) if self.catalog is not None and key else None
+
     def _apply_template(self) -> None:
-        key = self.template.currentData()
-        if not key:
-            return
+        key = self.template.currentData() or ""
+        if not key and self.mode != "free":
+            return  # the policy needs a template: keep the one there is
         self._template_key = key
+        self.drafts.update(template_id=key)
+        if not key:
+            self.template_note.setText("")
+            return
+        if self.mode == "templates_only":
+            self.message.clear()  # only the template, with its fields filled
         self._render_template()
 
     def _render_template(self) -> None:
         """Fill the template with the names known now. Typed later (the recipient, or From
         after the template was picked), they are filled in then — unless the rep has edited
         the message since, which is theirs from then on."""
-        key = self._template_key
-        if not key or self.message.toPlainText() not in ("", self._rendered):
+        template = self._template(self._template_key)
+        if template is None or self.message.toPlainText() not in ("", self._rendered):
             return
         rep = self.from_name.text().strip() or "{rep_name}"
         hcp = self.name.text().strip() or "{hcp_name}"
-        text, written_in = template_text(key, self.language.language())
-        self.template_note.setText(
-            ""
-            if written_in == self.language.language()
-            else self.tr("This template has no %1 version: it is in %2.")
-            .replace("%1", self.language.currentText())
-            .replace("%2", self.language.itemText(self.language.findData(written_in)))
-        )
+        text, written_in = template.text_for(self.language.language())
+        note = f"Approved template {template.approval_code}"
+        if written_in != self.language.language():
+            note += " · " + (
+                self.tr("This template has no %1 version: it is in %2.")
+                .replace("%1", self.language.currentText())
+                .replace("%2", self.language.itemText(self.language.findData(written_in)))
+            )
+        self.template_note.setText(note)
         self._rendered = fill_fields(text, {"hcp_name": hcp, "rep_name": rep})
         self.message.setPlainText(self._rendered)
 
@@ -255,6 +271,13 @@ class PersonalizeScreen(FlowScreen):
         if not sender:
             self.problem.setText("Enter your name; the page shows who the video is from.")
             self.from_name.setFocus()
+            return
+        if self.mode != "free" and not self._template_key:
+            self.problem.setText(
+                "Choose an approved message template: your administrator's policy allows "
+                "only those."
+            )
+            self.template.setFocus()
             return
         if blocking := self.wording.blocking:
             words = ", ".join(f"\u201c{h.matched}\u201d" for h in blocking)
@@ -335,6 +358,7 @@ class PersonalizeScreen(FlowScreen):
         today = date.today()
 
         def work(_p: Any, _c: Any) -> tuple[Catalog, dict[str, tuple[bool, str]], str | None]:
+            # (the catalog, each item's availability today, where it came from)
             # A share server target: its catalog (the server decides), else the local file.
             remote = catalog_for_target(None, settings)
             if remote is not None:
@@ -353,9 +377,19 @@ class PersonalizeScreen(FlowScreen):
             return
         self.catalog, availability, source = outcome.value
         self._restricted(self.catalog.restricted)
+        self._templates(self.catalog, message_mode(self.catalog, self.services.settings()))
         self.picker.set_catalog(
             self.catalog, availability, self.drafts.draft.attachment_ids, source=source
         )
+
+    def _templates(self, catalog: Catalog, mode: str) -> None:
+        current = self.template.currentData() or self._template_key
+        found = fill_template_picker(self.template, catalog, current, date.today())
+        if current and not found:  # no longer in the catalog, or out of date
+            self._template_key = ""
+            self.drafts.update(template_id="")
+        self.mode = mode
+        apply_message_mode(self.message, mode)
 
     def restricted_terms(self) -> tuple[RestrictedTerm, ...]:
         return self.wording.terms

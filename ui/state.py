@@ -38,6 +38,7 @@ class Draft:
     captions_language: str | None = None  # what is spoken; None: the page's language
     captions_source: str = "script"  # script | speech | edited
     language: str | None = None  # the page's (the physician's); None: the rep's own
+    template_id: str = ""  # the catalog message template the message was written from
 
     @property
     def trimmed(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
+from shiboken6 import isValid
 
 from rep_video.content.restricted import RestrictedTerm, matcher_for
 from ui.tasks import Runner, TaskOutcome
@@ -98,8 +99,8 @@ class WordingWatch(QObject):
         self.runner.submit("check wording", work, self._show)
 
     def _show(self, outcome: TaskOutcome) -> None:
-        if not outcome.ok:
-            return
+        if not outcome.ok or not isValid(self.editor):
+            return  # or the window closed while the check ran
         text, hits = outcome.value
         if text != self.editor.toPlainText():
             return  # typed since: the next check is on its way

@@ -44,6 +44,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--to-phone", metavar="PHONE", help="the recipient's phone (not shown)")
     p.add_argument("--message", default="", metavar="TEXT", help="the personal message")
     p.add_argument(
+        "--template",
+        metavar="ID",
+        help="an approved message template from the catalog; without --message its text is "
+        "used with the recipient's and your name filled in",
+    )
+    p.add_argument(
         "--attach",
         action="append",
         default=[],
@@ -154,6 +160,7 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
         language=args.language,
         captions=_captions_from_args(args),
         confirm_all_warnings=args.confirm_warnings,
+        template_id=args.template,
     )  # fmt: skip
 
 

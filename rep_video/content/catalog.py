@@ -12,6 +12,7 @@ from pathlib import Path
 from rep_video.content.loader import parse_catalog_file
 from rep_video.content.model import Availability, ContentItem
 from rep_video.content.restricted import RestrictedTerm
+from rep_video.content.templates import MessageTemplate
 from rep_video.errors import UserError
 from rep_video.resources import resource_path
 
@@ -24,12 +25,18 @@ class Catalog:
     page_approval_code: str
     items: tuple[ContentItem, ...]
     restricted: tuple[RestrictedTerm, ...] = ()  # the admin's restricted-word list
+    templates: tuple[MessageTemplate, ...] = ()  # approved message templates
+    # The share server's policy, when the catalog is the server's; None: the local settings.
+    message_mode: str | None = None
 
     def get(self, item_id: str) -> ContentItem | None:
         for item in self.items:
             if item.id == item_id:
                 return item
         return None
+
+    def template(self, template_id: str) -> MessageTemplate | None:
+        return next((t for t in self.templates if t.id == template_id), None)
 
     def available(self, today: date) -> list[ContentItem]:
         """Items that may be attached today (for pickers)."""
@@ -74,6 +81,7 @@ def load_catalog(path: Path) -> Catalog:
         page_approval_code=parsed.page_approval_code,
         items=parsed.items,
         restricted=parsed.restricted,
+        templates=parsed.templates,
     )
 
 

@@ -2,7 +2,8 @@
 message) before anything is raised, so an admin fixes the whole file in one pass.
 
 The accepted keys are declared once here (`CATALOG_FIELDS`, `ITEM_FIELDS`,
-`AUDIENCE_FIELDS`, `RESTRICTED_FIELDS`); a test checks each is documented in docs/CONTENT.md."""
+`AUDIENCE_FIELDS`, `RESTRICTED_FIELDS`, `TEMPLATE_FIELDS`); a test checks each is documented
+in docs/CONTENT.md."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from rep_video.content.model import (
     CatalogProblem,
     ContentItem,
 )
-from rep_video.content.restricted import ACTIONS, RestrictedTerm, regex_problem, term_problem
+from rep_video.content.restricted import RestrictedTerm
+from rep_video.content.restricted_loader import restricted_list
+from rep_video.content.templates import FIELDS, MessageTemplate, unknown_fields
 
-CATALOG_FIELDS = ("page_approval_code", "language", "items", "restricted")
+CATALOG_FIELDS = ("page_approval_code", "language", "items", "restricted", "templates")
 ITEM_FIELDS = (
     "id",
     "title",
@@ -40,8 +43,10 @@ ITEM_FIELDS = (
     "withdrawn",
 )
 AUDIENCE_FIELDS = ("country", "specialty")
-RESTRICTED_FIELDS = ("term", "regex", "action", "reason")
-MAX_RESTRICTED = 5000
+TEMPLATE_FIELDS = (
+    "id", "title", "text", "texts", "approval_code", "valid_from", "expires", "audience",
+)  # fmt: skip
+MAX_TEMPLATE_CHARS = 2000
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -55,6 +60,7 @@ class ParsedCatalog:
     page_approval_code: str
     items: tuple[ContentItem, ...]
     restricted: tuple[RestrictedTerm, ...] = ()
+    templates: tuple[MessageTemplate, ...] = ()
 
 
 def parse_catalog(path: Path) -> tuple[str, tuple[ContentItem, ...]]:
@@ -136,52 +142,74 @@ class _Checker:
                 continue
             seen.add(item.id)
             items.append(item)
-        restricted = self.restricted_list(data.get("restricted", []))
-        return ParsedCatalog(page_code, tuple(items), restricted)
+        restricted = restricted_list(self, data.get("restricted", []))
+        return ParsedCatalog(page_code, tuple(items), restricted, self.templates(data))
 
-    def restricted_list(self, value: Any) -> tuple[RestrictedTerm, ...]:
-        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-            self.add(None, "restricted", "must be a list of [[restricted]] tables")
+    def templates(self, data: dict[str, Any]) -> tuple[MessageTemplate, ...]:
+        value = data.get("templates", [])
+        if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            self.add(None, "templates", "must be a list of [[templates]] tables")
             return ()
-        if len(value) > MAX_RESTRICTED:
-            self.add(None, "restricted", f"has {len(value)} entries; at most {MAX_RESTRICTED}")
-            return ()
-        terms = []
+        found: list[MessageTemplate] = []
         for index, raw in enumerate(value):
-            if (term := self.restricted(index, raw)) is not None:
-                terms.append(term)
-        return tuple(terms)
+            template = self.template(index, raw)
+            if template is None:
+                continue
+            if any(t.id == template.id for t in found):
+                self.add(template.id, "id", "used by more than one template; ids must be unique")
+                continue
+            found.append(template)
+        return tuple(found)
 
-    def restricted(self, index: int, raw: dict[str, Any]) -> RestrictedTerm | None:
+    def template(self, index: int, raw: dict[str, Any]) -> MessageTemplate | None:
         before = len(self.problems)
-        label = f"restricted[{index}]"
+        raw_id = raw.get("id")
+        label = raw_id if isinstance(raw_id, str) and raw_id else f"templates[{index}]"
         for key in raw:
-            if key not in RESTRICTED_FIELDS:
+            if key not in TEMPLATE_FIELDS:
                 self.add(label, key, "unknown field (a typo?)")
-        term, regex = raw.get("term"), raw.get("regex")
-        if (term is None) == (regex is None):
-            self.add(label, "term", "give either term (words) or regex (a regular expression)")
-        elif term is not None:
-            problem = (
-                "must be one line of at most 200 characters"
-                if not isinstance(term, str) or "\n" in term or len(term) > 200
-                else term_problem(term)
-            )
-            if problem:
-                self.add(label, "term", problem)
-        elif not isinstance(regex, str) or "\n" in regex or len(regex) > 500:
-            self.add(label, "regex", "must be one line of at most 500 characters")
-        elif problem := regex_problem(regex):
-            self.add(label, "regex", problem)
-        action = raw.get("action")
-        if action not in ACTIONS:
-            self.add(label, "action", 'required: "block" (cannot be sent) or "warn" (confirm)')
-        reason = self.text(label, raw, "reason", required=True)
+        if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
+            self.add(label, "id", "required: lowercase letters, digits, '.', '_' or '-'")
+        title = self.text(label, raw, "title", required=True)
+        text = self.template_text(label, "text", raw.get("text"))
+        texts: list[tuple[str, str]] = []
+        other = raw.get("texts", {})
+        if not isinstance(other, dict):
+            self.add(label, "texts", 'must be a table of language = "text"')
+            other = {}
+        for code, value in other.items():
+            if not _LANGUAGE_RE.match(code):
+                self.add(label, f"texts.{code}", "is not a language code such as de or pt-BR")
+            elif translated := self.template_text(label, f"texts.{code}", value):
+                texts.append((code, translated))
+        approval_code = raw.get("approval_code")
+        if not isinstance(approval_code, str) or not _CODE_RE.match(approval_code):
+            self.add(label, "approval_code", "required: an approval code like PP-ONC-US-0123")
+        valid_from = self.date(label, raw, "valid_from")
+        expires = self.date(label, raw, "expires")
+        if valid_from and expires and expires < valid_from:
+            self.add(label, "expires", "is before valid_from")
+        audience = self.audience(label, raw.get("audience"))
         if len(self.problems) > before:
             return None
-        text = term if term is not None else regex
-        assert isinstance(text, str) and isinstance(action, str)
-        return RestrictedTerm(text.strip(), action, reason, regex=regex is not None)
+        assert isinstance(raw_id, str) and isinstance(approval_code, str)
+        assert valid_from is not None and expires is not None
+        return MessageTemplate(
+            id=raw_id, title=title, text=text, approval_code=approval_code,
+            valid_from=valid_from, expires=expires, audience=audience,
+            language=self.language, texts=tuple(texts),
+        )  # fmt: skip
+
+    def template_text(self, label: str, key: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.add(label, key, "required, the message text (a multi-line string)")
+            return ""
+        if len(value) > MAX_TEMPLATE_CHARS:
+            self.add(label, key, f"has {len(value)} characters; at most {MAX_TEMPLATE_CHARS}")
+        if unknown := unknown_fields(value):
+            known = ", ".join("{" + f + "}" for f in FIELDS)
+            self.add(label, key, f"unknown field {{{unknown[0]}}}; the fields are {known}")
+        return value.strip()
 
     def item(self, index: int, raw: dict[str, Any]) -> ContentItem | None:
         before = len(self.problems)

@@ -14,6 +14,7 @@ from rep_video import paths
 from rep_video.content.catalog import Catalog
 from rep_video.content.model import Audience, ContentItem
 from rep_video.content.restricted import RestrictedTerm
+from rep_video.content.templates import MessageTemplate
 from rep_video.errors import TransientError, UserError
 from rep_video.fileutil import atomic_write_text
 
@@ -70,9 +71,24 @@ def server_catalog(target: Any) -> ServerCatalog | None:
 def to_catalog(body: dict[str, Any], target_name: str) -> Catalog:
     items = tuple(_item(i) for i in body.get("items", []))
     restricted = tuple(_restricted(r) for r in body.get("restricted", []))
+    templates = tuple(_template(t) for t in body.get("templates", []))
     return Catalog(
-        Path(f"server:{target_name}"), body.get("page_approval_code", ""), items, restricted
-    )
+        Path(f"server:{target_name}"), body.get("page_approval_code", ""), items, restricted,
+        templates, message_mode=body.get("message_mode") or "free",
+    )  # fmt: skip
+
+
+def _template(data: dict[str, Any]) -> MessageTemplate:
+    audience = data.get("audience") or {}
+    return MessageTemplate(
+        id=data["id"], title=data["title"], text=data["text"],
+        approval_code=data["approval_code"], valid_from=date.fromisoformat(data["valid_from"]),
+        expires=date.fromisoformat(data["expires"]),
+        audience=Audience(
+            tuple(audience.get("countries", [])), tuple(audience.get("specialties", []))
+        ),
+        language=data.get("language", "en"), texts=tuple((data.get("texts") or {}).items()),
+    )  # fmt: skip
 
 
 def _restricted(data: dict[str, Any]) -> RestrictedTerm:

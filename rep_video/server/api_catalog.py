@@ -27,6 +27,7 @@ from rep_video.server.catalog_store import (
     POLICY,
     catalog_blob_key,
     catalog_json,
+    load_policy,
     read_document,
     save_catalog,
     save_policy,
@@ -50,7 +51,7 @@ def _catalog_answer(state: ServerState) -> dict[str, Any]:
     if pushed is None:
         raise HTTPException(404, "no catalog on this server yet; an admin pushes one")
     catalog = CatalogIn.model_validate_json(pushed.body)
-    return catalog_json(catalog, pushed, date.today())
+    return catalog_json(catalog, pushed, date.today(), load_policy(state.sessions))
 
 
 @router.put(

@@ -11,7 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from rep_video.content.model import Audience
 from rep_video.content.restricted import RestrictedTerm, regex_problem, term_problem
+from rep_video.content.templates import FIELDS, MessageTemplate, unknown_fields
 from rep_video.server.manifest_schema import Day, LanguageTag, Line, Text, _is_https_address
 from rep_video.server.names import name_problem
 from rep_video.server.page_policy import AdverseEventsIn, Analytics, HcpGateIn, PageNoticeIn
@@ -118,20 +120,69 @@ class RestrictedIn(_Strict):
         return RestrictedTerm(text.strip(), self.action, self.reason, regex=self.regex is not None)
 
 
+TemplateText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _template_text(value: str) -> str:
+    if unknown := unknown_fields(value):
+        known = ", ".join("{" + f + "}" for f in FIELDS)
+        raise ValueError(f"unknown field {{{unknown[0]}}}; the fields are {known}")
+    return value.strip()
+
+
+class TemplateIn(_Strict):
+    """An approved message template ({hcp_name}/{rep_name} fields; docs/CONTENT.md)."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    title: Annotated[Line, Field(min_length=1)]
+    text: Annotated[Text, Field(min_length=1, max_length=2000), AfterValidator(_template_text)]
+    texts: Annotated[
+        dict[LanguageTag, Annotated[Text, Field(max_length=2000), AfterValidator(_template_text)]],
+        Field(max_length=50),
+    ] = Field(default_factory=dict)
+    language: LanguageTag = "en"
+    approval_code: Annotated[Line, Field(min_length=2, max_length=64)]
+    valid_from: Day
+    expires: Day
+    audience: AudienceIn = Field(default_factory=AudienceIn)
+
+    @model_validator(mode="after")
+    def _window(self) -> TemplateIn:
+        if self.expires < self.valid_from:
+            raise ValueError("expires is before valid_from")
+        return self
+
+    def as_template(self) -> MessageTemplate:
+        return MessageTemplate(
+            id=self.id, title=self.title, text=self.text, approval_code=self.approval_code,
+            valid_from=self.valid_from, expires=self.expires,
+            audience=Audience(tuple(self.audience.countries), tuple(self.audience.specialties)),
+            language=self.language, texts=tuple(self.texts.items()),
+        )  # fmt: skip
+
+
 class CatalogIn(_Strict):
     page_approval_code: Line = ""
     language: LanguageTag = "en"
     items: Annotated[list[CatalogItemIn], Field(max_length=2000)] = Field(default_factory=list)
     restricted: Annotated[list[RestrictedIn], Field(max_length=5000)] = Field(default_factory=list)
 
+    templates: Annotated[list[TemplateIn], Field(max_length=500)] = Field(default_factory=list)
+
     def restricted_terms(self) -> tuple[RestrictedTerm, ...]:
         return tuple(r.as_term() for r in self.restricted)
+
+    def template(self, template_id: str) -> TemplateIn | None:
+        return next((t for t in self.templates if t.id == template_id), None)
 
     @model_validator(mode="after")
     def _unique(self) -> CatalogIn:
         ids = [i.id for i in self.items]
         if len(set(ids)) != len(ids):
             raise ValueError("item ids must be unique")
+        template_ids = [t.id for t in self.templates]
+        if len(set(template_ids)) != len(template_ids):
+            raise ValueError("template ids must be unique")
         return self
 
     def get(self, item_id: str) -> CatalogItemIn | None:
@@ -167,6 +218,7 @@ class PolicyIn(_Strict):
     safety_information: PageNoticeIn | None = None
     adverse_events: AdverseEventsIn | None = None
     hcp_gate: HcpGateIn | None = None
+    message_mode: Literal["free", "templates_only", "templates_with_edits"] = "free"
     retention: RetentionIn | None = None
     # Before `retention`: the same as `retention.shares_days` (kept so stored policies load).
     retention_days: _DAYS | None = None

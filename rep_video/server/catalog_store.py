@@ -200,9 +200,12 @@ def _attachment(item: CatalogItemIn, language: str) -> AttachmentRef:
     )
 
 
-def catalog_json(catalog: CatalogIn, pushed: Pushed, today: date) -> dict[str, object]:
+def catalog_json(
+    catalog: CatalogIn, pushed: Pushed, today: date, policy: PolicyIn | None = None
+) -> dict[str, object]:
     """The catalog as reps' computers read it: every item with whether it may be attached
-    today and why not."""
+    today and why not, the restricted words, the message templates and the policy's
+    message_mode (the app needs both to let the rep write the message)."""
     items = []
     for item in catalog.items:
         problem = item.window_problem(today)
@@ -215,4 +218,6 @@ def catalog_json(catalog: CatalogIn, pushed: Pushed, today: date) -> dict[str, o
         "pushed_at": pushed.updated_at.isoformat(),
         "items": items,
         "restricted": [r.model_dump(mode="json", exclude_none=True) for r in catalog.restricted],
+        "templates": [t.model_dump(mode="json") for t in catalog.templates],
+        "message_mode": policy.message_mode if policy is not None else "free",
     }

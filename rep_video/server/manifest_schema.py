@@ -210,6 +210,8 @@ class ManifestIn(_Strict):
     wording_confirmed: Annotated[list[WordingConfirmationIn], Field(max_length=500)] = Field(
         default_factory=list
     )
+    message_template: Annotated[Line, Field(max_length=64)] | None = None
+    message_approval_code: Annotated[Line, Field(max_length=64)] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -66,7 +66,7 @@ class WordingConfirmation:
 
 
 # Fields left out of manifest.json while empty, so a manifest without them reads as before.
-_OMIT_EMPTY = ("wording_confirmed",)
+_OMIT_EMPTY = ("wording_confirmed", "message_template", "message_approval_code")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,8 @@ class ShareManifest:
     language: str = "en"  # the page's language (the physician's), share/page_i18n.py
     captions: CaptionsRef | None = None
     wording_confirmed: tuple[WordingConfirmation, ...] = ()
+    message_template: str | None = None  # the id of the catalog template the message is from
+    message_approval_code: str | None = None  # shown with the message (an unedited template)
 
     def is_expired(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -135,6 +137,8 @@ class ShareManifest:
             wording_confirmed=tuple(
                 WordingConfirmation(**w) for w in data.get("wording_confirmed") or ()
             ),
+            message_template=data.get("message_template"),
+            message_approval_code=data.get("message_approval_code"),
         )
 
     def to_json(self) -> str:

@@ -119,6 +119,8 @@ def prepare_package(
                 WordingConfirmation(f.term, f.matched, f.reason, f.passage.where)
                 for f in request.wording_warnings
             ),
+            message_template=request.message_template,
+            message_approval_code=request.message_approval_code,
         )
         MediaRecipe(str(video), edit, request.captions).write(work)
         manifest.write(work)

@@ -69,6 +69,7 @@ class PageContext:
     rep: Person
     message: str
     video_url: str
+    message_approval_code: str | None = None  # the approved template the message is
     poster_url: str | None = None
     attachments: tuple[PageAttachment, ...] = ()
     page_approval_code: str | None = None
@@ -123,6 +124,7 @@ def page_context_from_manifest(
         recipient_name=manifest.recipient.name,
         rep=manifest.rep,
         message=manifest.message,
+        message_approval_code=manifest.message_approval_code,
         video_url=media_base + quote(manifest.video),
         poster_url=media_base + quote(manifest.poster) if manifest.poster else None,
         attachments=tuple(attachments),
@@ -149,6 +151,7 @@ def render_share_page(ctx: PageContext) -> str:
         recipient_name=ctx.recipient_name,
         rep=_rep_view(ctx.rep),
         message=ctx.message.strip(),
+        message_approval_code=ctx.message_approval_code,
         video_url=_safe_href(ctx.video_url),
         poster_url=_safe_href(ctx.poster_url) if ctx.poster_url else None,
         attachments=[_attachment_view(a, lang, gettext) for a in ctx.attachments],

@@ -17,6 +17,7 @@ from pathlib import Path
 from rep_video.config import Settings
 from rep_video.content.catalog import Catalog, default_catalog_path, load_catalog
 from rep_video.content.model import ContentItem
+from rep_video.content.templates import MessageTemplate, fill
 from rep_video.errors import UserError
 from rep_video.locks import check_send_overrides
 from rep_video.share import page_i18n, wording
@@ -82,6 +83,7 @@ class ShareRequest:
     # wrote them) the app showed, or every warning (`rep-video send --confirm-warnings`).
     confirmed_warnings: tuple[str, ...] = ()
     confirm_all_warnings: bool = False
+    template_id: str | None = None  # the catalog template the message was written from
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class CheckedRequest:
     language: str = "en"
     captions: CaptionsInput | None = None
     wording_warnings: tuple[Finding, ...] = ()  # restricted-list warnings the rep confirmed
+    message_template: str | None = None  # the template's id
+    message_approval_code: str | None = None  # shown with the message: unedited template
 
 
 def check_request(
@@ -128,7 +132,10 @@ def check_request(
         raise InvalidRequest("captions", exc.message) from None
     catalog = _catalog(request, settings)
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
-    warnings = _check_wording(request.message, captions, wording.check_for(catalog))
+    template, message = _check_template(
+        request, catalog, settings, today or date.today(), _fields(recipient, rep), language
+    )
+    warnings = _check_wording(message, captions, wording.check_for(catalog))
     confirmed = tuple(f.term for f in warnings) if request.confirm_all_warnings else ()
     if open_ := wording.unconfirmed(warnings, confirmed or request.confirmed_warnings):
         raise WordingToConfirm(
@@ -141,7 +148,7 @@ def check_request(
         video=Path(request.video).expanduser().resolve(),
         recipient=recipient,
         rep=rep,
-        message=request.message,
+        message=message,
         attachments=tuple(items),
         edit=edit,
         target=default_spec(request.target, settings),
@@ -151,7 +158,64 @@ def check_request(
         language=language,
         captions=captions,
         wording_warnings=warnings,
+        message_template=template.id if template else None,
+        message_approval_code=(
+            template.approval_code
+            if template and template.filled_in(message, _fields(recipient, rep))
+            else None
+        ),
     )
+
+
+def message_mode(catalog: Catalog, settings: Settings) -> str:
+    """The policy on the message: the share server's (with its catalog), else the settings'."""
+    return catalog.message_mode or settings.policy.message_mode
+
+
+def _fields(recipient: Person, rep: Person) -> dict[str, str]:
+    return {"hcp_name": recipient.name, "rep_name": rep.name}
+
+
+def _check_template(
+    request: ShareRequest, catalog: Catalog, settings: Settings, today: date,
+    fields: dict[str, str], language: str,
+) -> tuple[MessageTemplate | None, str]:  # fmt: skip
+    """(the template the message comes from, the message): checked for today and against
+    the policy's message_mode; InvalidRequest("message", …) naming what is wrong. A template
+    without a message is filled in, in the page's language."""
+    mode = message_mode(catalog, settings)
+    template, message = None, request.message
+    if request.template_id:
+        template = catalog.template(request.template_id)
+        if template is None:
+            known = ", ".join(t.id for t in catalog.templates) or "none"
+            raise InvalidRequest(
+                "message",
+                f"the catalog has no message template '{request.template_id}' (templates: "
+                f"{known}); pick one of them.",
+            )
+        state = template.window_availability(today)
+        if not state.ok:
+            raise InvalidRequest(
+                "message",
+                f"the message template '{template.id}' ({template.approval_code}) is "
+                f"{state.reason}; pick another.",
+            )
+        if not message.strip():
+            message = fill(template.text_for(language)[0], fields)
+    if mode != "free" and template is None:
+        raise InvalidRequest(
+            "message",
+            "your administrator's policy allows only approved message templates; pick one "
+            "(rep-video send --template ID; the catalog lists them).",
+        )
+    if mode == "templates_only" and template and not template.filled_in(message, fields):
+        raise InvalidRequest(
+            "message",
+            f"your administrator's policy allows the template '{template.id}' only as approved, "
+            "with just its fields filled; undo your changes to the message.",
+        )
+    return template, message
 
 
 def _catalog(request: ShareRequest, settings: Settings) -> Catalog:

@@ -101,7 +101,7 @@ def test_catalog_push_carries_the_sample_restricted_list(
     assert main(add) == 0
     argv = ["admin", "catalog", "push", str(folder / "sample-catalog.toml"), "--server", "acme"]
     assert main(argv) == 0, capsys.readouterr().err
-    assert "4 restricted terms" in capsys.readouterr().err
+    assert "4 restricted terms and 2 message templates" in capsys.readouterr().err
     served: dict[str, Any] = httpx.get(
         f"{server.url}/api/v1/catalog", headers=auth(tokens["rita"])
     ).json()

@@ -86,8 +86,9 @@ def test_the_preview_keeps_its_width(window: MainWindow, qtbot: QtBot, size) -> 
     assert idle == countdown == recording
 
 
-def test_template_fields_follow_names_typed_later(window: MainWindow) -> None:
+def test_template_fields_follow_names_typed_later(window: MainWindow, qtbot: QtBot) -> None:
     p = window.personalize
+    qtbot.waitUntil(lambda: p.template.count() > 1, timeout=10000)  # the catalog's templates
     p.from_name.setText("")
     p.template.setCurrentIndex(1)
     p.template.activated.emit(1)

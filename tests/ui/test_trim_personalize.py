@@ -66,8 +66,9 @@ def test_expired_content_is_visible_but_disabled(window: MainWindow, qtbot: QtBo
     assert not picker.row_for("patient-support").isHidden()  # type: ignore[union-attr]
 
 
-def test_message_template_fills_fields(window: MainWindow) -> None:
+def test_message_template_fills_fields(window: MainWindow, qtbot: QtBot) -> None:
     p = window.personalize
+    qtbot.waitUntil(lambda: p.template.count() > 1, timeout=10000)  # the catalog's templates
     p.name.setText("Dr. Ada Park")
     p.template.setCurrentIndex(1)
     p.template.activated.emit(1)

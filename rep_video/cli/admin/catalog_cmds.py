@@ -15,6 +15,7 @@ from rep_video.content.catalog import load_catalog
 from rep_video.content.checksum import sha256_of
 from rep_video.content.model import ContentItem
 from rep_video.content.restricted import RestrictedTerm
+from rep_video.content.templates import MessageTemplate
 from rep_video.errors import UserError
 
 POLICY_KEYS = (
@@ -22,6 +23,7 @@ POLICY_KEYS = (
     "allow_no_expiry",
     "max_video_seconds",
     "analytics",
+    "message_mode",
     "retention",
     "retention_days",
     "required_page_content",
@@ -82,6 +84,7 @@ def catalog_body(
     items: tuple[ContentItem, ...],
     page_code: str,
     restricted: tuple[RestrictedTerm, ...] = (),
+    templates: tuple[MessageTemplate, ...] = (),
 ) -> dict[str, Any]:
     """The catalog as the server's API takes it; UserError naming the first item whose file
     does not match the sha256 the catalog approves."""
@@ -117,12 +120,31 @@ def catalog_body(
             {"regex" if r.regex else "term": r.term, "action": r.action, "reason": r.reason}
             for r in restricted
         ],
+        "templates": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "text": t.text,
+                "texts": dict(t.texts),
+                "language": t.language,
+                "approval_code": t.approval_code,
+                "valid_from": t.valid_from.isoformat(),
+                "expires": t.expires.isoformat(),
+                "audience": {
+                    "countries": list(t.audience.countries),
+                    "specialties": list(t.audience.specialties),
+                },
+            }
+            for t in templates
+        ],
     }
 
 
 def push_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
-    body = catalog_body(catalog.items, catalog.page_approval_code, catalog.restricted)
+    body = catalog_body(
+        catalog.items, catalog.page_approval_code, catalog.restricted, catalog.templates
+    )
     with _server(args.server) as target:
         for item in catalog.items:
             if item.file is None:
@@ -135,8 +157,8 @@ def push_catalog(args: argparse.Namespace) -> int:
                 )  # fmt: skip
         target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
     print(
-        f"pushed {len(catalog.items)} items and {len(catalog.restricted)} restricted terms "
-        f"to {target.name}",
+        f"pushed {len(catalog.items)} items, {len(catalog.restricted)} restricted terms and "
+        f"{len(catalog.templates)} message templates to {target.name}",
         file=sys.stderr,
     )
     return 0

@@ -11,8 +11,9 @@ from rep_video.content.loader import (
     AUDIENCE_FIELDS,
     CATALOG_FIELDS,
     ITEM_FIELDS,
-    RESTRICTED_FIELDS,
+    TEMPLATE_FIELDS,
 )
+from rep_video.content.restricted_loader import RESTRICTED_FIELDS
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "CONTENT.md"
 
@@ -38,3 +39,7 @@ def test_audience_fields_are_documented() -> None:
 
 def test_restricted_fields_are_documented() -> None:
     assert documented_keys("Restricted fields") == set(RESTRICTED_FIELDS)
+
+
+def test_template_fields_are_documented() -> None:
+    assert documented_keys("Template fields") == set(TEMPLATE_FIELDS)
