@@ -171,7 +171,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
             raise HTTPException(413, problem)
         s.add(share)
         append_audit(s, actor=caller.name, action="create", about=share, detail={})
-    record_confirmations(share.id, caller.name, manifest)
+        record_confirmations(s, caller.name, share, manifest)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
 
@@ -211,8 +211,6 @@ def declare_files(
         share.declared_bytes = total
         share.reason = None
         before = ShareManifest.from_json(share.manifest_json).wording_confirmed
-        if manifest is not None and manifest.wording_confirmed != before:
-            record_confirmations(share.id, caller.name, manifest)
         if manifest is not None:
             # The owner's identity (an admin may declare a rep's share), not the caller's.
             owner = s.get(Account, share.account_id)
@@ -221,6 +219,8 @@ def declare_files(
             share.manifest_json = manifest.with_token(share.token).to_json()
             share.recipient = manifest.recipient.name[:300]
             share.rep_name = manifest.rep.name[:300]
+            if manifest.wording_confirmed != before:  # confirmed anew (the captions changed)
+                record_confirmations(s, caller.name, share, manifest)
         stale = [
             u
             for u in s.scalars(select(Upload).where(Upload.share_id == share.id))

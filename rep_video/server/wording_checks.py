@@ -5,16 +5,16 @@ the client wrote in the manifest, so the record is the server's."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 from fastapi import HTTPException
+from sqlalchemy.orm import Session
 
+from rep_video.server.audit_log import append_audit
 from rep_video.server.catalog_schema import CatalogIn
+from rep_video.server.db import Share
 from rep_video.share.manifest import ShareManifest, WordingConfirmation
 from rep_video.share.wording import Finding, list_check, share_passages, unconfirmed
-
-log = logging.getLogger("rep_video.server")
 
 
 def _refuse(findings: list[Finding], what: str) -> HTTPException:
@@ -47,11 +47,18 @@ def check_wording(catalog: CatalogIn, manifest: ShareManifest) -> ShareManifest:
     return replace(manifest, wording_confirmed=confirmed)
 
 
-def record_confirmations(share_id: str, account: str, manifest: ShareManifest) -> None:
-    """The rep's confirmation of each warning, for the audit trail. The confirmations are
-    also kept in the share's stored manifest."""
-    for w in manifest.wording_confirmed:
-        log.info(
-            "wording warning confirmed by %s for share %s: %s %r (%s) in %s",
-            account, share_id, w.term, w.matched, w.reason, w.where,
-        )  # fmt: skip
+def record_confirmations(
+    session: Session, actor: str, share: Share, manifest: ShareManifest
+) -> None:
+    """The rep's confirmation of the warnings, one audit record in the share's transaction
+    (the confirmations are also kept in the share's stored manifest)."""
+    if not manifest.wording_confirmed:
+        return
+    confirmed = [
+        {"term": w.term, "matched": w.matched, "reason": w.reason, "where": w.where}
+        for w in manifest.wording_confirmed
+    ]
+    append_audit(
+        session, actor=actor, action="wording confirmed", about=share,
+        detail={"confirmed": confirmed},
+    )  # fmt: skip

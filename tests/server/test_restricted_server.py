@@ -6,6 +6,7 @@ the server found it, in the stored manifest. `admin catalog push` carries the li
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from rep_video.captions.cues import Cue
 from rep_video.cli import main
 from rep_video.resources import resource_path
+from rep_video.server.audit_log import read_records, verify_log
 from rep_video.server.db import Share
 from rep_video.share.manifest import CaptionsRef, ShareManifest, WordingConfirmation
 from tests.server.helpers import auth, create_body, manifest
@@ -88,6 +90,17 @@ def test_a_warning_needs_the_reps_confirmation_which_the_server_keeps(
         WordingConfirmation(r"\bbetter\s+than\b", "Better  than", "a comparative claim",
                             "the message"),
     )  # fmt: skip
+    # ... and the confirmation is a record in the audit log's chain, which still verifies.
+    records = [r for r in read_records(server.state.engine) if r.columns.get("share_id")
+               == answer.json()["id"]]  # fmt: skip
+    bodies = [json.loads(r.body) for r in records]
+    assert [b["action"] for b in bodies] == ["create", "wording confirmed"]
+    assert bodies[1]["detail"]["confirmed"] == [
+        {"term": r"\bbetter\s+than\b", "matched": "Better  than",
+         "reason": "a comparative claim", "where": "the message"},
+    ]  # fmt: skip
+    assert bodies[1]["actor"] == "rita"
+    assert verify_log(server.state.engine).ok
 
 
 def test_catalog_push_carries_the_sample_restricted_list(
