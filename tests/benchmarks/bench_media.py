@@ -31,20 +31,50 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import imageio_ffmpeg
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import rep_video.media.cut.trim as trim_module  # noqa: E402
+from rep_video.media import ffmpeg_args as fa  # noqa: E402
 from rep_video.media.cut.piece_encode import encode_span  # noqa: E402
 from rep_video.media.cut.trim import trim  # noqa: E402
 from rep_video.media.ffmpeg_args import concat_args, concat_list, encode_segment_args  # noqa: E402
 from rep_video.media.probe import _probe_cached, probe  # noqa: E402
-from rep_video.media.process import ffmpeg_exe  # noqa: E402
 from rep_video.media.publish.concat import concat_copy  # noqa: E402
 from rep_video.media.publish.email_gif import make_email_gif  # noqa: E402
-from rep_video.media.publish.finalize import finalize, finalize_argv, plan_finalize  # noqa: E402
+from rep_video.media.publish.finalize import finalize, plan_finalize  # noqa: E402
+from rep_video.media.transcode_settings import transcode_settings  # noqa: E402
 
 DURATION = 180
+# The executable the batch steps ran before they moved into PyAV: the same-run baseline.
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_exe() -> str:
+    return FFMPEG
+
+
+def finalize_argv(info: Any, plan: Any, dst: Path) -> list[str]:
+    """The command finalize ran before (remux or transcode)."""
+    channels = info.audio.channels if info.audio else 2
+    return fa.finalize_args(FFMPEG, info.path, dst, video=plan.video, audio=plan.audio,
+                            channels=channels)  # fmt: skip
+
+
+def exact_argv(src: Path, dst: Path, start: float, end: float) -> list[str]:
+    """The command the exact trim ran before (cut/trim.py's _run_exact, same window)."""
+    info = probe(src)
+    assert info.video is not None
+    fd = info.video.frame_duration
+    seek = max(0.0, start - 1.0)
+    cut = fa.ExactCut(seek, video=(start - seek - fd / 2, end - seek - fd / 2),
+                      audio=(start - seek, end - seek) if info.audio else None)  # fmt: skip
+    channels = info.audio.channels if info.audio else 2
+    return fa.exact_trim_args(FFMPEG, src, dst, cut, transcode_settings(info), channels)
+
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -94,6 +124,9 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, tree_rss(os.getpid()))
+        # Walking /proc costs ~4 ms a sample: taken out of the step's CPU time, which would
+        # otherwise grow with its wall time on a loaded machine.
+        self.own_cpu = time.thread_time()
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
@@ -122,7 +155,8 @@ def timed(fn: Callable[[], Any], name: str = "") -> tuple[float, int, Any]:
         t0 = time.perf_counter()
         result = fn()
         elapsed = time.perf_counter() - t0
-        CPU[name] = cpu_seconds() - c0
+        cpu = cpu_seconds() - c0
+    CPU[name] = cpu - mem.own_cpu
     return elapsed, mem.peak, result
 
 
@@ -259,6 +293,32 @@ def join_rows(rec: Path, work: Path) -> tuple[str, str, str, str]:
             f"CPU {cpu_ours / 5:.2f} vs {cpu_old / 5:.2f} s", f"{peak / 2**20:.0f} MB")  # fmt: skip
 
 
+def transcode_rows(
+    rec: Path, foreign: Path, work: Path, start: float, end: float
+) -> list[tuple[str, str, str, str]]:
+    """Finalize's transcode of the foreign file and the exact trim, each in process (PyAV)
+    against the command it ran before, once each (they take minutes), alternated."""
+    rows = []
+    finfo = probe(foreign)
+    old = finalize_argv(finfo, plan_finalize(finfo), work / "bare.mp4")
+    t_old, _m, _ = timed(lambda: subprocess.run(old, check=True, capture_output=True), "fin old")
+    t, m, _ = timed(lambda: finalize(foreign, work / "final-foreign.mp4"), "fin")
+    rows.append(("finalize, foreign 1080p MPEG-4 → 720p H.264", f"{t:.1f} s",
+                 f"PyAV vs the old command {t_old:.1f} s: {(t / t_old - 1) * 100:+.1f}% (≤ 10%), "
+                 f"CPU {CPU['fin']:.1f} vs {CPU['fin old']:.1f} s",
+                 f"{m / 2**20:.0f} MB"))  # fmt: skip
+    old_exact = exact_argv(rec, work / "exact-old.mp4", start, end)
+    (work / "exact.mp4").unlink(missing_ok=True)
+    t, m, _ = timed(lambda: trim(rec, work / "exact.mp4", start, end, "exact"), "ex")
+    t_old, _m, _ = timed(lambda: subprocess.run(old_exact, check=True, capture_output=True),
+                         "ex old")  # fmt: skip
+    rows.append(("exact trim (159.7 s re-encoded)", f"{t:.1f} s",
+                 f"PyAV vs the old command {t_old:.1f} s: {(t / t_old - 1) * 100:+.1f}% (≤ 10%), "
+                 f"CPU {CPU['ex']:.1f} vs {CPU['ex old']:.1f} s",
+                 f"{m / 2**20:.0f} MB"))  # fmt: skip
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "rv-bench")
@@ -266,7 +326,7 @@ def main() -> int:
     ap.add_argument("--gif-only", action="store_true", help="only the email GIF step")
     ap.add_argument("--remux-only", action="store_true", help="the GIF and the remux only")
     ap.add_argument(
-        "--only", choices=["smart", "join"], help="only this step (against the old way)"
+        "--only", choices=["smart", "join", "transcode"], help="one step, against the old way"
     )
     args = ap.parse_args()
     work: Path = args.workdir
@@ -286,6 +346,11 @@ def main() -> int:
     if args.only == "smart":
         print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
         print("| " + " | ".join(smart_rows(rec, work, start, end)) + " |")
+        return 0
+    if args.only == "transcode":
+        print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
+        for row in transcode_rows(rec, foreign, work, start, end):
+            print("| " + " | ".join(row) + " |")
         return 0
     if args.only == "join":
         print("| step | time | ratio | peak RSS |\n| --- | --- | --- | --- |")
@@ -330,6 +395,13 @@ def main() -> int:
     rows.append(("smart trim of both ends (159.7 s kept)", f"{t_smart:.2f} s",
                  f"≤ 1.5 s, ≥ 10× exact: {ratio:.1f}× (exact {t_exact:.1f} s)",
                  f"{m_smart / 2**20:.0f} MB / exact {m_exact / 2**20:.0f} MB"))  # fmt: skip
+    old_exact = exact_argv(rec, out("exact-old.mp4"), start, end)
+    t_old_exact, _m, _ = timed(lambda: subprocess.run(old_exact, check=True, capture_output=True),
+                               "exact old")  # fmt: skip
+    rows.append(("exact trim (159.7 s re-encoded)", f"{t_exact:.1f} s",
+                 f"PyAV vs the old command {t_old_exact:.1f} s: "
+                 f"{(t_exact / t_old_exact - 1) * 100:+.1f}% (≤ 10%), CPU {CPU['exact']:.1f} vs "
+                 f"{CPU['exact old']:.1f} s", f"{m_exact / 2**20:.0f} MB"))  # fmt: skip
     assert info.video is not None and info.video.frame_count == round((end - start) * 30)
 
     finfo = probe(foreign)

@@ -21,22 +21,15 @@ from rep_video.media.cut.piece_encode import encode_span
 from rep_video.media.cut.trim_plan import Segment, TrimPlan, plan_trim
 from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
-from rep_video.media.process import ffmpeg_exe, run_ffmpeg
+from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
 log = logging.getLogger(__name__)
 
-_TIMEOUT_PER_SECOND = 20.0  # generous: a slow laptop on battery still finishes
-_MIN_TIMEOUT = 60.0
-
 
 class CannotMatch(Exception):
     """The cut pieces would not fit between copied frames; re-encode the range instead."""
-
-
-def _timeout(seconds: float) -> float:
-    return max(_MIN_TIMEOUT, seconds * _TIMEOUT_PER_SECOND)
 
 
 def matched_encoder(info: MediaInfo) -> fa.MatchedEncoder | None:
@@ -156,10 +149,13 @@ def _run_exact(
         video=(plan.start - seek - fd / 2, plan.end - seek - fd / 2),
         audio=(plan.start - seek, plan.end - seek) if info.audio is not None else None,
     )
-    channels = info.audio.channels if info.audio else 2
-    argv = fa.exact_trim_args(ffmpeg_exe(), info.path, out, cut, settings, channels)
-    run_ffmpeg(argv, duration=plan.duration, progress=progress, cancel=cancel,
-               timeout=_timeout(plan.duration), stage="trim", cleanup=[out])  # fmt: skip
+    job = Job(settings, "encode" if cut.audio is not None else "none", cut=cut,
+              rotation=v.rotation, duration=plan.duration, stage="trim")  # fmt: skip
+    try:
+        transcode(info.path, out, job, progress, cancel)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
 
 
 def plan_for(info: MediaInfo, start: float, end: float, mode: str) -> TrimPlan:

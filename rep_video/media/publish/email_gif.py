@@ -17,6 +17,7 @@ import av.filter
 from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
 from rep_video.media.probe import probe, require_video
+from rep_video.media.transcode import UPRIGHT
 
 MAX_GIF_BYTES = 1_500_000
 MAX_GIF_WIDTH = 480
@@ -29,20 +30,13 @@ ATTEMPTS: tuple[tuple[int, int, int], ...] = (
     (320, 8, 32),
     (240, 6, 16),
 )
-# ffmpeg's autorotate, which decoding through PyAV does not apply: clockwise degrees → filters.
-_UPRIGHT: dict[int, tuple[tuple[str, str | None], ...]] = {
-    0: (),
-    90: (("transpose", "clock"),),
-    180: (("hflip", None), ("vflip", None)),
-    270: (("transpose", "cclock"),),
-}
 PALETTE_WIDTH = 160
 
 
 def gif_chain(width: int, fps: int, rotation: int = 0) -> list[tuple[str, str | None]]:
     """The filters from the decoded frame to the `split`: upright, `fps`, then a scale by area
     averaging (sharp and cheap for a big downscale)."""
-    return [*_UPRIGHT[rotation], ("fps", str(fps)), ("scale", f"{width}:-2:flags=area")]
+    return [*UPRIGHT[rotation], ("fps", str(fps)), ("scale", f"{width}:-2:flags=area")]
 
 
 def palette_filters(width: int, colors: int) -> tuple[tuple[str, str], ...]:

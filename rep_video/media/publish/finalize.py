@@ -1,7 +1,7 @@
 """Finalize any clip to the mobile profile (docs/MEDIA.md). Each stream is looked at on its own: a
 stream already in the profile is copied, one that is not is re-encoded, so our own recordings
 (and a trimmed recording) are only remuxed into a faststart MP4 — in process with PyAV
-(`remux.py`); a re-encode runs the ffmpeg command. No audio in, no audio out;
+(`remux.py`), and a re-encode runs in process too (`media/transcode.py`). No audio in, no audio out;
 an audio-only file is refused."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
 from rep_video.media import ffmpeg_args as fa
 from rep_video.media.probe import MediaInfo, probe, require_video
-from rep_video.media.process import ffmpeg_exe, run_ffmpeg
 from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.publish.remux import remux
+from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
@@ -51,13 +51,6 @@ def plan_finalize(info: MediaInfo, *, reencode: bool = False) -> FinalizePlan:
     )
 
 
-def finalize_argv(info: MediaInfo, plan: FinalizePlan, dst: Path) -> list[str]:
-    return fa.finalize_args(
-        ffmpeg_exe(), info.path, dst, video=plan.video, audio=plan.audio,
-        channels=info.audio.channels if info.audio else 2,
-    )  # fmt: skip
-
-
 def finalize(
     src: Path,
     dst: Path,
@@ -75,13 +68,12 @@ def finalize(
     plan = plan_finalize(info, reencode=reencode)
     what = "remux" if plan.remux_only else "transcode"
     progress(Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}"))
-    timeout = max(60.0, info.duration * (2.0 if plan.remux_only else 30.0))
     with temp_output(dst, suffix=".mp4") as tmp:
         if plan.remux_only:
             remux(src, tmp, audio=plan.audio == "copy", progress=progress, cancel=cancel)
         else:
-            run_ffmpeg(finalize_argv(info, plan, tmp), duration=info.duration,
-                       progress=progress, cancel=cancel, timeout=timeout, stage="finalize",
-                       cleanup=[tmp])  # fmt: skip
+            job = Job(plan.video, plan.audio, rotation=require_video(info).rotation,
+                      duration=info.duration)  # fmt: skip
+            transcode(src, tmp, job, progress, cancel)
     progress(Progress(stage="finalize", fraction=1.0))
     return FinalizeResult(remuxed=plan.remux_only, info=probe(dst))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import tempfile
 import unicodedata
 from fractions import Fraction
@@ -77,25 +78,34 @@ def card_text(hcp_name: str, rep_name: str) -> str:
     return f"For {lead}\n— from {rep}" if rep else f"For {lead}"
 
 
+def _moviepy() -> Any:
+    """moviepy, imported without its ffmpeg: by default its config asks imageio for the ffmpeg
+    executable at import time, which the app no longer ships (PyAV does all the media work;
+    moviepy only composes frames here). "auto-detect" looks for one on PATH and settles for
+    none."""
+    os.environ.setdefault("FFMPEG_BINARY", "auto-detect")
+    import moviepy
+
+    return moviepy
+
+
 def render_card(width: int, height: int, fps: float, text: str) -> Any:
     """The card as a moviepy clip (text centred on a plain background)."""
-    from moviepy import ColorClip, CompositeVideoClip, TextClip
+    mp = _moviepy()
 
     font = card_font()
     font_size = max(12, round(min(width, height) / 12))
-    label = TextClip(font=font, text=text if font else ascii_fallback(text),
+    label = mp.TextClip(font=font, text=text if font else ascii_fallback(text),
                      font_size=font_size, color="white", method="caption",
                      size=(int(width * 0.85), None), margin=(0, font_size // 2),
                      text_align="center", duration=CARD_SECONDS)  # fmt: skip
-    background = ColorClip(size=(width, height), color=BACKGROUND, duration=CARD_SECONDS)
-    return CompositeVideoClip([background, label.with_position("center")]).with_fps(fps)
+    background = mp.ColorClip(size=(width, height), color=BACKGROUND, duration=CARD_SECONDS)
+    return mp.CompositeVideoClip([background, label.with_position("center")]).with_fps(fps)
 
 
 def silent_audio(sample_rate: int, channels: int) -> np.ndarray:
     """2 s of silence from moviepy at the clip's rate (audio_fps, not moviepy's 44.1 kHz)."""
-    from moviepy import AudioClip
-
-    clip = AudioClip(lambda t: np.zeros((np.size(t), channels)), duration=CARD_SECONDS,
+    clip = _moviepy().AudioClip(lambda t: np.zeros((np.size(t), channels)), duration=CARD_SECONDS,
                      fps=sample_rate)  # fmt: skip
     return np.asarray(clip.to_soundarray(fps=sample_rate), dtype=np.float32).reshape(-1, channels)
 
