@@ -112,9 +112,10 @@ def measure(detector: Any, samples: np.ndarray) -> tuple[float, bool]:
     return rms_dbfs(samples), silent
 
 
-def purge_delivered(store: Any, days: int) -> str:
-    """The app's purge at start (rep_video.share.local_retention): what was delivered more
-    than `days` ago; never anything not delivered."""
-    from rep_video.share.local_retention import purge_local
+def purge_delivered(store: Any, settings: Any) -> str:
+    """The app's purge at start (rep_video.share.local_retention): what was delivered longer
+    ago than the laptop retention (the share server's policy, else the admin file's);
+    never anything not delivered."""
+    from rep_video.share.local_retention import laptop_retention_days, purge_local
 
-    return purge_local(store, days).summary()
+    return purge_local(store, laptop_retention_days(settings)).summary()

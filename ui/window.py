@@ -222,11 +222,10 @@ class MainWindow(QMainWindow):
         """What the laptop keeps of delivered sends goes after the admin's retention period;
         on the serial pool, after the search for unfinished recordings (whose sidecars keep
         theirs), never on the UI thread."""
-        days = int(settings.get("policy.laptop_retention_days"))
         outbox = self.services.outbox
 
-        def purge(_p: Any, _c: Any) -> str:
-            return core_bridge.purge_delivered(outbox, days)
+        def purge(_p: Any, _c: Any) -> str:  # may ask the share server for its policy
+            return core_bridge.purge_delivered(outbox, settings)
 
         self.runner.submit("purge delivered sends", purge, self._on_purged, serial=True)
 

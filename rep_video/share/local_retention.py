@@ -24,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from rep_video import paths
+from rep_video.errors import TransientError
 from rep_video.fileutil import atomic_write_text
 from rep_video.media.capture.recovery import sidecar_path
 from rep_video.share.delivered import is_staged, release_staged
@@ -165,3 +167,47 @@ def _delivered(
 def _drop(video: Path, note: Path) -> None:
     video.unlink(missing_ok=True)
     note.unlink(missing_ok=True)
+
+
+def laptop_retention_days(settings: Any) -> int:
+    """How long this laptop keeps delivered sends: the share server's policy
+    (`retention.laptop_days`) when the default target is a share server whose admin set it —
+    fetched now, else the copy kept from the last fetch — otherwise the admin file's
+    `policy.laptop_retention_days`."""
+    local = int(settings.get("policy.laptop_retention_days"))
+    from rep_video.share.targets.registry import build_target, default_spec
+    from rep_video.share.targets.server import ServerTarget
+
+    name = default_spec(None, settings)
+    config = settings.targets.get(name)
+    if config is None or config.kind != "server":
+        return local
+    cached = paths.cache_dir() / f"server-policy-{_safe(name)}.json"
+    try:
+        target = build_target(config, settings)
+        try:
+            if not isinstance(target, ServerTarget):
+                return local
+            body = target.call_if_found("/api/v1/policy", "reading the server's policy")
+        finally:
+            target.close()
+        if body is None:
+            cached.unlink(missing_ok=True)
+            return local
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(cached, json.dumps(body))
+    except TransientError:
+        try:
+            body = json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return local
+    except Exception as exc:  # no token for it, a refusal: the admin file's figure
+        log.warning("could not read the server's retention policy: %s", exc)
+        return local
+    retention = body.get("retention") if isinstance(body, dict) else None
+    days = retention.get("laptop_days") if isinstance(retention, dict) else None
+    return int(days) if isinstance(days, int) and not isinstance(days, bool) else local
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)

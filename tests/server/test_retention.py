@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import json
 import re
 import time
@@ -398,3 +399,28 @@ def test_policy_retention_shape(server: InProcessServer, tokens: dict[str, str])
     assert (kept.shares_days, kept.audit_days, kept.laptop_days) == (400, 3653, 7)
     old = httpx.put(put, json={"retention_days": 45}, headers=h)  # the older spelling
     assert old.status_code == 200 and retention_of(server.state).shares_days == 45
+
+
+def test_the_laptop_follows_the_servers_retention_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's purge at start reads `retention.laptop_days` from its share server (and
+    keeps the answer for when it is offline); without one, the admin file's figure."""
+    from rep_video import config
+    from rep_video.cli import main
+    from rep_video.share.local_retention import laptop_retention_days
+
+    with inprocess_server(tmp_path / "srv", purge_interval_seconds=0) as srv:
+        admin, rita = srv.create_token("boss", admin=True), srv.create_token("rita")
+        monkeypatch.setattr("sys.stdin", io.StringIO(rita + "\n"))
+        add = ["targets", "add", "acme", "--kind", "server", "--url", srv.url, "--token-stdin",
+               "--default"]  # fmt: skip
+        assert main(add) == 0, capsys.readouterr().err
+        assert laptop_retention_days(config.load_settings()) == 30  # no policy: the default
+        put = f"{srv.url}/api/v1/admin/policy"
+        assert httpx.put(
+            put, json={"retention": {"laptop_days": 3}}, headers=auth(admin)
+        ).is_success
+        assert laptop_retention_days(config.load_settings()) == 3
+    # The server is gone (offline): the copy kept from the last answer.
+    assert laptop_retention_days(config.load_settings()) == 3
