@@ -139,3 +139,36 @@ def test_a_template_with_an_unknown_field_is_a_422(
                        json={"items": [], "templates": [_template("x", text="Hi {doctor}")]},
                        headers=auth(tokens["admin"]))  # fmt: skip
     assert answer.status_code == 422 and "unknown field {doctor}" in answer.text
+
+
+def test_rep_video_send_follows_the_servers_templates_and_message_mode(
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    import io
+
+    from rep_video.cli import main
+
+    _policy(server, tokens["admin"], "templates_only")
+    try:
+        httpx.put(f"{server.url}/api/v1/admin/catalog",
+                  json={"items": [], "templates": [_template("thanks")]},
+                  headers=auth(tokens["admin"])).raise_for_status()  # fmt: skip
+        monkeypatch.setattr("sys.stdin", io.StringIO(tokens["rita"] + "\n"))
+        add = ["targets", "add", "rita", "--kind", "server", "--url", server.url,
+               "--token-stdin"]  # fmt: skip
+        assert main(add) == 0
+        base = ["send", str(small_clip), "--to", "Dr. Ada Lovelace", "--from-name", "Rita Rep",
+                "--target", "rita"]  # fmt: skip
+        capsys.readouterr()
+        # The sample catalog's templates are not the server's: the server's mode and list win.
+        assert main([*base, "--message", "My own words."]) == 2
+        assert "allows only approved message templates" in capsys.readouterr().err
+        assert main([*base, "--template", "follow-up"]) == 2
+        assert "no message template 'follow-up'" in capsys.readouterr().err
+        assert main([*base, "--template", "thanks"]) == 0, capsys.readouterr().err
+        link = capsys.readouterr().out.strip().splitlines()[-1]
+        page = httpx.get(link).text
+        assert "thank you for your time." in page and "MSG-THANKS" in page
+    finally:
+        _policy(server, tokens["admin"], "free")
