@@ -13,20 +13,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.resources import resource_path
-from rep_video.server import pages, view_totals
+from rep_video.server import pages
 from rep_video.server.auth import StateDep
 from rep_video.server.catalog_store import (
     CATALOG,
-    POLICY,
     catalog_blob_key,
-    load_policy,
     withdrawn_ids,
 )
-from rep_video.server.db import Share, Upload, ViewEvent
+from rep_video.server.db import Share, Upload
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_part, is_valid_name
 from rep_video.server.numbers import capped_count
@@ -35,9 +33,15 @@ from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
 from rep_video.server.state import ServerState, client_address, failed
+from rep_video.server.view_events import (
+    current_page_content,
+    event_value,
+    opted_out,
+    store_event,
+)
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.media_types import content_disposition, delivery
-from rep_video.share.page_content import PageContent, page_content
+from rep_video.share.page_content import PageContent
 from rep_video.share.tokens import looks_like_token
 
 router = APIRouter(tags=["share pages (public, no login)"])
@@ -97,12 +101,6 @@ _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
     Upload.name == bindparam("name"),
     Upload.complete.is_(True),
 )
-
-
-_EVENT_COUNT = (
-    select(func.count()).select_from(ViewEvent).where(ViewEvent.share_id == bindparam("share_id"))
-)
-_KIND_COUNT = _EVENT_COUNT.where(ViewEvent.kind == bindparam("kind"))
 
 
 def _attachment_names(share: PublicShare) -> set[str]:
@@ -168,20 +166,13 @@ async def share_page(token: str, request: Request, state: StateDep) -> Response:
     if current == "pending":
         return _html(pages.pending_page(_manifest(found)))
     gone = await run_in_threadpool(_withdrawn_here, state, found)
-    content = await _current_page_content(state)
+    content = await current_page_content(state)
     refresh = state.settings.page_refresh_seconds
     body, headers = _live_page(
         found.manifest_json, found.token, date.today(), gone, refresh, content,
         opted_out(request),
     )  # fmt: skip
     return HTMLResponse(body, headers=headers)
-
-
-def opted_out(request: Request) -> bool:
-    """The browser asks not to be tracked: Global Privacy Control or Do Not Track."""
-    return request.headers.get("sec-gpc", "").strip() == "1" or (
-        request.headers.get("dnt", "").strip() == "1"
-    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -195,19 +186,6 @@ def _live_page(
     manifest = ShareManifest.from_json(manifest_json)
     html = pages.share_page(manifest, token, today, withdrawn, refresh, content, no_beacon)
     return html, page_headers()
-
-
-async def _current_page_content(state: ServerState) -> PageContent:
-    """From memory for a couple of seconds (a push on another instance shows soon)."""
-    found: PageContent | None = state.page_content_cache.get(POLICY)
-    return found if found is not None else await run_in_threadpool(_load_page_content, state)
-
-
-def _load_page_content(state: ServerState) -> PageContent:
-    policy = load_policy(state.sessions)
-    content = page_content(policy.model_dump(mode="json") if policy else None)
-    state.page_content_cache.put(POLICY, content)
-    return content
 
 
 def _withdrawn(state: ServerState) -> frozenset[str]:
@@ -348,17 +326,6 @@ def _accel_redirect(prefix: str, key: str, headers: dict[str, str]) -> Response:
     return Response(status_code=200, headers=headers)
 
 
-def _event_value(kind: str, value: Any) -> tuple[bool, str | None]:
-    if kind in ("opened", "play"):
-        return True, None
-    if isinstance(value, bool) or value is None:
-        return False, None
-    text = str(value)
-    if kind == "progress":
-        return (text in ("25", "50", "75", "100"), text)
-    return (0 < len(text) <= 200 and text.isprintable(), text)
-
-
 @router.post(
     "/s/{token}/events",
     status_code=204,
@@ -387,7 +354,7 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain_as(found)
     if effective_state(found) != "live":
         return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
-    content = await _current_page_content(state)
+    content = await current_page_content(state)
     if opted_out(request) or content.analytics == "off":
         # Not measured: accepted like any beacon (the page cannot tell), and not stored.
         return Response(status_code=204, headers=dict(COMMON))
@@ -397,28 +364,13 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         return _plain(400, "body must be JSON")
     if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
         return _plain(422, f"kind must be one of {', '.join(EVENT_KINDS)}")
-    ok, value = _event_value(data["kind"], data.get("value"))
+    ok, value = event_value(data["kind"], data.get("value"))
     if ok and data["kind"] == "attachment":
         ok = value in _attachment_names(found)
     if not ok:
         return _plain(422, f"invalid value for {data['kind']}")
 
-    def store() -> None:
-        if content.analytics == "aggregate":
-            # Only the rep's totals: nothing kept says which share it was.
-            view_totals.count(state.sessions, found.account_id, data["kind"], value)
-            return
-        # Only what happened and when: no address, no user agent, no cookie.
-        with state.engine.begin() as conn:
-            count = conn.execute(_EVENT_COUNT, {"share_id": found.id}).scalar_one()
-            if count >= state.settings.max_events_per_share:
-                return  # a script replaying beacons cannot grow the table without bound
-            params = {"share_id": found.id, "kind": data["kind"]}
-            if conn.execute(_KIND_COUNT, params).scalar_one() >= state.settings.max_events_per_kind:
-                return  # nor fill the share's quota with one kind, hiding the others
-            conn.execute(
-                insert(ViewEvent).values(share_id=found.id, kind=data["kind"], value=value)
-            )
-
-    await run_in_threadpool(store)
+    await run_in_threadpool(
+        store_event, state, found.id, found.account_id, data["kind"], value, content.analytics
+    )
     return Response(status_code=204, headers=dict(COMMON))
