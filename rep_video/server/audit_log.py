@@ -19,9 +19,9 @@ import logging
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rep_video.audit.chain import (
@@ -34,7 +34,7 @@ from rep_video.audit.chain import (
     timestamp,
     verify,
 )
-from rep_video.server.db import AuditHead, AuditRecord, Share, affected
+from rep_video.server.db import AuditHead, AuditRecord, Share
 from rep_video.share.manifest import ShareManifest
 
 log = logging.getLogger("rep_video.server")
@@ -89,57 +89,63 @@ def append_audit(
         message=facts.get("message"),
         detail=dict(detail),
     )
-    seq, prev = _lock_head(session)
+    session.flush()  # the change this records goes first (and takes its own locks first)
+    conn = session.connection()
+    seq, prev = _lock_head(conn)
     sealed = seal(entry, seq=seq + 1, prev=prev)
-    record = AuditRecord(
-        seq=sealed.seq,
-        at=sealed.at,
-        actor=entry.actor,
-        action=entry.action,
-        share_id=entry.share_id,
-        recipient=entry.recipient,
-        video_sha256=entry.video_sha256,
-        items_json=json.dumps([i.as_json() for i in entry.items]),
-        expires_at=entry.expires_at,
-        message=entry.message,
-        body=sealed.body,
-        prev_hash=prev,
-        hash=sealed.hash,
-    )
-    session.add(record)
-    session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == _HEAD_ID)
-        .values(seq=sealed.seq, hash=sealed.hash)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    return record
+    row = {
+        "seq": sealed.seq,
+        "at": sealed.at,
+        "actor": entry.actor,
+        "action": entry.action,
+        "share_id": entry.share_id,
+        "recipient": entry.recipient,
+        "video_sha256": entry.video_sha256,
+        "items_json": json.dumps([i.as_json() for i in entry.items]),
+        "expires_at": entry.expires_at,
+        "message": entry.message,
+        "body": sealed.body,
+        "prev_hash": prev,
+        "hash": sealed.hash,
+    }
+    # Core statements built once: the ORM's unit of work cost more than the rest together.
+    conn.execute(_INSERT, row)
+    conn.execute(_MOVE_HEAD, {"new_seq": sealed.seq, "new_hash": sealed.hash})
+    return AuditRecord(**row)  # a copy of the row written (not in the session)
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
+_RECORDS = cast(Table, AuditRecord.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+_INSERT = insert(_RECORDS)
+# The no-op UPDATE takes the head row's lock (PostgreSQL) or the database's write lock
+# (SQLite) and answers the head in the same statement.
+_LOCK_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(seq=_HEAD.c.seq)
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+def _lock_head(conn: Connection) -> tuple[int, str]:
     """The head (last seq, its hash), locked until the transaction ends."""
-    locked = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == _HEAD_ID)
-        .values(seq=AuditHead.seq)
-        .execution_options(synchronize_session=False)
-    )
-    if affected(locked) == 0:
-        # Someone deleted the head row. Carry on from the last record rather than refuse every
-        # share (and `verify` can no longer see a record cut off the end: say so loudly).
-        log.error("audit_head row is missing; restoring it from the last audit record")
-        last = session.execute(
-            select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
-        ).first()
-        seq, digest = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
-        session.add(AuditHead(id=_HEAD_ID, seq=seq, hash=digest))
-        session.flush()
-        return seq, digest
-    row = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == _HEAD_ID)
-    ).one()
-    return int(row[0]), str(row[1])
+    row = conn.execute(_LOCK_HEAD).first()
+    if row is not None:
+        return int(row[0]), str(row[1])
+    # Someone deleted the head row. Carry on from the last record rather than refuse every
+    # share (`verify` can no longer see a record cut off the end then: say so loudly).
+    log.error("audit_head row is missing; restoring it from the last audit record")
+    last = conn.execute(
+        select(_RECORDS.c.seq, _RECORDS.c.hash).order_by(_RECORDS.c.seq.desc()).limit(1)
+    ).first()
+    seq, digest = (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
+    conn.execute(insert(_HEAD), {"id": _HEAD_ID, "seq": seq, "hash": digest})
+    return seq, digest
 
 
 def _when(value: datetime | str) -> str:
@@ -224,6 +230,13 @@ def _columns(row: Any) -> dict[str, Any]:
         "recipient": row.recipient, "video_sha256": row.video_sha256, "items": items,
         "expires_at": row.expires_at, "message": row.message, "prev": row.prev_hash,
     }  # fmt: skip
+
+
+def hash_of(engine: Engine, seq: int) -> str | None:
+    """The stored hash of record `seq` (to compare with one anchored elsewhere)."""
+    with engine.connect() as conn:
+        digest = conn.execute(select(_RECORDS.c.hash).where(_RECORDS.c.seq == seq)).scalar()
+    return None if digest is None else str(digest)
 
 
 def verify_log(engine: Engine) -> Verdict:

@@ -410,3 +410,33 @@ def test_account_and_token_changes_are_recorded(srv: InProcessServer, small_clip
     assert records[7]["detail"] == {"account": "otto", "shares_revoked": 1}
     assert records[8]["share_id"] == share["id"]
     assert records[8]["detail"] == {"was": "live", "with_account": "otto"}
+
+
+def test_a_rewritten_log_verifies_only_without_its_anchor(database: Database) -> None:
+    """Someone with every right on the database reseals records 3 to 6 and the head: the chain
+    alone cannot show it; the head printed before (`audit head`) does."""
+    fill(database, 6)
+    anchor = database.audit("head").stdout.strip()
+    assert database.audit("verify", "--anchor", anchor).returncode == 0
+    database.unguard()
+    with database.engine.begin() as conn:
+        prev = conn.execute(text("SELECT hash FROM audit_records WHERE seq = 2")).scalar_one()
+        for seq in range(3, 7):
+            body = conn.execute(
+                text("SELECT body FROM audit_records WHERE seq = :s"), {"s": seq}
+            ).scalar_one()
+            record = json.loads(body) | {"message": "rewritten", "prev": prev}
+            forged = canonical_json(record)
+            prev = record_hash(forged)
+            conn.execute(
+                text("UPDATE audit_records SET body = :b, hash = :h, prev_hash = :p, "
+                     "message = 'rewritten' WHERE seq = :s"),
+                {"b": forged, "h": prev, "p": record["prev"], "s": seq},
+            )  # fmt: skip
+        conn.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": prev})
+    assert database.audit("verify").returncode == 0  # consistent, as far as the chain goes
+    out = database.audit("verify", "--anchor", anchor)
+    assert out.returncode == 1
+    assert "record 6 does not have the anchored hash" in out.stdout
+    bad = database.audit("verify", "--anchor", "six deadbeef")
+    assert bad.returncode == 2 and "is not a head" in bad.stderr

@@ -41,6 +41,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument(
         "--file", type=Path, metavar="EXPORT.jsonl", help="check an export instead of the database"
     )
+    verify.add_argument(
+        "--anchor", metavar="'SEQ HASH'",
+        help="a head printed earlier (`admin audit head`): record SEQ must still have HASH",
+    )  # fmt: skip
     verify.set_defaults(func=run_verify)
     head = cmds.add_parser("head", help="print the last record's number and hash (to anchor)")
     add_server_options(head)
@@ -92,15 +96,51 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    anchor = _anchor(args.anchor) if args.anchor else None
     if args.file is not None:
         verdict = _verify_file(args.file)
+        anchored = _hash_in_file(args.file, anchor[0]) if anchor and verdict.ok else None
     else:
-        from rep_video.server.audit_log import verify_log
+        from rep_video.server.audit_log import hash_of, verify_log
 
         with _database(args) as engine:
             verdict = verify_log(engine)
+            anchored = hash_of(engine, anchor[0]) if anchor and verdict.ok else None
     print(verdict.describe())
-    return 0 if verdict.ok else 1
+    if not verdict.ok:
+        return 1
+    if anchor is not None:
+        seq, digest = anchor
+        if anchored is None:
+            print(f"ANCHOR: record {seq} is missing: the log ends at record {verdict.head_seq}")
+            return 1
+        if anchored != digest:
+            print(
+                f"ANCHOR: record {seq} does not have the anchored hash: the log was rewritten "
+                f"at or before record {seq}"
+            )
+            return 1
+        print(f"ANCHOR: record {seq} has the anchored hash")
+    return 0
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    """`--anchor` as `admin audit head` prints it ("SEQ HASH"; "SEQ:HASH" too)."""
+    seq, _, digest = text.strip().replace(":", " ").partition(" ")
+    digest = digest.strip().lower()
+    hexadecimal = len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    if not (seq.isascii() and seq.isdigit()) or len(seq) > 15 or not hexadecimal:
+        raise UserError(
+            f"--anchor {text!r} is not a head; give it as `admin audit head` prints it: 'SEQ HASH'"
+        )
+    return int(seq), digest
+
+
+def _hash_in_file(path: Path, seq: int) -> str | None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and (record := json.loads(line)).get("seq") == seq:
+            return str(record.get("hash"))
+    return None
 
 
 def _verify_file(path: Path) -> Verdict:
