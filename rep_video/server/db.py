@@ -150,7 +150,9 @@ class ViewEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str | None] = mapped_column(String(200), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Deliberately no client address, user agent or cookie column.
+    # The page load's random id (beacon.js): one progress row per page load. Deliberately no
+    # client address, user agent or cookie column.
+    visit: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ServerDocument(Base):

@@ -120,7 +120,7 @@ def install(app: FastAPI) -> None:
                 "properties": {
                     "kind": {"enum": ["opened", "play", "progress", "attachment"]},
                     "value": {"type": ["string", "integer", "null"]},
-                    "visit": {"type": "string"},
+                    "visit": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
                 },
                 "required": ["kind"],
             }

@@ -34,10 +34,12 @@ from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
 from rep_video.server.state import ServerState, client_address, failed
 from rep_video.server.view_events import (
+    Event,
     current_page_content,
     event_value,
     opted_out,
     store_event,
+    valid_visit,
 )
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.media_types import content_disposition, delivery
@@ -369,8 +371,10 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         ok = value in _attachment_names(found)
     if not ok:
         return _plain(422, f"invalid value for {data['kind']}")
-
+    if not valid_visit(data.get("visit")):
+        return _plain(422, "visit must be 32 hexadecimal digits")
+    event = Event(data["kind"], value, data.get("visit"))
     await run_in_threadpool(
-        store_event, state, found.id, found.account_id, data["kind"], value, content.analytics
+        store_event, state, found.id, found.account_id, event, content.analytics
     )
     return Response(status_code=204, headers=dict(COMMON))

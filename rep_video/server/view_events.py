@@ -1,15 +1,18 @@
 """What a page's view beacon may leave on the server (public.py receives it): whether the
 browser opted out (Sec-GPC: 1, DNT: 1), what the policy lets pages measure (its page content,
 from memory for a couple of seconds), a beacon's value checked by kind, and where it goes:
-a row per share under `analytics = "identified"` (capped), the rep's totals only under
-"aggregate" (view_totals.py)."""
+a row per share under `analytics = "identified"` (capped; one progress row per page load that
+sends its random `visit` id, beacon.js: its furthest point, however often its beacons are
+replayed), the rep's totals only under "aggregate" (view_totals.py)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from starlette.requests import Request
 
 from rep_video.server import view_totals
@@ -22,6 +25,26 @@ _EVENT_COUNT = (
     select(func.count()).select_from(ViewEvent).where(ViewEvent.share_id == bindparam("share_id"))
 )
 _KIND_COUNT = _EVENT_COUNT.where(ViewEvent.kind == bindparam("kind"))
+_VISIT_PROGRESS = select(ViewEvent.id, ViewEvent.value).where(
+    ViewEvent.share_id == bindparam("share_id"),
+    ViewEvent.kind == "progress",
+    ViewEvent.visit == bindparam("visit"),
+)
+_VISIT = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A checked beacon."""
+
+    kind: str
+    value: str | None
+    visit: str | None = None  # the page load's random id
+
+
+def valid_visit(visit: Any) -> bool:
+    """Absent, or the 32 lowercase hex digits beacon.js sends."""
+    return visit is None or (isinstance(visit, str) and _VISIT.fullmatch(visit) is not None)
 
 
 def opted_out(request: Request) -> bool:
@@ -57,22 +80,32 @@ def event_value(kind: str, value: Any) -> tuple[bool, str | None]:
 
 
 def store_event(
-    state: ServerState, share_id: str, account_id: int, kind: str, value: str | None,
-    analytics: str,
-) -> None:  # fmt: skip
+    state: ServerState, share_id: str, account_id: int, event: Event, analytics: str
+) -> None:
     """Keep a checked beacon as the policy's `analytics` says (never under "off")."""
     if analytics == "off":
         return
     if analytics == "aggregate":
         # Only the rep's totals: nothing kept says which share it was.
-        view_totals.count(state.sessions, account_id, kind, value)
+        view_totals.count(state.sessions, account_id, event.kind, event.value)
         return
     # Only what happened and when: no address, no user agent, no cookie.
     with state.engine.begin() as conn:
+        if event.kind == "progress" and event.visit is not None:
+            params = {"share_id": share_id, "visit": event.visit}
+            if (row := conn.execute(_VISIT_PROGRESS, params).first()) is not None:
+                if int(event.value or 0) > int(row.value or 0):  # only ever further
+                    change = update(ViewEvent).where(ViewEvent.id == row.id)
+                    conn.execute(change.values(value=event.value))
+                return
         count = conn.execute(_EVENT_COUNT, {"share_id": share_id}).scalar_one()
         if count >= state.settings.max_events_per_share:
             return  # a script replaying beacons cannot grow the table without bound
-        params = {"share_id": share_id, "kind": kind}
+        params = {"share_id": share_id, "kind": event.kind}
         if conn.execute(_KIND_COUNT, params).scalar_one() >= state.settings.max_events_per_kind:
             return  # nor fill the share's quota with one kind, hiding the others
-        conn.execute(insert(ViewEvent).values(share_id=share_id, kind=kind, value=value))
+        conn.execute(
+            insert(ViewEvent).values(
+                share_id=share_id, kind=event.kind, value=event.value, visit=event.visit
+            )
+        )

@@ -55,9 +55,18 @@
   if (navigator.globalPrivacyControl === true || navigator.doNotTrack === "1" ||
       window.doNotTrack === "1" || stored("rv-no-measure:")) { quiet(); }
   if (!url || !navigator.sendBeacon) { return; }
+  // A random id for this page load: the server keeps one progress row per load (its
+  // furthest point), so replayed beacons cannot inflate how much was watched.
+  var visit = "";
+  var bytes = new Uint8Array(16);
+  if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+  for (var i = 0; i < bytes.length; i++) { visit += (bytes[i] + 256).toString(16).slice(1); }
+  if (/^0+$/.test(visit)) { visit = null; }  // no random source: send none rather than a shared one
   function send(kind, value) {
     if (!url) { return; }
-    var body = JSON.stringify({ kind: kind, value: value == null ? null : String(value) });
+    var event = { kind: kind, value: value == null ? null : String(value) };
+    if (visit) { event.visit = visit; }
+    var body = JSON.stringify(event);
     try { navigator.sendBeacon(url, new Blob([body], { type: "application/json" })); } catch (e) { }
   }
   send("opened");

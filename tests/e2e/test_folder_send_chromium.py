@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -155,6 +156,13 @@ def test_served_page_beacons_views_from_chromium(
         assert ("progress", mark) in seen
     assert ("attachment", "oncology-dosing-guide.pdf") in seen
     assert len(seen) == len(set(seen))  # each event once
+    # One random id for the page load, on every beacon (the server keeps one progress row
+    # per load); a reload is another load.
+    visits = {b.get("visit") for b in beacons}
+    assert len(visits) == 1 and re.fullmatch(r"[0-9a-f]{32}", str(next(iter(visits))))
+    page.reload()
+    page.wait_for_timeout(500)
+    assert beacons[-1]["kind"] == "opened" and beacons[-1]["visit"] not in visits
     assert phone_page.console_errors == []
     assert phone_page.offsite_requests() == []
 

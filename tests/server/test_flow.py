@@ -320,6 +320,32 @@ def test_one_kind_of_event_cannot_use_up_the_share_and_hide_the_others(
         assert kinds.count("opened") == 1 and kinds.count("attachment") == 1
 
 
+def test_one_page_load_keeps_one_progress_row_at_its_furthest_point(
+    server: InProcessServer, tokens: dict[str, str], small_clip: Path
+) -> None:
+    """A page load sends its random visit id with each beacon: replaying that load's beacons
+    cannot add progress rows, only move its one row further; two loads are two rows."""
+    token = tokens["rita"]
+    share = create_and_publish(server.url, token, {"video.mp4": small_clip}, manifest())
+    events = f"{share['url']}/events"
+    first, second = "a" * 32, "0123456789abcdef" * 2
+    with httpx.Client() as c:
+        for value in (25, 50, 100, 25, 100, 75):
+            body = {"kind": "progress", "value": value, "visit": first}
+            assert c.post(events, json=body).status_code == 204
+        assert (
+            c.post(events, json={"kind": "progress", "value": 50, "visit": second}).status_code
+            == 204
+        )
+        for bad in ("A" * 32, "a" * 31, "g" * 32, 12345, ["a" * 32]):
+            body = {"kind": "progress", "value": 25, "visit": bad}
+            assert c.post(events, json=body).status_code == 422, bad
+    r = httpx.get(f"{server.url}/api/v1/shares/{share['id']}", headers=auth(token))
+    progress = sorted(e["value"] for e in r.json()["events"] if e["kind"] == "progress")
+    assert progress == ["100", "50"]
+    assert r.json()["max_watched_percent"] == 100
+
+
 @pytest.mark.parametrize(("mode", "anonymous", "admin"), [("public", 200, 200), ("off", 404, 404)])
 def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
     with inprocess_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
