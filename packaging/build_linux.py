@@ -8,7 +8,7 @@ Options: --dist DIR and --work DIR move the output and PyInstaller's work folder
 --no-tarball skips the archive (the frozen test does). The result:
 
     rep-video/rep-video                  the executable (GUI with no arguments; every CLI command)
-    rep-video/_internal/                 Python, Qt, FFmpeg, PyAV, OpenCV, resources, notices
+    rep-video/_internal/                 Python, Qt, PyAV (its FFmpeg), OpenCV, resources, notices
     rep-video/THIRD_PARTY_NOTICES.txt    licences of everything shipped
     rep-video/share/applications/rep-video.desktop, rep-video/share/icons/hicolor/...
     rep-video/install.sh                 puts the launcher, menu entry and icons in place
@@ -96,8 +96,8 @@ def size_report(app_dir: Path, top: int = 15) -> str:
             continue
         size = dir_size(child) if child.is_dir() else child.stat().st_size
         parts.append((size, child.name))
-    # The two biggest folders hold several components each: list those one level deeper.
-    for name in ("PySide6", "imageio_ffmpeg"):
+    # The biggest folders hold several components each: list those one level deeper.
+    for name in ("PySide6", "av.libs", "cv2", "opencv_python_headless.libs"):
         sub = internal / name
         if sub.is_dir():
             for child in sub.rglob("*"):

@@ -57,6 +57,9 @@ EXCLUDED_MODULES = (
     "psycopg",
     "psycopg_binary",
     "psycopg2",
+    # moviepy's dependency: its ffmpeg executable (165 MiB) runs nowhere in the app, and the
+    # intro card imports moviepy without it (media/publish/intro.py).
+    "imageio_ffmpeg",
 )
 
 # Qt plugins that would drag in large parts of Qt or of the build machine's desktop stack:

@@ -7,8 +7,9 @@ It walks the runtime dependency tree of the installed `rep-video` distribution (
 test tools excluded), and for each distribution writes its name, version, declared licence and
 the text of every licence file it carries (dist-info `License-File`s and LICENSE/COPYING/NOTICE
 files inside the package). Native components that are not Python distributions of their own —
-the FFmpeg executable from imageio-ffmpeg, the FFmpeg libraries inside PyAV's wheel, Qt, the
-Python runtime — get a section each, with the GPL/LGPL texts from `packaging/license-texts/`.
+the FFmpeg libraries inside PyAV's wheel (all the media work runs on them; no ffmpeg
+executable ships), Qt, the Python runtime — get a section each, with the GPL/LGPL texts
+from `packaging/license-texts/`.
 The PyInstaller spec calls `build_notices()` so every frozen build carries the file.
 """
 
@@ -18,7 +19,6 @@ import argparse
 import hashlib
 import importlib.metadata as md
 import re
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,6 +47,11 @@ def _requirements(dist: md.Distribution) -> Iterable[str]:
         yield req.name
 
 
+# Required by a dependency but left out of the build (freeze_rules.EXCLUDED_MODULES):
+# moviepy requires imageio-ffmpeg for its ffmpeg executable, which the app never runs.
+NOT_SHIPPED = frozenset({"imageio-ffmpeg"})
+
+
 def runtime_distributions(root: str = ROOT_DIST) -> list[md.Distribution]:
     """`root` and everything it needs at run time, each once, sorted by name."""
     seen: dict[str, md.Distribution] = {}
@@ -62,6 +67,8 @@ def runtime_distributions(root: str = ROOT_DIST) -> list[md.Distribution]:
         seen[name] = dist
         todo.extend(_requirements(dist))
     seen.pop(canonicalize_name(root), None)  # the app itself is not third-party
+    for name in NOT_SHIPPED:
+        seen.pop(name, None)
     return sorted(seen.values(), key=lambda d: canonicalize_name(d.metadata["Name"]))
 
 
@@ -105,19 +112,15 @@ def license_files(dist: md.Distribution) -> list[tuple[str, str]]:
 
 
 def _ffmpeg_configuration() -> str:
-    """The `configuration:` line of the bundled ffmpeg executable (which codecs it carries)."""
+    """The version and `configure` flags of the FFmpeg libraries in PyAV's wheel (which codecs
+    they carry)."""
     try:
-        import imageio_ffmpeg
+        import av
 
-        exe = imageio_ffmpeg.get_ffmpeg_exe()
-        out = subprocess.run(
-            [exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=30
-        ).stdout
+        meta = av._core.library_meta["libavcodec"]
+        return f"FFmpeg {av.ffmpeg_version_info}\nconfiguration: {meta['configuration']}"
     except Exception as exc:  # the notice is still written, saying what could not be read
-        return f"(could not run the bundled ffmpeg: {exc})"
-    lines = out.splitlines()
-    keep = [ln for ln in lines if ln.startswith(("ffmpeg version", "configuration:"))]
-    return "\n".join(keep) or out.strip()
+        return f"(could not read PyAV's FFmpeg configuration: {exc})"
 
 
 def ffmpeg_licence(configuration: str) -> str:
@@ -173,18 +176,10 @@ def native_components_section() -> str:
         "NATIVE COMPONENTS",
         RULE,
         "",
-        "FFmpeg executable (shipped by imageio-ffmpeg; used for trims, transcodes, previews)",
+        "FFmpeg libraries inside PyAV (av) — recording, trims, transcodes, previews, in process",
         "-" * 78,
         f"Licence of this build, from its configuration below: {ffmpeg_licence(config)}"
         + (f"; it includes {', '.join(encoders)} (GPL-2.0-or-later)." if encoders else "."),
-        "Full licence texts are at the end of this file.",
-        "Source code of FFmpeg: https://ffmpeg.org/download.html (the version below);",
-        "its build recipe: https://github.com/BtbN/FFmpeg-Builds . Whoever distributes this",
-        "build must also make the complete corresponding source available (docs/PACKAGING.md).",
-        config,
-        "",
-        "FFmpeg libraries inside PyAV (av) — live encoding and probing, in process",
-        "-" * 78,
         (
             "PyAV's wheel carries its own FFmpeg libraries, including "
             + ", ".join(av_gpl)
@@ -193,7 +188,11 @@ def native_components_section() -> str:
             else "PyAV's wheel carries its own FFmpeg libraries (no GPL encoder among them)."
         ),
         "Libraries: " + (", ".join(av_libs) if av_libs else "(none found)"),
-        "Source: https://github.com/PyAV-Org/pyav-ffmpeg (build scripts and versions).",
+        "Full licence texts are at the end of this file.",
+        "Source: https://github.com/PyAV-Org/pyav-ffmpeg (build scripts and versions). Whoever",
+        "distributes this build must also make the complete corresponding source available",
+        "(docs/PACKAGING.md).",
+        config,
         "",
         "Qt 6 and PySide6 (Qt for Python)",
         "-" * 78,

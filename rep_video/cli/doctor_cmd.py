@@ -1,7 +1,8 @@
-"""`rep-video doctor [--json]`: what this machine can do. ffmpeg and PyAV with their encoders,
-cameras and microphones, the keychain, the config files and folders, and whether sending
-works. Each line reads `ok`, `warn` or `fail`; exit 0 when sending works (encoders present,
-settings readable, the publish and staging folders writable), 1 otherwise.
+"""`rep-video doctor [--json]`: what this machine can do. PyAV (FFmpeg's libraries: all the media
+work runs in process, no ffmpeg executable) with its encoders and filters, cameras and
+microphones, the keychain, the config files and folders, and whether sending works. Each line
+reads `ok`, `warn` or `fail`; exit 0 when sending works (encoders present, settings readable,
+the publish and staging folders writable), 1 otherwise.
 
 Qt is only touched inside `_devices()`, through importlib, so importing this module keeps
 PySide6 out of the core (docs/ARCHITECTURE.md, rule 1)."""
@@ -36,7 +37,7 @@ class Check:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "doctor",
-        help="check ffmpeg, encoders, devices, keychain and folders; exit 0 when sending works",
+        help="check PyAV's encoders, devices, keychain and folders; exit 0 when sending works",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)
@@ -66,11 +67,11 @@ def sending_works(checks: list[Check]) -> bool:
 
 def run_checks() -> list[Check]:
     checks: list[Check] = []
-    for probe in (_ffmpeg, _pyav, _encoders, _settings, _keyring, _devices, _folders):
+    for probe in (_pyav, _encoders, _filters, _settings, _keyring, _devices, _folders):
         try:
             checks.extend(probe())
         except Exception as exc:  # one broken probe must not hide the others
-            needed = probe in (_ffmpeg, _encoders, _settings, _folders)
+            needed = probe in (_pyav, _encoders, _filters, _settings, _folders)
             checks.append(Check(probe.__name__.strip("_"), "fail", _one_line(exc), needed))
     return checks
 
@@ -79,19 +80,11 @@ def _one_line(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__).splitlines()[0]
 
 
-def _ffmpeg() -> list[Check]:
-    import imageio_ffmpeg
-
-    exe = Path(imageio_ffmpeg.get_ffmpeg_exe())
-    version = imageio_ffmpeg.get_ffmpeg_version()
-    return [Check("ffmpeg", "ok", f"{exe} (version {version})", needed_to_send=True)]
-
-
 def _pyav() -> list[Check]:
     import av
 
     libavcodec = ".".join(str(n) for n in av.library_versions.get("libavcodec", ()))
-    return [Check("pyav", "ok", f"av {av.__version__}, libavcodec {libavcodec}")]
+    return [Check("pyav", "ok", f"av {av.__version__}, libavcodec {libavcodec}", True)]
 
 
 def _encoders() -> list[Check]:
@@ -99,11 +92,13 @@ def _encoders() -> list[Check]:
     from av.codec.context import CodecContext
 
     checks = []
-    for name, kind in (("libx264", "video"), ("aac", "audio")):
+    # libx264 and AAC: recording, re-encodes, the intro card; gif: the email preview.
+    for name, kind in (("libx264", "video"), ("aac", "audio"), ("gif", "video")):
         try:
             ctx: Any = CodecContext.create(name, "w")
             if kind == "video":
-                ctx.width, ctx.height, ctx.pix_fmt = 64, 64, "yuv420p"
+                ctx.width, ctx.height = 64, 64
+                ctx.pix_fmt = "pal8" if name == "gif" else "yuv420p"
                 ctx.time_base = Fraction(1, 30)
             else:
                 ctx.sample_rate, ctx.layout, ctx.format = 48000, "mono", "fltp"
@@ -113,6 +108,22 @@ def _encoders() -> list[Check]:
         except Exception as exc:
             checks.append(Check(f"encoder {name}", "fail", _one_line(exc), True))
     return checks
+
+
+# The libavfilter filters the media steps build their graphs from (transcode, exact trim,
+# email GIF with its palette pass, autorotate).
+FILTERS = ("scale", "fps", "format", "trim", "setpts", "atrim", "asetpts", "aresample", "aformat",
+           "transpose", "hflip", "vflip", "split", "palettegen", "paletteuse")  # fmt: skip
+
+
+def _filters() -> list[Check]:
+    import av.filter
+
+    missing = [f for f in FILTERS if f not in av.filter.filters_available]
+    if missing:
+        return [Check("filters", "fail", f"PyAV lacks {', '.join(missing)}; reinstall the app",
+                      True)]  # fmt: skip
+    return [Check("filters", "ok", f"the {len(FILTERS)} media filters are there", True)]
 
 
 def _settings() -> list[Check]:

@@ -6,6 +6,6 @@
 - `publish/`: what a send makes from a clip, in the order `publish.pipeline` runs it (trim,
   finalize, intro card, poster, email GIF).
 - Shared here: probing (`probe`, `atoms`), decoded frames (`frames`), the mobile profile
-  (`profile`, `transcode_settings`, `x264`) and running ffmpeg (`ffmpeg_args`, `process`,
-  `progress_parser`).
+  (`profile`, `transcode_settings`, `x264`) and re-encoding in process with PyAV
+  (`encoding`, `transcode`). No media step starts a process.
 """

@@ -1,10 +1,10 @@
-"""Re-encode a clip into the mobile profile in process with PyAV (the recorder's FFmpeg
-libraries): finalize's transcode and the exact trim. The same work the ffmpeg command did
-(`ffmpeg_args.finalize_args` / `exact_trim_args`, kept as the tests' reference): the same
-filter strings through libavfilter (`fps`, `scale` with `out_range=tv`, `format`; the cut's
-`trim`/`atrim`), ffmpeg's autorotate in front of them, libx264 with the same options, AAC at
-48 kHz; a stream that needs no re-encode is copied. Progress and the cancel check run every
-few frames."""
+"""Re-encode a clip into the mobile profile in process with PyAV (the recorder's FFmpeg libraries):
+finalize's transcode and the exact trim. The same work the ffmpeg command did (`finalize_args` /
+`exact_trim_args` in tests/support/ffmpeg_commands.py, the tests' reference): the same filter
+strings through libavfilter (`fps`, `scale` with `out_range=tv`, `format`; the cut's
+`trim`/`atrim`), ffmpeg's autorotate in front of them, libx264 with the same options, AAC at 48
+kHz; a stream that needs no re-encode is copied. Progress and the cancel check run every few
+frames."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from av.video.frame import PictureType
 
 from rep_video.errors import UserError
 from rep_video.media import profile as mp
-from rep_video.media.ffmpeg_args import ExactCut, TranscodeSettings, trim_filter
+from rep_video.media.encoding import ExactCut, TranscodeSettings, trim_filter
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 
 _REPORT_EVERY = 16  # frames or copied packets: a progress report and a cancel check

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rep_video.media import profile as mp
-from rep_video.media.ffmpeg_args import TranscodeSettings
+from rep_video.media.encoding import TranscodeSettings
 from rep_video.media.probe import MediaInfo, require_video
 from rep_video.media.x264 import x264_params
 

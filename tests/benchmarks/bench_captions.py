@@ -35,7 +35,7 @@ from rep_video.captions.audio import load_speech_audio  # noqa: E402
 from rep_video.captions.from_script import captions_from_script  # noqa: E402
 from rep_video.captions.sentences import caption_units  # noqa: E402
 from rep_video.captions.vad import speech_segments  # noqa: E402
-from rep_video.media.process import ffmpeg_exe  # noqa: E402
+from tests.support.clips import FFMPEG  # noqa: E402
 from tests.support.speech import SCRIPT_EN, spoken_clip  # noqa: E402
 
 PREFIXES = ("", "As I mentioned, ", "Also, ", "And again, ", "In short, ", "To add to that, ")
@@ -70,7 +70,7 @@ def main() -> int:
 
     def baseline() -> None:
         subprocess.run(
-            [ffmpeg_exe(), "-v", "error", "-y", "-i", str(spoken.video), "-vn", "-ac", "1",
+            [FFMPEG, "-v", "error", "-y", "-i", str(spoken.video), "-vn", "-ac", "1",
              "-ar", "16000", "-c:a", "pcm_s16le", str(wav)],
             check=True,
         )  # fmt: skip

@@ -37,15 +37,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import rep_video.media.cut.trim as trim_module  # noqa: E402
-from rep_video.media import ffmpeg_args as fa  # noqa: E402
 from rep_video.media.cut.piece_encode import encode_span  # noqa: E402
 from rep_video.media.cut.trim import trim  # noqa: E402
-from rep_video.media.ffmpeg_args import concat_args, concat_list, encode_segment_args  # noqa: E402
 from rep_video.media.probe import _probe_cached, probe  # noqa: E402
 from rep_video.media.publish.concat import concat_copy  # noqa: E402
 from rep_video.media.publish.email_gif import make_email_gif  # noqa: E402
 from rep_video.media.publish.finalize import finalize, plan_finalize  # noqa: E402
 from rep_video.media.transcode_settings import transcode_settings  # noqa: E402
+from tests.support import ffmpeg_commands as fa  # noqa: E402
+from tests.support.ffmpeg_commands import concat_args, concat_list, encode_segment_args  # noqa: E402
 
 DURATION = 180
 # The executable the batch steps ran before they moved into PyAV: the same-run baseline.

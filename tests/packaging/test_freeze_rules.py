@@ -54,7 +54,8 @@ def test_own_packages_are_collected_from_their_files(tmp_path: Path) -> None:
 
 def test_runtime_dependencies_become_hidden_imports() -> None:
     modules = set(rules.runtime_top_level_modules())
-    assert {"av", "cv2", "imageio_ffmpeg", "uvicorn", "fastapi", "jinja2", "keyring"} <= modules
+    assert {"av", "cv2", "uvicorn", "fastapi", "jinja2", "keyring"} <= modules
+    assert "imageio_ffmpeg" not in modules and "imageio_ffmpeg" in rules.EXCLUDED_MODULES
     assert not {"PySide6", "pytest", "hypothesis", "playwright"} & modules
 
 

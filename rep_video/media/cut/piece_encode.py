@@ -16,7 +16,7 @@ from typing import Any
 import av
 from av.video.frame import PictureType
 
-from rep_video.media.ffmpeg_args import MatchedEncoder
+from rep_video.media.encoding import MatchedEncoder
 from rep_video.media.probe import VideoInfo
 from rep_video.progress import CancelToken
 

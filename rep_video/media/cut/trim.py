@@ -14,7 +14,7 @@ import av
 
 from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
-from rep_video.media import ffmpeg_args as fa
+from rep_video.media import encoding as fa
 from rep_video.media.cut.h264_sps import first_sps, parse_vui
 from rep_video.media.cut.packet_join import Piece, join
 from rep_video.media.cut.piece_encode import encode_span

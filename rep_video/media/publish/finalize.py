@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
-from rep_video.media import ffmpeg_args as fa
+from rep_video.media import encoding as fa
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.publish.remux import remux

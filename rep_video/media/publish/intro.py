@@ -28,7 +28,7 @@ import numpy as np
 
 from rep_video.errors import UserError
 from rep_video.fileutil import temp_output
-from rep_video.media import ffmpeg_args as fa
+from rep_video.media import encoding as fa
 from rep_video.media.cut.h264_pps import parse_pps
 from rep_video.media.cut.h264_sps import parameter_sets, parse_sps
 from rep_video.media.cut.piece_encode import add_matched_stream

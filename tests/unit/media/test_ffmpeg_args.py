@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from rep_video.media import ffmpeg_args as fa
+from tests.support import ffmpeg_commands as fa
 
 FF = "ffmpeg-bin"
 SRC, DST = Path("in put.mov"), Path("out.mp4")

@@ -1,7 +1,8 @@
 """Finalize's transcode and the exact trim moved from the ffmpeg executable into PyAV
-(`media/transcode.py`): the executable running the command they ran (`ffmpeg_args`) is the
-independent check — the same number of frames at the same times, pictures within encoder
-noise, the same streams, the same duration and amount of sound."""
+(`media/transcode.py`): the executable running the command they ran
+(tests/support/ffmpeg_commands.py) is the independent check — the same number of frames at the
+same times, pictures within encoder noise, the same streams, the same duration and amount of
+sound."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ import av
 import numpy as np
 import pytest
 
-from rep_video.media import ffmpeg_args as fa
 from rep_video.media.probe import probe, require_video
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.finalize import plan_finalize
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
 from rep_video.progress import Cancelled, CancelToken, Progress
+from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
 

@@ -11,11 +11,11 @@ import av
 import numpy as np
 import pytest
 
-from rep_video.media import ffmpeg_args as fa
 from rep_video.media.cut.piece_encode import encode_span
 from rep_video.media.cut.trim import matched_encoder
 from rep_video.media.probe import probe, require_video
 from rep_video.progress import Cancelled, CancelToken
+from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
 

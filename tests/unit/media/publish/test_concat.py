@@ -11,11 +11,11 @@ from pathlib import Path
 import av
 import pytest
 
-from rep_video.media import ffmpeg_args as fa
 from rep_video.media.probe import probe
 from rep_video.media.publish.concat import concat_copy
 from rep_video.media.publish.intro import card_encoder, encode_card, render_card
 from rep_video.progress import Cancelled, CancelToken
+from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
 

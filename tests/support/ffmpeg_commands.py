@@ -1,15 +1,17 @@
-"""Pure builders of ffmpeg command lines (docs/ARCHITECTURE.md, rule 2): every function returns
-list[str] and starts nothing. `rep_video.media.process.run_ffmpeg` runs them. Times are seconds;
+"""The ffmpeg commands the media steps ran before they moved into PyAV, kept as the tests' and
+the media benchmark's reference (docs/ARCHITECTURE.md, rule 2): pure builders, each returns
+list[str] and starts nothing; the tests run them with the real executable. Times are seconds;
 `seek` is the fast input seek (`-ss` before `-i`, relative to the file's start), and the trim
 filters after it count from `seek`, which lets a cut fall exactly between two frames."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from rep_video.media import profile as mp
+from rep_video.media.encoding import ExactCut, MatchedEncoder, TranscodeSettings, trim_filter
+
+__all__ = ["ExactCut", "MatchedEncoder", "TranscodeSettings", "trim_filter"]
 
 
 def _t(seconds: float) -> str:
@@ -24,17 +26,6 @@ def base_args(ffmpeg: str) -> list[str]:
             "pipe:1", "-nostats"]  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedEncoder:
-    """libx264 settings that reproduce a source stream's parameter sets (see x264_match)."""
-
-    x264_params: str
-    level: int | None
-    time_base: Fraction | None  # the encoder time base in the source's SPS timing info
-    timescale: int  # the MP4 track timescale of the source
-    pix_fmt: str = "yuv420p"
-
-
 def _matched_video_args(enc: MatchedEncoder) -> list[str]:
     # The preset only sets the search effort here: every header-affecting option is pinned by
     # the x264 params that follow it (the caller checks the resulting avcC byte for byte).
@@ -46,12 +37,6 @@ def _matched_video_args(enc: MatchedEncoder) -> list[str]:
         argv += ["-enc_time_base:v", f"{enc.time_base.numerator}/{enc.time_base.denominator}"]
     argv += ["-video_track_timescale", str(enc.timescale)]
     return argv
-
-
-def trim_filter(start: float, end: float, *, audio: bool = False) -> str:
-    """Keep [start, end) (seconds after the seek point) and restart timestamps at zero."""
-    name, setpts = ("atrim", "asetpts") if audio else ("trim", "setpts")
-    return f"{name}=start={start:.6f}:end={end:.6f},{setpts}=PTS-STARTPTS"
 
 
 def encode_segment_args(
@@ -71,21 +56,6 @@ def encode_segment_args(
         *_matched_video_args(encoder), "-threads", "1",
         "-f", "mp4", str(dst),
     ]  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class TranscodeSettings:
-    """How finalize (and exact trim) encode: the mobile profile in argv form."""
-
-    width: int
-    height: int
-    fps: float
-    change_fps: bool  # resample to a constant `fps` (VFR in, or above 30 fps)
-    scale: bool
-    maxrate: int
-    preset: str = "veryfast"
-    crf: int = mp.CRF
-    x264_params: str = ""
 
 
 def transcode_video_args(s: TranscodeSettings) -> list[str]:
@@ -140,17 +110,6 @@ def finalize_args(
 def remux_args(ffmpeg: str, src: Path, dst: Path, *, audio: bool) -> list[str]:
     """Copy the streams into a plain faststart MP4 (moov first, not fragmented)."""
     return finalize_args(ffmpeg, src, dst, video=None, audio="copy" if audio else "none")
-
-
-@dataclass(frozen=True, slots=True)
-class ExactCut:
-    """Where one exact trim cuts: the fast input seek, then the video's and the audio's own
-    [start, end) counted from it (the video cut sits half a frame before the wanted frame, the
-    audio cut exactly on it, so the two start together). No audio span: the output has none."""
-
-    seek: float
-    video: tuple[float, float]
-    audio: tuple[float, float] | None
 
 
 def exact_trim_args(
