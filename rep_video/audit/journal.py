@@ -98,7 +98,8 @@ class Journal:
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT seq, body, hash, at, action, share_id FROM records "
-                "WHERE seq >= COALESCE((SELECT MIN(seq) FROM records WHERE at >= ?), 1) "
+                # No record at or after `since`: NULL, and nothing is exported.
+                "WHERE seq >= (SELECT MIN(seq) FROM records WHERE at >= ?) "
                 "ORDER BY seq",
                 (since or "",),
             )

@@ -80,3 +80,12 @@ def test_concurrent_appends_keep_one_chain(rep_video_home: Path) -> None:
     assert seqs == list(range(1, 41))
     verdict = Journal(journal_path()).verify()
     assert verdict.ok and verdict.count == 40
+
+
+def test_export_since_a_day_after_the_last_record_is_empty(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    for n in range(3):
+        journal.append(Entry(action="send", actor="Rita", share_id=f"s{n}"))
+    assert [r.seq for r in journal.records()] == [1, 2, 3]
+    assert [r.seq for r in journal.records("2000-01-01")] == [1, 2, 3]
+    assert list(journal.records("2999-01-01")) == []  # was: every record
