@@ -130,5 +130,6 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(public.router)
     methods.install(app)
     openapi_spec.install(app)
+    app.add_middleware(api_compose.PlanSizeLimit)
     observability.install(app, state, metrics)
     return app

@@ -307,6 +307,9 @@ def test_refused_plans(srv: ServerProcess, rita: str, clip: Path, tmp_path: Path
     )
     refused([{"file": "parts/head.bin", "offset": -1, "length": 1}], "greater than or equal")
     refused([ok_parts[0]] * 1001, "at most 1000")
+    big = {"data": _b64(b"x" * (3 * 1024 * 1024))}
+    refused([big, big, big], "inline bytes, over the 8388608-byte limit")
+    refused([big] * 4, "the plan is over", status=413)
     refused(ok_parts, "not among the share's declared files", name="poster.jpg")
     refused(ok_parts, "uploaded, not composed", name="parts/rest.bin")
     refused([{"file": "video.mp4", "offset": 0, "length": 1}], "cannot be read into itself")
