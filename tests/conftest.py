@@ -19,8 +19,13 @@ from tests.support.examples import FAST_DEFAULT, FAST_TIER
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# No per-example deadline: speed is the benchmarks' business, and on a loaded 2-core machine
+# Hypothesis's default 200 ms failed correct properties now and then (DeadlineExceeded).
+settings.register_profile("repvideo", deadline=None)
+settings.load_profile("repvideo")
 if FAST_TIER:  # properties that name no count of their own (tests/support/examples.py)
-    settings.register_profile("fast-tier", max_examples=FAST_DEFAULT)
+    settings.register_profile("fast-tier", parent=settings.get_profile("repvideo"),
+                              max_examples=FAST_DEFAULT)  # fmt: skip
     settings.load_profile("fast-tier")
 
 # One Chromium (Playwright) for the whole session, whichever suite asks first.
