@@ -21,3 +21,16 @@ def server_settings(args: argparse.Namespace, **overrides: Any) -> ServerSetting
     from rep_video.server.settings import load_settings
 
     return load_settings(config_file=args.config, overrides={"data_dir": args.data, **overrides})
+
+
+def existing_server_settings(args: argparse.Namespace) -> ServerSettings:
+    """`server_settings`, for a command that needs the server's database to exist already
+    (an SQLite file is made by `serve`; a mistyped --data must not create an empty one)."""
+    from rep_video.errors import UserError
+
+    settings = server_settings(args)
+    if not settings.database_url and not settings.sqlite_path.exists():
+        raise UserError(
+            f"no database at {settings.sqlite_path}; check --data (or start the server once)"
+        )
+    return settings

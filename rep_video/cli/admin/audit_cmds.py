@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from rep_video.audit.export import open_output, parse_since, write_export
 from rep_video.cli.journal_cmd import add_export_command
-from rep_video.cli.server_options import add_server_options, server_settings
+from rep_video.cli.server_options import add_server_options, existing_server_settings
 from rep_video.errors import UserError
 
 if TYPE_CHECKING:
@@ -59,11 +59,7 @@ def _database(args: argparse.Namespace) -> Iterator[Engine]:
 
     from rep_video.server.db import make_engine
 
-    settings = server_settings(args)
-    if not settings.database_url and not settings.sqlite_path.exists():
-        raise UserError(
-            f"no database at {settings.sqlite_path}; check --data (or start the server once)"
-        )
+    settings = existing_server_settings(args)
     engine = make_engine(settings.effective_database_url())
     try:
         try:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from rep_video.cli.server_options import add_server_options, server_settings
-from rep_video.errors import UserError
+from rep_video.cli.server_options import (
+    add_server_options,
+    existing_server_settings,
+    server_settings,
+)
 
 if TYPE_CHECKING:
-    from rep_video.server.settings import ServerSettings
+    pass
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,15 +39,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.set_defaults(func=status)
 
 
-def _settings_with_database(args: argparse.Namespace) -> ServerSettings:
-    settings = server_settings(args)
-    if not settings.database_url and not settings.sqlite_path.exists():
-        raise UserError(
-            f"no database at {settings.sqlite_path}; check --data (or start the server once)"
-        )
-    return settings
-
-
 def upgrade(args: argparse.Namespace) -> int:
     from rep_video.server import migrate
     from rep_video.server.db import make_engine
@@ -67,7 +61,7 @@ def status(args: argparse.Namespace) -> int:
     from rep_video.server import migrate
     from rep_video.server.db import make_engine
 
-    settings = _settings_with_database(args)
+    settings = existing_server_settings(args)
     engine = make_engine(settings.effective_database_url())
     try:
         current, head = migrate.status(engine)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rep_video.cli.server_options import add_server_options, server_settings
-from rep_video.errors import UserError
+from rep_video.cli.server_options import add_server_options, existing_server_settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,11 +32,7 @@ def purge(args: argparse.Namespace) -> int:
     from rep_video.server.retention import BY_HAND, purge_once
     from rep_video.server.state import ServerState, make_blob_store
 
-    settings = server_settings(args)
-    if not settings.database_url and not settings.sqlite_path.exists():
-        raise UserError(
-            f"no database at {settings.sqlite_path}; check --data (or start the server once)"
-        )
+    settings = existing_server_settings(args)
     engine = make_engine(settings.effective_database_url())
     try:
         migrate.require_current(engine)
