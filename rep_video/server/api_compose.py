@@ -19,13 +19,14 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rep_video.server.api_shares import ShareOut
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.blobs import BlobRange, ComposePart
-from rep_video.server.db import Share, Upload, affected, utcnow
+from rep_video.server.completion import mark_complete
+from rep_video.server.db import Share, Upload, utcnow
 from rep_video.server.names import is_part, name_problem
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
@@ -36,7 +37,6 @@ from rep_video.server.shares import (
     declared_files,
     owned_share,
     share_json,
-    share_pending,
 )
 from rep_video.server.state import ServerState
 
@@ -182,7 +182,7 @@ def compose(share_id: str, body: ComposeIn, caller: CallerDep, state: StateDep) 
             ["body", "parts"],
             f"the composed {body.name} has sha256 {digest}, not the declared {target['sha256']}",
         )
-    if not _complete(state, upload_id, size, digest):
+    if not mark_complete(state, upload_id, digest, size):
         raise HTTPException(
             409, f"{body.name} changed on the server or the share is no longer pending"
         )
@@ -248,20 +248,6 @@ def _open(state: ServerState, share_id: str, name: str, size: int) -> str:
     for old in stale:
         state.blobs.discard(old)
     return upload.id
-
-
-def _complete(state: ServerState, upload_id: str, size: int, digest: str) -> bool:
-    with state.sessions.begin() as s:
-        done = s.execute(
-            update(Upload)
-            .where(
-                Upload.id == upload_id,
-                Upload.complete.is_(False),
-                share_pending(Upload.share_id),
-            )
-            .values(complete=True, offset=size, sha256=digest)
-        )
-    return affected(done) == 1
 
 
 def _drop(state: ServerState, upload_id: str) -> None:

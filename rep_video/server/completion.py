@@ -26,6 +26,15 @@ def complete_upload(state: ServerState, upload_id: str, share_id: str, name: str
         state.blobs.discard(upload_id)
         return False
     digest = state.blobs.finish(upload_id, blob_key(share_id, name))
+    return mark_complete(state, upload_id, digest)
+
+
+def mark_complete(state: ServerState, upload_id: str, digest: str, size: int | None = None) -> bool:
+    """The upload row says complete (with its sha256, and its offset at `size` when given),
+    only while its share is pending; False when it was not (or already complete)."""
+    values: dict[str, object] = {"complete": True, "sha256": digest}
+    if size is not None:
+        values["offset"] = size
     with state.sessions.begin() as s:
         done = s.execute(
             update(Upload)
@@ -34,6 +43,6 @@ def complete_upload(state: ServerState, upload_id: str, share_id: str, name: str
                 Upload.complete.is_(False),
                 share_pending(Upload.share_id),
             )
-            .values(complete=True, sha256=digest)
+            .values(**values)
         )
     return affected(done) == 1
