@@ -38,11 +38,19 @@ def needs_keychain(exc: BaseException | None) -> bool:
     return isinstance(exc, StillQueued | SendFailed) and exc.cause == KeychainUnavailable.kind
 
 
+def waiting_because(kind: str | None, last_error: str | None) -> str:
+    """Why a send waits in the outbox: the core's own line about the last failure when there
+    is one (a network failure reads the same here as in `rep-video send`: rep_video.network),
+    else the kind's general sentence."""
+    if last_error:
+        return last_error.rstrip(".") + "."
+    return WAITING_BECAUSE.get(kind or "", "the target could not be reached.")
+
+
 def reason(exc: BaseException | None, message: str | None) -> str:
     """Why, in one sentence (the panel says "Not sent" or "Not sent yet" before it)."""
     if isinstance(exc, StillQueued):
-        why = WAITING_BECAUSE.get(exc.cause or "")
-        return why or (exc.reason or "the target could not be reached").rstrip(".") + "."
+        return waiting_because(exc.cause, exc.reason)
     if isinstance(exc, WordingToConfirm):
         words = ", ".join(f"\u201c{f.matched}\u201d ({f.reason})" for f in exc.findings)
         return f"not confirmed: {words}. Reword it in Personalize, or send again and confirm."

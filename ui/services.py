@@ -326,7 +326,7 @@ def _bar(progress: ProgressFn) -> ProgressFn:
 def _note(entry: OutboxEntry, note: str) -> str:
     """A waiting entry's last failure in the app's words, by its kind."""
     if entry.state == "queued" and entry.error_kind in send_errors.WAITING_BECAUSE:
-        return send_errors.WAITING_BECAUSE[entry.error_kind]
+        return send_errors.waiting_because(entry.error_kind, entry.last_error)
     return note
 
 

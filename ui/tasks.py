@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from rep_video.errors import Cancelled, UserError
+from rep_video.errors import Cancelled, TransientError, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ def _outcome_of(fn: TaskFn, progress: ProgressFn, cancel: CancelToken) -> TaskOu
         return TaskOutcome(
             error=exc.message, user_error=True, error_type=type(exc).__name__, exception=exc
         )
+    except TransientError as exc:  # the network or the server: its own one line says it
+        return TaskOutcome(error=str(exc), error_type=type(exc).__name__, exception=exc)
     except Exception as exc:  # a worker must never take the app down; say what broke
         log.error("task failed:\n%s", traceback.format_exc())
         return TaskOutcome(

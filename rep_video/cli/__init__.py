@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 
 from rep_video import __version__
-from rep_video.errors import Cancelled, UserError
+from rep_video.errors import Cancelled, TransientError, UserError
 
 # One line per module; each registers its own sub-commands.
 COMMAND_MODULES = (
@@ -61,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"rep-video: {exc.message}", file=sys.stderr)
         return 2
+    except TransientError as exc:  # the network or the server, already said in one line
+        print(f"rep-video: {exc}", file=sys.stderr)
+        return 1
     except (Cancelled, KeyboardInterrupt):
         print("rep-video: cancelled.", file=sys.stderr)
         return 130

@@ -161,7 +161,7 @@ def _views_line(entry: OutboxEntry) -> str:
         with Outbox().open_target(entry.target) as target:
             st = target.status(entry.reservation)
     except Exception as exc:  # one unreachable target must not hide the others
-        return f"status unavailable ({type(exc).__name__})"
+        return f"status unavailable ({exc})"
     if st.totals_only:
         return f"{st.state}, views: {TOTALS_ONLY}"
     return f"{st.state}, {st.views} view(s), watched {st.max_watched_percent}%"

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from rep_video import network
 from rep_video.errors import TargetUnreachable, UserError
 from rep_video.progress import CancelToken
 from rep_video.share.local_policy import local_page_content
@@ -223,7 +224,7 @@ class S3Target(ResumableTarget):
                 return ShareStatus(state=state)
             raise classify(exc) from exc
         except BotoCoreError as exc:
-            raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
+            raise TargetUnreachable(f"cannot reach the bucket: {network.describe(exc)}") from exc
         if (head.get("Metadata") or {}).get(PENDING_META):
             return ShareStatus(state="pending")
         return ShareStatus(state="live", reason="this target records no views")

@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from rep_video import network
 from rep_video.errors import TargetBusy, TargetUnreachable, UserError
 from rep_video.progress import CancelToken
 from rep_video.share.media_types import content_disposition, delivery
@@ -100,7 +101,7 @@ class Bucket:
         except ClientError as exc:
             raise classify(exc) from exc
         except BotoCoreError as exc:  # connection closed, endpoint unreachable, timeouts
-            raise TargetUnreachable(f"S3 unreachable: {exc}") from exc
+            raise TargetUnreachable(f"cannot reach the bucket: {network.describe(exc)}") from exc
 
 
 def error_code(exc: ClientError) -> str:

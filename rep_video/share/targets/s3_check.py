@@ -7,9 +7,9 @@ import time
 import uuid
 from urllib.parse import quote
 
-import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
+from rep_video import network
 from rep_video.errors import TransientError, UserError
 from rep_video.progress import CancelToken
 from rep_video.share.targets.s3_bucket import Bucket, S3Location
@@ -30,7 +30,8 @@ def round_trip(bucket: Bucket, where: S3Location, public_base_url: str | None) -
         via = "S3 API"
         if public_base_url:
             url = f"{public_base_url}/{quote(key)}"
-            resp = requests.get(url, timeout=20)
+            with network.session() as s:
+                resp = s.get(url, timeout=20)
             if resp.status_code != 200 or resp.content != payload:
                 raise UserError(
                     f"The public URL {url} answered {resp.status_code}; make the prefix "

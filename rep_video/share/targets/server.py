@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from rep_video import network
 from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.fileutil import sha256_file
 from rep_video.media.mp4.layout import FileLayout
@@ -60,7 +61,7 @@ class ServerTarget(ResumableTarget):
         self.chunk_size = chunk_size
         self.retry_window = retry_window
         self.timeout = timeout
-        self._session = requests.Session()
+        self._session = network.session()  # the OS trust store, the proxy settings
         self._session.headers["Authorization"] = f"Bearer {token}"
         self.endpoint = TusEndpoint(self._session, self.base_url, name, chunk_size, timeout)
 

@@ -12,10 +12,12 @@ from urllib.parse import urlsplit
 
 import requests
 
+from rep_video import network
 from rep_video.errors import UserError
 from rep_video.server.settings import is_loopback
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.tus_upload import network_error
 from rep_video.share.tokens import new_token
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ def round_trip(target: ServerTarget) -> str:
     try:
         health = session.get(f"{base_url}/healthz", timeout=target.timeout)
     except requests.RequestException as exc:
-        raise UserError(f"Cannot reach {base_url} ({type(exc).__name__}); check the URL.") from exc
+        raise network_error(exc, f"the share server {base_url}") from exc
     if health.status_code != 200:
         raise UserError(f"{base_url}/healthz answered {health.status_code}; see its log.")
     # Never published (the bytes are no video): only the upload path is exercised.
@@ -93,11 +95,12 @@ def _public_get(url: str, timeout: float) -> requests.Response:
     """GET a URL the server built from its public URL, as a phone would: without our API
     token. That URL may name another host, or plain http, than the one configured here."""
     try:
-        return requests.get(url, timeout=timeout)
+        with network.session() as s:
+            return s.get(url, timeout=timeout)
     except requests.RequestException as exc:
         raise UserError(
-            f"The share page {url} cannot be reached ({type(exc).__name__}); "
-            "check the server's public-url."
+            f"cannot reach the share page {url}: {network.describe(exc, url)} "
+            "(the link is built from the server's public-url)"
         ) from exc
 
 

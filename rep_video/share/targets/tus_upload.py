@@ -17,6 +17,7 @@ from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 from tusclient.request import TusRequest
 from tusclient.uploader.uploader import Uploader
 
+from rep_video import network
 from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
 from rep_video.progress import CancelToken
 
@@ -27,7 +28,7 @@ def network_error(exc: requests.RequestException, doing: str) -> TransientError:
     """A request that got no answer, as one of our error types: no connection at all (refused,
     no route, a timeout) is TargetUnreachable, anything else that broke on the way TargetBusy."""
     cls = TargetUnreachable if isinstance(exc, _NO_CONNECTION) else TargetBusy
-    return cls(f"cannot reach {doing} ({type(exc).__name__})")
+    return cls(f"cannot reach {doing}: {network.describe(exc)}")
 
 
 _NO_CONNECTION = (requests.ConnectionError, requests.Timeout, TargetUnreachable)
