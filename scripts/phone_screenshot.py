@@ -3,7 +3,7 @@
     .venv/bin/python scripts/phone_screenshot.py [OUT.png]
 
 Sends a generated clip with approved attachments to a folder target through the real
-`rep-video send`, serves the folder on 127.0.0.1 and photographs the page in Debian's headless
+`rep-video send` (the sample policy's safety information on the page), serves the folder on 127.0.0.1 and photographs the page in Debian's headless
 Chromium at 390×844 (iPhone 12-14 size). Writes docs/screenshots/phone-page.png by default.
 """
 
@@ -31,6 +31,11 @@ def main() -> int:
         tmp = Path(tmp_name)
         clip = make_clip(tmp / "clip.mp4", duration=6, size=(1280, 720))
         env = dict(os.environ, REP_VIDEO_HOME=str(tmp / "home"))
+        # The sample policy's safety information and adverse-event line, as IT would set them.
+        config = tmp / "home" / "config" / "config.toml"
+        config.parent.mkdir(parents=True)
+        policy = ROOT / "resources" / "catalog" / "sample-policy.toml"
+        config.write_text(f"[policy]\nfile = {str(policy)!r}\n", encoding="utf-8")
         sent = subprocess.run(
             [sys.executable, "-m", "rep_video", "send", str(clip),
              "--to", "Dr. Ana Alvarez", "--from-name", "Rita Rep",
