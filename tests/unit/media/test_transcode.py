@@ -22,6 +22,10 @@ from rep_video.progress import Cancelled, CancelToken, Progress
 from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
+# Each case runs a real encode twice (in process and the executable): ~30 s in all, so the
+# full suite (CI) runs them and the fast tier leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def _run(argv: list[str]) -> None:
     subprocess.run([a for a in argv if a not in ("-progress", "pipe:1")], check=True,

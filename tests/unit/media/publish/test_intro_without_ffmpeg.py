@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[4]
 
 SCRIPT = """
@@ -23,6 +25,7 @@ print("ok")
 """
 
 
+@pytest.mark.process
 def test_card_renders_without_any_ffmpeg_executable() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("FFMPEG_BINARY", "IMAGEIO_FFMPEG_EXE")}
     env["PATH"] = os.path.dirname(sys.executable)  # no ffmpeg on it
