@@ -3,8 +3,9 @@
     .venv/bin/python scripts/phone_screenshot.py [OUT.png]
 
 Sends a generated clip with approved attachments to a folder target through the real
-`rep-video send` (the sample policy's safety information on the page), serves the folder on 127.0.0.1 and photographs the page in Debian's headless
-Chromium at 390×844 (iPhone 12-14 size). Writes docs/screenshots/phone-page.png by default.
+`rep-video send` (the sample policy's safety information on the page), serves the folder on
+127.0.0.1 and photographs the page in Debian's headless Chromium at 390×844 (iPhone 12-14
+size). Writes docs/screenshots/phone-page.png by default.
 """
 
 from __future__ import annotations
