@@ -60,6 +60,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),
     SettingSpec("send.default_target", str, "", "Target used when none is named."),
     SettingSpec(
+        "updates.url",
+        str,
+        "",
+        "Where the app asks once a day for a newer release (JSON); empty: it never asks.",
+    ),
+    SettingSpec(
         "captions.model_dir",
         str,
         "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -178,6 +179,25 @@ class Services(QObject):
         self._waiting.discard(entry_id)
         self.outbox.remove(entry_id)
         thumbnails.forget(entry_id)
+
+    def check_for_update(self, found: Callable[[Any], None]) -> None:
+        """Ask IT's `updates.url` (at most once a day; nothing when unset) on a worker;
+        `found(release)` with the newer release. A failed check is `doctor`'s to report,
+        never an interruption for the rep."""
+        url = str(self.settings().get("updates.url") or "")
+        if not url:
+            return
+
+        def work(_p: ProgressFn, _c: CancelToken) -> Any:
+            from rep_video.updates import newer_release
+
+            return newer_release(url)
+
+        def done(outcome: TaskOutcome) -> None:
+            if outcome.ok and outcome.value is not None:
+                found(outcome.value)
+
+        self.runner.submit("update check", work, done)
 
     def warm_up(self) -> None:
         """Start the built-in share server in the background (while the rep records) so the

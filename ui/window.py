@@ -3,6 +3,7 @@ Send) and the two places (Sent, Settings). Owns the task runner and the current 
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,12 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -101,7 +104,20 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        # Under the steps: a newer release IT announced (updates.url), with its link.
+        self.update_note = QLabel()
+        self.update_note.setObjectName("updateNote")
+        self.update_note.setWordWrap(True)
+        self.update_note.setOpenExternalLinks(True)
+        self.update_note.setFixedWidth(self.nav.width())
+        self.update_note.setContentsMargins(12, 8, 12, 12)
+        self.update_note.hide()
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.nav, 1)
+        side.addWidget(self.update_note)
+        layout.addLayout(side)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -217,6 +233,15 @@ class MainWindow(QMainWindow):
         self.services.resume_outbox()
         self.sent.send_leftover_revokes()
         self.purge_delivered(settings)
+        self.services.check_for_update(self.show_update)
+
+    def show_update(self, release: Any) -> None:
+        link = html.escape(release.download, quote=True)
+        self.update_note.setText(
+            f'RepVideo {html.escape(release.version)} is available. <a href="{link}">Download</a>'
+        )
+        self.update_note.setToolTip(release.notes)
+        self.update_note.show()
 
     def purge_delivered(self, settings: Any) -> None:
         """What the laptop keeps of delivered sends goes after the admin's retention period;

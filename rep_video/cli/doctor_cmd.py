@@ -67,7 +67,7 @@ def sending_works(checks: list[Check]) -> bool:
 
 def run_checks() -> list[Check]:
     checks: list[Check] = []
-    for probe in (_pyav, _encoders, _filters, _settings, _keyring, _devices, _folders):
+    for probe in (_pyav, _encoders, _filters, _settings, _keyring, _devices, _folders, _updates):
         try:
             checks.extend(probe())
         except Exception as exc:  # one broken probe must not hide the others
@@ -135,6 +135,21 @@ def _settings() -> list[Check]:
         return [Check("settings", "fail", exc.message, True)]
     target = settings.default_target or "built-in (folder / embedded server)"
     return [Check("settings", "ok", f"{len(settings.targets)} target(s); default: {target}", True)]
+
+
+def _updates() -> list[Check]:
+    from rep_video import config, updates
+
+    url = str(config.load_settings().get("updates.url") or "")
+    if not url:
+        return [Check("updates", "ok", f"{__version__}; update checks off (no updates.url)")]
+    try:
+        release = updates.newer_release(url)
+    except UserError as exc:
+        return [Check("updates", "warn", exc.message)]
+    if release is None:
+        return [Check("updates", "ok", f"{__version__} is the latest ({url})")]
+    return [Check("updates", "warn", f"RepVideo {release.version} is out: {release.download}")]
 
 
 def _keyring() -> list[Check]:
