@@ -2,20 +2,34 @@
 # Put RepVideo in the desktop menu. Run from the unpacked folder:
 #   ./install.sh            for the current user (~/.local), no root needed
 #   sudo ./install.sh --system    for every user (/opt/rep-video, /usr/local/bin, /usr/share)
-# Uninstall: ./install.sh --uninstall (or sudo ./install.sh --system --uninstall).
+#   sudo ./install.sh --prefix DIR    for every user, under DIR (DIR/lib/rep-video, DIR/bin,
+#                                     DIR/share), e.g. --prefix /usr/local from a roll-out tool
+# Uninstall: add --uninstall to the same command. Asks nothing (fit for unattended roll-out);
+# exit 2 on a wrong argument.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 mode=user
 action=install
-for arg in "$@"; do
-  case "$arg" in
+prefix=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --system) mode=system ;;
+    --prefix)
+      [ $# -ge 2 ] && [ -n "$2" ] || { echo "$0: --prefix needs a folder" >&2; exit 2; }
+      mode=system; prefix=$2; shift ;;
+    --prefix=*) mode=system; prefix=${1#--prefix=} ;;
     --uninstall) action=uninstall ;;
-    *) echo "usage: $0 [--system] [--uninstall]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--system | --prefix DIR] [--uninstall]" >&2; exit 2 ;;
   esac
+  shift
 done
 
-if [ "$mode" = system ]; then
+if [ -n "$prefix" ]; then
+  case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
+  app_dir="$prefix/lib/rep-video"
+  bin_dir="$prefix/bin"
+  share="$prefix/share"
+elif [ "$mode" = system ]; then
   app_dir=/opt/rep-video
   bin_dir=/usr/local/bin
   share=/usr/share
@@ -37,6 +51,7 @@ if [ "$action" = uninstall ]; then
 fi
 
 if [ "$mode" = system ] && [ "$here" != "$app_dir" ]; then
+  mkdir -p "$(dirname "$app_dir")"
   rm -rf "$app_dir.new"
   cp -a "$here" "$app_dir.new"
   rm -rf "$app_dir"

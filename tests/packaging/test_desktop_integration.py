@@ -4,6 +4,7 @@ and our own checks always), icons rendered at the standard sizes from the app's 
 from __future__ import annotations
 
 import configparser
+import functools
 import os
 import shutil
 import subprocess
@@ -97,3 +98,50 @@ def test_app_names_its_desktop_file() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == DESKTOP.stem
+
+
+def _unpacked(folder: Path) -> Path:
+    """What the tarball unpacks to, as far as install.sh reads it (the app itself a stub)."""
+    app = folder / "rep-video"
+    (app / "share" / "applications").mkdir(parents=True)
+    shutil.copy(PACKAGING / "linux" / "install.sh", app / "install.sh")
+    shutil.copy(DESKTOP, app / "share" / "applications" / "rep-video.desktop")
+    (app / "rep-video").write_text("#!/bin/sh\necho rep-video stub\n")
+    (app / "rep-video").chmod(0o755)
+    for size in ["16", "22", "24", "32", "48", "64", "128", "256", "512"]:
+        icons = app / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps"
+        icons.mkdir(parents=True)
+        (icons / "rep-video.png").write_bytes(b"png")
+    scalable = app / "share" / "icons" / "hicolor" / "scalable" / "apps"
+    scalable.mkdir(parents=True)
+    (scalable / "rep-video.svg").write_text("<svg/>")
+    return app
+
+
+def test_install_script_installs_under_a_prefix_unattended_and_uninstalls(tmp_path: Path) -> None:
+    app = _unpacked(tmp_path / "unpacked")
+    prefix = tmp_path / "usr-local"
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    run = functools.partial(
+        subprocess.run,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    done = run(["sh", str(app / "install.sh"), "--prefix", str(prefix)])
+    assert done.returncode == 0, done.stderr
+    launcher = prefix / "bin" / "rep-video"
+    assert launcher.resolve() == (prefix / "lib" / "rep-video" / "rep-video").resolve()
+    assert run([str(launcher)]).stdout == "rep-video stub\n"
+    entry = (prefix / "share" / "applications" / "rep-video.desktop").read_text()
+    assert f'Exec="{prefix}/lib/rep-video/rep-video"' in entry
+    assert (prefix / "share" / "icons" / "hicolor" / "48x48" / "apps" / "rep-video.png").exists()
+    assert not (tmp_path / "home").exists()  # nothing in the user's home
+    gone = run(["sh", str(app / "install.sh"), f"--prefix={prefix}", "--uninstall"])
+    assert gone.returncode == 0, gone.stderr
+    assert not launcher.exists() and not (prefix / "lib" / "rep-video").exists()
+    assert not (prefix / "share" / "applications" / "rep-video.desktop").exists()
+    wrong = run(["sh", str(app / "install.sh"), "--prefix"])
+    assert wrong.returncode == 2 and "--prefix needs a folder" in wrong.stderr
