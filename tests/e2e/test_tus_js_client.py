@@ -1,8 +1,8 @@
 """Another client of the same upload protocol: the official tus client (tus-js-client, in
 Node) uploads a share's files to the real share server through a proxy that cuts the
-connection mid-PATCH, resumes from the server's offset each time, and what the page then serves
-is byte for byte what was sent (the server also checks each file against its declared sha256
-before it publishes)."""
+connection mid-PATCH, resumes from the server's offset each time (never from the start), and
+what the page then serves is byte for byte what was sent (the server also checks each file
+against its declared sha256 before it publishes)."""
 
 from __future__ import annotations
 
@@ -84,8 +84,12 @@ def test_tus_js_client_uploads_through_cuts_and_the_page_serves_the_same_bytes(
     sent = proxy.bytes_up - start
     assert len(proxy.cuts_done) == len(cuts), "every planned cut happened"
     assert url.startswith(f"{proxy.url}/api/v1/uploads/")
-    # Resumed from the server's offset after each cut: at most a chunk sent again per cut.
-    assert size <= sent <= size + len(cuts) * (CHUNK + HEADER_ALLOWANCE) + HEADER_ALLOWANCE
+    # Resumed from the server's offset after each cut, never from the start (that would send
+    # 1.35 times the file again for these cuts): at most two chunks again per cut, since the
+    # client's retry may ask for the offset before the server has committed the part of the
+    # cut PATCH it received.
+    again = len(cuts) * 2 * (CHUNK + HEADER_ALLOWANCE) + HEADER_ALLOWANCE
+    assert size <= sent <= size + again, (sent, size)
     for name, path in package.files():
         if name != package.manifest.video:
             _node_upload(tus_js, f"{proxy.url}/api/v1/uploads", path, token,
