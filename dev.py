@@ -82,7 +82,31 @@ def cmd_test(args: list[str]) -> int:
         args = [*FAST, *args]
         # Fewer examples per property test in this tier (tests/support/examples.py).
         env["REP_VIDEO_TEST_TIER"] = "fast"
-    return run([str(PY), "-m", "pytest", *args], env)
+        return run([str(PY), "-m", "pytest", *args], env)
+    if any(not a.startswith("-") and (ROOT / a.split("::")[0]).exists() for a in args):
+        return run([str(PY), "-m", "pytest", *args], env)  # the paths asked for, as asked
+    return _whole_suite(args, env)
+
+
+def _whole_suite(args: list[str], env: dict[str, str]) -> int:
+    """Everything but the UI tests in one pytest process, then each UI test module in a
+    process of its own, as the app runs: one window in a fresh process. In one long process,
+    dozens of windows made and destroyed one after another left Qt objects whose deferred
+    deletion crashed the interpreter now and then (SIGSEGV in QObject::~QObject, from the
+    event loop, in whichever window test came next); that is a defect of the test process's
+    history, open in docs/APP.md, and one module at a time has not shown it."""
+    runs = [["tests", "--ignore=tests/ui"]]
+    runs += [[str(f.relative_to(ROOT))] for f in sorted((ROOT / "tests" / "ui").glob("test_*.py"))]
+    codes = []
+    for paths in runs:
+        code = run([str(PY), "-m", "pytest", *paths, *args], env)
+        if code not in (0, 5):  # 5: nothing collected there (a -k that picks other modules)
+            print(f"dev.py: pytest {' '.join(paths)} exited {code}", file=sys.stderr)
+        codes.append(code)
+    failed = [c for c in codes if c not in (0, 5)]
+    if failed:
+        return failed[0]
+    return 0 if 0 in codes else 5
 
 
 def main() -> int:

@@ -77,6 +77,7 @@ class Services(QObject):
         self._server_lock = threading.Lock()
         self.settings_error: str | None = None
         self._outbox: Outbox | None = None
+        self._outbox_lock = threading.Lock()  # made once, by whichever thread asks first
         self._waiting: set[int] = set()  # entries that failed in front of the user
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_INTERVAL_MS)
@@ -118,9 +119,12 @@ class Services(QObject):
 
     @property
     def outbox(self) -> Outbox:
-        if self._outbox is None:
-            self._outbox = Outbox(target_factory=self.target_factory)
-        return self._outbox
+        # The UI thread and the retry worker both ask at start: two Outbox objects opening a
+        # new file at once raced on its journal mode ("database is locked").
+        with self._outbox_lock:
+            if self._outbox is None:
+                self._outbox = Outbox(target_factory=self.target_factory)
+            return self._outbox
 
     # -- targets -----------------------------------------------------------------------------
     def target_factory(self, spec: str) -> Target:

@@ -3,9 +3,11 @@ the real share server process (tests/support/server_process.py)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -25,12 +27,21 @@ def _clipboard_released() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _python_collects_again() -> Iterator[None]:
-    """The app collects cycles on the UI thread only (ui/ui_thread_gc.py); tests that are not
-    the app get Python's own collection back."""
+def _windows_go_with_their_test() -> Iterator[None]:
+    """Runs last after each test. pytest-qt closes a test's widgets with deleteLater, which
+    only an event loop carries out: left alone, a test's window (its media player, camera
+    session and thread pools) was destroyed inside the next test's qtbot.wait, while that
+    test's capture threads ran — where CI's rare segfaults happened. So the windows are
+    destroyed here, in their own test, with their threads stopped and nothing else running,
+    and their cycles collected. Then tests that are not the app get Python's own collection
+    back (the app collects cycles on the UI thread only, ui/ui_thread_gc.py)."""
     yield
     app = QApplication.instance()
-    collector = app.findChild(UiThreadCollector) if app is not None else None
+    if app is None:
+        return
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    collector = app.findChild(UiThreadCollector)
     if isinstance(collector, UiThreadCollector):
         collector.stop()
 
