@@ -50,13 +50,14 @@ def is_newer(version: str, current: str = __version__) -> bool:
     return padded(version) > padded(current)
 
 
-def _web_address(text: Any, allow_loopback_http: bool = True) -> bool:
-    if not isinstance(text, str) or len(text) > 2000:
+def _web_address(text: str) -> bool:
+    """An https:// address (http:// only on this machine, where IT may test a document)."""
+    if len(text) > 2000:
         return False
     parts = urlsplit(text)
     if parts.scheme == "https" and parts.hostname:
         return True
-    return allow_loopback_http and parts.scheme == "http" and parts.hostname in _LOOPBACK
+    return parts.scheme == "http" and parts.hostname in _LOOPBACK
 
 
 def parse_release(data: Any, source: str) -> Release:

@@ -247,10 +247,11 @@ class MainWindow(QMainWindow):
         """What the laptop keeps of delivered sends goes after the admin's retention period;
         on the serial pool, after the search for unfinished recordings (whose sidecars keep
         theirs), never on the UI thread."""
-        outbox = self.services.outbox
+        services = self.services
 
         def purge(_p: Any, _c: Any) -> str:  # may ask the share server for its policy
-            return core_bridge.purge_delivered(outbox, settings)
+            # The outbox is opened here too (a SQLite file): not on the UI thread.
+            return core_bridge.purge_delivered(services.outbox, settings)
 
         self.runner.submit("purge delivered sends", purge, self._on_purged, serial=True)
 

@@ -13,6 +13,8 @@ import hmac
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from rep_video.server.request_log import event_of
+
 UNMATCHED = "unmatched"  # a path no route serves (404): one label for all of them
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -59,7 +61,7 @@ class ServerMetrics:
         self.latency.labels(route, method).observe(seconds)
         if status == 429:
             self.rate_limited.labels(route).inc()
-        elif method == "POST" and route == "/api/v1/shares/{share_id}/publish" and status == 200:
+        elif event_of(method, route, status) == "share published":
             self.publishes.inc()
         elif method == "POST" and route == "/s/{token}/events" and status == 204:
             self.view_events.inc()

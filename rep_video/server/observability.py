@@ -100,7 +100,7 @@ def install(app: FastAPI, state: ServerState, metrics: ServerMetrics) -> None:
         return JSONResponse({"ok": True})
 
 
-def readiness_problems(state: ServerState, metrics: ServerMetrics | None = None) -> list[str]:
+def readiness_problems(state: ServerState, metrics: ServerMetrics) -> list[str]:
     """What stops this instance from serving: the database or the blob store not answering."""
     problems = []
     try:
@@ -112,6 +112,5 @@ def readiness_problems(state: ServerState, metrics: ServerMetrics | None = None)
         state.blobs.ping()
     except Exception as exc:
         problems.append(f"blob store: {type(exc).__name__}")
-        if metrics is not None:
-            metrics.blob_errors.labels("readiness").inc()
+        metrics.blob_errors.labels("readiness").inc()
     return problems
