@@ -31,6 +31,7 @@ from rep_video.captions.cues import MIN_CUE_SECONDS, Cue, move_cue, tidy
 from rep_video.errors import UserError
 from rep_video.timeparse import parse_time
 from ui.cue_strip import CueStrip
+from ui.i18n import translate
 from ui.state import DraftHolder
 from ui.tasks import Runner, TaskOutcome
 
@@ -58,14 +59,20 @@ class CaptionPanel(QWidget):
         self._video: Path | None = None
         self._filling = False
         self.strip = CueStrip()
-        title = QLabel(self.tr("Captions"))
+        title = QLabel(translate("caption_panel", "Captions"))
         title.setProperty("role", "section")
         self.note = QLabel("")
         self.note.setProperty("role", "hint")
         self.note.setWordWrap(True)
         self.table = QTableWidget(0, 3)
-        self.table.setAccessibleName(self.tr("Caption cues"))
-        self.table.setHorizontalHeaderLabels([self.tr("Start"), self.tr("End"), self.tr("Text")])
+        self.table.setAccessibleName(translate("caption_panel", "Caption cues"))
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("caption_panel", "Start"),
+                translate("caption_panel", "End"),
+                translate("caption_panel", "Text"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -74,17 +81,31 @@ class CaptionPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, label, tip in (
-            ("start-", "−", self.tr("Start 0.1 s earlier")),
-            ("start+", "+", self.tr("Start 0.1 s later")),
-            ("start@", "⌖", self.tr("Start the cue at the playhead")),
-            ("end-", "−", self.tr("End 0.1 s earlier")),
-            ("end+", "+", self.tr("End 0.1 s later")),
-            ("end@", "⌖", self.tr("End the cue at the playhead")),
-            ("add", self.tr("Add"), self.tr("A new cue at the playhead")),
-            ("delete", self.tr("Delete"), self.tr("Delete the selected cue")),
-        ):  # fmt: skip
+            ("start-", "−", translate("caption_panel", "Start 0.1 s earlier")),
+            ("start+", "+", translate("caption_panel", "Start 0.1 s later")),
+            ("start@", "⌖", translate("caption_panel", "Start the cue at the playhead")),
+            ("end-", "−", translate("caption_panel", "End 0.1 s earlier")),
+            ("end+", "+", translate("caption_panel", "End 0.1 s later")),
+            ("end@", "⌖", translate("caption_panel", "End the cue at the playhead")),
+            (
+                "add",
+                translate("caption_panel", "Add"),
+                translate("caption_panel", "A new cue at the playhead"),
+            ),
+            (
+                "delete",
+                translate("caption_panel", "Delete"),
+                translate("caption_panel", "Delete the selected cue"),
+            ),
+        ):
             if key in ("start-", "end-"):
-                row.addWidget(QLabel(self.tr("Start") if key == "start-" else self.tr("End")))
+                row.addWidget(
+                    QLabel(
+                        translate("caption_panel", "Start")
+                        if key == "start-"
+                        else translate("caption_panel", "End")
+                    )
+                )
             button = QPushButton(label)
             button.setToolTip(tip)
             button.setAccessibleName(tip)
@@ -124,11 +145,11 @@ class CaptionPanel(QWidget):
         self.strip.set_duration(duration)
         d = self.drafts.draft
         if d.captions is not None:  # a restored draft: the rep's corrections stay
-            self.note.setText(self.tr("Captions as you left them."))
+            self.note.setText(translate("caption_panel", "Captions as you left them."))
             self.show_cues(d.captions)
             return
         self.show_cues(())
-        self.note.setText(self.tr("Making captions…"))
+        self.note.setText(translate("caption_panel", "Making captions…"))
         script, language = d.script, d.captions_language or d.language or "en"
 
         def work(_p: Any, cancel: Any) -> Any:
@@ -140,7 +161,9 @@ class CaptionPanel(QWidget):
         if video != self._video:
             return  # a newer take arrived meanwhile
         if not outcome.ok:
-            self.note.setText(self.tr("No captions: %1").replace("%1", str(outcome.error)))
+            self.note.setText(
+                translate("caption_panel", "No captions: %1").replace("%1", str(outcome.error))
+            )
             return
         result = outcome.value
         self.note.setText(result.note)
@@ -192,7 +215,9 @@ class CaptionPanel(QWidget):
                     item = self.table.item(r, c)
                     if item is not None:
                         item.setForeground(QColor("#8a8f98") if not inside else QColor())
-                        item.setToolTip("" if inside else self.tr("Cut away by the trim"))
+                        item.setToolTip(
+                            "" if inside else translate("caption_panel", "Cut away by the trim")
+                        )
         finally:
             self._filling = filling
         self.strip.set_cues(cues, self.selected(), kept)
@@ -218,7 +243,7 @@ class CaptionPanel(QWidget):
     def edit_text(self, row: int, text: str) -> None:
         cues = list(self.cues())
         if not text.strip():
-            self.note.setText(self.tr("A cue needs text; delete it instead."))
+            self.note.setText(translate("caption_panel", "A cue needs text; delete it instead."))
             self.show_cues(tuple(cues), row)
             return
         cues[row] = Cue(cues[row].start, cues[row].end, text.strip())
@@ -248,9 +273,13 @@ class CaptionPanel(QWidget):
         if following:
             end = min(end, following[0])
         if end - at < MIN_CUE_SECONDS:
-            self.note.setText(self.tr("No room for a cue here; move the playhead."))
+            self.note.setText(
+                translate("caption_panel", "No room for a cue here; move the playhead.")
+            )
             return
-        new = tidy((*cues, Cue(round(at, 3), round(end, 3), self.tr("New caption"))))
+        new = tidy(
+            (*cues, Cue(round(at, 3), round(end, 3), translate("caption_panel", "New caption")))
+        )
         self._store(new, next(i for i, c in enumerate(new) if c.start == round(at, 3)))
 
     def delete_selected(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ui.i18n import translate
+
 
 def ask(parent: QWidget, title: str, text: str, action: str) -> bool:
     """True when the rep chose `action`; the safe answer (Keep) is the default."""
@@ -13,7 +15,7 @@ def ask(parent: QWidget, title: str, text: str, action: str) -> bool:
     box.setWindowTitle(title)
     box.setText(text)
     do = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton(translate("confirm", "Keep"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.exec()

@@ -21,11 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.content import Catalog, ContentItem
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.theme import icon
 
 # The version is in the line under the list and in the tooltip: five columns do not fit the
 # content list at 1024×640.
-COLUMNS = ("Title", "Approval code", "Expires", "Status")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("content_picker", "Title"),
+    QT_TRANSLATE_NOOP("content_picker", "Approval code"),
+    QT_TRANSLATE_NOOP("content_picker", "Expires"),
+    QT_TRANSLATE_NOOP("content_picker", "Status"),
+)
 
 
 class ContentPicker(QWidget):
@@ -34,12 +40,14 @@ class ContentPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search approved content by title or approval code")
-        self.search.setAccessibleName("Search approved content")
+        self.search.setPlaceholderText(
+            translate("content_picker", "Search approved content by title or approval code")
+        )
+        self.search.setAccessibleName(translate("content_picker", "Search approved content"))
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Approved content")
-        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setAccessibleName(translate("content_picker", "Approved content"))
+        self.tree.setHeaderLabels([translate("content_picker", c) for c in COLUMNS])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -50,7 +58,7 @@ class ContentPicker(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
-        self.detail.setAccessibleName("Selected content")
+        self.detail.setAccessibleName(translate("content_picker", "Selected content"))
         self.message = QLabel("")
         self.message.setProperty("role", "hint")
         self.message.setWordWrap(True)
@@ -82,7 +90,9 @@ class ContentPicker(QWidget):
         self._blocked = {}
         if catalog is not None:
             for item in catalog.items:
-                ok, reason = availability.get(item.id, (False, "not checked"))
+                ok, reason = availability.get(
+                    item.id, (False, translate("content_picker", "not checked"))
+                )
                 row = self._row(item, ok, reason, item.id in selected)
                 self.tree.addTopLevelItem(row)
                 self._items[item.id] = row
@@ -94,16 +104,23 @@ class ContentPicker(QWidget):
             self.message.setProperty("role", "hint")
             usable = sum(1 for ok, _ in availability.values() if ok)
             self.message.setText(
-                f"{usable} of {len(catalog.items)} items can be sent today · "
-                f"catalog {source or catalog.path.name} · "
-                f"page approval code {catalog.page_approval_code}"
+                translate(
+                    "content_picker",
+                    "{usable} of {items} items can be sent today · catalog {value} · page "
+                    "approval code {page_approval_code}",
+                ).format(
+                    usable=usable,
+                    items=len(catalog.items),
+                    value=source or catalog.path.name,
+                    page_approval_code=catalog.page_approval_code,
+                )
             )
         self.message.style().polish(self.message)
         self._filter(self.search.text())
         self._show_detail(self.tree.currentItem())
 
     def _row(self, item: ContentItem, ok: bool, reason: str, checked: bool) -> QTreeWidgetItem:
-        status = "Available" if ok else short_reason(reason)
+        status = translate("content_picker", "Available") if ok else short_reason(reason)
         row = QTreeWidgetItem([item.title, item.approval_code, item.expires.isoformat(), status])
         row.setData(0, Qt.ItemDataRole.UserRole, item.id)
         row.setData(1, Qt.ItemDataRole.UserRole, item.version)
@@ -112,7 +129,12 @@ class ContentPicker(QWidget):
             row.setFlags(base | Qt.ItemFlag.ItemIsUserCheckable)
             row.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             for col in range(len(COLUMNS)):
-                row.setToolTip(col, f"{item.title} — version {item.version}")
+                row.setToolTip(
+                    col,
+                    translate("content_picker", "{title} — version {version}").format(
+                        title=item.title, version=item.version
+                    ),
+                )
         else:
             # Enabled (so the keyboard reaches it and its reason can be read) but not
             # checkable; greyed like a disabled row, with a blocked mark instead of a box.
@@ -122,7 +144,12 @@ class ContentPicker(QWidget):
             grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             for col in range(len(COLUMNS)):
                 row.setForeground(col, grey)
-                row.setToolTip(col, f"{item.title} — cannot be attached: {reason}")
+                row.setToolTip(
+                    col,
+                    translate("content_picker", "{title} — cannot be attached: {reason}").format(
+                        title=item.title, reason=reason
+                    ),
+                )
         row.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, status)
         return row
 
@@ -134,11 +161,19 @@ class ContentPicker(QWidget):
         title = row.text(0)
         if item_id in self._blocked:
             self.detail.setProperty("role", "warning")
-            self.detail.setText(f"{title}: cannot be attached — {self._blocked[item_id]}.")
+            self.detail.setText(
+                translate("content_picker", "{title}: cannot be attached — {value}.").format(
+                    title=title, value=self._blocked[item_id]
+                )
+            )
         else:
             self.detail.setProperty("role", "hint")
             version = row.data(1, Qt.ItemDataRole.UserRole)
-            self.detail.setText(f"{title} · {row.text(1)} · version {version}")
+            self.detail.setText(
+                translate("content_picker", "{title} · {text} · version {version}").format(
+                    title=title, text=row.text(1), version=version
+                )
+            )
         self.detail.style().polish(self.detail)
 
     def available(self, item_id: str) -> bool:
@@ -185,9 +220,10 @@ def short_reason(reason: str) -> str:
     """A column-sized reason; the full one is in the tooltip ("expired on 2025-06-30" →
     "Expired": the expiry date has its own column)."""
     if reason.startswith("expired"):
-        return "Expired"
+        return translate("content_picker", "Expired")
     if reason.startswith("not valid until"):
-        return "Not valid yet"  # the date is in the reason under the list
+        # the date is in the reason under the list
+        return translate("content_picker", "Not valid yet")
     return reason[:1].upper() + reason[1:]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from rep_video.errors import UserError
+from ui.i18n import translate
 
 
 def new_recorder(
@@ -59,7 +60,11 @@ def duration_of(path: Path, need_video: bool = False) -> float:
 
     info = probe(path)
     if need_video and info.video is None:
-        raise UserError(f"{path.name} has no picture (audio only); pick a video file.")
+        raise UserError(
+            translate(
+                "core_bridge", "{name} has no picture (audio only); pick a video file."
+            ).format(name=path.name)
+        )
     return float(info.duration)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from rep_video.captions.cues import Cue
+from ui.i18n import translate
 from ui.timeline import HANDLE_W
 
 EDGE = 6.0  # pixels either side of a band's edge that grab it
@@ -20,7 +21,7 @@ class CueStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(self.tr("Caption cues on the timeline"))
+        self.setAccessibleName(translate("cue_strip", "Caption cues on the timeline"))
         self.setMinimumHeight(22)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)

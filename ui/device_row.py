@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from rep_video.config import Settings
 from ui import device_choice, devices, pickers
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 
-LOCKED = "Set by your administrator."
+LOCKED = QT_TRANSLATE_NOOP("device_row", "Set by your administrator.")
 
 
 class DeviceRow(QWidget):
@@ -18,16 +19,16 @@ class DeviceRow(QWidget):
         self._settings: Settings | None = None  # the last read: preferences and locks
         self._fixed: set[str] = set()  # the kinds the admin locked to a device present here
         self.camera_box = QComboBox()
-        self.camera_box.setAccessibleName("Camera")
-        self.camera_box.setPlaceholderText("No camera found")
+        self.camera_box.setAccessibleName(translate("device_row", "Camera"))
+        self.camera_box.setPlaceholderText(translate("device_row", "No camera found"))
         self.mic_box = QComboBox()
-        self.mic_box.setAccessibleName("Microphone")
-        self.mic_box.setPlaceholderText("No microphone found")
+        self.mic_box.setAccessibleName(translate("device_row", "Microphone"))
+        self.mic_box.setPlaceholderText(translate("device_row", "No microphone found"))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for label, box, kind in (
-            ("Camera", self.camera_box, "camera"),
-            ("Microphone", self.mic_box, "microphone"),
+            (translate("device_row", "Camera"), self.camera_box, "camera"),
+            (translate("device_row", "Microphone"), self.mic_box, "microphone"),
         ):
             caption = QLabel(label)
             caption.setBuddy(box)
@@ -51,7 +52,7 @@ class DeviceRow(QWidget):
             fixed = fixed and want in (chosen.id, chosen.label)
             (self._fixed.add if fixed else self._fixed.discard)(kind)
             box.setEnabled(not fixed)
-            box.setToolTip(LOCKED if fixed else "")
+            box.setToolTip(translate("device_row", LOCKED) if fixed else "")
 
     def set_recording(self, recording: bool) -> None:
         """No switching devices mid-take; a locked picker stays off either way."""

@@ -31,6 +31,7 @@ from PySide6.QtMultimedia import (
 )
 
 from rep_video.media.capture import synthetic
+from ui.i18n import translate
 from ui.without_gil import call_slot_without_gil
 
 DEMO_CAMERA_ID = "demo:test-pattern"
@@ -58,15 +59,21 @@ def _infos(devices: Sequence[QCameraDevice] | Sequence[QAudioDevice]) -> list[De
 def list_cameras(demo: bool) -> list[DeviceInfo]:
     found = _infos(QMediaDevices.videoInputs())
     if demo:
-        found.append(DeviceInfo(DEMO_CAMERA_ID, "Test pattern (demo)", demo=True))
+        found.append(
+            DeviceInfo(DEMO_CAMERA_ID, translate("devices", "Test pattern (demo)"), demo=True)
+        )
     return found
 
 
 def list_microphones(demo: bool) -> list[DeviceInfo]:
     found = _infos(QMediaDevices.audioInputs())
     if demo:
-        found.append(DeviceInfo(DEMO_MIC_ID, "Tone (demo)", demo=True))
-        found.append(DeviceInfo(DEMO_SILENT_MIC_ID, "Silent microphone (demo)", demo=True))
+        found.append(DeviceInfo(DEMO_MIC_ID, translate("devices", "Tone (demo)"), demo=True))
+        found.append(
+            DeviceInfo(
+                DEMO_SILENT_MIC_ID, translate("devices", "Silent microphone (demo)"), demo=True
+            )
+        )
     return found
 
 
@@ -164,7 +171,9 @@ class QtCamera(DeviceBase):
 
     def start(self) -> None:
         if self._device is None:
-            self.failed.emit("The camera is no longer connected; pick another one.")
+            self.failed.emit(
+                translate("devices", "The camera is no longer connected; pick another one.")
+            )
             return
         self._camera = QCamera(self._device)
         self._camera.errorOccurred.connect(self._on_error)
@@ -179,8 +188,11 @@ class QtCamera(DeviceBase):
 
     def _on_error(self, _error: QCamera.Error, text: str) -> None:
         self.failed.emit(
-            f"The camera cannot be used ({text or 'access denied'}); allow camera access in "
-            "your system settings, or import a video file."
+            translate(
+                "devices",
+                "The camera cannot be used ({value}); allow camera access in your system "
+                "settings, or import a video file.",
+            ).format(value=text or "access denied")
         )
 
     def _on_frame(self, frame: QVideoFrame) -> None:
@@ -204,7 +216,9 @@ class QtMicrophone(DeviceBase):
 
     def start(self) -> None:
         if self._device is None:
-            self.failed.emit("The microphone is no longer connected; pick another one.")
+            self.failed.emit(
+                translate("devices", "The microphone is no longer connected; pick another one.")
+            )
             return
         fmt = QAudioFormat()
         fmt.setSampleRate(SAMPLE_RATE)
@@ -212,7 +226,10 @@ class QtMicrophone(DeviceBase):
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Float)
         if not self._device.isFormatSupported(fmt):
             self.failed.emit(
-                "This microphone cannot record 48 kHz audio here; pick another microphone."
+                translate(
+                    "devices",
+                    "This microphone cannot record 48 kHz audio here; pick another microphone.",
+                )
             )
             return
         self._source = QAudioSource(self._device, fmt)
@@ -220,7 +237,9 @@ class QtMicrophone(DeviceBase):
         self._origin = None
         self._io = self._source.start()
         if self._io is None:
-            self.failed.emit("The microphone could not be opened; allow microphone access.")
+            self.failed.emit(
+                translate("devices", "The microphone could not be opened; allow microphone access.")
+            )
             return
         self._io.readyRead.connect(self._on_ready)
 

@@ -26,6 +26,7 @@ from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.server.identity import CHALLENGE_HEADER, PROOF_HEADER, proves
 from rep_video.server.settings import env_name
+from ui.i18n import translate
 
 EMBEDDED = "this-computer"
 PREFERRED_PORT = 8765
@@ -120,8 +121,11 @@ class EmbeddedServer:
             time.sleep(0.1)
         self.stop()
         raise UserError(
-            "The built-in share server did not start (see server.log in the app's data "
-            "folder); add your company's target in Settings instead."
+            translate(
+                "embedded_server",
+                "The built-in share server did not start (see server.log in the app's data "
+                "folder); add your company's target in Settings instead.",
+            )
         )
 
     def _ensure_token(self, folder: Path) -> None:
@@ -137,13 +141,21 @@ class EmbeddedServer:
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         if out.returncode != 0 or not out.stdout.strip():
-            raise UserError(f"Could not create a token for the built-in server: {out.stderr}")
+            raise UserError(
+                translate(
+                    "embedded_server", "Could not create a token for the built-in server: {stderr}"
+                ).format(stderr=out.stderr)
+            )
         secrets.set_secret(EMBEDDED, "api_token", out.stdout.strip().splitlines()[-1])
 
     def token(self) -> str:
         token = secrets.get_secret(EMBEDDED, "api_token")
         if not token:
-            raise UserError("The built-in share server has no token yet; send again.")
+            raise UserError(
+                translate(
+                    "embedded_server", "The built-in share server has no token yet; send again."
+                )
+            )
         return token
 
     def stop(self) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.theme import icon
 
-DEFAULT_TEXT = (
+DEFAULT_TEXT = QT_TRANSLATE_NOOP(
+    "empty_state",
     "RepVideo could not find a camera it may use. Connect a webcam, or allow camera access for "
     "this app in your system's privacy settings, then pick it above.\n"
-    "You can also send a video you already have."
+    "You can also send a video you already have.",
 )
 
 
@@ -24,20 +26,26 @@ class NoCameraState(QWidget):
         art = QLabel()
         art.setPixmap(icon("camera-off").pixmap(72, 72))
         art.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel("No camera available")
+        self.title = QLabel(translate("empty_state", "No camera available"))
         self.title.setProperty("role", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text = QLabel(DEFAULT_TEXT)
+        self.text = QLabel(translate("empty_state", DEFAULT_TEXT))
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setMaximumWidth(560)
-        self.import_button = QPushButton(icon("import", "#ffffff"), "Import a video file…")
+        self.import_button = QPushButton(
+            icon("import", "#ffffff"), translate("empty_state", "Import a video file…")
+        )
         self.import_button.setProperty("primary", True)
-        self.import_button.setAccessibleName("Import a video file")
+        self.import_button.setAccessibleName(translate("empty_state", "Import a video file"))
         self.import_button.clicked.connect(self.import_requested)
-        self.demo_button = QPushButton("Try it with a test pattern")
-        self.demo_button.setAccessibleName("Use the demo test-pattern camera and tone microphone")
-        self.demo_button.setToolTip("The same as starting RepVideo with --demo-devices")
+        self.demo_button = QPushButton(translate("empty_state", "Try it with a test pattern"))
+        self.demo_button.setAccessibleName(
+            translate("empty_state", "Use the demo test-pattern camera and tone microphone")
+        )
+        self.demo_button.setToolTip(
+            translate("empty_state", "The same as starting RepVideo with --demo-devices")
+        )
         self.demo_button.clicked.connect(self.demo_requested)
 
         layout = QVBoxLayout(self)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from rep_video.progress import CancelToken, ProgressFn
 from ui import confirm
+from ui.i18n import translate
 from ui.save_copy import save_video_copy
 from ui.services import Services
 from ui.tasks import DoneFn, Runner
@@ -20,10 +21,13 @@ def delete_send(
     """False when the rep kept it."""
     if not confirm.ask(
         parent,
-        "Delete this send",
-        "Delete this send from the outbox? It will not be sent, and a link already handed out "
-        "stops working. Your recording stays on this computer.",
-        "Delete",
+        translate("failed_sends", "Delete this send"),
+        translate(
+            "failed_sends",
+            "Delete this send from the outbox? It will not be sent, and a link already handed out "
+            "stops working. Your recording stays on this computer.",
+        ),
+        translate("failed_sends", "Delete"),
     ):
         return False
     runner.submit("delete send", lambda _p, _c: services.delete_entry(entry_id), done, serial=True)
@@ -35,7 +39,10 @@ def save_video(
 ) -> bool:
     """False when the rep chose no file."""
     name, _ = QFileDialog.getSaveFileName(
-        parent, "Save the video", str(Path.home() / "RepVideo video.mp4"), "MP4 video (*.mp4)"
+        parent,
+        translate("failed_sends", "Save the video"),
+        str(Path.home() / translate("failed_sends", "RepVideo video.mp4")),
+        translate("failed_sends", "MP4 video (*.mp4)"),
     )
     if not name:
         return False

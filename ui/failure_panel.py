@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QFrame, QWidget
 
+from ui.i18n import translate
 from ui.keychain_help import keychain_steps
 from ui.layouts import button, column, label, row
 
@@ -33,27 +34,29 @@ class FailurePanel(QFrame):
         super().__init__(parent)
         self.setProperty("card", True)
         self.problem: Problem | None = None
-        self.reason = label("", "error", "Why it was not sent")
-        self.guide = label("", name="How to fix it")
+        self.reason = label("", "error", translate("failure_panel", "Why it was not sent"))
+        self.guide = label("", name=translate("failure_panel", "How to fix it"))
         self.retry_button = button(
-            "Retry now",
-            "Retry sending now",
+            translate("failure_panel", "Retry now"),
+            translate("failure_panel", "Retry sending now"),
             icon_name="send",
             on_click=lambda: self._emit(self.retry),
         )
         self.settings_button = button(
-            "Open Settings",
-            "Open Settings to fix the target",
+            translate("failure_panel", "Open Settings"),
+            translate("failure_panel", "Open Settings to fix the target"),
             icon_name="settings",
             on_click=self.fix_settings.emit,
         )
         self.save_button = button(
-            "Save the video elsewhere…",
-            "Save the video to a file",
+            translate("failure_panel", "Save the video elsewhere…"),
+            translate("failure_panel", "Save the video to a file"),
             icon_name="import",
             on_click=lambda: self._emit(self.save_video),
         )
-        self.delete_button = button("Delete this send", on_click=lambda: self._emit(self.delete))
+        self.delete_button = button(
+            translate("failure_panel", "Delete this send"), on_click=lambda: self._emit(self.delete)
+        )
         buttons = (self.retry_button, self.settings_button, self.save_button, self.delete_button)
         layout = column(self.reason, self.guide, row(*buttons, 1))
         layout.setContentsMargins(16, 12, 16, 12)
@@ -80,18 +83,20 @@ class FailurePanel(QFrame):
     def show_problem(self, problem: Problem) -> None:
         self.problem = problem
         if problem.waiting and problem.link_out:
-            text = (
-                f"Not sent yet: {problem.reason} The video is kept in the outbox and is sent "
-                "automatically as soon as the target can be reached. The link already works; "
-                "until then it says the video is on its way."
-            )
+            text = translate(
+                "failure_panel",
+                "Not sent yet: {reason} The video is kept in the outbox and is sent automatically "
+                "as soon as the target can be reached. The link already works; until then it says "
+                "the video is on its way.",
+            ).format(reason=problem.reason)
         elif problem.waiting:
-            text = (
-                f"Not sent yet: {problem.reason} The video is kept in the outbox and is sent "
-                "automatically as soon as the target can be reached."
-            )
+            text = translate(
+                "failure_panel",
+                "Not sent yet: {reason} The video is kept in the outbox and is sent automatically "
+                "as soon as the target can be reached.",
+            ).format(reason=problem.reason)
         else:
-            text = f"Not sent: {problem.reason}"
+            text = translate("failure_panel", "Not sent: {reason}").format(reason=problem.reason)
         self.reason.setText(text)
         self.guide.setText(keychain_steps() if problem.keychain else "")
         self.guide.setVisible(problem.keychain)

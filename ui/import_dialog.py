@@ -6,11 +6,18 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-VIDEO_FILES = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"
+from ui.i18n import QT_TRANSLATE_NOOP, translate
+
+VIDEO_FILES = QT_TRANSLATE_NOOP(
+    "import_dialog", "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"
+)
 
 
 def ask_video_file(parent: QWidget) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(
-        parent, "Import a video file", str(Path.home()), VIDEO_FILES
+        parent,
+        translate("import_dialog", "Import a video file"),
+        str(Path.home()),
+        translate("import_dialog", VIDEO_FILES),
     )
     return Path(name) if name else None

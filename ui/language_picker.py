@@ -8,6 +8,7 @@ from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from rep_video.share import page_i18n
+from ui.i18n import translate
 from ui.state import ui_settings
 
 _KEY = "recipient_languages"
@@ -43,7 +44,7 @@ class LanguagePicker(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(self.tr("Language of the physician's page"))
+        self.setAccessibleName(translate("language_picker", "Language of the physician's page"))
         for code in page_i18n.LANGUAGES:
             self.addItem(page_i18n.language_name(code, code).capitalize(), code)
         self.chosen_by_rep = False  # once the rep picks, a typed name no longer changes it

@@ -8,6 +8,7 @@ from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui import focus_ring, keys, ui_thread_gc
+from ui.i18n import install_translators
 from ui.theme import app_icon, apply_theme
 
 # Qt Multimedia reports at start-up each hardware-decoding library it does not find (VA-API)
@@ -31,6 +32,7 @@ def make_app() -> QApplication:
     focus_ring.install(app)
     ui_thread_gc.install(app)
     if existing is None:
+        install_translators(app)  # the OS locale's language, when the app has it
         from ui.share_result import release_clipboard
 
         app.aboutToQuit.connect(release_clipboard)

@@ -33,6 +33,7 @@ from rep_video.share.request import message_mode
 from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.draft_flow import DraftFlow, FlowScreen
+from ui.i18n import translate
 from ui.language_picker import LanguagePicker
 from ui.layouts import button, column, label, line_edit, named, row, screen
 from ui.prompter_panel import fill_fields
@@ -59,7 +60,7 @@ class PersonalizeScreen(FlowScreen):
         self.email = line_edit("optional", "Recipient email")
         self.phone = line_edit("optional", "Recipient phone")
         self.template = named(QComboBox(), "Message template")
-        self.template.addItem(CHOOSE, "")
+        self.template.addItem(translate("template_picker", CHOOSE), "")
         self.template_note = label("", "hint")
         self.mode = "free"  # the policy's message_mode (the server's, else the settings')
         self.language = LanguagePicker()
@@ -234,7 +235,7 @@ class PersonalizeScreen(FlowScreen):
         note = f"Approved template {template.approval_code}"
         if written_in != self.language.language():
             note += " · " + (
-                self.tr("This template has no %1 version: it is in %2.")
+                translate("personalize_screen", "This template has no %1 version: it is in %2.")
                 .replace("%1", self.language.currentText())
                 .replace("%2", self.language.itemText(self.language.findData(written_in)))
             )

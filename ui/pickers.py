@@ -9,11 +9,13 @@ from PySide6.QtCore import QCameraPermission, QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QComboBox
 
 from ui.devices import DeviceInfo
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 
-WAITING = "Waiting for permission to use the camera…"
-DENIED = (
+WAITING = QT_TRANSLATE_NOOP("pickers", "Waiting for permission to use the camera…")
+DENIED = QT_TRANSLATE_NOOP(
+    "pickers",
     "RepVideo is not allowed to use the camera. Allow camera access for RepVideo in your "
-    "system's privacy settings, then pick the camera again — or import a video."
+    "system's privacy settings, then pick the camera again — or import a video.",
 )
 
 
@@ -46,5 +48,5 @@ def camera_permission_problem(context: QObject, retry: Callable[[], None]) -> st
         return None
     if status == Qt.PermissionStatus.Undetermined:
         app.requestPermission(QCameraPermission(), context, lambda _p: retry())
-        return WAITING
-    return DENIED
+        return translate("pickers", WAITING)
+    return translate("pickers", DENIED)

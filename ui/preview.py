@@ -10,6 +10,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.i18n import translate
+
 
 class _FrameSurface(QWidget):
     """A widget that paints video frames: named for a screen reader, a 16:9 minimum, and it
@@ -29,7 +31,7 @@ class PreviewWidget(_FrameSurface):
     frame_shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Camera preview", QSize(384, 216), parent)
+        super().__init__(translate("preview", "Camera preview"), QSize(384, 216), parent)
         self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive
         self.countdown: int | None = None
         self.recording = False
@@ -160,7 +162,7 @@ class VideoView(_FrameSurface):
     grabbed for screenshots."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Video player", QSize(320, 180), parent)
+        super().__init__(translate("preview", "Video player"), QSize(320, 180), parent)
 
     def set_image(self, image: QImage) -> None:
         if not image.isNull():
@@ -189,7 +191,7 @@ class LevelMeter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Microphone level")
+        self.setAccessibleName(translate("preview", "Microphone level"))
         self.setMinimumHeight(10)
         self.setMaximumHeight(10)
         self.setMinimumWidth(120)
@@ -197,7 +199,11 @@ class LevelMeter(QWidget):
 
     def set_level(self, dbfs: float) -> None:
         self.dbfs = dbfs
-        self.setAccessibleDescription("no sound" if not math.isfinite(dbfs) else f"{dbfs:.0f} dB")
+        self.setAccessibleDescription(
+            translate("preview", "no sound")
+            if not math.isfinite(dbfs)
+            else translate("preview", "{dbfs:.0f} dB").format(dbfs=dbfs)
+        )
         self.update()
 
     def fraction(self) -> float:

@@ -19,29 +19,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-DEFAULT_SCRIPT = (
+from ui.i18n import QT_TRANSLATE_NOOP, translate
+
+DEFAULT_SCRIPT = QT_TRANSLATE_NOOP(
+    "prompter_panel",
     "Hi {hcp_name}, it's {rep_name}.\n"
     "Thank you for your time today. As promised, here is the summary we discussed, "
     "and the approved material is linked below this video.\n"
-    "If you have any questions, reply to this message or call me. Have a great day!"
+    "If you have any questions, reply to this message or call me. Have a great day!",
 )
 
 
-HCP_PLACEHOLDER = "[recipient's name]"
-REP_PLACEHOLDER = "[your name]"
+HCP_PLACEHOLDER = QT_TRANSLATE_NOOP("prompter_panel", "[recipient's name]")
+REP_PLACEHOLDER = QT_TRANSLATE_NOOP("prompter_panel", "[your name]")
 # Lines of script per second for each step of the speed slider.
 SPEEDS = (
-    ("Very slow", 0.15),
-    ("Slow", 0.25),
-    ("Normal", 0.35),
-    ("Fast", 0.5),
-    ("Very fast", 0.7),
+    (QT_TRANSLATE_NOOP("prompter_panel", "Very slow"), 0.15),
+    (QT_TRANSLATE_NOOP("prompter_panel", "Slow"), 0.25),
+    (QT_TRANSLATE_NOOP("prompter_panel", "Normal"), 0.35),
+    (QT_TRANSLATE_NOOP("prompter_panel", "Fast"), 0.5),
+    (QT_TRANSLATE_NOOP("prompter_panel", "Very fast"), 0.7),
 )
 NORMAL = 2
 
 
 def prompter_fields(hcp: str, rep: str) -> dict[str, str]:
-    return {"hcp_name": hcp or HCP_PLACEHOLDER, "rep_name": rep or REP_PLACEHOLDER}
+    return {
+        "hcp_name": hcp or translate("prompter_panel", HCP_PLACEHOLDER),
+        "rep_name": rep or translate("prompter_panel", REP_PLACEHOLDER),
+    }
 
 
 class _Fields(dict[str, str]):
@@ -64,27 +70,31 @@ class PrompterPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.enabled_box = QCheckBox("Teleprompter")
-        self.enabled_box.setAccessibleName("Show teleprompter")
-        self.script = QPlainTextEdit(DEFAULT_SCRIPT)
-        self.script.setAccessibleName("Teleprompter script")
-        self.script.setPlaceholderText("Your script; {hcp_name} and {rep_name} are filled in.")
+        self.enabled_box = QCheckBox(translate("prompter_panel", "Teleprompter"))
+        self.enabled_box.setAccessibleName(translate("prompter_panel", "Show teleprompter"))
+        self.script = QPlainTextEdit(translate("prompter_panel", DEFAULT_SCRIPT))
+        self.script.setAccessibleName(translate("prompter_panel", "Teleprompter script"))
+        self.script.setPlaceholderText(
+            translate("prompter_panel", "Your script; {hcp_name} and {rep_name} are filled in.")
+        )
         self.script.setTabChangesFocus(True)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setPageStep(1)
         self.speed.setValue(NORMAL)
-        self.speed.setAccessibleName("Teleprompter scroll speed")
+        self.speed.setAccessibleName(translate("prompter_panel", "Teleprompter scroll speed"))
         self.speed_label = QLabel()
-        hint = QLabel("Fields: {hcp_name}, {rep_name}")
+        hint = QLabel(translate("prompter_panel", "Fields: {hcp_name}, {rep_name}"))
         hint.setProperty("role", "hint")
         # Restricted words in the script and why (ui/wording_watch.py fills it).
         self.wording_note = QLabel()
         self.wording_note.setWordWrap(True)
-        self.wording_note.setAccessibleName("Restricted words in the script")
+        self.wording_note.setAccessibleName(
+            translate("prompter_panel", "Restricted words in the script")
+        )
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Speed"))
+        row.addWidget(QLabel(translate("prompter_panel", "Speed")))
         row.addWidget(self.speed, 1)
         row.addWidget(self.speed_label)
         layout = QVBoxLayout(self)
@@ -104,7 +114,7 @@ class PrompterPanel(QWidget):
         return SPEEDS[self.speed.value()][1]
 
     def _sync(self) -> None:
-        words = SPEEDS[self.speed.value()][0]
+        words = translate("prompter_panel", SPEEDS[self.speed.value()][0])
         self.speed_label.setText(words)
         self.speed.setAccessibleDescription(words)
         self.script.setEnabled(True)

@@ -22,6 +22,7 @@ from ui.capture import CaptureHub, LevelReading
 from ui.countdown import Countdown
 from ui.device_row import DeviceRow
 from ui.empty_state import NoCameraState
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.import_dialog import ask_video_file
 from ui.layouts import button, column, label, named, row, screen
 from ui.preview import LevelMeter, PreviewWidget
@@ -32,7 +33,7 @@ from ui.tasks import Runner, TaskOutcome
 from ui.time_text import fmt_time
 from ui.wording_watch import WordingWatch
 
-WATCH_HINT = "Under a minute is watched to the end most often."
+WATCH_HINT = QT_TRANSLATE_NOOP("record_screen", "Under a minute is watched to the end most often.")
 
 
 class RecordScreen(QWidget):
@@ -58,7 +59,7 @@ class RecordScreen(QWidget):
         self._hit_max = False
         self._silence_warned = False  # the mic warning shown is the "no sound" one
 
-        title = label("Record", "title", wrap=False)
+        title = label(translate("record_screen", "Record"), "title", wrap=False)
         self.device_row = DeviceRow()
         self.camera_box, self.mic_box = self.device_row.camera_box, self.device_row.mic_box
 
@@ -73,9 +74,12 @@ class RecordScreen(QWidget):
         self.stack.addWidget(self.empty)
 
         self.meter = LevelMeter()
-        self.mic_warning = label("", "warning", "Microphone warning")
-        self.elapsed = named(QLabel(f"0:00 / {fmt_time(self.max_length)}"), "Elapsed time")
-        self.hint = label(WATCH_HINT, "hint")
+        self.mic_warning = label("", "warning", translate("record_screen", "Microphone warning"))
+        self.elapsed = named(
+            QLabel(f"0:00 / {fmt_time(self.max_length)}"),
+            translate("record_screen", "Elapsed time"),
+        )
+        self.hint = label(translate("record_screen", WATCH_HINT), "hint")
         self.status = label("", "hint")
         self.record_button = RecordButton()
         # A window shortcut, not the button's: QPushButton.setText() resets a button's own
@@ -84,11 +88,13 @@ class RecordScreen(QWidget):
         record_key.setContext(Qt.ShortcutContext.WindowShortcut)
         record_key.activated.connect(self._record_key)
         self.import_button = button(
-            "Import a video file…", "Import a video file", icon_name="import",
+            translate("record_screen", "Import a video file…"),
+            translate("record_screen", "Import a video file"),
+            icon_name="import",
             on_click=self.choose_import,
-        )  # fmt: skip
+        )
 
-        meter_row = row(QLabel("Mic"), (self.meter, 1))
+        meter_row = row(QLabel(translate("record_screen", "Mic")), (self.meter, 1))
         meter_row.addSpacing(12)
         meter_row.addWidget(self.elapsed)
         self.take = TakeControls(self.hub, self.preview)
@@ -138,10 +144,10 @@ class RecordScreen(QWidget):
         """Add the synthetic camera and microphone, as `--demo-devices` does, and use them."""
         self.demo = True
         self.populate_devices()
-        demo = self.camera_box.findText("Test pattern (demo)")
+        demo = self.camera_box.findText(translate("devices", "Test pattern (demo)"))
         if demo >= 0:
             self.camera_box.setCurrentIndex(demo)
-        mic = self.mic_box.findText("Tone (demo)")
+        mic = self.mic_box.findText(translate("devices", "Tone (demo)"))
         if mic >= 0 and self.mic_box.currentData() is None:
             self.mic_box.setCurrentIndex(mic)
 
@@ -169,8 +175,11 @@ class RecordScreen(QWidget):
             self.hub.set_microphone(None)
             self._silence_warned = False
             self.mic_warning.setText(
-                "No microphone found: the video will have no sound. Connect one or allow "
-                "microphone access."
+                translate(
+                    "record_screen",
+                    "No microphone found: the video will have no sound. Connect one or allow "
+                    "microphone access.",
+                )
             )
             return
         self._silence_warned = False
@@ -195,8 +204,11 @@ class RecordScreen(QWidget):
         if reading.silent:
             self._silence_warned = True
             self.mic_warning.setText(
-                "No sound is coming in from the microphone. Check that it is not muted and "
-                "that it is the one you speak into."
+                translate(
+                    "record_screen",
+                    "No sound is coming in from the microphone. Check that it is not muted and "
+                    "that it is the one you speak into.",
+                )
             )
         elif self._silence_warned:  # sound again: the silence warning goes, no other one
             self._silence_warned = False
@@ -241,7 +253,9 @@ class RecordScreen(QWidget):
         try:
             self.hub.start_recording(core_bridge.new_recording_path(), float(self.max_length))
         except Exception as exc:  # the encoder could not start: say so in place
-            self.status.setText(f"Could not start recording: {exc}")
+            self.status.setText(
+                translate("record_screen", "Could not start recording: {exc}").format(exc=exc)
+            )
             self._set_button(recording=False)
             return
         self.preview.recording = True
@@ -288,16 +302,27 @@ class RecordScreen(QWidget):
         self.import_button.show()
         if not outcome.ok:
             self.status.setText(
-                f"The recording could not be finished: {outcome.error}. It is kept in the "
-                "recordings folder and offered for recovery on the next launch."
+                translate(
+                    "record_screen",
+                    "The recording could not be finished: {error}. It is kept in the recordings "
+                    "folder and offered for recovery on the next launch.",
+                ).format(error=outcome.error)
             )
             return
         path, duration, _took = outcome.value
         limit = (
-            f" (stopped at the {fmt_time(self.max_length)} maximum length)" if self._hit_max else ""
+            translate("record_screen", " (stopped at the {max_length} maximum length)").format(
+                max_length=fmt_time(self.max_length)
+            )
+            if self._hit_max
+            else ""
         )
         self._hit_max = False
-        self.status.setText(f"Saved {fmt_time(duration)} recording{limit}.")
+        self.status.setText(
+            translate("record_screen", "Saved {duration} recording{limit}.").format(
+                duration=fmt_time(duration), limit=limit
+            )
+        )
         self.video_ready.emit(path, duration, True)
 
     def _set_button(self, recording: bool) -> None:
@@ -310,16 +335,20 @@ class RecordScreen(QWidget):
 
     def import_file(self, path: Path) -> None:
         self.take_started.emit()
-        self.status.setText(f"Checking {path.name}…")
+        self.status.setText(translate("record_screen", "Checking {name}…").format(name=path.name))
 
         def check(_p: Any, _c: Any) -> tuple[Path, float]:
             return path, core_bridge.duration_of(path, need_video=True)
 
         def done(outcome: TaskOutcome) -> None:
             if not outcome.ok:
-                self.status.setText(outcome.error or "Import cancelled.")
+                self.status.setText(
+                    outcome.error or translate("record_screen", "Import cancelled.")
+                )
                 return
-            self.status.setText(f"Imported {path.name}.")
+            self.status.setText(
+                translate("record_screen", "Imported {name}.").format(name=path.name)
+            )
             src, duration = outcome.value
             self.video_ready.emit(src, duration, False)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import confirm
+from ui.i18n import translate
 from ui.time_text import fmt_time
 
 
@@ -38,8 +39,12 @@ class Offer:
     def describe(self) -> str:
         when = _started(self.item.started_at) or self.item.name
         if self.empty:
-            return f"Started {when} — nothing was saved"
-        return f"Started {when} — {fmt_time(self.seconds)} can be recovered"
+            return translate("recovery_dialog", "Started {when} — nothing was saved").format(
+                when=when
+            )
+        return translate("recovery_dialog", "Started {when} — {seconds} can be recovered").format(
+            when=when, seconds=fmt_time(self.seconds)
+        )
 
 
 def _started(iso: str) -> str:
@@ -57,13 +62,17 @@ class _Row(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         self.label = QLabel(offer.describe())
         layout.addWidget(self.label, 1)
-        self.recover_button = QPushButton("Recover")
-        self.recover_button.setAccessibleName(f"Recover: {offer.describe()}")
+        self.recover_button = QPushButton(translate("recovery_dialog", "Recover"))
+        self.recover_button.setAccessibleName(
+            translate("recovery_dialog", "Recover: {describe}").format(describe=offer.describe())
+        )
         self.recover_button.setVisible(not offer.empty)
         self.recover_button.clicked.connect(lambda: dialog.choose_recover(self))
         layout.addWidget(self.recover_button)
-        self.discard_button = QPushButton("Discard…")
-        self.discard_button.setAccessibleName(f"Discard: {offer.describe()}")
+        self.discard_button = QPushButton(translate("recovery_dialog", "Discard…"))
+        self.discard_button.setAccessibleName(
+            translate("recovery_dialog", "Discard: {describe}").format(describe=offer.describe())
+        )
         self.discard_button.clicked.connect(lambda: dialog.choose_discard(self))
         layout.addWidget(self.discard_button)
 
@@ -77,13 +86,23 @@ class RecoveryDialog(QDialog):
 
     def __init__(self, offers: list[Offer], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Recover recordings")
+        self.setWindowTitle(translate("recovery_dialog", "Recover recordings"))
         layout = QVBoxLayout(self)
         count = len(offers)
+        found = (
+            translate("recovery_dialog", "RepVideo found 1 recording that did not finish")
+            if count == 1
+            else translate(
+                "recovery_dialog", "RepVideo found {count} recordings that did not finish"
+            ).format(count=count)
+        )
         intro = QLabel(
-            f"RepVideo found {count} recording{'s' if count > 1 else ''} that did not finish "
-            "(the app or the computer stopped while recording). Nothing is deleted unless you "
-            "discard it."
+            found
+            + translate(
+                "recovery_dialog",
+                " (the app or the computer stopped while recording). Nothing is deleted unless "
+                "you discard it.",
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -93,7 +112,9 @@ class RecoveryDialog(QDialog):
             self.rows.append(row)
             layout.addWidget(row)
         buttons = QDialogButtonBox()
-        self.later_button = buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole)
+        self.later_button = buttons.addButton(
+            translate("recovery_dialog", "Later"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         first = next((r.recover_button for r in self.rows if not r.offer.empty), None)
@@ -107,9 +128,11 @@ class RecoveryDialog(QDialog):
         offer = row.offer
         if not offer.empty and not confirm.ask(
             self,
-            "Discard recording",
-            f"Delete this recording for good? {offer.describe()}.",
-            "Discard",
+            translate("recovery_dialog", "Discard recording"),
+            translate("recovery_dialog", "Delete this recording for good? {describe}.").format(
+                describe=offer.describe()
+            ),
+            translate("recovery_dialog", "Discard"),
         ):
             return
         self.discard_requested.emit(offer.item)

@@ -14,6 +14,7 @@ from rep_video.share.package import VIDEO_NAME
 from rep_video.share.recipe import MediaRecipe
 from rep_video.share.targets.base import RECIPE_NAME
 from ui import core_bridge
+from ui.i18n import translate
 
 
 def save_video_copy(package: Path, dest: Path, progress: ProgressFn, cancel: CancelToken) -> Path:
@@ -23,16 +24,24 @@ def save_video_copy(package: Path, dest: Path, progress: ProgressFn, cancel: Can
         _copy(made, dest)
         return dest
     if not (package / RECIPE_NAME).exists():
-        raise UserError("This send's video is no longer on this computer; record it again.")
+        raise UserError(
+            translate(
+                "save_copy", "This send's video is no longer on this computer; record it again."
+            )
+        )
     recipe = MediaRecipe.read(package)
     source = Path(recipe.source)
     if not source.is_file():
-        raise UserError(f"The recording {source.name} is gone from this computer.")
+        raise UserError(
+            translate("save_copy", "The recording {name} is gone from this computer.").format(
+                name=source.name
+            )
+        )
     edit = recipe.edit
     if edit.trim is None:
         _copy(source, dest)
         return dest
-    progress(Progress("trim", None, "Cutting the video…"))
+    progress(Progress("trim", None, translate("save_copy", "Cutting the video…")))
     core_bridge.trim_to(source, dest, edit.trim, edit.trim_mode, cancel)
     return dest
 

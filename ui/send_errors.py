@@ -9,16 +9,21 @@ from rep_video.errors import StillQueued
 from rep_video.secrets import KeychainUnavailable
 from rep_video.share.request import InvalidRequest, WordingToConfirm
 from rep_video.share.send import SendFailed
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 
 # Why a send is still waiting in the outbox, by the kind of its last failure.
 WAITING_BECAUSE = {
-    "unreachable": "the share server could not be reached (no connection).",
-    "busy": "the share server could not take the video just now.",
+    "unreachable": QT_TRANSLATE_NOOP(
+        "send_errors", "the share server could not be reached (no connection)."
+    ),
+    "busy": QT_TRANSLATE_NOOP("send_errors", "the share server could not take the video just now."),
 }
 # Where in the app to fix a request the core refused, by the part it named.
 FIX_IN_APP = {
-    "to": "add the recipient's name in Personalize.",
-    "sender": "add your name in Personalize (From) or in Settings.",
+    "to": QT_TRANSLATE_NOOP("send_errors", "add the recipient's name in Personalize."),
+    "sender": QT_TRANSLATE_NOOP(
+        "send_errors", "add your name in Personalize (From) or in Settings."
+    ),
 }
 
 
@@ -44,7 +49,9 @@ def waiting_because(kind: str | None, last_error: str | None) -> str:
     else the kind's general sentence."""
     if last_error:
         return last_error.rstrip(".") + "."
-    return WAITING_BECAUSE.get(kind or "", "the target could not be reached.")
+    if kind in WAITING_BECAUSE:
+        return translate("send_errors", WAITING_BECAUSE[kind])
+    return translate("send_errors", "the target could not be reached.")
 
 
 def reason(exc: BaseException | None, message: str | None) -> str:
@@ -53,9 +60,12 @@ def reason(exc: BaseException | None, message: str | None) -> str:
         return waiting_because(exc.cause, exc.reason)
     if isinstance(exc, WordingToConfirm):
         words = ", ".join(f"\u201c{f.matched}\u201d ({f.reason})" for f in exc.findings)
-        return f"not confirmed: {words}. Reword it in Personalize, or send again and confirm."
+        return translate(
+            "send_errors",
+            "not confirmed: {words}. Reword it in Personalize, or send again and confirm.",
+        ).format(words=words)
     if isinstance(exc, InvalidRequest) and exc.part in FIX_IN_APP:
-        return FIX_IN_APP[exc.part]
+        return translate("send_errors", FIX_IN_APP[exc.part])
     if isinstance(exc, SendFailed):
         return exc.reason.rstrip(".") + "."
-    return message or "the send stopped."
+    return message or translate("send_errors", "the send stopped.")

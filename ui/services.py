@@ -32,6 +32,7 @@ from rep_video.share.targets import registry
 from rep_video.share.targets.base import ShareStatus, Target
 from ui import send_errors, thumbnails
 from ui.embedded_server import EMBEDDED, EmbeddedServer
+from ui.i18n import translate
 from ui.share_rows import ShareRow, share_row
 from ui.state import Draft
 from ui.tasks import Runner, TaskOutcome
@@ -110,11 +111,15 @@ class Services(QObject):
         s = self.settings()
         names = sorted(s.targets, key=lambda n: (n != s.default_target, n))
         choices = [
-            (n, f"{n} ({s.targets[n].kind})" + (" — default" if n == s.default_target else ""))
+            (
+                n,
+                translate("services", "{n} ({kind})").format(n=n, kind=s.targets[n].kind)
+                + (translate("services", " — default") if n == s.default_target else ""),
+            )
             for n in names
         ]
         if not choices:
-            choices = [(EMBEDDED, "This computer (built-in share server)")]
+            choices = [(EMBEDDED, translate("services", "This computer (built-in share server)"))]
         return choices
 
     @property
@@ -282,7 +287,9 @@ class Services(QObject):
                         try:
                             status = target.status(entry.reservation)
                         except Exception as exc:  # offline: show what we know
-                            note = f"status unavailable: {exc}"
+                            note = translate("services", "status unavailable: {exc}").format(
+                                exc=exc
+                            )
                 rows.append(share_row(entry, status, _note(entry, note)))
         if any(r.state == "failed" for r in rows) and not secrets.keychain_usable():
             rows = [replace(r, keychain_missing=r.keychain_missing or r.state == "failed")
@@ -311,7 +318,9 @@ class Services(QObject):
     def extend(self, entry_id: int, days: int) -> str:
         entry = self.outbox.get(entry_id)
         if entry.reservation is None:
-            raise UserError("This share has no link yet; extend it once it is sent.")
+            raise UserError(
+                translate("services", "This share has no link yet; extend it once it is sent.")
+            )
         until = (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0).isoformat()
         with self.outbox.open_target(entry.target) as target:
             target.extend(entry.reservation, until)
@@ -340,7 +349,11 @@ def _bar(progress: ProgressFn) -> ProgressFn:
     def report(p: Progress) -> None:
         if p.stage in UPLOAD_STAGES:
             frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
-            progress(replace(p, stage="upload", fraction=frac, message="Uploading"))
+            progress(
+                replace(
+                    p, stage="upload", fraction=frac, message=translate("services", "Uploading")
+                )
+            )
         else:  # checking, reserving, then the media: trim, finalize, intro, poster, preview
             progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
 

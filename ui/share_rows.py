@@ -11,6 +11,7 @@ from rep_video.secrets import KeychainUnavailable
 from rep_video.share.outbox import OutboxEntry
 from rep_video.share.targets.base import ShareStatus
 from ui import thumbnails
+from ui.i18n import translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ def when(timestamp: float, today: date | None = None) -> str:
     """To the second, so two sends to the same physician a minute apart tell apart."""
     moment = datetime.fromtimestamp(timestamp)
     if moment.date() == (today or date.today()):
-        return moment.strftime("Today %H:%M:%S")
+        return translate("share_rows", "Today {time}").format(time=moment.strftime("%H:%M:%S"))
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 

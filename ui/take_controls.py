@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ui.capture import CaptureHub
 from ui.countdown import Countdown
+from ui.i18n import translate
 from ui.preview import PreviewWidget
 from ui.time_text import fmt_time
 
@@ -54,14 +55,21 @@ class TakeControls(QWidget):
         super().__init__(parent)
         self.hub, self.preview = hub, preview
         self.track = PrompterTrack()
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setAccessibleName("Pause recording")
-        self.pause_button.setToolTip(f"Pause or resume ({PAUSE_KEY})")
-        self.retake_button = QPushButton("Re-take last sentence")
-        self.retake_button.setAccessibleName("Re-take from the last pause or sentence")
+        self.pause_button = QPushButton(translate("take_controls", "Pause"))
+        self.pause_button.setAccessibleName(translate("take_controls", "Pause recording"))
+        self.pause_button.setToolTip(
+            translate("take_controls", "Pause or resume ({pause_key})").format(pause_key=PAUSE_KEY)
+        )
+        self.retake_button = QPushButton(translate("take_controls", "Re-take last sentence"))
+        self.retake_button.setAccessibleName(
+            translate("take_controls", "Re-take from the last pause or sentence")
+        )
         self.retake_button.setToolTip(
-            f"Drop what was recorded since the last pause or sentence and record it again "
-            f"({RETAKE_KEY})"
+            translate(
+                "take_controls",
+                "Drop what was recorded since the last pause or sentence and record it again "
+                "({retake_key})",
+            ).format(retake_key=RETAKE_KEY)
         )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -119,7 +127,11 @@ class TakeControls(QWidget):
             self.status.emit("")
         else:
             self.hub.pause()
-            self.status.emit(f"Paused at {fmt_time(self.hub.elapsed())}. Resume when ready.")
+            self.status.emit(
+                translate("take_controls", "Paused at {fmt_time}. Resume when ready.").format(
+                    fmt_time=fmt_time(self.hub.elapsed())
+                )
+            )
         self._set_paused(not self.paused)
 
     def retake(self) -> None:
@@ -142,8 +154,15 @@ class TakeControls(QWidget):
         self.preview.set_prompter_offset(self.track.offset_at(cut))
         self.track.note(cut, self.track.offset_at(cut))
         self.status.emit(
-            f"Dropped the last {stats.last_dropped:.1f} s; recording again from "
-            f"{fmt_time(cut)} in {RETAKE_COUNTDOWN}…"
+            translate(
+                "take_controls",
+                "Dropped the last {last_dropped:.1f} s; recording again from {cut} in "
+                "{retake_countdown}…",
+            ).format(
+                last_dropped=stats.last_dropped,
+                cut=fmt_time(cut),
+                retake_countdown=RETAKE_COUNTDOWN,
+            )
         )
         self._countdown.start(RETAKE_COUNTDOWN)
 
@@ -156,5 +175,11 @@ class TakeControls(QWidget):
         self.paused = paused
         self.preview.paused = paused
         self.preview.update()
-        self.pause_button.setText("Resume" if paused else "Pause")
-        self.pause_button.setAccessibleName("Resume recording" if paused else "Pause recording")
+        self.pause_button.setText(
+            translate("take_controls", "Resume") if paused else translate("take_controls", "Pause")
+        )
+        self.pause_button.setAccessibleName(
+            translate("take_controls", "Resume recording")
+            if paused
+            else translate("take_controls", "Pause recording")
+        )

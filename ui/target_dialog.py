@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.i18n import translate
+
 
 @dataclass(frozen=True, slots=True)
 class NewTarget:
@@ -30,34 +32,38 @@ class NewTarget:
 class TargetDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add a share target")
+        self.setWindowTitle(translate("target_dialog", "Add a share target"))
         self.name = QLineEdit()
         self.name.setPlaceholderText("acme")
-        self.name.setAccessibleName("Target name")
+        self.name.setAccessibleName(translate("target_dialog", "Target name"))
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Target kind")
-        self.kind.addItem("Share server", "server")
-        self.kind.addItem("S3 bucket", "s3")
-        self.kind.addItem("Folder", "folder")
+        self.kind.setAccessibleName(translate("target_dialog", "Target kind"))
+        self.kind.addItem(translate("target_dialog", "Share server"), "server")
+        self.kind.addItem(translate("target_dialog", "S3 bucket"), "s3")
+        self.kind.addItem(translate("target_dialog", "Folder"), "folder")
         self.location = QLineEdit()
-        self.location.setAccessibleName("Target location")
+        self.location.setAccessibleName(translate("target_dialog", "Target location"))
         self.extra = QLineEdit()
-        self.extra.setAccessibleName("Access key id")
+        self.extra.setAccessibleName(translate("target_dialog", "Access key id"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setAccessibleName("Secret")
-        self.default = QCheckBox("Use as the default target")
-        self.note = QLabel("Secrets are stored in your system keychain, never in a file.")
+        self.secret.setAccessibleName(translate("target_dialog", "Secret"))
+        self.default = QCheckBox(translate("target_dialog", "Use as the default target"))
+        self.note = QLabel(
+            translate(
+                "target_dialog", "Secrets are stored in your system keychain, never in a file."
+            )
+        )
         self.note.setProperty("role", "hint")
         self.error = QLabel("")
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.form = QFormLayout(self)
-        self.form.addRow("Name", self.name)
-        self.form.addRow("Kind", self.kind)
+        self.form.addRow(translate("target_dialog", "Name"), self.name)
+        self.form.addRow(translate("target_dialog", "Kind"), self.kind)
         self.location_label = QLabel()
         self.form.addRow(self.location_label, self.location)
-        self.extra_label = QLabel("Access key id")
+        self.extra_label = QLabel(translate("target_dialog", "Access key id"))
         self.form.addRow(self.extra_label, self.extra)
         self.secret_label = QLabel()
         self.form.addRow(self.secret_label, self.secret)
@@ -75,9 +81,19 @@ class TargetDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
-        labels = {"server": ("Server URL", "https://share.example.com", "API token"),
-                  "s3": ("Bucket", "my-bucket", "Secret access key"),
-                  "folder": ("Folder", "/path/to/published", "")}  # fmt: skip
+        labels = {
+            "server": (
+                translate("target_dialog", "Server URL"),
+                "https://share.example.com",
+                translate("target_dialog", "API token"),
+            ),
+            "s3": (
+                translate("target_dialog", "Bucket"),
+                "my-bucket",
+                translate("target_dialog", "Secret access key"),
+            ),
+            "folder": (translate("target_dialog", "Folder"), "/path/to/published", ""),
+        }
         loc, placeholder, secret = labels[kind]
         self.location_label.setText(loc)
         self.location.setPlaceholderText(placeholder)
@@ -89,7 +105,7 @@ class TargetDialog(QDialog):
 
     def _accept(self) -> None:
         if not self.name.text().strip() or not self.location.text().strip():
-            self.error.setText("Fill in the name and the location.")
+            self.error.setText(translate("target_dialog", "Fill in the name and the location."))
             return
         self.accept()
 

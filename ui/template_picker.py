@@ -8,9 +8,12 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 
 from rep_video.content.catalog import Catalog
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 
-CHOOSE = "Choose a template…"
-ONLY_TEMPLATES = "Your administrator allows only approved templates: the names are filled in."
+CHOOSE = QT_TRANSLATE_NOOP("template_picker", "Choose a template…")
+ONLY_TEMPLATES = QT_TRANSLATE_NOOP(
+    "template_picker", "Your administrator allows only approved templates: the names are filled in."
+)
 
 
 def fill_template_picker(combo: QComboBox, catalog: Catalog, current: str, today: date) -> bool:
@@ -18,7 +21,7 @@ def fill_template_picker(combo: QComboBox, catalog: Catalog, current: str, today
     (then it stays selected)."""
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem(CHOOSE, "")
+    combo.addItem(translate("template_picker", CHOOSE), "")
     for t in catalog.templates:
         if t.window_availability(today).ok:
             combo.addItem(f"{t.title} ({t.approval_code})", t.id)
@@ -32,4 +35,4 @@ def apply_message_mode(message: QPlainTextEdit, mode: str) -> None:
     """templates_only: the message is the template, filled from the names typed above."""
     only = mode == "templates_only"
     message.setReadOnly(only)
-    message.setToolTip(ONLY_TEMPLATES if only else "")
+    message.setToolTip(translate("template_picker", ONLY_TEMPLATES) if only else "")

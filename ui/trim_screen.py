@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui import core_bridge
 from ui.caption_panel import CaptionPanel
+from ui.i18n import translate
 from ui.layouts import button, fill, label, named, row, screen
 from ui.preview import VideoView
 from ui.state import DraftHolder
@@ -57,7 +58,7 @@ class TrimScreen(QWidget):
         self.shown_at: float | None = None  # time of the frame on screen
         self._video: Path | None = None
 
-        title = label("Review & trim", "title", wrap=False)
+        title = label(translate("trim_screen", "Review & trim"), "title", wrap=False)
         self.video = VideoView()
         self.video.setMinimumHeight(150)
         self.player = QMediaPlayer(self)
@@ -71,22 +72,43 @@ class TrimScreen(QWidget):
         # The keys act on the timeline: it is the tab stop (with a focus ring), not the page.
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.timeline)
-        self.play_button = button("", "Play", icon_name="play", on_click=self.toggle_play)
-        self.play_button.setToolTip("Play / pause (Space)")
-        self.in_button = button("Set in (I)", "Set in point", on_click=self.set_in)
-        self.out_button = button("Set out (O)", "Set out point", on_click=self.set_out)
-        self.reset_button = button("Reset", "Reset trim", on_click=self.reset)
-        self.loop_box = named(
-            QCheckBox("Loop"), "Play the cut in a loop", "Play from In to Out again and again"
+        self.play_button = button(
+            "", translate("trim_screen", "Play"), icon_name="play", on_click=self.toggle_play
         )
-        self.position_label = named(QLabel("0:00.0"), "Playhead position")
-        self.range_label = named(QLabel(""), "Trimmed length")
+        self.play_button.setToolTip(translate("trim_screen", "Play / pause (Space)"))
+        self.in_button = button(
+            translate("trim_screen", "Set in (I)"),
+            translate("trim_screen", "Set in point"),
+            on_click=self.set_in,
+        )
+        self.out_button = button(
+            translate("trim_screen", "Set out (O)"),
+            translate("trim_screen", "Set out point"),
+            on_click=self.set_out,
+        )
+        self.reset_button = button(
+            translate("trim_screen", "Reset"),
+            translate("trim_screen", "Reset trim"),
+            on_click=self.reset,
+        )
+        self.loop_box = named(
+            QCheckBox(translate("trim_screen", "Loop")),
+            translate("trim_screen", "Play the cut in a loop"),
+            translate("trim_screen", "Play from In to Out again and again"),
+        )
+        self.position_label = named(QLabel("0:00.0"), translate("trim_screen", "Playhead position"))
+        self.range_label = named(QLabel(""), translate("trim_screen", "Trimmed length"))
         keys = label(
-            "Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out · "
-            "Home/End start/end",
+            translate(
+                "trim_screen",
+                "Space play · ←/→ one frame · Shift+←/→ one second · I/O set in/out · "
+                "Home/End start/end",
+            ),
             "hint",
         )
-        self.next_button = button("Next: Personalize", on_click=self.next_requested.emit)
+        self.next_button = button(
+            translate("trim_screen", "Next: Personalize"), on_click=self.next_requested.emit
+        )
         self.next_button.setProperty("primary", True)
 
         bar = row(self.play_button, self.position_label)
@@ -216,7 +238,9 @@ class TrimScreen(QWidget):
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setIcon(icon("pause" if playing else "play"))
-        self.play_button.setAccessibleName("Pause" if playing else "Play")
+        self.play_button.setAccessibleName(
+            translate("trim_screen", "Pause") if playing else translate("trim_screen", "Play")
+        )
 
     # -- in/out ------------------------------------------------------------------------------
     def set_in(self) -> None:
@@ -262,8 +286,11 @@ class TrimScreen(QWidget):
         self.position_label.setText(f"{fmt_precise(self.position)} / {fmt_precise(self.duration)}")
         length = max(0.0, d.trim_out - d.trim_in)
         self.range_label.setText(
-            f"In {fmt_precise(d.trim_in)} · Out {fmt_precise(d.trim_out)} · "
-            f"Length {fmt_precise(length)}"
+            translate("trim_screen", "In {trim_in} · Out {trim_out} · Length {length}").format(
+                trim_in=fmt_precise(d.trim_in),
+                trim_out=fmt_precise(d.trim_out),
+                length=fmt_precise(length),
+            )
         )
 
     def shutdown(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
 from shiboken6 import isValid
 
 from rep_video.content.restricted import RestrictedTerm, matcher_for
+from ui.i18n import translate
 from ui.tasks import Runner, TaskOutcome
 
 DEBOUNCE_MS = 150
@@ -60,7 +61,11 @@ def describe(hits: Sequence[Hit]) -> str:
         if key in seen:
             continue
         seen.add(key)
-        what = "cannot be sent" if h.blocks else "you will be asked to confirm"
+        what = (
+            translate("wording_watch", "cannot be sent")
+            if h.blocks
+            else translate("wording_watch", "you will be asked to confirm")
+        )
         lines.append(f"\u201c{h.matched}\u201d: {h.reason} ({what})")
     return "\n".join(lines)
 
