@@ -32,9 +32,11 @@ from rep_video import paths
 from rep_video.content.model import ContentItem
 from rep_video.errors import UserError
 from rep_video.fileutil import sha256_file
-from rep_video.media.publish.pipeline import publish_media
+from rep_video.media.publish.composed import composed_media
+from rep_video.media.publish.pipeline import MediaOrder, PublishedMedia, publish_media
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.captions_step import make_share_captions, take_mapping
+from rep_video.share.layout_file import LAYOUT_NAME, PIECES_DIR, save_layout
 from rep_video.share.local_retention import note_send
 from rep_video.share.manifest import AttachmentRef, ShareManifest, WordingConfirmation
 from rep_video.share.recipe import MediaRecipe
@@ -134,22 +136,31 @@ def prepare_package(
 
 
 def complete_package(
-    folder: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
+    folder: Path,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    compose: bool = False,
 ) -> SharePackage:
     """Make the media of a prepared package (nothing to do if it is complete) and return the
     package with its final manifest. UserError if the source is gone or unusable, `Cancelled`
-    if `cancel` fires; either way the recipe stays, so a later call starts again."""
+    if `cancel` fires; either way the recipe stays, so a later call starts again.
+
+    `compose`: the target can compose the video from bytes it holds. The video is then made
+    as a layout of the recording and a few new pieces when that is possible, and the layout
+    kept beside it (layout_file.py), so the upload sends only what the server lacks."""
     folder = Path(folder)
     manifest = ShareManifest.read(folder)
     if not (folder / RECIPE_NAME).exists():
         return SharePackage(folder, manifest)
     recipe = MediaRecipe.read(folder)
-    for stale in folder.glob(MEDIA_PREFIX + "*"):  # a run that crashed: start its media again
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in [*folder.glob(MEDIA_PREFIX + "*"), folder / PIECES_DIR]:
+        shutil.rmtree(stale, ignore_errors=True)  # a run that crashed: start its media again
+    (folder / LAYOUT_NAME).unlink(missing_ok=True)
     work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
     try:
         order = recipe.order(manifest)
-        media = publish_media(order, work, progress, cancel)
+        media = _make_media(order, work, folder if compose else None, progress, cancel)
         captions = make_share_captions(
             recipe.captions, order.source, take_mapping(order), work, manifest.language, cancel
         )
@@ -166,6 +177,25 @@ def complete_package(
         shutil.rmtree(work, ignore_errors=True)
     progress(Progress("staged", 1.0, f"package ready: {folder.name}"))
     return SharePackage(folder, manifest)
+
+
+def _make_media(
+    order: MediaOrder,
+    work: Path,
+    package: Path | None,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> PublishedMedia:
+    """The media of `order` in `work`; with a `package`, as a layout saved in it if possible."""
+    if package is not None:
+        pieces = package / PIECES_DIR
+        pieces.mkdir()
+        composed = composed_media(order, work, pieces, progress, cancel)
+        if composed is not None:
+            save_layout(composed.layout, package)
+            return composed.media
+        shutil.rmtree(pieces, ignore_errors=True)
+    return publish_media(order, work, progress, cancel)
 
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:

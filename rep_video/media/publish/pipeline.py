@@ -62,9 +62,7 @@ def publish_media(
     # at start-up.
     from rep_video.media.cut.trim import trim
     from rep_video.media.probe import probe
-    from rep_video.media.publish.email_gif import make_email_gif
     from rep_video.media.publish.finalize import finalize
-    from rep_video.media.publish.poster import make_poster
 
     if not order.source.exists():
         raise UserError(
@@ -93,14 +91,34 @@ def publish_media(
         os.replace(joined, video)
         intro_seconds = intro.CARD_SECONDS
         _check(cancel)
+    return make_stills(video, Stills(order, intro_seconds, float(info.duration)), steps, cancel)
+
+
+@dataclass(frozen=True, slots=True)
+class Stills:
+    """What the poster and the email GIF of a made video depend on."""
+
+    order: MediaOrder
+    intro_seconds: float  # the card in front of the clip, if any
+    duration: float  # of the video
+
+
+def make_stills(
+    video: Path, stills: Stills, steps: StepProgress, cancel: CancelToken | None
+) -> PublishedMedia:
+    """The poster and the email GIF of `video` (beside it), the last steps of every send."""
+    from rep_video.media.publish.email_gif import make_email_gif
+    from rep_video.media.publish.poster import make_poster
+
     steps.start("poster")
-    poster = work / POSTER_NAME
-    make_poster(video, poster, at=_poster_time(order, intro_seconds, info.duration))
+    poster = video.parent / POSTER_NAME
+    at = _poster_time(stills.order, stills.intro_seconds, stills.duration)
+    make_poster(video, poster, at=at)
     _check(cancel)
     steps.start("preview")
-    gif = make_email_gif(video, work / EMAIL_GIF_NAME)
+    gif = make_email_gif(video, video.parent / EMAIL_GIF_NAME)
     _check(cancel)
-    return PublishedMedia(video, poster, gif, float(info.duration))
+    return PublishedMedia(video, poster, gif, stills.duration)
 
 
 def _poster_time(order: MediaOrder, intro_seconds: float, duration: float) -> float | None:

@@ -15,15 +15,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rep_video.audit import journal
 from rep_video.errors import Cancelled, UserError, error_kind, one_line
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.delivered import release_if_all_delivered
+from rep_video.share.layout_file import load_layout
 from rep_video.share.outbox import machine
 from rep_video.share.outbox.machine import ENDED, HEARTBEAT_SECONDS, OutboxEntry
 from rep_video.share.outbox.queue import Outbox
 from rep_video.share.targets.base import Reservation, SharePackage
+
+if TYPE_CHECKING:  # imported by the target registry when a server target is opened
+    from rep_video.share.targets.server import ServerTarget
 
 EntryFn = Callable[[OutboxEntry], None]
 
@@ -156,22 +161,29 @@ class OutboxWorker:
     def _deliver(self, entry: OutboxEntry, watch: Watch, cancel: CancelToken) -> None:
         box = self.outbox
         package = SharePackage.load(entry.package)
-        if not package.complete:
-            # The link may be out already (reserved before the media was made): make the
-            # media now, under this lease, whether it is the first run or one after a crash.
-            from rep_video.share.package import complete_package
-
-            package = complete_package(package.folder, progress=watch.progress, cancel=cancel)
-            entry = box.apply(entry.id, machine.Measured(package.size()))
         with box.open_target(entry.target) as target:
+            composes = target.kind == "server"  # it builds the video from parts it holds
+            if not package.complete:
+                # The link may be out already (reserved before the media was made): make the
+                # media now, under this lease, whether it is the first run or one after a crash.
+                from rep_video.share.package import complete_package
+
+                package = complete_package(
+                    package.folder, progress=watch.progress, cancel=cancel, compose=composes
+                )
+                entry = box.apply(entry.id, machine.Measured(package.size()))
             target.on_checkpoint = lambda r: self._checkpoint(entry.id, r)
             reservation = entry.reservation
             if reservation is None:
                 reservation = target.reserve(package)
                 watch.on_reserved(self._save(entry.id, reservation))
-            reservation = target.upload(
-                package, reservation, self._recorder(entry.id, watch.progress), cancel
-            )
+            progress = self._recorder(entry.id, watch.progress)
+            layout = load_layout(package.folder) if composes else None
+            if layout is not None:
+                server = cast("ServerTarget", target)
+                reservation = server.upload_layout(package, reservation, layout, progress, cancel)
+            else:
+                reservation = target.upload(package, reservation, progress, cancel)
         self._save(entry.id, reservation)
         if target.kind != "server":  # a server keeps its own audit log
             video = package.path_of(package.manifest.video)
