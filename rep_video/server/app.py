@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from rep_video import __version__
 from rep_video.server.identity import CHALLENGE_HEADER, MAX_CHALLENGE, PROOF_HEADER, proof
+from rep_video.server.live_hub import LiveHub
 from rep_video.server.metrics import ServerMetrics, is_blob_store_error
 from rep_video.server.observability import readiness_problems
 from rep_video.server.settings import ServerSettings
@@ -30,9 +31,16 @@ async def _cleanup_loop(state: ServerState) -> None:
         try:
             await asyncio.to_thread(remove_expired_uploads, state, uploads_in_progress())
             await asyncio.to_thread(remove_unpublished_shares, state)
+            await _sweep_live_events(state)
         except Exception:  # a failed sweep must not stop the server; try again later
             log.exception("cleaning up expired uploads failed")
         await asyncio.sleep(state.settings.cleanup_interval_seconds)
+
+
+async def _sweep_live_events(state: ServerState) -> None:
+    from rep_video.server.live_events import drop_old_events
+
+    await asyncio.to_thread(drop_old_events, state.engine, state.settings.events_keep_hours)
 
 
 async def _purge_loop(state: ServerState) -> None:
@@ -49,8 +57,19 @@ async def _purge_loop(state: ServerState) -> None:
         await asyncio.sleep(state.settings.purge_interval_seconds)
 
 
+def _live_hub(state: ServerState) -> LiveHub:
+    from rep_video.server.view_events import current_page_content
+
+    async def analytics() -> str:
+        return (await current_page_content(state)).analytics
+
+    return LiveHub(state.engine, state.settings.events_poll_seconds, analytics)
+
+
 def create_app(settings: ServerSettings, state: ServerState | None = None) -> FastAPI:
     state = state or build_state(settings)
+    if state.live_hub is None:
+        state.live_hub = _live_hub(state)
     if settings.accel_redirect and not state.accel_prefix:
         log.warning(
             "accel_redirect is ignored: blobs are in the S3 bucket, not in a folder nginx can "
@@ -59,7 +78,10 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(_cleanup_loop(state))]
+        tasks = [
+            asyncio.create_task(_cleanup_loop(state)),
+            asyncio.create_task(state.live_hub.run()),
+        ]
         if settings.purge_interval_seconds > 0:
             tasks.append(asyncio.create_task(_purge_loop(state)))
         try:
@@ -111,6 +133,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         api_catalog,
         api_compose,
         api_docs,
+        api_events,
         api_me,
         api_shares,
         methods,
@@ -126,6 +149,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(api_catalog.router)
     app.include_router(api_accounts.router)
     app.include_router(api_me.router)
+    app.include_router(api_events.router)
     app.include_router(tus.router)
     app.include_router(public.router)
     methods.install(app)

@@ -155,6 +155,35 @@ class ViewEvent(Base):
     visit: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
+class ShareAnswer(Base):
+    """What the physician sent from the page (rep_video/server/answers.py): a call-back
+    request with a preferred time, a request for the materials by email, or a short reply."""
+
+    __tablename__ = "share_answers"
+    id: Mapped[int] = _serial_id()
+    share_id: Mapped[str] = _belongs_to("shares.id")
+    action: Mapped[str] = mapped_column(String(16))  # callback | materials | reply
+    preferred_time: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveEvent(Base):
+    """What a rep's open event stream is told (rep_video/server/live_events.py), in order of
+    `id` (the SSE event id a client resumes from). Only references: who watched is read from
+    the share at delivery, so nothing here outlives the share's retention. No foreign key: a
+    purged share leaves its few events to the hourly sweep, never blocking the purge."""
+
+    __tablename__ = "live_events"
+    id: Mapped[int] = _serial_id()
+    account_id: Mapped[int] = mapped_column(BigInt, index=True)
+    share_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))  # a view event's kind, or "answer"
+    value: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    answer_id: Mapped[int | None] = mapped_column(BigInt, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class ServerDocument(Base):
     """What an admin pushed to the server as a whole: the content catalog and the policy
     (JSON), with when and by whom; the server resolves shares against them."""

@@ -31,7 +31,15 @@ from rep_video.file_lock import lock, unlock
 from rep_video.server.audit_log import append_audit
 from rep_video.server.catalog_schema import RetentionIn
 from rep_video.server.catalog_store import load_policy
-from rep_video.server.db import Share, Upload, ViewEvent, affected, utcnow
+from rep_video.server.db import (
+    LiveEvent,
+    Share,
+    ShareAnswer,
+    Upload,
+    ViewEvent,
+    affected,
+    utcnow,
+)
 from rep_video.server.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -183,6 +191,8 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
     with state.sessions.begin() as s:
         events = s.execute(delete(ViewEvent).where(ViewEvent.share_id == due.share_id))
         s.execute(delete(Upload).where(Upload.share_id == due.share_id))
+        s.execute(delete(ShareAnswer).where(ShareAnswer.share_id == due.share_id))
+        s.execute(delete(LiveEvent).where(LiveEvent.share_id == due.share_id))
         if affected(s.execute(delete(Share).where(Share.id == due.share_id))) == 0:
             return None  # another purge (the cleanup sweep, an instance) finished it first
         done = DueShare(due.share_id, due.token, due.why, files, uploads, affected(events))

@@ -54,6 +54,10 @@ class ServerSettings:
     page_refresh_seconds: int = 30  # live pages ask this often which materials were withdrawn
     metrics_token: str = ""  # empty: no /metrics (observability.py)
     log_format: str = "text"  # text | json (request_log.py)
+    events_heartbeat_seconds: float = 15.0  # a comment line on an idle event stream
+    events_poll_seconds: float = 0.5  # SQLite: how often new live events are looked for
+    events_keep_hours: int = 48  # how long a stream can resume (Last-Event-ID)
+    answers_per_share_per_hour: int = 5  # the physician's answers from one page
 
     @property
     def sqlite_path(self) -> Path:
@@ -104,6 +108,10 @@ SETTINGS: dict[str, str] = {
     "page_refresh_seconds": "how often an open page asks which of its materials were withdrawn",
     "metrics_token": "the bearer token a Prometheus scraper sends (empty: no /metrics)",
     "log_format": "text or json (json: one line per request too, for a log shipper)",
+    "events_heartbeat_seconds": "an idle event stream gets a comment line this often",
+    "events_poll_seconds": "SQLite: how often an instance looks for new live events",
+    "events_keep_hours": "how long live events are kept for a stream to resume from",
+    "answers_per_share_per_hour": "answers one share's page accepts an hour (429 above)",
 }
 
 
@@ -196,6 +204,10 @@ def _validate(s: ServerSettings) -> None:
         "max_events_per_share",
         "max_events_per_kind",
         "page_refresh_seconds",
+        "events_heartbeat_seconds",
+        "events_poll_seconds",
+        "events_keep_hours",
+        "answers_per_share_per_hour",
     ):
         if getattr(s, name) <= 0:
             raise UserError(f"setting {name} must be positive")

@@ -35,6 +35,9 @@ class ServerState:
     withdrawn_cache: TTLCache[frozenset[str]] = field(default_factory=lambda: TTLCache(2.0))
     # "policy" → what the pushed policy makes pages carry and measure (page_content.py)
     page_content_cache: TTLCache[Any] = field(default_factory=lambda: TTLCache(2.0))
+    # The fan-out of live events to this instance's event streams (live_hub.LiveHub; set by
+    # app.create_app, which runs it).
+    live_hub: Any = None
 
     @property
     def engine(self) -> Engine:

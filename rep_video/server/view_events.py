@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from starlette.requests import Request
 
 from rep_video.server import view_totals
 from rep_video.server.catalog_store import POLICY, load_policy
 from rep_video.server.db import ViewEvent
+from rep_video.server.live_events import Happened, record_event
 from rep_video.server.state import ServerState
 from rep_video.share.page_content import PageContent, page_content
 
@@ -82,30 +83,49 @@ def event_value(kind: str, value: Any) -> tuple[bool, str | None]:
 def store_event(
     state: ServerState, share_id: str, account_id: int, event: Event, analytics: str
 ) -> None:
-    """Keep a checked beacon as the policy's `analytics` says (never under "off")."""
+    """Keep a checked beacon as the policy's `analytics` says (never under "off") and tell
+    the rep's event streams (live_events.py) of what was kept."""
     if analytics == "off":
         return
     if analytics == "aggregate":
         # Only the rep's totals: nothing kept says which share it was.
         view_totals.count(state.sessions, account_id, event.kind, event.value)
+        with state.engine.begin() as conn:
+            record_event(conn, Happened(account_id, None, event.kind, event.value))
+        _wake(state)
         return
     # Only what happened and when: no address, no user agent, no cookie.
     with state.engine.begin() as conn:
-        if event.kind == "progress" and event.visit is not None:
-            params = {"share_id": share_id, "visit": event.visit}
-            if (row := conn.execute(_VISIT_PROGRESS, params).first()) is not None:
-                if int(event.value or 0) > int(row.value or 0):  # only ever further
-                    change = update(ViewEvent).where(ViewEvent.id == row.id)
-                    conn.execute(change.values(value=event.value))
-                return
-        count = conn.execute(_EVENT_COUNT, {"share_id": share_id}).scalar_one()
-        if count >= state.settings.max_events_per_share:
-            return  # a script replaying beacons cannot grow the table without bound
-        params = {"share_id": share_id, "kind": event.kind}
-        if conn.execute(_KIND_COUNT, params).scalar_one() >= state.settings.max_events_per_kind:
-            return  # nor fill the share's quota with one kind, hiding the others
-        conn.execute(
-            insert(ViewEvent).values(
-                share_id=share_id, kind=event.kind, value=event.value, visit=event.visit
-            )
+        if not _keep_identified(state, conn, share_id, event):
+            return
+        record_event(conn, Happened(account_id, share_id, event.kind, event.value))
+    _wake(state)
+
+
+def _wake(state: ServerState) -> None:
+    if state.live_hub is not None:  # None: a state no app runs (nothing streams from it)
+        state.live_hub.wake()
+
+
+def _keep_identified(state: ServerState, conn: Connection, share_id: str, event: Event) -> bool:
+    """Store the beacon in the share's rows; False when nothing new was kept."""
+    if event.kind == "progress" and event.visit is not None:
+        params = {"share_id": share_id, "visit": event.visit}
+        if (row := conn.execute(_VISIT_PROGRESS, params).first()) is not None:
+            if int(event.value or 0) <= int(row.value or 0):
+                return False  # a replay, or not further: only ever further
+            change = update(ViewEvent).where(ViewEvent.id == row.id)
+            conn.execute(change.values(value=event.value))
+            return True
+    count = conn.execute(_EVENT_COUNT, {"share_id": share_id}).scalar_one()
+    if count >= state.settings.max_events_per_share:
+        return False  # a script replaying beacons cannot grow the table without bound
+    params = {"share_id": share_id, "kind": event.kind}
+    if conn.execute(_KIND_COUNT, params).scalar_one() >= state.settings.max_events_per_kind:
+        return False  # nor fill the share's quota with one kind, hiding the others
+    conn.execute(
+        insert(ViewEvent).values(
+            share_id=share_id, kind=event.kind, value=event.value, visit=event.visit
         )
+    )
+    return True
