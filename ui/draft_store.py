@@ -55,6 +55,7 @@ def from_json(text: str) -> tuple[Draft, bool]:
         poster_at=None if data.get("poster_at") is None else float(data["poster_at"]),
         attachment_ids=tuple(str(i) for i in data.get("attachment_ids", ())),
         script=data.get("script"),
+        script_id=str(data.get("script_id") or ""),
         captions=_cues(data.get("captions")),
         captions_language=data.get("captions_language"),
         captions_source=str(data.get("captions_source", "script")),

@@ -46,7 +46,7 @@ from ui.wording_watch import WordingWatch
 class PersonalizeScreen(FlowScreen):
     next_requested = Signal()
     recipient_changed = Signal()
-    restricted_changed = Signal(object)  # the catalog's restricted-word list (a tuple)
+    catalog_changed = Signal(object)  # the catalog loaded (None: it could not be)
 
     def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
@@ -397,4 +397,4 @@ class PersonalizeScreen(FlowScreen):
 
     def _restricted(self, terms: tuple[RestrictedTerm, ...]) -> None:
         self.wording.set_terms(terms)
-        self.restricted_changed.emit(terms)
+        self.catalog_changed.emit(self.catalog)

@@ -6,11 +6,13 @@ same whatever the size of the window."""
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rep_video.content.templates import MessageTemplate
 from ui.i18n import QT_TRANSLATE_NOOP, translate
+from ui.script_picker import fill_script_picker
 
 DEFAULT_SCRIPT = QT_TRANSLATE_NOOP(
     "prompter_panel",
@@ -72,6 +76,17 @@ class PrompterPanel(QWidget):
         super().__init__(parent)
         self.enabled_box = QCheckBox(translate("prompter_panel", "Teleprompter"))
         self.enabled_box.setAccessibleName(translate("prompter_panel", "Show teleprompter"))
+        # The admin's approved scripts; the one picked while its text is unedited.
+        self.approved = QComboBox()
+        self.approved.setAccessibleName(translate("prompter_panel", "Approved teleprompter script"))
+        self.approval_note = QLabel()
+        self.approval_note.setProperty("role", "hint")
+        self.approval_note.setAccessibleName(
+            translate("prompter_panel", "Approval of the teleprompter script")
+        )
+        self._scripts: tuple[MessageTemplate, ...] = ()
+        self._chosen: tuple[MessageTemplate, str] | None = None  # (script, its text shown)
+        self.language = "en"  # the language a picked script is shown in, when it has it
         self.script = QPlainTextEdit(translate("prompter_panel", DEFAULT_SCRIPT))
         self.script.setAccessibleName(translate("prompter_panel", "Teleprompter script"))
         self.script.setPlaceholderText(
@@ -100,6 +115,8 @@ class PrompterPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.enabled_box)
+        layout.addWidget(self.approved)
+        layout.addWidget(self.approval_note)
         layout.addWidget(self.script, 1)
         layout.addWidget(self.wording_note)
         layout.addWidget(hint)
@@ -107,8 +124,51 @@ class PrompterPanel(QWidget):
 
         self.enabled_box.toggled.connect(self._sync)
         self.speed.valueChanged.connect(self._sync)
+        self.script.textChanged.connect(self._edited)
         self.script.textChanged.connect(self.changed)
+        self.approved.activated.connect(self._pick)
+        self.set_scripts((), date.today())
         self._sync()
+
+    # -- approved scripts ----------------------------------------------------------------------
+    def set_scripts(self, scripts: Sequence[MessageTemplate], today: date) -> None:
+        """The catalog's approved scripts; one picked and no longer in date is dropped."""
+        self._scripts = tuple(scripts)
+        current = self._chosen[0].id if self._chosen else ""
+        if not fill_script_picker(self.approved, self._scripts, current, today):
+            self._chosen = None
+            self.approval_note.setText("")
+        self.approval_note.setVisible(bool(self.approval_note.text()))
+
+    def _pick(self) -> None:
+        script_id = self.approved.currentData() or ""
+        script = next((s for s in self._scripts if s.id == script_id), None)
+        if script is None:
+            self._chosen = None
+            self.approval_note.setText("")
+        else:
+            text = script.text_for(self.language)[0]
+            self._chosen = (script, text)
+            self.script.setPlainText(text)
+            self.approval_note.setText(
+                translate("prompter_panel", "Approved script %1").replace(
+                    "%1", script.approval_code
+                )
+            )
+        self.approval_note.setVisible(bool(self.approval_note.text()))
+
+    def _edited(self) -> None:
+        if self._chosen is not None and self.script.toPlainText() != self._chosen[1]:
+            self._chosen = None  # the rep's own words now: no longer what MLR approved
+            self.approved.setCurrentIndex(0)
+            self.approval_note.setText(
+                translate("prompter_panel", "Edited: no longer the approved script.")
+            )
+            self.approval_note.setVisible(True)
+
+    def script_id(self) -> str | None:
+        """The approved script on the teleprompter, unedited; None: the rep's own."""
+        return self._chosen[0].id if self._chosen else None
 
     def lines_per_second(self) -> float:
         return SPEEDS[self.speed.value()][1]

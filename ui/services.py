@@ -60,7 +60,7 @@ def request_from_draft(d: Draft, target: str) -> ShareRequest:
     return ShareRequest(
         video=d.video, to=Person(r.name, r.email or None, r.phone or None), message=d.message,
         attach_ids=d.attachment_ids, edit=edit, target=target, language=d.language,
-        captions=captions, template_id=d.template_id or None,
+        captions=captions, template_id=d.template_id or None, script_id=d.script_id or None,
     )  # fmt: skip
 
 

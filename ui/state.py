@@ -34,6 +34,7 @@ class Draft:
     poster_at: float | None = None  # None: the core picks the best frame
     attachment_ids: tuple[str, ...] = ()
     script: str | None = None  # the teleprompter text the take was read from
+    script_id: str = ""  # the catalog's approved script that text is, unedited
     captions: tuple[Cue, ...] | None = None  # on the take's timeline; None: none made yet
     captions_language: str | None = None  # what is spoken; None: the page's language
     captions_source: str = "script"  # script | speech | edited
@@ -67,8 +68,9 @@ class DraftHolder(QObject):
         return self._draft
 
     def new_video(
-        self, video: Path, duration: float, recorded: bool, script: str | None = None
-    ) -> None:
+        self, video: Path, duration: float, recorded: bool, script: str | None = None,
+        script_id: str = "",
+    ) -> None:  # fmt: skip
         keep = self._draft
         self.set(
             Draft(
@@ -82,6 +84,7 @@ class DraftHolder(QObject):
                 intro_card=keep.intro_card,
                 attachment_ids=keep.attachment_ids,
                 script=script,
+                script_id=script_id,
                 language=keep.language,
             )
         )

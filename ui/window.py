@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video import paths
+from rep_video.content.catalog import Catalog
+from rep_video.share.page_i18n import system_language
 from ui import core_bridge, device_choice, draft_store
 from ui.draft_flow import DraftFlow
 from ui.draft_store import DraftKeeper
@@ -126,9 +129,10 @@ class MainWindow(QMainWindow):
         self.trim.next_requested.connect(lambda: self.go("personalize"))
         self.personalize.next_requested.connect(lambda: self.go("send"))
         self.personalize.recipient_changed.connect(self._recipient_changed)
-        # The teleprompter script is checked against the same list as the message.
-        self.personalize.restricted_changed.connect(self.record.prompter_words.set_terms)
-        self.record.prompter_words.set_terms(self.personalize.restricted_terms())
+        # The teleprompter offers the catalog's approved scripts, and checks what it shows
+        # against the same restricted list as the message.
+        self.personalize.catalog_changed.connect(self._catalog_changed)
+        self._catalog_changed(self.personalize.catalog)
         self.send.sent.connect(lambda: self.sent.refresh())
         self.send.sent.connect(self.keeper.mark_sent)
         self.send.record_another.connect(self.record_another)
@@ -190,10 +194,11 @@ class MainWindow(QMainWindow):
     def _on_video(self, path: Path, duration: float, recorded: bool) -> None:
         # A take read from the teleprompter is captioned from its script.
         prompter = self.record.prompter
-        script = None
+        script, script_id = None, ""
         if recorded and prompter.enabled_box.isChecked():
             script = prompter.text(self.record.prompter_fields)
-        self.drafts.new_video(Path(path), duration, recorded, script)
+            script_id = prompter.script_id() or ""
+        self.drafts.new_video(Path(path), duration, recorded, script, script_id)
         self._update_nav()
         self.trim.load(Path(path), duration)
         self.personalize.video_changed()
@@ -207,6 +212,12 @@ class MainWindow(QMainWindow):
         self.send.reset()
         self._update_nav()
         self.go("record")
+
+    def _catalog_changed(self, catalog: Catalog | None) -> None:
+        self.record.prompter_words.set_terms(catalog.restricted if catalog else ())
+        prompter = self.record.prompter
+        prompter.language = self.drafts.draft.language or system_language()
+        prompter.set_scripts(catalog.scripts if catalog else (), date.today())
 
     def _recipient_changed(self) -> None:
         d = self.drafts.draft

@@ -154,6 +154,7 @@ def note(
             "link": where.link,
             "os_user": _os_user(),
             **_confirmations(manifest),
+            **manifest.approved_wording(),
             **(detail or {}),
         },
     )

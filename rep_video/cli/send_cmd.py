@@ -91,6 +91,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="attach these captions as they are (WebVTT, on the video's own timeline; checked)",
     )
     p.add_argument(
+        "--approved-script",
+        metavar="ID",
+        help="the approved teleprompter script from the catalog you read (the share names it "
+        "and its approval code); without --script or --captions the captions are aligned from "
+        "its text",
+    )
+    p.add_argument(
         "--captions-language",
         metavar="CODE",
         help="the language spoken in the video (default: the page's --language)",
@@ -161,6 +168,8 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
         captions=_captions_from_args(args),
         confirm_all_warnings=args.confirm_warnings,
         template_id=args.template,
+        script_id=args.approved_script,
+        captions_from_script=args.approved_script is not None,
     )  # fmt: skip
 
 

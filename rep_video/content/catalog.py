@@ -26,6 +26,9 @@ class Catalog:
     items: tuple[ContentItem, ...]
     restricted: tuple[RestrictedTerm, ...] = ()  # the admin's restricted-word list
     templates: tuple[MessageTemplate, ...] = ()  # approved message templates
+    # Approved teleprompter scripts: the same shape as a template (fields, approval code,
+    # validity, audience, texts per language).
+    scripts: tuple[MessageTemplate, ...] = ()
     # The share server's policy, when the catalog is the server's; None: the local settings.
     message_mode: str | None = None
 
@@ -37,6 +40,9 @@ class Catalog:
 
     def template(self, template_id: str) -> MessageTemplate | None:
         return next((t for t in self.templates if t.id == template_id), None)
+
+    def script(self, script_id: str) -> MessageTemplate | None:
+        return next((t for t in self.scripts if t.id == script_id), None)
 
     def available(self, today: date) -> list[ContentItem]:
         """Items that may be attached today (for pickers)."""
@@ -82,6 +88,7 @@ def load_catalog(path: Path) -> Catalog:
         items=parsed.items,
         restricted=parsed.restricted,
         templates=parsed.templates,
+        scripts=parsed.scripts,
     )
 
 

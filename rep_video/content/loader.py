@@ -2,8 +2,8 @@
 message) before anything is raised, so an admin fixes the whole file in one pass.
 
 The accepted keys are declared once here (`CATALOG_FIELDS`, `ITEM_FIELDS`,
-`AUDIENCE_FIELDS`, `RESTRICTED_FIELDS`, `TEMPLATE_FIELDS`); a test checks each is documented
-in docs/CONTENT.md."""
+`AUDIENCE_FIELDS`, `RESTRICTED_FIELDS`, `TEMPLATE_FIELDS`, which `[[scripts]]` share); a test
+checks each is documented in docs/CONTENT.md."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from rep_video.content.restricted import RestrictedTerm
 from rep_video.content.restricted_loader import restricted_list
 from rep_video.content.templates import FIELDS, MessageTemplate, unknown_fields
 
-CATALOG_FIELDS = ("page_approval_code", "language", "items", "restricted", "templates")
+CATALOG_FIELDS = (
+    "page_approval_code", "language", "items", "restricted", "templates", "scripts",
+)  # fmt: skip
 ITEM_FIELDS = (
     "id",
     "title",
@@ -47,6 +49,7 @@ TEMPLATE_FIELDS = (
     "id", "title", "text", "texts", "approval_code", "valid_from", "expires", "audience",
 )  # fmt: skip
 MAX_TEMPLATE_CHARS = 2000
+MAX_SCRIPT_CHARS = 10000  # a teleprompter script: a few minutes of speech
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -61,6 +64,7 @@ class ParsedCatalog:
     items: tuple[ContentItem, ...]
     restricted: tuple[RestrictedTerm, ...] = ()
     templates: tuple[MessageTemplate, ...] = ()
+    scripts: tuple[MessageTemplate, ...] = ()  # approved teleprompter scripts
 
 
 def parse_catalog(path: Path) -> tuple[str, tuple[ContentItem, ...]]:
@@ -143,35 +147,41 @@ class _Checker:
             seen.add(item.id)
             items.append(item)
         restricted = restricted_list(self, data.get("restricted", []))
-        return ParsedCatalog(page_code, tuple(items), restricted, self.templates(data))
+        templates = self.templates(data, "templates", MAX_TEMPLATE_CHARS)
+        scripts = self.templates(data, "scripts", MAX_SCRIPT_CHARS)
+        return ParsedCatalog(page_code, tuple(items), restricted, templates, scripts)
 
-    def templates(self, data: dict[str, Any]) -> tuple[MessageTemplate, ...]:
-        value = data.get("templates", [])
+    def templates(
+        self, data: dict[str, Any], section: str, limit: int
+    ) -> tuple[MessageTemplate, ...]:
+        """`[[templates]]` (messages) or `[[scripts]]` (teleprompter scripts): the same
+        fields, approved wording with {hcp_name}/{rep_name}; `limit` characters a text."""
+        value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-            self.add(None, "templates", "must be a list of [[templates]] tables")
+            self.add(None, section, f"must be a list of [[{section}]] tables")
             return ()
         found: list[MessageTemplate] = []
         for index, raw in enumerate(value):
-            template = self.template(index, raw)
+            template = self.template(f"{section}[{index}]", raw, limit)
             if template is None:
                 continue
             if any(t.id == template.id for t in found):
-                self.add(template.id, "id", "used by more than one template; ids must be unique")
+                self.add(template.id, "id", f"used twice in [[{section}]]; ids must be unique")
                 continue
             found.append(template)
         return tuple(found)
 
-    def template(self, index: int, raw: dict[str, Any]) -> MessageTemplate | None:
+    def template(self, where: str, raw: dict[str, Any], limit: int) -> MessageTemplate | None:
         before = len(self.problems)
         raw_id = raw.get("id")
-        label = raw_id if isinstance(raw_id, str) and raw_id else f"templates[{index}]"
+        label = raw_id if isinstance(raw_id, str) and raw_id else where
         for key in raw:
             if key not in TEMPLATE_FIELDS:
                 self.add(label, key, "unknown field (a typo?)")
         if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
             self.add(label, "id", "required: lowercase letters, digits, '.', '_' or '-'")
         title = self.text(label, raw, "title", required=True)
-        text = self.template_text(label, "text", raw.get("text"))
+        text = self.template_text(label, "text", raw.get("text"), limit)
         texts: list[tuple[str, str]] = []
         other = raw.get("texts", {})
         if not isinstance(other, dict):
@@ -180,7 +190,7 @@ class _Checker:
         for code, value in other.items():
             if not _LANGUAGE_RE.match(code):
                 self.add(label, f"texts.{code}", "is not a language code such as de or pt-BR")
-            elif translated := self.template_text(label, f"texts.{code}", value):
+            elif translated := self.template_text(label, f"texts.{code}", value, limit):
                 texts.append((code, translated))
         approval_code = raw.get("approval_code")
         if not isinstance(approval_code, str) or not _CODE_RE.match(approval_code):
@@ -200,12 +210,12 @@ class _Checker:
             language=self.language, texts=tuple(texts),
         )  # fmt: skip
 
-    def template_text(self, label: str, key: str, value: Any) -> str:
+    def template_text(self, label: str, key: str, value: Any, limit: int) -> str:
         if not isinstance(value, str) or not value.strip():
-            self.add(label, key, "required, the message text (a multi-line string)")
+            self.add(label, key, "required, the text (a multi-line string)")
             return ""
-        if len(value) > MAX_TEMPLATE_CHARS:
-            self.add(label, key, f"has {len(value)} characters; at most {MAX_TEMPLATE_CHARS}")
+        if len(value) > limit:
+            self.add(label, key, f"has {len(value)} characters; at most {limit}")
         if unknown := unknown_fields(value):
             known = ", ".join("{" + f + "}" for f in FIELDS)
             self.add(label, key, f"unknown field {{{unknown[0]}}}; the fields are {known}")

@@ -72,9 +72,10 @@ def to_catalog(body: dict[str, Any], target_name: str) -> Catalog:
     items = tuple(_item(i) for i in body.get("items", []))
     restricted = tuple(_restricted(r) for r in body.get("restricted", []))
     templates = tuple(_template(t) for t in body.get("templates", []))
+    scripts = tuple(_template(t) for t in body.get("scripts", []))
     return Catalog(
         Path(f"server:{target_name}"), body.get("page_approval_code", ""), items, restricted,
-        templates, message_mode=body.get("message_mode") or "free",
+        templates, message_mode=body.get("message_mode") or "free", scripts=scripts,
     )  # fmt: skip
 
 

@@ -170,7 +170,10 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         if problem := quota_problem(s, state.settings, caller.account_id, None, total):
             raise HTTPException(413, problem)
         s.add(share)
-        append_audit(s, actor=caller.name, action="create", about=share, detail={})
+        append_audit(
+            s, actor=caller.name, action="create", about=share,
+            detail=manifest.approved_wording(),
+        )  # fmt: skip
         record_confirmations(s, caller.name, share, manifest)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)

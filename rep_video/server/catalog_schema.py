@@ -14,7 +14,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from rep_video.content.model import Audience
 from rep_video.content.restricted import RestrictedTerm, regex_problem, term_problem
 from rep_video.content.templates import FIELDS, MessageTemplate, unknown_fields
-from rep_video.server.manifest_schema import Day, LanguageTag, Line, Text, _is_https_address
+from rep_video.server.manifest_schema import (
+    Day,
+    LanguageTag,
+    Line,
+    Text,
+    _is_https_address,
+    _printable,
+)
 from rep_video.server.names import name_problem
 from rep_video.server.page_policy import AdverseEventsIn, Analytics, HcpGateIn, PageNoticeIn
 
@@ -161,6 +168,22 @@ class TemplateIn(_Strict):
         )  # fmt: skip
 
 
+# Not `Text` (5 000 characters at most): a script is minutes of speech.
+_ScriptText = Annotated[
+    str, Field(min_length=1, max_length=10000), AfterValidator(_printable),
+    AfterValidator(_template_text),
+]  # fmt: skip
+
+
+class ScriptIn(TemplateIn):
+    """An approved teleprompter script: a template's fields, with room for minutes of speech."""
+
+    text: _ScriptText
+    texts: Annotated[dict[LanguageTag, _ScriptText], Field(max_length=50)] = Field(
+        default_factory=dict
+    )
+
+
 class CatalogIn(_Strict):
     page_approval_code: Line = ""
     language: LanguageTag = "en"
@@ -168,12 +191,16 @@ class CatalogIn(_Strict):
     restricted: Annotated[list[RestrictedIn], Field(max_length=5000)] = Field(default_factory=list)
 
     templates: Annotated[list[TemplateIn], Field(max_length=500)] = Field(default_factory=list)
+    scripts: Annotated[list[ScriptIn], Field(max_length=500)] = Field(default_factory=list)
 
     def restricted_terms(self) -> tuple[RestrictedTerm, ...]:
         return tuple(r.as_term() for r in self.restricted)
 
     def template(self, template_id: str) -> TemplateIn | None:
         return next((t for t in self.templates if t.id == template_id), None)
+
+    def script(self, script_id: str) -> ScriptIn | None:
+        return next((t for t in self.scripts if t.id == script_id), None)
 
     @model_validator(mode="after")
     def _unique(self) -> CatalogIn:
@@ -183,6 +210,9 @@ class CatalogIn(_Strict):
         template_ids = [t.id for t in self.templates]
         if len(set(template_ids)) != len(template_ids):
             raise ValueError("template ids must be unique")
+        script_ids = [t.id for t in self.scripts]
+        if len(set(script_ids)) != len(script_ids):
+            raise ValueError("script ids must be unique")
         return self
 
     def get(self, item_id: str) -> CatalogItemIn | None:

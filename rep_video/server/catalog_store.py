@@ -204,8 +204,8 @@ def catalog_json(
     catalog: CatalogIn, pushed: Pushed, today: date, policy: PolicyIn | None = None
 ) -> dict[str, object]:
     """The catalog as reps' computers read it: every item with whether it may be attached
-    today and why not, the restricted words, the message templates and the policy's
-    message_mode (the app needs both to let the rep write the message)."""
+    today and why not, the restricted words, the message templates, the teleprompter scripts
+    and the policy's message_mode (the app needs them to let the rep write the message)."""
     items = []
     for item in catalog.items:
         problem = item.window_problem(today)
@@ -219,5 +219,6 @@ def catalog_json(
         "items": items,
         "restricted": [r.model_dump(mode="json", exclude_none=True) for r in catalog.restricted],
         "templates": [t.model_dump(mode="json") for t in catalog.templates],
+        "scripts": [t.model_dump(mode="json") for t in catalog.scripts],
         "message_mode": policy.message_mode if policy is not None else "free",
     }

@@ -212,6 +212,8 @@ class ManifestIn(_Strict):
     )
     message_template: Annotated[Line, Field(max_length=64)] | None = None
     message_approval_code: Annotated[Line, Field(max_length=64)] | None = None
+    script_id: Annotated[Line, Field(max_length=64)] | None = None
+    script_approval_code: Annotated[Line, Field(max_length=64)] | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

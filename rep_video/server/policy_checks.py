@@ -1,7 +1,8 @@
 """What the server enforces of the pushed catalog and policy on every share, whatever the
 client sent: attachments filled in from the server's catalog, the restricted words
-(wording_checks.py), the message templates (template_checks.py), the expiry within the policy's
-maximum (no "never" unless the policy allows it), the length within its maximum."""
+(wording_checks.py), the message templates and teleprompter scripts (template_checks.py), the
+expiry within the policy's maximum (no "never" unless the policy allows it), the length within
+its maximum."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rep_video.server.catalog_store import Audience, load_catalog, load_policy, 
 from rep_video.server.db import utcnow
 from rep_video.server.manifest_schema import Line
 from rep_video.server.state import ServerState
-from rep_video.server.template_checks import check_message_template
+from rep_video.server.template_checks import check_message_template, check_script
 from rep_video.server.wording_checks import check_wording
 from rep_video.share.manifest import ShareManifest
 
@@ -85,4 +86,5 @@ def authoritative(
     manifest = check_message_template(
         catalog, policy, manifest, date.today(), who.country, who.specialty
     )
+    manifest = check_script(catalog, manifest, date.today(), who.country, who.specialty)
     return resolve_attachments(catalog, manifest, date.today(), who), True

@@ -2,6 +2,7 @@
 own catalog's message templates: the template the manifest names must exist, be in date and
 approved for the share's audience; with `templates_only` the message must be that template
 with only its fields filled, with `templates_with_edits` it must name one (422 otherwise).
+The teleprompter script a manifest names is checked the same way (`check_script`).
 The approval code shown with the message is the server's, and only while the message is the
 unedited template: whatever the client wrote there has no effect."""
 
@@ -60,6 +61,28 @@ def check_message_template(
         )
     code = template.approval_code if template is not None and filled_in else None
     return replace(manifest, message_approval_code=code)
+
+
+def check_script(
+    catalog: CatalogIn, manifest: ShareManifest, today: date, country: str | None,
+    specialty: str | None,
+) -> ShareManifest:  # fmt: skip
+    """The teleprompter script the manifest names must be one of the server's approved
+    scripts, in date and for the share's audience (422 otherwise); its approval code is the
+    server's, whatever the client wrote."""
+    if not manifest.script_id:
+        return replace(manifest, script_id=None, script_approval_code=None)
+    script = catalog.script(manifest.script_id)
+    if script is None:
+        raise _refuse(
+            "script_id", f"the server's catalog has no teleprompter script '{manifest.script_id}'"
+        )
+    problem = _window(script.valid_from, script.expires, today) or _audience(
+        script.audience.countries, script.audience.specialties, country, specialty
+    )
+    if problem:
+        raise _refuse("script_id", f"the teleprompter script '{script.id}' is {problem}")
+    return replace(manifest, script_approval_code=script.approval_code)
 
 
 def _window(valid_from: date, expires: date, today: date) -> str | None:

@@ -66,7 +66,10 @@ class WordingConfirmation:
 
 
 # Fields left out of manifest.json while empty, so a manifest without them reads as before.
-_OMIT_EMPTY = ("wording_confirmed", "message_template", "message_approval_code")
+_OMIT_EMPTY = (
+    "wording_confirmed", "message_template", "message_approval_code", "script_id",
+    "script_approval_code",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,21 @@ class ShareManifest:
     wording_confirmed: tuple[WordingConfirmation, ...] = ()
     message_template: str | None = None  # the id of the catalog template the message is from
     message_approval_code: str | None = None  # shown with the message (an unedited template)
+    # The approved teleprompter script the video was read from (its captions are aligned
+    # from it), and its approval code: the server sets it from its own catalog.
+    script_id: str | None = None
+    script_approval_code: str | None = None
+
+    def approved_wording(self) -> dict[str, str]:
+        """The approved template and script this share uses, for an audit record."""
+        return {
+            key: value for key, value in (
+                ("message_template", self.message_template),
+                ("message_approval_code", self.message_approval_code),
+                ("script_id", self.script_id),
+                ("script_approval_code", self.script_approval_code),
+            ) if value
+        }  # fmt: skip
 
     def is_expired(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -139,6 +157,8 @@ class ShareManifest:
             ),
             message_template=data.get("message_template"),
             message_approval_code=data.get("message_approval_code"),
+            script_id=data.get("script_id"),
+            script_approval_code=data.get("script_approval_code"),
         )
 
     def to_json(self) -> str:

@@ -123,6 +123,8 @@ def prepare_package(
             ),
             message_template=request.message_template,
             message_approval_code=request.message_approval_code,
+            script_id=request.script_id,
+            script_approval_code=request.script_approval_code,
         )
         MediaRecipe(str(video), edit, request.captions).write(work)
         manifest.write(work)

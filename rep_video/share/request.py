@@ -33,8 +33,8 @@ TRIM_MODES = ("smart", "fast", "exact")
 
 class InvalidRequest(UserError):
     """One part of a ShareRequest is wrong. `part` names it (`to`, `sender`, `message`,
-    `expiry`, `edit`, `language`, `captions`), so a front end can point at the field instead of
-    quoting a flag."""
+    `expiry`, `edit`, `language`, `captions`, `script`), so a front end can point at the field
+    instead of quoting a flag."""
 
     kind = "request"
 
@@ -84,6 +84,9 @@ class ShareRequest:
     confirmed_warnings: tuple[str, ...] = ()
     confirm_all_warnings: bool = False
     template_id: str | None = None  # the catalog template the message was written from
+    script_id: str | None = None  # the catalog's approved teleprompter script the rep read
+    # No captions given: align them from that script (rep-video send --approved-script).
+    captions_from_script: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,8 @@ class CheckedRequest:
     wording_warnings: tuple[Finding, ...] = ()  # restricted-list warnings the rep confirmed
     message_template: str | None = None  # the template's id
     message_approval_code: str | None = None  # shown with the message: unedited template
+    script_id: str | None = None  # the approved teleprompter script read
+    script_approval_code: str | None = None
 
 
 def check_request(
@@ -135,6 +140,10 @@ def check_request(
     template, message = _check_template(
         request, catalog, settings, today or date.today(), _fields(recipient, rep), language
     )
+    script = _check_script(request.script_id, catalog, today or date.today())
+    if script is not None and captions is None and request.captions_from_script:
+        text = fill(script.text_for(language)[0], _fields(recipient, rep))
+        captions = check_captions(CaptionsInput(script=text), language)
     warnings = _check_wording(message, captions, wording.check_for(catalog))
     confirmed = tuple(f.term for f in warnings) if request.confirm_all_warnings else ()
     if open_ := wording.unconfirmed(warnings, confirmed or request.confirmed_warnings):
@@ -164,6 +173,8 @@ def check_request(
             if template and template.filled_in(message, _fields(recipient, rep))
             else None
         ),
+        script_id=script.id if script else None,
+        script_approval_code=script.approval_code if script else None,
     )
 
 
@@ -216,6 +227,28 @@ def _check_template(
             "with just its fields filled; undo your changes to the message.",
         )
     return template, message
+
+
+def _check_script(script_id: str | None, catalog: Catalog, today: date) -> MessageTemplate | None:
+    """The approved teleprompter script named, checked for today; InvalidRequest("script")."""
+    if not script_id:
+        return None
+    script = catalog.script(script_id)
+    if script is None:
+        known = ", ".join(t.id for t in catalog.scripts) or "none"
+        raise InvalidRequest(
+            "script",
+            f"the catalog has no teleprompter script '{script_id}' (scripts: {known}); "
+            "pick one of them.",
+        )
+    state = script.window_availability(today)
+    if not state.ok:
+        raise InvalidRequest(
+            "script",
+            f"the teleprompter script '{script.id}' ({script.approval_code}) is {state.reason}; "
+            "pick another.",
+        )
+    return script
 
 
 def _catalog(request: ShareRequest, settings: Settings) -> Catalog:

@@ -114,7 +114,8 @@ def test_catalog_push_carries_the_sample_restricted_list(
     assert main(add) == 0
     argv = ["admin", "catalog", "push", str(folder / "sample-catalog.toml"), "--server", "acme"]
     assert main(argv) == 0, capsys.readouterr().err
-    assert "4 restricted terms and 2 message templates" in capsys.readouterr().err
+    pushed = capsys.readouterr().err
+    assert "4 restricted terms, 2 message templates and 2 teleprompter scripts" in pushed
     served: dict[str, Any] = httpx.get(
         f"{server.url}/api/v1/catalog", headers=auth(tokens["rita"])
     ).json()
@@ -122,6 +123,9 @@ def test_catalog_push_carries_the_sample_restricted_list(
         "cure": "block", "completely safe": "block", r"\bbetter\s+than\b": "warn",
         "pediatric": "warn",
     }  # fmt: skip
+    # The push carries the approved teleprompter scripts too.
+    assert [s["id"] for s in served["scripts"]] == ["visit-summary", "dosing-question"]
+    assert served["scripts"][0]["texts"]["de"].startswith("Hallo {hcp_name}")
     m = replace(manifest(), message="Completely SAFE for everyone.")
     answer = _create(server, tokens["rita"], m, small_clip)
     assert answer.status_code == 422 and "an absolute safety claim" in _detail(answer)

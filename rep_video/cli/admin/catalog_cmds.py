@@ -85,6 +85,7 @@ def catalog_body(
     page_code: str,
     restricted: tuple[RestrictedTerm, ...] = (),
     templates: tuple[MessageTemplate, ...] = (),
+    scripts: tuple[MessageTemplate, ...] = (),
 ) -> dict[str, Any]:
     """The catalog as the server's API takes it; UserError naming the first item whose file
     does not match the sha256 the catalog approves."""
@@ -120,30 +121,30 @@ def catalog_body(
             {"regex" if r.regex else "term": r.term, "action": r.action, "reason": r.reason}
             for r in restricted
         ],
-        "templates": [
-            {
-                "id": t.id,
-                "title": t.title,
-                "text": t.text,
-                "texts": dict(t.texts),
-                "language": t.language,
-                "approval_code": t.approval_code,
-                "valid_from": t.valid_from.isoformat(),
-                "expires": t.expires.isoformat(),
-                "audience": {
-                    "countries": list(t.audience.countries),
-                    "specialties": list(t.audience.specialties),
-                },
-            }
-            for t in templates
-        ],
+        "templates": [_wording(t) for t in templates],
+        "scripts": [_wording(t) for t in scripts],
     }
+
+
+def _wording(t: MessageTemplate) -> dict[str, Any]:
+    """A message template or teleprompter script as the server's API takes it."""
+    return {
+        "id": t.id, "title": t.title, "text": t.text, "texts": dict(t.texts),
+        "language": t.language, "approval_code": t.approval_code,
+        "valid_from": t.valid_from.isoformat(), "expires": t.expires.isoformat(),
+        "audience": {"countries": list(t.audience.countries),
+                     "specialties": list(t.audience.specialties)},
+    }  # fmt: skip
 
 
 def push_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     body = catalog_body(
-        catalog.items, catalog.page_approval_code, catalog.restricted, catalog.templates
+        catalog.items,
+        catalog.page_approval_code,
+        catalog.restricted,
+        catalog.templates,
+        catalog.scripts,
     )
     with _server(args.server) as target:
         for item in catalog.items:
@@ -157,8 +158,9 @@ def push_catalog(args: argparse.Namespace) -> int:
                 )  # fmt: skip
         target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
     print(
-        f"pushed {len(catalog.items)} items, {len(catalog.restricted)} restricted terms and "
-        f"{len(catalog.templates)} message templates to {target.name}",
+        f"pushed {len(catalog.items)} items, {len(catalog.restricted)} restricted terms, "
+        f"{len(catalog.templates)} message templates and {len(catalog.scripts)} teleprompter "
+        f"scripts to {target.name}",
         file=sys.stderr,
     )
     return 0
