@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -34,7 +34,7 @@ from rep_video.audit.chain import (
     timestamp,
     verify,
 )
-from rep_video.server.db import AuditHead, AuditRecord, Share
+from rep_video.server.db import AuditCheckpoint, AuditHead, AuditRecord, Share
 from rep_video.share.manifest import ShareManifest
 
 log = logging.getLogger("rep_video.server")
@@ -45,7 +45,7 @@ ACTIONS = frozenset({
     "create", "publish", "revoke", "extend", "withdraw-propagated", "purge",
     "token issued", "token revoked", "catalog pushed", "policy pushed",
     "account added", "account changed", "account disabled", "account enabled",
-    "wording confirmed",
+    "wording confirmed", "audit purge",
 })  # fmt: skip
 _HEAD_ID = 1
 _UNREADABLE = object()  # a column that does not parse: never equal to what was sealed
@@ -239,17 +239,63 @@ def hash_of(engine: Engine, seq: int) -> str | None:
     return None if digest is None else str(digest)
 
 
+def read_checkpoint(conn: Connection) -> tuple[int, str] | None:
+    """Where the chain begins after the retention purge (rep_video/server/audit_purge.py):
+    (the last purged record's seq, its hash); (0, GENESIS) before any; None: the row is gone."""
+    row = conn.execute(
+        select(AuditCheckpoint.through_seq, AuditCheckpoint.through_hash).where(
+            AuditCheckpoint.id == _HEAD_ID
+        )
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 def verify_log(engine: Engine) -> Verdict:
     """Walk the whole chain against the head row; the verdict names the first record edited,
-    deleted or reordered."""
+    deleted or reordered. After a retention purge the chain starts at its checkpoint, which
+    the last 'audit purge' record in the chain must state."""
     head = read_head(engine)
+    with engine.connect() as conn:
+        checkpoint = read_checkpoint(conn)
+    start_seq, start_prev = checkpoint or (0, GENESIS)
+    purges: list[str] = []  # the body of the last 'audit purge' record read
     # closing(): a verdict found early ends the read (and its server-side cursor) at once.
-    with contextlib.closing(read_records(engine)) as records:
-        verdict = verify(records, head=head)
-    if verdict.ok and head is None:
-        return Verdict(
-            False, verdict.count, verdict.head_seq, verdict.head_hash, verdict.head_seq + 1,
-            "the audit_head row was deleted: records cut off the end of the log would not "
-            "show; compare the last record with a head hash anchored elsewhere",
-        )  # fmt: skip
+    with contextlib.closing(_watch(read_records(engine), purges)) as records:
+        verdict = verify(records, start_seq=start_seq + 1, start_prev=start_prev, head=head)
+    if not verdict.ok:
+        return verdict
+    if head is None:
+        return _broken(verdict, "the audit_head row was deleted: records cut off the end of the "
+                       "log would not show; compare the last record with a head hash anchored "
+                       "elsewhere")  # fmt: skip
+    if checkpoint is None:
+        return _broken(verdict, "the audit_checkpoint row was deleted: where the retention "
+                       "purge left the log cannot be checked")  # fmt: skip
+    if start_seq > 0:
+        stated = json.loads(purges[0])["detail"] if purges else {}
+        if (stated.get("through_seq"), stated.get("through_hash")) != (start_seq, start_prev):
+            return _broken(
+                verdict,
+                f"the audit_checkpoint row (records up to {start_seq} purged) is not what the "
+                "last 'audit purge' record states: records were deleted without a purge",
+            )
     return verdict
+
+
+def _broken(verdict: Verdict, problem: str) -> Verdict:
+    return Verdict(
+        False, verdict.count, verdict.head_seq, verdict.head_hash, verdict.head_seq + 1, problem
+    )
+
+
+def _watch(records: Iterator[Stored], purges: list[str]) -> Generator[Stored, None, None]:
+    """`records`, keeping the body of the last 'audit purge' record in `purges`."""
+    try:
+        for row in records:
+            if row.columns.get("action") == "audit purge":
+                purges[:] = [row.body]
+            yield row
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()

@@ -228,6 +228,18 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """Where the audit log begins after the retention purge deleted its oldest records (one
+    row, id 1; migration 0009): the last purged record's number and hash, and how many went
+    in all. (0, GENESIS, 0) until the first purge."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    through_seq: Mapped[int] = mapped_column(BigInt)
+    through_hash: Mapped[str] = mapped_column(String(64))
+    purged: Mapped[int] = mapped_column(BigInt)
+
+
 def affected(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched (typed: `Result` does not declare `rowcount`)."""
     return int(cast(CursorResult[Any], result).rowcount)

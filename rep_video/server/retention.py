@@ -15,7 +15,8 @@ marked (revoked, reason "purging: ..."), in a transaction that re-checks it is s
 takes its lock, so no upload, declaration or publish can touch it afterwards and its link
 answers 410; (2) its files and staged uploads are deleted; (3) its rows go, with its audit
 record ("purge", rep_video/server/audit_log.py) in the same transaction. A run that deleted
-anything ends with one more record: its totals and the ids of the shares it deleted."""
+anything ends with one more record: its totals and the ids of the shares it deleted. Then the
+audit records past `retention.audit_days` go (rep_video/server/audit_purge.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, t
 
 from rep_video.file_lock import lock, unlock
 from rep_video.server.audit_log import append_audit
+from rep_video.server.audit_purge import AuditPurge, purge_audit
 from rep_video.server.catalog_schema import RetentionIn
 from rep_video.server.catalog_store import load_policy
 from rep_video.server.db import (
@@ -78,6 +80,7 @@ class DueShare:
 class PurgeReport:
     dry_run: bool
     shares: list[DueShare] = field(default_factory=list)
+    audit: AuditPurge | None = None  # the audit records past retention.audit_days
 
     @property
     def counts(self) -> dict[str, int]:
@@ -92,9 +95,10 @@ class PurgeReport:
     def summary(self) -> str:
         c = self.counts
         verb = "would delete" if self.dry_run else "deleted"
+        audit = f"; {self.audit.line(self.dry_run)}" if self.audit else ""
         return (
             f"{verb} {c['shares']} shares: {c['files']} files ({c['bytes']} bytes), "
-            f"{c['uploads']} uploads, {c['view_events']} view events"
+            f"{c['uploads']} uploads, {c['view_events']} view events{audit}"
         )
 
 
@@ -243,7 +247,8 @@ def purge(
     actor: str = SCHEDULED,
 ) -> PurgeReport:
     """Delete (or with `dry_run`, list) what is past retention. The caller holds purge_lock.
-    A run that deleted something is audited: one record per share, one for the run."""
+    A run that deleted something is audited: one record per share, one for the run, one
+    for the audit records it deleted."""
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
     for due in due_shares(state, now):
@@ -254,6 +259,8 @@ def purge(
     if report.shares and not dry_run:
         _record_run(state, actor, report)
         log.info("retention purge: %s", report.summary())
+    days = retention_of(state).audit_days
+    report.audit = purge_audit(state.sessions, days, now, actor, dry_run)
     return report
 
 

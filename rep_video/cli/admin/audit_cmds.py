@@ -93,20 +93,29 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     anchor = _anchor(args.anchor) if args.anchor else None
+    purged_through = 0  # the retention purge deleted the records up to this one
     if args.file is not None:
         verdict = _verify_file(args.file)
         anchored = _hash_in_file(args.file, anchor[0]) if anchor and verdict.ok else None
     else:
-        from rep_video.server.audit_log import hash_of, verify_log
+        from rep_video.server.audit_log import hash_of, read_checkpoint, verify_log
 
         with _database(args) as engine:
             verdict = verify_log(engine)
             anchored = hash_of(engine, anchor[0]) if anchor and verdict.ok else None
+            with engine.connect() as conn:
+                purged_through = (read_checkpoint(conn) or (0, ""))[0]
     print(verdict.describe())
     if not verdict.ok:
         return 1
     if anchor is not None:
         seq, digest = anchor
+        if anchored is None and seq <= purged_through:
+            print(
+                f"ANCHOR: record {seq} was deleted by the retention purge (records up to "
+                f"{purged_through}); anchor a newer head"
+            )
+            return 1
         if anchored is None:
             print(f"ANCHOR: record {seq} is missing: the log ends at record {verdict.head_seq}")
             return 1
