@@ -80,6 +80,13 @@ class EventOut(BaseModel):
     value: str | None
 
 
+class AnswerOut(BaseModel):
+    action: str  # callback | materials | reply
+    preferred_time: str | None
+    text: str | None
+    at: datetime
+
+
 class ShareOut(BaseModel):
     id: str
     token: str
@@ -95,6 +102,7 @@ class ShareOut(BaseModel):
     views: int | None  # null under "aggregate": GET /api/v1/views has the totals
     max_watched_percent: int | None
     files: list[FileState]
+    answers: list[AnswerOut]  # the physician's answers from the page, oldest first
 
 
 class ShareDetail(ShareOut):

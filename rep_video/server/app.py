@@ -140,6 +140,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         observability,
         openapi_spec,
         public,
+        public_answers,
         tus,
     )
 
@@ -152,6 +153,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(api_events.router)
     app.include_router(tus.router)
     app.include_router(public.router)
+    app.include_router(public_answers.router)
     methods.install(app)
     openapi_spec.install(app)
     app.add_middleware(api_compose.PlanSizeLimit)

@@ -45,7 +45,7 @@ ACTIONS = frozenset({
     "create", "publish", "revoke", "extend", "withdraw-propagated", "purge",
     "token issued", "token revoked", "catalog pushed", "policy pushed",
     "account added", "account changed", "account disabled", "account enabled",
-    "wording confirmed", "audit purge",
+    "wording confirmed", "audit purge", "answer received",
 })  # fmt: skip
 _HEAD_ID = 1
 _UNREADABLE = object()  # a column that does not parse: never equal to what was sealed

@@ -24,6 +24,7 @@ from rep_video.server.manifest_schema import (
 )
 from rep_video.server.names import name_problem
 from rep_video.server.page_policy import AdverseEventsIn, Analytics, HcpGateIn, PageNoticeIn
+from rep_video.share.page_content import DEFAULT_CALLBACK_TIMES, DEFAULT_SIDE_EFFECT_TERMS
 
 _ID = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _HEX64 = r"^[0-9a-f]{64}$"
@@ -234,6 +235,35 @@ class RetentionIn(_Strict):
     laptop_days: _DAYS = 30
 
 
+AnswerAction = Literal["callback", "materials", "reply"]
+_ALL_ACTIONS: tuple[AnswerAction, ...] = ("callback", "materials", "reply")
+_CHOICE = Annotated[Line, Field(min_length=1, max_length=40)]
+_TERM = Annotated[Line, Field(min_length=2, max_length=60)]
+
+
+class AnswersIn(_Strict):
+    """What the physician can send back from the page (rep_video/server/answers.py)."""
+
+    # Offered under the video, in this order; [] offers none.
+    actions: Annotated[list[AnswerAction], Field(max_length=3)] = Field(
+        default_factory=lambda: list(_ALL_ACTIONS)
+    )
+    # The preferred times a call-back request chooses from.
+    callback_times: Annotated[list[_CHOICE], Field(min_length=1, max_length=6)] = Field(
+        default_factory=lambda: list(DEFAULT_CALLBACK_TIMES)
+    )
+    # A reply containing one of these (any case) shows the adverse-event line after sending.
+    side_effect_terms: Annotated[list[_TERM], Field(max_length=200)] = Field(
+        default_factory=lambda: list(DEFAULT_SIDE_EFFECT_TERMS)
+    )
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> AnswersIn:
+        if len(set(self.actions)) != len(self.actions):
+            raise ValueError("answers.actions lists an action twice")
+        return self
+
+
 class PolicyIn(_Strict):
     """The whole policy is stored; the server enforces the expiry and length limits and the
     retention periods, and every page carries the safety information, adverse-event line and
@@ -249,6 +279,7 @@ class PolicyIn(_Strict):
     adverse_events: AdverseEventsIn | None = None
     hcp_gate: HcpGateIn | None = None
     message_mode: Literal["free", "templates_only", "templates_with_edits"] = "free"
+    answers: AnswersIn = Field(default_factory=AnswersIn)
     retention: RetentionIn | None = None
     # Before `retention`: the same as `retention.shares_days` (kept so stored policies load).
     retention_days: _DAYS | None = None

@@ -33,7 +33,7 @@ def content_security_policy() -> str:
             "connect-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
-            "form-action 'none'",
+            "form-action 'self'",  # the physician's answers (plain forms, no script needed)
         ]
     )
 

@@ -124,6 +124,15 @@ def install(app: FastAPI) -> None:
                 },
                 "required": ["kind"],
             }
+            components["schemas"]["AnswerForm"] = {
+                "type": "object",
+                "properties": {
+                    "action": {"enum": ["callback", "materials", "reply"]},
+                    "preferred_time": {"type": "string", "maxLength": 40},
+                    "text": {"type": "string", "maxLength": 500},
+                },
+                "required": ["action"],
+            }
             components["securitySchemes"] = {
                 "bearer": {
                     "type": "http",

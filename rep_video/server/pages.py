@@ -38,6 +38,7 @@ def share_page(
         refresh_seconds=refresh,
         content=content,
         opted_out=opted_out,
+        answer_url=f"/s/{token}/answer",
     )
     return page.render_share_page(ctx)
 

@@ -11,7 +11,15 @@ from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from rep_video.server.auth import Caller
-from rep_video.server.db import ServerDocument, Share, Upload, ViewEvent, affected, utcnow
+from rep_video.server.db import (
+    ServerDocument,
+    Share,
+    ShareAnswer,
+    Upload,
+    ViewEvent,
+    affected,
+    utcnow,
+)
 from rep_video.share.page_content import analytics_mode
 
 EVENT_KINDS = ("opened", "play", "progress", "attachment")
@@ -109,6 +117,14 @@ def share_json(
             for f in declared_files(share)
         ],
     }
+    # What the physician sent from the page: theirs to the rep, shown in every analytics mode.
+    data["answers"] = [
+        {"action": a.action, "preferred_time": a.preferred_time, "text": a.text,
+         "at": a.at.isoformat()}
+        for a in s.scalars(
+            select(ShareAnswer).where(ShareAnswer.share_id == share.id).order_by(ShareAnswer.id)
+        )
+    ]  # fmt: skip
     if with_events:
         events = s.scalars(
             select(ViewEvent).where(ViewEvent.share_id == share.id).order_by(ViewEvent.id)

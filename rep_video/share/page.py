@@ -25,7 +25,13 @@ import jinja2
 from rep_video.resources import resource_path
 from rep_video.share import page_i18n as i18n
 from rep_video.share.manifest import CaptionsRef, Person, ShareManifest
-from rep_video.share.page_content import NO_POLICY, PageContent, markdown_line, markdown_lite
+from rep_video.share.page_content import (
+    NO_POLICY,
+    Notice,
+    PageContent,
+    markdown_line,
+    markdown_lite,
+)
 
 N_ = i18n.gettext_noop
 KIND_LABELS = {"pdf": N_("PDF"), "image": N_("Image"), "link": N_("Web page")}
@@ -85,6 +91,8 @@ class PageContext:
     content: PageContent = NO_POLICY  # the policy's safety block, AE line, gate, analytics
     # The browser asked not to be measured (Sec-GPC: 1 or DNT: 1 on the page request).
     opted_out: bool = False
+    # Only the server sets it: where the physician's answers (content.answers) are posted.
+    answer_url: str | None = None
 
 
 def page_context_from_manifest(
@@ -161,8 +169,51 @@ def render_share_page(ctx: PageContext) -> str:
         refresh_url=refresh,
         refresh_seconds=ctx.refresh_seconds,
         captions=_captions_view(ctx, gettext),
-        script=scripted and bool(beacon or refresh or content.hcp_gate is not None),
+        answers=_answers_view(ctx),
+        script=scripted
+        and bool(beacon or refresh or content.hcp_gate is not None or ctx.answer_url),
         **_required_view(content, measured, gettext),
+    )
+
+
+def _answers_view(ctx: PageContext) -> dict[str, Any] | None:
+    """The answer forms under the video: plain POST forms (they work without script)."""
+    options = ctx.content.answers
+    if not ctx.answer_url or not options.actions:
+        return None
+    return {"url": ctx.answer_url, "actions": options.actions, "times": options.callback_times}
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The page a plain form post of an answer gets back (no script on the page)."""
+
+    rep: Person
+    action: str  # callback | materials | reply
+    back_url: str
+    time: str | None = None  # a call back's preferred time
+    problem: str | None = None  # why it was not sent
+    adverse_events: Notice | None = None  # the reply mentioned a possible side effect
+    language: str = i18n.DEFAULT
+
+
+def render_answered_page(done: Answered) -> str:
+    lang = _page_language(done.language)
+    gettext = i18n.translations(lang).gettext
+    notice = done.adverse_events
+    return _render(
+        "answered.html.j2",
+        lang,
+        title=gettext("Not sent") if done.problem else gettext("Sent"),
+        action=done.action,
+        rep_name=done.rep.name,
+        time=done.time or "",
+        problem=done.problem,
+        back_url=_safe_href(done.back_url),
+        adverse_events={"html": markdown_line(notice.text), "code": notice.approval_code}
+        if notice
+        else None,
+        page_approval_code=None,
     )
 
 

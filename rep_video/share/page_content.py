@@ -36,12 +36,31 @@ class Notice:
     approval_code: str
 
 
+DEFAULT_CALLBACK_TIMES = ("Today", "Tomorrow morning", "Tomorrow afternoon", "Later this week")
+# Lowercase stems: a reply containing one shows the adverse-event line after it is sent.
+DEFAULT_SIDE_EFFECT_TERMS = (
+    "side effect", "side-effect", "adverse", "reaction", "allerg", "rash", "nausea",
+    "vomit", "dizz", "headache", "swelling", "bleeding", "hospital", "died", "death",
+    "toxicity", "intoleran", "pregnan",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOptions:
+    """What the physician may send back from a server's page (the policy's `answers`)."""
+
+    actions: tuple[str, ...] = ("callback", "materials", "reply")
+    callback_times: tuple[str, ...] = DEFAULT_CALLBACK_TIMES
+    side_effect_terms: tuple[str, ...] = DEFAULT_SIDE_EFFECT_TERMS
+
+
 @dataclass(frozen=True, slots=True)
 class PageContent:
     safety: Notice | None = None
     adverse_events: Notice | None = None
     hcp_gate: str | None = None  # the gate's approval code; None = no gate
     analytics: str = "identified"  # no policy: what the server has always measured
+    answers: AnswerOptions = AnswerOptions()
 
 
 NO_POLICY = PageContent()
@@ -64,6 +83,20 @@ def page_content(policy: Mapping[str, Any] | None) -> PageContent:
         adverse_events=notice("adverse_events"),
         hcp_gate=str(gate.get("approval_code", "")) if gate else None,
         analytics=analytics_mode(str(policy.get("analytics", "identified"))),
+        answers=_answers(policy.get("answers")),
+    )
+
+
+def _answers(part: Any) -> AnswerOptions:
+    if not isinstance(part, Mapping):
+        return AnswerOptions()
+    default = AnswerOptions()
+    return AnswerOptions(
+        actions=tuple(str(a) for a in part.get("actions", default.actions)),
+        callback_times=tuple(str(t) for t in part.get("callback_times", default.callback_times)),
+        side_effect_terms=tuple(
+            str(t).lower() for t in part.get("side_effect_terms", default.side_effect_terms)
+        ),
     )
 
 

@@ -41,6 +41,39 @@
     }).catch(function () { });
   }
   if (refresh && every > 0) { setInterval(check, every * 1000); }
+  // The physician's answers: sent with fetch, the result said in place (the forms post
+  // without script too). No cookie: credentials are omitted.
+  var status = document.getElementById("answer-status");
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-answer]"), function (form) {
+    if (!window.fetch || !window.URLSearchParams || !window.FormData) { return; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = form.querySelector("button");
+      if (button) { button.disabled = true; }
+      var body = new URLSearchParams(new FormData(form));
+      // getAttribute: the form's field named "action" shadows form.action
+      fetch(form.getAttribute("action"), {
+        method: "POST", body: body, credentials: "omit", cache: "no-store",
+        headers: { "Accept": "application/json" }
+      }).then(function (r) {
+        return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+      }).then(function (result) {
+        if (button) { button.disabled = false; }
+        if (!status) { return; }
+        status.textContent = (result.data && (result.data.message || result.data.detail)) || "";
+        if (result.ok && result.data.adverse_events) {
+          var line = document.createElement("span");
+          line.className = "adverse";
+          line.textContent = " " + result.data.adverse_events;
+          status.appendChild(line);
+        }
+        if (result.ok) { form.reset(); }
+      }).catch(function () {
+        if (button) { button.disabled = false; }
+        if (status) { status.textContent = status.getAttribute("data-failed") || ""; }
+      });
+    });
+  });
   var url = document.body.getAttribute("data-beacon");
   var notice = document.getElementById("measure");
   function quiet() {
