@@ -8,7 +8,11 @@ REP_VIDEO_HOME, records a short take, trims it, personalizes it, sends it to the
 share server and saves {record,trim,personalize,send,sent,settings}.png, plus
 record-no-camera.png (what a rep without a usable camera sees) — once with the window at
 1180×760 (into docs/screenshots/) and once at 1024×640, the smallest laptop screen the app is
-laid out for (into docs/screenshots/1024x640/).
+laid out for (into docs/screenshots/1024x640/). `--one-size` takes only the first; with
+the OS locale set the app speaks its language, so the German set is
+
+    LANG=de_DE.UTF-8 xvfb-run -a -s "-screen 0 1600x1000x24" \
+        .venv/bin/python scripts/screenshots.py docs/screenshots/de --one-size
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ SIZES = ((1180, 760, ""), (1024, 640, "1024x640"))
 
 
 def main() -> int:
-    base = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    base = Path(args[0]) if args else ROOT / "docs" / "screenshots"
     _memory_keyring()
-    for width, height, sub in SIZES:
+    for width, height, sub in SIZES[:1] if "--one-size" in sys.argv else SIZES:
         take(base / sub if sub else base, width, height)
     return 0
 

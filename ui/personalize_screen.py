@@ -5,20 +5,15 @@ card, the poster frame, and approved content to attach."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QPlainTextEdit,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +25,12 @@ from rep_video.content.server_catalog import catalog_for_target
 from rep_video.content.templates import MessageTemplate
 from rep_video.errors import UserError
 from rep_video.share.request import message_mode
-from ui import core_bridge
 from ui.content_picker import ContentPicker, compute_availability
 from ui.draft_flow import DraftFlow, FlowScreen
 from ui.i18n import translate
 from ui.language_picker import LanguagePicker
 from ui.layouts import button, column, label, line_edit, named, row, screen
+from ui.poster_picker import PosterPicker
 from ui.prompter_panel import fill_fields
 from ui.state import Draft, Recipient
 from ui.tasks import TaskOutcome
@@ -51,71 +46,73 @@ class PersonalizeScreen(FlowScreen):
     def __init__(self, flow: DraftFlow, parent: QWidget | None = None) -> None:
         super().__init__(flow, parent)
         self.catalog: Catalog | None = None
-        self._poster_img: np.ndarray | None = None
         self._template_key = ""
         self._rendered = ""  # the message as the template last filled it
 
-        title = label("Personalize", "title", wrap=False)
-        self.name = line_edit("Dr. Jane Lee", "Recipient name")
-        self.email = line_edit("optional", "Recipient email")
-        self.phone = line_edit("optional", "Recipient phone")
-        self.template = named(QComboBox(), "Message template")
+        title = label(translate("personalize_screen", "Personalize"), "title", wrap=False)
+        self.name = line_edit(
+            translate("personalize_screen", "Dr. Jane Lee"),
+            translate("personalize_screen", "Recipient name"),
+        )
+        self.email = line_edit(
+            translate("personalize_screen", "optional"),
+            translate("personalize_screen", "Recipient email"),
+        )
+        self.phone = line_edit(
+            translate("personalize_screen", "optional"),
+            translate("personalize_screen", "Recipient phone"),
+        )
+        self.template = named(QComboBox(), translate("personalize_screen", "Message template"))
         self.template.addItem(translate("template_picker", CHOOSE), "")
         self.template_note = label("", "hint")
         self.mode = "free"  # the policy's message_mode (the server's, else the settings')
         self.language = LanguagePicker()
         self.message = QPlainTextEdit()
-        self.message.setAccessibleName("Personal message")
-        self.message.setPlaceholderText("A short personal note shown above the video.")
+        self.message.setAccessibleName(translate("personalize_screen", "Personal message"))
+        self.message.setPlaceholderText(
+            translate("personalize_screen", "A short personal note shown above the video.")
+        )
         self.message.setTabChangesFocus(True)
-        self.wording_note = label("", "warning", name="Restricted words in the message")
+        self.wording_note = label(
+            "", "warning", name=translate("personalize_screen", "Restricted words in the message")
+        )
         self.wording = WordingWatch(self.message, self.wording_note, self.runner)
-        self.from_name = line_edit("Your name, as the doctor knows you", "Your name (sender)")
+        self.from_name = line_edit(
+            translate("personalize_screen", "Your name, as the doctor knows you"),
+            translate("personalize_screen", "Your name (sender)"),
+        )
         self.intro = named(
-            QCheckBox("Start with a 2-second intro card"),
-            "Add intro card",
-            "A title card before the video: \u201cFor Dr. … from …\u201d",
+            QCheckBox(translate("personalize_screen", "Start with a 2-second intro card")),
+            translate("personalize_screen", "Add intro card"),
+            translate(
+                "personalize_screen", "A title card before the video: \u201cFor Dr. … from …\u201d"
+            ),
         )
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Recipient", self.name)
-        form.addRow("Email", self.email)
-        form.addRow("Phone", self.phone)
-        form.addRow("Page language", self.language)
-        form.addRow("Template", self.template)
+        form.addRow(translate("personalize_screen", "Recipient"), self.name)
+        form.addRow(translate("personalize_screen", "Email"), self.email)
+        form.addRow(translate("personalize_screen", "Phone"), self.phone)
+        form.addRow(translate("personalize_screen", "Page language"), self.language)
+        form.addRow(translate("personalize_screen", "Template"), self.template)
         form.addRow("", self.template_note)
-        form.addRow("Message", self.message)
+        form.addRow(translate("personalize_screen", "Message"), self.message)
         form.addRow("", self.wording_note)
-        form.addRow("From", self.from_name)
+        form.addRow(translate("personalize_screen", "From"), self.from_name)
         form.addRow("", self.intro)
-        who = QGroupBox("Recipient and message")
+        who = QGroupBox(translate("personalize_screen", "Recipient and message"))
         who.setLayout(form)
 
-        self.auto_poster = named(
-            QCheckBox("Best frame"),
-            "Pick the poster frame automatically",
-            "The frame RepVideo picks as the best one",
-        )
-        self.auto_poster.setChecked(True)
-        self.poster_slider = named(QSlider(Qt.Orientation.Horizontal), "Poster frame time")
-        self.poster_slider.setRange(0, 1000)
-        self.poster_view = QLabel("")
-        self.poster_view.setFixedSize(160, 90)
-        self.poster_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.poster_view.setStyleSheet("background:#101114; border-radius:6px; color:#aaa")
-        self.poster_view.setAccessibleName("Poster frame preview")
-        self.poster_time = label("", "hint", wrap=False)
-        poster_col = column(self.auto_poster, self.poster_slider, self.poster_time, 1)
-        poster = QGroupBox("Poster frame")
-        poster.setLayout(row(self.poster_view, (poster_col, 1)))
+        poster = PosterPicker(self.runner, self.drafts)
+        self.poster, self.poster_view = poster, poster.poster_view
 
         self.picker = ContentPicker()
-        content = QGroupBox("Approved content to attach")
+        content = QGroupBox(translate("personalize_screen", "Approved content to attach"))
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.picker)
 
-        self.next_button = button("Next: Send")
+        self.next_button = button(translate("personalize_screen", "Next: Send"))
         self.next_button.setProperty("primary", True)
         self.problem = label("", "error")
 
@@ -123,10 +120,6 @@ class PersonalizeScreen(FlowScreen):
         columns.setSpacing(16)
         screen(self, title, (columns, 1), row((self.problem, 1), self.next_button))
 
-        self._poster_timer = QTimer(self)
-        self._poster_timer.setSingleShot(True)
-        self._poster_timer.setInterval(150)  # debounce: decode once the slider rests
-        self._poster_timer.timeout.connect(self._load_poster_frame)
         for field in (self.name, self.email, self.phone):
             field.textChanged.connect(self._store)
         self.name.textChanged.connect(lambda _t: self.recipient_changed.emit())
@@ -139,8 +132,6 @@ class PersonalizeScreen(FlowScreen):
         self.message.textChanged.connect(self._store)
         self.intro.toggled.connect(self._store)
         self.template.activated.connect(self._apply_template)
-        self.auto_poster.toggled.connect(self._poster_mode)
-        self.poster_slider.valueChanged.connect(lambda _v: self._poster_timer.start())
         self.picker.selection_changed.connect(
             lambda ids: self.drafts.update(attachment_ids=tuple(ids))
         )
@@ -184,10 +175,10 @@ class PersonalizeScreen(FlowScreen):
         self.template.setCurrentIndex(max(0, index))
         self.recipient_changed.emit()
         if d.poster_at is not None and d.duration:
-            self.poster_slider.blockSignals(True)
-            self.poster_slider.setValue(round(1000 * d.poster_at / d.duration))
-            self.poster_slider.blockSignals(False)
-            self.auto_poster.setChecked(False)
+            self.poster.poster_slider.blockSignals(True)
+            self.poster.poster_slider.setValue(round(1000 * d.poster_at / d.duration))
+            self.poster.poster_slider.blockSignals(False)
+            self.poster.auto_poster.setChecked(False)
         else:
             self.video_changed()
 
@@ -232,7 +223,9 @@ class PersonalizeScreen(FlowScreen):
         rep = self.from_name.text().strip() or "{rep_name}"
         hcp = self.name.text().strip() or "{hcp_name}"
         text, written_in = template.text_for(self.language.language())
-        note = f"Approved template {template.approval_code}"
+        note = translate("personalize_screen", "Approved template {approval_code}").format(
+            approval_code=template.approval_code
+        )
         if written_in != self.language.language():
             note += " · " + (
                 translate("personalize_screen", "This template has no %1 version: it is in %2.")
@@ -248,7 +241,9 @@ class PersonalizeScreen(FlowScreen):
         self.from_name.setText(settings.rep.name)
         locked = settings.is_locked("rep.name")
         self.from_name.setReadOnly(locked)
-        self.from_name.setToolTip("Set by your administrator" if locked else "")
+        self.from_name.setToolTip(
+            translate("personalize_screen", "Set by your administrator") if locked else ""
+        )
 
     def commit_sender(self) -> bool:
         """Remember the From name (the send reads it from the settings), also when the rep
@@ -265,24 +260,40 @@ class PersonalizeScreen(FlowScreen):
 
     def _next(self) -> None:
         if not self.name.text().strip():
-            self.problem.setText("Enter the recipient's name; it appears on their page.")
+            self.problem.setText(
+                translate(
+                    "personalize_screen", "Enter the recipient's name; it appears on their page."
+                )
+            )
             self.name.setFocus()
             return
         sender = self.from_name.text().strip()
         if not sender:
-            self.problem.setText("Enter your name; the page shows who the video is from.")
+            self.problem.setText(
+                translate(
+                    "personalize_screen", "Enter your name; the page shows who the video is from."
+                )
+            )
             self.from_name.setFocus()
             return
         if self.mode != "free" and not self._template_key:
             self.problem.setText(
-                "Choose an approved message template: your administrator's policy allows "
-                "only those."
+                translate(
+                    "personalize_screen",
+                    "Choose an approved message template: your administrator's policy allows "
+                    "only those.",
+                )
             )
             self.template.setFocus()
             return
         if blocking := self.wording.blocking:
             words = ", ".join(f"\u201c{h.matched}\u201d" for h in blocking)
-            self.problem.setText(f"Reword {words} first: the message cannot be sent with it.")
+            self.problem.setText(
+                translate(
+                    "personalize_screen",
+                    "Reword {words} first: the message cannot be sent with it.",
+                ).format(words=words)
+            )
             self.message.setFocus()
             return
         if not self.commit_sender():
@@ -292,65 +303,7 @@ class PersonalizeScreen(FlowScreen):
 
     # -- poster ------------------------------------------------------------------------------
     def video_changed(self) -> None:
-        d = self.drafts.draft
-        if d.video is None:
-            return
-        self.auto_poster.setChecked(True)
-        video = d.video
-
-        def best(_p: Any, _c: Any) -> tuple[float, np.ndarray]:
-            t = core_bridge.best_frame_time(video)
-            return t, core_bridge.frame_at(video, t)
-
-        self.poster_view.setText("Finding the best frame…")
-        self.runner.submit("best frame", best, lambda o: self._on_best(video, o))
-
-    def _on_best(self, video: Path, outcome: TaskOutcome) -> None:
-        d = self.drafts.draft
-        if d.video != video:
-            return
-        if not outcome.ok:
-            self.poster_view.setText("No preview")
-            return
-        t, frame = outcome.value
-        self.poster_slider.blockSignals(True)
-        self.poster_slider.setValue(round(1000 * t / d.duration) if d.duration else 0)
-        self.poster_slider.blockSignals(False)
-        self._show_poster(t, frame)
-
-    def _poster_mode(self, automatic: bool) -> None:
-        self.poster_slider.setEnabled(not automatic)
-        if automatic:
-            self.drafts.update(poster_at=None)
-            self.video_changed()
-        else:
-            self._load_poster_frame()
-
-    def _load_poster_frame(self) -> None:
-        d = self.drafts.draft
-        if d.video is None or self.auto_poster.isChecked():
-            return
-        t = d.duration * self.poster_slider.value() / 1000
-        self.drafts.update(poster_at=round(t, 3))
-        video = d.video
-        self.runner.submit(
-            "poster frame",
-            lambda _p, _c: (t, core_bridge.frame_at(video, t)),
-            lambda o: self._show_poster(*o.value) if o.ok else None,
-        )
-
-    def _show_poster(self, t: float, frame: np.ndarray) -> None:
-        self._poster_img = np.ascontiguousarray(frame)
-        h, w = self._poster_img.shape[:2]
-        image = QImage(self._poster_img.data, w, h, w * 3, QImage.Format.Format_RGB888)
-        self.poster_view.setPixmap(
-            QPixmap.fromImage(image).scaled(
-                self.poster_view.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
-        self.poster_time.setText(f"Frame at {t:.1f} s")
+        self.poster.video_changed()
 
     # -- catalog -----------------------------------------------------------------------------
     def reload_catalog(self) -> None:
@@ -363,7 +316,9 @@ class PersonalizeScreen(FlowScreen):
             # A share server target: its catalog (the server decides), else the local file.
             remote = catalog_for_target(None, settings)
             if remote is not None:
-                source = f"from the share server, {remote.age_label()}"
+                source = translate(
+                    "personalize_screen", "from the share server, {age_label}"
+                ).format(age_label=remote.age_label())
                 return remote.catalog, compute_availability(remote.catalog, today), source
             catalog = load_catalog(path)
             return catalog, compute_availability(catalog, today), None

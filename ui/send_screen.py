@@ -28,6 +28,7 @@ from ui import confirm, failed_sends, send_errors
 from ui.draft_flow import DraftFlow, FlowScreen
 from ui.embedded_server import EMBEDDED
 from ui.failure_panel import FailurePanel, Problem
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.language_picker import remember_language
 from ui.layouts import button, combo, fill, label, named, row, screen
 from ui.send_progress import progress_text
@@ -38,11 +39,15 @@ from ui.tasks import TaskHandle, TaskOutcome
 from ui.theme import icon
 from ui.time_text import fmt_time
 
-LIVE = "Sent — the video is live. The link is on the clipboard."
-LIVE_LOCAL = "Sent — the video is live, but only on this computer. The link is on the clipboard."
-LINK_FIRST = (
+LIVE = QT_TRANSLATE_NOOP("send_screen", "Sent — the video is live. The link is on the clipboard.")
+LIVE_LOCAL = QT_TRANSLATE_NOOP(
+    "send_screen",
+    "Sent — the video is live, but only on this computer. The link is on the clipboard.",
+)
+LINK_FIRST = QT_TRANSLATE_NOOP(
+    "send_screen",
     "Your link is ready and on the clipboard. The video is still being prepared and uploaded; "
-    "until then the page says it is on its way."
+    "until then the page says it is on its way.",
 )
 
 
@@ -59,22 +64,28 @@ class SendScreen(FlowScreen):
         self._request: ShareRequest | None = None  # the send in progress, to confirm words
         self.last_result: SendResult | None = None
 
-        title = label("Send", "title", wrap=False)
-        self.summary = label("", name="Send summary")
-        self.target_box = combo("Send to")
+        title = label(translate("send_screen", "Send"), "title", wrap=False)
+        self.summary = label("", name=translate("send_screen", "Send summary"))
+        self.target_box = combo(translate("send_screen", "Send to"))
         self.target_note = label("", "hint")
         form = QFormLayout()
-        form.addRow("Send to", self.target_box)
+        form.addRow(translate("send_screen", "Send to"), self.target_box)
 
-        self.send_button = QPushButton(icon("send", "#ffffff"), "  Send and get link")
+        self.send_button = QPushButton(
+            icon("send", "#ffffff"), translate("send_screen", "  Send and get link")
+        )
         self.send_button.setProperty("primary", True)
-        self.send_button.setAccessibleName("Send and get link")
+        self.send_button.setAccessibleName(translate("send_screen", "Send and get link"))
         self.send_button.setMinimumHeight(40)
         self.send_button.clicked.connect(lambda: self.start_send())
-        self.cancel_button = button("Cancel", "Cancel sending", on_click=self.cancel)
+        self.cancel_button = button(
+            translate("send_screen", "Cancel"),
+            translate("send_screen", "Cancel sending"),
+            on_click=self.cancel,
+        )
         self.cancel_button.setVisible(False)
         self.sent_note = label("", "hint")
-        self.progress = named(QProgressBar(), "Send progress")
+        self.progress = named(QProgressBar(), translate("send_screen", "Send progress"))
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
         self.progress_label = label("", "hint")
@@ -87,7 +98,9 @@ class SendScreen(FlowScreen):
         self.result.setVisible(False)
         self.result.setup_target.connect(self.open_settings)
         self.again_button = button(
-            "Record another", icon_name="record", on_click=self.record_another.emit
+            translate("send_screen", "Record another"),
+            icon_name="record",
+            on_click=self.record_another.emit,
         )
         self.again_button.setVisible(False)
 
@@ -116,9 +129,12 @@ class SendScreen(FlowScreen):
             self.target_box.setCurrentIndex(i)
         only_embedded = self.target_box.count() == 1 and self.target_box.itemData(0) == EMBEDDED
         self.target_note.setText(
-            "No share target is set up yet, so RepVideo runs its own share server on this "
-            "computer: links work on this computer only. Your administrator can add your "
-            "company's server in Settings."
+            translate(
+                "send_screen",
+                "No share target is set up yet, so RepVideo runs its own share server on this "
+                "computer: links work on this computer only. Your administrator can add your "
+                "company's server in Settings.",
+            )
             if only_embedded
             else ""
         )
@@ -127,28 +143,42 @@ class SendScreen(FlowScreen):
     def _refresh_summary(self) -> None:
         d = self.drafts.draft
         if d.video is None:
-            self.summary.setText("Record or import a video first.")
+            self.summary.setText(translate("send_screen", "Record or import a video first."))
             self.send_button.setEnabled(False)
             self.sent_note.setText("")
             return
         length = max(0.0, d.trim_out - d.trim_in)
-        who = d.recipient.name or "(no recipient yet — add one in Personalize)"
+        who = d.recipient.name or translate(
+            "send_screen", "(no recipient yet — add one in Personalize)"
+        )
         n = len(d.attachment_ids)
         self.summary.setText(
-            f"<b>For</b> {who}<br><b>Video</b> {fmt_time(length)}"
-            f"{' (trimmed)' if d.trimmed else ''}{' + intro card' if d.intro_card else ''}"
-            f"<br><b>Attachments</b> {n} approved item{'s' if n != 1 else ''}"
+            translate("send_screen", "<b>For</b> {who}<br><b>Video</b> {length}").format(
+                who=who, length=fmt_time(length)
+            )
+            + (translate("send_screen", " (trimmed)") if d.trimmed else "")
+            + (translate("send_screen", " + intro card") if d.intro_card else "")
+            + (
+                translate("send_screen", "<br><b>Attachments</b> 1 approved item")
+                if n == 1
+                else translate("send_screen", "<br><b>Attachments</b> {n} approved items").format(
+                    n=n
+                )
+            )
         )
         already = self._sent_for is not None and self._sent_for == d
         self.send_button.setEnabled(self._task is None and bool(d.recipient.name) and not already)
         if not already or self._task is not None:
             note = ""
         elif self.failure.problem is not None:
-            note = "This send is in the outbox: retry it or delete it below."
+            note = translate(
+                "send_screen", "This send is in the outbox: retry it or delete it below."
+            )
         else:
-            note = (
+            note = translate(
+                "send_screen",
                 "This video has been sent to this recipient. To send it to someone else, "
-                "change the recipient in Personalize."
+                "change the recipient in Personalize.",
             )
         self.sent_note.setText(note)
 
@@ -170,7 +200,9 @@ class SendScreen(FlowScreen):
             return  # a second click on a sent draft never makes a second share
         if not d.recipient.name:
             self.failure.show_problem(
-                Problem(None, "add the recipient's name in Personalize first.")
+                Problem(
+                    None, translate("send_screen", "add the recipient's name in Personalize first.")
+                )
             )
             return
         request = request_from_draft(d, str(self.target_box.currentData() or EMBEDDED))
@@ -191,11 +223,16 @@ class SendScreen(FlowScreen):
             for f in asked.findings
         )
         return confirm.ask(
-            self, "Confirm restricted wording",
-            "Your administrator's list asks you to confirm these words before sending:\n\n"
-            f"{lines}\n\nSend with this wording? Your confirmation is recorded with the share.",
-            "Send anyway",
-        )  # fmt: skip
+            self,
+            translate("send_screen", "Confirm restricted wording"),
+            translate(
+                "send_screen",
+                "Your administrator's list asks you to confirm these words before sending:"
+                "\n\n{lines}\n\nSend with this wording? Your confirmation is recorded with the "
+                "share.",
+            ).format(lines=lines),
+            translate("send_screen", "Send anyway"),
+        )
 
     def retry(self, entry_id: int) -> None:
         if self._task is None:
@@ -207,7 +244,7 @@ class SendScreen(FlowScreen):
         self.again_button.setVisible(False)
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self.progress_label.setText("Checking the video and attachments")
+        self.progress_label.setText(translate("send_screen", "Checking the video and attachments"))
         self.cancel_button.setVisible(True)
         self.send_button.setEnabled(False)
         self._task = self.runner.submit(name, fn, self._on_done, self._on_progress, serial=True)
@@ -215,7 +252,7 @@ class SendScreen(FlowScreen):
     def cancel(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            self.progress_label.setText("Cancelling…")
+            self.progress_label.setText(translate("send_screen", "Cancelling…"))
 
     def _on_progress(self, p: Progress) -> None:
         if p.fraction is None:
@@ -232,7 +269,9 @@ class SendScreen(FlowScreen):
         if outcome.cancelled:
             self.progress.setVisible(False)
             self.result.setVisible(False)  # a link handed out was withdrawn (revoked)
-            self.progress_label.setText("Sending cancelled. Nothing was sent.")
+            self.progress_label.setText(
+                translate("send_screen", "Sending cancelled. Nothing was sent.")
+            )
             self._sent_for = None
             self._refresh_summary()
             return
@@ -275,12 +314,12 @@ class SendScreen(FlowScreen):
         self.last_result = result
         self._sent_for = self._sending
         self._show_link(result)
-        self.result.set_headline(LINK_FIRST)
+        self.result.set_headline(translate("send_screen", LINK_FIRST))
         self.result.setVisible(True)
 
     def _show_link(self, result: SendResult) -> None:
         d = self.drafts.draft
-        rep = self.services.settings().rep.name or "your rep"
+        rep = self.services.settings().rep.name or translate("send_screen", "your rep")
         self.result.show_link(
             result.link, result.preview_url, d.recipient.name, d.recipient.email, rep
         )
@@ -299,15 +338,21 @@ class SendScreen(FlowScreen):
         if result.done_seconds is not None:
             link = result.link_seconds if result.link_seconds is not None else 0.0
             self.progress_label.setText(
-                f"Sent in {result.done_seconds:.1f} s (link after {link:.1f} s)."
+                translate(
+                    "send_screen", "Sent in {done_seconds:.1f} s (link after {link:.1f} s)."
+                ).format(done_seconds=result.done_seconds, link=link)
             )
         else:  # delivered later, by the outbox in the background
-            self.progress_label.setText("Sent.")
+            self.progress_label.setText(translate("send_screen", "Sent."))
         if not (self.result.isVisible() and self.result.link == result.link):
             # Not yet shown: copy it now. (Already shown: the rep may have copied something
             # else since; never overwrite their clipboard twice.)
             self._show_link(result)
-        self.result.set_headline(LIVE_LOCAL if self.result.local_only() else LIVE)
+        self.result.set_headline(
+            translate("send_screen", LIVE_LOCAL)
+            if self.result.local_only()
+            else translate("send_screen", LIVE)
+        )
         self.result.setVisible(True)
         self.again_button.setVisible(True)
         self._refresh_summary()
@@ -319,10 +364,16 @@ class SendScreen(FlowScreen):
             if outcome.ok:
                 self.failure.clear()
                 self._sent_for = None  # nothing of it left: the draft may be sent afresh
-                self.progress_label.setText("The send was deleted. Your recording is kept.")
+                self.progress_label.setText(
+                    translate("send_screen", "The send was deleted. Your recording is kept.")
+                )
                 self.sent.emit()
             else:
-                self.progress_label.setText(f"Could not delete it: {outcome.error}")
+                self.progress_label.setText(
+                    translate("send_screen", "Could not delete it: {error}").format(
+                        error=outcome.error
+                    )
+                )
             self._refresh_summary()
 
         failed_sends.delete_send(self, self.runner, self.services, entry_id, done)
@@ -331,14 +382,16 @@ class SendScreen(FlowScreen):
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
             self.progress_label.setText(
-                f"Saved the video as {outcome.value}."
+                translate("send_screen", "Saved the video as {value}.").format(value=outcome.value)
                 if outcome.ok
-                else f"Could not save the video: {outcome.error}"
+                else translate("send_screen", "Could not save the video: {error}").format(
+                    error=outcome.error
+                )
             )
 
         if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
             self.failure.set_busy(True)
-            self.progress_label.setText("Saving the video…")
+            self.progress_label.setText(translate("send_screen", "Saving the video…"))
 
     def busy(self) -> bool:
         return self._task is not None

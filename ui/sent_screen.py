@@ -10,56 +10,33 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
-    QTreeWidgetItem,
     QWidget,
 )
 
 from ui import confirm, failed_sends, send_errors
 from ui.failure_panel import FailurePanel, Problem
+from ui.i18n import translate
 from ui.layouts import button, item_list, label, row, screen
 from ui.revoke_grace import RevokeGrace
+from ui.sent_words import (
+    ALIVE,
+    CHECKING,
+    COLUMNS,
+    NOT_SENT,
+    TOTALS_TIP,
+    describe,
+    said,
+    share_item,
+    totals_line,
+)
 from ui.services import Services
 from ui.share_result import flash_copied
 from ui.share_rows import ShareRow
 from ui.tasks import Runner, TaskOutcome
-
-COLUMNS = ("Recipient", "Sent", "State", "Views", "Watched", "Expires", "Target", "Link")
-CHECKING = "Checking views…"
-TOTALS_ONLY = "Totals only"
-TOTALS_TIP = ("This server counts viewing only as totals over all your recipients: "
-              "it never shows who watched.")  # fmt: skip
-STATE_COLORS = {
-    "live": "#1f8a4c",
-    "uploading": "#2f6fed",
-    "queued": "#b35c00",
-    "expired": "#8a8f98",
-    "revoked": "#d93036",
-    "deleted": "#8a8f98",
-    "failed": "#d93036",
-    "cancelled": "#8a8f98",
-}
-STATE_WORDS = {
-    "live": "Live",
-    "uploading": "Uploading",
-    "queued": "Waiting to send",
-    "expired": "Expired",
-    "revoked": "Revoked",
-    "deleted": "Deleted (retention)",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-}
-ALIVE = ("live", "uploading", "queued")  # a link that opens (or will): Copy makes sense
-NOT_SENT = ("failed", "queued")  # the failure panel offers the way forward
-
-
-def _dot(color: str) -> QIcon:
-    pm = QPixmap(12, 12)
-    pm.fill(QColor(color))
-    return QIcon(pm)
 
 
 class SentScreen(QWidget):
@@ -76,33 +53,56 @@ class SentScreen(QWidget):
         self._again = False
         self._names: dict[int, str] = {}  # whose link a waiting revoke ends, for the status
 
-        title = label("Sent", "title", wrap=False)
-        self.tree = item_list("Sent videos", COLUMNS)
+        title = label(translate("sent_screen", "Sent"), "title", wrap=False)
+        self.tree = item_list(
+            translate("sent_screen", "Sent videos"), [translate("sent_screen", c) for c in COLUMNS]
+        )
         self.tree.setIconSize(QSize(72, 40))
         header = self.tree.header()
         header.setStretchLastSection(True)
         for col in range(len(COLUMNS) - 1):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.empty = label(
-            "Nothing sent yet. Videos you send appear here with their views.", "hint"
+            translate(
+                "sent_screen", "Nothing sent yet. Videos you send appear here with their views."
+            ),
+            "hint",
         )
-        self.detail = label("", name="About the selected share")
+        self.detail = label("", name=translate("sent_screen", "About the selected share"))
         self.failure = FailurePanel()
         self.failure.wire(self.retry, self.delete, self.save_video, self.open_settings.emit)
         self.status = label("", "hint")
         # Under the policy's analytics = "aggregate": all a rep may see of the viewing.
-        self.totals = label("", "hint", name="View totals over all recipients")
+        self.totals = label(
+            "", "hint", name=translate("sent_screen", "View totals over all recipients")
+        )
         self.totals.setVisible(False)
-        self.refresh_button = button("Refresh", "Refresh sent list", on_click=self.refresh)
+        self.refresh_button = button(
+            translate("sent_screen", "Refresh"),
+            translate("sent_screen", "Refresh sent list"),
+            on_click=self.refresh,
+        )
         self.copy_button = button(
-            "Copy link", "Copy link of the selected share", icon_name="copy",
+            translate("sent_screen", "Copy link"),
+            translate("sent_screen", "Copy link of the selected share"),
+            icon_name="copy",
             on_click=self.copy_link,
-        )  # fmt: skip
-        self.extend_button = button("Extend…", "Extend the selected share", on_click=self.extend)
+        )
+        self.extend_button = button(
+            translate("sent_screen", "Extend…"),
+            translate("sent_screen", "Extend the selected share"),
+            on_click=self.extend,
+        )
         # Without an argument: the button must always ask (`revoke(confirmed=…)`).
-        self.revoke_button = button("Revoke…", "Revoke the selected share", on_click=self.revoke)
+        self.revoke_button = button(
+            translate("sent_screen", "Revoke…"),
+            translate("sent_screen", "Revoke the selected share"),
+            on_click=self.revoke,
+        )
         self.undo_button = button(
-            "Undo revoke", "Undo the revoke: keep the link working", on_click=self.undo_revoke
+            translate("sent_screen", "Undo revoke"),
+            translate("sent_screen", "Undo the revoke: keep the link working"),
+            on_click=self.undo_revoke,
         )
         self.undo_button.setVisible(False)
         self.grace = RevokeGrace(parent=self)
@@ -134,8 +134,8 @@ class SentScreen(QWidget):
             return
         self._again = False
         self._loading = True
-        if not self._said:
-            self.status.setText(CHECKING)  # never over the result of an action
+        if not self._said:  # never over the result of an action
+            self.status.setText(translate("sent_screen", CHECKING))
             self._checking = True
         self.runner.submit("list shares", self.services.list_shares, self._on_rows)
 
@@ -144,7 +144,11 @@ class SentScreen(QWidget):
         if self._again:
             self.refresh()
         if not outcome.ok:
-            self._say(f"Could not read the outbox: {outcome.error}")
+            self._say(
+                translate("sent_screen", "Could not read the outbox: {error}").format(
+                    error=outcome.error
+                )
+            )
             return
         self.set_rows(outcome.value)
         if self._checking:
@@ -164,13 +168,8 @@ class SentScreen(QWidget):
         if not outcome.ok or not outcome.value:
             self.totals.setVisible(False)
             return
-        lines = [
-            f"{name}: {t.get('opened', 0)} opened · {t.get('played', 0)} played · "
-            f"{t.get('watched_to_end', 0)} to the end · {t.get('materials_opened', 0)} "
-            f"materials opened, over all {t.get('shares', 0)} shares"
-            for name, t in sorted(outcome.value.items())
-        ]
-        self.totals.setText("\n".join(lines) + "\n" + TOTALS_TIP)
+        lines = [totals_line(name, t) for name, t in sorted(outcome.value.items())]
+        self.totals.setText("\n".join(lines) + "\n" + translate("sent_screen", TOTALS_TIP))
         self.totals.setVisible(True)
 
     def set_rows(self, rows: list[ShareRow]) -> None:
@@ -178,7 +177,7 @@ class SentScreen(QWidget):
         self.rows = rows
         self.tree.clear()
         for share_row in rows:
-            self.tree.addTopLevelItem(self._item(share_row))
+            self.tree.addTopLevelItem(share_item(share_row, self.grace.waiting(share_row.entry_id)))
         keep = selected.entry_id if selected else (rows[0].entry_id if rows else None)
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
@@ -186,31 +185,6 @@ class SentScreen(QWidget):
                 self.tree.setCurrentItem(item)
         self.empty.setVisible(not rows)
         self._sync_buttons()
-
-    def _item(self, row: ShareRow) -> QTreeWidgetItem:
-        watched = f"{row.watched}%" if row.views else "—"
-        views = TOTALS_ONLY if row.totals_only else str(row.views)
-        state = STATE_WORDS.get(row.state, row.state.capitalize())
-        if self.grace.waiting(row.entry_id):
-            state = "Revoking…"
-        item = QTreeWidgetItem([
-            row.recipient or "—", row.created, state, views, watched,
-            (row.expires_at or "")[:10] or "—", row.target, row.link or "(not yet)",
-        ])  # fmt: skip
-        item.setData(0, Qt.ItemDataRole.UserRole, row.entry_id)
-        if row.thumbnail is not None:
-            item.setIcon(0, QIcon(str(row.thumbnail)))
-        color = STATE_COLORS.get(row.state, "#8a8f98")
-        item.setIcon(2, _dot(color))
-        item.setForeground(2, QColor(color))
-        font = item.font(2)
-        font.setBold(True)
-        item.setFont(2, font)
-        for col in range(len(COLUMNS)):
-            item.setToolTip(col, row.note or f"{row.recipient} · {row.created} · {state}")
-        if row.totals_only:
-            item.setToolTip(3, TOTALS_TIP)
-        return item
 
     def selected(self) -> ShareRow | None:
         items = self.tree.selectedItems()
@@ -230,7 +204,7 @@ class SentScreen(QWidget):
             row is not None and row.state in (*ALIVE, "expired") and not revoking
         )
         if row is not None and row.state in NOT_SENT:
-            reason = row.note or "the target could not be reached."
+            reason = row.note or translate("sent_screen", "the target could not be reached.")
             waiting = row.state == "queued"
             self.failure.show_problem(
                 Problem(row.entry_id, reason, waiting, row.keychain_missing, bool(row.link))
@@ -238,47 +212,48 @@ class SentScreen(QWidget):
             self.detail.setText("")
         else:
             self.failure.clear()
-            self.detail.setText(self._describe(row) if row is not None else "")
-
-    @staticmethod
-    def _describe(row: ShareRow) -> str:
-        state = STATE_WORDS.get(row.state, row.state)
-        if row.note:
-            return f"{row.recipient or 'This share'} · {row.created} · {state}: {row.note}"
-        return f"{row.recipient or 'This share'} · {row.created} · {state}"
+            self.detail.setText(describe(row) if row is not None else "")
 
     def copy_link(self) -> None:
         row = self.selected()
         if row and row.link and row.state in ALIVE:
             QGuiApplication.clipboard().setText(row.link)
             flash_copied(self.copy_button)
-            self._say("Link copied.")
+            self._say(translate("sent_screen", "Link copied."))
 
     def extend(self) -> None:
         row = self.selected()
         if row is None:
             return
         days, ok = QInputDialog.getInt(
-            self, "Extend link", "Keep the link working for (days):", 30, 1, 365
+            self,
+            translate("sent_screen", "Extend link"),
+            translate("sent_screen", "Keep the link working for (days):"),
+            30,
+            1,
+            365,
         )
         if ok:
             self._act(
                 "extend",
                 lambda: self.services.extend(row.entry_id, days),
-                f"Extended by {days} days.",
+                translate("sent_screen", "Extended by {days} days.").format(days=days),
             )
 
     def revoke(self, confirmed: bool = False) -> None:
         row = self.selected()
         if row is None:
             return
-        who = row.recipient or "this share"
+        who = row.recipient or translate("sent_screen", "this share")
         if not confirmed and not confirm.ask(
             self,
-            "Revoke link",
-            f"Revoke the link for {who}? The page will say the video is no longer available. "
-            "You can undo it for a few seconds.",
-            "Revoke link",
+            translate("sent_screen", "Revoke link"),
+            translate(
+                "sent_screen",
+                "Revoke the link for {who}? The page will say the video is no longer available. "
+                "You can undo it for a few seconds.",
+            ).format(who=who),
+            translate("sent_screen", "Revoke link"),
         ):
             return
         self._names[row.entry_id] = who
@@ -288,7 +263,11 @@ class SentScreen(QWidget):
         row = self.selected()
         entry_id = row.entry_id if row and self.grace.waiting(row.entry_id) else self.grace.latest()
         if entry_id is not None and self.grace.undo(entry_id):
-            self._say(f"Kept: the link for {self._names.get(entry_id, 'this share')} still works.")
+            self._say(
+                translate("sent_screen", "Kept: the link for {who} still works.").format(
+                    who=self._names.get(entry_id, translate("sent_screen", "this share"))
+                )
+            )
 
     def send_leftover_revokes(self) -> None:
         """Revokes confirmed before the app last quit that never reached the target."""
@@ -312,9 +291,14 @@ class SentScreen(QWidget):
     def _say_countdown(self) -> None:
         entry_id = self.grace.latest()
         if entry_id is not None:
-            who = self._names.get(entry_id, "this share")
+            who = self._names.get(entry_id, translate("sent_screen", "this share"))
             left = self.grace.seconds_left(entry_id)
-            self._say(f"The link for {who} stops working in {left} s. Undo revoke keeps it.")
+            self._say(
+                translate(
+                    "sent_screen",
+                    "The link for {who} stops working in {left} s. Undo revoke keeps it.",
+                ).format(who=who, left=left)
+            )
 
     def _revoke_now(self, entry_id: int) -> None:
         def revoke(_p: Any, _c: Any) -> None:
@@ -324,7 +308,13 @@ class SentScreen(QWidget):
                 self.grace.done(entry_id)
 
         def finished(outcome: TaskOutcome) -> None:
-            self._say("Link revoked." if outcome.ok else f"Could not revoke: {outcome.error}")
+            self._say(
+                said(
+                    outcome,
+                    translate("sent_screen", "Link revoked."),
+                    translate("sent_screen", "Could not revoke: {error}"),
+                )
+            )
             self.refresh()
 
         self.runner.submit("revoke", revoke, finished, serial=True)
@@ -332,12 +322,16 @@ class SentScreen(QWidget):
     # -- a send that did not go --------------------------------------------------------------
     def retry(self, entry_id: int) -> None:
         self.failure.set_busy(True)
-        self._say("Sending again…")
+        self._say(translate("sent_screen", "Sending again…"))
 
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
             why = send_errors.reason(outcome.exception, outcome.error)
-            self._say("Sent." if outcome.ok else f"Not sent: {why}")
+            self._say(
+                translate("sent_screen", "Sent.")
+                if outcome.ok
+                else translate("sent_screen", "Not sent: {why}").format(why=why)
+            )
             self.services.outbox_changed.emit()
 
         self.runner.submit(
@@ -347,9 +341,11 @@ class SentScreen(QWidget):
     def delete(self, entry_id: int) -> None:
         def done(outcome: TaskOutcome) -> None:
             self._say(
-                "Deleted. Your recording is kept."
-                if outcome.ok
-                else f"Could not delete it: {outcome.error}"
+                said(
+                    outcome,
+                    translate("sent_screen", "Deleted. Your recording is kept."),
+                    translate("sent_screen", "Could not delete it: {error}"),
+                )
             )
             self.refresh()
 
@@ -359,18 +355,26 @@ class SentScreen(QWidget):
         def done(outcome: TaskOutcome) -> None:
             self.failure.set_busy(False)
             self._say(
-                f"Saved the video as {outcome.value}."
+                translate("sent_screen", "Saved the video as {value}.").format(value=outcome.value)
                 if outcome.ok
-                else f"Could not save the video: {outcome.error}"
+                else translate("sent_screen", "Could not save the video: {error}").format(
+                    error=outcome.error
+                )
             )
 
         if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
             self.failure.set_busy(True)
-            self._say("Saving the video…")
+            self._say(translate("sent_screen", "Saving the video…"))
 
     def _act(self, name: str, fn: Any, done_text: str) -> None:
         def finished(outcome: TaskOutcome) -> None:
-            self._say(done_text if outcome.ok else f"Could not {name}: {outcome.error}")
+            self._say(
+                said(
+                    outcome,
+                    done_text,
+                    translate("sent_screen", "Could not extend the link: {error}"),
+                )
+            )
             self.refresh()
 
         self.runner.submit(name, lambda _p, _c: fn(), finished)

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 
 from rep_video import config, secrets
 from ui import devices
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.layouts import button, column, label, named, row, screen
 from ui.services import Services
 from ui.target_dialog import TargetDialog
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 
-LOCK_NOTE = "Set by your administrator"
+LOCK_NOTE = QT_TRANSLATE_NOOP("settings_screen", "Set by your administrator")
 
 
 class SettingsScreen(QWidget):
@@ -48,9 +49,16 @@ class SettingsScreen(QWidget):
         self.demo = demo
         self.fields: dict[str, QWidget] = {}
 
-        title = label("Settings", "title", wrap=False)
-        self.targets = named(QTreeWidget(), "Share targets")
-        self.targets.setHeaderLabels(["Name", "Kind", "Where", ""])
+        title = label(translate("settings_screen", "Settings"), "title", wrap=False)
+        self.targets = named(QTreeWidget(), translate("settings_screen", "Share targets"))
+        self.targets.setHeaderLabels(
+            [
+                translate("settings_screen", "Name"),
+                translate("settings_screen", "Kind"),
+                translate("settings_screen", "Where"),
+                "",
+            ]
+        )
         self.targets.setRootIsDecorated(False)
         header = self.targets.header()
         header.setStretchLastSection(False)
@@ -59,49 +67,81 @@ class SettingsScreen(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.targets.setMaximumHeight(150)
-        self.add_button = button("Add…", "Add a target", on_click=self.add_target)
-        self.test_button = button("Test", "Test the selected target", on_click=self.test_target)
+        self.add_button = button(
+            translate("settings_screen", "Add…"),
+            translate("settings_screen", "Add a target"),
+            on_click=self.add_target,
+        )
+        self.test_button = button(
+            translate("settings_screen", "Test"),
+            translate("settings_screen", "Test the selected target"),
+            on_click=self.test_target,
+        )
         self.remove_button = button(
-            "Remove", "Remove the selected target", on_click=self.remove_target
+            translate("settings_screen", "Remove"),
+            translate("settings_screen", "Remove the selected target"),
+            on_click=self.remove_target,
         )
         self.target_status = label("", "hint")
-        targets_box = QGroupBox("Share targets")
+        targets_box = QGroupBox(translate("settings_screen", "Share targets"))
         buttons = row(self.add_button, self.test_button, self.remove_button, 1)
         targets_box.setLayout(column(self.targets, buttons, self.target_status))
 
         self.max_length = QSpinBox()
         self.max_length.setRange(10, 1800)
-        self.max_length.setSuffix(" s")
+        self.max_length.setSuffix(translate("settings_screen", " s"))
         self.expiry = QSpinBox()
         self.expiry.setRange(1, 3650)
-        self.expiry.setSuffix(" days")
+        self.expiry.setSuffix(translate("settings_screen", " days"))
         self.catalog = QLineEdit()
-        self.catalog.setPlaceholderText("the sample catalog")
-        self.browse = button("Browse…", "Choose the catalog file", on_click=self._browse)
+        self.catalog.setPlaceholderText(translate("settings_screen", "the sample catalog"))
+        self.browse = button(
+            translate("settings_screen", "Browse…"),
+            translate("settings_screen", "Choose the catalog file"),
+            on_click=self._browse,
+        )
         self.rep_name, self.rep_role = QLineEdit(), QLineEdit()
         self.rep_email, self.rep_phone = QLineEdit(), QLineEdit()
         self.camera, self.microphone = QComboBox(), QComboBox()
 
-        policy = QGroupBox("Policy")
+        policy = QGroupBox(translate("settings_screen", "Policy"))
         pf = QFormLayout(policy)
-        self._add(pf, "policy.max_length_seconds", "Maximum video length", self.max_length)
-        self._add(pf, "policy.default_expiry_days", "Links expire after", self.expiry)
+        self._add(
+            pf,
+            "policy.max_length_seconds",
+            translate("settings_screen", "Maximum video length"),
+            self.max_length,
+        )
+        self._add(
+            pf,
+            "policy.default_expiry_days",
+            translate("settings_screen", "Links expire after"),
+            self.expiry,
+        )
         catalog_row = row((self.catalog, 1), self.browse)
-        catalog_box = QGroupBox("Approved content")
+        catalog_box = QGroupBox(translate("settings_screen", "Approved content"))
         cf = QFormLayout(catalog_box)
-        self._add(cf, "catalog.path", "Catalog file", self.catalog, layout=catalog_row)
-        me = QGroupBox("You (shown on the share page)")
+        self._add(
+            cf,
+            "catalog.path",
+            translate("settings_screen", "Catalog file"),
+            self.catalog,
+            layout=catalog_row,
+        )
+        me = QGroupBox(translate("settings_screen", "You (shown on the share page)"))
         mf = QFormLayout(me)
-        self._add(mf, "rep.name", "Name", self.rep_name)
-        self._add(mf, "rep.role", "Role", self.rep_role)
-        self._add(mf, "rep.email", "Email", self.rep_email)
-        self._add(mf, "rep.phone", "Phone", self.rep_phone)
-        dev = QGroupBox("Default devices")
+        self._add(mf, "rep.name", translate("settings_screen", "Name"), self.rep_name)
+        self._add(mf, "rep.role", translate("settings_screen", "Role"), self.rep_role)
+        self._add(mf, "rep.email", translate("settings_screen", "Email"), self.rep_email)
+        self._add(mf, "rep.phone", translate("settings_screen", "Phone"), self.rep_phone)
+        dev = QGroupBox(translate("settings_screen", "Default devices"))
         df = QFormLayout(dev)
-        self._add(df, "devices.camera", "Camera", self.camera)
-        self._add(df, "devices.microphone", "Microphone", self.microphone)
+        self._add(df, "devices.camera", translate("settings_screen", "Camera"), self.camera)
+        self._add(
+            df, "devices.microphone", translate("settings_screen", "Microphone"), self.microphone
+        )
 
-        self.save_button = button("Save settings", on_click=self.save)
+        self.save_button = button(translate("settings_screen", "Save settings"), on_click=self.save)
         self.save_button.setProperty("primary", True)
         self.save_status = label("")
 
@@ -151,7 +191,7 @@ class SettingsScreen(QWidget):
             (self.microphone, devices.list_microphones(self.demo), s.microphone),
         ):
             box.clear()
-            box.addItem("(first available)", "")
+            box.addItem(translate("settings_screen", "(first available)"), "")
             for d in found:
                 box.addItem(d.label, d.label)
             if (i := box.findData(current)) >= 0:
@@ -159,7 +199,7 @@ class SettingsScreen(QWidget):
         for key, widget in self.fields.items():
             locked = s.is_locked(key)
             widget.setEnabled(not locked)
-            widget.setToolTip(LOCK_NOTE if locked else "")
+            widget.setToolTip(translate("settings_screen", LOCK_NOTE) if locked else "")
             if key == "catalog.path":
                 self.browse.setEnabled(not locked)
         self.locked_keys = set(s.locked)
@@ -177,7 +217,7 @@ class SettingsScreen(QWidget):
                     name + (" (default)" if name == s.default_target else ""),
                     t.kind,
                     where,
-                    LOCK_NOTE if t.locked else "",
+                    translate("settings_screen", LOCK_NOTE) if t.locked else "",
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, name)
@@ -186,11 +226,16 @@ class SettingsScreen(QWidget):
             self.targets.addTopLevelItem(item)
         if not s.targets:
             self.target_status.setText(
-                "No targets yet: sends go to the built-in share server on this computer."
+                translate(
+                    "settings_screen",
+                    "No targets yet: sends go to the built-in share server on this computer.",
+                )
             )
         self.add_button.setEnabled(s.policy.allow_user_targets)
         if not s.policy.allow_user_targets:
-            self.add_button.setToolTip("Your administrator does not allow adding targets.")
+            self.add_button.setToolTip(
+                translate("settings_screen", "Your administrator does not allow adding targets.")
+            )
 
     def values(self) -> dict[str, Any]:
         return {
@@ -216,13 +261,18 @@ class SettingsScreen(QWidget):
             except Exception as exc:  # UserError: one line, shown in place
                 problems.append(str(exc))
         self.save_status.setProperty("role", "error" if problems else "ok")
-        self.save_status.setText("; ".join(problems) if problems else "Settings saved.")
+        self.save_status.setText(
+            "; ".join(problems) if problems else translate("settings_screen", "Settings saved.")
+        )
         self.save_status.style().polish(self.save_status)
         self.changed.emit()
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Approved-content catalog", "", "Catalog (*.toml);;All files (*)"
+            self,
+            translate("settings_screen", "Approved-content catalog"),
+            "",
+            translate("settings_screen", "Catalog (*.toml);;All files (*)"),
         )
         if name:
             self.catalog.setText(name)
@@ -243,12 +293,20 @@ class SettingsScreen(QWidget):
             if new.secret_name and new.secret:
                 secrets.set_secret(new.name, new.secret_name, new.secret)
 
-        self._change_targets(add, f"Added {new.name}. Use Test to check it works.")
+        self._change_targets(
+            add,
+            translate("settings_screen", "Added {name}. Use Test to check it works.").format(
+                name=new.name
+            ),
+        )
 
     def remove_target(self) -> None:
         name = self._selected_target()
         if name is not None:
-            self._change_targets(lambda: config.remove_target(name), f"Removed {name}.")
+            self._change_targets(
+                lambda: config.remove_target(name),
+                translate("settings_screen", "Removed {name}.").format(name=name),
+            )
 
     def _change_targets(self, change: Callable[[], None], done: str) -> None:
         """Change the stored targets; say `done` and reload, or say why it was refused."""
@@ -264,13 +322,21 @@ class SettingsScreen(QWidget):
     def test_target(self) -> None:
         name = self._selected_target()
         if name is None:
-            self.target_status.setText("Select a target to test.")
+            self.target_status.setText(translate("settings_screen", "Select a target to test."))
             return
-        self.target_status.setText(f"Testing {name}…")
+        self.target_status.setText(
+            translate("settings_screen", "Testing {name}…").format(name=name)
+        )
 
         def done(outcome: TaskOutcome) -> None:
             self.target_status.setText(
-                f"{name}: {outcome.value}" if outcome.ok else f"{name} failed: {outcome.error}"
+                translate("settings_screen", "{name}: {value}").format(
+                    name=name, value=outcome.value
+                )
+                if outcome.ok
+                else translate("settings_screen", "{name} failed: {error}").format(
+                    name=name, error=outcome.error
+                )
             )
 
         self.runner.submit("test target", lambda _p, _c: self.services.test_target(name), done)

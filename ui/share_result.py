@@ -21,19 +21,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.mail_program import has_mail_program
 from ui.theme import icon
 
 COPIED_MS = 2000
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-LOCAL_NOTE = (
+LOCAL_NOTE = QT_TRANSLATE_NOOP(
+    "share_result",
     "This link works only on this computer: a physician cannot open it. To send videos to "
     "physicians, add your company's share server (or S3 bucket) under Settings → Share "
-    "targets; your administrator has the address and the token."
+    "targets; your administrator has the address and the token.",
 )
-NO_MAIL_NOTE = (
+NO_MAIL_NOTE = QT_TRANSLATE_NOOP(
+    "share_result",
     "No email program is set up on this computer, so no draft could open. The email text is "
-    "on the clipboard instead: paste it into your webmail."
+    "on the clipboard instead: paste it into your webmail.",
 )
 
 
@@ -50,7 +53,7 @@ def flash_copied(button: QPushButton) -> None:
     """Say "Copied" on the button for a moment, then put its own text back."""
     original = button.property("idleText") or button.text()
     button.setProperty("idleText", original)
-    button.setText("Copied ✓")
+    button.setText(translate("share_result", "Copied ✓"))
 
     def restore() -> None:
         button.setText(str(button.property("idleText")))
@@ -65,7 +68,12 @@ def mailto_url(to: str, subject: str, body: str) -> str:
 def email_snippet(link: str, preview_url: str | None, hcp: str, rep: str) -> str:
     """HTML for an email: the animated preview (or a plain link) pointing at the page."""
     href = html.escape(link, quote=True)
-    alt = html.escape(f"A video message for {hcp} from {rep} — click to watch", quote=True)
+    alt = html.escape(
+        translate("share_result", "A video message for {hcp} from {rep} — click to watch").format(
+            hcp=hcp, rep=rep
+        ),
+        quote=True,
+    )
     if preview_url:
         img = (
             f'<a href="{href}"><img src="{html.escape(preview_url, quote=True)}" alt="{alt}" '
@@ -73,7 +81,9 @@ def email_snippet(link: str, preview_url: str | None, hcp: str, rep: str) -> str
         )
     else:
         img = ""
-    return f'{img}<a href="{href}">▶ Watch the video from {html.escape(rep)}</a>'
+    return translate(
+        "share_result", '{img}<a href="{href}">▶ Watch the video from {rep}</a>'
+    ).format(img=img, href=href, rep=html.escape(rep))
 
 
 def qr_svg(link: str) -> bytes:
@@ -97,30 +107,38 @@ class ShareResult(QFrame):
         self.hcp = ""
         self.hcp_email = ""
         self.rep = ""
-        self.headline = QLabel("Your link is ready — it is on the clipboard.")
+        self.headline = QLabel(
+            translate("share_result", "Your link is ready — it is on the clipboard.")
+        )
         self.headline.setProperty("role", "ok")
         self.headline.setWordWrap(True)
         self.link_field = QLineEdit()
         self.link_field.setReadOnly(True)
-        self.link_field.setAccessibleName("Share link")
-        self.copy_button = QPushButton(icon("copy"), "Copy link")
-        self.copy_button.setAccessibleName("Copy link")
-        self.mail_button = QPushButton(icon("mail"), "Open email draft")
-        self.mail_button.setAccessibleName("Open email draft")
-        self.snippet_button = QPushButton(icon("link"), "Copy email snippet")
-        self.snippet_button.setAccessibleName("Copy email snippet")
+        self.link_field.setAccessibleName(translate("share_result", "Share link"))
+        self.copy_button = QPushButton(icon("copy"), translate("share_result", "Copy link"))
+        self.copy_button.setAccessibleName(translate("share_result", "Copy link"))
+        self.mail_button = QPushButton(icon("mail"), translate("share_result", "Open email draft"))
+        self.mail_button.setAccessibleName(translate("share_result", "Open email draft"))
+        self.snippet_button = QPushButton(
+            icon("link"), translate("share_result", "Copy email snippet")
+        )
+        self.snippet_button.setAccessibleName(translate("share_result", "Copy email snippet"))
         self.note = QLabel("")
         self.note.setProperty("role", "warning")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("Note about the link")
+        self.note.setAccessibleName(translate("share_result", "Note about the link"))
         self.note.setVisible(False)
-        self.setup_button = QPushButton(icon("settings"), "Set up a share target…")
-        self.setup_button.setAccessibleName("Set up a share target in Settings")
+        self.setup_button = QPushButton(
+            icon("settings"), translate("share_result", "Set up a share target…")
+        )
+        self.setup_button.setAccessibleName(
+            translate("share_result", "Set up a share target in Settings")
+        )
         self.setup_button.setVisible(False)
         self.qr = QSvgWidget()
         self.qr.setFixedSize(150, 150)
-        self.qr.setAccessibleName("QR code of the link")
-        qr_hint = QLabel("Scan to open on a phone")
+        self.qr.setAccessibleName(translate("share_result", "QR code of the link"))
+        qr_hint = QLabel(translate("share_result", "Scan to open on a phone"))
         qr_hint.setProperty("role", "hint")
         qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -160,9 +178,9 @@ class ShareResult(QFrame):
         self.link_field.setText(link)
         self.qr.load(QByteArray(qr_svg(link)))
         self.copy_link()
-        self.set_headline("Your link is ready — it is on the clipboard.")
+        self.set_headline(translate("share_result", "Your link is ready — it is on the clipboard."))
         local = is_local_link(link)
-        self.note.setText(LOCAL_NOTE if local else "")
+        self.note.setText(translate("share_result", LOCAL_NOTE) if local else "")
         self.note.setVisible(local)
         self.setup_button.setVisible(local)
 
@@ -183,14 +201,20 @@ class ShareResult(QFrame):
         flash_copied(self.copy_button)
 
     def email_subject(self) -> str:
-        return f"A short video for you{f', {self.hcp}' if self.hcp else ''}"
+        if self.hcp:
+            return translate("share_result", "A short video for you, {hcp}").format(hcp=self.hcp)
+        return translate("share_result", "A short video for you")
 
     def email_body(self) -> str:
-        greeting = f"Dear {self.hcp}," if self.hcp else "Hello,"
-        return (
-            f"{greeting}\n\nI recorded a short video for you:\n{self.link}\n\n"
-            f"Best regards,\n{self.rep}"
+        greeting = (
+            translate("share_result", "Dear {hcp},").format(hcp=self.hcp)
+            if self.hcp
+            else translate("share_result", "Hello,")
         )
+        return translate(
+            "share_result",
+            "{greeting}\n\nI recorded a short video for you:\n{link}\n\nBest regards,\n{rep}",
+        ).format(greeting=greeting, link=self.link, rep=self.rep)
 
     def mailto(self) -> str:
         return mailto_url(self.hcp_email, self.email_subject(), self.email_body())
@@ -202,7 +226,7 @@ class ShareResult(QFrame):
         if opened:
             return
         QGuiApplication.clipboard().setText(f"{self.email_subject()}\n\n{self.email_body()}")
-        self.note.setText(NO_MAIL_NOTE)
+        self.note.setText(translate("share_result", NO_MAIL_NOTE))
         self.note.setVisible(True)
 
     def copy_snippet(self) -> None:

@@ -28,6 +28,7 @@ from rep_video.share.page_i18n import system_language
 from ui import core_bridge, device_choice, draft_store
 from ui.draft_flow import DraftFlow
 from ui.draft_store import DraftKeeper
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen
@@ -46,12 +47,12 @@ log = logging.getLogger(__name__)
 
 MIN_SIZE = QSize(1024, 640)
 STEPS = (
-    ("record", "Record"),
-    ("trim", "Review & trim"),
-    ("personalize", "Personalize"),
-    ("send", "Send"),
-    ("sent", "Sent"),
-    ("settings", "Settings"),
+    ("record", QT_TRANSLATE_NOOP("window", "Record")),
+    ("trim", QT_TRANSLATE_NOOP("window", "Review & trim")),
+    ("personalize", QT_TRANSLATE_NOOP("window", "Personalize")),
+    ("send", QT_TRANSLATE_NOOP("window", "Send")),
+    ("sent", QT_TRANSLATE_NOOP("window", "Sent")),
+    ("settings", QT_TRANSLATE_NOOP("window", "Settings")),
 )
 
 
@@ -74,11 +75,11 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setAccessibleName("Steps")
+        self.nav.setAccessibleName(translate("window", "Steps"))
         self.nav.setFixedWidth(210)
         self.nav.setIconSize(self.nav.iconSize() * 1.2)
         for key, label in STEPS:
-            item = QListWidgetItem(icon(key), label)
+            item = QListWidgetItem(icon(key), translate("window", label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
 
@@ -249,7 +250,9 @@ class MainWindow(QMainWindow):
     def show_update(self, release: Any) -> None:
         link = html.escape(release.download, quote=True)
         self.update_note.setText(
-            f'RepVideo {html.escape(release.version)} is available. <a href="{link}">Download</a>'
+            translate(
+                "window", 'RepVideo {version} is available. <a href="{link}">Download</a>'
+            ).format(version=html.escape(release.version), link=link)
         )
         self.update_note.setToolTip(release.notes)
         self.update_note.show()
@@ -281,9 +284,16 @@ class MainWindow(QMainWindow):
         self._update_nav()
         who = draft.recipient.name
         self.record.status.setText(
-            f"Your unsent video for {who} is back: continue in Review & trim, or record a new one."
+            translate(
+                "window",
+                "Your unsent video for {who} is back: continue in Review & trim, or record a new "
+                "one.",
+            ).format(who=who)
             if who
-            else "Your unsent video is back: continue in Review & trim, or record a new one."
+            else translate(
+                "window",
+                "Your unsent video is back: continue in Review & trim, or record a new one.",
+            )
         )
 
     def offer_recovery(self) -> None:
@@ -311,14 +321,16 @@ class MainWindow(QMainWindow):
 
         def done(outcome: TaskOutcome) -> None:
             if not outcome.ok:
-                self.record.status.setText(f"Could not discard it: {outcome.error}")
+                self.record.status.setText(
+                    translate("window", "Could not discard it: {error}").format(error=outcome.error)
+                )
                 return
-            self.record.status.setText("Discarded the unfinished recording.")
+            self.record.status.setText(translate("window", "Discarded the unfinished recording."))
 
         self.runner.submit("discard recording", work, done, serial=True)
 
     def recover(self, item: Any) -> None:
-        self.record.status.setText("Recovering the unfinished recording…")
+        self.record.status.setText(translate("window", "Recovering the unfinished recording…"))
 
         def work(_p: Any, _c: Any) -> tuple[Path, float]:
             path = Path(core_bridge.recover(item))
@@ -326,10 +338,16 @@ class MainWindow(QMainWindow):
 
         def done(outcome: TaskOutcome) -> None:
             if not outcome.ok:
-                self.record.status.setText(f"Could not recover it: {outcome.error}")
+                self.record.status.setText(
+                    translate("window", "Could not recover it: {error}").format(error=outcome.error)
+                )
                 return
             path, duration = outcome.value
-            self.record.status.setText(f"Recovered {fmt_time(duration)} of video.")
+            self.record.status.setText(
+                translate("window", "Recovered {duration} of video.").format(
+                    duration=fmt_time(duration)
+                )
+            )
             self._on_video(path, duration, True)
 
         self.runner.submit("recover recording", work, done, serial=True)

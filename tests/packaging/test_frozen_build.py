@@ -240,6 +240,9 @@ def test_build_carries_what_it_needs_and_nothing_it_must_not(app_dir: Path) -> N
     assert any(f.endswith("haarcascade_frontalface_default.xml") for f in files)
     assert any(f.startswith("resources/share/") for f in files)
     assert any(f.startswith("resources/icons/") for f in files)
+    # The app's German and Qt's own (file dialogs, standard buttons) for a German OS locale.
+    assert "resources/i18n/rep_video_de.qm" in names
+    assert "PySide6/Qt/translations/qtbase_de.qm" in names
     assert (app_dir / "THIRD_PARTY_NOTICES.txt").stat().st_size > 100_000
     assert (app_dir / "share" / "applications" / "rep-video.desktop").is_file()
     assert (

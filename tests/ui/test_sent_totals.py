@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.server_process import ServerProcess
 from tests.ui.test_revoke_undo import _send_to
 from tests.ui.test_send_flow import _use_server
-from ui.sent_screen import TOTALS_ONLY
+from ui.sent_words import TOTALS_ONLY
 from ui.window import MainWindow
 
 
