@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from rep_video.captions.cues import MIN_CUE_SECONDS, Cue, move_cue, tidy
+from rep_video.captions.make import CaptionResult
 from rep_video.errors import UserError
 from rep_video.timeparse import parse_time
 from ui.cue_strip import CueStrip
@@ -166,7 +167,7 @@ class CaptionPanel(QWidget):
             )
             return
         result = outcome.value
-        self.note.setText(result.note)
+        self.note.setText(caption_note(result))
         captions = result.captions
         if captions is None:
             return  # nothing to caption from: the rep may add cues by hand
@@ -304,3 +305,28 @@ class CaptionPanel(QWidget):
             self.show_cues(self.cues(), row)
             return
         self._move(row, "start" if column == 0 else "end", seconds)
+
+
+def caption_note(result: CaptionResult) -> str:
+    """Which captions the take got, and why, in the rep's language (the core's reason, when it
+    has one, as it gives it)."""
+    if result.source == "speech":
+        return translate(
+            "caption_panel", "Captions recognised from speech ({name}); check them."
+        ).format(name=result.reason)
+    if result.source == "script" and not result.reason:
+        return translate(
+            "caption_panel",
+            "Captions from the script (no speech recogniser is set up); check their timing.",
+        )
+    if result.source == "script":
+        return translate(
+            "caption_panel", "Captions from the script ({reason}); check their timing."
+        ).format(reason=result.reason)
+    if result.reason:
+        return translate("caption_panel", "No captions: %1").replace("%1", result.reason)
+    return translate(
+        "caption_panel",
+        "No captions: no script was read and no speech recogniser is set up. Add cues by hand "
+        "or attach a caption file.",
+    )

@@ -76,12 +76,16 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName(translate("window", "Steps"))
-        self.nav.setFixedWidth(210)
         self.nav.setIconSize(self.nav.iconSize() * 1.2)
         for key, label in STEPS:
             item = QListWidgetItem(icon(key), translate("window", label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+        # Wider for a longer name in another language ("Prüfen & zuschneiden"), up to a point
+        # the 1024-pixel window keeps; past it a name elides, never scrolls.
+        self.nav.setFixedWidth(min(250, max(210, self.nav.sizeHintForColumn(0) + 16)))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         fields = prompter_fields("", settings.rep.name)
         self.record = RecordScreen(

@@ -1,7 +1,8 @@
 """Which captions a take gets, and why — the one decision the app (after Stop) and the CLI
 share: a configured speech recogniser's transcript, else the script the rep read aligned to
 the sound, else none. `note` says which, in a sentence the rep sees (e.g. that no recogniser
-is set up, or why the configured one could not run)."""
+is set up, or why the configured one could not run). `source` and `reason` say the same for
+a front end that words it in the rep's language (the app): the note's English is the CLI's."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 class CaptionResult:
     captions: Captions | None
     note: str
+    source: str = "none"  # "speech" | "script" | "none"
+    reason: str = ""  # the recogniser's name (speech), or why it was not used (script, none)
 
 
 def make_captions(
@@ -50,13 +53,17 @@ def make_captions(
         try:
             captions = recogniser.transcribe(samples, language, progress, cancel)
             return CaptionResult(
-                captions, f"Captions recognised from speech ({recogniser.name}); check them."
+                captions,
+                f"Captions recognised from speech ({recogniser.name}); check them.",
+                "speech",
+                recogniser.name,
             )
         except RecogniserUnavailable as exc:
             if script is None:
-                return CaptionResult(None, f"No captions: {exc.message}")
+                return CaptionResult(None, f"No captions: {exc.message}", "none", exc.message)
             fallback = exc.message
     assert script is not None
     captions = captions_from_samples(samples, script, language)
     progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
-    return CaptionResult(captions, f"Captions from the script ({fallback}); check their timing.")
+    note = f"Captions from the script ({fallback}); check their timing."
+    return CaptionResult(captions, note, "script", "" if recogniser is None else fallback)

@@ -91,6 +91,22 @@
         <source>New caption</source>
         <translation>Neuer Untertitel</translation>
     </message>
+    <message>
+        <source>Captions recognised from speech ({name}); check them.</source>
+        <translation>Untertitel aus der Sprache erkannt ({name}); bitte prüfen.</translation>
+    </message>
+    <message>
+        <source>Captions from the script (no speech recogniser is set up); check their timing.</source>
+        <translation>Untertitel aus dem Skript (keine Spracherkennung eingerichtet); prüfen Sie die Zeiten.</translation>
+    </message>
+    <message>
+        <source>Captions from the script ({reason}); check their timing.</source>
+        <translation>Untertitel aus dem Skript ({reason}); prüfen Sie die Zeiten.</translation>
+    </message>
+    <message>
+        <source>No captions: no script was read and no speech recogniser is set up. Add cues by hand or attach a caption file.</source>
+        <translation>Keine Untertitel: Es wurde kein Skript gelesen und keine Spracherkennung ist eingerichtet. Fügen Sie Einträge von Hand hinzu oder hängen Sie eine Untertiteldatei an.</translation>
+    </message>
 </context>
 <context>
     <name>confirm</name>
@@ -656,6 +672,14 @@ Wenn Sie Fragen haben, antworten Sie auf diese Nachricht oder rufen Sie mich an.
         <translation>Teleprompter anzeigen</translation>
     </message>
     <message>
+        <source>Approved teleprompter script</source>
+        <translation>Freigegebenes Teleprompter-Skript</translation>
+    </message>
+    <message>
+        <source>Approval of the teleprompter script</source>
+        <translation>Freigabe des Teleprompter-Skripts</translation>
+    </message>
+    <message>
         <source>Teleprompter script</source>
         <translation>Teleprompter-Skript</translation>
     </message>
@@ -678,6 +702,14 @@ Wenn Sie Fragen haben, antworten Sie auf diese Nachricht oder rufen Sie mich an.
     <message>
         <source>Speed</source>
         <translation>Tempo</translation>
+    </message>
+    <message>
+        <source>Approved script %1</source>
+        <translation>Freigegebenes Skript %1</translation>
+    </message>
+    <message>
+        <source>Edited: no longer the approved script.</source>
+        <translation>Bearbeitet: nicht mehr das freigegebene Skript.</translation>
     </message>
 </context>
 <context>
@@ -850,6 +882,13 @@ Wenn Sie Fragen haben, antworten Sie auf diese Nachricht oder rufen Sie mich an.
     <message>
         <source>Cutting the video…</source>
         <translation>Video wird geschnitten…</translation>
+    </message>
+</context>
+<context>
+    <name>script_picker</name>
+    <message>
+        <source>Your own script</source>
+        <translation>Ihr eigenes Skript</translation>
     </message>
 </context>
 <context>
@@ -1828,7 +1867,7 @@ Mit freundlichen Grüßen
     </message>
     <message>
         <source>In {trim_in} · Out {trim_out} · Length {length}</source>
-        <translation>Anfang {trim_in} · Ende {trim_out} · Länge {length}</translation>
+        <translation>{trim_in}–{trim_out} · Länge {length}</translation>
     </message>
 </context>
 <context>

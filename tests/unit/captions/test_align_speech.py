@@ -72,3 +72,4 @@ def test_without_a_recogniser_the_script_is_used_and_the_note_says_so(spoken: Sp
     )
     assert result.captions is not None and len(result.captions.cues) == 6
     assert "no speech recogniser is set up" in result.note
+    assert (result.source, result.reason) == ("script", "")  # the app words it itself

@@ -52,6 +52,7 @@ def test_a_configured_recogniser_gets_the_takes_sound_and_its_result_is_used(tak
     assert result.captions is not None and result.captions.source == "speech"
     assert [c.text for c in result.captions.cues] == ["word 0", "word 1", "word 2"]
     assert "recognised from speech (fake)" in result.note
+    assert (result.source, result.reason) == ("speech", "fake")
 
 
 def test_a_recogniser_that_cannot_run_falls_back_to_the_script(take: Path) -> None:
@@ -59,14 +60,17 @@ def test_a_recogniser_that_cannot_run_falls_back_to_the_script(take: Path) -> No
     result = make_captions(take, script="One. Two.", language="en", recogniser=fake)
     assert result.captions is not None and result.captions.source == "script"
     assert "the model directory /models does not exist" in result.note
+    assert result.source == "script" and "/models does not exist" in result.reason
 
 
 def test_nothing_to_caption_from_says_so(take: Path) -> None:
     result = make_captions(take, script="  ", language="en", recogniser=None)
     assert result.captions is None and "no script" in result.note
+    assert (result.source, result.reason) == ("none", "")
     failing = FakeRecogniser(fail="broken model")
     result = make_captions(take, script=None, language="en", recogniser=failing)
     assert result.captions is None and "broken model" in result.note
+    assert result.source == "none" and "broken model" in result.reason
 
 
 def test_no_model_directory_set_means_no_recogniser() -> None:
