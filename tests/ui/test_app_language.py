@@ -36,7 +36,6 @@ from ui.i18n import install_translators, remove_translators
 from ui.main import make_app
 from ui.recovery_dialog import RecoveryDialog
 from ui.target_dialog import TargetDialog
-from ui.tasks import TaskRunner
 from ui.window import MainWindow
 
 pytestmark = [pytest.mark.gui]
@@ -151,19 +150,18 @@ def english_left(root: QWidget, data: tuple[str, ...] = ()) -> list[str]:
 
 
 @pytest.fixture
-def german(qtbot: QtBot) -> Iterator[MainWindow]:
+def german_catalogs(qtbot: QtBot) -> Iterator[None]:
     app = make_app()
     translators = install_translators(app, QLocale("de_DE"))
     assert len(translators) == 2  # the app's and Qt's own
-    win = MainWindow(demo_devices=True)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    yield win
-    win.close()
-    assert isinstance(win.runner, TaskRunner)
-    win.runner.wait_idle(30000)
+    yield
     remove_translators(app, translators)
+
+
+@pytest.fixture
+def german(german_catalogs: None, window: MainWindow) -> MainWindow:
+    """The app as the window fixture starts it, built after the German catalogs went in."""
+    return window
 
 
 def test_every_screen_speaks_german(german: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
