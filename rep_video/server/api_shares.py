@@ -23,7 +23,7 @@ from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.catalog_store import load_catalog
 from rep_video.server.db import Account, Share, Upload, affected, utcnow
 from rep_video.server.manifest_schema import ManifestIn, Timestamp, to_share_manifest
-from rep_video.server.names import name_problem
+from rep_video.server.names import is_part, name_problem
 from rep_video.server.openapi_spec import responses
 from rep_video.server.policy_checks import AudienceIn, authoritative, check_expiry
 from rep_video.server.publish import blob_key, publish_share
@@ -142,7 +142,9 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
     names = [f.name for f in files]
     if len(set(names)) != len(names):
         raise _field_error(["body", "files"], "file names must be unique")
-    if "video.mp4" not in names:
+    # Only parts: a take's chunks streamed while it is recorded (its video is declared at
+    # Send, with the final manifest); publish refuses such a share until then.
+    if "video.mp4" not in names and not (names and all(is_part(n) for n in names)):
         raise _field_error(["body", "files"], "video.mp4 must be among the files")
     for i, f in enumerate(files):
         if f.size > limit:

@@ -35,7 +35,7 @@ from rep_video.share.targets.base import (
 )
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.server_check import round_trip
-from rep_video.share.targets.server_compose import ComposePlan, plan_layout
+from rep_video.share.targets.server_compose import ComposePlan, Grid, plan_layout
 from rep_video.share.targets.server_uploads import ShareUploads, TusEndpoint
 from rep_video.share.targets.tus_upload import check_status, network_error, retrying
 
@@ -157,19 +157,25 @@ class ServerTarget(ResumableTarget):
         video = package.manifest.video
         others = [(n, p) for n, p in package.files() if n != video]
         with tempfile.TemporaryDirectory(prefix="rep-video-compose-") as spill:
-            plan = plan_layout(layout, video, Path(spill))
+            plan = plan_layout(layout, video, Path(spill), live_grid(reservation))
             files = [
                 {"name": video, "size": plan.size, "sha256": plan.sha256},
                 *_declarations_of(others),
                 *(p.declaration() for p in plan.parts),
             ]
-            sent = [*((p.name, p.path) for p in plan.parts), *others]
-            meter = UploadMeter(sum(p.stat().st_size for _, p in sent), progress)
+            held = set(reservation.state.get("complete_parts") or ())  # sent while recording
+            parts = [p for p in plan.parts if p.name not in held]
+            meter = UploadMeter(
+                sum(p.size for p in parts) + sum(p.stat().st_size for _, p in others), progress
+            )
             self._declare(package, reservation, cancel, files)
             uploads = self.uploads(reservation)
 
             def send_all(m: UploadMeter) -> None:
-                for name, path in sent:
+                for part in parts:
+                    span = None if part.whole else (part.offset, part.size)
+                    uploads.send(part.name, part.path, m, cancel, span=span)
+                for name, path in others:
                     uploads.send(name, path, m, cancel)
                 self._compose(reservation, plan, cancel)
 
@@ -296,6 +302,15 @@ class ServerTarget(ResumableTarget):
         """Round trip: health, auth, create a share, tus-upload 64 KiB with a checksum, read the
         offset back, open the pending page, then terminate the upload and revoke the share."""
         return round_trip(self)
+
+
+def live_grid(reservation: Reservation) -> dict[Path, Grid]:
+    """The take whose fragments were streamed into the share while it was recorded
+    (live_upload.py), and the chunk grid they were cut on; empty when none was."""
+    live = reservation.state.get("live")
+    if not live or not live.get("take"):
+        return {}
+    return {Path(live["take"]): Grid(live["start"], live["end"], live["size"])}
 
 
 def share_status_from_json(data: dict[str, Any]) -> ShareStatus:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,23 @@ class Part:
     path: Path
     size: int
     sha256: str
+    offset: int = 0  # a chunk (file_chunks.py): `size` bytes of `path` from here
+
+    @property
+    def whole(self) -> bool:
+        return self.offset == 0 and self.size == self.path.stat().st_size
 
     def declaration(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.size, "sha256": self.sha256}
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Where a file is sent as chunks (file_chunks.py): bytes [start, end) in `size` pieces."""
+
+    start: int
+    end: int
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +62,14 @@ def part_name(sha256: str, path: Path) -> str:
     return f"{PART_PREFIX}{sha256[:32]}{suffix}"
 
 
-def plan_layout(layout: FileLayout, name: str, spill: Path) -> ComposePlan:
+def plan_layout(
+    layout: FileLayout, name: str, spill: Path, chunked: Mapping[Path, Grid] | None = None
+) -> ComposePlan:
     """The parts to upload and the compose request that makes `name` from `layout`. New bytes
     past INLINE_LIMIT in all are written into `spill` (a folder that must outlive the upload)
-    and uploaded as parts too."""
-    parts: dict[Path, Part] = {}
+    and uploaded as parts too. A file in `chunked` is sent as the chunks of its grid that the
+    layout reads (the rest of a trimmed take is never sent); any other file whole."""
+    parts: dict[tuple[Path, int], Part] = {}
     plan: list[dict[str, Any]] = []
     inline = 0
     for piece in layout.parts:
@@ -64,11 +82,38 @@ def plan_layout(layout: FileLayout, name: str, spill: Path) -> ComposePlan:
             path = spill / f"{digest}.bin"
             path.write_bytes(piece.data)
             piece = Span(path, 0, len(piece.data))
-        part = parts.get(piece.path)
+        grid = (chunked or {}).get(piece.path)
+        if grid is not None and grid.start <= piece.offset and piece.end <= grid.end:
+            plan += _chunked_span(piece, grid, parts)
+            continue
+        part = parts.get((piece.path, -1))
         if part is None:
             digest = sha256_file(piece.path)
             size = piece.path.stat().st_size
-            part = parts[piece.path] = Part(part_name(digest, piece.path), piece.path, size, digest)
+            part = Part(part_name(digest, piece.path), piece.path, size, digest)
+            parts[(piece.path, -1)] = part
         plan.append({"file": part.name, "offset": piece.offset, "length": piece.length})
     body = {"name": name, "parts": plan}
     return ComposePlan(tuple(parts.values()), body, layout.size, layout.sha256())
+
+
+def _chunked_span(
+    span: Span, grid: Grid, parts: dict[tuple[Path, int], Part]
+) -> list[dict[str, Any]]:
+    """`span` as ranges of the chunks of `grid` it covers (each chunk a part, named by its
+    content: file_chunks.py)."""
+    from rep_video.share.targets.file_chunks import cut_chunks
+
+    plan: list[dict[str, Any]] = []
+    at = span.offset
+    while at < span.end:
+        lo = grid.start + (at - grid.start) // grid.size * grid.size
+        part = parts.get((span.path, lo))
+        if part is None:
+            (chunk,) = cut_chunks(span.path, lo, min(lo + grid.size, grid.end), grid.size)
+            part = Part(chunk.name, span.path, chunk.length, chunk.sha256, offset=lo)
+            parts[(span.path, lo)] = part
+        take = min(span.end, part.offset + part.size) - at
+        plan.append({"file": part.name, "offset": at - part.offset, "length": take})
+        at += take
+    return plan

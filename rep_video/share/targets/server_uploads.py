@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -74,24 +74,29 @@ class ShareUploads:
             target=end.target,
         )
 
-    def create(self, name: str, path: Path) -> str:
-        """A new upload for the file at `path`; its URL."""
-        with open(path, "rb") as stream:
+    def create(self, name: str, path: Path, span: Span | None = None) -> str:
+        """A new upload for the file at `path` (or its bytes `span`: offset, length); its URL."""
+        with _open(path, span) as stream:
             return self.endpoint.rebase(str(self.uploader(name, stream, None).create_url()))
 
-    def send(self, name: str, path: Path, meter: UploadMeter, cancel: CancelToken) -> None:
-        """What the server does not have of the file yet."""
+    def send(
+        self, name: str, path: Path, meter: UploadMeter, cancel: CancelToken, *,
+        span: Span | None = None,
+    ) -> None:  # fmt: skip
+        """What the server does not have of the file (or of its bytes `span`) yet."""
         try:
-            self._send(name, path, meter, cancel)
+            self._send(name, path, span, meter, cancel)
         except ExpiredUpload:
             # The server dropped the upload mid-way (expired, or its share is no longer
             # pending): start the file again; creating it says why if it cannot be.
             self.reservation.state["uploads"].pop(name, None)
-            self._send(name, path, meter, cancel)
+            self._send(name, path, span, meter, cancel)
 
-    def _send(self, name: str, path: Path, meter: UploadMeter, cancel: CancelToken) -> None:
+    def _send(
+        self, name: str, path: Path, span: Span | None, meter: UploadMeter, cancel: CancelToken
+    ) -> None:
         uploads: dict[str, str] = self.reservation.state["uploads"]
-        with open(path, "rb") as stream:
+        with _open(path, span) as stream:
 
             def connect() -> SessionUploader:
                 url = uploads.get(name)
@@ -100,13 +105,24 @@ class ShareUploads:
                         return self.uploader(name, stream, url)
                     except ExpiredUpload:
                         pass  # the server dropped an abandoned upload: start this file again
-                uploads[name] = self.create(name, path)
+                uploads[name] = self.create(name, path, span)
                 self.saved()
                 return self.uploader(name, stream, uploads[name])
 
             uploader = retrying(connect, cancel=cancel, window=self.retry_window)
             meter.add(int(uploader.offset), name, sent=False)  # already on the server
             _send_chunks(uploader, name, meter, cancel, self.retry_window)
+
+
+Span = tuple[int, int]  # offset, length
+
+
+def _open(path: Path, span: Span | None) -> IO[bytes]:
+    if span is None:
+        return open(path, "rb")
+    from rep_video.share.targets.file_chunks import RangeStream
+
+    return cast(IO[bytes], RangeStream(path, *span))
 
 
 def _send_chunks(

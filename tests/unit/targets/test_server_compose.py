@@ -13,7 +13,7 @@ import pytest
 
 from rep_video.media.mp4.layout import Data, FileLayout, Span
 from rep_video.share.targets import server_compose
-from rep_video.share.targets.server_compose import part_name, plan_layout
+from rep_video.share.targets.server_compose import Grid, part_name, plan_layout
 
 
 def _executed(body: dict[str, Any], files: dict[str, Path]) -> bytes:
@@ -69,3 +69,37 @@ def test_new_bytes_past_the_limit_become_a_part(
     assert len(spilled) == 1 and spilled[0].path.read_bytes() == big
     made = _executed(plan.body, {p.name: p.path for p in plan.parts})
     assert hashlib.sha256(made).hexdigest() == layout.sha256()
+
+
+def test_a_chunked_file_is_sent_as_the_chunks_its_spans_read(tmp_path: Path) -> None:
+    """A take streamed while it was recorded: its spans become ranges of the chunks of the
+    grid (named by their content, as live_upload.py named them), only the chunks they touch,
+    and the plan still makes every byte of the layout."""
+    take, card = tmp_path / "take.mp4", tmp_path / "card.mp4"
+    take.write_bytes(bytes(range(256)) * 400)  # 102,400 bytes
+    card.write_bytes(b"card" * 1000)
+    grid = Grid(start=100, end=100_100, size=10_000)
+    layout = FileLayout((Data(b"head"), Span(card, 0, 4000), Span(take, 25_000, 31_000),
+                         Span(take, 80_000, 5)))  # fmt: skip
+    plan = plan_layout(layout, "video.mp4", tmp_path, {take: grid})
+    chunks = [p for p in plan.parts if p.path == take]
+    # [25 000, 56 000) touches chunks from 20 100 .. 50 100; 80 000 the one from 70 100.
+    assert [p.offset for p in chunks] == [20_100, 30_100, 40_100, 50_100, 70_100]
+    assert all(p.size == 10_000 and not p.whole for p in chunks)
+    for p in chunks:
+        data = take.read_bytes()[p.offset : p.offset + p.size]
+        assert p.sha256 == hashlib.sha256(data).hexdigest()
+        assert p.name == f"parts/{p.sha256[:32]}.bin"
+    # The card is not chunked: one whole part.
+    assert [p.whole for p in plan.parts if p.path == card] == [True]
+    held = tmp_path / "held"
+    held.mkdir()
+    files = {}
+    for p in plan.parts:  # what the server holds: each chunk's bytes as an upload of its own
+        files[p.name] = held / p.name.replace("/", "_")
+        files[p.name].write_bytes(p.path.read_bytes()[p.offset : p.offset + p.size])
+    made = _executed(plan.body, files)
+    assert hashlib.sha256(made).hexdigest() == layout.sha256()
+    # A span outside the grid (the take's own moov, say) sends the file whole.
+    outside = plan_layout(FileLayout((Span(take, 0, 200),)), "video.mp4", tmp_path, {take: grid})
+    assert [p.whole for p in outside.parts] == [True]

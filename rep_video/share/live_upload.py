@@ -1,0 +1,205 @@
+"""Upload while recording (docs/ARCHITECTURE.md, "Instant upload"): the take's share is
+reserved at Record, as a pending share nobody has the link of yet, and the recorder's finished
+fragments go up while the rep is still talking, so Stop leaves only the tail.
+
+A worker thread of its own asks the growing working file where its complete fragments end
+(media_span: cheap, it reads box headers) and sends every full chunk (file_chunks.py) as an
+upload of the share, cut from the first `moof`. It never holds up capture: the recorder does
+not know it exists, and a slow or dropped link only means more is left for Stop. Trouble that
+may pass (no network, a busy server) is waited out and the chunk tried again from the
+server's offset; everything needed to go on after a restart (the reservation, the chunk
+grid, what is complete) is written to a state file (temp + rename) after every chunk.
+
+At Stop, `finish(take)` maps the grid onto the finished take, whose mdat payload is the same
+fragments byte for byte (media/mp4/defrag.py): the reservation it returns tells
+`ServerTarget.upload_layout` which chunks the server holds. `discard()` (the rep throws the
+take away) revokes the share; the server's retention removes a revoked or never-published
+share and its uploads (docs/SERVER.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rep_video.errors import Cancelled, TransientError, UserError, one_line
+from rep_video.fileutil import atomic_write_text
+from rep_video.media.mp4.fragments import media_span
+from rep_video.media.mp4.tables import read_plain
+from rep_video.progress import CancelToken, no_progress
+from rep_video.share.manifest import ShareManifest
+from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.file_chunks import CHUNK_SIZE, cut_chunks
+from rep_video.share.targets.meter import UploadMeter
+from rep_video.share.targets.server import ServerTarget
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5  # the recorder closes a fragment about this often
+MAX_CHUNKS = 150  # a share declares at most 200 files; past this the rest goes at Stop
+
+
+@dataclass(slots=True)
+class LiveState:
+    """What a restart needs to go on (the state file, as JSON)."""
+
+    working: str  # the recorder's fragmented file
+    reservation: dict[str, Any] | None = None
+    start: int = 0  # the first moof: where the chunk grid starts
+    sent: int = 0  # bytes of the working file up to here are complete on the server
+    chunk_size: int = CHUNK_SIZE
+    declared: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None  # a refusal that stopped the streaming (the rest goes at Stop)
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(path, json.dumps(asdict(self)))
+
+    @classmethod
+    def load(cls, path: Path) -> LiveState:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+class LiveUpload:
+    """Streams one recording's fragments into a share reserved for it (module doc)."""
+
+    def __init__(
+        self, target: ServerTarget, state_file: Path, state: LiveState, manifest: ShareManifest
+    ) -> None:
+        self.target, self.state_file, self.state = target, state_file, state
+        self.manifest = manifest  # a draft's: the recipient is not known at Record
+        self._stop = CancelToken()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def begin(
+        cls, target: ServerTarget, working: Path, state_file: Path, manifest: ShareManifest,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> LiveUpload:  # fmt: skip
+        """A live upload of the recording being written to `working`; resumed from
+        `state_file` when it exists (a restart), else new."""
+        if state_file.exists():
+            state = LiveState.load(state_file)
+        else:
+            state = LiveState(str(working), chunk_size=chunk_size)
+        return cls(target, state_file, state, manifest)
+
+    @property
+    def reservation(self) -> Reservation | None:
+        raw = self.state.reservation
+        return Reservation(**raw) if raw else None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="rep-video-live-upload", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop streaming (a chunk in flight is cut; the server keeps its verified part)."""
+        self._stop.cancel()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        delay = POLL_SECONDS
+        while not self._stop.cancelled and self.state.error is None:
+            try:
+                self.step()
+                delay = POLL_SECONDS
+            except TransientError as exc:  # offline, busy: what is not up goes later
+                log.info("live upload waits: %s", exc)
+                delay = min(delay * 2, 8.0)
+            except Cancelled:
+                return
+            except UserError as exc:
+                self.state.error = exc.message  # Stop sends the rest the ordinary way
+                self.state.save(self.state_file)
+            except Exception as exc:  # never let the thread die unseen; try again later
+                log.warning("live upload failed, trying again: %s", one_line(exc))
+                delay = min(delay * 2, 8.0)
+            if self._stop.wait(delay):
+                return
+
+    def step(self) -> None:
+        """Reserve the share if that has not happened yet, then send every full chunk of the
+        complete fragments written so far."""
+        st = self.state
+        if st.reservation is None:
+            st.reservation = asdict(self._reserve())
+            st.save(self.state_file)
+        span = media_span(Path(st.working))
+        if span.start == 0:
+            return  # no fragment yet
+        st.start = st.start or span.start
+        st.sent = max(st.sent, st.start)
+        while st.sent + st.chunk_size <= span.end and len(st.declared) < MAX_CHUNKS:
+            self._stop.raise_if_cancelled()
+            (chunk,) = cut_chunks(Path(st.working), st.sent, st.sent + st.chunk_size, st.chunk_size)
+            self._send(chunk.name, chunk.declaration(), (chunk.offset, chunk.length))
+            st.sent = chunk.end
+            st.save(self.state_file)
+
+    def _reserve(self) -> Reservation:
+        body = {"manifest": self.manifest.to_dict(), "files": []}
+        share = self.target.call("POST", "/api/v1/shares", "reserving the take's share", json=body)
+        state = {
+            "share_id": share["id"],
+            "upload_url": self.target.endpoint.rebase(str(share["upload_url"])),
+            "files": [],
+            "uploads": {},
+            "published": False,
+            "complete_parts": [],
+        }
+        return Reservation(
+            self.target.name, str(share["id"]), str(share["token"]), str(share["url"]), state
+        )
+
+    def _send(self, name: str, declaration: dict[str, Any], span: tuple[int, int]) -> None:
+        st = self.state
+        reservation = self.reservation
+        assert reservation is not None
+        if declaration not in st.declared:
+            files = [*st.declared, declaration]
+            self.target.call(
+                "PUT",
+                f"/api/v1/shares/{reservation.share_id}/files",
+                "declaring a chunk of the take",
+                json={"manifest": self.manifest.to_dict(), "files": files},
+            )
+            st.declared = files
+        uploads = self.target.uploads(reservation)
+        uploads.saved = lambda: self._keep(reservation)
+        meter = UploadMeter(span[1], no_progress)
+        uploads.send(name, Path(st.working), meter, self._stop, span=span)
+        reservation.state["complete_parts"].append(name)
+        self._keep(reservation)
+
+    def _keep(self, reservation: Reservation) -> None:
+        self.state.reservation = asdict(reservation)
+        self.state.save(self.state_file)
+
+    def finish(self, take: Path) -> Reservation | None:
+        """Stop streaming; the reservation to send `take` with, naming what the server holds
+        of it (None if the share was never reserved: the send reserves one as usual)."""
+        self.stop()
+        reservation = self.reservation
+        if reservation is None:
+            return None
+        mdat = read_plain(take).mdat
+        st = self.state
+        live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size}
+        reservation.state["live"] = live
+        return reservation
+
+    def discard(self) -> None:
+        """The rep threw the take away: stop, revoke the share (the server's retention
+        removes it and its uploads), forget the state."""
+        self.stop()
+        reservation = self.reservation
+        if reservation is not None:
+            # Offline: never published, never linked, so the retention removes it anyway.
+            with contextlib.suppress(TransientError):
+                self.target.revoke(reservation)
+        self.state_file.unlink(missing_ok=True)

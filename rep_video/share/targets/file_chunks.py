@@ -1,0 +1,102 @@
+"""A recording sent to the share server as chunks: fixed-size pieces of its fragment region,
+each an upload of its own named by its content (parts/<128 bits of its sha256>.bin).
+
+The same bytes get the same names whether they are cut from the working file while the take
+is recorded (live_upload.py: the fragments, from the first `moof`) or from the finished take
+(its `mdat` payload, which Stop writes as exactly those fragments: media/mp4/defrag.py), as
+long as both are cut at the same size from the start of the fragments. So the plan made at
+Send (server_compose.py) names chunks the server already holds, and only the tail is new."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rep_video.share.targets.server_compose import PART_PREFIX
+
+CHUNK_SIZE = 1024 * 1024  # the tail left at Stop is at most this; 200 files per share at most
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    path: Path
+    offset: int
+    length: int
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return f"{PART_PREFIX}{self.sha256[:32]}.bin"
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
+
+    def declaration(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.length, "sha256": self.sha256}
+
+
+def range_sha256(path: Path, offset: int, length: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        f.seek(offset)
+        left = length
+        while left:
+            block = f.read(min(_BLOCK, left))
+            if not block:
+                raise ValueError(f"{path.name} is shorter than {offset + length} bytes")
+            digest.update(block)
+            left -= len(block)
+    return digest.hexdigest()
+
+
+def cut_chunks(path: Path, start: int, end: int, size: int) -> list[Chunk]:
+    """The chunks of `path`'s bytes [start, end): `size` bytes each from `start`, the last
+    one shorter."""
+    chunks = []
+    for at in range(start, end, size):
+        length = min(size, end - at)
+        chunks.append(Chunk(path, at, length, range_sha256(path, at, length)))
+    return chunks
+
+
+class RangeStream(io.RawIOBase):
+    """A read-only file of `length` bytes of `path` from `offset` (what a tus upload of one
+    chunk reads: it seeks to its offset and to the end to learn its size)."""
+
+    def __init__(self, path: Path, offset: int, length: int) -> None:
+        self._f = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._offset, self._length, self._pos = offset, length, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._length - self._pos)
+        if want <= 0:
+            return 0
+        self._f.seek(self._offset + self._pos)
+        data = self._f.read(want)
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._length}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
