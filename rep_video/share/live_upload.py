@@ -24,10 +24,11 @@ import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rep_video.errors import Cancelled, TransientError, UserError, one_line
 from rep_video.fileutil import atomic_write_text
+from rep_video.media.mp4.boxes import Mp4Error
 from rep_video.media.mp4.fragments import media_span
 from rep_video.media.mp4.tables import read_plain
 from rep_video.progress import CancelToken, no_progress
@@ -35,7 +36,9 @@ from rep_video.share.manifest import ShareManifest
 from rep_video.share.targets.base import Reservation
 from rep_video.share.targets.file_chunks import CHUNK_SIZE, cut_chunks
 from rep_video.share.targets.meter import UploadMeter
-from rep_video.share.targets.server import ServerTarget
+
+if TYPE_CHECKING:  # requests and the tus client: only once a server target is opened
+    from rep_video.share.targets.server import ServerTarget
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,25 @@ class LiveState:
     @classmethod
     def load(cls, path: Path) -> LiveState:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def live_reservation(state_file: Path, take: Path) -> Reservation | None:
+    """The reservation to send `take` with, from the state file of its live upload (stopped):
+    the share reserved at Record, naming the chunks the server holds and the grid they were
+    cut on, mapped onto the take. None when nothing was reserved (the send reserves a share as
+    usual) or the state file or the take cannot be read."""
+    try:
+        st = LiveState.load(state_file)
+        mdat = read_plain(take).mdat
+    except (OSError, ValueError, TypeError, Mp4Error):
+        return None
+    if st.reservation is None:
+        return None
+    reservation = Reservation(**st.reservation)
+    take = take.resolve()
+    live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size}
+    reservation.state["live"] = live
+    return reservation
 
 
 class LiveUpload:
@@ -181,17 +203,9 @@ class LiveUpload:
         self.state.save(self.state_file)
 
     def finish(self, take: Path) -> Reservation | None:
-        """Stop streaming; the reservation to send `take` with, naming what the server holds
-        of it (None if the share was never reserved: the send reserves one as usual)."""
+        """Stop streaming; the reservation to send `take` with (see `live_reservation`)."""
         self.stop()
-        reservation = self.reservation
-        if reservation is None:
-            return None
-        mdat = read_plain(take).mdat
-        st = self.state
-        live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size}
-        reservation.state["live"] = live
-        return reservation
+        return live_reservation(self.state_file, take)
 
     def discard(self) -> None:
         """The rep threw the take away: stop, revoke the share (the server's retention

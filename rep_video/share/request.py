@@ -87,6 +87,9 @@ class ShareRequest:
     script_id: str | None = None  # the catalog's approved teleprompter script the rep read
     # No captions given: align them from that script (rep-video send --approved-script).
     captions_from_script: bool = False
+    # The state file of the take's live upload (live_upload.py), stopped: the send uses the
+    # share reserved at Record and the chunks already streamed into it.
+    live: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from enum import Enum
 from rep_video.config import load_settings
 from rep_video.errors import Cancelled, StillQueued, UserError
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share.live_upload import live_reservation
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.package import prepare_package
 from rep_video.share.request import InvalidRequest, ShareRequest, check_request
@@ -140,8 +141,11 @@ def send(
         raise Cancelled()
     run.hooks.progress(Progress("reserve", 0.0, "Reserving the link…"))
     entry = run.box.enqueue(package.folder, checked.target)
+    drafted = live_reservation(request.live, checked.video) if request.live else None
+    if drafted is not None and drafted.target == entry.target:
+        entry = run.worker.adopt(entry.id, drafted)  # the share reserved at Record
     try:
-        entry = run.worker.reserve(entry.id)
+        entry = entry if entry.link else run.worker.reserve(entry.id)
     except UserError as exc:  # refused (a bad token, …): the entry waits as failed, with why
         raise SendFailed(run.box.get(entry.id)) from exc
     return run.follow(entry, package, until, cancel_withdraws=True)

@@ -17,10 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rep_video import config, secrets
 from rep_video.media.capture.recorder import Recorder
 from rep_video.media.publish.assemble import Edit, assemble_video
 from rep_video.progress import CancelToken, no_progress
 from rep_video.share.live_upload import LiveState, LiveUpload
+from rep_video.share.manifest import Person
+from rep_video.share.request import MediaEdit, ShareRequest
+from rep_video.share.send import Until, send
 from rep_video.share.targets.base import SharePackage
 from rep_video.share.targets.server import ServerTarget
 from tests.e2e._live_take import STATE, TAKE, draft_manifest, record
@@ -198,3 +202,46 @@ def _package(folder: Path) -> SharePackage:
     manifest = draft_manifest("Dr. Ada Test")
     manifest.write(folder)
     return SharePackage(folder, manifest)
+
+
+def test_send_uses_the_share_reserved_at_record(tmp_path: Path) -> None:
+    """The send pipeline (`send`, as the app calls it at Send) with the take's live upload:
+    the link is the draft share's, and after Stop only the tail, the pieces, the moov, the
+    poster and the email GIF cross the network."""
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        token = srv.create_token("rita")
+        secrets.set_secret("acme", "api_token", token)
+        config.add_target("acme", "server", {"url": proxy.url})
+        target = ServerTarget("acme", proxy.url, token)
+        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
+        recorder.start()
+        state_file = tmp_path / "live.json"
+        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
+        live.start()
+        record(recorder, 6.0)
+        take = recorder.stop()
+        live.stop()
+        draft = live.reservation
+        assert draft is not None
+        proxy.reset_counters()
+        request = ShareRequest(
+            take, Person("Dr. Ada Ng"), sender=Person("Rita Rep"), target="acme",
+            edit=MediaEdit(trim=(0.8, 5.2)), live=state_file,
+        )  # fmt: skip
+        result = send(request, Until.LIVE)
+        after_stop = proxy.bytes_up
+        assert result.live and result.link == draft.link
+        made = assemble_video(take, Edit((0.8, 5.2)), _dir(tmp_path / "work"))
+        assert _served_sha(result.link) == made.layout.sha256()
+        stills = sum(len(_get(f"{result.link}/media/{n}")) for n in ("poster.jpg", "preview.gif"))
+    streamed = LiveState.load(state_file)
+    tail = take.stat().st_size - (streamed.sent - streamed.start)
+    new = sum(p.stat().st_size for p in made.pieces) + made.layout.payload_offset * 4 // 3
+    assert after_stop < tail + new + stills + HTTP_OVERHEAD, (after_stop, tail, new, stills)
+    assert after_stop < stills + take.stat().st_size / 2
+
+
+def _get(url: str) -> bytes:
+    r = httpx.get(url, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.content

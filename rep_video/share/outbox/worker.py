@@ -72,6 +72,12 @@ class OutboxWorker:
         box.apply(entry_id, machine.Reserved(reservation))
         return box.apply(entry_id, machine.Released(box.owner))
 
+    def adopt(self, entry_id: int, reservation: Reservation) -> OutboxEntry:
+        """Give an entry this process just recorded a reservation made before it (the share
+        a live upload reserved at Record), instead of reserving a new one."""
+        self.outbox.apply(entry_id, machine.Reserved(reservation))
+        return self.outbox.apply(entry_id, machine.Released(self.outbox.owner))
+
     def run_pending(
         self, watch: Watch | None = None, *, only: int | None = None, ignore_schedule: bool = False
     ) -> list[OutboxEntry]:
