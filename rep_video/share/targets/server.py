@@ -135,7 +135,7 @@ class ServerTarget(ResumableTarget):
         cancel: CancelToken,
     ) -> None:  # fmt: skip
         reservation.state.setdefault("uploads", {})
-        if reservation.state.get("files") is None:
+        if not reservation.state.get("files"):  # reserved before the media, or as a draft
             self._declare(package, reservation, cancel)
         uploads = self.uploads(reservation)
         for name, path in package.files():
