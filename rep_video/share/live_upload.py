@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import sys
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # requests and the tus client: only once a server target is o
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5  # the recorder closes a fragment about this often
+NICE = 10  # the upload thread's nice value above the app's (Linux)
 MAX_CHUNKS = 150  # a share declares at most 200 files; past this the rest goes at Stop
 
 
@@ -64,6 +67,15 @@ class LiveState:
     @classmethod
     def load(cls, path: Path) -> LiveState:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def _lower_priority() -> None:
+    """Let the encoder and the preview have the CPU first: this thread's nice value +10 where
+    the OS gives threads their own (Linux); elsewhere it runs at the app's priority."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
 
 
 def live_reservation(state_file: Path, take: Path) -> Reservation | None:
@@ -95,6 +107,7 @@ class LiveUpload:
         self.manifest = manifest  # a draft's: the recipient is not known at Record
         self._stop = CancelToken()
         self._thread: threading.Thread | None = None
+        self.native_id: int | None = None  # the OS's id of the streaming thread, once running
 
     @classmethod
     def begin(
@@ -125,6 +138,8 @@ class LiveUpload:
             self._thread.join()
 
     def _run(self) -> None:
+        self.native_id = threading.get_native_id()
+        _lower_priority()
         delay = POLL_SECONDS
         while not self._stop.cancelled and self.state.error is None:
             try:
