@@ -4,13 +4,12 @@ the rest of RepVideo works with (no re-encode: a new moov in front of the fragme
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any
 
 import av
 
 from rep_video.errors import UserError
+from rep_video.file_range import FileRange
 from rep_video.fileutil import temp_output
 from rep_video.media.mp4.boxes import Mp4Error
 from rep_video.media.mp4.defrag import defragment
@@ -43,40 +42,12 @@ def complete_prefix(path: Path) -> int:
     return end_of_media
 
 
-class PrefixReader(io.RawIOBase):
+class PrefixReader(FileRange):
     """A read-only view of the first `limit` bytes of a file: the demuxer never sees the
     half-written fragment a crash left behind."""
 
     def __init__(self, path: Path, limit: int) -> None:
-        self._f = open(path, "rb")  # noqa: SIM115 - closed in close()
-        self._limit = limit
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        n = max(0, min(len(view), self._limit - self._pos))
-        self._f.seek(self._pos)
-        got = self._f.readinto(view[:n]) if n else 0
-        self._pos += got
-        return got
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._limit}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._f.close()
-        super().close()
+        super().__init__(path, 0, limit)
 
 
 def remux_to_faststart(src: Path, dst: Path, *, limit: int | None = None) -> float:

@@ -10,12 +10,11 @@ Send (server_compose.py) names chunks the server already holds, and only the tai
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rep_video.media.mp4.layout import Span
 from rep_video.share.targets.server_compose import PART_PREFIX
 
 CHUNK_SIZE = 1024 * 1024  # the tail left at Stop is at most this; 200 files per share at most
@@ -23,19 +22,14 @@ _BLOCK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
-    path: Path
-    offset: int
-    length: int
+class Chunk(Span):
+    """`length` bytes of `path` from `offset`, with their sha256."""
+
     sha256: str
 
     @property
     def name(self) -> str:
         return f"{PART_PREFIX}{self.sha256[:32]}.bin"
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.length
 
     def declaration(self) -> dict[str, Any]:
         return {"name": self.name, "size": self.length, "sha256": self.sha256}
@@ -63,40 +57,3 @@ def cut_chunks(path: Path, start: int, end: int, size: int) -> list[Chunk]:
         length = min(size, end - at)
         chunks.append(Chunk(path, at, length, range_sha256(path, at, length)))
     return chunks
-
-
-class RangeStream(io.RawIOBase):
-    """A read-only file of `length` bytes of `path` from `offset` (what a tus upload of one
-    chunk reads: it seeks to its offset and to the end to learn its size)."""
-
-    def __init__(self, path: Path, offset: int, length: int) -> None:
-        self._f = open(path, "rb")  # noqa: SIM115 - closed in close()
-        self._offset, self._length, self._pos = offset, length, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        want = min(len(buffer), self._length - self._pos)
-        if want <= 0:
-            return 0
-        self._f.seek(self._offset + self._pos)
-        data = self._f.read(want)
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._length}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._f.close()
-        super().close()

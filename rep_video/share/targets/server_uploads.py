@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 from tusclient.client import TusClient
 
+from rep_video.file_range import FileRange
 from rep_video.progress import CancelToken
 from rep_video.share.targets.base import Reservation
 from rep_video.share.targets.meter import UploadMeter
@@ -120,9 +121,7 @@ Span = tuple[int, int]  # offset, length
 def _open(path: Path, span: Span | None) -> IO[bytes]:
     if span is None:
         return open(path, "rb")
-    from rep_video.share.targets.file_chunks import RangeStream
-
-    return cast(IO[bytes], RangeStream(path, *span))
+    return cast(IO[bytes], FileRange(path, *span))
 
 
 def _send_chunks(
