@@ -228,6 +228,15 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class PurgedShare(Base):
+    """A share the retention purge deleted, by its token's SHA-256 (hash_token) only: its link
+    answers 410, not 404 (migration 0010)."""
+
+    __tablename__ = "purged_shares"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditCheckpoint(Base):
     """Where the audit log begins after the retention purge deleted its oldest records (one
     row, id 1; migration 0009): the last purged record's number and hash, and how many went

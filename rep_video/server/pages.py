@@ -1,6 +1,8 @@
 """The served pages, rendered by `rep_video.share.page` (the one template every target uses):
 the live page with media URLs under /s/<token>/media/ and the view beacon, the "on its way"
-page while uploading, the 410 page naming the rep, and a plain not-found page."""
+page while uploading, the 410 page naming the rep (or, for a share the retention purge
+deleted, no one), and a plain not-found page; every one but the last with the policy's safety
+information and adverse-event line."""
 
 from __future__ import annotations
 
@@ -43,21 +45,31 @@ def share_page(
     return page.render_share_page(ctx)
 
 
-def pending_page(manifest: ShareManifest) -> str:
+def pending_page(manifest: ShareManifest, content: PageContent = NO_POLICY) -> str:
     return page.render_pending_page(
         manifest.rep,
         recipient_name=manifest.recipient.name,
         page_approval_code=manifest.page_approval_code,
         language=manifest.language,
+        content=content,
     )
 
 
-def gone_page(manifest: ShareManifest, reason: str) -> str:
+def gone_page(manifest: ShareManifest, reason: str, content: PageContent = NO_POLICY) -> str:
     return page.render_gone_page(
         manifest.rep,
         reason=reason,
         page_approval_code=manifest.page_approval_code,
         language=manifest.language,
+        content=content,
+    )
+
+
+def purged_page(accept_language: str | None, content: PageContent = NO_POLICY) -> str:
+    """The 410 page of a share the retention purge deleted: nothing of it is left to name the
+    rep, so in the language the browser asks for."""
+    return page.render_gone_page(
+        None, reason="purged", language=negotiate(accept_language), content=content
     )
 
 

@@ -24,7 +24,7 @@ from rep_video.server.catalog_store import (
     catalog_blob_key,
     withdrawn_ids,
 )
-from rep_video.server.db import Share, Upload
+from rep_video.server.db import PurgedShare, Share, Upload, hash_token
 from rep_video.server.headers import COMMON, FILE_CSP, page_headers
 from rep_video.server.names import is_part, is_valid_name
 from rep_video.server.numbers import capped_count
@@ -38,6 +38,7 @@ from rep_video.server.view_events import (
     current_page_content,
     event_value,
     opted_out,
+    page_content_now,
     store_event,
     valid_visit,
 )
@@ -98,6 +99,7 @@ class StoredFile:
 _SHARE_BY_TOKEN = select(
     Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json, Share.account_id
 ).where(Share.token == bindparam("token"))
+_PURGED = select(PurgedShare.token_hash).where(PurgedShare.token_hash == bindparam("token_hash"))
 _STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
     Upload.share_id == bindparam("share_id"),
     Upload.name == bindparam("name"),
@@ -112,12 +114,18 @@ def _attachment_names(share: PublicShare) -> set[str]:
 
 
 def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | Response:
-    """The share, or the response to give: 404, or 429 when this client failed too often (a
-    valid link is served whatever came before it from the same address)."""
-    row = None
+    """The share, or the response to give: 410 for a share the retention purge deleted, 404,
+    or 429 when this client failed too often (a valid link is served whatever came before it
+    from the same address)."""
+    row = purged = None
     if looks_like_token(token):
         with state.engine.connect() as conn:
             row = conn.execute(_SHARE_BY_TOKEN, {"token": token}).first()
+            if row is None:
+                purged = conn.execute(_PURGED, {"token_hash": hash_token(token)}).first()
+    if purged is not None:  # a real link, not a guess: no failure counted
+        language = request.headers.get("accept-language")
+        return _html(pages.purged_page(language, page_content_now(state)), 410)
     if row is None:
         if failed(state.page_limiter, request):
             wait = state.page_limiter.retry_after(client_address(request))
@@ -163,12 +171,12 @@ async def share_page(token: str, request: Request, state: StateDep) -> Response:
     if isinstance(found, Response):
         return found
     current = effective_state(found)
-    if current in ("expired", "revoked"):
-        return _html(pages.gone_page(_manifest(found), current), 410)
-    if current == "pending":
-        return _html(pages.pending_page(_manifest(found)))
-    gone = await run_in_threadpool(_withdrawn_here, state, found)
     content = await current_page_content(state)
+    if current in ("expired", "revoked"):
+        return _html(pages.gone_page(_manifest(found), current, content), 410)
+    if current == "pending":
+        return _html(pages.pending_page(_manifest(found), content))
+    gone = await run_in_threadpool(_withdrawn_here, state, found)
     refresh = state.settings.page_refresh_seconds
     body, headers = _live_page(
         found.manifest_json, found.token, date.today(), gone, refresh, content,

@@ -35,11 +35,13 @@ from rep_video.server.catalog_schema import RetentionIn
 from rep_video.server.catalog_store import load_policy
 from rep_video.server.db import (
     LiveEvent,
+    PurgedShare,
     Share,
     ShareAnswer,
     Upload,
     ViewEvent,
     affected,
+    hash_token,
     utcnow,
 )
 from rep_video.server.state import ServerState
@@ -199,6 +201,7 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
         s.execute(delete(LiveEvent).where(LiveEvent.share_id == due.share_id))
         if affected(s.execute(delete(Share).where(Share.id == due.share_id))) == 0:
             return None  # another purge (the cleanup sweep, an instance) finished it first
+        s.add(PurgedShare(token_hash=hash_token(due.token)))  # its link answers 410 from now
         done = DueShare(due.share_id, due.token, due.why, files, uploads, affected(events))
         append_audit(
             s,

@@ -61,6 +61,12 @@ async def current_page_content(state: ServerState) -> PageContent:
     return found if found is not None else await run_in_threadpool(_load_page_content, state)
 
 
+def page_content_now(state: ServerState) -> PageContent:
+    """current_page_content for a caller already on a worker thread."""
+    found: PageContent | None = state.page_content_cache.get(POLICY)
+    return found if found is not None else _load_page_content(state)
+
+
 def _load_page_content(state: ServerState) -> PageContent:
     policy = load_policy(state.sessions)
     content = page_content(policy.model_dump(mode="json") if policy else None)

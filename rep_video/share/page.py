@@ -218,20 +218,25 @@ def render_answered_page(done: Answered) -> str:
 
 
 def render_gone_page(
-    rep: Person,
+    rep: Person | None,
     *,
     reason: str = "expired",
     page_approval_code: str | None = None,
     language: str = i18n.DEFAULT,
+    content: PageContent = NO_POLICY,
 ) -> str:
-    """The 410 page for an expired or revoked share; names the rep to contact."""
+    """The 410 page for an expired or revoked share; names the rep to contact (None: a share
+    the retention purge deleted, nothing of it left). With the policy's safety information
+    and adverse-event line, as every page."""
     lang = _page_language(language)
+    gettext = i18n.translations(lang).gettext
     return _render(
         "gone.html.j2",
         lang,
-        rep=_rep_view(rep),
-        reason_text=i18n.translations(lang).gettext(GONE_REASONS.get(reason, NO_LONGER_ACTIVE)),
+        rep=_rep_view(rep) if rep is not None else None,
+        reason_text=gettext(GONE_REASONS.get(reason, NO_LONGER_ACTIVE)),
         page_approval_code=page_approval_code,
+        **_notices_view(content),
     )
 
 
@@ -247,9 +252,11 @@ def render_pending_page(
     page_approval_code: str | None = None,
     refresh_seconds: int = 30,
     language: str = i18n.DEFAULT,
+    content: PageContent = NO_POLICY,
 ) -> str:
     """ "Your video is on its way": shown while the upload has not completed. Refreshes
-    itself with a meta tag, so it needs no JavaScript."""
+    itself with a meta tag, so it needs no JavaScript. With the policy's safety information
+    and adverse-event line (no gate: there is no video yet, and nothing is measured)."""
     return _render(
         "pending.html.j2",
         _page_language(language),
@@ -257,6 +264,7 @@ def render_pending_page(
         recipient_name=recipient_name,
         page_approval_code=page_approval_code,
         refresh_seconds=max(5, int(refresh_seconds)),
+        **_notices_view(content),
     )
 
 
@@ -322,7 +330,8 @@ def _rep_view(rep: Person) -> dict[str, str | None]:
     }
 
 
-def _required_view(content: PageContent, measured: str, gettext: Any) -> dict[str, Any]:
+def _notices_view(content: PageContent) -> dict[str, Any]:
+    """The safety information and the adverse-event line, each with its approval code."""
     safety, events = content.safety, content.adverse_events
     return {
         "safety": {"html": markdown_lite(safety.text), "code": safety.approval_code}
@@ -331,6 +340,12 @@ def _required_view(content: PageContent, measured: str, gettext: Any) -> dict[st
         "adverse_events": {"html": markdown_line(events.text), "code": events.approval_code}
         if events
         else None,
+    }
+
+
+def _required_view(content: PageContent, measured: str, gettext: Any) -> dict[str, Any]:
+    return {
+        **_notices_view(content),
         "hcp_gate": content.hcp_gate,
         "measured": measured,
         "measured_text": gettext(MEASURED[measured]),

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from rep_video.server.audit_log import read_records
-from rep_video.server.db import Share, Upload
+from rep_video.server.db import Share, Upload, hash_token
 from rep_video.server.retention import purge_lock, retention_of
 from rep_video.share.targets.base import Reservation
 from rep_video.share.targets.server import ServerTarget
@@ -168,6 +168,8 @@ def check_purge(
             s for _u, s in before["uploads"]
         }
     args = ["admin", "purge", "--data", str(srv.data_dir)]
+    with srv.state.engine.connect() as c:
+        tokens = {r[0]: r[1] for r in c.execute(text("SELECT id, token FROM shares"))}
 
     audited = len(purge_records(srv))
     dry = rep_video(*args, "--dry-run", env=env)
@@ -190,6 +192,16 @@ def check_purge(
         assert httpx.get(f"{srv.url}/api/v1/shares/{share_id}", headers=admin).status_code == 404
     for share_id in keep:
         assert httpx.get(f"{srv.url}/api/v1/shares/{share_id}", headers=admin).status_code == 200
+    # A purged share's link answers 410 "no longer available", never 404 "check the link";
+    # only its token's hash is kept for that.
+    with srv.state.engine.connect() as c:
+        purged = {r[0] for r in c.execute(text("SELECT token_hash FROM purged_shares"))}
+    assert purged >= {hash_token(tokens[s]) for s in due}
+    assert not purged & {hash_token(tokens[s]) for s in keep}
+    for share_id in due:
+        page = httpx.get(f"{srv.url}/s/{tokens[share_id]}")
+        assert page.status_code == 410 and "This link is no longer active." in page.text
+        assert "Link not found" not in page.text
     # The app's Sent list asks its target: a purged share reads as deleted, not as an error.
     target = ServerTarget("srv", srv.url, admin_token)
     try:

@@ -65,6 +65,7 @@ class FolderTarget:
                     recipient_name=m.recipient.name,
                     page_approval_code=m.page_approval_code,
                     language=m.language,
+                    content=local_page_content(self.page_policy),
                 )
                 atomic_write_text(pending / INDEX, page)
                 (pending / INDEX).chmod(0o644)

@@ -115,6 +115,7 @@ class S3Target(ResumableTarget):
             recipient_name=m.recipient.name,
             page_approval_code=m.page_approval_code,
             language=m.language,
+            content=local_page_content(self.page_policy),
         )
         # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
         self.bucket.once(partial(self._put_page, m.token, page, pending=True))

@@ -118,6 +118,19 @@ def test_the_folder_targets_page_carries_the_local_policy_file(tmp_path: Path) -
     assert "Your viewing of this page is not measured." in html  # a folder records nothing
 
 
+def test_the_folder_targets_on_its_way_page_carries_the_safety_block(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY_TOML, encoding="utf-8")
+    target = FolderTarget("folder", tmp_path / "out")
+    target.page_policy = policy
+    reservation = target.reserve(fake_package(tmp_path / "pkg"))
+    html = (tmp_path / "out" / reservation.token / "index.html").read_text(encoding="utf-8")
+    assert "Your video is on its way" in html
+    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html
+    assert "ISI-7" in html and "AE-7" in html
+    assert 'id="hcp-ok"' not in html  # no video yet: nothing to gate
+
+
 def test_the_registry_gives_folder_targets_the_admin_configs_policy_file(
     tmp_path: Path, admin_file: object
 ) -> None:
