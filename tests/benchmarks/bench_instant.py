@@ -1,0 +1,240 @@
+"""Stop → playable on a throttled uplink (run by hand, not collected by pytest):
+
+    .venv/bin/python tests/benchmarks/bench_instant.py [--minutes 1 3] [--links 10/80 3/150]
+
+The real share server (`rep-video serve`, SQLite + files) runs behind the shaping proxy
+(shaping_proxy.py: token bucket on the uplink, half the RTT each way) on loopback. For each
+length, a take is recorded once with the app's recorder from a synthetic camera with noise
+(≈ the recorder's 2.5 Mb/s cap, like a webcam) and its working fragmented file kept. Then, per
+link:
+- instant: the working file is replayed into place at the recording's own pace while
+  LiveUpload streams it (as during a real take), then "Stop": `send` with the live upload's
+  state file, trimmed 2.5 s at both ends;
+- today's path: `send` of the same take and trim without a live upload.
+For both: Stop → link (the send's on_link), Stop → playable (the send returns: the share is
+live and its video.mp4 composed and checked), and bytes through the proxy after Stop. Prints
+JSON lines and a Markdown table for docs/PERFORMANCE.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _isolate() -> Path:
+    home = Path(tempfile.mkdtemp(prefix="rv-bench-instant-"))
+    os.environ["REP_VIDEO_HOME"] = str(home)
+    from scripts.screenshots import _memory_keyring
+
+    _memory_keyring()
+    return home
+
+
+HOME = _isolate()
+
+from rep_video import config, secrets  # noqa: E402
+from rep_video.media.capture.recorder import Recorder  # noqa: E402
+from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone  # noqa: E402
+from rep_video.progress import Progress  # noqa: E402
+from rep_video.share.live_upload import LiveState, LiveUpload  # noqa: E402
+from rep_video.share.manifest import Person  # noqa: E402
+from rep_video.share.request import MediaEdit, ShareRequest  # noqa: E402
+from rep_video.share.send import SendHooks, Until, send  # noqa: E402
+from rep_video.share.targets.server import ServerTarget  # noqa: E402
+from tests.benchmarks.shaping_proxy import Link, ShapingProxy  # noqa: E402
+from tests.e2e._live_take import draft_manifest  # noqa: E402
+from tests.support.server_process import running_server  # noqa: E402
+
+CONFIG_LOCK = threading.Lock()
+TRIM = 2.5  # seconds off each end
+SIZE = (640, 360)
+
+
+@dataclass(frozen=True, slots=True)
+class Take:
+    seconds: float
+    final: Path  # what Stop writes
+    working: Path  # the recorder's fragmented file, kept
+
+
+def record_take(folder: Path, seconds: float) -> Take:
+    """A take from the synthetic sources with noise on the picture (so the encoder runs at the
+    recorder's bit-rate cap, as with a real webcam), fed as fast as the recorder takes it."""
+    w, h = SIZE
+    recorder = Recorder(folder / "take.mp4", w, h, 30.0, 48000, 1)
+    recorder._remove_working_files = lambda: None  # keep the fragmented file
+    recorder.start()
+    camera = TestPatternCamera(w, h, 30.0)
+    mic = ToneMicrophone(48000, 1, tone=Tone(level_dbfs=-30))
+    rng = np.random.default_rng(1)
+    noise = [rng.integers(-16, 16, (h, w, 3), dtype=np.int16) for _ in range(8)]
+    video = iter(camera.frames(seconds))
+    audio = iter(mic.blocks(seconds))
+    v, a = next(video, None), next(audio, None)
+    i = 0
+    while v is not None or a is not None:
+        if a is None or (v is not None and v[1] <= a[1]):
+            assert v is not None
+            frame = np.clip(v[0].astype(np.int16) + noise[i % 8], 0, 255).astype(np.uint8)
+            recorder.push_video(frame, v[1])
+            i += 1
+            v = next(video, None)
+        else:
+            recorder.push_audio(a[0], a[1])
+            a = next(audio, None)
+    final = recorder.stop()
+    return Take(seconds, final, recorder.fragmented)
+
+
+def replay(take: Take, into: Path, stop: threading.Event) -> None:
+    """Grow `into` with the working file's bytes at the take's own pace."""
+    data = take.working.read_bytes()
+    began = time.monotonic()
+    with open(into, "wb") as out:
+        while not stop.is_set():
+            done = min(1.0, (time.monotonic() - began) / take.seconds)
+            upto = int(len(data) * done)
+            out.write(data[out.tell() : upto])
+            out.flush()
+            if done >= 1.0:
+                return
+            time.sleep(0.1)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    path: str
+    link: str
+    minutes: float
+    mb: float  # the take's size
+    stop_to_link: float
+    stop_to_playable: float
+    bytes_after_stop: int
+    local_work: float  # Stop → the upload's first byte
+    streamed_mb: float = 0.0  # went up while recording
+
+    def row(self) -> str:
+        return (
+            f"| {self.link} | {self.minutes:g} min ({self.mb:.1f} MB) | {self.path} | "
+            f"{self.stop_to_link:.2f} | {self.stop_to_playable:.2f} | "
+            f"{self.bytes_after_stop / 1e6:.2f} | {self.local_work:.1f} | {self.streamed_mb:.1f} |"
+        )
+
+
+def _send(take: Take, final: Path, live: Path | None, target: str) -> tuple[float, float, float]:
+    """Stop → link, Stop → playable, Stop → the first byte of the upload (the local work)."""
+    stopped = time.monotonic()
+    link_at: list[float] = []
+    upload_at: list[float] = []
+
+    def progress(p: Progress) -> None:
+        if p.bytes_done is not None and not upload_at:
+            upload_at.append(time.monotonic() - stopped)
+
+    hooks = SendHooks(
+        progress=progress, on_link=lambda _r: link_at.append(time.monotonic() - stopped)
+    )
+    request = ShareRequest(
+        final, Person("Dr. Ada Ng"), sender=Person("Rita Rep"), target=target,
+        edit=MediaEdit(trim=(TRIM, take.seconds - TRIM)), live=live,
+    )  # fmt: skip
+    result = send(request, Until.LIVE, hooks)
+    assert result.live, result
+    return link_at[0], time.monotonic() - stopped, upload_at[0] if upload_at else 0.0
+
+
+def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[Take],
+             work: Path, out: list[Result]) -> None:  # fmt: skip
+    _url, port = srv_url_port
+    name = f"l{int(link.up_bits / 1e6)}"
+    with ShapingProxy(port, link) as proxy:
+        with CONFIG_LOCK:  # the settings file is read and written whole
+            config.add_target(name, "server", {"url": proxy.url})
+            secrets.set_secret(name, "api_token", token)
+        target = ServerTarget(name, proxy.url, token)
+        for take in takes:
+            folder = work / f"{name}-{take.seconds:g}"
+            folder.mkdir(parents=True)
+            growing = folder / "take.recording.mp4"
+            growing.touch()
+            state_file = folder / "live.json"
+            live = LiveUpload.begin(target, growing, state_file, draft_manifest())
+            live.start()
+            replay(take, growing, threading.Event())
+            final = folder / "take.mp4"
+            shutil.copyfile(take.final, final)  # Stop writes the take (not timed here)
+            live.stop()
+            streamed = LiveState.load(state_file)
+            before = proxy.bytes_up
+            to_link, to_play, local = _send(take, final, state_file, name)
+            mb, minutes = final.stat().st_size / 1e6, take.seconds / 60
+            out.append(Result("instant", link.label(), minutes, mb, to_link, to_play,
+                              proxy.bytes_up - before, local,
+                              (streamed.sent - streamed.start) / 1e6))  # fmt: skip
+            print(json.dumps(asdict(out[-1])), flush=True)
+            before = proxy.bytes_up
+            to_link, to_play, local = _send(take, take.final, None, name)
+            out.append(Result("today", link.label(), minutes, mb, to_link, to_play,
+                              proxy.bytes_up - before, local))  # fmt: skip
+            print(json.dumps(asdict(out[-1])), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3])
+    parser.add_argument("--links", nargs="+", default=["10/80", "3/150"])
+    args = parser.parse_args()
+    links = [Link(float(a) * 1e6, float(b) / 1000) for a, b in (s.split("/") for s in args.links)]
+    work = Path(tempfile.mkdtemp(prefix="rv-bench-instant-work-"))
+    started = datetime.now(UTC)
+    load = os.getloadavg()
+    takes = []
+    for minutes in args.minutes:
+        folder = work / f"take-{minutes:g}"
+        folder.mkdir()
+        t = time.monotonic()
+        takes.append(record_take(folder, minutes * 60))
+        print(f"recorded {minutes:g} min in {time.monotonic() - t:.0f} s: "
+              f"{takes[-1].final.stat().st_size / 1e6:.1f} MB", flush=True)  # fmt: skip
+    results: list[Result] = []
+    with running_server(work / "srv") as srv:
+        token = srv.create_token("bench")
+        threads = [
+            threading.Thread(
+                target=run_link, args=((srv.url, srv.port), token, link, takes, work, results)
+            )
+            for link in links
+        ]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    end_load = os.getloadavg()[0]
+    print(f"\n{started:%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {load[0]:.1f} at the start, {end_load:.1f} at the end")  # fmt: skip
+    print("\n| Link | Take | Path | Stop → link s | Stop → playable s | MB after Stop "
+          "| Local work s | MB streamed while recording |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for r in sorted(results, key=lambda r: (r.link, r.minutes, r.path)):
+        print(r.row())
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
