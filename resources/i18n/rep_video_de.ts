@@ -123,7 +123,7 @@
     </message>
     <message>
         <source>Approval code</source>
-        <translation>Freigabecode</translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>Expires</source>
@@ -1675,7 +1675,7 @@ Mit freundlichen Grüßen
     </message>
     <message>
         <source>Re-take last sentence</source>
-        <translation>Letzten Satz neu aufnehmen</translation>
+        <translation>Satz wiederholen</translation>
     </message>
     <message>
         <source>Re-take from the last pause or sentence</source>
