@@ -171,10 +171,18 @@ class LiveUpload:
             return  # no fragment yet
         st.start = st.start or span.start
         st.sent = max(st.sent, st.start)
-        while st.sent + st.chunk_size <= span.end and len(st.declared) < MAX_CHUNKS:
+        room = max(0, MAX_CHUNKS - len(st.declared))
+        full = (span.end - st.sent) // st.chunk_size
+        if not full or not room:
+            return
+        end = st.sent + min(full, room) * st.chunk_size
+        # Every full chunk waiting is declared at once: behind a slow link, one round trip
+        # for all of them rather than one each.
+        chunks = cut_chunks(Path(st.working), st.sent, end, st.chunk_size)
+        self._declare([c.declaration() for c in chunks])
+        for chunk in chunks:
             self._stop.raise_if_cancelled()
-            (chunk,) = cut_chunks(Path(st.working), st.sent, st.sent + st.chunk_size, st.chunk_size)
-            self._send(chunk.name, chunk.declaration(), (chunk.offset, chunk.length))
+            self._send(chunk.name, (chunk.offset, chunk.length))
             st.sent = chunk.end
             st.save(self.state_file)
 
@@ -193,23 +201,30 @@ class LiveUpload:
             self.target.name, str(share["id"]), str(share["token"]), str(share["url"]), state
         )
 
-    def _send(self, name: str, declaration: dict[str, Any], span: tuple[int, int]) -> None:
+    def _declare(self, declarations: list[dict[str, Any]]) -> None:
         st = self.state
+        new = [d for d in declarations if d not in st.declared]
+        if not new:
+            return
         reservation = self.reservation
         assert reservation is not None
-        if declaration not in st.declared:
-            files = [*st.declared, declaration]
-            self.target.call(
-                "PUT",
-                f"/api/v1/shares/{reservation.share_id}/files",
-                "declaring a chunk of the take",
-                json={"manifest": self.manifest.to_dict(), "files": files},
-            )
-            st.declared = files
+        files = [*st.declared, *new]
+        self.target.call(
+            "PUT",
+            f"/api/v1/shares/{reservation.share_id}/files",
+            "declaring chunks of the take",
+            json={"manifest": self.manifest.to_dict(), "files": files},
+        )
+        st.declared = files
+        st.save(self.state_file)
+
+    def _send(self, name: str, span: tuple[int, int]) -> None:
+        reservation = self.reservation
+        assert reservation is not None
         uploads = self.target.uploads(reservation)
         uploads.saved = lambda: self._keep(reservation)
         meter = UploadMeter(span[1], no_progress)
-        uploads.send(name, Path(st.working), meter, self._stop, span=span)
+        uploads.send(name, Path(self.state.working), meter, self._stop, span=span)
         reservation.state["complete_parts"].append(name)
         self._keep(reservation)
 

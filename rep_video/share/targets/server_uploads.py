@@ -56,8 +56,11 @@ class ShareUploads:
         self.retry_window = retry_window
         self.saved = saved
 
-    def uploader(self, name: str, stream: IO[bytes], url: str | None) -> SessionUploader:
-        """tuspy's uploader for one file: a new upload when `url` is None."""
+    def uploader(
+        self, name: str, stream: IO[bytes], url: str | None, known_offset: int | None = None
+    ) -> SessionUploader:
+        """tuspy's uploader for one file: a new upload when `url` is None; `known_offset`:
+        where the upload stands, when this process has just created it."""
         end = self.endpoint
         client = TusClient(
             end.rebase(self.reservation.state["upload_url"]),
@@ -73,6 +76,7 @@ class ShareUploads:
             session=end.session,
             timeout=end.timeout,
             target=end.target,
+            known_offset=known_offset,
         )
 
     def create(self, name: str, path: Path, span: Span | None = None) -> str:
@@ -108,7 +112,7 @@ class ShareUploads:
                         pass  # the server dropped an abandoned upload: start this file again
                 uploads[name] = self.create(name, path, span)
                 self.saved()
-                return self.uploader(name, stream, uploads[name])
+                return self.uploader(name, stream, uploads[name], known_offset=0)
 
             uploader = retrying(connect, cancel=cancel, window=self.retry_window)
             meter.add(int(uploader.offset), name, sent=False)  # already on the server

@@ -97,15 +97,21 @@ class SessionUploader(Uploader):
         session: requests.Session,
         timeout: float,
         target: str = "NAME",
+        known_offset: int | None = None,
         **kwargs: Any,
     ) -> None:
         # Set before super().__init__: it already asks the server for the offset.
         self.session = session
         self.timeout = timeout
         self.target_name = target
+        # An upload just created is at 0: no round trip to ask (asked again after a failure).
+        self._known_offset = known_offset
         super().__init__(*args, **kwargs)
 
     def get_offset(self) -> int:
+        if self._known_offset is not None:
+            known, self._known_offset = self._known_offset, None
+            return known
         try:
             resp = self.session.head(
                 str(self.url),
