@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from rep_video.share import page, page_i18n
+from rep_video.share import page, page_i18n, page_status
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.page_content import NO_POLICY, PageContent
 
@@ -46,7 +46,7 @@ def share_page(
 
 
 def pending_page(manifest: ShareManifest, content: PageContent = NO_POLICY) -> str:
-    return page.render_pending_page(
+    return page_status.render_pending_page(
         manifest.rep,
         recipient_name=manifest.recipient.name,
         page_approval_code=manifest.page_approval_code,
@@ -56,7 +56,7 @@ def pending_page(manifest: ShareManifest, content: PageContent = NO_POLICY) -> s
 
 
 def gone_page(manifest: ShareManifest, reason: str, content: PageContent = NO_POLICY) -> str:
-    return page.render_gone_page(
+    return page_status.render_gone_page(
         manifest.rep,
         reason=reason,
         page_approval_code=manifest.page_approval_code,
@@ -68,7 +68,7 @@ def gone_page(manifest: ShareManifest, reason: str, content: PageContent = NO_PO
 def purged_page(accept_language: str | None, content: PageContent = NO_POLICY) -> str:
     """The 410 page of a share the retention purge deleted: nothing of it is left to name the
     rep, so in the language the browser asks for."""
-    return page.render_gone_page(
+    return page_status.render_gone_page(
         None, reason="purged", language=negotiate(accept_language), content=content
     )
 
@@ -76,7 +76,7 @@ def purged_page(accept_language: str | None, content: PageContent = NO_POLICY) -
 def not_found_page(accept_language: str | None = None) -> str:
     """In the language the browser asks for, when the page has it: the link is unknown, so
     there is no share to say which."""
-    return page.render_not_found_page(negotiate(accept_language))
+    return page_status.render_not_found_page(negotiate(accept_language))
 
 
 def negotiate(accept_language: str | None) -> str:

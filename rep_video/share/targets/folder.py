@@ -26,10 +26,9 @@ from rep_video.share.local_policy import local_page_content
 from rep_video.share.manifest import Person
 from rep_video.share.page import (
     page_context_from_manifest,
-    render_gone_page,
-    render_pending_page,
     render_share_page,
 )
+from rep_video.share.page_status import render_gone_page, render_pending_page
 from rep_video.share.targets.base import Checkpoint, Reservation, SharePackage, ShareStatus
 
 INDEX = "index.html"

@@ -26,9 +26,9 @@ from rep_video.progress import CancelToken
 from rep_video.share.local_policy import local_page_content
 from rep_video.share.page import (
     page_context_from_manifest,
-    render_pending_page,
     render_share_page,
 )
+from rep_video.share.page_status import render_pending_page
 from rep_video.share.targets.base import (
     Reservation,
     ResumableTarget,

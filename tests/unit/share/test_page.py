@@ -17,10 +17,9 @@ from rep_video.share.page import (
     PageContext,
     csp_hashes,
     page_context_from_manifest,
-    render_gone_page,
-    render_pending_page,
     render_share_page,
 )
+from rep_video.share.page_status import render_gone_page, render_pending_page
 
 REP = Person("Alex Rep", email="alex@acme.example", phone="+1 (555) 010-2000", role="MSL")
 LINK_URL = "https://www.example.com/prescribing-information"

@@ -17,12 +17,10 @@ from rep_video.share.manifest import CaptionsRef, Person
 from rep_video.share.page import (
     PageAttachment,
     PageContext,
-    render_gone_page,
-    render_not_found_page,
-    render_pending_page,
     render_share_page,
 )
 from rep_video.share.page_catalogs import extract
+from rep_video.share.page_status import render_gone_page, render_not_found_page, render_pending_page
 from tests.support.page_language import PLACEHOLDER, english_left, english_pieces, page_catalog
 
 REP = Person("Alex Rep", email="alex@acme.example", phone="+1 555 010 2000", role="MSL")
