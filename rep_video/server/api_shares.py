@@ -29,6 +29,7 @@ from rep_video.server.policy_checks import AudienceIn, authoritative, check_expi
 from rep_video.server.publish import blob_key, publish_share
 from rep_video.server.quotas import quota_problem
 from rep_video.server.rep_identity import with_account_identity
+from rep_video.server.shared_blobs import link_declared
 from rep_video.server.shares import claim_pending, current_analytics, owned_share, share_json
 from rep_video.server.view_totals import totals
 from rep_video.server.wording_checks import record_confirmations
@@ -42,6 +43,9 @@ class FileDecl(BaseModel):
     name: str = Field(max_length=200)
     size: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+    # Another live share of the account with this very file (name, size, sha256): nothing is
+    # uploaded, the page plays that share's copy (one recording, many physicians).
+    same_as: str | None = Field(default=None, max_length=40)
 
     @field_validator("name")
     @classmethod
@@ -149,7 +153,9 @@ def _check_files(files: list[FileDecl], limit: int) -> str:
     for i, f in enumerate(files):
         if f.size > limit:
             raise HTTPException(413, f"files[{i}] ({f.name}) is over the {limit}-byte limit")
-    return json.dumps([f.model_dump() | {"sha256": f.sha256.lower()} for f in files])
+    return json.dumps(
+        [f.model_dump(exclude={"same_as"}) | {"sha256": f.sha256.lower()} for f in files]
+    )
 
 
 @router.post(
@@ -177,9 +183,11 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         declared_bytes=total,
     )
     with state.sessions.begin() as s:
-        if problem := quota_problem(s, state.settings, caller.account_id, None, total):
-            raise HTTPException(413, problem)
         s.add(share)
+        s.flush()
+        share.declared_bytes = total = total - link_declared(s, share, body.files)
+        if problem := quota_problem(s, state.settings, caller.account_id, share.id, total):
+            raise HTTPException(413, problem)
         append_audit(
             s, actor=caller.name, action="create", about=share,
             detail=manifest.approved_wording(),
@@ -217,7 +225,7 @@ def declare_files(
             _attachments_declared(stored, body.files, from_catalog)
         else:
             _attachments_declared(manifest, body.files, from_catalog)
-        total = sum(sizes.values())
+        total = sum(sizes.values()) - link_declared(s, share, body.files)
         if problem := quota_problem(s, state.settings, share.account_id, share.id, total):
             raise HTTPException(413, problem)
         share.files_json = files_json

@@ -141,6 +141,9 @@ class Upload(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Another share's file this row stands for (server/shared_blobs.py: one recording, many
+    # pages); None: the share's own blob, publish.blob_key(share_id, name).
+    blob: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
 
 
 class ViewEvent(Base):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.resources import resource_path
@@ -100,7 +100,10 @@ _SHARE_BY_TOKEN = select(
     Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json, Share.account_id
 ).where(Share.token == bindparam("token"))
 _PURGED = select(PurgedShare.token_hash).where(PurgedShare.token_hash == bindparam("token_hash"))
-_STORED_FILE = select(Upload.id, Upload.length, Upload.sha256).where(
+# The blob is another share's when the file is shared (server/shared_blobs.py).
+_STORED_FILE = select(
+    Upload.id, Upload.length, Upload.sha256, func.coalesce(Upload.blob, "")
+).where(
     Upload.share_id == bindparam("share_id"),
     Upload.name == bindparam("name"),
     Upload.complete.is_(True),

@@ -18,19 +18,17 @@ from rep_video.captions.webvtt_io import MAX_FILE_BYTES, CaptionsError, parse_we
 from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Share, Upload
 from rep_video.server.names import is_part
+from rep_video.server.shared_blobs import own_key, stored_key
 from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
 from rep_video.server.videocheck import video_problem
 
-
-def blob_key(share_id: str, name: str) -> str:
-    return f"shares/{share_id}/{name}"
+blob_key = own_key  # a share's own file: shares/<id>/<name>
 
 
-def _check_video(state: ServerState, share: Share, name: str) -> str | None:
+def _check_video(state: ServerState, key: str) -> str | None:
     from rep_video.server.policy_checks import max_video_seconds
 
-    key = blob_key(share.id, name)
     limit = max_video_seconds(state)
     local = state.blobs.local_path(key)
     if local is not None:
@@ -43,13 +41,13 @@ def _check_video(state: ServerState, share: Share, name: str) -> str | None:
         return video_problem(path, limit)
 
 
-def _check_captions(state: ServerState, share: Share, length: int) -> str | None:
+def _check_captions(state: ServerState, key: str, length: int) -> str | None:
     """The uploaded captions must be WebVTT a browser can load for the page's <track>."""
     if length > MAX_FILE_BYTES:
         return "captions.vtt is over 1 MB"
     if length == 0:
         return "captions.vtt is empty"
-    data = b"".join(state.blobs.read_range(blob_key(share.id, "captions.vtt"), 0, length - 1))
+    data = b"".join(state.blobs.read_range(key, 0, length - 1))
     try:
         parse_webvtt(data.decode("utf-8-sig"), "captions.vtt")
     except UnicodeDecodeError:
@@ -92,7 +90,7 @@ def publish_share(state: ServerState, share_id: str, actor: str) -> tuple[int, s
     if (
         manifest_video
         and manifest_video not in bad
-        and (problem := _check_video(state, share, manifest_video))
+        and (problem := _check_video(state, stored_key(uploads[manifest_video])))
     ):
         bad.append(manifest_video)
         problems.append(problem)
@@ -100,7 +98,7 @@ def publish_share(state: ServerState, share_id: str, actor: str) -> tuple[int, s
     if (
         vtt is not None
         and vtt.name not in bad
-        and (problem := _check_captions(state, share, vtt.length))
+        and (problem := _check_captions(state, stored_key(vtt), vtt.length))
     ):
         bad.append(vtt.name)
         problems.append(problem)

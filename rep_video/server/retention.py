@@ -4,8 +4,11 @@ deleted whole: their files in the blob store or the bucket, their uploads (stage
 their view events and their row. `rep-video admin purge [--dry-run]` runs it by hand and
 `rep-video serve` every `purge_interval_seconds`, one instance at a time (`purge_lock`).
 
-A share's files live under `shares/<id>/` (publish.blob_key), which no other share uses, so
-deleting that folder never takes a file another share still shows. The catalog's files
+A share's files live under `shares/<id>/` (publish.blob_key). Another share of the same
+recording may play one of them (server/shared_blobs.py: an upload row naming it): such a blob
+stays until the last share naming it is purged, so a purge never takes a file a page still
+shows (a crash between that share's rows and the blob leaves the blob, never a page without
+it). The catalog's files
 (`catalog/<sha256>`, content-addressed and shared by every share attaching the item) are
 never touched here.
 
@@ -44,6 +47,7 @@ from rep_video.server.db import (
     hash_token,
     utcnow,
 )
+from rep_video.server.shared_blobs import in_use, shared_keys
 from rep_video.server.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -184,11 +188,18 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
     """Steps (2) and (3) for a marked share; what was deleted. The share's audit record
     ("purge": why, and how many files, bytes, uploads and view events) commits with the
     deletion of its rows, or not at all."""
-    files = tuple(state.blobs.keys_under(_folder(due.share_id)))  # as they are now
     with state.sessions() as s:
         uploads = tuple(
             sorted(s.scalars(select(Upload.id).where(Upload.share_id == due.share_id)).all())
         )
+        # Its own blobs other shares' pages still play stay (shared_blobs.py), and go with
+        # the last share that names them.
+        files = tuple(
+            (key, size)
+            for key, size in state.blobs.keys_under(_folder(due.share_id))  # as they are now
+            if not s.scalar(select(exists().where(Upload.blob == key)))
+        )
+        borrowed = shared_keys(s, due.share_id)
     for upload_id in uploads:
         state.blobs.discard(upload_id)
     for key, _size in files:
@@ -216,8 +227,20 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
                 "view_events": done.events,
             },
         )
+    _release_borrowed(state, borrowed)
     state.share_cache.forget(due.token)
     return done
+
+
+def _release_borrowed(state: ServerState, keys: list[str]) -> None:
+    """The blobs a purged share named that no share uses any more (their owner purged
+    before): deleted now, with the folder they were in."""
+    for key in keys:
+        with state.sessions() as s:
+            if in_use(s, key):
+                continue
+        state.blobs.delete(key)
+        _remove_empty_folders(state, key.split("/")[1])
 
 
 def _record_run(state: ServerState, actor: str, report: PurgeReport) -> None:
