@@ -52,6 +52,12 @@ def _cli() -> list[str]:
     return [sys.executable, "-m", "rep_video"]
 
 
+def embedded_env(run_secret: str) -> dict[str, str]:
+    """The settings only this server has: its identity proof, and attachments taken as the
+    app describes them from the local catalog (there is no admin to push one to it)."""
+    return {env_name("run_secret"): run_secret, env_name("accept_client_attachments"): "true"}
+
+
 class EmbeddedServer:
     """Start on demand (on a worker: it waits for /healthz), stop on quit."""
 
@@ -108,7 +114,7 @@ class EmbeddedServer:
             [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port),
              "--data", str(folder), "--log-level", "warning"],
             stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, env_name("run_secret"): run_secret},
+            env={**os.environ, **embedded_env(run_secret)},
         )  # fmt: skip
         log.close()
         deadline = time.monotonic() + timeout

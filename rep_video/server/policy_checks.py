@@ -36,6 +36,15 @@ def _error(loc: list[str | int], msg: str) -> HTTPException:
     return HTTPException(422, [{"loc": loc, "msg": msg, "type": "value_error"}])
 
 
+def _no_catalog(manifest: ShareManifest) -> str:
+    names = ", ".join(f"'{a.id}'" for a in manifest.attachments)
+    return (
+        f"cannot attach {names}: this share server has no approved-content catalog yet, so it "
+        "cannot check what the item is; an admin must push one "
+        "(rep-video admin catalog push CATALOG.toml --server NAME), or send without attachments"
+    )
+
+
 def expiry_problem(policy: PolicyIn | None, expires_at: datetime | None) -> str | None:
     if policy is None:
         return None
@@ -68,7 +77,9 @@ def authoritative(
     state: ServerState, manifest: ShareManifest, audience: AudienceIn | None
 ) -> tuple[ShareManifest, bool]:
     """(the manifest as the server will serve it, whether its attachments came from the
-    server's catalog). Until an admin pushes a catalog the attachments are kept as sent."""
+    server's catalog). Until an admin pushes a catalog, attachments are refused, unless the
+    server is set to take them as the client sent them (`accept_client_attachments`: the
+    desktop app's embedded server, which has no admin)."""
     check_expiry(state, manifest.expires_at, ["body", "manifest", "expires_at"])
     # The declared length against the pushed policy; the video itself is measured at publish.
     policy = load_policy(state.sessions)
@@ -80,6 +91,8 @@ def authoritative(
         )
     catalog = load_catalog(state.sessions)
     if catalog is None:
+        if manifest.attachments and not state.settings.accept_client_attachments:
+            raise _error(["body", "manifest", "attachments"], _no_catalog(manifest))
         return manifest, False
     manifest = check_wording(catalog, manifest)
     who = Audience(audience.country, audience.specialty) if audience else Audience()

@@ -58,6 +58,9 @@ class ServerSettings:
     events_poll_seconds: float = 0.5  # SQLite: how often new live events are looked for
     events_keep_hours: int = 48  # how long a stream can resume (Last-Event-ID)
     answers_per_share_per_hour: int = 5  # the physician's answers from one page
+    # Attachments the client describes, taken as sent while no catalog is pushed: only the
+    # desktop app's embedded server sets it (policy_checks.py).
+    accept_client_attachments: bool = False
 
     @property
     def sqlite_path(self) -> Path:
@@ -112,6 +115,7 @@ SETTINGS: dict[str, str] = {
     "events_poll_seconds": "SQLite: how often an instance looks for new live events",
     "events_keep_hours": "how long live events are kept for a stream to resume from",
     "answers_per_share_per_hour": "answers one share's page accepts an hour (429 above)",
+    "accept_client_attachments": "with no catalog pushed, take attachments as the client sent",
 }
 
 

@@ -223,7 +223,8 @@ def test_nginx_sends_the_media_the_app_hands_over(
         "REP_VIDEO_SERVER_ACCEL_REDIRECT": "/_rv_blobs/",
     }
     # The server's data folder is the one the localized example's alias points at.
-    with running_server(root / "data", env=env) as srv:
+    # Attachment files held by the share (the embedded server's mode), names nginx must decode.
+    with running_server(root / "data", env=env, embedded=True) as srv:
         site = localized_site(
             root, http_port=http_port, https_port=https_port, upstream_port=srv.port
         )

@@ -1,7 +1,11 @@
 """Server tests: one share server per module (cheap to share: every test makes its own shares),
 in this process (tests/support/inprocess_server.py: the API is what these tests are about),
 tokens for two reps and an admin, and small clips. Tests about the server as a process use
-tests/support/server_process.py directly."""
+tests/support/server_process.py directly.
+
+The module's server is a standalone `rep-video serve` (attachments refused until an admin
+pushes a catalog) unless the module says `pytestmark = pytest.mark.embedded_server`: then it
+runs as the desktop app's embedded server does, taking attachments as the client sends them."""
 
 from __future__ import annotations
 
@@ -16,8 +20,11 @@ from tests.support.postgres import pg_url  # noqa: F401 - fixture
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
-    with inprocess_server(tmp_path_factory.mktemp("srv")) as srv:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[InProcessServer]:
+    embedded = request.node.get_closest_marker("embedded_server") is not None
+    with inprocess_server(tmp_path_factory.mktemp("srv"), embedded=embedded) as srv:
         yield srv
 
 

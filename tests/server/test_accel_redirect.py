@@ -24,7 +24,8 @@ ACCEL = {"REP_VIDEO_SERVER_ACCEL_REDIRECT": "/internal-media/"}
 
 def test_media_is_checked_then_handed_over(tmp_path: Path, small_clip: Path, leaflet: Path) -> None:
     data_dir = tmp_path / "srv"
-    with running_server(data_dir, ACCEL) as srv:
+    # Attachment files held by the share, as the app's embedded server takes them.
+    with running_server(data_dir, ACCEL, embedded=True) as srv:
         rita = srv.create_token("rita")
         m = manifest(
             attachments=(

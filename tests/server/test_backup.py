@@ -89,7 +89,8 @@ def test_backup_while_serving_restores_the_same_pages_and_media(
     files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet}
     m = manifest(attachments=(attachment("leaflet.pdf"),))
     archive = tmp_path / "backups" / "rv.tar"
-    with running_server(tmp_path / "live") as srv:
+    # The share holds its attachment file (the embedded server's mode): backed up with it.
+    with running_server(tmp_path / "live", embedded=True) as srv:
         token = srv.create_token("rita")
         share = create_and_publish(srv.url, token, files, m)
         partial_id, partial_url, offset = _partial_upload(srv, token, small_clip)

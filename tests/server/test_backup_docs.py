@@ -74,7 +74,7 @@ def test_the_documented_backup_and_restore_run_as_written(
     data = tmp_path / "lib" / "rep-video"
     files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet}
     m = manifest(attachments=(attachment("leaflet.pdf"),))
-    with running_server(data) as srv:
+    with running_server(data, embedded=True) as srv:  # the share holds its attachment
         token = srv.create_token("rita")
         share = create_and_publish(srv.url, token, files, m)
         media = f"/s/{share['token']}/media"

@@ -1,5 +1,7 @@
 """The whole life of a share against a real server process: create, upload with tuspy,
-publish, open the page, fetch media by ranges, report views, revoke."""
+publish, open the page, fetch media by ranges, report views, revoke. The server runs as the
+app's embedded one: the shares carry their own attachment files (an expired one among them),
+as the app sends them from its local catalog; test_catalog_server.py has the pushed catalog."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from tests.server.helpers import (
     sha256,
 )
 from tests.support.inprocess_server import InProcessServer, inprocess_server
+
+pytestmark = pytest.mark.embedded_server
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +303,7 @@ def test_one_kind_of_event_cannot_use_up_the_share_and_hide_the_others(
         "REP_VIDEO_SERVER_MAX_EVENTS_PER_SHARE": "20",
         "REP_VIDEO_SERVER_MAX_EVENTS_PER_KIND": "4",
     }
-    with inprocess_server(tmp_path_factory.mktemp("kinds"), env) as srv:
+    with inprocess_server(tmp_path_factory.mktemp("kinds"), env, embedded=True) as srv:
         token = srv.create_token("rita")
         m = manifest(attachments=(attachment("leaflet.pdf", id="leaflet"),))
         files = {"video.mp4": small_clip, "files/leaflet.pdf": leaflet}

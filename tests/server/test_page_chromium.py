@@ -15,7 +15,7 @@ from tests.server.helpers import attachment, auth, create_and_publish, manifest
 from tests.support.browser import PhonePage
 from tests.support.server_process import ServerProcess
 
-pytestmark = [pytest.mark.e2e]
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded_server]  # attachments as the app sends
 
 
 def test_served_page_plays_on_a_phone(

@@ -27,7 +27,7 @@ from rep_video.server.app import create_app
 from rep_video.server.db import create_api_token
 from rep_video.server.settings import load_settings
 from rep_video.server.state import ServerState, build_state
-from tests.support.server_process import free_port
+from tests.support.server_process import EMBEDDED_ENV, free_port
 
 
 @dataclass
@@ -48,14 +48,20 @@ class InProcessServer:
 
 @contextlib.contextmanager
 def inprocess_server(
-    data_dir: Path, env: Mapping[str, str] | None = None, **settings: object
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    embedded: bool = False,
+    **settings: object,
 ) -> Iterator[InProcessServer]:
     """`env`: REP_VIDEO_SERVER_* variables, as a process would read them; `settings`: fields
-    set directly (as the command-line flags do)."""
+    set directly (as the command-line flags do). By default a standalone server (attachments
+    refused until a catalog is pushed); `embedded`: the app's embedded server's mode
+    (server_process.py says more)."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     config = load_settings(
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **(EMBEDDED_ENV if embedded else {}), **(env or {})},
         overrides={**settings, "data_dir": data_dir, "host": "127.0.0.1", "port": port},
     )
     state = build_state(config)

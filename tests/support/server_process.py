@@ -12,6 +12,12 @@ or use the `share_server` fixture from `server_fixture` (import it into a confte
 
 `env` adds environment variables (REP_VIDEO_SERVER_DATABASE_URL, REP_VIDEO_SERVER_S3_*,
 policy limits ...) for both `serve` and `serve-token`.
+
+Two modes, as in production. By default the server is a standalone `rep-video serve`: until an
+admin pushes a catalog it refuses every attachment (422), so a test that attaches content
+pushes one first (tests/server/helpers.py `push_catalog`). `embedded=True` runs it as the
+desktop app's embedded server does (`accept_client_attachments`): attachments are taken as the
+client describes them from its local catalog.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# What ui/embedded_server.py sets for the server the app runs itself (besides its run secret).
+EMBEDDED_ENV = {"REP_VIDEO_SERVER_ACCEPT_CLIENT_ATTACHMENTS": "true"}
 
 
 def free_port() -> int:
@@ -123,9 +131,15 @@ class ServerProcess:
 
 @contextlib.contextmanager
 def running_server(
-    data_dir: Path, env: Mapping[str, str] | None = None, *, log_level: str = "warning"
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    log_level: str = "warning",
+    embedded: bool = False,
 ) -> Iterator[ServerProcess]:
-    server = ServerProcess(data_dir, dict(env or {}), log_level=log_level).start()
+    """`embedded`: the embedded server's mode (attachments as the client sent them)."""
+    full = {**(EMBEDDED_ENV if embedded else {}), **(env or {})}
+    server = ServerProcess(data_dir, full, log_level=log_level).start()
     try:
         yield server
     finally:

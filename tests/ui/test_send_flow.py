@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from rep_video import config, secrets
 from rep_video.media.probe import probe
 from tests.support import server_process
+from tests.support.catalog_push import push_catalog
 from tests.support.cut_proxy import cut_proxy
 from tests.support.server_process import ServerProcess
 from ui.send_screen import SendScreen
@@ -63,6 +64,8 @@ def test_record_trim_attach_send(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _use_server(share_server.url, share_server.create_token("sam"))
+    # A standalone server: its admin pushed the approved content (the app's local catalog).
+    push_catalog(share_server.url, share_server.create_token("it", admin=True))
     record = window.record
     qtbot.waitUntil(record.preview.has_frame, timeout=5000)
     record.start_countdown(0)

@@ -12,6 +12,7 @@ import requests
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.support.catalog_push import push_catalog
 from tests.support.server_process import ServerProcess
 from tests.ui.test_send_flow import _finished, _import_and_personalize, _use_server
 from ui import confirm, mail_program, share_result
@@ -36,6 +37,8 @@ def test_one_draft_one_share_then_record_another_starts_clean(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _use_server(share_server.url, share_server.create_token("sam"))
+    # A standalone server: its admin pushed the approved content (the app's local catalog).
+    push_catalog(share_server.url, share_server.create_token("it", admin=True))
     p = window.personalize
     qtbot.waitUntil(lambda: p.picker.row_for("onc-dosing-guide") is not None, timeout=10000)
     assert p.picker.set_checked("onc-dosing-guide", True)

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from rep_video.content.catalog import load_catalog
+from rep_video.content.catalog import Catalog, load_catalog
 from rep_video.content.checksum import sha256_of
 from rep_video.content.model import ContentItem
 from rep_video.content.restricted import RestrictedTerm
@@ -139,24 +139,8 @@ def _wording(t: MessageTemplate) -> dict[str, Any]:
 
 def push_catalog(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
-    body = catalog_body(
-        catalog.items,
-        catalog.page_approval_code,
-        catalog.restricted,
-        catalog.templates,
-        catalog.scripts,
-    )
     with _server(args.server) as target:
-        for item in catalog.items:
-            if item.file is None:
-                continue
-            with open(item.file, "rb") as data:
-                target.call(
-                    "PUT", f"/api/v1/admin/catalog/files/{item.sha256}",
-                    f"uploading {item.file.name}", data=data,
-                    headers={"Content-Type": "application/octet-stream"},
-                )  # fmt: skip
-        target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
+        send_catalog(target, catalog)
     print(
         f"pushed {len(catalog.items)} items, {len(catalog.restricted)} restricted terms, "
         f"{len(catalog.templates)} message templates and {len(catalog.scripts)} teleprompter "
@@ -164,6 +148,28 @@ def push_catalog(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def send_catalog(target: Any, catalog: Catalog) -> None:
+    """Each file (checked against its approved sha256 first), then the catalog, to a
+    ServerTarget holding an admin's token."""
+    body = catalog_body(
+        catalog.items,
+        catalog.page_approval_code,
+        catalog.restricted,
+        catalog.templates,
+        catalog.scripts,
+    )
+    for item in catalog.items:
+        if item.file is None:
+            continue
+        with open(item.file, "rb") as data:
+            target.call(
+                "PUT", f"/api/v1/admin/catalog/files/{item.sha256}",
+                f"uploading {item.file.name}", data=data,
+                headers={"Content-Type": "application/octet-stream"},
+            )  # fmt: skip
+    target.call("PUT", "/api/v1/admin/catalog", "pushing the catalog", json=body)
 
 
 def push_policy(args: argparse.Namespace) -> int:
