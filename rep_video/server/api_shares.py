@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select, update
 
 from rep_video.audit.chain import timestamp
-from rep_video.server.audit_log import append_audit
+from rep_video.server.audit_log import append_audit, files_detail
 from rep_video.server.auth import CallerDep, StateDep
 from rep_video.server.catalog_store import load_catalog
 from rep_video.server.db import Account, Share, Upload, affected, utcnow
@@ -190,7 +190,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
             raise HTTPException(413, problem)
         append_audit(
             s, actor=caller.name, action="create", about=share,
-            detail=manifest.approved_wording(),
+            detail={**manifest.approved_wording(), "files": files_detail(files_json)},
         )  # fmt: skip
         record_confirmations(s, caller.name, share, manifest)
     with state.sessions() as s:
@@ -248,6 +248,11 @@ def declare_files(
             if sizes.get(u.name) != u.length
         ]
         s.execute(delete(Upload).where(Upload.id.in_([u.id for u in stale])))
+        append_audit(
+            s, actor=caller.name, action="files declared", about=share,
+            detail={**(manifest.approved_wording() if manifest else {}),
+                    "files": files_detail(files_json)},
+        )  # fmt: skip
     for upload in stale:
         state.blobs.discard(upload.id)
         if upload.complete:

@@ -45,7 +45,7 @@ ACTIONS = frozenset({
     "create", "publish", "revoke", "extend", "withdraw-propagated", "purge",
     "token issued", "token revoked", "catalog pushed", "policy pushed",
     "account added", "account changed", "account disabled", "account enabled",
-    "wording confirmed", "audit purge", "answer received",
+    "wording confirmed", "audit purge", "answer received", "files declared",
 })  # fmt: skip
 _HEAD_ID = 1
 _UNREADABLE = object()  # a column that does not parse: never equal to what was sealed
@@ -162,6 +162,23 @@ def _subject_facts(subject: Subject | None) -> dict[str, Any]:
         "expires_at": _when(expires) if expires is not None else None,
         "message": subject.message,
     }
+
+
+def files_detail(files_json: str, verified: Mapping[str, str | None] | None = None) -> list[Any]:
+    """The share's files as a record lists them, by name: name, size and sha256, so an
+    auditor can tie a page to its bytes. `verified`: name -> the sha256 the server itself
+    computed of the upload (at publish), which then replaces the declared one."""
+    try:
+        files = json.loads(files_json or "[]")
+    except ValueError:
+        files = []
+    out = [
+        {"name": f.get("name"), "size": f.get("size"),
+         "sha256": (verified or {}).get(str(f.get("name"))) or f.get("sha256")}
+        for f in files
+        if isinstance(f, dict)
+    ]  # fmt: skip
+    return sorted(out, key=lambda f: str(f["name"]))
 
 
 def _share_facts(share: Share) -> dict[str, Any]:

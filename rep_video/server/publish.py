@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 from rep_video.captions.webvtt_io import MAX_FILE_BYTES, CaptionsError, parse_webvtt
-from rep_video.server.audit_log import append_audit
+from rep_video.server.audit_log import append_audit, files_detail
 from rep_video.server.db import Share, Upload
 from rep_video.server.names import is_part
 from rep_video.server.shared_blobs import own_key, stored_key
@@ -148,7 +148,10 @@ def _go_live(
             share.files_json = json.dumps(kept)
             share.declared_bytes = sum(int(f["size"]) for f in kept)
             s.execute(delete(Upload).where(Upload.id.in_([r.id for r in parts])))
-        append_audit(s, actor=actor, action="publish", about=share, detail={})
+        # The hashes the server computed of what arrived (equal to the declared ones: checked).
+        verified = {r.name: r.sha256 for r in now}
+        files = files_detail(share.files_json, verified)
+        append_audit(s, actor=actor, action="publish", about=share, detail={"files": files})
     for part in parts:
         state.blobs.discard(part.id)  # one still being sent: its PATCHes are refused now
         state.blobs.delete(blob_key(share_id, part.name))

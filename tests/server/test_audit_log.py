@@ -30,6 +30,7 @@ from tests.server.helpers import (
     create_body,
     manifest,
     sha256,
+    tus_upload,
 )
 from tests.support.cli_in_process import rep_video
 from tests.support.inprocess_server import InProcessServer, inprocess_server
@@ -323,6 +324,10 @@ def test_every_change_the_api_makes_is_recorded(
     assert records[2]["items"] == [served_item]
     assert json.loads(records[3]["detail"]["policy"])["max_expiry_days"] == 60
     publish = records[5]
+    # The bytes the page serves, by hash: declared at creation, verified by the server at publish.
+    video = {"name": "video.mp4", "size": small_clip.stat().st_size, "sha256": sha256(small_clip)}
+    assert records[4]["detail"]["files"] == [video]
+    assert publish["detail"] == {"files": [video]}
     assert publish["share_id"] == share["id"]
     assert publish["recipient"] == "Dr. Ada Lovelace"
     assert publish["video_sha256"] == sha256(small_clip)
@@ -335,6 +340,49 @@ def test_every_change_the_api_makes_is_recorded(
     assert records[8]["detail"] == {"item": "leaflet", "reason": "label update"}
     verified = rep_video("admin", "audit", "verify", "--data", str(srv.data_dir))
     assert verified.returncode == 0 and "OK: 9 records verified" in verified.stdout
+
+
+def test_declaring_files_later_is_recorded_with_their_hashes(
+    srv: InProcessServer, small_clip: Path, tmp_path: Path
+) -> None:
+    """The app reserves the link first and declares the files once rendered: that step is a
+    record too, and the publish record lists every file's sha256 as the server computed it."""
+    rita = srv.create_token("rita")
+    created = httpx.post(
+        f"{srv.url}/api/v1/shares", json=create_body(manifest(), {}), headers=auth(rita)
+    )
+    assert created.status_code == 201, created.text
+    share = created.json()
+    vtt = tmp_path / "captions.vtt"
+    vtt.write_text("WEBVTT\n\n00:00.000 --> 00:01.500\nHello\n", encoding="utf-8")
+    files = {"video.mp4": small_clip, "captions.vtt": vtt}
+    first = {"video.mp4": vtt, "captions.vtt": vtt}  # a declaration the app then corrects
+    for declared in (first, files):
+        answer = httpx.put(
+            f"{srv.url}/api/v1/shares/{share['id']}/files",
+            json={"files": create_body(manifest(), declared)["files"]},
+            headers=auth(rita),
+        )
+        assert answer.status_code == 200, answer.text
+    for name, path in files.items():
+        tus_upload(share["upload_url"], rita, share["id"], name, path)
+    published = httpx.post(f"{srv.url}/api/v1/shares/{share['id']}/publish", headers=auth(rita))
+    assert published.status_code == 200, published.text
+
+    records = [r for r in _records(srv) if r["share_id"] == share["id"]]
+    assert [r["action"] for r in records] == ["create", "files declared", "files declared",
+                                              "publish"]  # fmt: skip
+    listed = sorted(
+        ({"name": n, "size": p.stat().st_size, "sha256": sha256(p)} for n, p in files.items()),
+        key=lambda f: str(f["name"]),
+    )
+    assert records[0]["detail"]["files"] == [] and records[0]["video_sha256"] is None
+    assert records[1]["video_sha256"] == sha256(vtt)  # what that declaration said
+    assert records[2]["detail"]["files"] == listed
+    assert records[3]["detail"]["files"] == listed
+    assert records[3]["video_sha256"] == sha256(small_clip)
+    verified = rep_video("admin", "audit", "verify", "--data", str(srv.data_dir))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def test_a_refused_change_leaves_no_record(srv: InProcessServer) -> None:
