@@ -47,6 +47,25 @@ def check_send_overrides(
     check_target_allowed(settings, target)
 
 
+def check_extension(settings: Settings, days: int | None) -> None:
+    """`rep-video extend --days N | --never` (or the app's Extend): with a locked
+    `policy.default_expiry_days` a link may not be made to live longer than that from now,
+    nor for ever."""
+    key = "policy.default_expiry_days"
+    if not settings.is_locked(key):
+        return
+    limit = int(settings.get(key))
+    if days is None:
+        raise UserError(
+            f"--never: {key} is set by your administrator ({limit}); a link may not live "
+            f"for ever. Use --days 1 to {limit}."
+        )
+    if days > limit:
+        raise UserError(
+            f"--days {days}: {key} is set by your administrator ({limit}); use --days 1 to {limit}."
+        )
+
+
 def check_target_allowed(settings: Settings, target: str | None) -> None:
     """With `policy.allow_user_targets = false` only the admin file's targets may be used:
     not `folder:DIR`, not a target of the rep's own, not the built-in folder."""

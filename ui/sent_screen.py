@@ -225,13 +225,17 @@ class SentScreen(QWidget):
         row = self.selected()
         if row is None:
             return
+        settings = self.services.settings()
+        # A locked expiry is the longest a link may live (services.extend refuses more).
+        most = settings.policy.default_expiry_days
+        most = most if settings.is_locked("policy.default_expiry_days") else 365
         days, ok = QInputDialog.getInt(
             self,
             translate("sent_screen", "Extend link"),
             translate("sent_screen", "Keep the link working for (days):"),
-            30,
+            min(30, most),
             1,
-            365,
+            most,
         )
         if ok:
             self._act(

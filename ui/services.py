@@ -22,6 +22,7 @@ from rep_video.captions.recogniser import configured_recogniser
 from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
+from rep_video.locks import check_extension
 from rep_video.progress import CancelToken, Progress, ProgressFn
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
@@ -316,6 +317,7 @@ class Services(QObject):
             journal.note_revoke(entry.package, target=target, link=entry.reservation.link)
 
     def extend(self, entry_id: int, days: int) -> str:
+        check_extension(self.settings(), days)  # the admin's expiry lock holds here too
         entry = self.outbox.get(entry_id)
         if entry.reservation is None:
             raise UserError(

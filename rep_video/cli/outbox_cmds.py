@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from rep_video.audit import journal
 from rep_video.cli.commands import command
+from rep_video.config import load_settings
 from rep_video.errors import UserError
+from rep_video.locks import check_extension
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.outbox.lease import owner_gone
 from rep_video.share.request import MAX_EXPIRY_DAYS
@@ -208,6 +210,7 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_extend(args: argparse.Namespace) -> int:
+    check_extension(load_settings(), None if args.never else args.days)
     if args.never:
         expires = None
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from rep_video import config
@@ -41,3 +42,17 @@ def test_a_send_to_a_target_the_admin_does_not_allow_is_refused_in_place(
     assert "only targets set by your administrator" in send.error.text()
     assert not send.result.isVisible()
     assert not window.services.outbox.list()
+
+
+def test_extend_offers_at_most_the_locked_expiry(
+    window: MainWindow, qtbot: QtBot, admin_file: AdminFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin_file("[policy]\ndefault_expiry_days = 14\n")
+    asked: list[tuple[object, ...]] = []
+    monkeypatch.setattr(window.sent, "selected", lambda: object())  # a share row is selected
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (asked.append(a), (0, False))[1])
+    window.sent.extend()
+    (args,) = asked
+    assert args[-2:] == (1, 14)  # was 1 to 365
+    with pytest.raises(UserError, match=r"--days 60: policy\.default_expiry_days is set by your"):
+        window.services.extend(1, 60)  # refused before the share is even looked up

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AdminFile
+from tests.support.cli_in_process import rep_video
 
 pytestmark = pytest.mark.process  # `rep-video send` as a process, as a rep runs it
 
@@ -99,3 +100,19 @@ def test_unlocked_flags_work(rep_video_home: Path, sample_clip: Path, tmp_path: 
                 "--from-name", "Otto Other", "--target", f"folder:{tmp_path / 'mine'}")  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "Otto Other" in Path(out.stdout.strip().splitlines()[-1]).read_text()
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--never"], "--never: policy.default_expiry_days is set by your administrator (14)"),
+        (["--days", "365"], "--days 365: policy.default_expiry_days is set by your administrator"),
+    ],
+)
+def test_extend_cannot_outlive_a_locked_expiry(locked: Path, flags: list[str], says: str) -> None:
+    """`extend` was the way round `--expires-in`: a link sent for the locked 14 days, then
+    kept for a year or for ever (a folder or S3 target has no server policy to stop it)."""
+    out = rep_video("extend", "no-such-share", *flags)
+    assert out.returncode == 2 and says in out.stderr, out.stderr
+    within = rep_video("extend", "no-such-share", "--days", "14")  # allowed: on to the lookup
+    assert within.returncode == 2 and "administrator" not in within.stderr, within.stderr
