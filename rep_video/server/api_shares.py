@@ -183,6 +183,10 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
         declared_bytes=total,
     )
     with state.sessions.begin() as s:
+        # The account's row lock (quota_problem's) before the share's INSERT: the INSERT takes
+        # a key-share lock on that row (its foreign key), and two creates that each held that
+        # and then asked for the row lock deadlocked each other on PostgreSQL.
+        s.get(Account, caller.account_id, with_for_update=True)
         s.add(share)
         s.flush()
         share.declared_bytes = total = total - link_declared(s, share, body.files)
