@@ -60,6 +60,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),
     SettingSpec("send.default_target", str, "", "Target used when none is named."),
     SettingSpec(
+        "notifications.enabled",
+        bool,
+        True,
+        "Desktop notifications when a physician watches or answers (share servers).",
+    ),
+    SettingSpec(
         "updates.url",
         str,
         "",

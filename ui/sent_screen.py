@@ -120,6 +120,11 @@ class SentScreen(QWidget):
         self.services.outbox_changed.connect(self.refresh)
         self._sync_buttons()
 
+    def on_live_event(self, _event: object) -> None:
+        """A share server told of a view or an answer: read the list again now (a worker),
+        no Refresh needed."""
+        self.refresh()
+
     def busy(self) -> bool:
         return self._loading
 

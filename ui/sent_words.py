@@ -22,6 +22,7 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("sent_screen", "Expires"),
     QT_TRANSLATE_NOOP("sent_screen", "Target"),
     QT_TRANSLATE_NOOP("sent_screen", "Link"),
+    QT_TRANSLATE_NOOP("sent_screen", "Answer"),  # the physician's, from the page
 )
 CHECKING = QT_TRANSLATE_NOOP("sent_screen", "Checking views…")
 TOTALS_ONLY = QT_TRANSLATE_NOOP("sent_screen", "Totals only")
@@ -105,6 +106,7 @@ def share_item(row: ShareRow, revoking: bool) -> QTreeWidgetItem:
         row.recipient or "—", row.created, state, views, watched,
         (row.expires_at or "")[:10] or "—", row.target,
         row.link or translate("sent_screen", "(not yet)"),
+        row.answer or "—",
     ])  # fmt: skip
     item.setData(0, Qt.ItemDataRole.UserRole, row.entry_id)
     if row.thumbnail is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -134,11 +135,23 @@ class SettingsScreen(QWidget):
         self._add(mf, "rep.role", translate("settings_screen", "Role"), self.rep_role)
         self._add(mf, "rep.email", translate("settings_screen", "Email"), self.rep_email)
         self._add(mf, "rep.phone", translate("settings_screen", "Phone"), self.rep_phone)
-        dev = QGroupBox(translate("settings_screen", "Default devices"))
+        dev = QGroupBox(translate("settings_screen", "This computer"))
         df = QFormLayout(dev)
         self._add(df, "devices.camera", translate("settings_screen", "Camera"), self.camera)
         self._add(
             df, "devices.microphone", translate("settings_screen", "Microphone"), self.microphone
+        )
+        # In this group, not one of its own: the screen fits without scrolling.
+        self.notify = QCheckBox(translate("settings_screen", "Views and answers"))
+        self.notify.setToolTip(
+            translate(
+                "settings_screen", "A desktop notification when a physician watches or answers"
+            )
+        )
+        self._add(df, "notifications.enabled", translate("settings_screen", "Notify me of"),
+                  self.notify)  # fmt: skip
+        self.notify.setAccessibleName(
+            translate("settings_screen", "Notify me of views and answers")
         )
 
         self.save_button = button(translate("settings_screen", "Save settings"), on_click=self.save)
@@ -186,6 +199,7 @@ class SettingsScreen(QWidget):
         self.rep_role.setText(s.rep.role)
         self.rep_email.setText(s.rep.email)
         self.rep_phone.setText(s.rep.phone)
+        self.notify.setChecked(bool(s.values.get("notifications.enabled", True)))
         for box, found, current in (
             (self.camera, devices.list_cameras(self.demo), s.camera),
             (self.microphone, devices.list_microphones(self.demo), s.microphone),
@@ -248,6 +262,7 @@ class SettingsScreen(QWidget):
             "rep.phone": self.rep_phone.text().strip(),
             "devices.camera": self.camera.currentData() or "",
             "devices.microphone": self.microphone.currentData() or "",
+            "notifications.enabled": self.notify.isChecked(),
         }
 
     def save(self) -> None:

@@ -30,6 +30,7 @@ class ShareRow:
     thumbnail: Path | None = None
     keychain_missing: bool = False  # it failed for want of a keychain, or there is none now
     totals_only: bool = False  # its server counts views only as totals over all recipients
+    answer: str = ""  # the physician's newest answer from the page, in a few words
 
 
 def when(timestamp: float, today: date | None = None) -> str:
@@ -61,4 +62,15 @@ def share_row(entry: OutboxEntry, status: ShareStatus | None, note: str) -> Shar
         created_at=entry.created_at, thumbnail=thumbnails.existing(entry.id),
         keychain_missing=entry.error_kind == KeychainUnavailable.kind,
         totals_only=bool(status and status.totals_only),
+        answer=answer_summary(status.answers[-1]) if status and status.answers else "",
     )  # fmt: skip
+
+
+def answer_summary(answer: dict[str, object]) -> str:
+    """ "Call back: Tomorrow morning", "Materials by email", "Reply: …"."""
+    action = answer.get("action")
+    if action == "callback":
+        return f"Call back: {answer.get('preferred_time') or 'any time'}"
+    if action == "materials":
+        return "Materials by email"
+    return f"Reply: {answer.get('text') or ''}"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,8 @@ from ui import core_bridge, device_choice, draft_store
 from ui.draft_flow import DraftFlow
 from ui.draft_store import DraftKeeper
 from ui.i18n import QT_TRANSLATE_NOOP, translate
+from ui.live_updates import LiveUpdates
+from ui.notifier import Notifier
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.personalize = PersonalizeScreen(flow)
         self.send = SendScreen(flow)
         self.sent = SentScreen(self.runner, self.services)
+        self._live_updates()
         self.settings_screen = SettingsScreen(self.runner, self.services, demo_devices)
         self.pages = QStackedWidget()
         for page in (
@@ -250,6 +254,26 @@ class MainWindow(QMainWindow):
         self.sent.send_leftover_revokes()
         self.purge_delivered(settings)
         self.services.check_for_update(self.show_update)
+        self.live.start()
+
+    def _live_updates(self) -> None:
+        """Views and answers as they happen: the Sent screen reads its list again and the
+        tray notifies (ui/live_updates.py, ui/notifier.py)."""
+        self.tray = QSystemTrayIcon(app_icon(), self)
+        self.tray.setToolTip("RepVideo")
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+
+        def enabled() -> bool:
+            return bool(self.services.settings().values.get("notifications.enabled", True))
+
+        self.notifier = Notifier(self.tray, enabled, parent=self)
+        self.live = LiveUpdates(self.runner, self.services, parent=self)
+        self.live.heard.connect(self.sent.on_live_event)
+        self.live.heard.connect(self.notifier.on_event)
+        self.services.outbox_changed.connect(self.live.start)
+        self.services.link_ready.connect(lambda _result: self.live.start())
+        self.services.delivered.connect(lambda _result: self.live.start())
 
     def show_update(self, release: Any) -> None:
         link = html.escape(release.download, quote=True)
@@ -377,5 +401,7 @@ class MainWindow(QMainWindow):
         self.record.shutdown()
         self.trim.shutdown()
         self.sent.shutdown()  # before the worker stops: revokes in their grace go now
+        self.live.stop()
+        self.tray.hide()
         self.services.shutdown()
         super().closeEvent(event)

@@ -113,6 +113,9 @@ class ShareStatus:
     # The server counts viewing only as totals over all recipients (policy analytics =
     # "aggregate"): views and progress above are 0, the totals come from `view_totals()`.
     totals_only: bool = False
+    # What the physician sent from the page (a share server's): the newest last, each
+    # {"action": callback|materials|reply, "preferred_time", "text", "at"}.
+    answers: tuple[dict[str, Any], ...] = ()
 
 
 Checkpoint = Callable[[Reservation], None]

@@ -26,6 +26,7 @@ from rep_video.errors import TargetBusy, TransientError, UserError
 from rep_video.fileutil import sha256_file
 from rep_video.media.mp4.layout import FileLayout
 from rep_video.progress import CancelToken, ProgressFn
+from rep_video.share.live_stream import LiveEvent, LiveStream
 from rep_video.share.targets.base import (
     Reservation,
     ResumableTarget,
@@ -294,6 +295,15 @@ class ServerTarget(ResumableTarget):
         data: dict[str, Any] = self.call("GET", "/api/v1/views", "reading the view totals")
         return data
 
+    def live_stream(
+        self, on_event: Callable[[LiveEvent], None], on_status: Callable[[str], None]
+    ) -> LiveStream:
+        """The server's event stream for this rep (GET /api/v1/events), on a session of its
+        own: `run` it on a thread that does nothing else (rep_video/share/live_stream.py)."""
+        session = network.session()
+        session.headers["Authorization"] = str(self._session.headers["Authorization"])
+        return LiveStream(session, self.base_url, on_event, on_status)
+
     def list_shares(self) -> list[dict[str, Any]]:
         data = self.call("GET", "/api/v1/shares", "listing shares")
         return list(data or [])
@@ -326,6 +336,7 @@ def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
         expires_at=data.get("expires_at"),
         reason=data.get("reason"),
         totals_only=data.get("analytics") == "aggregate",
+        answers=tuple(dict(a) for a in data.get("answers") or [] if isinstance(a, dict)),
     )
 
 
