@@ -1291,6 +1291,10 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
         <translation>Link</translation>
     </message>
     <message>
+        <source>Answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
         <source>Checking views…</source>
         <translation>Aufrufe werden geprüft…</translation>
     </message>
@@ -1493,8 +1497,8 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
         <translation>Telefon</translation>
     </message>
     <message>
-        <source>Default devices</source>
-        <translation>Standardgeräte</translation>
+        <source>This computer</source>
+        <translation>Dieser Computer</translation>
     </message>
     <message>
         <source>Camera</source>
@@ -1503,6 +1507,22 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
     <message>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <source>Views and answers</source>
+        <translation>Aufrufe und Antworten</translation>
+    </message>
+    <message>
+        <source>A desktop notification when a physician watches or answers</source>
+        <translation>Eine Desktop-Benachrichtigung, wenn ein Arzt zusieht oder antwortet</translation>
+    </message>
+    <message>
+        <source>Notify me of</source>
+        <translation>Benachrichtigen bei</translation>
+    </message>
+    <message>
+        <source>Notify me of views and answers</source>
+        <translation>Bei Aufrufen und Antworten benachrichtigen</translation>
     </message>
     <message>
         <source>Save settings</source>
