@@ -10,10 +10,14 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from rep_video.share.live_stream import LiveEvent, LiveStream
+from ui.notifier import Notifier
+from ui.sent_screen import SentScreen
 from ui.services import Services
 from ui.tasks import Runner, TaskOutcome
+from ui.theme import app_icon
 
 log = logging.getLogger("rep_video.ui")
 
@@ -79,4 +83,28 @@ class LiveUpdates(QObject):
             stream.stop()
 
 
-__all__ = ["LiveEvent", "LiveUpdates"]
+def attach_live_updates(
+    window: QWidget, runner: Runner, services: Services, sent: SentScreen
+) -> tuple[LiveUpdates, Notifier, QSystemTrayIcon]:
+    """The window's live updates: the Sent screen reads its list again on each event and the
+    tray notifies (unless Settings switched it off); streams start at launch (`start`) and
+    whenever a link is made or the outbox changes."""
+    tray = QSystemTrayIcon(app_icon(), window)
+    tray.setToolTip("RepVideo")
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        tray.show()
+
+    def enabled() -> bool:
+        return bool(services.settings().values.get("notifications.enabled", True))
+
+    notifier = Notifier(tray, enabled, parent=window)
+    live = LiveUpdates(runner, services, parent=window)
+    live.heard.connect(sent.on_live_event)
+    live.heard.connect(notifier.on_event)
+    services.outbox_changed.connect(live.start)
+    services.link_ready.connect(lambda _result: live.start())
+    services.delivered.connect(lambda _result: live.start())
+    return live, notifier, tray
+
+
+__all__ = ["LiveEvent", "LiveUpdates", "attach_live_updates"]

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +29,7 @@ from ui import core_bridge, device_choice, draft_store
 from ui.draft_flow import DraftFlow
 from ui.draft_store import DraftKeeper
 from ui.i18n import QT_TRANSLATE_NOOP, translate
-from ui.live_updates import LiveUpdates
-from ui.notifier import Notifier
+from ui.live_updates import attach_live_updates
 from ui.personalize_screen import PersonalizeScreen
 from ui.prompter_panel import prompter_fields
 from ui.record_screen import RecordScreen
@@ -99,7 +97,10 @@ class MainWindow(QMainWindow):
         self.personalize = PersonalizeScreen(flow)
         self.send = SendScreen(flow)
         self.sent = SentScreen(self.runner, self.services)
-        self._live_updates()
+        # Views and answers as they happen: the Sent screen and the tray hear them.
+        self.live, self.notifier, self.tray = attach_live_updates(
+            self, self.runner, self.services, self.sent
+        )
         self.settings_screen = SettingsScreen(self.runner, self.services, demo_devices)
         self.pages = QStackedWidget()
         for page in (
@@ -255,25 +256,6 @@ class MainWindow(QMainWindow):
         self.purge_delivered(settings)
         self.services.check_for_update(self.show_update)
         self.live.start()
-
-    def _live_updates(self) -> None:
-        """Views and answers as they happen: the Sent screen reads its list again and the
-        tray notifies (ui/live_updates.py, ui/notifier.py)."""
-        self.tray = QSystemTrayIcon(app_icon(), self)
-        self.tray.setToolTip("RepVideo")
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray.show()
-
-        def enabled() -> bool:
-            return bool(self.services.settings().values.get("notifications.enabled", True))
-
-        self.notifier = Notifier(self.tray, enabled, parent=self)
-        self.live = LiveUpdates(self.runner, self.services, parent=self)
-        self.live.heard.connect(self.sent.on_live_event)
-        self.live.heard.connect(self.notifier.on_event)
-        self.services.outbox_changed.connect(self.live.start)
-        self.services.link_ready.connect(lambda _result: self.live.start())
-        self.services.delivered.connect(lambda _result: self.live.start())
 
     def show_update(self, release: Any) -> None:
         link = html.escape(release.download, quote=True)

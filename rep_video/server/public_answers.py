@@ -32,7 +32,7 @@ from rep_video.server.shares import effective_state
 from rep_video.server.view_events import current_page_content
 from rep_video.share import page_i18n as i18n
 from rep_video.share.manifest import ShareManifest
-from rep_video.share.page import Answered, render_answered_page
+from rep_video.share.page_answers import Answered, render_answered_page
 from rep_video.share.page_content import Notice
 
 router = APIRouter(tags=["share pages (public, no login)"])

@@ -27,7 +27,6 @@ from rep_video.share import page_i18n as i18n
 from rep_video.share.manifest import CaptionsRef, Person, ShareManifest
 from rep_video.share.page_content import (
     NO_POLICY,
-    Notice,
     PageContent,
     markdown_line,
     markdown_lite,
@@ -177,39 +176,6 @@ def _answers_view(ctx: PageContext) -> dict[str, Any] | None:
     if not ctx.answer_url or not options.actions:
         return None
     return {"url": ctx.answer_url, "actions": options.actions, "times": options.callback_times}
-
-
-@dataclass(frozen=True, slots=True)
-class Answered:
-    """The page a plain form post of an answer gets back (no script on the page)."""
-
-    rep: Person
-    action: str  # callback | materials | reply
-    back_url: str
-    time: str | None = None  # a call back's preferred time
-    problem: str | None = None  # why it was not sent
-    adverse_events: Notice | None = None  # the reply mentioned a possible side effect
-    language: str = i18n.DEFAULT
-
-
-def render_answered_page(done: Answered) -> str:
-    lang = _page_language(done.language)
-    gettext = i18n.translations(lang).gettext
-    notice = done.adverse_events
-    return _render(
-        "answered.html.j2",
-        lang,
-        title=gettext("Not sent") if done.problem else gettext("Sent"),
-        action=done.action,
-        rep_name=done.rep.name,
-        time=done.time or "",
-        problem=done.problem,
-        back_url=_safe_href(done.back_url),
-        adverse_events={"html": markdown_line(notice.text), "code": notice.approval_code}
-        if notice
-        else None,
-        page_approval_code=None,
-    )
 
 
 def csp_hashes() -> dict[str, str]:
