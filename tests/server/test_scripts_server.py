@@ -74,7 +74,9 @@ def test_a_share_names_the_script_with_the_servers_code_and_its_audit_record_say
     records = [json.loads(r.body) for r in read_records(server.state.engine)
                if r.columns.get("share_id") == share_id]  # fmt: skip
     assert records[0]["action"] == "create"
-    assert records[0]["detail"] == {"script_id": "summary", "script_approval_code": "SCR-SUMMARY"}
+    detail = records[0]["detail"]
+    assert detail.pop("files")[0]["name"] == "video.mp4"  # the declared files, by hash
+    assert detail == {"script_id": "summary", "script_approval_code": "SCR-SUMMARY"}
     assert verify_log(server.state.engine).ok
 
     # Without a script the share names none, whatever code the client wrote.
