@@ -113,6 +113,7 @@ def test_the_server_started_as_the_unit_starts_it_serves_media_bytes(tmp_path: P
     # No proxy in front: the video and an attachment must come with their bytes (Range too),
     # not as an empty hand-over to an nginx that is not there.
     from tests.server.helpers import attachment, create_and_publish, manifest
+    from tests.support.catalog_push import push_catalog
     from tests.support.clips import make_clip
     from tests.support.server_process import free_port
 
@@ -122,21 +123,25 @@ def test_the_server_started_as_the_unit_starts_it_serves_media_bytes(tmp_path: P
     assert env["REP_VIDEO_SERVER_DATA_DIR"] == str(data_dir)
     base = f"http://127.0.0.1:{env['REP_VIDEO_SERVER_PORT']}"
     video = make_clip(tmp_path / "clip.mp4", duration=2.0, size=(320, 180))
-    leaflet = tmp_path / "leaflet.pdf"
-    leaflet.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    # A standalone server attaches only its own catalog's items: the sample catalog, pushed.
+    catalog = ROOT / "resources" / "catalog" / "sample-catalog.toml"
+    leaflet = catalog.parent / "files" / "patient-support-program.pdf"
     log_path = tmp_path / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, cwd="/", env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(proc, base, log_path)
-        token = subprocess.run(
-            [sys.executable, "-m", "rep_video", "serve-token", "--name", "rita"],
-            cwd="/", env=env, capture_output=True, text=True, timeout=60, check=True,
-        ).stdout.strip().splitlines()[-1]  # fmt: skip
-        files = {"video.mp4": video, "files/leaflet.pdf": leaflet}
-        share = create_and_publish(
-            base, token, files, manifest(attachments=(attachment("leaflet.pdf"),))
-        )
+
+        def new_token(*flags: str) -> str:
+            return subprocess.run(
+                [sys.executable, "-m", "rep_video", "serve-token", *flags],
+                cwd="/", env=env, capture_output=True, text=True, timeout=60, check=True,
+            ).stdout.strip().splitlines()[-1]  # fmt: skip
+
+        push_catalog(base, new_token("--name", "it", "--admin"), catalog)
+        token = new_token("--name", "rita")
+        item = attachment("patient-support-program.pdf", id="patient-support")
+        share = create_and_publish(base, token, {"video.mp4": video}, manifest(attachments=(item,)))
         path = share["url"].split("/s/", 1)[1]
         url = f"{base}/s/{path}/media/video.mp4"
         data = video.read_bytes()
@@ -150,7 +155,7 @@ def test_the_server_started_as_the_unit_starts_it_serves_media_bytes(tmp_path: P
         assert middle.status_code == 206 and middle.content == data[1000:5000]
         tail = httpx.get(url, headers={"Range": "bytes=-100"}, timeout=30)
         assert tail.status_code == 206 and tail.content == data[-100:]
-        doc = httpx.get(f"{base}/s/{path}/media/files/leaflet.pdf", timeout=30)
+        doc = httpx.get(f"{base}/s/{path}/media/files/patient-support-program.pdf", timeout=30)
         assert doc.status_code == 200 and doc.content == leaflet.read_bytes()
         # The bytes came from the unit's data folder (the one nginx's alias names).
         assert (data_dir / "blobs" / "shares" / share["id"] / "video.mp4").read_bytes() == data
