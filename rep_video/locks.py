@@ -47,14 +47,21 @@ def check_send_overrides(
     check_target_allowed(settings, target)
 
 
-def check_extension(settings: Settings, days: int | None) -> None:
-    """`rep-video extend --days N | --never` (or the app's Extend): with a locked
-    `policy.default_expiry_days` a link may not be made to live longer than that from now,
-    nor for ever."""
+def locked_expiry_days(settings: Settings) -> int | None:
+    """The most days from now a link may be made to live (`rep-video extend`, the app's
+    Extend) when the admin locks `policy.default_expiry_days`; None when it is not locked."""
     key = "policy.default_expiry_days"
-    if not settings.is_locked(key):
+    return int(settings.get(key)) if settings.is_locked(key) else None
+
+
+def check_extension(settings: Settings, days: int | None) -> None:
+    """`rep-video extend --days N | --never`: with a locked `policy.default_expiry_days` a
+    link may not be made to live longer than that from now, nor for ever. (The app words
+    its own refusal: ui/services.py.)"""
+    key = "policy.default_expiry_days"
+    limit = locked_expiry_days(settings)
+    if limit is None:
         return
-    limit = int(settings.get(key))
     if days is None:
         raise UserError(
             f"--never: {key} is set by your administrator ({limit}); a link may not live "

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rep_video.locks import locked_expiry_days
 from ui import confirm, failed_sends, send_errors
 from ui.failure_panel import FailurePanel, Problem
 from ui.i18n import translate
@@ -230,10 +231,8 @@ class SentScreen(QWidget):
         row = self.selected()
         if row is None:
             return
-        settings = self.services.settings()
         # A locked expiry is the longest a link may live (services.extend refuses more).
-        most = settings.policy.default_expiry_days
-        most = most if settings.is_locked("policy.default_expiry_days") else 365
+        most = locked_expiry_days(self.services.settings()) or 365
         days, ok = QInputDialog.getInt(
             self,
             translate("sent_screen", "Extend link"),

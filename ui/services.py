@@ -22,7 +22,7 @@ from rep_video.captions.recogniser import configured_recogniser
 from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
-from rep_video.locks import check_extension
+from rep_video.locks import locked_expiry_days
 from rep_video.progress import CancelToken, Progress, ProgressFn
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
@@ -317,7 +317,16 @@ class Services(QObject):
             journal.note_revoke(entry.package, target=target, link=entry.reservation.link)
 
     def extend(self, entry_id: int, days: int) -> str:
-        check_extension(self.settings(), days)  # the admin's expiry lock holds here too
+        # The admin's expiry lock holds here too (the dialog offers no more than it allows).
+        most = locked_expiry_days(self.settings())
+        if most is not None and days > most:
+            raise UserError(
+                translate(
+                    "services",
+                    "Your administrator lets a link work for at most {most} days from now; "
+                    "choose {most} days or fewer.",
+                ).format(most=most)
+            )
         entry = self.outbox.get(entry_id)
         if entry.reservation is None:
             raise UserError(

@@ -1382,6 +1382,10 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
         <translation>Status nicht verfügbar: {exc}</translation>
     </message>
     <message>
+        <source>Your administrator lets a link work for at most {most} days from now; choose {most} days or fewer.</source>
+        <translation>Ihr Administrator lässt einen Link höchstens {most} Tage ab jetzt gelten; wählen Sie {most} Tage oder weniger.</translation>
+    </message>
+    <message>
         <source>This share has no link yet; extend it once it is sent.</source>
         <translation>Diese Freigabe hat noch keinen Link; verlängern Sie sie, sobald sie gesendet ist.</translation>
     </message>

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from rep_video import config
 from rep_video.errors import UserError
 from tests.conftest import AdminFile
+from tests.ui.test_app_language import german_catalogs  # noqa: F401 (a fixture)
 from tests.ui.test_send_flow import _finished, _import_and_personalize
 from ui.main import make_app
 from ui.window import MainWindow
@@ -54,5 +55,22 @@ def test_extend_offers_at_most_the_locked_expiry(
     window.sent.extend()
     (args,) = asked
     assert args[-2:] == (1, 14)  # was 1 to 365
-    with pytest.raises(UserError, match=r"--days 60: policy\.default_expiry_days is set by your"):
-        window.services.extend(1, 60)  # refused before the share is even looked up
+    # Refused before the share is even looked up, in the app's words (no CLI flag, no key).
+    with pytest.raises(UserError) as refused:
+        window.services.extend(1, 60)
+    assert refused.value.message == (
+        "Your administrator lets a link work for at most 14 days from now; "
+        "choose 14 days or fewer."
+    )
+
+
+def test_the_extend_refusal_is_in_the_reps_language(
+    german_catalogs: None, window: MainWindow, admin_file: AdminFile
+) -> None:
+    admin_file("[policy]\ndefault_expiry_days = 14\n")
+    with pytest.raises(UserError) as refused:
+        window.services.extend(1, 60)
+    assert refused.value.message == (
+        "Ihr Administrator lässt einen Link höchstens 14 Tage ab jetzt gelten; "
+        "wählen Sie 14 Tage oder weniger."
+    )  # was the command line's "--days 60: policy.default_expiry_days is set by …"
