@@ -60,6 +60,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("devices.microphone", str, "", "Microphone picked by default (its name)."),
     SettingSpec("send.default_target", str, "", "Target used when none is named."),
     SettingSpec(
+        "send.upload_while_recording",
+        bool,
+        True,
+        "The app streams a take to a share-server target while it is recorded.",
+    ),
+    SettingSpec(
         "notifications.enabled",
         bool,
         True,

@@ -31,6 +31,13 @@ def new_recording_path() -> Path:
     return path
 
 
+def working_path(recording: Path) -> Path:
+    """The fragmented file the recorder writes while `recording` is being made."""
+    from rep_video.media.capture.recovery import fragmented_path
+
+    return fragmented_path(recording)
+
+
 def find_unfinished(folder: Path) -> list[Any]:
     from rep_video.media.capture import recovery
 

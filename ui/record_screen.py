@@ -25,6 +25,7 @@ from ui.empty_state import NoCameraState
 from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.import_dialog import ask_video_file
 from ui.layouts import button, column, label, named, row, screen
+from ui.live_takes import LiveTakes
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.record_button import RecordButton
@@ -58,6 +59,7 @@ class RecordScreen(QWidget):
         self._camera_ok = False
         self._hit_max = False
         self._silence_warned = False  # the mic warning shown is the "no sound" one
+        self.live: LiveTakes | None = None  # uploads while recording (the window's)
 
         title = label(translate("record_screen", "Record"), "title", wrap=False)
         self.device_row = DeviceRow()
@@ -250,8 +252,9 @@ class RecordScreen(QWidget):
         self._countdown.start(seconds)
 
     def _begin(self) -> None:
+        path = core_bridge.new_recording_path()
         try:
-            self.hub.start_recording(core_bridge.new_recording_path(), float(self.max_length))
+            self.hub.start_recording(path, float(self.max_length))
         except Exception as exc:  # the encoder could not start: say so in place
             self.status.setText(
                 translate("record_screen", "Could not start recording: {exc}").format(exc=exc)
@@ -266,6 +269,8 @@ class RecordScreen(QWidget):
         self.status.setText("")
         self.take.started()
         self._tick.start()
+        if self.live is not None:
+            self.live.begin(path, core_bridge.working_path(path))
 
     def _on_tick(self) -> None:
         elapsed = self.hub.elapsed()
@@ -288,8 +293,13 @@ class RecordScreen(QWidget):
         self._stopping = True
         self.record_button.show_saving()
         stopped_at = time.monotonic()
+        live = self.live
 
         def finish(_progress: Any, _cancel: Any) -> tuple[Path, float, float]:
+            # The streaming stops first: the recorder removes its working file when done
+            # (Windows refuses while it is open). What is not up yet goes at Send.
+            if live is not None:
+                live.stop(Path(recorder.path))
             final = Path(recorder.stop())
             return final, core_bridge.duration_of(final), time.monotonic() - stopped_at
 

@@ -34,6 +34,7 @@ from rep_video.share.targets.base import ShareStatus, Target
 from ui import send_errors, thumbnails
 from ui.embedded_server import EMBEDDED, EmbeddedServer
 from ui.i18n import translate
+from ui.live_takes import LiveTakes, state_path
 from ui.share_rows import ShareRow, share_row
 from ui.state import Draft
 from ui.tasks import Runner, TaskOutcome
@@ -62,6 +63,7 @@ def request_from_draft(d: Draft, target: str) -> ShareRequest:
         video=d.video, to=Person(r.name, r.email or None, r.phone or None), message=d.message,
         attach_ids=d.attachment_ids, edit=edit, target=target, language=d.language,
         captions=captions, template_id=d.template_id or None, script_id=d.script_id or None,
+        live=state_path(d.video) if d.recorded and state_path(d.video).is_file() else None,
     )  # fmt: skip
 
 
@@ -87,6 +89,9 @@ class Services(QObject):
         self._retry_running = False
         self._closing = False
         self._warming = False
+        # The take's live upload goes where Send would go (the window names its choice).
+        self.live = LiveTakes(runner, self.settings, self.target_factory,
+                              lambda: self.target_choices()[0][0])  # fmt: skip
 
     # -- quick reads -------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -154,6 +159,8 @@ class Services(QObject):
 
         def on_link(result: SendResult) -> None:
             self.link_ready.emit(result)
+            if request.live is not None:  # the share reserved at Record is this send's now
+                self.live.sent(request.video, result.link)
             _save_thumbnail(result.entry_id, request)
 
         hooks = SendHooks(
@@ -347,6 +354,7 @@ class Services(QObject):
         the outbox and resumes from the server's offset on the next launch."""
         self._closing = True
         self._retry.stop()
+        self.live.shutdown()
         self.runner.cancel_all()
         with contextlib.suppress(Exception):
             self.runner.wait_idle(5000)

@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         flow = DraftFlow(self.runner, self.drafts, self.services)
         self.personalize = PersonalizeScreen(flow)
         self.send = SendScreen(flow)
+        # A take streams while it is recorded to where Send would send it (ui/live_takes.py).
+        self.record.live = self.services.live
+        self.services.live.target_name = lambda: str(self.send.current_target() or "")
         self.sent = SentScreen(self.runner, self.services)
         # Views and answers as they happen: the Sent screen and the tray hear them.
         self.live, self.notifier, self.tray = attach_live_updates(
@@ -208,6 +211,7 @@ class MainWindow(QMainWindow):
         if recorded and prompter.enabled_box.isChecked():
             script = prompter.text(self.record.prompter_fields)
             script_id = prompter.script_id() or ""
+        self.services.live.replaced(self.drafts.draft.video, Path(path))
         self.drafts.new_video(Path(path), duration, recorded, script, script_id)
         self._update_nav()
         self.trim.load(Path(path), duration)
@@ -326,6 +330,8 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, not a nested event loop: the app keeps running
 
     def discard_recording(self, item: Any) -> None:
+        self.services.live.discard(item.final)
+
         def work(_p: Any, _c: Any) -> None:
             core_bridge.discard(item)
 

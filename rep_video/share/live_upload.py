@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +35,14 @@ from rep_video.media.mp4.boxes import Mp4Error
 from rep_video.media.mp4.fragments import media_span
 from rep_video.media.mp4.tables import read_plain
 from rep_video.progress import CancelToken, no_progress
-from rep_video.share.manifest import ShareManifest
+from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation
 from rep_video.share.targets.file_chunks import CHUNK_SIZE, cut_chunks
 from rep_video.share.targets.meter import UploadMeter
+from rep_video.share.tokens import new_token
 
 if TYPE_CHECKING:  # requests and the tus client: only once a server target is opened
+    from rep_video.config import Settings
     from rep_video.share.targets.server import ServerTarget
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,21 @@ def _lower_priority() -> None:
         return
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+
+
+def draft_manifest(settings: Settings) -> ShareManifest:
+    """What a take's share is reserved with at Record: the rep, no recipient or message yet
+    (the send declares the final manifest), and the policy's default expiry, which is what the
+    send would give it (the server keeps the expiry a share was created with).
+    InvalidRequest when the policy's expiry is out of range (the send says the same)."""
+    from rep_video.share.request import link_expiry
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    rep = Person(name=settings.rep.name.strip())
+    return ShareManifest(
+        token=new_token(), recipient=Person(name=""), rep=rep, message="", created_at=now,
+        expires_at=link_expiry(None, settings), duration=0.0, poster=None, preview=None,
+    )  # fmt: skip
 
 
 def live_reservation(state_file: Path, take: Path) -> Reservation | None:

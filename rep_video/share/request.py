@@ -131,7 +131,7 @@ def check_request(
     rep = resolve_rep(request.sender, settings)
     recipient = _check_recipient(request.to)
     _check_message(request.message)
-    expires_at = _expiry(request.expires_in_days, settings)
+    expires_at = link_expiry(request.expires_in_days, settings)
     edit = _check_edit(request.edit)
     language = _check_language(request.language)
     try:
@@ -336,7 +336,8 @@ def _check_message(message: str) -> None:
         )
 
 
-def _expiry(days: int | None, settings: Settings) -> datetime:
+def link_expiry(days: int | None, settings: Settings) -> datetime:
+    """When a link made now expires: in `days`, else the policy's default."""
     if days is None:
         days = settings.policy.default_expiry_days
         if not 1 <= days <= MAX_EXPIRY_DAYS:
