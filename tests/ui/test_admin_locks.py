@@ -59,13 +59,13 @@ def test_extend_offers_at_most_the_locked_expiry(
     with pytest.raises(UserError) as refused:
         window.services.extend(1, 60)
     assert refused.value.message == (
-        "Your administrator lets a link work for at most 14 days from now; "
-        "choose 14 days or fewer."
+        "Your administrator lets a link work for at most 14 days from now; choose 14 days or fewer."
     )
 
 
+@pytest.mark.usefixtures("german_catalogs")
 def test_the_extend_refusal_is_in_the_reps_language(
-    german_catalogs: None, window: MainWindow, admin_file: AdminFile
+    window: MainWindow, admin_file: AdminFile
 ) -> None:
     admin_file("[policy]\ndefault_expiry_days = 14\n")
     with pytest.raises(UserError) as refused:
