@@ -5,6 +5,7 @@ round-trip test."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -15,18 +16,20 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rep_video import paths
+from rep_video import config, paths, secrets
 from rep_video.cli import main
 from rep_video.errors import Cancelled
 from rep_video.progress import CancelToken, Progress
 from rep_video.share.manifest import AttachmentRef
 from rep_video.share.targets.base import Reservation, SharePackage
+from rep_video.share.targets.registry import get_target
 from rep_video.share.targets.s3 import S3Keys, S3Links, S3Location, S3Target
-from tests.conftest import MemoryKeyring
+from tests.conftest import AdminFile, MemoryKeyring
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.browser import PhonePage
 from tests.support.cut_proxy import CutProxy
 from tests.support.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3
+from tests.unit.share.test_page_content import POLICY_TOML
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -229,3 +232,38 @@ def test_html_and_svg_attachments_are_downloads_on_the_bucket(
     pdf = httpx.get(base + "guide.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"] == 'inline; filename="guide.pdf"'
+
+
+def test_the_pages_in_the_bucket_carry_the_admins_policy_file(
+    s3: S3Server, bucket: str, tmp_path: Path, sample_clip: Path, admin_file: AdminFile
+) -> None:
+    """The admin's POLICY.toml (`policy.file`) reaches an S3 target made from the settings:
+    the "on its way" page a physician may open before the video is up carries the safety
+    information and the adverse-event line with their codes (no gate: nothing to play yet);
+    the page that replaces it carries them and the gate."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY_TOML, encoding="utf-8")
+    policy.chmod(0o644)
+    admin_file(f'[policy]\nfile = "{policy}"\n')
+    config.add_target(
+        "bucket", "s3",
+        {"bucket": bucket, "endpoint_url": s3.endpoint_url, "region": REGION,
+         "prefix": "shares", "public_base_url": f"{s3.endpoint_url}/{bucket}",
+         "access_key_id": ACCESS_KEY},
+    )  # fmt: skip
+    secrets.set_secret("bucket", "secret_access_key", SECRET_KEY)
+    package = make_package(tmp_path / "pkg", sample_clip)
+    with contextlib.closing(get_target("bucket")) as target:
+        reservation = target.reserve(package)
+        pending = httpx.get(reservation.link)
+        assert pending.status_code == 200 and "Your video is on its way" in pending.text
+        assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in pending.text
+        assert "ISI-7" in pending.text and "AE-7" in pending.text
+        assert 'id="hcp-ok"' not in pending.text
+        done = target.upload(package, reservation, lambda p: None, CancelToken())
+    page = httpx.get(done.link).text
+    assert "on its way" not in page
+    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in page
+    for code in ("ISI-7", "AE-7", "HCP-7"):
+        assert code in page
+    assert 'id="hcp-ok"' in page and "healthcare professionals only" in page
