@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rep_video.server.account_schema import AccountChange, AccountIn
 from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Account, ApiToken, Share, utcnow
+from rep_video.server.webhook_queue import REVOKED, share_changed
 
 IDENTITY_FIELDS = ("display_name", "role", "email", "phone")
 
@@ -138,6 +139,7 @@ def set_disabled(
                 s, actor=by, action="revoke", about=share,
                 detail={"was": share.state, "with_account": name},
             )  # fmt: skip
+            share_changed(s, REVOKED, share)
         return _account_json(s, account), [sh.token for sh in shares]
 
 

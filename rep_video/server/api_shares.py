@@ -32,6 +32,7 @@ from rep_video.server.rep_identity import with_account_identity
 from rep_video.server.shared_blobs import link_declared
 from rep_video.server.shares import claim_pending, current_analytics, owned_share, share_json
 from rep_video.server.view_totals import totals
+from rep_video.server.webhook_queue import CREATED, REVOKED, share_changed
 from rep_video.server.wording_checks import record_confirmations
 from rep_video.share.manifest import ShareManifest
 from rep_video.share.tokens import new_token
@@ -197,6 +198,7 @@ def create_share(body: CreateShare, caller: CallerDep, state: StateDep) -> dict[
             detail={**manifest.approved_wording(), "files": files_detail(files_json)},
         )  # fmt: skip
         record_confirmations(s, caller.name, share, manifest)
+        share_changed(s, CREATED, share)
     with state.sessions() as s:
         return share_json(s, share, state.public_url)
 
@@ -314,6 +316,7 @@ def revoke(share_id: str, caller: CallerDep, state: StateDep) -> dict[str, Any]:
         if affected(changed) == 1:
             s.refresh(share)
             append_audit(s, actor=caller.name, action="revoke", about=share, detail={"was": was})
+            share_changed(s, REVOKED, share)
     state.share_cache.forget(share.token)
     with state.sessions() as s:
         return share_json(s, owned_share(s, caller, share_id), state.public_url)

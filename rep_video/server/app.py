@@ -26,12 +26,14 @@ async def _cleanup_loop(state: ServerState) -> None:
     from rep_video.server.cleanup import remove_expired_uploads
     from rep_video.server.retention import remove_unpublished_shares
     from rep_video.server.tus_body import uploads_in_progress
+    from rep_video.server.webhook_delivery import sweep_log
 
     while True:
         try:
             await asyncio.to_thread(remove_expired_uploads, state, uploads_in_progress())
             await asyncio.to_thread(remove_unpublished_shares, state)
             await _sweep_live_events(state)
+            await asyncio.to_thread(sweep_log, state.engine, state.settings.webhook_log_keep_days)
         except Exception:  # a failed sweep must not stop the server; try again later
             log.exception("cleaning up expired uploads failed")
         await asyncio.sleep(state.settings.cleanup_interval_seconds)
@@ -67,7 +69,11 @@ def _live_hub(state: ServerState) -> LiveHub:
 
 
 def create_app(settings: ServerSettings, state: ServerState | None = None) -> FastAPI:
+    from rep_video.server import webhook_queue
+    from rep_video.server.webhook_delivery import run_deliveries
+
     state = state or build_state(settings)
+    webhook_queue.install()  # views and answers queue their webhooks where they are recorded
     if state.live_hub is None:
         state.live_hub = _live_hub(state)
     if settings.accel_redirect and not state.accel_prefix:
@@ -81,6 +87,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         tasks = [
             asyncio.create_task(_cleanup_loop(state)),
             asyncio.create_task(state.live_hub.run()),
+            asyncio.create_task(run_deliveries(state.engine, settings)),
         ]
         if settings.purge_interval_seconds > 0:
             tasks.append(asyncio.create_task(_purge_loop(state)))

@@ -252,6 +252,44 @@ class AuditCheckpoint(Base):
     purged: Mapped[int] = mapped_column(BigInt)
 
 
+class WebhookEndpoint(Base):
+    """A receiver an admin configured (rep_video/server/webhook_store.py): the events it gets
+    and the secret its deliveries are signed with. The secret is kept as is (it must sign),
+    shown once when added and never logged. `lease_*`: the instance delivering to it now
+    (webhook_delivery.py), so two instances never send its deliveries at once."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[int] = _serial_id()
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[str] = mapped_column(String(200))  # "share.created,share.viewed"
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = _created_at()
+    lease_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint, queued in the transaction that recorded the event, sent in
+    id order per endpoint; also the endpoint's delivery log. `event_id` is the idempotency key
+    (the same on every attempt). `body` holds what the policy allowed when it was queued."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = _serial_id()
+    endpoint_id: Mapped[int] = _belongs_to("webhook_endpoints.id")
+    event_id: Mapped[str] = mapped_column(String(40))
+    event_type: Mapped[str] = mapped_column(String(32))
+    share_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # pending | delivered | failed
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = _created_at()
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 def affected(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched (typed: `Result` does not declare `rowcount`)."""
     return int(cast(CursorResult[Any], result).rowcount)

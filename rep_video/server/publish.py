@@ -22,6 +22,7 @@ from rep_video.server.shared_blobs import own_key, stored_key
 from rep_video.server.shares import claim_pending, declared_files
 from rep_video.server.state import ServerState
 from rep_video.server.videocheck import video_problem
+from rep_video.server.webhook_queue import PUBLISHED, share_changed
 
 blob_key = own_key  # a share's own file: shares/<id>/<name>
 
@@ -152,6 +153,7 @@ def _go_live(
         verified = {r.name: r.sha256 for r in now}
         files = files_detail(share.files_json, verified)
         append_audit(s, actor=actor, action="publish", about=share, detail={"files": files})
+        share_changed(s, PUBLISHED, share)
     for part in parts:
         state.blobs.discard(part.id)  # one still being sent: its PATCHes are refused now
         state.blobs.delete(blob_key(share_id, part.name))

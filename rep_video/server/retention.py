@@ -43,6 +43,7 @@ from rep_video.server.db import (
     ShareAnswer,
     Upload,
     ViewEvent,
+    WebhookDelivery,
     affected,
     hash_token,
     utcnow,
@@ -210,6 +211,7 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
         s.execute(delete(Upload).where(Upload.share_id == due.share_id))
         s.execute(delete(ShareAnswer).where(ShareAnswer.share_id == due.share_id))
         s.execute(delete(LiveEvent).where(LiveEvent.share_id == due.share_id))
+        s.execute(delete(WebhookDelivery).where(WebhookDelivery.share_id == due.share_id))
         if affected(s.execute(delete(Share).where(Share.id == due.share_id))) == 0:
             return None  # another purge (the cleanup sweep, an instance) finished it first
         s.add(PurgedShare(token_hash=hash_token(due.token)))  # its link answers 410 from now

@@ -61,6 +61,15 @@ class ServerSettings:
     # Attachments the client describes, taken as sent while no catalog is pushed: only the
     # desktop app's embedded server sets it (policy_checks.py).
     accept_client_attachments: bool = False
+    # Signed webhooks (webhook_delivery.py): https only unless webhook_allow_http (a receiver
+    # on loopback in tests); retries back off from base, doubling up to max, for retry_hours.
+    webhook_allow_http: bool = False
+    webhook_poll_seconds: float = 2.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_base_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_retry_hours: float = 24.0
+    webhook_log_keep_days: int = 30
 
     @property
     def sqlite_path(self) -> Path:
@@ -116,6 +125,13 @@ SETTINGS: dict[str, str] = {
     "events_keep_hours": "how long live events are kept for a stream to resume from",
     "answers_per_share_per_hour": "answers one share's page accepts an hour (429 above)",
     "accept_client_attachments": "with no catalog pushed, take attachments as the client sent",
+    "webhook_allow_http": "accept http:// webhook URLs (a receiver on loopback in tests only)",
+    "webhook_poll_seconds": "how often an instance looks for webhook deliveries that are due",
+    "webhook_timeout_seconds": "how long one webhook attempt may take before it counts as failed",
+    "webhook_backoff_base_seconds": "the first retry's delay; each further one doubles (jittered)",
+    "webhook_backoff_max_seconds": "the longest delay between two attempts of one delivery",
+    "webhook_retry_hours": "how long a delivery is retried before it is marked failed",
+    "webhook_log_keep_days": "how long finished deliveries stay in the delivery log",
 }
 
 
@@ -212,6 +228,12 @@ def _validate(s: ServerSettings) -> None:
         "events_poll_seconds",
         "events_keep_hours",
         "answers_per_share_per_hour",
+        "webhook_poll_seconds",
+        "webhook_timeout_seconds",
+        "webhook_backoff_base_seconds",
+        "webhook_backoff_max_seconds",
+        "webhook_retry_hours",
+        "webhook_log_keep_days",
     ):
         if getattr(s, name) <= 0:
             raise UserError(f"setting {name} must be positive")
