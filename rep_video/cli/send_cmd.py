@@ -17,6 +17,7 @@ from rep_video.progress import Progress
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
 from rep_video.share.page_i18n import LANGUAGES
+from rep_video.share.recipients_file import Recipient, read_recipients
 from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.timeparse import parse_time
 
@@ -34,12 +35,26 @@ TRIM_HELP = (
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "send",
-        help="turn a video into a share link for one physician",
+        help="turn a video into a share link for one physician (or one each for several)",
         description="Trim, finalize and publish VIDEO with a personal message and approved "
         "content. Progress on stderr; the last line of stdout is the link.",
     )
     p.add_argument("video", type=Path, metavar="VIDEO")
-    p.add_argument("--to", required=True, metavar="NAME", help="the recipient, e.g. 'Dr. Ng'")
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="the recipient, e.g. 'Dr. Ng'; repeat it to send the one recording to several, "
+        "each with a page of their own",
+    )
+    p.add_argument(
+        "--recipients",
+        type=Path,
+        metavar="FILE.csv",
+        help="send to every physician in this CSV file (header row: name, email, language; "
+        "UTF-8), each with a page of their own; the video is uploaded once",
+    )
     p.add_argument("--to-email", metavar="EMAIL", help="the recipient's email (not shown)")
     p.add_argument("--to-phone", metavar="PHONE", help="the recipient's phone (not shown)")
     p.add_argument("--message", default="", metavar="TEXT", help="the personal message")
@@ -132,6 +147,11 @@ def run_send(args: argparse.Namespace) -> int:
         _note(f"link reserved: {result.link}")
         print(result.link, flush=True)
 
+    recipients = recipients_from_args(args)
+    if len(recipients) > 1 or args.recipients is not None:
+        from rep_video.cli.send_many_cmd import run_send_many
+
+        return run_send_many(args, recipients)
     hooks = SendHooks(
         progress=StderrProgress(), on_link=on_link, on_retry=_say_retry, on_pause=_say_paused
     )
@@ -153,7 +173,7 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
     )
     return ShareRequest(
         video=args.video,
-        to=Person(name=args.to, email=args.to_email, phone=args.to_phone),
+        to=Person(name=args.to[0] if args.to else "", email=args.to_email, phone=args.to_phone),
         message=args.message,
         attach_ids=tuple(args.attach),
         edit=edit,
@@ -171,6 +191,27 @@ def request_from_args(args: argparse.Namespace) -> ShareRequest:
         script_id=args.approved_script,
         captions_from_script=args.approved_script is not None,
     )  # fmt: skip
+
+
+def recipients_from_args(args: argparse.Namespace) -> list[Recipient]:
+    """--to (each) or --recipients FILE.csv, checked: UserError (exit 2) for neither, both,
+    or a contact flag that cannot say whose it is."""
+    if args.recipients is not None and args.to:
+        raise UserError("give the recipients either with --to or with --recipients, not both.")
+    if args.recipients is not None:
+        found = read_recipients(args.recipients)
+    elif args.to:
+        found = [Recipient(name) for name in args.to]
+    else:
+        raise UserError("who is it for? pass --to NAME (repeatable) or --recipients FILE.csv.")
+    if len(found) > 1 or args.recipients is not None:
+        for flag, value in (("--to-email", args.to_email), ("--to-phone", args.to_phone)):
+            if value:
+                raise UserError(
+                    f"{flag} is for a single recipient; put each physician's email in the "
+                    "--recipients file instead."
+                )
+    return found
 
 
 def _captions_from_args(args: argparse.Namespace) -> CaptionsInput | None:

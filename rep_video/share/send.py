@@ -32,7 +32,7 @@ from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
 from rep_video.share.live_upload import live_reservation
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.package import prepare_package
-from rep_video.share.request import InvalidRequest, ShareRequest, check_request
+from rep_video.share.request import CheckedRequest, InvalidRequest, ShareRequest, check_request
 from rep_video.share.targets.base import SharePackage
 
 EntryFn = Callable[[OutboxEntry], None]
@@ -125,29 +125,16 @@ def send(
     """Send `request` (see the module's doc). UserError (InvalidRequest, SendFailed, …) for
     what the user must fix, StillQueued when ATTEMPT did not get through, Cancelled when
     cancelled. The source video is only read."""
-    run = _Run(outbox or Outbox(), hooks or SendHooks())
+    run = SendRun(outbox or Outbox(), hooks or SendHooks())
     checked = check_request(request, load_settings())
-    try:
-        with run.box.open_target(checked.target):
-            pass  # opened once now: a target that does not exist fails before any work
-    except InvalidRequest:
-        raise
-    except UserError:
-        pass  # a setup problem (a secret, the keychain): the entry fails below, to be retried
+    run.open_once(checked.target)
     run.hooks.progress(Progress("prepare", 0.0, "Checking the video…"))
     package = prepare_package(checked, run.hooks.progress, run.hooks.cancel)
     if run.hooks.cancel.cancelled:
         shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
         raise Cancelled()
     run.hooks.progress(Progress("reserve", 0.0, "Reserving the link…"))
-    entry = run.box.enqueue(package.folder, checked.target)
-    drafted = live_reservation(request.live, checked.video) if request.live else None
-    if drafted is not None and drafted.target == entry.target:
-        entry = run.worker.adopt(entry.id, drafted)  # the share reserved at Record
-    try:
-        entry = entry if entry.link else run.worker.reserve(entry.id)
-    except UserError as exc:  # refused (a bad token, …): the entry waits as failed, with why
-        raise SendFailed(run.box.get(entry.id)) from exc
+    entry = run.reserve(run.box.enqueue(package.folder, checked.target), request, checked)
     return run.follow(entry, package, until, cancel_withdraws=True)
 
 
@@ -159,18 +146,43 @@ def resume(
 ) -> SendResult:
     """Try a send already in the outbox again, now (the rep pressed Retry): the pipeline from
     where its entry stands. A cancel here only stops this attempt; the entry stays."""
-    run = _Run(outbox or Outbox(), hooks or SendHooks())
+    run = SendRun(outbox or Outbox(), hooks or SendHooks())
     entry = run.box.retry(entry_id)
     return run.follow(entry, SharePackage.load(entry.package), until, cancel_withdraws=False)
 
 
-class _Run:
-    """One call of `send` or `resume`: the outbox, the caller's hooks, and when the link came."""
+class SendRun:
+    """One call of `send` or `resume` (or one recipient of `send_many`): the outbox, the
+    caller's hooks, and when the link came."""
 
     def __init__(self, box: Outbox, hooks: SendHooks) -> None:
         self.box, self.hooks, self.worker = box, hooks, OutboxWorker(box)
         self.began = time.monotonic()
         self.link_seconds: float | None = None
+
+    def open_once(self, target: str) -> None:
+        """Open the target once now: one that does not exist fails before any work."""
+        try:
+            with self.box.open_target(target):
+                pass
+        except InvalidRequest:
+            raise
+        except UserError:
+            pass  # a setup problem (a secret, the keychain): the entry fails, to be retried
+
+    def reserve(
+        self, entry: OutboxEntry, request: ShareRequest, checked: CheckedRequest
+    ) -> OutboxEntry:
+        """The link of an entry just recorded: the share its take's live upload reserved at
+        Record, else a new one. SendFailed if the target refuses (a bad token, …): the entry
+        waits as failed, with why."""
+        drafted = live_reservation(request.live, checked.video) if request.live else None
+        if drafted is not None and drafted.target == entry.target:
+            entry = self.worker.adopt(entry.id, drafted)
+        try:
+            return entry if entry.link else self.worker.reserve(entry.id)
+        except UserError as exc:
+            raise SendFailed(self.box.get(entry.id)) from exc
 
     def announce(self, entry: OutboxEntry, package: SharePackage) -> None:
         if entry.link and self.link_seconds is None:

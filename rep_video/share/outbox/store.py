@@ -100,6 +100,15 @@ class OutboxStore:
                 return _one(conn, int(share))
         return None if row is None else _entry(row)
 
+    def latest_of(self, package: Path) -> OutboxEntry | None:
+        """The newest entry that sends `package`, None if none does (any more)."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT * FROM entries WHERE package = ? ORDER BY id DESC LIMIT 1",
+                (str(Path(package).resolve()),),
+            ).fetchone()
+        return None if row is None else _entry(row)
+
     # --- changes --------------------------------------------------------------------------
 
     def add(self, package: Path, target: str, bytes_total: int, owner: str) -> OutboxEntry:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rep_video.audit import journal
 from rep_video.errors import Cancelled, UserError, error_kind, one_line
 from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.share import shared_media
 from rep_video.share.delivered import release_if_all_delivered
 from rep_video.share.layout_file import load_layout
 from rep_video.share.outbox import machine
@@ -172,17 +173,15 @@ class OutboxWorker:
             if not package.complete:
                 # The link may be out already (reserved before the media was made): make the
                 # media now, under this lease, whether it is the first run or one after a crash.
-                from rep_video.share.package import complete_package
-
-                package = complete_package(
-                    package.folder, progress=watch.progress, cancel=cancel, compose=composes
-                )
+                package = self._make_media(package, watch, cancel, compose=composes)
                 entry = box.apply(entry.id, machine.Measured(package.size()))
             target.on_checkpoint = lambda r: self._checkpoint(entry.id, r)
             reservation = entry.reservation
             if reservation is None:
                 reservation = target.reserve(package)
                 watch.on_reserved(self._save(entry.id, reservation))
+            if composes and (leader := shared_media.leader_of(package.folder)) is not None:
+                reservation = self._share_leaders_files(entry, package, reservation, leader)
             progress = self._recorder(entry.id, watch.progress)
             layout = load_layout(package.folder) if composes else None
             if layout is not None:
@@ -197,6 +196,40 @@ class OutboxWorker:
             journal.note("send", package.manifest, where, video=video)
         box.apply(entry.id, machine.Delivered())
         release_if_all_delivered(box, entry.package)
+
+    def _make_media(
+        self, package: SharePackage, watch: Watch, cancel: CancelToken, *, compose: bool
+    ) -> SharePackage:
+        """The package's media: a follower's is the leader's (shared_media.py), waited for
+        while the leader's entry is still on its way; any other package makes its own (and
+        a leader then hands it to its followers)."""
+        from rep_video.share.package import complete_package
+
+        leader = shared_media.leader_of(package.folder)
+        if leader is not None and shared_media.take_media(package.folder, leader):
+            return SharePackage.load(package.folder)
+        if leader is not None and not shared_media.leader_ended(self.outbox.latest_of(leader)):
+            raise shared_media.WaitingForLeader("waiting for the first recipient's video")
+        package = complete_package(
+            package.folder, progress=watch.progress, cancel=cancel, compose=compose
+        )
+        shared_media.hand_off(package.folder)
+        return package
+
+    def _share_leaders_files(
+        self, entry: OutboxEntry, package: SharePackage, reservation: Reservation, leader: Path
+    ) -> Reservation:
+        """A follower's reservation saying which of its files the leader's live share has."""
+        if reservation.state.get("published"):
+            return reservation
+        same = shared_media.same_as_state(
+            package.folder, self.outbox.latest_of(leader), entry.target
+        )
+        if same is None or same == reservation.state.get("same_as"):
+            return reservation
+        reservation = replace(reservation, state={**reservation.state, "same_as": same})
+        self._save(entry.id, reservation)
+        return reservation
 
     def _save(self, entry_id: int, reservation: Reservation) -> OutboxEntry:
         return self.outbox.apply(entry_id, machine.Reserved(reservation))

@@ -181,6 +181,12 @@ class FolderTarget:
             target = dst / name
             target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
             part = target.with_name(f".{target.name}{_PART}")
+            if _linked(src, part):  # one recording's media, shared by several pages
+                done += src.stat().st_size
+                progress(Progress("publish", done / total if total else 1.0, bytes_done=done,
+                                  bytes_total=total))  # fmt: skip
+                os.replace(part, target)
+                continue
             try:
                 with open(src, "rb") as fin, open(part, "wb") as fout:
                     while chunk := fin.read(_CHUNK):
@@ -201,3 +207,21 @@ class FolderTarget:
                 with contextlib.suppress(OSError):
                     part.unlink()
                 raise
+
+
+def _linked(src: Path, part: Path) -> bool:
+    """Publish `src` as a hard link when its bytes are already shared by several packages
+    (one recording sent to several physicians, share/shared_media.py): the folder then holds
+    the video once however many pages play it, and revoking one page unlinks only its name.
+    False (copy it) for any other file, or where the folder cannot link to it."""
+    if src.stat().st_nlink < 2:
+        return False
+    part.unlink(missing_ok=True)
+    try:
+        os.link(src, part)
+        part.chmod(0o644)
+    except OSError:  # another file system, or one without hard links
+        with contextlib.suppress(OSError):
+            part.unlink()
+        return False
+    return True

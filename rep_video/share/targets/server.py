@@ -135,13 +135,33 @@ class ServerTarget(ResumableTarget):
         self, package: SharePackage, reservation: Reservation, meter: UploadMeter,
         cancel: CancelToken,
     ) -> None:  # fmt: skip
-        reservation.state.setdefault("uploads", {})
-        if not reservation.state.get("files"):  # reserved before the media, or as a draft
-            self._declare(package, reservation, cancel)
+        state = reservation.state
+        state.setdefault("uploads", {})
+        shared = state.get("same_as")  # the files another live share of ours has (worker)
+        if not state.get("files") or (shared and not _same_as_names(state)):
+            self._declare_shared(package, reservation, cancel)
         uploads = self.uploads(reservation)
         for name, path in package.files():
-            uploads.send(name, path, meter, cancel)
+            if name in _same_as_names(state):
+                meter.add(path.stat().st_size, name, sent=False)  # the server has it
+            else:
+                uploads.send(name, path, meter, cancel)
         self._publish(package, reservation, cancel)
+
+    def _declare_shared(
+        self, package: SharePackage, reservation: Reservation, cancel: CancelToken
+    ) -> None:
+        """Declare the files, those in `state["same_as"]` as the same file of that share. The
+        server refusing the reference (that share was revoked meanwhile, or purged): declared
+        again as files of this share's own, to be uploaded."""
+        shared = reservation.state.get("same_as")
+        try:
+            self._declare(package, reservation, cancel, _declarations(package, shared))
+        except UserError:
+            if not shared:
+                raise
+            reservation.state["same_as"] = None
+            self._declare(package, reservation, cancel)
 
     def upload_layout(
         self, package: SharePackage, reservation: Reservation, layout: FileLayout,
@@ -267,7 +287,8 @@ class ServerTarget(ResumableTarget):
                 continue
             uploads = self.uploads(reservation)
             for name, path in package.files():
-                uploads.send(name, path, quiet, cancel)
+                if name not in _same_as_names(reservation.state):
+                    uploads.send(name, path, quiet, cancel)
         raise TargetBusy(
             "the share server does not have every file complete yet (publish answered 409)"
         )
@@ -344,8 +365,25 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _declarations(package: SharePackage) -> list[dict[str, Any]]:
-    return _declarations_of(package.files())
+def _declarations(
+    package: SharePackage, shared: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The package's files as the API declares them; those in `shared` ({"share": id,
+    "files": {name: {size, sha256}}}) `same_as` that share, with its hashes (not read again)."""
+    same = (shared or {}).get("files") or {}
+    own = [(n, p) for n, p in package.files() if n not in same]
+    return [
+        *({"name": n, **same[n], "same_as": shared["share"]} for n, _ in package.files()
+          if shared and n in same),
+        *_declarations_of(own),
+    ]  # fmt: skip
+
+
+def _same_as_names(state: dict[str, Any]) -> set[str]:
+    """The files the share declared `same_as` another share: nothing of them is uploaded."""
+    return {
+        str(f["name"]) for f in state.get("files") or [] if isinstance(f, dict) and f.get("same_as")
+    }  # fmt: skip
 
 
 def _declarations_of(files: list[tuple[str, Path]]) -> list[dict[str, Any]]:
