@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rep_video.errors import UserError
 from rep_video.share.page_content import NO_POLICY, PageContent, page_content
+
+if TYPE_CHECKING:
+    from rep_video.server.catalog_schema import PolicyIn
 
 
 def local_page_content(path: Path | None) -> PageContent:
@@ -17,13 +21,19 @@ def local_page_content(path: Path | None) -> PageContent:
     the file and the problem when it cannot be read or is not a valid policy."""
     if path is None:
         return NO_POLICY
+    return page_content(load_policy_file(path).model_dump(mode="json"))
+
+
+def load_policy_file(path: Path) -> PolicyIn:
+    """The policy file, validated as the share server validates a pushed policy; UserError
+    naming the file and the problem."""
     from pydantic import ValidationError
 
     from rep_video.server.catalog_schema import PolicyIn
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        policy = PolicyIn.model_validate(data)
+        return PolicyIn.model_validate(data)
     except OSError as exc:
         raise UserError(
             f"cannot read the policy file {path} ({exc.strerror or exc}); fix policy.file."
@@ -34,4 +44,3 @@ def local_page_content(path: Path | None) -> PageContent:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise UserError(f"the policy file {path}: {where}: {first['msg']}") from exc
-    return page_content(policy.model_dump(mode="json"))

@@ -18,19 +18,13 @@ from rep_video.content.restricted import RestrictedTerm
 from rep_video.content.templates import MessageTemplate
 from rep_video.errors import UserError
 
-POLICY_KEYS = (
-    "max_expiry_days",
-    "allow_no_expiry",
-    "max_video_seconds",
-    "analytics",
-    "message_mode",
-    "retention",
-    "retention_days",
-    "required_page_content",
-    "safety_information",
-    "adverse_events",
-    "hcp_gate",
-)
+
+def policy_keys() -> tuple[str, ...]:
+    """Every top-level key a policy may have: the server's policy schema's (so a key added
+    there, like `answers`, can be pushed)."""
+    from rep_video.server.catalog_schema import PolicyIn
+
+    return tuple(PolicyIn.model_fields)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -178,10 +172,11 @@ def push_policy(args: argparse.Namespace) -> int:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UserError(f"cannot read the policy {path}: {exc}") from None
-    if unknown := sorted(set(data) - set(POLICY_KEYS)):
+    known = policy_keys()
+    if unknown := sorted(set(data) - set(known)):
         raise UserError(
             f"the policy {path} has unknown keys: {', '.join(unknown)} "
-            f"(known: {', '.join(POLICY_KEYS)}); see docs/ADMIN.md."
+            f"(known: {', '.join(known)}); see docs/ADMIN.md."
         )
     with _server(args.server) as target:
         target.call("PUT", "/api/v1/admin/policy", "pushing the policy", json=data)

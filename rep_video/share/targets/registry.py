@@ -30,10 +30,16 @@ def get_target(spec: str | None, settings: Settings | None = None) -> Target:
     return _with_page_policy(_get_target(spec, settings), settings)
 
 
+def policy_file(settings: Settings) -> Path | None:
+    """The admin's local POLICY.toml (`policy.file`), if one is set."""
+    file = settings.get("policy.file")
+    return Path(file).expanduser() if file else None
+
+
 def _with_page_policy(target: Target, settings: Settings) -> Target:
     # Static pages (folder, S3) carry the local policy file's page content.
-    if target.kind in ("folder", "s3") and (file := settings.get("policy.file")):
-        target.page_policy = Path(file).expanduser()  # type: ignore[attr-defined]
+    if target.kind in ("folder", "s3") and (file := policy_file(settings)):
+        target.page_policy = file  # type: ignore[attr-defined]
     return target
 
 

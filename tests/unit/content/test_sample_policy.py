@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tomllib
 
-from rep_video.cli.admin.catalog_cmds import POLICY_KEYS
+from rep_video.cli.admin.catalog_cmds import policy_keys
 from rep_video.resources import resource_path
 from rep_video.server.catalog_schema import PolicyIn
 from rep_video.share.local_policy import local_page_content
@@ -15,7 +15,7 @@ from rep_video.share.local_policy import local_page_content
 def test_the_sample_policy_is_valid_and_carries_the_page_content() -> None:
     path = resource_path("catalog", "sample-policy.toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert set(data) <= set(POLICY_KEYS)
+    assert set(data) <= set(policy_keys())
     PolicyIn.model_validate(data)
     content = local_page_content(path)
     assert content.safety is not None and content.safety.approval_code == "ISI-ONC-US-2026-01"
