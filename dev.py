@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -83,8 +84,12 @@ def cmd_test(args: list[str]) -> int:
         # Fewer examples per property test in this tier (tests/support/examples.py).
         env["REP_VIDEO_TEST_TIER"] = "fast"
         return run([str(PY), "-m", "pytest", *args], env)
-    if any(not a.startswith("-") and (ROOT / a.split("::")[0]).exists() for a in args):
-        return run([str(PY), "-m", "pytest", *args], env)  # the paths asked for, as asked
+    asked = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    if asked:  # the paths asked for, as asked (an X display for an *_x11.py module alone)
+        prefix, run_env = (
+            _display_for(asked[0].split("::")[0], env) if len(asked) == 1 else ([], env)
+        )
+        return run([*prefix, str(PY), "-m", "pytest", *args], run_env)
     return _whole_suite(args, env)
 
 
@@ -94,12 +99,16 @@ def _whole_suite(args: list[str], env: dict[str, str]) -> int:
     dozens of windows made and destroyed one after another left Qt objects whose deferred
     deletion crashed the interpreter now and then (SIGSEGV in QObject::~QObject, from the
     event loop, in whichever window test came next); that is a defect of the test process's
-    history, open in docs/APP.md, and one module at a time has not shown it."""
+    history, open in docs/APP.md, and one module at a time has not shown it.
+
+    A module named *_x11.py needs a real X display (screen capture): it runs under its own
+    `xvfb-run -a` with Qt's xcb platform, or, without xvfb-run, skips itself saying why."""
     runs = [["tests", "--ignore=tests/ui"]]
     runs += [[str(f.relative_to(ROOT))] for f in sorted((ROOT / "tests" / "ui").glob("test_*.py"))]
     codes = []
     for paths in runs:
-        code = run([str(PY), "-m", "pytest", *paths, *args], env)
+        prefix, run_env = _display_for(paths[0], env)
+        code = run([*prefix, str(PY), "-m", "pytest", *paths, *args], run_env)
         if code not in (0, 5):  # 5: nothing collected there (a -k that picks other modules)
             print(f"dev.py: pytest {' '.join(paths)} exited {code}", file=sys.stderr)
         codes.append(code)
@@ -107,6 +116,15 @@ def _whole_suite(args: list[str], env: dict[str, str]) -> int:
     if failed:
         return failed[0]
     return 0 if 0 in codes else 5
+
+
+def _display_for(path: str, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """What a test module runs under: an Xvfb display of its own for *_x11.py, at the largest
+    size screen content is recorded at."""
+    xvfb = shutil.which("xvfb-run")
+    if not path.endswith("_x11.py") or xvfb is None:
+        return [], env
+    return [xvfb, "-a", "-s", "-screen 0 1920x1080x24"], dict(env, QT_QPA_PLATFORM="xcb")
 
 
 def main() -> int:

@@ -1,5 +1,7 @@
 """The capture hub: one camera and one microphone feeding the preview, the level meter and,
-while recording, the core `Recorder`.
+while recording, the core `Recorder`. In a screen recording a screen source (ui/screen_sources.py)
+gives the recorded frames and the camera, if there is a bubble, only the bubble's picture
+(`Recorder.push_camera`; the core composites it on its encoder thread).
 
 Sources call in from their capture threads with timestamps on the monotonic clock. The hub
 passes them to the recorder right there (it is thread-safe, encodes on its own worker and
@@ -19,8 +21,13 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from rep_video.media.capture.bubble import BubbleLayout
 from ui import core_bridge
 from ui.devices import SAMPLE_RATE, Source
+
+Mode = str  # "camera" | "screen" | "screen+camera"
+MODES: tuple[Mode, ...] = ("camera", "screen", "screen+camera")
+SCREEN_MAX = (1920, 1080)  # screen content is recorded at up to this size (mobile profile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class LevelReading:
 
 class CaptureHub(QObject):
     preview = Signal(object)  # np.ndarray RGB, the latest frame (UI thread)
+    bubble_preview = Signal(object)  # np.ndarray RGB, the camera for the bubble (screen modes)
     level = Signal(object)  # LevelReading
     source_failed = Signal(str, str)  # kind ("camera" | "microphone"), message
 
@@ -39,6 +47,11 @@ class CaptureHub(QObject):
         self._lock = threading.Lock()
         self._camera: Source | None = None
         self._mic: Source | None = None
+        self._screen: Source | None = None
+        self.mode: Mode = "camera"
+        self.bubble: BubbleLayout | None = None  # where the bubble goes (screen+camera)
+        self._screen_size: tuple[int, int] | None = None
+        self._bubble_pending = False
         self._max_side = max_side
         self.fps = fps
         self._recorder: Any = None
@@ -53,25 +66,47 @@ class CaptureHub(QObject):
 
     # -- sources -----------------------------------------------------------------------------
     def set_camera(self, source: Source | None) -> None:
-        old, self._camera = self._camera, source
-        if old is not None:
-            old.consumer = None
-            old.stop()
-        if source is not None:
-            source.consumer = self._on_video
-            source.failed.connect(lambda msg: self.source_failed.emit("camera", msg))
-            source.start()
+        self._camera = self._swap(self._camera, source, "camera", self._on_video)
 
     def set_microphone(self, source: Source | None) -> None:
-        old, self._mic = self._mic, source
+        self._mic = self._swap(self._mic, source, "microphone", self._on_audio)
+        self._silence = core_bridge.silence_detector(SAMPLE_RATE)
+
+    def set_screen(self, source: Source | None) -> None:
+        self._screen_size = None
+        self._screen = self._swap(self._screen, source, "screen", self._on_screen)
+
+    def _swap(
+        self, old: Source | None, new: Source | None, kind: str, consumer: Any
+    ) -> Source | None:
+        """Stop `old`, start `new` delivering to `consumer`; its failures say `kind`."""
         if old is not None:
             old.consumer = None
             old.stop()
-        self._silence = core_bridge.silence_detector(SAMPLE_RATE)
-        if source is not None:
-            source.consumer = self._on_audio
-            source.failed.connect(lambda msg: self.source_failed.emit("microphone", msg))
-            source.start()
+        if new is not None:
+            new.consumer = consumer
+            new.failed.connect(lambda msg: self.source_failed.emit(kind, msg))
+            new.start()
+        return new
+
+    def set_mode(self, mode: Mode, bubble: BubbleLayout | None = None) -> None:
+        """What the next take records: the camera, a screen, or a screen with the bubble at
+        `bubble`. Sources are set by the caller (set_camera / set_screen)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.set_bubble(bubble if mode == "screen+camera" else None)
+
+    def set_bubble(self, layout: BubbleLayout | None) -> None:
+        """Move or resize the bubble; while recording, from the frames captured now on."""
+        self.bubble = layout
+        recorder = self._recorder
+        if recorder is not None and self.mode == "screen+camera" and layout is not None:
+            recorder.set_bubble(layout, time.monotonic())
+
+    def screen_size(self) -> tuple[int, int] | None:
+        """(width, height) the screen source delivers, once it has delivered a frame."""
+        return self._screen_size
 
     def has_camera(self) -> bool:
         return self._camera is not None
@@ -84,6 +119,7 @@ class CaptureHub(QObject):
         if self.recording:
             self.stop_recording()
         self.set_camera(None)
+        self.set_screen(None)
         self.set_microphone(None)
 
     # -- recording ---------------------------------------------------------------------------
@@ -94,9 +130,13 @@ class CaptureHub(QObject):
     def start_recording(self, path: Path, max_seconds: float) -> None:
         """Start encoding into `path` (a fragmented MP4 the core turns into the final file);
         the core records at most `max_seconds` (see `limit_reached`)."""
-        size = self._last_size or (1280, 720)
-        w, h = _fit(size, self._max_side)
+        if self.mode == "camera":
+            w, h = _fit(self._last_size or (1280, 720), self._max_side)
+        else:  # the encoder fits each screen frame to this size itself
+            w, h = _fit_box(self._screen_size or SCREEN_MAX, SCREEN_MAX)
         recorder = core_bridge.new_recorder(path, (w, h), self.fps, (SAMPLE_RATE, 1), max_seconds)
+        if self.mode != "camera":
+            recorder.use_screen(self.bubble if self.mode == "screen+camera" else None)
         recorder.start()
         with self._lock:
             self._record_size = (w, h)
@@ -142,6 +182,9 @@ class CaptureHub(QObject):
     # -- capture threads ---------------------------------------------------------------------
     def _on_video(self, frame: np.ndarray, pts: float) -> None:
         self._last_size = (frame.shape[1], frame.shape[0])
+        if self.mode != "camera":
+            self._on_bubble_camera(frame, pts)
+            return
         with self._lock:
             recorder = self._recorder
             if recorder is not None and pts >= self._rec_t0:
@@ -160,6 +203,33 @@ class CaptureHub(QObject):
 
     def preview_consumed(self) -> None:
         self._preview_pending = False
+
+    def bubble_consumed(self) -> None:
+        self._bubble_pending = False
+
+    def _on_bubble_camera(self, frame: np.ndarray, pts: float) -> None:
+        if self.mode != "screen+camera":
+            return
+        with self._lock:
+            recorder = self._recorder
+            if recorder is not None and pts >= self._rec_t0:
+                recorder.push_camera(frame, pts)  # never blocks: a busy encoder skips it
+        if not self._bubble_pending:
+            self._bubble_pending = True
+            self.bubble_preview.emit(_bubble_sized(frame))
+
+    def _on_screen(self, frame: np.ndarray, pts: float) -> None:
+        self._screen_size = (frame.shape[1], frame.shape[0])
+        if self.mode == "camera":
+            return
+        with self._lock:
+            recorder = self._recorder
+            if recorder is not None and pts >= self._rec_t0:
+                recorder.push_video(frame, pts)  # any size: fitted on the encoder side
+                self.frames_pushed += 1
+        if not self._preview_pending:
+            self._preview_pending = True
+            self.preview.emit(_preview_sized(frame))
 
     def _on_audio(self, samples: np.ndarray, pts: float) -> None:
         dbfs, silent = core_bridge.measure(self._silence, samples)
@@ -194,6 +264,24 @@ def _preview_sized(frame: np.ndarray) -> np.ndarray:
         return frame
     size = (PREVIEW_MAX_WIDTH, round(h * PREVIEW_MAX_WIDTH / w))
     return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+
+
+def _bubble_sized(frame: np.ndarray, side: int = 240) -> np.ndarray:
+    """The camera's middle square, small: all the preview's bubble shows."""
+    h, w = frame.shape[:2]
+    s = min(w, h)
+    x0, y0 = (w - s) // 2, (h - s) // 2
+    square = frame[y0 : y0 + s, x0 : x0 + s]
+    if s <= side:
+        return np.ascontiguousarray(square)
+    return cv2.resize(square, (side, side), interpolation=cv2.INTER_AREA)
+
+
+def _fit_box(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Scale (w, h) down to fit inside `box`, keeping its shape; even numbers for H.264."""
+    w, h = size
+    scale = min(1.0, box[0] / w, box[1] / h)
+    return (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:

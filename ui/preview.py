@@ -1,5 +1,7 @@
 """The live camera preview: mirrored (people expect a mirror; the recording is not), with the
-teleprompter and the 3-2-1 countdown drawn over it, and a level meter widget."""
+teleprompter and the 3-2-1 countdown drawn over it, and a level meter widget. A screen
+recording's preview shows the screen as it is, with the camera bubble (ui/bubble_overlay.py)
+that the rep drags to a corner."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.bubble_overlay import BubbleOverlay
 from ui.i18n import translate
 
 
@@ -29,10 +32,13 @@ class PreviewWidget(_FrameSurface):
     """Paints the latest frame scaled to fit, mirrored, plus overlays."""
 
     frame_shown = Signal()
+    bubble_moved = Signal(str)  # the corner the rep dropped the bubble in
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(translate("preview", "Camera preview"), QSize(384, 216), parent)
         self._frame: np.ndarray | None = None  # keeps the buffer the QImage points at alive
+        self.mirrored = True  # the camera: like a mirror; a screen: as it is
+        self.bubble = BubbleOverlay()
         self.countdown: int | None = None
         self.recording = False
         self.paused = False  # recording, but paused: the teleprompter stands still
@@ -57,6 +63,37 @@ class PreviewWidget(_FrameSurface):
     def clear(self) -> None:
         self._image = None
         self._frame = None
+        self.bubble.clear()
+        self.update()
+
+    def set_bubble_frame(self, frame: np.ndarray) -> None:
+        self.bubble.set_camera(frame)
+        self.update()
+
+    def _target(self) -> tuple[QRectF, tuple[int, int]] | None:
+        """Where the frame is drawn, and its size."""
+        if self._image is None:
+            return None
+        iw, ih = self._image.width(), self._image.height()
+        scale = min(self.width() / iw, self.height() / ih)
+        tw, th = iw * scale, ih * scale
+        return QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th), (iw, ih)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        shown = self._target()
+        if shown is None or not self.bubble.press(event.position(), *shown):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        shown = self._target()
+        if shown is not None and self.bubble.move(event.position(), shown[0]):
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        shown = self._target()
+        corner = self.bubble.release(shown[0]) if shown is not None else None
+        if corner is not None:
+            self.bubble_moved.emit(corner)
         self.update()
 
     def has_frame(self) -> bool:
@@ -86,17 +123,16 @@ class PreviewWidget(_FrameSurface):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#101114"))
         target = QRectF(self.rect())
-        if self._image is not None:
-            iw, ih = self._image.width(), self._image.height()
-            scale = min(self.width() / iw, self.height() / ih)
-            tw, th = iw * scale, ih * scale
-            target = QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th)
+        shown = self._target()
+        if shown is not None and self._image is not None:
+            target = shown[0]
             p.save()
-            # Mirror around the target's vertical centre line.
-            p.translate(target.center().x() * 2, 0)
-            p.scale(-1, 1)
+            if self.mirrored:  # around the target's vertical centre line
+                p.translate(target.center().x() * 2, 0)
+                p.scale(-1, 1)
             p.drawImage(target, self._image)
             p.restore()
+            self.bubble.paint(p, target, shown[1])
         if self.recording:
             p.setPen(Qt.PenStyle.NoPen)
             x, y = target.left() + 16, target.top() + 16

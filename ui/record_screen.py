@@ -1,5 +1,6 @@
-"""Record: pick a camera and microphone, check the mirrored preview and the level meter, count
-down 3-2-1, record against the admin's maximum length, stop. No camera: say why, offer import."""
+"""Record: pick what to record (camera, screen, screen + camera bubble: ui/record_modes.py), the
+camera and microphone, check the preview and the level meter, count down 3-2-1, record against
+the admin's maximum length, stop. No camera: say why, offer import."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.import_dialog import ask_video_file
 from ui.layouts import button, column, label, named, row, screen
 from ui.live_takes import LiveTakes
+from ui.mode_picker import ModePicker
 from ui.preview import LevelMeter, PreviewWidget
 from ui.prompter_panel import PrompterPanel
 from ui.record_button import RecordButton
+from ui.record_modes import RecordModes
 from ui.take_controls import TakeControls
 from ui.tasks import Runner, TaskOutcome
 from ui.time_text import fmt_time
@@ -83,6 +86,10 @@ class RecordScreen(QWidget):
         )
         self.hint = label(translate("record_screen", WATCH_HINT), "hint")
         self.status = label("", "hint")
+        self.modes = ModePicker()
+        self.record_modes = RecordModes(
+            self.modes, self.hub, self.preview, self.status, lambda: self._camera_changed()
+        )
         self.record_button = RecordButton()
         # A window shortcut, not the button's: QPushButton.setText() resets a button's own
         # shortcut, so after "Cancel countdown" / "Stop recording" Ctrl+R did nothing.
@@ -107,7 +114,7 @@ class RecordScreen(QWidget):
         self.prompter.setFixedWidth(270)  # fixed: the preview keeps its width whatever happens
         self.prompter_words = WordingWatch(self.prompter.script, self.prompter.wording_note, runner)
         left = column((self.stack, 1), meter_row, self.mic_warning, controls, self.status)
-        screen(self, title, self.device_row, (row((left, 1), self.prompter), 1))
+        screen(self, title, self.device_row, self.modes, (row((left, 1), self.prompter), 1))
 
         self._tick = QTimer(self)
         self._tick.setInterval(200)
@@ -155,6 +162,12 @@ class RecordScreen(QWidget):
 
     def _camera_changed(self) -> None:
         device = self.camera_box.currentData()
+        if self.modes.mode == "screen":  # the camera is not used
+            self.hub.set_camera(None)
+            self.stack.setCurrentWidget(self.preview)
+            self._camera_ok = self.record_modes.has_source()
+            self.record_button.setEnabled(self._camera_ok)
+            return
         if device is None:
             self.hub.set_camera(None)
             self._show_empty()
@@ -189,7 +202,10 @@ class RecordScreen(QWidget):
         self.hub.set_microphone(devices.open_microphone(device))
 
     def _on_source_failed(self, kind: str, message: str) -> None:
-        if kind == "camera":
+        if kind == "screen":  # said by record_modes in the status line
+            if self.hub.recording:
+                self.stop_recording()
+        elif kind == "camera":
             if self.hub.recording:
                 self.stop_recording()
             self._show_empty(message)
@@ -264,6 +280,7 @@ class RecordScreen(QWidget):
         self.preview.recording = True
         self.preview.restart_prompter()
         self.device_row.set_recording(True)
+        self.modes.set_recording(True)
         self.import_button.hide()  # the take controls are in its place
         self._set_button(recording=True)
         self.status.setText("")
@@ -309,6 +326,7 @@ class RecordScreen(QWidget):
         self._stopping = False
         self._set_button(recording=False)
         self.device_row.set_recording(False)
+        self.modes.set_recording(False)
         self.import_button.show()
         if not outcome.ok:
             self.status.setText(
@@ -373,4 +391,5 @@ class RecordScreen(QWidget):
         recorder = self.hub.stop_recording()
         if recorder is not None:
             recorder.stop()  # on quit: finish the file rather than leave it for recovery
+        self.record_modes.shutdown()
         self.hub.close()

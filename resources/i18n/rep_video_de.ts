@@ -418,6 +418,57 @@ Sie können auch ein Video senden, das Sie bereits haben.</translation>
     </message>
 </context>
 <context>
+    <name>mode_picker</name>
+    <message>
+        <source>Camera only</source>
+        <translation>Nur Kamera</translation>
+    </message>
+    <message>
+        <source>Screen only</source>
+        <translation>Nur Bildschirm</translation>
+    </message>
+    <message>
+        <source>Screen + camera bubble</source>
+        <translation>Bildschirm + Kamerablase</translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation>Klein</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Mittel</translation>
+    </message>
+    <message>
+        <source>Large</source>
+        <translation>Groß</translation>
+    </message>
+    <message>
+        <source>What to record</source>
+        <translation>Was aufgenommen wird</translation>
+    </message>
+    <message>
+        <source>Camera bubble size</source>
+        <translation>Größe der Kamerablase</translation>
+    </message>
+    <message>
+        <source>Bubble</source>
+        <translation>Blase</translation>
+    </message>
+    <message>
+        <source>Drag the bubble to any corner.</source>
+        <translation>Ziehen Sie die Blase in eine beliebige Ecke.</translation>
+    </message>
+    <message>
+        <source>Screen or window to record</source>
+        <translation>Aufzunehmender Bildschirm oder aufzunehmendes Fenster</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
+</context>
+<context>
     <name>personalize_screen</name>
     <message>
         <source>Personalize</source>
@@ -882,6 +933,21 @@ Wenn Sie Fragen haben, antworten Sie auf diese Nachricht oder rufen Sie mich an.
     <message>
         <source>Cutting the video…</source>
         <translation>Video wird geschnitten…</translation>
+    </message>
+</context>
+<context>
+    <name>screen_sources</name>
+    <message>
+        <source>Whole screen {n} ({w}×{h})</source>
+        <translation>Ganzer Bildschirm {n} ({w}×{h})</translation>
+    </message>
+    <message>
+        <source>The screen cannot be recorded ({value}); pick another screen or window, or record the camera only.</source>
+        <translation>Der Bildschirm kann nicht aufgenommen werden ({value}); wählen Sie einen anderen Bildschirm oder ein anderes Fenster, oder nehmen Sie nur die Kamera auf.</translation>
+    </message>
+    <message>
+        <source>capture failed</source>
+        <translation>Aufnahme fehlgeschlagen</translation>
     </message>
 </context>
 <context>

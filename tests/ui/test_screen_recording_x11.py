@@ -1,0 +1,166 @@
+"""Screen + camera bubble from a real X display: the app records the whole screen of an Xvfb
+server (Qt Multimedia's QScreenCapture, as on a rep's Linux desktop), where this test has put a
+window with a known pattern, with the demo camera in the bubble the test dragged to a corner;
+the decoded file must show the pattern where the window was and the camera's picture, not
+mirrored, where the bubble was dropped.
+
+Needs an X server and Qt's xcb platform, so it runs in a process of its own under
+`xvfb-run -a` with QT_QPA_PLATFORM=xcb (dev.py's whole suite does that for *_x11.py modules);
+anywhere else it is skipped, saying so."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from rep_video.media.capture.bubble import BubbleLayout
+from rep_video.media.capture.synthetic import TestPatternCamera
+from rep_video.media.probe import probe
+from ui.devices import DemoCamera
+from ui.window import MainWindow
+
+ON_X11 = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not ON_X11,
+        reason="needs a real X display: run under `xvfb-run -a` with QT_QPA_PLATFORM=xcb "
+        "(python3 dev.py test does this for *_x11.py modules when xvfb-run is installed)",
+    ),
+]
+QUADRANTS = ((230, 30, 30), (30, 200, 60), (40, 60, 220), (240, 220, 40))  # TL, TR, BL, BR
+
+
+class PatternWindow(QWidget):
+    """Four coloured quadrants, frameless, on top: what the recording must show."""
+
+    def __init__(self, rect: QRect) -> None:
+        super().__init__(
+            None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.setGeometry(rect)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        w, h = self.width() // 2, self.height() // 2
+        for i, rgb in enumerate(QUADRANTS):
+            p.fillRect((i % 2) * w, (i // 2) * h, w, h, QColor(*rgb))
+        p.end()
+
+
+def _drag(qtbot: QtBot, widget: QWidget, start: QPoint, end: QPoint) -> None:
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, 9):
+        QTest.mouseMove(widget, start + (end - start) * (k / 8))
+        qtbot.wait(15)
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def _last_frame(path: Path) -> tuple[int, np.ndarray]:
+    """How many frames the file has, and the last one as RGB."""
+    with av.open(str(path)) as container:
+        last, count = None, 0
+        for frame in container.decode(video=0):
+            last, count = frame, count + 1
+        assert last is not None
+        return count, last.to_ndarray(format="rgb24")
+
+
+def _best_camera_match(square: np.ndarray, indices: range) -> tuple[float, float]:
+    """How close the recorded bubble is to the demo camera's middle square at the closest of
+    its frames `indices`, as it is and mirrored (mean absolute difference inside the circle,
+    at a quarter of the size)."""
+    d = square.shape[0] // 4
+    yy, xx = np.mgrid[0:d, 0:d]
+    inside = (xx - d / 2) ** 2 + (yy - d / 2) ** 2 < (d / 2 - 2) ** 2
+    got = cv2.resize(square, (d, d), interpolation=cv2.INTER_AREA).astype(int)
+    camera = TestPatternCamera(1280, 720, 30.0)
+    best, best_mirrored = 1e9, 1e9
+    for i in indices:
+        middle = camera.frame(max(0, i))[:, 280:1000]
+        want = cv2.resize(middle, (d, d), interpolation=cv2.INTER_AREA).astype(int)
+        best = min(best, float(np.abs(got - want)[inside].mean()))
+        best_mirrored = min(best_mirrored, float(np.abs(got - want[:, ::-1])[inside].mean()))
+    return best, best_mirrored
+
+
+def test_screen_with_bubble_records_the_pattern_and_the_camera(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    screen = QGuiApplication.primaryScreen().geometry()
+    sw, sh = screen.width(), screen.height()
+    window.move(0, 0)
+    window.resize(1024, 640)
+    box = QRect(sw - 40 - sw // 3, sh - 40 - sh // 3, sw // 3, sh // 3)
+    pattern = PatternWindow(box)
+    qtbot.addWidget(pattern)
+    pattern.show()
+    record = window.record
+    record.modes.set_mode("screen+camera")
+    record.modes.size_box.setCurrentIndex(2)  # L
+    assert record.modes.choice() is not None and record.modes.choice().kind == "screen"
+    # The source list's thumbnail of the screen is a live capture.
+    qtbot.waitUntil(lambda: not record.modes.sources.item(0).icon().isNull(), timeout=10000)
+    preview = record.preview
+    qtbot.waitUntil(lambda: preview.has_frame() and preview.bubble.has_camera(), timeout=10000)
+    assert not preview.mirrored
+
+    # Drag the bubble from its bottom-right corner to the top left of the preview.
+    shown = preview._target()
+    assert shown is not None
+    circle = preview.bubble.rect(*shown)
+    assert circle is not None
+    target = shown[0]
+    start = circle.center().toPoint()
+    end = QPoint(
+        int(target.left() + target.width() * 0.2), int(target.top() + target.height() * 0.2)
+    )
+    _drag(qtbot, preview, start, end)
+    assert record.record_modes.corner == "top-left"
+
+    record.start_countdown(0)
+    qtbot.waitUntil(lambda: record.hub.recording, timeout=5000)
+    end_at = time.monotonic() + 3.0
+    qtbot.waitUntil(lambda: time.monotonic() >= end_at, timeout=10000)
+    demo = record.hub._camera
+    assert isinstance(demo, DemoCamera)
+    # The camera frame in the bubble of the last recorded frame: one of the last few seconds'
+    # (the encoder's queue holds up to a second of frames, more on a loaded machine).
+    at_stop = round((time.monotonic() - demo.camera.epoch) * 30)
+    record.toggle_recording()
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=60000)
+    path = window.drafts.draft.video
+    info = probe(path)
+    assert info.video is not None
+    rw, rh = info.video.width, info.video.height
+    assert (rw, rh) == (min(sw, 1920) // 2 * 2, min(sh, 1080) // 2 * 2)
+
+    count, last = _last_frame(path)
+    assert count >= 45  # 3 s at 30 fps, with room for a loaded machine
+    sx, sy = rw / sw, rh / sh
+    # The pattern where its window is: each quadrant's middle, in the recording's pixels (the
+    # bottom-right one is where the bubble was before the drag).
+    for i, rgb in enumerate(QUADRANTS):
+        cx = box.x() + box.width() * (0.25 + 0.5 * (i % 2))
+        cy = box.y() + box.height() * (0.25 + 0.5 * (i // 2))
+        got = last[round(cy * sy), round(cx * sx)].astype(int)
+        assert np.abs(got - rgb).max() < 24, (i, got)
+    # The bubble where it was dropped, holding the camera (as recorded: not mirrored).
+    x, y, d = BubbleLayout("top-left", "L").rect(rw, rh)
+    best, mirrored = _best_camera_match(
+        last[y : y + d, x : x + d], range(at_stop - 100, at_stop + 3)
+    )
+    assert best < 8, best
+    assert mirrored > best + 10, (best, mirrored)
