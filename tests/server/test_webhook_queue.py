@@ -185,3 +185,91 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_a_missing_database_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["admin", "webhooks", "list", "--data", str(tmp_path / "none")]) == 2
     assert "no database at" in capsys.readouterr().err
+
+
+def test_a_lease_held_elsewhere_is_waited_for_and_a_dead_ones_taken_over(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from rep_video.server.db import WebhookEndpoint
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    migrate.upgrade(engine)
+    try:
+        with WebhookReceiver() as hook:
+            endpoint, _secret = add_endpoint(engine, hook.url, ("share.created",), allow_http=True)
+            _queue(engine, endpoint, 2)
+            held = update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint)
+            with engine.begin() as conn:  # another instance is sending to it
+                conn.execute(
+                    held.values(
+                        lease_owner="other:1:abc", lease_until=utcnow() + timedelta(seconds=60)
+                    )
+                )
+            deliverer = Deliverer(engine, SETTINGS)
+            assert deliverer.deliver_due() == 0 and hook.received() == []
+            with engine.begin() as conn:  # ... and died: its lease ran out
+                conn.execute(held.values(lease_until=utcnow() - timedelta(seconds=1)))
+            assert deliverer.deliver_due() == 2 and len(hook.received()) == 2
+            with engine.connect() as conn:
+                lease = conn.execute(select(WebhookEndpoint.lease_owner)).scalar()
+            assert lease is None  # let go after the round
+    finally:
+        engine.dispose()
+
+
+def test_disabling_an_account_queues_a_revoke_for_each_of_its_shares(
+    server: InProcessServer, tokens: dict[str, str]
+) -> None:
+    from tests.server.helpers import create_body, manifest
+
+    engine = server.state.engine
+    endpoint, _secret = add_endpoint(
+        engine, "https://127.0.0.1:1/crm", ("share.revoked",), allow_http=False
+    )
+    leaving = server.create_token("leaving-rep")
+    made = [
+        httpx.post(
+            f"{server.url}/api/v1/shares", json=create_body(manifest(), {}), headers=auth(leaving)
+        ).json()["id"]
+        for _ in range(2)
+    ]
+    disabled = httpx.post(
+        f"{server.url}/api/v1/admin/accounts/leaving-rep/disable",
+        json={"revoke_shares": True}, headers=auth(tokens["admin"]),
+    )  # fmt: skip
+    assert disabled.status_code == 200, disabled.text
+    with engine.connect() as conn:
+        bodies = conn.execute(
+            select(WebhookDelivery.body).where(WebhookDelivery.endpoint_id == endpoint)
+        ).scalars()
+        events = [json.loads(b) for b in bodies]
+    remove_endpoint(engine, endpoint)
+    assert sorted(e["share"]["id"] for e in events) == sorted(made)
+    assert {(e["type"], e["share"]["state"]) for e in events} == {("share.revoked", "revoked")}
+    assert all(e["share"]["revoked_at"] for e in events)
+
+
+def test_the_retention_purge_deletes_a_shares_deliveries(tmp_path: Path, small_clip: Path) -> None:
+    from sqlalchemy import update
+
+    from rep_video.server.db import Share
+    from rep_video.server.retention import purge_once
+    from tests.support.inprocess_server import inprocess_server
+
+    with inprocess_server(tmp_path / "srv", purge_interval_seconds=0) as srv:
+        engine = srv.state.engine
+        add_endpoint(engine, "https://127.0.0.1:1/crm", ("share.created", "share.revoked"),
+                     allow_http=False)  # fmt: skip
+        token = srv.create_token("rita")
+        old = create_and_publish(srv.url, token, {"video.mp4": small_clip})
+        kept = create_and_publish(srv.url, token, {"video.mp4": small_clip})
+        httpx.post(f"{srv.url}/api/v1/shares/{old['id']}/revoke", headers=auth(token))
+        with engine.begin() as conn:  # revoked 91 days ago: past the default retention
+            conn.execute(
+                update(Share).where(Share.id == old["id"])
+                .values(revoked_at=utcnow() - timedelta(days=91))
+            )  # fmt: skip
+        assert purge_once(srv.state) is not None
+        with engine.connect() as conn:
+            left = conn.execute(select(WebhookDelivery.share_id, WebhookDelivery.body)).all()
+    assert {r.share_id for r in left} == {kept["id"]}  # the old share's three are gone

@@ -15,10 +15,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
 from tests.support.server_process import ROOT, ServerProcess, running_server
 from tests.support.webhook_receiver import Received, WebhookReceiver
+
+pytestmark = pytest.mark.process
 
 FAST = {
     "REP_VIDEO_SERVER_WEBHOOK_ALLOW_HTTP": "true",  # the receiver is plain http on loopback
@@ -147,3 +150,28 @@ def test_a_receiver_that_was_down_gets_every_event_once_in_order(tmp_path: Path)
         listed = admin(srv, "list", "--json")
         (endpoint,) = json.loads(listed.stdout)
         assert (endpoint["pending"], endpoint["delivered"], endpoint["failed"]) == (0, 5, 0)
+
+
+@pytest.mark.postgres
+def test_two_instances_on_postgres_send_each_event_once_in_order(
+    pg_url: str, tmp_path: Path
+) -> None:
+    env = {**FAST, "REP_VIDEO_SERVER_DATABASE_URL": pg_url}
+    with (
+        WebhookReceiver() as hook,
+        running_server(tmp_path / "a", env) as a,
+        running_server(tmp_path / "b", env) as b,
+    ):
+        add_endpoint(a, hook.url, "created")
+        token = a.create_token("scale-rita")
+        made = []
+        for i in range(12):  # half through each instance: both queue, both send
+            base = (a, b)[i % 2].url
+            answer = httpx.post(
+                f"{base}/api/v1/shares", json=create_body(manifest(), {}), headers=auth(token)
+            )
+            assert answer.status_code == 201, answer.text
+            made.append(answer.json()["id"])
+        hook.wait_for(lambda got: len(got) >= 12)
+        time.sleep(1.0)  # a second send would arrive by now
+        assert [r.event["share"]["id"] for r in hook.received()] == made
