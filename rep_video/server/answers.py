@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from rep_video.server.audit_log import append_audit
 from rep_video.server.db import ShareAnswer, utcnow
@@ -38,9 +39,10 @@ class AnswerProblem(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    action: str  # callback | materials | reply
+    action: str  # callback | materials | reply | useful (the page's question, feedback.py)
     preferred_time: str | None = None
     text: str | None = None
+    useful: bool | None = None  # the answer to "Was this video useful?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ def parse_body(body: bytes, content_type: str) -> dict[str, str]:
 def checked(fields: dict[str, str], options: AnswerOptions) -> Answer:
     """The answer the fields make under the policy's `options`; AnswerProblem (422) else."""
     action = fields.get("action", "")
+    if action == "useful":
+        return _useful(fields, options)
     if action not in options.actions:
         offered = ", ".join(options.actions) or "none"
         raise AnswerProblem(
@@ -95,6 +99,15 @@ def checked(fields: dict[str, str], options: AnswerOptions) -> Answer:
     return Answer(action)
 
 
+def _useful(fields: dict[str, str], options: AnswerOptions) -> Answer:
+    if not options.useful_question:
+        raise AnswerProblem(422, "this page does not ask whether the video was useful")
+    value = fields.get("useful", "")
+    if value not in ("yes", "no"):
+        raise AnswerProblem(422, "answer whether the video was useful with yes or no")
+    return Answer("useful", useful=value == "yes")
+
+
 def mentions_side_effect(answer: Answer, options: AnswerOptions) -> bool:
     text = (answer.text or "").lower()
     return bool(text) and any(term in text for term in options.side_effect_terms)
@@ -104,16 +117,8 @@ def store_answer(state: ServerState, share: ShareRef, answer: Answer, side_effec
     """Keep `answer` with its share, tell the rep, audit it; AnswerProblem(429) past the
     per-share limit. The reply's text is kept with the share (deleted with it by the
     retention purge); the audit record holds its length and hash, never the words."""
-    limit = state.settings.answers_per_share_per_hour
     with state.sessions.begin() as s:
-        since = utcnow() - timedelta(hours=1)
-        recent = s.scalar(
-            select(func.count())
-            .select_from(ShareAnswer)
-            .where(ShareAnswer.share_id == share.id, ShareAnswer.at >= since)
-        )
-        if int(recent or 0) >= limit:
-            raise AnswerProblem(429, "too many answers from this page in the last hour; try later")
+        check_limit(s, state, ShareAnswer, share.id)
         conn = s.connection()
         answer_id = int(
             conn.execute(
@@ -143,6 +148,17 @@ def store_answer(state: ServerState, share: ShareRef, answer: Answer, side_effec
     if state.live_hub is not None:
         state.live_hub.wake()
     return answer_id
+
+
+def check_limit(s: Session, state: ServerState, table: Any, share_id: str) -> None:
+    """AnswerProblem(429) when `table`'s rows (ShareAnswer, PageFeedback) of the share in
+    the last hour reach `answers_per_share_per_hour`."""
+    since = utcnow() - timedelta(hours=1)
+    recent = s.scalar(
+        select(func.count()).select_from(table).where(table.share_id == share_id, table.at >= since)
+    )
+    if int(recent or 0) >= state.settings.answers_per_share_per_hour:
+        raise AnswerProblem(429, "too many answers from this page in the last hour; try later")
 
 
 def _audit_detail(answer: Answer, answer_id: int, side_effect: bool) -> dict[str, Any]:

@@ -256,6 +256,8 @@ class AnswersIn(_Strict):
     side_effect_terms: Annotated[list[_TERM], Field(max_length=200)] = Field(
         default_factory=lambda: list(DEFAULT_SIDE_EFFECT_TERMS)
     )
+    # The one optional, anonymous question after the video (feedback.py); false: not asked.
+    useful_question: bool = True
 
     @model_validator(mode="after")
     def _no_repeats(self) -> AnswersIn:

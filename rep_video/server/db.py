@@ -171,6 +171,18 @@ class ShareAnswer(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PageFeedback(Base):
+    """The page's one optional question after the video, "Was this video useful?"
+    (rep_video/server/feedback.py): yes or no, when, and the share it was asked on, nothing
+    else (no address, no answer text, no event to the rep); deleted with the share."""
+
+    __tablename__ = "page_feedback"
+    id: Mapped[int] = _serial_id()
+    share_id: Mapped[str] = _belongs_to("shares.id")
+    useful: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class LiveEvent(Base):
     """What a rep's open event stream is told (rep_video/server/live_events.py), in order of
     `id` (the SSE event id a client resumes from). Only references: who watched is read from

@@ -127,9 +127,10 @@ def install(app: FastAPI) -> None:
             components["schemas"]["AnswerForm"] = {
                 "type": "object",
                 "properties": {
-                    "action": {"enum": ["callback", "materials", "reply"]},
+                    "action": {"enum": ["callback", "materials", "reply", "useful"]},
                     "preferred_time": {"type": "string", "maxLength": 40},
                     "text": {"type": "string", "maxLength": 500},
+                    "useful": {"enum": ["yes", "no"]},
                 },
                 "required": ["action"],
             }

@@ -25,6 +25,7 @@ from rep_video.server.answers import (
     store_answer,
 )
 from rep_video.server.auth import StateDep
+from rep_video.server.feedback import store_feedback
 from rep_video.server.headers import COMMON, page_headers
 from rep_video.server.openapi_spec import responses
 from rep_video.server.public import PublicShare, _lookup, _manifest
@@ -46,6 +47,8 @@ def _wants_json(request: Request) -> bool:
 def _thanks(answer: Answer, manifest: ShareManifest) -> str:
     gettext = i18n.translations(i18n.normalize(manifest.language) or i18n.DEFAULT).gettext
     rep = manifest.rep.name
+    if answer.action == "useful":
+        return gettext("Thank you for your answer.")
     if answer.action == "callback":
         return gettext("Thank you. %(rep)s will call you back: %(time)s.") % {
             "rep": rep, "time": answer.preferred_time,
@@ -120,7 +123,10 @@ async def answer(token: str, request: Request, state: StateDep) -> Response:
         side_effect = mentions_side_effect(given, content.answers)
         manifest = _manifest(found)
         ref = ShareRef(found.id, found.account_id, manifest.recipient.name)
-        await run_in_threadpool(store_answer, state, ref, given, side_effect)
+        if given.useful is not None:  # the page's question: anonymous, told to no one
+            await run_in_threadpool(store_feedback, state, ref, given.useful)
+        else:
+            await run_in_threadpool(store_answer, state, ref, given, side_effect)
     except AnswerProblem as problem:
         return _refused(request, found, token, problem)
     notice = content.adverse_events if side_effect else None

@@ -38,6 +38,7 @@ from rep_video.server.catalog_schema import RetentionIn
 from rep_video.server.catalog_store import load_policy
 from rep_video.server.db import (
     LiveEvent,
+    PageFeedback,
     PurgedShare,
     Share,
     ShareAnswer,
@@ -210,6 +211,7 @@ def _remove(state: ServerState, due: DueShare, actor: str) -> DueShare | None:
         events = s.execute(delete(ViewEvent).where(ViewEvent.share_id == due.share_id))
         s.execute(delete(Upload).where(Upload.share_id == due.share_id))
         s.execute(delete(ShareAnswer).where(ShareAnswer.share_id == due.share_id))
+        s.execute(delete(PageFeedback).where(PageFeedback.share_id == due.share_id))
         s.execute(delete(LiveEvent).where(LiveEvent.share_id == due.share_id))
         s.execute(delete(WebhookDelivery).where(WebhookDelivery.share_id == due.share_id))
         if affected(s.execute(delete(Share).where(Share.id == due.share_id))) == 0:

@@ -164,6 +164,7 @@ def render_share_page(ctx: PageContext) -> str:
         refresh_seconds=ctx.refresh_seconds,
         captions=_captions_view(ctx, gettext),
         answers=_answers_view(ctx),
+        useful_url=ctx.answer_url if ctx.answer_url and content.answers.useful_question else None,
         script=scripted
         and bool(beacon or refresh or content.hcp_gate is not None or ctx.answer_url),
         **_required_view(content, measured, gettext),

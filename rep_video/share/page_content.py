@@ -52,6 +52,7 @@ class AnswerOptions:
     actions: tuple[str, ...] = ("callback", "materials", "reply")
     callback_times: tuple[str, ...] = DEFAULT_CALLBACK_TIMES
     side_effect_terms: tuple[str, ...] = DEFAULT_SIDE_EFFECT_TERMS
+    useful_question: bool = True  # ask "Was this video useful?" after the video
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ def _answers(part: Any) -> AnswerOptions:
         side_effect_terms=tuple(
             str(t).lower() for t in part.get("side_effect_terms", default.side_effect_terms)
         ),
+        useful_question=bool(part.get("useful_question", True)),
     )
 
 

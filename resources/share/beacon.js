@@ -43,14 +43,17 @@
   if (refresh && every > 0) { setInterval(check, every * 1000); }
   // The physician's answers: sent with fetch, the result said in place (the forms post
   // without script too). No cookie: credentials are omitted.
-  var status = document.getElementById("answer-status");
   Array.prototype.forEach.call(document.querySelectorAll("form[data-answer]"), function (form) {
     if (!window.fetch || !window.URLSearchParams || !window.FormData) { return; }
+    // Each form says its result in its own status line (the answers share one).
+    var status = document.getElementById(form.getAttribute("data-status") || "answer-status");
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var button = form.querySelector("button");
-      if (button) { button.disabled = true; }
+      var button = e.submitter || form.querySelector("button");
       var body = new URLSearchParams(new FormData(form));
+      // FormData leaves out the pressed button's name=value (yes / no): add it as a post does.
+      if (button && button.name) { body.set(button.name, button.value); }
+      if (button) { button.disabled = true; }
       // getAttribute: the form's field named "action" shadows form.action
       fetch(form.getAttribute("action"), {
         method: "POST", body: body, credentials: "omit", cache: "no-store",

@@ -130,12 +130,14 @@ async def _round(share_url: str, clients: list[Client]) -> tuple[float, float]:
     return max(times), statistics.median(times)
 
 
-async def _measure(url: str, token: str, share_url: str, args: argparse.Namespace, pid: int) -> None:
+async def _measure(
+    url: str, token: str, share_url: str, args: argparse.Namespace, pid: int
+) -> None:
     idle = _rss_kib(pid)
     print(f"server idle RSS: {idle / 1024:.1f} MB")
     single = await _open(url, token, 1)
     pumps = [asyncio.create_task(c.pump()) for c in single]
-    one = [await _round(share_url, single) for r in range(args.rounds)]
+    one = [await _round(share_url, single) for _ in range(args.rounds)]
     for c in single:
         c.writer.close()
     for p in pumps:
@@ -149,9 +151,10 @@ async def _measure(url: str, token: str, share_url: str, args: argparse.Namespac
     pumps = [asyncio.create_task(c.pump()) for c in clients]
     await asyncio.sleep(2)
     held = _rss_kib(pid)
+    per_stream = (held - idle) / args.clients
     print(f"{args.clients} streams open in {took:.1f} s; server RSS {held / 1024:.1f} MB "
-          f"({held / idle:.2f}x idle, {(held - idle) / args.clients:.0f} KiB a stream)")  # fmt: skip
-    rounds = [await _round(share_url, clients) for r in range(args.rounds)]
+          f"({held / idle:.2f}x idle, {per_stream:.0f} KiB a stream)")  # fmt: skip
+    rounds = [await _round(share_url, clients) for _ in range(args.rounds)]
     for r, (worst, median) in enumerate(rounds, 1):
         print(f"  round {r}: all {args.clients} within {worst * 1000:.0f} ms "
               f"(median client {median * 1000:.0f} ms)")  # fmt: skip

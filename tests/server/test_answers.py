@@ -159,6 +159,9 @@ def test_the_policy_decides_what_is_offered(server: InProcessServer, small_clip:
                              headers=JSON)  # fmt: skip
         assert refused.status_code == 422
         _policy(server, {"answers": {"actions": []}})
+        page = httpx.get(share["url"]).text
+        assert "Answer Rita Rep" not in page and page.count("<form") == 1  # only the question
+        _policy(server, {"answers": {"actions": [], "useful_question": False}})
         assert "<form" not in httpx.get(share["url"]).text
     finally:
         _policy(server, {})

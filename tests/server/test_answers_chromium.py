@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import auth, create_and_publish
-from tests.support.browser import PHONE_VIEWPORT, PhonePage
+from tests.support.browser import PHONE_VIEWPORT, PhonePage, focus_ring
 from tests.support.inprocess_server import InProcessServer
 
 pytestmark = [pytest.mark.e2e]
@@ -58,11 +58,7 @@ def test_with_script_the_answer_is_sent_in_place(
     # Keyboard: the reply's button takes focus with a visible ring.
     page.get_by_label("Your reply (up to 500 characters)").focus()
     page.keyboard.press("Tab")
-    ring = page.evaluate(
-        "() => { const b = document.activeElement; const s = getComputedStyle(b);"
-        " return [b.textContent, s.outlineStyle, s.outlineWidth]; }"
-    )
-    assert ring == ["Send reply", "solid", "3px"]
+    assert focus_ring(page) == ["Send reply", "solid", "3px"]
 
 
 def test_without_script_a_plain_form_post_works(

@@ -79,12 +79,15 @@ def test_policy_push_stores_the_whole_policy_and_refuses_unknown_keys(
     stored = httpx.get(f"{server.url}/api/v1/policy", headers=auth(tokens["rita"])).json()
     assert stored["max_expiry_days"] == 90 and stored["analytics"] == "off"
     # Every key of the server's policy can be pushed: `answers` was "unknown" to the command.
-    policy.write_text('[answers]\nactions = ["reply"]\ncallback_times = ["Today"]\n')
+    policy.write_text(
+        '[answers]\nactions = ["reply"]\ncallback_times = ["Today"]\nuseful_question = false\n'
+    )
     assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 0, (
         capsys.readouterr().err
     )
     stored = httpx.get(f"{server.url}/api/v1/policy", headers=auth(tokens["rita"])).json()
     assert stored["answers"]["actions"] == ["reply"]
+    assert stored["answers"]["useful_question"] is False
     policy.write_text("max_expiry = 90\n")
     assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 2
     assert "max_expiry" in capsys.readouterr().err

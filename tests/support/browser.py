@@ -80,6 +80,15 @@ class PhonePage:
         return [u for u in self.requests if not _is_local(u, allowed_hosts)]
 
 
+def focus_ring(page: Any) -> list[str]:
+    """[text, outline style, outline width] of the focused element (a visible ring: solid)."""
+    ring: list[str] = page.evaluate(
+        "() => { const b = document.activeElement; const s = getComputedStyle(b);"
+        " return [b.textContent, s.outlineStyle, s.outlineWidth]; }"
+    )
+    return ring
+
+
 def _is_local(url: str, allowed_hosts: tuple[str, ...]) -> bool:
     parts = urlsplit(url)
     if parts.scheme in ("data", "about", "blob"):
