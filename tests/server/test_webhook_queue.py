@@ -273,3 +273,28 @@ def test_the_retention_purge_deletes_a_shares_deliveries(tmp_path: Path, small_c
         with engine.connect() as conn:
             left = conn.execute(select(WebhookDelivery.share_id, WebhookDelivery.body)).all()
     assert {r.share_id for r in left} == {kept["id"]}  # the old share's three are gone
+
+
+def test_the_log_keeps_finished_deliveries_for_webhook_log_keep_days(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from rep_video.server.webhook_delivery import sweep_log
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    migrate.upgrade(engine)
+    try:
+        endpoint, _secret = add_endpoint(engine, "https://127.0.0.1:1/crm", ("share.created",),
+                                         allow_http=False)  # fmt: skip
+        old, recent, waiting = _queue(engine, endpoint, 3, age=timedelta(days=40))
+        finished = {old: timedelta(days=31), recent: timedelta(days=29)}
+        with engine.begin() as conn:
+            for event_id, ago in finished.items():
+                conn.execute(
+                    update(WebhookDelivery).where(WebhookDelivery.event_id == event_id)
+                    .values(state="delivered", finished_at=utcnow() - ago)
+                )  # fmt: skip
+        assert sweep_log(engine, 30) == 1
+        left = {e["event_id"] for e in delivery_log(engine, endpoint, 10)}
+        assert left == {recent, waiting}  # a pending one stays, however old
+    finally:
+        engine.dispose()

@@ -63,6 +63,8 @@ def test_a_call_back_request_reaches_the_receiver_signed(tmp_path: Path, small_c
         secret = add_endpoint(srv, hook.url)
         token = srv.create_token("rita")
         share = create_and_publish(srv.url, token, {"video.mp4": small_clip})
+        viewed = httpx.post(f"{share['url']}/events", json={"kind": "progress", "value": 50})
+        assert viewed.status_code == 204
         sent = httpx.post(
             f"{share['url']}/answer",
             content="action=callback&preferred_time=Tomorrow+morning",
@@ -72,8 +74,9 @@ def test_a_call_back_request_reaches_the_receiver_signed(tmp_path: Path, small_c
         hook.wait_for(lambda got: any(r.event["type"] == "share.answered" for r in got))
         got = hook.received()
         assert [r.event["type"] for r in got] == [
-            "share.created", "share.published", "share.answered",
+            "share.created", "share.published", "share.viewed", "share.answered",
         ]  # fmt: skip
+        assert got[2].event["view"] == {"kind": "progress", "value": "50"}
         assert all(signed_by(secret, r) for r in got)
         assert not signed_by("whsec_another", got[-1])
         answered = got[-1].event
@@ -92,6 +95,7 @@ def test_a_call_back_request_reaches_the_receiver_signed(tmp_path: Path, small_c
         entries = json.loads(log.stdout)
         assert [(e["type"], e["state"], e["attempts"], e["status"]) for e in entries] == [
             ("share.answered", "delivered", 1, 200),
+            ("share.viewed", "delivered", 1, 200),
             ("share.published", "delivered", 1, 200),
             ("share.created", "delivered", 1, 200),
         ]
