@@ -31,6 +31,7 @@ from ui.failure_panel import FailurePanel, Problem
 from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.language_picker import remember_language
 from ui.layouts import button, combo, fill, label, named, row, screen
+from ui.many_recipients import ManyRecipients
 from ui.send_progress import progress_text
 from ui.services import request_from_draft
 from ui.share_result import ShareResult
@@ -103,6 +104,8 @@ class SendScreen(FlowScreen):
             on_click=self.record_another.emit,
         )
         self.again_button.setVisible(False)
+        self.many = ManyRecipients(self.services, self.runner)
+        self.many.running.connect(self._many_running)
 
         card = QFrame()
         card.setProperty("card", True)
@@ -111,8 +114,8 @@ class SendScreen(FlowScreen):
         fill(card_layout, self.summary, form, self.target_note)
         actions = row(self.send_button, self.cancel_button, (self.sent_note, 1))
         screen(
-            self, title, card, actions, self.progress, self.progress_label, self.failure,
-            self.result, row(self.again_button, 1), 1,
+            self, title, card, self.many, actions, self.progress, self.progress_label,
+            self.failure, self.result, row(self.again_button, 1), 1,
         )  # fmt: skip
 
         self.drafts.changed.connect(lambda _d: self._refresh_summary())
@@ -167,7 +170,8 @@ class SendScreen(FlowScreen):
             )
         )
         already = self._sent_for is not None and self._sent_for == d
-        self.send_button.setEnabled(self._task is None and bool(d.recipient.name) and not already)
+        idle = self._task is None and not self.many.busy()
+        self.send_button.setEnabled(idle and bool(d.recipient.name) and not already)
         if not already or self._task is not None:
             note = ""
         elif self.failure.problem is not None:
@@ -186,6 +190,7 @@ class SendScreen(FlowScreen):
         """A new draft begins (Record another): nothing of the last send stays on screen."""
         self._sent_for = None
         self.last_result = None
+        self.many.reset()
         self.failure.clear()
         self.result.setVisible(False)
         self.again_button.setVisible(False)
@@ -209,30 +214,23 @@ class SendScreen(FlowScreen):
         if d.language:  # the default for this physician next time
             remember_language(d.recipient.name, d.language)
         self._sending = d
+        if self.many.has_rows():  # one recording, a page for each physician
+            self._sent_for = d if self.many.start(request) else None
+            return
         self._send(request)
+
+    def _many_running(self, on: bool) -> None:
+        self.cancel_button.setVisible(on)
+        if not on and self.many.cancelled:
+            self._sent_for = None  # nothing went: the draft may be sent again
+        self._refresh_summary()
+        if not on:
+            self.again_button.setVisible(True)
+            self.sent.emit()
 
     def _send(self, request: ShareRequest) -> None:
         self._request = request
         self._run("send", lambda p, c: self.services.send(request, p, c))
-
-    def _confirm_wording(self, asked: WordingToConfirm) -> bool:
-        """The restricted-list warnings, each with its reason: send anyway? (The
-        confirmation goes with the share, into its audit record.)"""
-        lines = "\n".join(
-            f"\u2022 {f.passage.where}: \u201c{f.matched}\u201d \u2014 {f.reason}"
-            for f in asked.findings
-        )
-        return confirm.ask(
-            self,
-            translate("send_screen", "Confirm restricted wording"),
-            translate(
-                "send_screen",
-                "Your administrator's list asks you to confirm these words before sending:"
-                "\n\n{lines}\n\nSend with this wording? Your confirmation is recorded with the "
-                "share.",
-            ).format(lines=lines),
-            translate("send_screen", "Send anyway"),
-        )
 
     def retry(self, entry_id: int) -> None:
         if self._task is None:
@@ -250,6 +248,7 @@ class SendScreen(FlowScreen):
         self._task = self.runner.submit(name, fn, self._on_done, self._on_progress, serial=True)
 
     def cancel(self) -> None:
+        self.many.cancel()
         if self._task is not None:
             self._task.cancel()
             self.progress_label.setText(translate("send_screen", "Cancelling…"))
@@ -280,7 +279,7 @@ class SendScreen(FlowScreen):
         if (
             isinstance(asked, WordingToConfirm)
             and request is not None
-            and self._confirm_wording(asked)
+            and confirm.confirm_wording(self, asked)
         ):
             terms = tuple(f.term for f in asked.findings)
             confirmed = (*request.confirmed_warnings, *terms)
@@ -394,7 +393,7 @@ class SendScreen(FlowScreen):
             self.progress_label.setText(translate("send_screen", "Saving the video…"))
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self._task is not None or self.many.busy()
 
     def current_target(self) -> Any:
         return self.target_box.currentData()

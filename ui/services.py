@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,20 @@ from rep_video.config import Settings, default_settings, load_settings
 from rep_video.content import default_catalog_path
 from rep_video.errors import StillQueued, UserError
 from rep_video.locks import locked_expiry_days
-from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.progress import CancelToken, ProgressFn
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.share.send import SendFailed, SendHooks, SendResult, Until
+from rep_video.share.send_many import ManyHooks, Outcome
 from rep_video.share.targets import registry
 from rep_video.share.targets.base import ShareStatus, Target
 from ui import send_errors, thumbnails
 from ui.embedded_server import EMBEDDED, EmbeddedServer
 from ui.i18n import translate
 from ui.live_takes import LiveTakes, state_path
+from ui.send_bar import save_thumbnail, send_bar
 from ui.share_rows import ShareRow, share_row
 from ui.state import Draft
 from ui.tasks import Runner, TaskOutcome
@@ -42,8 +45,6 @@ from ui.tasks import Runner, TaskOutcome
 log = logging.getLogger(__name__)
 
 RETRY_INTERVAL_MS = 5000
-STAGE_SHARE = 0.45  # of the progress bar: making the media; the upload gets the rest
-UPLOAD_STAGES = frozenset({"upload", "publish", "published"})  # what targets report
 
 
 def request_from_draft(d: Draft, target: str) -> ShareRequest:
@@ -161,20 +162,39 @@ class Services(QObject):
             self.link_ready.emit(result)
             if request.live is not None:  # the share reserved at Record is this send's now
                 self.live.sent(request.video, result.link)
-            _save_thumbnail(result.entry_id, request)
+            save_thumbnail(result.entry_id, request)
 
         hooks = SendHooks(
-            progress=_bar(progress), cancel=cancel, on_link=on_link,
+            progress=send_bar(progress), cancel=cancel, on_link=on_link,
             quitting=lambda: self._closing,
         )  # fmt: skip
         try:
             result = send(request, Until.ATTEMPT, hooks, self.outbox)
         except (StillQueued, SendFailed) as exc:
             self._waiting.add(exc.entry_id)  # the rep saw it fail: tell them when it is through
-            _save_thumbnail(exc.entry_id, request)
+            save_thumbnail(exc.entry_id, request)
             raise
-        _save_thumbnail(result.entry_id, request)
+        save_thumbnail(result.entry_id, request)
         return result
+
+    def send_many(
+        self, requests: list[ShareRequest], hooks: ManyHooks, cancel: CancelToken
+    ) -> list[Outcome]:
+        """One take to several physicians (share/send_many.py), one attempt each: `hooks`
+        hear each recipient's progress, link and outcome (on the worker; the caller queues
+        them to the UI). Each is an outbox entry of its own: one that does not go through is
+        retried by the outbox like any other send."""
+        from rep_video.share.send_many import send_many
+
+        def on_link(i: int, result: SendResult) -> None:
+            hooks.on_link(i, result)
+            save_thumbnail(result.entry_id, requests[i])
+
+        mine = replace(hooks, progress=lambda i, p: send_bar(partial(hooks.progress, i))(p),
+                       on_link=on_link, cancel=cancel, quitting=lambda: self._closing)  # fmt: skip
+        outcomes = send_many(requests, Until.ATTEMPT, mine, self.outbox)
+        self._waiting.update(o.result.entry_id for o in outcomes if o.error and o.result)
+        return outcomes
 
     # -- the way forward after a failure (worker) ----------------------------------------------
     def retry_entry(self, entry_id: int, progress: ProgressFn, cancel: CancelToken) -> SendResult:
@@ -182,7 +202,9 @@ class Services(QObject):
         outcome is the send's."""
         from rep_video.share.send import resume
 
-        hooks = SendHooks(progress=_bar(progress), cancel=cancel, quitting=lambda: self._closing)
+        hooks = SendHooks(
+            progress=send_bar(progress), cancel=cancel, quitting=lambda: self._closing
+        )
         try:
             result = resume(entry_id, Until.ATTEMPT, hooks, self.outbox)
         except (StillQueued, SendFailed):
@@ -361,35 +383,8 @@ class Services(QObject):
         self.server.stop()
 
 
-def _bar(progress: ProgressFn) -> ProgressFn:
-    """One progress bar for the whole send: making the media fills the first STAGE_SHARE of
-    it, the upload the rest."""
-
-    def report(p: Progress) -> None:
-        if p.stage in UPLOAD_STAGES:
-            frac = STAGE_SHARE + (1 - STAGE_SHARE) * (p.fraction or 0.0)
-            progress(
-                replace(
-                    p, stage="upload", fraction=frac, message=translate("services", "Uploading")
-                )
-            )
-        else:  # checking, reserving, then the media: trim, finalize, intro, poster, preview
-            progress(replace(p, fraction=(p.fraction or 0.0) * STAGE_SHARE))
-
-    return report
-
-
 def _note(entry: OutboxEntry, note: str) -> str:
     """A waiting entry's last failure in the app's words, by its kind."""
     if entry.state == "queued" and entry.error_kind in send_errors.WAITING_BECAUSE:
         return send_errors.waiting_because(entry.error_kind, entry.last_error)
     return note
-
-
-def _save_thumbnail(entry_id: int, request: ShareRequest) -> None:
-    edit = request.edit
-    at = edit.poster_at if edit.poster_at is not None else (edit.trim[0] if edit.trim else 0.0)
-    try:
-        thumbnails.save(entry_id, request.video, at)
-    except Exception as exc:  # a row without a picture is fine; a failed send is not
-        log.info("no thumbnail for outbox entry %s: %s", entry_id, exc)

@@ -117,11 +117,13 @@ class CheckedRequest:
 
 
 def check_request(
-    request: ShareRequest, settings: Settings, today: date | None = None
-) -> CheckedRequest:
+    request: ShareRequest, settings: Settings, today: date | None = None,
+    catalog: Catalog | None = None,
+) -> CheckedRequest:  # fmt: skip
     """Every check that needs no video and no network, in the order a user would fix them.
     InvalidRequest (or the catalog's UserError) names the first problem. Nothing the admin
-    file locks may be overridden (rep_video.locks)."""
+    file locks may be overridden (rep_video.locks). `catalog`: the request's catalog when the
+    caller has it already (`catalog_for`; one recording to many checks one catalog)."""
     from rep_video.share.targets.registry import default_spec
 
     check_send_overrides(
@@ -138,7 +140,7 @@ def check_request(
         captions = check_captions(request.captions, language)
     except UserError as exc:
         raise InvalidRequest("captions", exc.message) from None
-    catalog = _catalog(request, settings)
+    catalog = catalog or catalog_for(request, settings)
     items = catalog.resolve_for_attach(request.attach_ids, today or date.today())
     template, message = _check_template(
         request, catalog, settings, today or date.today(), _fields(recipient, rep), language
@@ -254,7 +256,7 @@ def _check_script(script_id: str | None, catalog: Catalog, today: date) -> Messa
     return script
 
 
-def _catalog(request: ShareRequest, settings: Settings) -> Catalog:
+def catalog_for(request: ShareRequest, settings: Settings) -> Catalog:
     """A share server target's catalog (the server has the last word, on the items and the
     restricted words; its cached copy when offline), else the catalog file. Unreachable with
     nothing cached: the file, and the server checks again when the outbox delivers."""

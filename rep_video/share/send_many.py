@@ -4,7 +4,8 @@ their own, while the video is made once and, on a share server, stored once.
 
     check all → prepare all → link followers → reserve every link ─► the links are out
       ─► the first recipient: make media → upload → publish
-      ─► every other: take the first's media → declare it `same_as` the first share → publish
+      ─► every other, FOLLOWERS_AT_ONCE at a time: take the first's media → declare it
+         `same_as` the first share → publish
 
 Every request is checked before any work, so a typo in the tenth row stops the send with
 nothing done. Then each recipient is a send of its own (send.py's SendRun): a failure for one
@@ -13,17 +14,22 @@ be retried, and the others go on. shared_media.py says how the media is shared."
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import partial
 
 from rep_video.config import Settings, load_settings
+from rep_video.content.catalog import Catalog
 from rep_video.errors import Cancelled, StillQueued, UserError
 from rep_video.progress import CancelToken, Progress
 from rep_video.share import shared_media
 from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox, OutboxEntry
+from rep_video.share.outbox.machine import ENDED
 from rep_video.share.package import prepare_package
 from rep_video.share.recipients_file import Recipient
 from rep_video.share.request import (
@@ -31,12 +37,14 @@ from rep_video.share.request import (
     InvalidRequest,
     ShareRequest,
     WordingToConfirm,
+    catalog_for,
     check_request,
 )
 from rep_video.share.send import EntryFn, SendHooks, SendResult, SendRun, Until
 from rep_video.share.targets.base import SharePackage
 
 MAX_RECIPIENTS = 200  # one take to a whole call list; more is a mailing, not a follow-up
+FOLLOWERS_AT_ONCE = 4  # the other recipients' sends at a time, once the first one's is up
 
 
 def _nothing(_entry: OutboxEntry) -> None:
@@ -99,9 +107,12 @@ def send_many(
         raise UserError(
             f"{len(requests)} recipients; send one recording to at most {MAX_RECIPIENTS} at once."
         )
-    box, hooks = outbox or Outbox(), hooks or ManyHooks()
+    box, given = outbox or Outbox(), hooks or ManyHooks()
+    paused = threading.Event()  # Ctrl-C: the sends not through pause (resumed later)
+    hooks = replace(given, quitting=lambda: given.quitting() or paused.is_set())
     settings = load_settings()
-    checked = [_checked(r, settings) for r in requests]
+    catalog = catalog_for(requests[0], settings)  # the same target and catalog for all
+    checked = [_checked(r, settings, catalog) for r in requests]
     runs = [SendRun(box, hooks.for_recipient(i)) for i in range(len(requests))]
     for target in dict.fromkeys(c.target for c in checked):
         runs[0].open_once(target)
@@ -113,14 +124,13 @@ def send_many(
             zip(runs, requests, checked, packages, strict=True)
         )
     ]
-    outcomes: list[Outcome] = []
-    for i, (run, c, package, got) in enumerate(zip(runs, checked, packages, reserved, strict=True)):
-        if isinstance(got, OutboxEntry):
-            rest = [e for e in reserved[i + 1 :] if isinstance(e, OutboxEntry)]
-            got = _follow(run, i, c, got, package, until, rest)
-        outcomes.append(got)
-        hooks.on_outcome(got)
-    return outcomes
+    jobs = [
+        _Job(i, run, c, package, got)
+        for i, (run, c, package, got) in enumerate(
+            zip(runs, checked, packages, reserved, strict=True)
+        )
+    ]
+    return _follow_all(jobs, until, hooks, paused)
 
 
 def _reserve(
@@ -140,20 +150,61 @@ def _reserve(
     return entry
 
 
-def _follow(
-    run: SendRun, index: int, checked: CheckedRequest, entry: OutboxEntry,
-    package: SharePackage, until: Until, rest: list[OutboxEntry],
-) -> Outcome:  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One recipient's send, reserved (an entry) or already ended (its outcome)."""
+
+    index: int
+    run: SendRun
+    checked: CheckedRequest
+    package: SharePackage
+    reserved: OutboxEntry | Outcome
+
+    def follow(self, until: Until) -> Outcome:
+        if isinstance(self.reserved, Outcome):
+            return self.reserved
+        try:
+            result = self.run.follow(self.reserved, self.package, until, cancel_withdraws=True)
+        except UserError as exc:  # SendFailed, StillQueued: this recipient's, in the outbox
+            return _outcome(self.index, self.checked, self.run.box.get(self.reserved.id),
+                            self.package, exc)  # fmt: skip
+        return Outcome(self.index, self.checked.recipient.name, result)
+
+
+def _follow_all(
+    jobs: list[_Job], until: Until, hooks: ManyHooks, paused: threading.Event
+) -> list[Outcome]:
+    """The first recipient's send, then the others FOLLOWERS_AT_ONCE at a time: once the
+    first's video is up each is a few requests to the target (waiting on the network, not on
+    this machine). A cancel withdraws every send not through; Ctrl-C pauses them."""
+    outcomes: dict[int, Outcome] = {}
+
+    def done(outcome: Outcome) -> None:
+        outcomes[outcome.index] = outcome
+        hooks.on_outcome(outcome)
+
     try:
-        result = run.follow(entry, package, until, cancel_withdraws=True)
-    except Cancelled:
-        if not run.hooks.quitting():  # never sent behind the rep's back: the rest go too
-            for other in rest:
-                run.box.cancel(other.id)
+        done(jobs[0].follow(until))
+        with ThreadPoolExecutor(FOLLOWERS_AT_ONCE, thread_name_prefix="send-many") as pool:
+            for future in as_completed([pool.submit(j.follow, until) for j in jobs[1:]]):
+                done(future.result())
+    except KeyboardInterrupt:
+        paused.set()
+        hooks.cancel.cancel()
         raise
-    except UserError as exc:  # SendFailed, StillQueued: this recipient's, in the outbox
-        return _outcome(index, checked, run.box.get(entry.id), package, exc)
-    return Outcome(index, checked.recipient.name, result)
+    except Cancelled:
+        if not hooks.quitting():  # never sent behind the rep's back: the rest go too
+            for job in jobs:
+                if isinstance(job.reserved, OutboxEntry):
+                    _withdraw(job.run.box, job.reserved.id)
+        raise
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _withdraw(box: Outbox, entry_id: int) -> None:
+    if box.get(entry_id).state not in ENDED:
+        with contextlib.suppress(UserError):  # delivered meanwhile: it stays live
+            box.cancel(entry_id)
 
 
 def _outcome(
@@ -179,10 +230,10 @@ def requests_for(base: ShareRequest, recipients: Sequence[Recipient]) -> list[Sh
     ]
 
 
-def _checked(request: ShareRequest, settings: Settings) -> CheckedRequest:
+def _checked(request: ShareRequest, settings: Settings, catalog: Catalog) -> CheckedRequest:
     """check_request, its error naming the recipient it is about."""
     try:
-        return check_request(request, settings)
+        return check_request(request, settings, catalog=catalog)
     except WordingToConfirm as exc:
         raise WordingToConfirm(exc.part, _for(request, exc.message), exc.findings) from None
     except InvalidRequest as exc:

@@ -418,6 +418,109 @@ Sie können auch ein Video senden, das Sie bereits haben.</translation>
     </message>
 </context>
 <context>
+    <name>many_recipients</name>
+    <message>
+        <source>Other physicians</source>
+        <translation>Weitere Ärztinnen und Ärzte</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>Add a physician</source>
+        <translation>Arzt hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected physician</source>
+        <translation>Ausgewählten Arzt entfernen</translation>
+    </message>
+    <message>
+        <source>Paste list</source>
+        <translation>Liste einfügen</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>CSV importieren…</translation>
+    </message>
+    <message>
+        <source>Copy all links</source>
+        <translation>Alle Links kopieren</translation>
+    </message>
+    <message>
+        <source>Recipients problem</source>
+        <translation>Problem mit den Empfängern</translation>
+    </message>
+    <message>
+        <source>Also send this video to other physicians: each gets a page of their own with their name; the video is uploaded once. A list needs a header row: name, email, language.</source>
+        <translation>Dieses Video auch an weitere Ärztinnen und Ärzte senden: Jede und jeder erhält eine eigene Seite mit dem eigenen Namen; das Video wird nur einmal hochgeladen. Eine Liste braucht eine Kopfzeile: name, email, language.</translation>
+    </message>
+    <message>
+        <source>Send to more physicians…</source>
+        <translation>An weitere Ärztinnen und Ärzte senden…</translation>
+    </message>
+    <message>
+        <source>Import physicians</source>
+        <translation>Ärzte importieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>CSV-Dateien (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>row {n}</source>
+        <translation>Zeile {n}</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Copy the link for {name}</source>
+        <translation>Link für {name} kopieren</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Link ready; the outbox finishes the upload</source>
+        <translation>Link bereit; der Postausgang schließt das Hochladen ab</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>Nicht gesendet: {reason}</translation>
+    </message>
+    <message>
+        <source>Sending cancelled.</source>
+        <translation>Senden abgebrochen.</translation>
+    </message>
+</context>
+<context>
     <name>mode_picker</name>
     <message>
         <source>Camera only</source>

@@ -5,20 +5,23 @@ are counted in the server's data folder) and five audit records of each kind."""
 
 from __future__ import annotations
 
-import json
-import re
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import httpx
 import keyring
 import pytest
 
+from rep_video import config, secrets
+from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox
+from rep_video.share.request import ShareRequest
+from rep_video.share.send import SendResult, Until
+from rep_video.share.send_many import ManyHooks, send_many
 from tests.e2e._file_keyring import FileKeyring, subprocess_env
-from tests.support.server_process import ServerProcess, running_server
+from tests.support.many_pages import check_pages
+from tests.support.server_process import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -51,50 +54,9 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-
         yield srv, env
 
 
-def stored_copies(srv: ServerProcess, data: bytes) -> int:
-    """How many files in the server's blob store hold exactly `data`."""
-    return sum(
-        1
-        for p in (srv.data_dir / "blobs").rglob("*")
-        if p.is_file() and p.stat().st_size == len(data) and p.read_bytes() == data
-    )
-
-
-def audit_actions(srv: ServerProcess, env: dict[str, str]) -> Counter[tuple[str, str]]:
-    """(share id, action) of every record in the server's audit log, read from its database
-    by `rep-video admin audit export`."""
-    out = _cli(env, "admin", "audit", "export", "--data", str(srv.data_dir))
-    assert out.returncode == 0, out.stderr
-    records = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
-    return Counter((str(r.get("share_id")), str(r["action"])) for r in records)
-
-
-def check_pages(
-    srv: ServerProcess, env: dict[str, str], stdout: str, names: list[str],
-    languages: dict[str, str] | None = None,
-) -> None:  # fmt: skip
-    """Each name has its own live page greeting it (in its language), the pages play one
-    stored video, and each share has its create and publish records."""
-    lines = [line.split("\t") for line in stdout.strip().splitlines()]
-    assert [name for _link, name in lines] == names
-    links = [link for link, _name in lines]
-    assert len(set(links)) == len(names) and all(li.startswith(f"{srv.url}/s/") for li in links)
-    videos = set()
-    for link, name in lines:
-        page = httpx.get(link)
-        assert page.status_code == 200 and "<video" in page.text, page.text[:300]
-        assert name in page.text
-        for other in set(names) - {name}:
-            assert other not in page.text  # nobody sees another physician's name
-        if languages and name in languages:
-            assert re.search(rf'<html[^>]*lang="{languages[name]}"', page.text), name
-        videos.add(httpx.get(f"{link}/media/video.mp4").content)
-    assert len(videos) == 1  # every page plays the same bytes
-    assert stored_copies(srv, videos.pop()) == 1  # ... stored once
-    shares = {Outbox().find(link).share_id for link in links}
-    actions = audit_actions(srv, env)
-    for action in ("create", "publish"):
-        assert sum(actions[(share, action)] for share in shares) == len(names), action
+def _lines(stdout: str) -> list[tuple[str, str]]:
+    """(link, name) of each line `LINK<TAB>NAME` the command printed."""
+    return [(link, name) for link, name in (li.split("\t") for li in stdout.strip().splitlines())]
 
 
 def test_five_to_flags_give_five_pages_and_one_stored_video(server, sample_clip: Path) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +65,7 @@ def test_five_to_flags_give_five_pages_and_one_stored_video(server, sample_clip:
     sent = _cli(env, "send", str(sample_clip), *args, "--from-name", "Rita", "--language", "en")
     assert sent.returncode == 0, sent.stderr
     assert "sent to 5 of 5 recipients" in sent.stderr
-    check_pages(srv, env, sent.stdout, NAMES)
+    check_pages(srv, _lines(sent.stdout), NAMES)
     entries = [e for e in Outbox().list() if e.state == "done"]
     assert len(entries) == 5  # one outbox entry, and one retry handle, per recipient
 
@@ -120,4 +82,36 @@ def test_a_csv_of_five_with_languages(server, sample_clip: Path, tmp_path: Path)
         "--language", "en",
     )  # fmt: skip
     assert sent.returncode == 0, sent.stderr
-    check_pages(srv, env, sent.stdout, NAMES, {**languages, NAMES[2]: "en"})
+    check_pages(srv, _lines(sent.stdout), NAMES, {**languages, NAMES[2]: "en"})
+
+
+def test_a_page_refused_by_the_server_does_not_stop_the_others(
+    tmp_path: Path, sample_clip: Path
+) -> None:
+    """The server takes one physician's share away before its video is published (revoked
+    the moment its link is reserved): that recipient's outcome says so and its entry waits
+    in the outbox as failed, with the reason, for the rep; the four others are live and share
+    the first page's one stored video."""
+    with running_server(tmp_path / "srv") as srv:
+        token = srv.create_token("rita")
+        config.add_target("acme", "server", {"url": srv.url}, make_default=True)
+        secrets.set_secret("acme", "api_token", token)
+
+        def on_link(i: int, result: SendResult) -> None:
+            if i == 2:
+                revoked = httpx.post(
+                    f"{srv.url}/api/v1/shares/{result.share_id}/revoke",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert revoked.status_code < 300, revoked.text
+
+        requests = [
+            ShareRequest(sample_clip, Person(name), sender=Person("Rita"), language="en")
+            for name in NAMES
+        ]
+        outcomes = send_many(requests, Until.LIVE, ManyHooks(on_link=on_link))
+        assert [o.live for o in outcomes] == [True, True, False, True, True]
+        assert "revoked" in (outcomes[2].error or "") and not outcomes[2].queued
+        assert Outbox().find(outcomes[2].link).state == "failed"
+        live = [(o.link, o.name) for o in outcomes if o.live]
+        check_pages(srv, live, [n for i, n in enumerate(NAMES) if i != 2])
