@@ -78,6 +78,7 @@ DisplayName = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterVali
 Role = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_line)]
 Email = Annotated[str, Field(min_length=3, max_length=MAX_EMAIL), AfterValidator(_email)]
 Phone = Annotated[str, Field(min_length=3, max_length=MAX_PHONE), AfterValidator(_phone)]
+Team = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_line)]
 
 
 class _Strict(BaseModel):
@@ -92,6 +93,7 @@ class AccountIn(_Strict):
     role: Role | None = None
     email: Email | None = None
     phone: Phone | None = None
+    team: Team | None = None  # for `admin report --team`; not shown on pages
     admin: bool = False
 
 
@@ -102,6 +104,7 @@ class AccountChange(_Strict):
     role: Role | None = None
     email: Email | None = None
     phone: Phone | None = None
+    team: Team | None = None
 
 
 class DisableIn(_Strict):
@@ -114,6 +117,7 @@ class AccountOut(BaseModel):
     role: str | None
     email: str | None
     phone: str | None
+    team: str | None
     admin: bool
     disabled: bool
     disabled_at: str | None

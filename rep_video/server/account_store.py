@@ -18,7 +18,8 @@ from rep_video.server.audit_log import append_audit
 from rep_video.server.db import Account, ApiToken, Share, utcnow
 from rep_video.server.webhook_queue import REVOKED, share_changed
 
-IDENTITY_FIELDS = ("display_name", "role", "email", "phone")
+# What an admin sets on an account: the identity pages show, and the team (reports only).
+IDENTITY_FIELDS = ("display_name", "role", "email", "phone", "team")
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -74,7 +74,7 @@ def change_account(
     if not body.model_fields_set:
         raise HTTPException(
             422,
-            [{"loc": ["body"], "msg": "name at least one of display_name, role, email, phone",
+            [{"loc": ["body"], "msg": "name at least one of display_name, role, email, phone, team",
               "type": "value_error"}],
         )  # fmt: skip
     try:

@@ -97,6 +97,8 @@ class Account(Base):
     role: Mapped[str | None] = mapped_column(String(200), nullable=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The rep's team, for `admin report --team` (migration 0014); never on a page.
+    team: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     # Set: every token of the account answers 401; its live links keep working.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

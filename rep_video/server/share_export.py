@@ -49,7 +49,7 @@ def export_rows(engine: Engine, since: datetime) -> Iterator[dict[str, Any]]:
             query = query.where(tuple_(Share.created_at, Share.id) > tuple_(*after))
         with engine.connect() as conn:
             shares = conn.execute(query).all()
-            facts = _facts(conn, [s.id for s in shares])
+            facts = share_facts(conn, [s.id for s in shares])
         if not shares:
             return
         for share in shares:
@@ -57,7 +57,9 @@ def export_rows(engine: Engine, since: datetime) -> Iterator[dict[str, Any]]:
         after = (shares[-1].created_at, shares[-1].id)
 
 
-def _facts(conn: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def share_facts(conn: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per share id: "views" (page loads), "max" (furthest % watched, 0 if none), "answers"
+    ([(action, preferred time)], oldest first) and, once published, "published"."""
     facts: dict[str, dict[str, Any]] = {i: {"views": 0, "max": 0, "answers": []} for i in ids}
     if not ids:
         return facts

@@ -44,7 +44,7 @@ def test_admin_sets_the_identity_pages_show(
     assert "serve-token --name 'kim'" in added.stderr
     _id, token = _serve_token(server, "kim")
     changed = rep_video("admin", "accounts", "set", "kim", "--phone", "+49 30 1234567",
-                        "--email", "", "--server", acme)  # fmt: skip
+                        "--email", "", "--team", "Berlin North", "--server", acme)  # fmt: skip
     assert changed.returncode == 0, changed.stderr
 
     share = create_and_publish(server.url, token, {"video.mp4": small_clip})  # says "Rita Rep"
@@ -59,6 +59,8 @@ def test_admin_sets_the_identity_pages_show(
     as_json = json.loads(rep_video("admin", "accounts", "list", "--json", "--server", acme).stdout)
     kim = next(a for a in as_json if a["name"] == "kim")
     assert kim["email"] is None and kim["active_tokens"] == 1
+    assert kim["team"] == "Berlin North" and "Berlin North" in row
+    assert "Berlin North" not in page  # the team is for reports, never on a page
 
 
 @pytest.mark.parametrize(

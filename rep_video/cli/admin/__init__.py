@@ -25,6 +25,7 @@ ADMIN_MODULES = (
     "rep_video.cli.admin.accounts_cmds",
     "rep_video.cli.admin.purge_cmds",
     "rep_video.cli.admin.audit_cmds",
+    "rep_video.cli.admin.report_cmds",
     "rep_video.cli.admin.webhooks_cmds",
     "rep_video.cli.admin.export_cmds",
 )

@@ -19,6 +19,7 @@ IDENTITY = (
     ("role", "--role", "role or title pages show (e.g. 'Medical Science Liaison')"),
     ("email", "--email", "e-mail address pages show"),
     ("phone", "--phone", "phone number pages show (digits, +, spaces, ()./-)"),
+    ("team", "--team", "the rep's team, for admin report --team (not shown on pages)"),
 )
 
 
@@ -159,11 +160,11 @@ def list_accounts(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(accounts, indent=2, ensure_ascii=False))
         return 0
-    rows = [["NAME", "DISPLAY NAME", "ROLE", "EMAIL", "PHONE", "ADMIN", "STATE", "TOKENS"]]
+    rows = [["NAME", "DISPLAY NAME", "ROLE", "EMAIL", "PHONE", "TEAM", "ADMIN", "STATE", "TOKENS"]]
     for a in accounts:
         rows.append([
             a["name"], a["display_name"] or "-", a["role"] or "-", a["email"] or "-",
-            a["phone"] or "-", "yes" if a["admin"] else "no",
+            a["phone"] or "-", a.get("team") or "-", "yes" if a["admin"] else "no",
             "disabled" if a["disabled"] else "active", str(a["active_tokens"]),
         ])  # fmt: skip
     print(_table(rows))
