@@ -9,10 +9,10 @@ the event, then marked failed and the next one goes.
 Scale-out: an instance sends to an endpoint only while it holds the endpoint's lease (one
 conditional UPDATE of `lease_owner`/`lease_until`, atomic on SQLite and PostgreSQL alike), so
 two instances never send the same attempt; the lease outlasts one attempt's timeout several
-times over and is renewed before each. An attempt's outcome is written only if the delivery
-is still as it was read (its attempts count), so a lease lost in a stall cannot count one
-twice. A receiver that got a request whose outcome was lost (the instance died mid-attempt)
-gets it again: the idempotency key (`RepVideo-Event-Id`) says it is the same event."""
+times over and is renewed while half of it is left. An attempt's outcome is written only if
+the delivery is still as it was read (its attempts count), so a lease lost in a stall cannot
+count one twice. A receiver that got a request whose outcome was lost (the instance died
+mid-attempt) gets it again: the idempotency key (`RepVideo-Event-Id`) says it is the same event."""
 
 from __future__ import annotations
 
@@ -170,7 +170,12 @@ class Deliverer:
         try:
             if not self._lease(endpoint_id, lease, renew=False):
                 return 0  # another instance is sending to it
-            while attempts < PER_ROUND and self._lease(endpoint_id, lease, renew=True):
+            renewed = utcnow()
+            while attempts < PER_ROUND:
+                if utcnow() - renewed > self.lease / 2:  # still over half the lease left
+                    if not self._lease(endpoint_id, lease, renew=True):
+                        break
+                    renewed = utcnow()
                 with self.engine.connect() as conn:
                     endpoint, head = _head(conn, endpoint_id)
                 if endpoint is None or head is None or head.next_attempt_at > utcnow():

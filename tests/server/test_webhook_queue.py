@@ -104,7 +104,8 @@ def test_past_the_retry_window_a_delivery_fails_and_the_next_one_goes(tmp_path: 
             (old,) = _queue(engine, endpoint, 1, age=timedelta(hours=25))
             (new,) = _queue(engine, endpoint, 1)
             hook.status = 503
-            deliverer = Deliverer(engine, SETTINGS)
+            # a retry 0.5-1 s later: well after the next line's round, even on a loaded machine
+            deliverer = Deliverer(engine, replace(SETTINGS, webhook_backoff_base_seconds=1.0))
             assert deliverer.deliver_due() == 2  # the old one given up, the new one tried
             log = {e["event_id"]: e for e in delivery_log(engine, endpoint, 10)}
             assert (log[old]["state"], log[old]["status"], log[old]["error"]) == (
