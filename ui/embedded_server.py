@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -27,6 +28,9 @@ from rep_video.fileutil import atomic_write_text
 from rep_video.server.identity import CHALLENGE_HEADER, PROOF_HEADER, proves
 from rep_video.server.settings import env_name
 from ui.i18n import translate
+
+if TYPE_CHECKING:
+    from ui.embedded_admin_files import AdminFiles
 
 EMBEDDED = "this-computer"
 PREFERRED_PORT = 8765
@@ -52,10 +56,16 @@ def _cli() -> list[str]:
     return [sys.executable, "-m", "rep_video"]
 
 
+def admin_files_state() -> Path:
+    """What the admin's policy and catalog were when last pushed to it (embedded_admin_files):
+    beside its data, so a new data folder gets them again."""
+    return _data_dir() / "admin-files.json"
+
+
 def embedded_env(run_secret: str) -> dict[str, str]:
-    """The settings only this server has: its identity proof, and attachments taken as the
-    app describes them from the local catalog (there is no admin to push one to it)."""
-    return {env_name("run_secret"): run_secret, env_name("accept_client_attachments"): "true"}
+    """The setting only this server has: its identity proof. It takes no attachment on the
+    app's word: it holds the local catalog (ui/embedded_admin_files.py)."""
+    return {env_name("run_secret"): run_secret}
 
 
 class EmbeddedServer:
@@ -64,6 +74,7 @@ class EmbeddedServer:
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self.admin_files: AdminFiles | None = None  # what it was given (embedded_admin_files)
 
     @property
     def url(self) -> str:

@@ -142,11 +142,10 @@ class Services(QObject):
     def target_factory(self, spec: str) -> Target:
         """Worker side. The built-in server is started on first use."""
         if spec == EMBEDDED:
-            from rep_video.share.targets.server import ServerTarget
+            from ui.embedded_admin_files import embedded_target
 
-            with self._server_lock:
-                url = self.server.ensure_running()
-            return ServerTarget(EMBEDDED, url, self.server.token())
+            with self._server_lock:  # one start, whichever worker asks first
+                return embedded_target(self.server, self.settings, self.catalog_path)
         return registry.get_target(spec)
 
     # -- sending (worker) --------------------------------------------------------------------

@@ -5,7 +5,8 @@ tests/support/server_process.py directly.
 
 The module's server is a standalone `rep-video serve` (attachments refused until an admin
 pushes a catalog) unless the module says `pytestmark = pytest.mark.embedded_server`: then it
-runs as the desktop app's embedded server does, taking attachments as the client sends them."""
+runs with `accept_client_attachments`, taking attachments as the client sends them (as the
+app's embedded server did before it held the local catalog)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """A standalone `rep-video serve` takes no attachment on the client's word: until an admin
 pushes a catalog it refuses every share that attaches anything (422 naming the items and the
 command that fixes it); once pushed, the server fills each item in from its own catalog. Only
-the desktop app's embedded server (`accept_client_attachments`, set by ui/embedded_server.py;
-tests/ui/test_embedded_server.py starts that one) takes them as the client describes them.
-Both modes against the real server process."""
+a server run with `accept_client_attachments` (the test fixtures' embedded mode) takes them
+as the client describes them; the desktop app's own server holds the local catalog instead
+(tests/ui/test_embedded_server.py). Both modes against the real server process."""
 
 from __future__ import annotations
 

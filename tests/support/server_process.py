@@ -15,9 +15,10 @@ policy limits ...) for both `serve` and `serve-token`.
 
 Two modes, as in production. By default the server is a standalone `rep-video serve`: until an
 admin pushes a catalog it refuses every attachment (422), so a test that attaches content
-pushes one first (tests/server/helpers.py `push_catalog`). `embedded=True` runs it as the
-desktop app's embedded server does (`accept_client_attachments`): attachments are taken as the
-client describes them from its local catalog.
+pushes one first (tests/server/helpers.py `push_catalog`). `embedded=True` runs it with
+`accept_client_attachments`, as the desktop app's embedded server ran before the app gave it
+the local catalog (ui/embedded_admin_files.py): attachments are taken as the client describes
+them, for tests of the share flow that need no catalog.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# What ui/embedded_server.py sets for the server the app runs itself (besides its run secret).
+# Attachments on the client's word (what the app's embedded server set before it held the
+# local catalog; tests/ui/test_embedded_server.py tests the one the app runs now).
 EMBEDDED_ENV = {"REP_VIDEO_SERVER_ACCEPT_CLIENT_ATTACHMENTS": "true"}
 
 

@@ -144,16 +144,18 @@ def push_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def body_of(catalog: Catalog) -> dict[str, Any]:
+    """The whole catalog as the server's API takes it (see `catalog_body`)."""
+    return catalog_body(
+        catalog.items, catalog.page_approval_code, catalog.restricted, catalog.templates,
+        catalog.scripts,
+    )  # fmt: skip
+
+
 def send_catalog(target: Any, catalog: Catalog) -> None:
     """Each file (checked against its approved sha256 first), then the catalog, to a
     ServerTarget holding an admin's token."""
-    body = catalog_body(
-        catalog.items,
-        catalog.page_approval_code,
-        catalog.restricted,
-        catalog.templates,
-        catalog.scripts,
-    )
+    body = body_of(catalog)
     for item in catalog.items:
         if item.file is None:
             continue
