@@ -50,3 +50,23 @@ def test_the_picker_lists_the_servers_catalog(
     assert picker.row_for("server-only").text(1) == "SRV-0001"
     assert "from the share server" in picker.message.text()
     assert " s old" in picker.message.text()
+
+
+def test_offline_the_picker_lists_the_last_copy_and_says_so(
+    server_target: InProcessServer, window: object, qtbot: QtBot
+) -> None:
+    from rep_video import config
+    from tests.support.server_process import free_port
+
+    personalize = window.personalize  # type: ignore[attr-defined]
+    picker = personalize.picker
+    qtbot.waitUntil(lambda: picker.row_for("server-only") is not None, timeout=15000)
+    assert "offline" not in picker.message.text()
+    # The laptop leaves the company network: nothing answers at the server's address.
+    dead = f"http://127.0.0.1:{free_port()}"
+    config.add_target("hq", "server", {"url": dead}, make_default=True)
+    personalize.reload_catalog()
+    qtbot.waitUntil(lambda: "offline" in picker.message.text(), timeout=15000)
+    assert picker.row_for("server-only").text(1) == "SRV-0001"  # the cached copy
+    assert picker.row_for("onc-dosing-guide") is None  # not the local sample instead
+    assert "from the share server" in picker.message.text()

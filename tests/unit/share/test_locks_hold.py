@@ -19,7 +19,9 @@ pytestmark = pytest.mark.process  # `rep-video send` as a process, as a rep runs
 ADMIN = """
 [rep]
 name = "Rita Rep"
+role = "Oncology Specialist"
 email = "rita@acme.example"
+phone = "+1 555 0100"
 
 [policy]
 default_expiry_days = 14
@@ -60,6 +62,8 @@ def locked(admin_file: AdminFile, tmp_path: Path) -> Path:
         (["--expires-in", "365"], "--expires-in: policy.default_expiry_days is set by your admin"),
         (["--from-name", "Otto Other"], "--from-name: rep.name is set by your administrator"),
         (["--from-email", "otto@x.example"], "--from-email: rep.email is set by your admin"),
+        (["--from-role", "Chief Medical Officer"], "--from-role: rep.role is set by your admin"),
+        (["--from-phone", "+1 555 0199"], "--from-phone: rep.phone is set by your admin"),
         (["--catalog", "MY.toml"], "--catalog: catalog.path is set by your administrator"),
         (["--target", "folder:{tmp}/mine"], "only targets set by your administrator may be used"),
     ],
