@@ -142,6 +142,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         api_docs,
         api_events,
         api_me,
+        api_preview,
         api_shares,
         methods,
         observability,
@@ -154,6 +155,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
     app.include_router(api_docs.router)
     app.include_router(api_shares.router)
     app.include_router(api_compose.router)
+    app.include_router(api_preview.router)
     app.include_router(api_catalog.router)
     app.include_router(api_accounts.router)
     app.include_router(api_me.router)

@@ -46,6 +46,7 @@ ACTIONS = frozenset({
     "token issued", "token revoked", "catalog pushed", "policy pushed",
     "account added", "account changed", "account disabled", "account enabled",
     "wording confirmed", "audit purge", "answer received", "files declared",
+    "preview added",
 })  # fmt: skip
 _HEAD_ID = 1
 _UNREADABLE = object()  # a column that does not parse: never equal to what was sealed

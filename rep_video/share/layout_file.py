@@ -29,7 +29,7 @@ def save_layout(layout: FileLayout, folder: Path) -> None:
         path = part.path
         where = str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path)
         parts.append({"path": where, "offset": part.offset, "length": part.length})
-    body = {"size": layout.size, "parts": parts}
+    body = {"size": layout.size, "sha256": layout.known_sha256, "parts": parts}
     atomic_write_text(folder / LAYOUT_NAME, json.dumps(body))
 
 
@@ -50,5 +50,6 @@ def load_layout(folder: Path) -> FileLayout | None:
             parts.append(span)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    layout = FileLayout(tuple(parts))
+    known = body.get("sha256")
+    layout = FileLayout(tuple(parts), known if isinstance(known, str) else None)
     return layout if layout.size == body.get("size") else None

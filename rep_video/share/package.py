@@ -171,14 +171,41 @@ def complete_package(
         if captions is not None:
             made.append((work / captions.file, captions.file))
         for path, name in made:
-            os.replace(path, folder / name)
-        manifest = replace(manifest, duration=round(media.duration, 3), captions=captions)
+            if path is not None:
+                os.replace(path, folder / name)
+        # No GIF yet: it follows publish (make_preview), the page does not need it.
+        preview = PREVIEW_NAME if media.email_gif is not None else None
+        manifest = replace(manifest, duration=round(media.duration, 3), captions=captions,
+                           preview=preview)  # fmt: skip
         manifest.write(folder)
         (folder / RECIPE_NAME).unlink()  # last: from here on the package is complete
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(Progress("staged", 1.0, f"package ready: {folder.name}"))
     return SharePackage(folder, manifest)
+
+
+def preview_follows(package: SharePackage) -> bool:
+    """The package's email GIF is still to be made: it goes after publish."""
+    return package.complete and package.manifest.preview is None
+
+
+def make_preview(package: SharePackage) -> Path:
+    """The email GIF of a package whose GIF follows publish, made from its video (once:
+    written temp + rename, so one that exists is complete)."""
+    from rep_video.media.publish.email_gif import make_email_gif
+
+    gif = package.path_of(PREVIEW_NAME)
+    if not gif.is_file():
+        make_email_gif(package.path_of(package.manifest.video), gif)
+    return gif
+
+
+def preview_sent(package: SharePackage) -> SharePackage:
+    """The GIF is on the target: the manifest names it (last, so a crash before sends it again)."""
+    manifest = replace(package.manifest, preview=PREVIEW_NAME)
+    manifest.write(package.folder)
+    return SharePackage(package.folder, manifest)
 
 
 def _make_media(
@@ -192,7 +219,7 @@ def _make_media(
     if package is not None:
         pieces = package / PIECES_DIR
         pieces.mkdir()
-        composed = composed_media(order, work, pieces, progress, cancel)
+        composed = composed_media(order, work, pieces, progress, cancel, gif=False)
         if composed is not None:
             save_layout(composed.layout, package)
             return composed.media

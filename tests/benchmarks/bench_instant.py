@@ -1,6 +1,7 @@
 """Stop → playable on a throttled uplink (run by hand, not collected by pytest):
 
     .venv/bin/python tests/benchmarks/bench_instant.py [--minutes 1 3] [--links 10/80 3/150]
+        [--gif-first]
 
 The real share server (`rep-video serve`, SQLite + files) runs behind the shaping proxy
 (shaping_proxy.py: token bucket on the uplink, half the RTT each way) on loopback. For each
@@ -10,10 +11,13 @@ link:
 - instant: the working file is replayed into place at the recording's own pace while
   LiveUpload streams it (as during a real take), then "Stop": `send` with the live upload's
   state file, trimmed 2.5 s at both ends;
-- today's path: `send` of the same take and trim without a live upload.
-For both: Stop → link (the send's on_link), Stop → playable (the send returns: the share is
-live and its video.mp4 composed and checked), and bytes through the proxy after Stop. Prints
-JSON lines and a Markdown table for docs/PERFORMANCE.md."""
+- today's path: `send` of the same take and trim without a live upload;
+- with --gif-first, also "instant, GIF first": the instant path as it was before the email GIF
+  followed publish (made and uploaded before it), to compare within the run.
+For both: Stop → link (the send's on_link), Stop → playable (the upload's "published": the
+share is live, its video.mp4 composed and checked), Stop → done (the send returns: on the
+instant path the email GIF, which follows publish, is up too), and bytes through the proxy
+after Stop. Prints JSON lines and a Markdown table for docs/PERFORMANCE.md."""
 
 from __future__ import annotations
 
@@ -26,9 +30,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +67,7 @@ from tests.e2e._live_take import draft_manifest  # noqa: E402
 from tests.support.server_process import running_server  # noqa: E402
 
 CONFIG_LOCK = threading.Lock()
+GIF_FIRST = threading.local()  # this thread's send makes the GIF before publish (the old way)
 TRIM = 2.5  # seconds off each end
 SIZE = (640, 360)
 
@@ -126,25 +133,36 @@ class Result:
     stop_to_playable: float
     bytes_after_stop: int
     local_work: float  # Stop → the upload's first byte
+    stop_to_done: float  # the send returned (the email GIF up too)
+    bytes_to_playable: int  # of bytes_after_stop, those sent before the share was live
     streamed_mb: float = 0.0  # went up while recording
 
     def row(self) -> str:
         return (
             f"| {self.link} | {self.minutes:g} min ({self.mb:.1f} MB) | {self.path} | "
-            f"{self.stop_to_link:.2f} | {self.stop_to_playable:.2f} | "
-            f"{self.bytes_after_stop / 1e6:.2f} | {self.local_work:.1f} | {self.streamed_mb:.1f} |"
+            f"{self.stop_to_link:.2f} | {self.stop_to_playable:.2f} | {self.stop_to_done:.2f} | "
+            f"{self.bytes_to_playable / 1e6:.2f} | {self.bytes_after_stop / 1e6:.2f} | "
+            f"{self.local_work:.1f} | {self.streamed_mb:.1f} |"
         )
 
 
-def _send(take: Take, final: Path, live: Path | None, target: str) -> tuple[float, float, float]:
-    """Stop → link, Stop → playable, Stop → the first byte of the upload (the local work)."""
+def _send(take: Take, final: Path, live: Path | None, target: str,
+          sent: Callable[[], int]) -> tuple[float, float, float, float, int]:  # fmt: skip
+    """Stop → link, Stop → playable, Stop → the first byte of the upload (the local work),
+    Stop → the send done; the bytes `sent` counted until the share was live."""
+    at_stop = sent()
     stopped = time.monotonic()
     link_at: list[float] = []
     upload_at: list[float] = []
+    live_at: list[float] = []
+    live_bytes: list[int] = []
 
     def progress(p: Progress) -> None:
         if p.bytes_done is not None and not upload_at:
             upload_at.append(time.monotonic() - stopped)
+        if p.stage == "upload" and p.message == "published" and not live_at:
+            live_at.append(time.monotonic() - stopped)
+            live_bytes.append(sent() - at_stop)
 
     hooks = SendHooks(
         progress=progress, on_link=lambda _r: link_at.append(time.monotonic() - stopped)
@@ -154,12 +172,56 @@ def _send(take: Take, final: Path, live: Path | None, target: str) -> tuple[floa
         edit=MediaEdit(trim=(TRIM, take.seconds - TRIM)), live=live,
     )  # fmt: skip
     result = send(request, Until.LIVE, hooks)
+    done = time.monotonic() - stopped
     assert result.live, result
-    return link_at[0], time.monotonic() - stopped, upload_at[0] if upload_at else 0.0
+    to_live = live_at[0] if live_at else done
+    up_live = live_bytes[0] if live_bytes else sent() - at_stop
+    return link_at[0], to_live, upload_at[0] if upload_at else 0.0, done, up_live
+
+
+def _gif_first_switch() -> None:
+    """Let a thread's send make the email GIF before publish, as before it followed publish
+    (the send runs the outbox worker in the calling thread)."""
+    from rep_video.share import package
+
+    original = package.composed_media  # type: ignore[attr-defined]
+
+    def composed(*args: Any, gif: bool = True, **kwargs: Any) -> Any:
+        gif = gif or getattr(GIF_FIRST, "on", False)
+        return original(*args, gif=gif, **kwargs)  # type: ignore[misc]
+
+    package.composed_media = composed  # type: ignore[attr-defined]
+
+
+def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy,
+             path: str, link: Link) -> Result:  # fmt: skip
+    """The take streamed while it is replayed at its pace, then Stop: send with it."""
+    folder.mkdir(parents=True)
+    growing = folder / "take.recording.mp4"
+    growing.touch()
+    state_file = folder / "live.json"
+    live = LiveUpload.begin(target, growing, state_file, draft_manifest())
+    live.start()
+    replay(take, growing, threading.Event())
+    final = folder / "take.mp4"
+    shutil.copyfile(take.final, final)  # Stop writes the take (not timed here)
+    live.stop()
+    streamed = LiveState.load(state_file)
+    before = proxy.bytes_up
+    GIF_FIRST.on = path != "instant"
+    try:
+        to_link, to_play, local, done, up_live = _send(
+            take, final, state_file, target.name, lambda: proxy.bytes_up
+        )
+    finally:
+        GIF_FIRST.on = False
+    mb, minutes = final.stat().st_size / 1e6, take.seconds / 60
+    return Result(path, link.label(), minutes, mb, to_link, to_play, proxy.bytes_up - before,
+                  local, done, up_live, (streamed.sent - streamed.start) / 1e6)  # fmt: skip
 
 
 def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[Take],
-             work: Path, out: list[Result]) -> None:  # fmt: skip
+             work: Path, out: list[Result], gif_first: bool) -> None:  # fmt: skip
     _url, port = srv_url_port
     name = f"l{int(link.up_bits / 1e6)}"
     with ShapingProxy(port, link) as proxy:
@@ -168,29 +230,17 @@ def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[
             secrets.set_secret(name, "api_token", token)
         target = ServerTarget(name, proxy.url, token)
         for take in takes:
-            folder = work / f"{name}-{take.seconds:g}"
-            folder.mkdir(parents=True)
-            growing = folder / "take.recording.mp4"
-            growing.touch()
-            state_file = folder / "live.json"
-            live = LiveUpload.begin(target, growing, state_file, draft_manifest())
-            live.start()
-            replay(take, growing, threading.Event())
-            final = folder / "take.mp4"
-            shutil.copyfile(take.final, final)  # Stop writes the take (not timed here)
-            live.stop()
-            streamed = LiveState.load(state_file)
+            for path in ("instant", "instant, GIF first") if gif_first else ("instant",):
+                folder = work / f"{name}-{take.seconds:g}-{len(out)}"
+                out.append(_instant(take, folder, target, proxy, path, link))
+                print(json.dumps(asdict(out[-1])), flush=True)
+            mb, minutes = take.final.stat().st_size / 1e6, take.seconds / 60
             before = proxy.bytes_up
-            to_link, to_play, local = _send(take, final, state_file, name)
-            mb, minutes = final.stat().st_size / 1e6, take.seconds / 60
-            out.append(Result("instant", link.label(), minutes, mb, to_link, to_play,
-                              proxy.bytes_up - before, local,
-                              (streamed.sent - streamed.start) / 1e6))  # fmt: skip
-            print(json.dumps(asdict(out[-1])), flush=True)
-            before = proxy.bytes_up
-            to_link, to_play, local = _send(take, take.final, None, name)
+            to_link, to_play, local, done, up_live = _send(
+                take, take.final, None, name, lambda: proxy.bytes_up
+            )
             out.append(Result("today", link.label(), minutes, mb, to_link, to_play,
-                              proxy.bytes_up - before, local))  # fmt: skip
+                              proxy.bytes_up - before, local, done, up_live))  # fmt: skip
             print(json.dumps(asdict(out[-1])), flush=True)
 
 
@@ -198,7 +248,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3])
     parser.add_argument("--links", nargs="+", default=["10/80", "3/150"])
+    parser.add_argument("--gif-first", action="store_true")
     args = parser.parse_args()
+    if args.gif_first:
+        _gif_first_switch()
     links = [Link(float(a) * 1e6, float(b) / 1000) for a, b in (s.split("/") for s in args.links)]
     work = Path(tempfile.mkdtemp(prefix="rv-bench-instant-work-"))
     started = datetime.now(UTC)
@@ -216,7 +269,8 @@ def main() -> None:
         token = srv.create_token("bench")
         threads = [
             threading.Thread(
-                target=run_link, args=((srv.url, srv.port), token, link, takes, work, results)
+                target=run_link,
+                args=((srv.url, srv.port), token, link, takes, work, results, args.gif_first),
             )
             for link in links
         ]
@@ -227,9 +281,11 @@ def main() -> None:
     end_load = os.getloadavg()[0]
     print(f"\n{started:%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores, "
           f"load average {load[0]:.1f} at the start, {end_load:.1f} at the end")  # fmt: skip
-    print("\n| Link | Take | Path | Stop → link s | Stop → playable s | MB after Stop "
-          "| Local work s | MB streamed while recording |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "\n| Link | Take | Path | Stop → link s | Stop → playable s | Stop → done s "
+        "| MB to playable | MB after Stop | Local work s | MB streamed while recording |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in sorted(results, key=lambda r: (r.link, r.minutes, r.path)):
         print(r.row())
     shutil.rmtree(work, ignore_errors=True)

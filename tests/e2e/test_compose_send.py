@@ -3,7 +3,8 @@ the outbox makes the video as a layout, uploads the recording and the new pieces
 share's parts, and the server composes video.mp4 (real server process, the send pipeline as
 `rep-video send` runs it). The phone gets byte for byte the file this computer makes from the
 same take and edit, and what crossed the network is the recording, the new pieces, the poster
-and the email GIF — not the video a second time."""
+and the email GIF — not the video a second time. The GIF is made and sent after the share is
+live: the page does not wait for it."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ import pytest
 
 from rep_video import config, secrets
 from rep_video.media.publish.assemble import Edit, assemble_video
+from rep_video.progress import Progress
 from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox
 from rep_video.share.request import MediaEdit, ShareRequest
-from rep_video.share.send import Until, send
+from rep_video.share.send import SendHooks, Until, send
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import running_server
 from tests.unit.media.capture.conftest import record_into
@@ -49,8 +51,19 @@ def test_send_composes_the_video_on_the_server(
             take, Person("Dr. Ada Ng"), sender=Person("Rita Rep"), target="acme",
             edit=MediaEdit(trim=trim, intro=intro),
         )  # fmt: skip
-        result = send(request, Until.LIVE)
+        seen: dict[str, int] = {}
+
+        def progress(p: Progress) -> None:  # the GIF is made after the page went live
+            if p.stage == "preview" and "page" not in seen:
+                page = httpx.get(p_link[0], timeout=30) if p_link else None
+                seen["page"] = page.status_code if page is not None else 0
+                seen["gif"] = httpx.get(f"{p_link[0]}/media/preview.gif").status_code
+
+        p_link: list[str] = []
+        hooks = SendHooks(progress=progress, on_link=lambda r: p_link.append(str(r.link)))
+        result = send(request, Until.LIVE, hooks)
         sent = proxy.bytes_up
+        assert seen == {"page": 200, "gif": 404}, seen
         assert result.live
         video = _get(f"{result.link}/media/video.mp4")
         poster = _get(f"{result.link}/media/poster.jpg")

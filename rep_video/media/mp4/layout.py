@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rep_video.fileutil import temp_output
@@ -58,6 +58,8 @@ class Region:
 @dataclass(frozen=True, slots=True)
 class FileLayout:
     parts: tuple[Part, ...]
+    # The sha256 of the bytes, once written (`written`): not read and hashed a second time.
+    known_sha256: str | None = field(default=None, compare=False)
 
     @property
     def size(self) -> int:
@@ -89,6 +91,8 @@ class FileLayout:
                     yield block
 
     def sha256(self) -> str:
+        if self.known_sha256 is not None:
+            return self.known_sha256
         digest = hashlib.sha256()
         for block in self.blocks():
             digest.update(block)
@@ -104,6 +108,10 @@ class FileLayout:
             out.flush()
             os.fsync(out.fileno())
         return digest.hexdigest()
+
+    def written(self, dst: Path) -> FileLayout:
+        """Write the file (as `write`); the layout that knows its sha256 from then on."""
+        return replace(self, known_sha256=self.write(dst))
 
 
 def lay_out(

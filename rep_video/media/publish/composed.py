@@ -33,28 +33,29 @@ def composed_media(
     pieces: Path,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    gif: bool = True,
 ) -> ComposedMedia | None:
-    """The video (written from its layout), poster and email GIF of `order` in `work`; the
-    layout's new pieces in `pieces`, which must outlive the upload. None when the source or
-    the edit cannot be laid out (not one of our recordings, an exact trim): the caller makes
-    the media the ordinary way (pipeline.publish_media)."""
+    """The video (written from its layout), poster and (with `gif`) email GIF of `order` in
+    `work`; the layout's new pieces in `pieces`, which must outlive the upload. None when the
+    source or the edit cannot be laid out (not one of our recordings, an exact trim): the
+    caller makes the media the ordinary way (pipeline.publish_media)."""
     from rep_video.media.publish.assemble import CannotAssemble, Edit, assemble_video
 
     if not order.source.exists():
         return None  # publish_media says so in the user's words
     intro = (order.intro.recipient, order.intro.sender) if order.intro else None
     edit = Edit(order.trim, order.trim_mode, intro)
-    steps = StepProgress(["trim", "poster", "preview"], progress)
+    steps = StepProgress(["trim", "poster", *(["preview"] if gif else [])], progress)
     try:
         made = assemble_video(order.source, edit, pieces, steps.sub("trim"), cancel)
     except CannotAssemble:
         return None
     video = work / VIDEO_NAME
-    made.layout.write(video)
+    layout = made.layout.written(video)  # hashed as it is written: once
     intro_seconds = 0.0
     if order.intro:
         from rep_video.media.publish.intro import CARD_SECONDS
 
         intro_seconds = CARD_SECONDS
-    media = make_stills(video, Stills(order, intro_seconds, made.duration), steps, cancel)
-    return ComposedMedia(media, made.layout)
+    media = make_stills(video, Stills(order, intro_seconds, made.duration), steps, cancel, gif)
+    return ComposedMedia(media, layout)

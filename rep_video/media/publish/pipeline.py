@@ -45,7 +45,7 @@ class MediaOrder:
 class PublishedMedia:
     video: Path
     poster: Path
-    email_gif: Path
+    email_gif: Path | None  # None: made after publish (share/package.py, make_preview)
     duration: float  # of the video, intro card included
 
 
@@ -104,9 +104,11 @@ class Stills:
 
 
 def make_stills(
-    video: Path, stills: Stills, steps: StepProgress, cancel: CancelToken | None
-) -> PublishedMedia:
-    """The poster and the email GIF of `video` (beside it), the last steps of every send."""
+    video: Path, stills: Stills, steps: StepProgress, cancel: CancelToken | None,
+    gif: bool = True,
+) -> PublishedMedia:  # fmt: skip
+    """The poster and the email GIF of `video` (beside it), the last steps of every send;
+    without `gif` the poster only (the GIF follows publish: the page does not show it)."""
     from rep_video.media.publish.email_gif import make_email_gif
     from rep_video.media.publish.poster import make_poster
 
@@ -115,10 +117,12 @@ def make_stills(
     at = _poster_time(stills.order, stills.intro_seconds, stills.duration)
     make_poster(video, poster, at=at)
     _check(cancel)
+    if not gif:
+        return PublishedMedia(video, poster, None, stills.duration)
     steps.start("preview")
-    gif = make_email_gif(video, video.parent / EMAIL_GIF_NAME)
+    made = make_email_gif(video, video.parent / EMAIL_GIF_NAME)
     _check(cancel)
-    return PublishedMedia(video, poster, gif, stills.duration)
+    return PublishedMedia(video, poster, made, stills.duration)
 
 
 def _poster_time(order: MediaOrder, intro_seconds: float, duration: float) -> float | None:
