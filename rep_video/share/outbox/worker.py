@@ -191,11 +191,12 @@ class OutboxWorker:
                 reservation = target.upload(package, reservation, progress, cancel)
             self._save(entry.id, reservation)  # live: what follows is not on the page
             from rep_video.share.package import make_preview, preview_follows, preview_sent
+            from rep_video.share.targets.server_preview import send_preview
 
             if composes and preview_follows(package):
                 watch.progress(Progress("preview", 0.0, "the email preview"))
                 gif = make_preview(package)
-                cast("ServerTarget", target).add_preview(reservation, gif, cancel)
+                send_preview(cast("ServerTarget", target), reservation, gif, cancel)
                 package = preview_sent(package)
         if target.kind != "server":  # a server keeps its own audit log
             video = package.path_of(package.manifest.video)

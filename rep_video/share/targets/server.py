@@ -13,7 +13,6 @@ video from them (server_compose.py), so only the new pieces cross the network.""
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Callable
 from functools import partial
@@ -206,21 +205,6 @@ class ServerTarget(ResumableTarget):
         reservation.state["published"] = True
         meter.add(0, "published", sent=False)
         return reservation
-
-    def add_preview(self, reservation: Reservation, gif: Path, cancel: CancelToken) -> None:
-        """Send the email GIF of a share already live (POST .../preview, the GIF as the body):
-        it follows publish, since the page does not show it."""
-        data = gif.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        headers = {"Content-Type": "image/gif", "X-Content-SHA256": sha}
-        retrying(
-            lambda: self.call(
-                "POST", f"/api/v1/shares/{reservation.share_id}/preview",
-                "sending the email preview", data=data, headers=headers,
-            ),
-            cancel=cancel,
-            window=self.retry_window,
-        )  # fmt: skip
 
     def _compose(self, reservation: Reservation, plan: ComposePlan, cancel: CancelToken) -> None:
         retrying(
