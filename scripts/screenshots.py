@@ -6,13 +6,18 @@
 Runs the real app with the synthetic camera and microphone (`--demo-devices`) in a throwaway
 REP_VIDEO_HOME, records a short take, trims it, personalizes it, sends it to the built-in
 share server and saves {record,trim,personalize,send,sent,settings}.png, plus
-record-no-camera.png (what a rep without a usable camera sees) — once with the window at
+record-no-camera.png (what a rep without a usable camera sees) and the screen modes,
+record-screen.png and record-screen-bubble.png (a slide deck, tests/support/slide_deck.py,
+over the whole Xvfb screen, recorded; needs the xcb platform, which xvfb-run gives) — once with
+the window at
 1180×760 (into docs/screenshots/) and once at 1024×640, the smallest laptop screen the app is
 laid out for (into docs/screenshots/1024x640/). `--one-size` takes only the first; with
 the OS locale set the app speaks its language, so the German set is
 
     LANG=de_DE.UTF-8 xvfb-run -a -s "-screen 0 1600x1000x24" \
         .venv/bin/python scripts/screenshots.py docs/screenshots/de --one-size
+
+`--modes-only` takes only the two screen-mode shots.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,11 +42,11 @@ def main() -> int:
     base = Path(args[0]) if args else ROOT / "docs" / "screenshots"
     _memory_keyring()
     for width, height, sub in SIZES[:1] if "--one-size" in sys.argv else SIZES:
-        take(base / sub if sub else base, width, height)
+        take(base / sub if sub else base, width, height, "--modes-only" in sys.argv)
     return 0
 
 
-def take(out: Path, width: int, height: int) -> None:
+def take(out: Path, width: int, height: int, modes_only: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="rv-shots-"))
     os.environ["REP_VIDEO_HOME"] = str(home)
@@ -77,6 +83,9 @@ def take(out: Path, width: int, height: int) -> None:
 
     record = win.record
     pump(8, record.preview.has_frame)
+    if modes_only:
+        screen_modes(win, pump, shot)
+        return
     record.prompter.enabled_box.setChecked(True)
     record.start_countdown(0)
     pump(2.6)
@@ -124,6 +133,12 @@ def take(out: Path, width: int, height: int) -> None:
     shot("settings")
     win.close()
 
+    win = MainWindow(demo_devices=True)
+    win.resize(width, height)
+    win.show()
+    win.start()
+    screen_modes(win, pump, shot)
+
     # The state a rep without a (permitted) camera sees.
     from ui import devices
 
@@ -137,6 +152,30 @@ def take(out: Path, width: int, height: int) -> None:
     win.close()
     devices.list_cameras = real_list
     app.processEvents()
+
+
+def screen_modes(win: Any, pump: Callable[..., None], shot: Callable[[str], None]) -> None:
+    """Screen only, then screen + camera bubble while recording, with a slide deck over the
+    screen (shown after the window, so on top of it: what the rep presents)."""
+    from tests.support.slide_deck import SlideDeck
+
+    record = win.record
+    deck = SlideDeck()
+    deck.show()
+    record.modes.set_mode("screen")
+    pump(10, lambda: record.preview.has_frame())
+    pump(8, lambda: not record.modes.sources.item(0).icon().isNull())
+    pump(2.5)
+    shot("record-screen")
+    record.modes.set_mode("screen+camera")
+    pump(10, lambda: record.preview.bubble.has_camera())
+    record.start_countdown(0)
+    pump(2.6)
+    shot("record-screen-bubble")
+    record.stop_recording()
+    pump(30, lambda: win.drafts.draft.video is not None)
+    deck.close()
+    win.close()
 
 
 def _memory_keyring() -> None:

@@ -11,6 +11,7 @@ through queued signals, so a busy UI never slows the recording."""
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -28,6 +29,15 @@ from ui.devices import SAMPLE_RATE, Source
 Mode = str  # "camera" | "screen" | "screen+camera"
 MODES: tuple[Mode, ...] = ("camera", "screen", "screen+camera")
 SCREEN_MAX = (1920, 1080)  # screen content is recorded at up to this size (mobile profile)
+BUBBLE_SOURCE = 480  # the camera's middle square is handed to the recorder at most this big
+
+
+def screen_fps(cores: int | None = None) -> float:
+    """Frames a second of a screen recording: slides and a pointer read well at 15, and 1080p
+    x264 at 30 would take most of a two-core laptop (docs/PERFORMANCE.md, "Screen + camera
+    bubble", measured under heavy load only)."""
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return 30.0 if cores >= 4 else 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,7 @@ class CaptureHub(QObject):
         self._bubble_pending = False
         self._max_side = max_side
         self.fps = fps
+        self.screen_fps = screen_fps()
         self._recorder: Any = None
         self._rec_t0 = 0.0
         self._record_size: tuple[int, int] | None = None
@@ -134,7 +145,8 @@ class CaptureHub(QObject):
             w, h = _fit(self._last_size or (1280, 720), self._max_side)
         else:  # the encoder fits each screen frame to this size itself
             w, h = _fit_box(self._screen_size or SCREEN_MAX, SCREEN_MAX)
-        recorder = core_bridge.new_recorder(path, (w, h), self.fps, (SAMPLE_RATE, 1), max_seconds)
+        fps = self.fps if self.mode == "camera" else self.screen_fps
+        recorder = core_bridge.new_recorder(path, (w, h), fps, (SAMPLE_RATE, 1), max_seconds)
         if self.mode != "camera":
             recorder.use_screen(self.bubble if self.mode == "screen+camera" else None)
         recorder.start()
@@ -210,13 +222,16 @@ class CaptureHub(QObject):
     def _on_bubble_camera(self, frame: np.ndarray, pts: float) -> None:
         if self.mode != "screen+camera":
             return
+        # The middle square, at most a bubble's size: a fifth of a full camera frame to copy
+        # and queue (OpenCV's resize releases the GIL; the compositing is the encoder's).
+        square = _bubble_sized(frame, BUBBLE_SOURCE)
         with self._lock:
             recorder = self._recorder
             if recorder is not None and pts >= self._rec_t0:
-                recorder.push_camera(frame, pts)  # never blocks: a busy encoder skips it
+                recorder.push_camera(square, pts)  # never blocks: a busy encoder skips it
         if not self._bubble_pending:
             self._bubble_pending = True
-            self.bubble_preview.emit(_bubble_sized(frame))
+            self.bubble_preview.emit(_bubble_sized(square))
 
     def _on_screen(self, frame: np.ndarray, pts: float) -> None:
         self._screen_size = (frame.shape[1], frame.shape[0])
@@ -267,7 +282,7 @@ def _preview_sized(frame: np.ndarray) -> np.ndarray:
 
 
 def _bubble_sized(frame: np.ndarray, side: int = 240) -> np.ndarray:
-    """The camera's middle square, small: all the preview's bubble shows."""
+    """The camera's middle square, at most side × side: all a bubble shows."""
     h, w = frame.shape[:2]
     s = min(w, h)
     x0, y0 = (w - s) // 2, (h - s) // 2

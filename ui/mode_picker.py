@@ -26,7 +26,7 @@ SIZE_NAMES = (
     ("M", QT_TRANSLATE_NOOP("mode_picker", "Medium")),
     ("L", QT_TRANSLATE_NOOP("mode_picker", "Large")),
 )
-THUMB = QSize(128, 72)
+THUMB = QSize(112, 63)
 
 
 class ModePicker(QWidget):
@@ -55,12 +55,17 @@ class ModePicker(QWidget):
         self.sources.setFlow(QListWidget.Flow.LeftToRight)
         self.sources.setWrapping(False)
         self.sources.setIconSize(THUMB)
-        self.sources.setFixedHeight(THUMB.height() + 44)
+        self.sources.setFixedHeight(THUMB.height() + 40)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         caption = QLabel(translate("mode_picker", "Record"))
         caption.setBuddy(self.mode_box)
-        top = row(caption, self.mode_box, self.size_label, self.size_box, (self.drag_hint, 1))
-        layout = column(top, self.sources)
+        # The source list beside the choices, not under them: at 1024×640 the preview needs
+        # every row of height the screen has.
+        choices = column(row(caption, self.mode_box), row(self.size_label, self.size_box),
+                         self.drag_hint)  # fmt: skip
+        choices.addStretch(1)
+        layout = row(choices, (self.sources, 1))
+        layout.addStretch(0)  # takes the room of a hidden list, so the choices stay put
         layout.setContentsMargins(0, 0, 0, 0)
         self.setLayout(layout)
         self.thumbnails = ThumbnailGrabber(parent=self)
@@ -98,7 +103,7 @@ class ModePicker(QWidget):
         for choice in self._choices:
             item = QListWidgetItem(choice.label)
             item.setToolTip(choice.label)
-            item.setSizeHint(QSize(THUMB.width() + 16, THUMB.height() + 36))
+            item.setSizeHint(QSize(THUMB.width() + 72, THUMB.height() + 32))
             self.sources.addItem(item)
         keys = [c.key for c in self._choices]
         self.sources.setCurrentRow(keys.index(keep.key) if keep and keep.key in keys else 0)

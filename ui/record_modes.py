@@ -68,7 +68,7 @@ class RecordModes(QObject):
             self._open_screen(choice)
 
     def _open_screen(self, choice: ScreenChoice | None) -> None:
-        self.hub.set_screen(None if choice is None else ScreenSource(choice, self.hub.fps))
+        self.hub.set_screen(None if choice is None else ScreenSource(choice, self.hub.screen_fps))
 
     def _moved(self, corner: str) -> None:
         self.corner = corner  # type: ignore[assignment]

@@ -109,23 +109,42 @@ def _attach(session: QMediaCaptureSession, capture: QScreenCapture | QWindowCapt
         session.setWindowCapture(capture)
 
 
+class RateGate:
+    """Lets through about `fps` frames a second of a faster source, evenly: a frame is taken
+    once its due time has come, the next is due one interval later (never more than half an
+    interval in the past, so a stall does not make a burst), and none comes sooner than 0.9 of
+    an interval after the last (the recorder would refuse a frame too close as surplus)."""
+
+    def __init__(self, fps: float) -> None:
+        self.interval = 1.0 / fps
+        self._due = -1e9
+        self._last = -1e9
+
+    def admit(self, now: float) -> bool:
+        if now < self._due or now - self._last < 0.9 * self.interval:
+            return False
+        self._due = max(self._due + self.interval, now - self.interval / 2)
+        self._last = now
+        return True
+
+
 class ScreenSource(DeviceBase):
     """Captures one screen or window; at most `fps` frames a second reach the consumer (a
     screen delivers at its refresh rate, and a frame the recorder would refuse as surplus
-    should not cost a conversion)."""
+    should not cost a conversion), each stamped with when it was grabbed."""
 
     def __init__(self, choice: ScreenChoice, fps: float = 30.0) -> None:
         super().__init__()
         self.choice = choice
-        self._interval = 1.0 / fps
-        self._last = -1e9
+        self._gate = RateGate(fps)
+        self._origin = float("inf")  # monotonic time of the capture clock's zero
         self._session = QMediaCaptureSession()
         self._sink = QVideoSink()
         self._session.setVideoSink(self._sink)
         self._sink.videoFrameChanged.connect(self._on_frame)
         self._capture: QScreenCapture | QWindowCapture | None = None
         # A few frames at most: a late frame is worth less than the next one.
-        self._forward = _Forwarder("screen-forwarder", capacity=4)
+        self._forward = _Forwarder("screen-forwarder", capacity=6)
         self._forward.consumer = self._deliver  # type: ignore[assignment]  # carries frames
         self.frames_seen = 0
 
@@ -152,12 +171,22 @@ class ScreenSource(DeviceBase):
         )
 
     def _on_frame(self, frame: QVideoFrame) -> None:
-        now = time.monotonic()
+        at = self._captured_at(frame, time.monotonic())
         self.frames_seen += 1
-        if now - self._last < self._interval or not frame.isValid():
+        if not frame.isValid() or not self._gate.admit(at):
             return
-        self._last = now
-        self._forward.put(QVideoFrame(frame), now)  # type: ignore[arg-type]
+        self._forward.put(QVideoFrame(frame), at)  # type: ignore[arg-type]
+
+    def _captured_at(self, frame: QVideoFrame, now: float) -> float:
+        """When the frame was grabbed, on the monotonic clock. Qt queues captured frames for
+        the UI thread, so a busy UI thread receives several at once: their own timestamps
+        (µs from the capture's start) keep them apart. The clock's zero is where the quickest
+        frame puts it (arrival is never before capture)."""
+        start = frame.startTime()
+        if start < 0:
+            return now
+        self._origin = min(self._origin, now - start / 1e6)
+        return min(now, self._origin + start / 1e6)
 
     def _deliver(self, frame: QVideoFrame, pts: float) -> None:  # the forwarding thread
         rgb = video_frame_rgb(frame)

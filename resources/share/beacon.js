@@ -108,6 +108,19 @@
   send("opened");
   var video = document.querySelector("video");
   var sent = {};
+  // A tap (a finger, not a mouse) on the video goes full screen: a 16:9 screen recording is a
+  // strip across a portrait phone, its slide text small until enlarged. pointerup, not click:
+  // the player's own touch handling swallows the click; a swipe that scrolls cancels the pointer.
+  if (video) {
+    video.addEventListener("pointerup", function (e) {
+      if (e.pointerType === "mouse") { return; }
+      if (document.fullscreenElement || document.webkitFullscreenElement) { return; }
+      if (video.requestFullscreen) {
+        var asked = video.requestFullscreen();
+        if (asked && asked.catch) { asked.catch(function () { }); }
+      } else if (video.webkitEnterFullscreen) { video.webkitEnterFullscreen(); }
+    });
+  }
   if (video) {
     video.addEventListener("play", function () {
       if (!sent.play) { sent.play = true; send("play"); }

@@ -179,9 +179,18 @@ class StallMeter:
                 f"{over} of {len(gaps)} ticks over 100 ms")  # fmt: skip
 
 
+def pump(duration: float) -> None:
+    """Run the Qt event loop for `duration` seconds, as the app's would."""
+    from PySide6.QtCore import QCoreApplication
+
+    end = time.monotonic() + duration
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+
+
 def bench_memory(seconds: float) -> None:
     _isolate()
-    from PySide6.QtCore import QCoreApplication
 
     from rep_video import config
 
@@ -194,12 +203,6 @@ def bench_memory(seconds: float) -> None:
     win = MainWindow(demo_devices=True)
     win.show()
     win.start()
-
-    def pump(duration: float) -> None:
-        end = time.monotonic() + duration
-        while time.monotonic() < end:
-            QCoreApplication.processEvents()
-            time.sleep(0.002)
 
     def pump_until(condition: object, limit: float) -> None:
         end = time.monotonic() + limit

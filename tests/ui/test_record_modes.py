@@ -3,6 +3,8 @@ real screen to capture is in test_screen_recording_x11.py)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -95,3 +97,15 @@ def test_the_bubble_is_dragged_to_any_corner(qtbot: QtBot, corner: str) -> None:
     QTest.mouseClick(preview, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(320, 20))  # fmt: skip
     assert dropped == [corner]
+
+
+@pytest.mark.parametrize("source_fps", [33.0, 44.0, 60.0])
+def test_the_screen_source_passes_the_recording_rate_evenly(source_fps: float) -> None:
+    from ui.screen_sources import RateGate
+
+    gate = RateGate(15.0)
+    times = [i / source_fps for i in range(round(source_fps * 20))]  # 20 s of frames
+    taken = [t for t in times if gate.admit(t)]
+    assert 14.5 * 20 <= len(taken) <= 15 * 20 + 2  # the rate, not a fraction of the source's
+    gaps = [b - a for a, b in itertools.pairwise(taken)]
+    assert min(gaps) >= 0.9 / 15 - 1e-9  # never so close the recorder would refuse one

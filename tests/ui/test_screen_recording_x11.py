@@ -147,8 +147,9 @@ def test_screen_with_bubble_records_the_pattern_and_the_camera(
     rw, rh = info.video.width, info.video.height
     assert (rw, rh) == (min(sw, 1920) // 2 * 2, min(sh, 1080) // 2 * 2)
 
+    assert float(info.video.fps) == record.hub.screen_fps  # 15 or 30, by the machine's cores
     count, last = _last_frame(path)
-    assert count >= 45  # 3 s at 30 fps, with room for a loaded machine
+    assert count >= 2 * record.hub.screen_fps  # 3 s, with room for a loaded machine
     sx, sy = rw / sw, rh / sh
     # The pattern where its window is: each quadrant's middle, in the recording's pixels (the
     # bottom-right one is where the bubble was before the drag).
