@@ -74,3 +74,27 @@ def test_the_extend_refusal_is_in_the_reps_language(
         "Ihr Administrator lässt einen Link höchstens 14 Tage ab jetzt gelten; "
         "wählen Sie 14 Tage oder weniger."
     )  # was the command line's "--days 60: policy.default_expiry_days is set by …"
+
+
+def test_settings_locked_by_the_admin_are_greyed_out_and_never_saved(
+    window: MainWindow, admin_file: AdminFile
+) -> None:
+    admin_file(
+        '[rep]\nemail = "rita@acme.example"\n'
+        "[policy]\ndefault_expiry_days = 14\nmax_length_seconds = 90\n"
+    )
+    s = window.settings_screen
+    s.load()
+    for key in ("rep.email", "policy.default_expiry_days", "policy.max_length_seconds"):
+        assert not s.fields[key].isEnabled(), key
+        assert s.fields[key].toolTip() == "Set by your administrator"
+    assert s.fields["rep.phone"].isEnabled()  # what the admin left alone stays the rep's
+    s.expiry.setValue(365)  # as if typed: the widget is disabled, the value must not count
+    s.rep_email.setText("otto@other.example")
+    s.rep_phone.setText("+1 555 0100")
+    s.save()
+    settings = window.services.settings()
+    assert settings.policy.default_expiry_days == 14
+    assert settings.rep.email == "rita@acme.example"
+    assert settings.rep.phone == "+1 555 0100"
+    assert s.save_status.text() == "Settings saved."
