@@ -177,8 +177,11 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _weeks(since: date, until: date, created: Sequence[datetime]) -> dict[str, int]:
+    """Sends per ISO week, from the first send's week (a `--since` long before it would chart
+    years of empty weeks) to `until`'s, the empty weeks between included."""
     out: dict[str, int] = {}
-    monday = since - timedelta(days=since.weekday())
+    start = max(since, min(_utc(c) for c in created).date()) if created else since
+    monday = start - timedelta(days=start.weekday())
     while monday <= until:  # every week of the window, the empty ones too
         out[week_of(monday)] = 0
         monday += timedelta(days=7)

@@ -263,3 +263,36 @@ def test_bad_input_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1, err
     assert not out.exists()
+
+
+@pytest.mark.postgres
+def test_the_report_reads_postgresql(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    plans = _plan()
+    with inprocess_server(tmp_path / "srv", database_url=pg_url) as pg_server:
+        _insert(pg_server, plans)
+        monkeypatch.setenv("REP_VIDEO_SERVER_DATABASE_URL", pg_url)
+        assert main(_report(pg_server)) == 0
+    rows = _csv(capsys.readouterr().out)
+    for account in (*REPS, None):
+        want = _expected(plans, account)
+        assert {k: rows[account or "total"][k] for k in want} == want, account
+
+
+def test_a_long_window_charts_the_weeks_from_the_first_send(
+    built: tuple[InProcessServer, list[Planned]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    server, plans = built
+    argv = ["admin", "report", "--since", "2001-01-01", "--format", "html",
+            "--data", str(server.data_dir)]  # fmt: skip
+    assert main(argv) == 0
+    html = capsys.readouterr().out
+    first = min(p.created for p in plans if p.state != "pending").date()
+    monday, weeks = first - timedelta(days=first.weekday()), 0
+    while monday <= datetime.now(UTC).date():
+        weeks, monday = weeks + 1, monday + timedelta(days=7)
+    chart = html.split('id="sends-per-week"', 1)[1].split("</figure>", 1)[0]
+    assert chart.count("<rect") == weeks  # not 25 years of empty weeks
+    assert "2001-W01" not in chart
