@@ -63,7 +63,7 @@ class ManyRecipients(QFrame):
         super().__init__(parent)
         self.services, self.runner = services, runner
         self._task: TaskHandle | None = None
-        self.cancelled = False  # how the last send to the list ended
+        self.cancelled = False  # the last send to the list sent nothing: it may go again
         self._requests: list[ShareRequest] = []
         self.links: dict[int, str] = {}
         self.table = named(QTableWidget(0, 6), translate("many_recipients", "Other physicians"))
@@ -237,13 +237,16 @@ class ManyRecipients(QFrame):
             self._run([replace(r, confirmed_warnings=(*r.confirmed_warnings, *terms))
                        for r in self._requests])  # fmt: skip
             return
-        self.cancelled = outcome.cancelled
-        if outcome.cancelled:  # the pages not live yet are withdrawn; the list may go again
+        # Cancelled (the pages not live yet are withdrawn), or refused before any link (a
+        # message too long, wording not confirmed): the list may be sent again once fixed.
+        self.cancelled = outcome.cancelled or (not outcome.ok and not self.links)
+        if outcome.cancelled:
             self.error.setText(translate("many_recipients", "Sending cancelled."))
-            self.table.removeRow(0)  # the draft's own recipient, put first at Send
-            self._editable(True)
         elif not outcome.ok:
             self.error.setText(outcome.error or "")
+        if self.cancelled:
+            self.table.removeRow(0)  # the draft's own recipient, put first at Send
+            self._editable(True)
         self.running.emit(False)
 
     def copy_all(self) -> None:

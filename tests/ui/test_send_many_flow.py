@@ -86,3 +86,22 @@ def test_a_bad_row_is_said_in_place_and_nothing_is_sent(
     many.import_csv(bad)
     assert many.error.text().startswith("list.csv, line 1: the header row must name the columns")
     assert many.table.rowCount() == 2  # nothing added from the bad file
+
+
+def test_a_send_refused_before_any_link_leaves_the_list_to_send_again(
+    window: MainWindow, qtbot: QtBot, sample_clip: Path
+) -> None:
+    """The request is refused before anything is reserved (a message over the limit): the
+    reason is said in place, the list is as the rep left it (the Personalize recipient is not
+    left in it as a row), and once the message is fixed Send is on again."""
+    _import_and_personalize(window, qtbot, sample_clip, NAMES[0])
+    send, many = window.send, window.send.many
+    _type_row(window, NAMES[1])
+    window.drafts.update(message="x" * 2001)
+    send.send_button.click()
+    qtbot.waitUntil(lambda: not send.busy(), timeout=60000)
+    assert "keep it under 2000" in many.error.text()
+    assert many.table.rowCount() == 1 and many.table.item(0, NAME).text() == NAMES[1]
+    assert many.add_button.isEnabled() and Outbox().list() == []
+    window.drafts.update(message="As promised.")
+    assert send.send_button.isEnabled()
