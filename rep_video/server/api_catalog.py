@@ -125,7 +125,7 @@ def put_catalog(body: CatalogIn, caller: CallerDep, state: StateDep) -> dict[str
                 ],
             )
     save_catalog(state.sessions, body, caller.name)  # audited: catalog pushed, withdrawals
-    state.withdrawn_cache.forget(CATALOG)
+    state.catalog_changed()
     return _catalog_answer(state)
 
 
@@ -142,7 +142,7 @@ def withdraw(item_id: str, body: WithdrawIn, caller: CallerDep, state: StateDep)
     """Withdraw one item: live pages show it as no longer available, its file answers 410."""
     _admin(caller)
     item = withdraw_item(state.sessions, item_id, body.reason, caller.name)
-    state.withdrawn_cache.forget(CATALOG)
+    state.catalog_changed()
     return item.model_dump(mode="json")
 
 

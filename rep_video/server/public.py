@@ -7,13 +7,11 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import bindparam, func, select
+from fastapi.responses import HTMLResponse
+from sqlalchemy import bindparam, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.resources import resource_path
@@ -21,16 +19,12 @@ from rep_video.server import pages
 from rep_video.server.auth import StateDep
 from rep_video.server.catalog_store import (
     CATALOG,
-    catalog_blob_key,
     withdrawn_ids,
 )
-from rep_video.server.db import PurgedShare, Share, Upload, hash_token
-from rep_video.server.headers import COMMON, FILE_CSP, page_headers
-from rep_video.server.names import is_part, is_valid_name
+from rep_video.server.db import PurgedShare, Share, hash_token
+from rep_video.server.headers import COMMON, page_headers
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
-from rep_video.server.publish import blob_key
-from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import EVENT_KINDS, effective_state
 from rep_video.server.state import ServerState, client_address, failed
 from rep_video.server.view_events import (
@@ -43,19 +37,10 @@ from rep_video.server.view_events import (
     valid_visit,
 )
 from rep_video.share.manifest import ShareManifest
-from rep_video.share.media_types import content_disposition, delivery
 from rep_video.share.page_content import PageContent
 from rep_video.share.tokens import looks_like_token
 
 router = APIRouter(tags=["share pages (public, no login)"])
-_MEDIA_HEADERS = {
-    "parameters": [
-        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
-        for name in ("Range", "If-Range", "If-None-Match")
-    ]
-}
-MEDIA_CACHE = "public, max-age=31536000, immutable"
-SMALL_BODY = 2 * 1024 * 1024
 
 
 def _html(body: str, status: int = 200) -> HTMLResponse:
@@ -86,28 +71,12 @@ class PublicShare:
     account_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    id: str
-    length: int
-    sha256: str | None
-    key: str = ""  # the blob; "" = the share's own upload of that name
-
-
 # Core statements, not ORM sessions: these run on every page view and media range, and the
 # ORM's per-query overhead was most of the page's cost (docs/PERFORMANCE.md).
 _SHARE_BY_TOKEN = select(
     Share.id, Share.token, Share.state, Share.expires_at, Share.manifest_json, Share.account_id
 ).where(Share.token == bindparam("token"))
 _PURGED = select(PurgedShare.token_hash).where(PurgedShare.token_hash == bindparam("token_hash"))
-# The blob is another share's when the file is shared (server/shared_blobs.py).
-_STORED_FILE = select(
-    Upload.id, Upload.length, Upload.sha256, func.coalesce(Upload.blob, "")
-).where(
-    Upload.share_id == bindparam("share_id"),
-    Upload.name == bindparam("name"),
-    Upload.complete.is_(True),
-)
 
 
 def _attachment_names(share: PublicShare) -> set[str]:
@@ -148,7 +117,14 @@ def _cached(state: ServerState, token: str) -> PublicShare | None:
 
 
 def _manifest(share: PublicShare) -> ShareManifest:
-    return ShareManifest.from_json(share.manifest_json)
+    return _parsed(share.manifest_json)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(manifest_json: str) -> ShareManifest:
+    # A manifest is immutable (frozen dataclasses) and the same text comes with every view
+    # and media range of a share: parse it once.
+    return ShareManifest.from_json(manifest_json)
 
 
 @functools.cache
@@ -179,7 +155,11 @@ async def share_page(token: str, request: Request, state: StateDep) -> Response:
         return _html(pages.gone_page(_manifest(found), current, content), 410)
     if current == "pending":
         return _html(pages.pending_page(_manifest(found), content))
-    gone = await run_in_threadpool(_withdrawn_here, state, found)
+    withdrawn = state.withdrawn_cache.get(CATALOG)
+    if withdrawn is None:  # a query: on a worker thread
+        gone = await run_in_threadpool(_withdrawn_here, state, found)
+    else:
+        gone = _withdrawn_of(found, withdrawn)
     refresh = state.settings.page_refresh_seconds
     body, headers = _live_page(
         found.manifest_json, found.token, date.today(), gone, refresh, content,
@@ -211,7 +191,10 @@ def _withdrawn(state: ServerState) -> frozenset[str]:
 
 
 def _withdrawn_here(state: ServerState, share: PublicShare) -> frozenset[str]:
-    withdrawn = _withdrawn(state)
+    return _withdrawn_of(share, _withdrawn(state))
+
+
+def _withdrawn_of(share: PublicShare, withdrawn: frozenset[str]) -> frozenset[str]:
     if not withdrawn:
         return frozenset()
     return frozenset(a.id for a in _manifest(share).attachments if a.id in withdrawn)
@@ -238,105 +221,6 @@ def materials(token: str, request: Request, state: StateDep) -> Response:
     headers = {**COMMON, "Cache-Control": "no-store"}
     return Response(json.dumps({"unavailable": names}), media_type="application/json",
                     headers=headers)  # fmt: skip
-
-
-def _media_target(
-    state: ServerState, share: PublicShare, name: str
-) -> tuple[StoredFile | None, int | None]:
-    """(upload, None) to serve, or (None, status)."""
-    if not is_valid_name(name) or is_part(name):
-        return None, 404  # parts: what a compose step read, never the page's
-    if name.startswith("files/"):
-        base = name[len("files/") :]
-        for a in _manifest(share).attachments:
-            if a.file_name != base:
-                continue
-            if a.expires_on is not None and a.expires_on < date.today():
-                return None, 410  # the approval ran out since sending
-            if a.id in _withdrawn(state):
-                return None, 410  # the admin withdrew it since sending
-            if a.sha256 and (size := state.blobs.size(catalog_blob_key(a.sha256))) is not None:
-                # Served from the server's catalog, whatever the client uploaded.
-                return StoredFile(a.sha256, size, a.sha256, catalog_blob_key(a.sha256)), None
-    with state.engine.connect() as conn:
-        row = conn.execute(_STORED_FILE, {"share_id": share.id, "name": name}).first()
-    return (StoredFile(*row), None) if row is not None else (None, 404)
-
-
-# GET and HEAD of a media file: one handler, one description of what it answers.
-_MEDIA_PATH = "/s/{token}/media/{name:path}"
-_MEDIA_ROUTE: dict[str, Any] = {
-    "response_class": Response,
-    "responses": responses(206, 304, 404, 410, 416, 429, text=True),
-    "openapi_extra": _MEDIA_HEADERS,
-}
-
-
-@router.get(_MEDIA_PATH, operation_id="media_get", **_MEDIA_ROUTE)
-@router.head(_MEDIA_PATH, operation_id="media_head", **_MEDIA_ROUTE)
-def media(token: str, name: str, request: Request, state: StateDep) -> Response:
-    found: PublicShare | Response | None = _cached(state, token)
-    if found is None:
-        found = _lookup(state, request, token)
-    if isinstance(found, Response):
-        return _plain_as(found)
-    current = effective_state(found)
-    if current in ("expired", "revoked"):
-        return _plain(410, "no longer available")
-    if current != "live":
-        return _plain(404)
-    upload, status = _media_target(state, found, name)
-    if upload is None:
-        return _plain(status or 404)
-    ctype, _how = delivery(name)
-    headers = {**COMMON, "Content-Security-Policy": FILE_CSP, "Cache-Control": MEDIA_CACHE,
-               "Content-Type": ctype}  # fmt: skip
-    if name.startswith("files/"):
-        headers["Content-Disposition"] = content_disposition(name)
-    key = upload.key or blob_key(found.id, name)
-    if prefix := state.accel_prefix:
-        return _accel_redirect(prefix, key, headers)
-    size = upload.length
-    etag = f'"{(upload.sha256 or upload.id)[:32]}"'
-    headers.update({"ETag": etag, "Accept-Ranges": "bytes"})
-    inm = request.headers.get("if-none-match")
-    if inm and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")]):
-        return Response(status_code=304, headers=headers)
-    range_header = request.headers.get("range")
-    if_range = request.headers.get("if-range")
-    if if_range and if_range.strip() != etag:
-        range_header = None  # the client's copy is stale: send everything
-    try:
-        wanted = parse_range(range_header, size)
-    except Unsatisfiable:
-        return Response(status_code=416, headers={**COMMON, "Content-Range": f"bytes */{size}"})
-    if wanted is None:
-        status, start, end = 200, 0, size - 1
-    else:
-        status, start, end = 206, wanted.start, wanted.end
-        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    headers["Content-Length"] = str(max(0, end - start + 1))
-    if request.method == "HEAD" or size == 0:
-        return Response(status_code=status, headers=headers)
-    if end - start + 1 <= SMALL_BODY:
-        # Players mostly ask for ranges: read them here (already a worker thread) rather
-        # than paying a thread hop per block of a streamed body.
-        body = b"".join(state.blobs.read_range(key, start, end))
-        return Response(body, status_code=status, headers=headers)
-    return StreamingResponse(
-        state.blobs.read_range(key, start, end), status_code=status, headers=headers
-    )
-
-
-def _accel_redirect(prefix: str, key: str, headers: dict[str, str]) -> Response:
-    """Hand the checked request to nginx's internal location: nginx sends the file with
-    sendfile and answers Range, If-Range, If-None-Match and HEAD itself (with its own ETag).
-    On the redirect nginx keeps this answer's Content-Type, Content-Disposition and
-    Cache-Control; the location repeats the security headers."""
-    # Quoted: file names may hold spaces and parentheses; nginx decodes the URI before
-    # mapping it to a file, and a "?" would otherwise start a query string.
-    headers = {**headers, "X-Accel-Redirect": prefix + quote(key, safe="/")}
-    return Response(status_code=200, headers=headers)
 
 
 @router.post(

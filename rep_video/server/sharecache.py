@@ -39,3 +39,7 @@ class TTLCache(Generic[T]):
     def forget(self, key: str) -> None:
         with self._lock:
             self._items.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

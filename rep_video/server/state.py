@@ -30,6 +30,8 @@ class ServerState:
     api_limiter: FailureLimiter  # wrong API tokens
     # token → the public view of a share (public.PublicShare), for one second
     share_cache: TTLCache[Any] = field(default_factory=TTLCache)
+    # share id + file name → what a media request for it serves (public_media.py), a second
+    media_cache: TTLCache[Any] = field(default_factory=TTLCache)
     # "catalog" → the ids of withdrawn catalog items, for the live pages (a few seconds:
     # a withdrawal made on another instance reaches pages well within the 60 s it promises)
     withdrawn_cache: TTLCache[frozenset[str]] = field(default_factory=lambda: TTLCache(2.0))
@@ -38,6 +40,11 @@ class ServerState:
     # The fan-out of live events to this instance's event streams (live_hub.LiveHub; set by
     # app.create_app, which runs it).
     live_hub: Any = None
+
+    def catalog_changed(self) -> None:
+        """Withdrawals made through this instance reach its pages and media at once."""
+        self.withdrawn_cache.clear()
+        self.media_cache.clear()
 
     @property
     def engine(self) -> Engine:

@@ -16,11 +16,9 @@ Each number comes with a baseline measured in the same run on the same machine (
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import http.server
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +31,7 @@ import httpx
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 
+from tests.benchmarks.load import load
 from tests.server.helpers import auth, create_and_publish, create_body, manifest
 from tests.support.clips import make_clip
 from tests.support.cut_proxy import CutProxy
@@ -110,50 +109,6 @@ def helper_process(mode: str, arg: str) -> Iterator[str]:
 
 
 # --- measurements ------------------------------------------------------------------------
-
-
-async def _load(url: str, clients: int, seconds: float) -> dict[str, float]:
-    """`clients` keep-alive connections each sending GETs back to back for `seconds`.
-    Raw asyncio streams, not an HTTP library: the load generator must cost far less CPU than
-    the servers it measures (both share this machine's two cores)."""
-    parts = urlsplit(url)
-    request = (
-        f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: bench\r\n\r\n"
-    ).encode()
-    latencies: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal errors
-        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-        try:
-            while time.perf_counter() < stop:
-                t0 = time.perf_counter()
-                writer.write(request)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
-                latencies.append(time.perf_counter() - t0)
-                if not head.startswith(b"HTTP/1.1 200"):
-                    errors += 1
-        finally:
-            writer.close()
-
-    t_start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    elapsed = time.perf_counter() - t_start
-    latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
-        "errors": errors,
-        "n": len(latencies),
-    }
 
 
 def _ranges_throughput(url: str, size: int, seconds: float) -> float:
@@ -266,9 +221,9 @@ def main() -> None:
 
         # 1. page under load (each server alone on the machine while measured)
         with helper_process("baseline-asgi", str(work / "page.html")) as base_url:
-            base = asyncio.run(_load(base_url + "/", args.clients, args.seconds))
-        ours = asyncio.run(_load(share["url"], args.clients, args.seconds))
-        out.append(f"page, {args.clients} clients: " + _fmt(ours) + " | baseline " + _fmt(base))
+            base = load(base_url + "/", args.clients, args.seconds)
+        ours = load(share["url"], args.clients, args.seconds)
+        out.append(f"page, {args.clients} clients: {ours.summary()} | baseline {base.summary()}")
 
         # 2. range throughput
         static_dir = work / "static"
@@ -317,13 +272,6 @@ def main() -> None:
                 + f" (each ≤ one chunk: {max(resent) <= small_chunk})"
             )
     print("\n".join(out))
-
-
-def _fmt(m: dict[str, float]) -> str:
-    return (
-        f"{m['rps']:.0f} req/s, p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms"
-        f" ({int(m['n'])} requests, {int(m['errors'])} errors)"
-    )
 
 
 if __name__ == "__main__":
