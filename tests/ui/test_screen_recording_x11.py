@@ -10,6 +10,7 @@ anywhere else it is skipped, saying so."""
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from rep_video.media.capture.bubble import BubbleLayout
 from rep_video.media.capture.synthetic import TestPatternCamera
 from rep_video.media.probe import probe
 from ui.devices import DemoCamera
+from ui.preview import PreviewWidget
 from ui.window import MainWindow
 
 ON_X11 = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
@@ -68,37 +70,24 @@ def _drag(qtbot: QtBot, widget: QWidget, start: QPoint, end: QPoint) -> None:
     QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
 
-def _last_frame(path: Path) -> tuple[int, np.ndarray]:
-    """How many frames the file has, and the last one as RGB."""
+def _frames(path: Path, wanted: tuple[int, ...] = ()) -> tuple[int, list[np.ndarray]]:
+    """How many frames the file has, and the frames at `wanted` then the last one, as RGB."""
     with av.open(str(path)) as container:
-        last, count = None, 0
+        last, count, picked = None, 0, []
         for frame in container.decode(video=0):
+            if count in wanted:
+                picked.append(frame.to_ndarray(format="rgb24"))
             last, count = frame, count + 1
         assert last is not None
-        return count, last.to_ndarray(format="rgb24")
+        return count, [*picked, last.to_ndarray(format="rgb24")]
 
 
-def _best_camera_match(square: np.ndarray, indices: range) -> tuple[float, float]:
-    """How close the recorded bubble is to the demo camera's middle square at the closest of
-    its frames `indices`, as it is and mirrored (mean absolute difference inside the circle,
-    at a quarter of the size)."""
-    d = square.shape[0] // 4
-    yy, xx = np.mgrid[0:d, 0:d]
-    inside = (xx - d / 2) ** 2 + (yy - d / 2) ** 2 < (d / 2 - 2) ** 2
-    got = cv2.resize(square, (d, d), interpolation=cv2.INTER_AREA).astype(int)
-    camera = TestPatternCamera(1280, 720, 30.0)
-    best, best_mirrored = 1e9, 1e9
-    for i in indices:
-        middle = camera.frame(max(0, i))[:, 280:1000]
-        want = cv2.resize(middle, (d, d), interpolation=cv2.INTER_AREA).astype(int)
-        best = min(best, float(np.abs(got - want)[inside].mean()))
-        best_mirrored = min(best_mirrored, float(np.abs(got - want[:, ::-1])[inside].mean()))
-    return best, best_mirrored
-
-
-def test_screen_with_bubble_records_the_pattern_and_the_camera(
-    window: MainWindow, qtbot: QtBot
-) -> None:
+def _setup(
+    window: MainWindow, qtbot: QtBot, size_index: int
+) -> tuple[PatternWindow, PreviewWidget]:
+    """The window top left, the pattern window bottom right, screen + bubble mode; returns
+    the pattern window (keep it: it closes when collected) and the preview once it shows the
+    screen and the camera."""
     screen = QGuiApplication.primaryScreen().geometry()
     sw, sh = screen.width(), screen.height()
     window.move(0, 0)
@@ -109,46 +98,98 @@ def test_screen_with_bubble_records_the_pattern_and_the_camera(
     pattern.show()
     record = window.record
     record.modes.set_mode("screen+camera")
-    record.modes.size_box.setCurrentIndex(2)  # L
-    assert record.modes.choice() is not None and record.modes.choice().kind == "screen"
-    # The source list's thumbnail of the screen is a live capture.
-    qtbot.waitUntil(lambda: not record.modes.sources.item(0).icon().isNull(), timeout=10000)
+    record.modes.size_box.setCurrentIndex(size_index)
     preview = record.preview
     qtbot.waitUntil(lambda: preview.has_frame() and preview.bubble.has_camera(), timeout=10000)
-    assert not preview.mirrored
+    return pattern, preview
 
-    # Drag the bubble from its bottom-right corner to the top left of the preview.
+
+def _drag_bubble(qtbot: QtBot, preview: PreviewWidget, x: float, y: float) -> None:
+    """Drag the bubble from where it is to (x, y), fractions of the shown picture."""
     shown = preview._target()
     assert shown is not None
     circle = preview.bubble.rect(*shown)
     assert circle is not None
     target = shown[0]
-    start = circle.center().toPoint()
-    end = QPoint(
-        int(target.left() + target.width() * 0.2), int(target.top() + target.height() * 0.2)
-    )
-    _drag(qtbot, preview, start, end)
+    end = QPoint(int(target.left() + target.width() * x), int(target.top() + target.height() * y))
+    _drag(qtbot, preview, circle.center().toPoint(), end)
+
+
+def _camera_index_now(window: MainWindow) -> int:
+    demo = window.record.hub._camera
+    assert isinstance(demo, DemoCamera)
+    return round((time.monotonic() - demo.camera.epoch) * 30)
+
+
+def _stop_and_wait(window: MainWindow, qtbot: QtBot) -> Path:
+    window.record.toggle_recording()
+    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=60000)
+    path = window.drafts.draft.video
+    assert path is not None
+    return Path(path)
+
+
+def _wait(qtbot: QtBot, seconds: float) -> None:
+    end_at = time.monotonic() + seconds
+    qtbot.waitUntil(lambda: time.monotonic() >= end_at, timeout=int(seconds * 1000) + 10000)
+
+
+@functools.cache
+def _camera_square(index: int, side: int) -> np.ndarray:
+    """The demo camera's (1280×720) middle square of frame `index`, at `side` pixels."""
+    middle = _CAMERA.frame(index)[:, 280:1000]
+    return cv2.resize(middle, (side, side), interpolation=cv2.INTER_AREA).astype(int)
+
+
+_CAMERA = TestPatternCamera(1280, 720, 30.0)
+
+
+def _best_camera_match(square: np.ndarray, indices: range) -> tuple[float, float]:
+    """How close the recorded bubble is to the demo camera's middle square at the closest of
+    its frames `indices`, as it is and mirrored (mean absolute difference inside the circle,
+    at a quarter of the size)."""
+    d = square.shape[0] // 4
+    yy, xx = np.mgrid[0:d, 0:d]
+    inside = (xx - d / 2) ** 2 + (yy - d / 2) ** 2 < (d / 2 - 2) ** 2
+    got = cv2.resize(square, (d, d), interpolation=cv2.INTER_AREA).astype(int)
+    best, best_mirrored = 1e9, 1e9
+    for i in indices:
+        want = _camera_square(max(0, i), d)
+        best = min(best, float(np.abs(got - want)[inside].mean()))
+        best_mirrored = min(best_mirrored, float(np.abs(got - want[:, ::-1])[inside].mean()))
+    return best, best_mirrored
+
+
+def test_screen_with_bubble_records_the_pattern_and_the_camera(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    screen = QGuiApplication.primaryScreen().geometry()
+    sw, sh = screen.width(), screen.height()
+    pattern, preview = _setup(window, qtbot, 2)  # L
+    box = pattern.geometry()
+    record = window.record
+    assert record.modes.choice() is not None and record.modes.choice().kind == "screen"
+    # The source list's thumbnail of the screen is a live capture.
+    qtbot.waitUntil(lambda: not record.modes.sources.item(0).icon().isNull(), timeout=10000)
+    assert not preview.mirrored
+
+    # Drag the bubble from its bottom-right corner to the top left of the preview.
+    _drag_bubble(qtbot, preview, 0.2, 0.2)
     assert record.record_modes.corner == "top-left"
 
     record.start_countdown(0)
     qtbot.waitUntil(lambda: record.hub.recording, timeout=5000)
-    end_at = time.monotonic() + 3.0
-    qtbot.waitUntil(lambda: time.monotonic() >= end_at, timeout=10000)
-    demo = record.hub._camera
-    assert isinstance(demo, DemoCamera)
+    _wait(qtbot, 3.0)
     # The camera frame in the bubble of the last recorded frame: one of the last few seconds'
     # (the encoder's queue holds up to a second of frames, more on a loaded machine).
-    at_stop = round((time.monotonic() - demo.camera.epoch) * 30)
-    record.toggle_recording()
-    qtbot.waitUntil(lambda: window.drafts.draft.video is not None, timeout=60000)
-    path = window.drafts.draft.video
+    at_stop = _camera_index_now(window)
+    path = _stop_and_wait(window, qtbot)
     info = probe(path)
     assert info.video is not None
     rw, rh = info.video.width, info.video.height
     assert (rw, rh) == (min(sw, 1920) // 2 * 2, min(sh, 1080) // 2 * 2)
-
     assert float(info.video.fps) == record.hub.screen_fps  # 15 or 30, by the machine's cores
-    count, last = _last_frame(path)
+    count, [last] = _frames(path)
     assert count >= 2 * record.hub.screen_fps  # 3 s, with room for a loaded machine
     sx, sy = rw / sw, rh / sh
     # The pattern where its window is: each quadrant's middle, in the recording's pixels (the
@@ -165,3 +206,34 @@ def test_screen_with_bubble_records_the_pattern_and_the_camera(
     )
     assert best < 8, best
     assert mirrored > best + 10, (best, mirrored)
+
+
+def test_the_bubble_moved_while_recording_moves_in_the_file(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    _pattern, preview = _setup(window, qtbot, 1)  # M, bottom right
+    record = window.record
+    record.start_countdown(0)
+    qtbot.waitUntil(lambda: record.hub.recording, timeout=5000)
+    at_start = _camera_index_now(window)
+    _wait(qtbot, 2.0)
+    _drag_bubble(qtbot, preview, 0.2, 0.8)  # to the bottom left, mid-take
+    assert record.record_modes.corner == "bottom-left"
+    _wait(qtbot, 2.0)
+    at_stop = _camera_index_now(window)
+    path = _stop_and_wait(window, qtbot)
+    info = probe(path)
+    assert info.video is not None
+    rw, rh = info.video.width, info.video.height
+    count, [early, last] = _frames(path, (round(record.hub.screen_fps * 0.5),))
+    assert count >= 3 * record.hub.screen_fps
+    seen = range(at_start - 60, at_stop + 3)  # the camera's frames while recording
+
+    def camera_at(frame: np.ndarray, corner: str) -> float:
+        x, y, d = BubbleLayout(corner, "M").rect(rw, rh)  # type: ignore[arg-type]
+        return _best_camera_match(frame[y : y + d, x : x + d], seen)[0]
+
+    assert camera_at(early, "bottom-right") < 8  # before the move
+    assert camera_at(early, "bottom-left") > 20
+    assert camera_at(last, "bottom-left") < 8  # after it
+    assert camera_at(last, "bottom-right") > 20
