@@ -354,5 +354,7 @@ def test_one_page_load_keeps_one_progress_row_at_its_furthest_point(
 def test_openapi_document_setting(tmp_path: Path, mode: str, anonymous: int, admin: int) -> None:
     with inprocess_server(tmp_path / mode, {"REP_VIDEO_SERVER_API_DOCS": mode}) as srv:
         boss = srv.create_token("boss", admin=True)
-        assert httpx.get(f"{srv.url}/openapi.json").status_code == anonymous
-        assert httpx.get(f"{srv.url}/openapi.json", headers=auth(boss)).status_code == admin
+        # The first ask builds the document: seconds on a busy machine, past httpx's 5 s default.
+        doc = f"{srv.url}/openapi.json"
+        assert httpx.get(doc, timeout=60).status_code == anonymous
+        assert httpx.get(doc, headers=auth(boss), timeout=60).status_code == admin
