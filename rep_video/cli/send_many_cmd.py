@@ -50,7 +50,8 @@ def run_send_many(args: argparse.Namespace, recipients: list[Recipient]) -> int:
     failed = [o for o in outcomes if o.error and not o.queued]
     if args.background and any(not o.live for o in outcomes):
         spawn_background_worker()
-    _note(f"sent to {len(outcomes) - len(failed)} of {len(outcomes)} recipients")
+    done = "links reserved for" if args.background else "sent to"
+    _note(f"{done} {len(outcomes) - len(failed)} of {len(outcomes)} recipients")
     if failed:
         print(
             f"rep-video: not sent to {', '.join(o.name for o in failed)}; fix what is said "

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
+
+import pytest
 
 from rep_video.audit.journal import Journal
 from rep_video.share.manifest import Person
@@ -17,6 +20,8 @@ from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.share.send import Until
 from rep_video.share.send_many import send_many
 from rep_video.share.shared_media import LEADER_NAME
+from rep_video.share.targets.folder import PENDING_MARKER
+from tests.unit.share.test_send_cli import rep_video
 
 NAMES = ("Dr. Ada Ng", "Dr. Bo Li", "Dr. Cy Oh")
 
@@ -86,3 +91,26 @@ def test_a_follower_waits_for_the_first_and_one_whose_first_is_withdrawn_makes_i
     assert _sha(second_video) == _sha(third_video)  # the same edit of the same take
     assert "Dr. Cy Oh" in Path(outcomes[2].link).read_text(encoding="utf-8")
     assert "Dr. Ada Ng" not in Path(outcomes[0].link).read_text(encoding="utf-8")
+
+
+@pytest.mark.process
+def test_the_command_with_background_returns_with_every_link(
+    sample_clip: Path, tmp_path: Path
+) -> None:
+    """`rep-video send --to A --to B --background`: both links on stdout at once, and the
+    detached worker makes the video once and publishes both pages (one file on disk)."""
+    out = tmp_path / "out"
+    sent = rep_video(
+        "send", str(sample_clip), "--to", NAMES[0], "--to", NAMES[1], "--from-name", "Rita",
+        "--target", f"folder:{out}", "--background",
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    assert "links reserved for 2 of 2 recipients" in sent.stderr
+    links = [line.split("\t") for line in sent.stdout.splitlines()]
+    assert [name for _link, name in links] == list(NAMES[:2])
+    pages = [Path(link).parent for link, _name in links]
+    deadline = time.monotonic() + 180
+    while any((p / PENDING_MARKER).exists() or not (p / "video.mp4").exists() for p in pages):
+        assert time.monotonic() < deadline, "the background worker did not publish both"
+        time.sleep(0.5)
+    assert (pages[0] / "video.mp4").stat().st_ino == (pages[1] / "video.mp4").stat().st_ino
