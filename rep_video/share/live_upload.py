@@ -24,6 +24,7 @@ import logging
 import os
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5  # the recorder closes a fragment about this often
 NICE = 10  # the upload thread's nice value above the app's (Linux)
+IN_FLIGHT = 2  # chunks sent at once
 MAX_CHUNKS = 150  # a share declares at most 200 files; past this the rest goes at Stop
 
 
@@ -125,6 +127,7 @@ class LiveUpload:
         self.manifest = manifest  # a draft's: the recipient is not known at Record
         self._stop = CancelToken()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # the state, as the chunks in flight change it
         self.native_id: int | None = None  # the OS's id of the streaming thread, once running
 
     @classmethod
@@ -198,11 +201,16 @@ class LiveUpload:
         # for all of them rather than one each.
         chunks = cut_chunks(Path(st.working), st.sent, end, st.chunk_size)
         self._declare([c.declaration() for c in chunks])
-        for chunk in chunks:
-            self._stop.raise_if_cancelled()
-            self._send(chunk.name, (chunk.offset, chunk.length))
-            st.sent = chunk.end
-            st.save(self.state_file)
+        master = self.reservation
+        assert master is not None
+        # Two chunks in flight: while one waits for its answers (a round trip to create the
+        # upload, one for the PATCH) the other's bytes keep the uplink busy.
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rep-video-live-chunk") as pool:
+            sent = pool.map(lambda c: self._send(master, c.name, (c.offset, c.length)), chunks)
+            for chunk, _ in zip(chunks, sent, strict=True):  # in order: `sent` is a prefix
+                with self._lock:
+                    st.sent = chunk.end
+                    st.save(self.state_file)
 
     def _reserve(self) -> Reservation:
         body = {"manifest": self.manifest.to_dict(), "files": []}
@@ -236,19 +244,26 @@ class LiveUpload:
         st.declared = files
         st.save(self.state_file)
 
-    def _send(self, name: str, span: tuple[int, int]) -> None:
-        reservation = self.reservation
-        assert reservation is not None
-        uploads = self.target.uploads(reservation)
-        uploads.saved = lambda: self._keep(reservation)
+    def _send(self, master: Reservation, name: str, span: tuple[int, int]) -> None:
+        """One chunk, on a pool thread: its own copy of the reservation, merged into `master`
+        (and the state file) under the lock whenever it changes."""
+        self._stop.raise_if_cancelled()
+        with self._lock:
+            mine = master.working_copy()
+        uploads = self.target.uploads(mine)
+        uploads.saved = lambda: self._merge(master, mine)
         meter = UploadMeter(span[1], no_progress)
         uploads.send(name, Path(self.state.working), meter, self._stop, span=span)
-        reservation.state["complete_parts"].append(name)
-        self._keep(reservation)
+        mine.state["complete_parts"].append(name)
+        self._merge(master, mine)
 
-    def _keep(self, reservation: Reservation) -> None:
-        self.state.reservation = asdict(reservation)
-        self.state.save(self.state_file)
+    def _merge(self, master: Reservation, mine: Reservation) -> None:
+        with self._lock:
+            master.state["uploads"].update(mine.state["uploads"])
+            done = master.state["complete_parts"]
+            done += [n for n in mine.state["complete_parts"] if n not in done]
+            self.state.reservation = asdict(master)
+            self.state.save(self.state_file)
 
     def finish(self, take: Path) -> Reservation | None:
         """Stop streaming; the reservation to send `take` with (see `live_reservation`)."""

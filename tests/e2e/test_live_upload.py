@@ -245,3 +245,38 @@ def _get(url: str) -> bytes:
     r = httpx.get(url, timeout=30)
     assert r.status_code == 200, r.text
     return r.content
+
+
+def test_two_chunks_are_in_flight_at_once(tmp_path: Path) -> None:
+    """Behind (several chunks waiting, as on a slow link), while one chunk's PATCH waits for
+    its answer the next one is already on its way: with every PATCH held at the proxy (none
+    completes), two chunks' uploads are open at once (one at a time, the second would wait
+    for the first)."""
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        target = ServerTarget("acme", proxy.url, srv.create_token("rita"))
+        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
+        recorder.start()
+        record(recorder, 4.0)  # several chunks written before the upload starts
+        proxy.hold(b"PATCH ")
+        state_file = tmp_path / "l.json"
+        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
+        live.start()
+        deadline = time.monotonic() + 20
+        while len(_open_uploads(state_file)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        opened, complete = _open_uploads(state_file), _complete(state_file)
+        proxy.release()
+        recorder.stop()
+        live.stop()
+    assert complete == [], complete  # nothing got through the hold
+    assert len(opened) >= 2, opened
+
+
+def _open_uploads(state_file: Path) -> dict[str, str]:
+    reservation = LiveState.load(state_file).reservation if state_file.exists() else None
+    return dict(reservation["state"]["uploads"]) if reservation else {}
+
+
+def _complete(state_file: Path) -> list[str]:
+    reservation = LiveState.load(state_file).reservation
+    return list(reservation["state"]["complete_parts"]) if reservation else []
