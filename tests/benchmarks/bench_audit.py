@@ -14,7 +14,8 @@
    with the record and publishes with `append_audit` replaced by a no-op in the same run (the
    baseline), and the time inside `append_audit` itself, measured around each call.
 2. `rep-video admin audit verify` of a log of N records (100 000 by default, shaped like
-   publish records: an item, a message, a video sha256), in process (`verify_log`) and as the
+   publish records: an item, a message, a video sha256, the share's five files with their
+   sha256), in process (`verify_log`) and as the
    command (a fresh interpreter, what an auditor runs); SQLite, and PostgreSQL when
    REP_VIDEO_TEST_PG_DSN is set.
 """
@@ -47,6 +48,16 @@ from tests.server.helpers import auth, create_body, manifest, tus_upload
 from tests.support.clips import make_clip
 from tests.support.inprocess_server import inprocess_server
 from tests.support.server_process import ROOT
+
+# What a publish record lists since records tie a page to its bytes: every file of a share
+# with a poster, a preview, captions and an attachment, by name, size and sha256.
+SHARE_FILES = [
+    {"name": name, "size": size, "sha256": f"{i:02x}" * 32}
+    for i, (name, size) in enumerate(
+        [("captions.en.vtt", 1200), ("files/onc-dosing-guide.pdf", 480_000),
+         ("poster.jpg", 60_000), ("preview.gif", 300_000), ("video.mp4", 9_000_000)]
+    )
+]  # fmt: skip
 
 
 def p95(values: list[float]) -> float:
@@ -177,7 +188,7 @@ def bench_go_live(count: int) -> None:
               f"added: p95 {added_p95:+.2f} ms, median {added_median:+.2f} ms")  # fmt: skip
 
 
-def _fill(url: str, records: int) -> None:
+def _fill(url: str, records: int, files: bool) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     sessions = session_factory(engine)
@@ -193,7 +204,7 @@ def _fill(url: str, records: int) -> None:
                 audit_log.append_audit(
                     s, actor="rita@acme.example", action="publish",
                     share_id=uuid.uuid4().hex, recipient="Dr. Ada Lovelace", about=subject,
-                    detail={"n": n},
+                    detail={"n": n, "files": SHARE_FILES} if files else {"n": n},
                 )  # fmt: skip
     engine.dispose()
 
@@ -204,8 +215,11 @@ def _timed(run: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def bench_verify(label: str, url: str, data: Path, records: int, env: dict[str, str]) -> None:
-    fill_s, _ = _timed(lambda: _fill(url, records))
+def bench_verify(
+    label: str, url: str, data: Path, records: int, env: dict[str, str], files: bool = True
+) -> None:
+    """`files` False: records shaped as before they listed the share's files (the baseline)."""
+    fill_s, _ = _timed(lambda: _fill(url, records, files))
     engine = make_engine(url)
     cpu = time.thread_time()
     seconds, verdict = _timed(lambda: audit_log.verify_log(engine))
@@ -222,9 +236,10 @@ def bench_verify(label: str, url: str, data: Path, records: int, env: dict[str, 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     command_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     assert out.returncode == 0, out.stdout + out.stderr
-    print(f"verify {records} records on {label}: in process {seconds:.2f} s wall, {cpu:.2f} s "
-          f"CPU ({seconds / records * 1e6:.1f} µs a record); `admin audit verify` as a command "
-          f"{command_s:.2f} s wall, {command_cpu:.2f} s CPU; (writing them: "
+    shape = "with the files" if files else "without the files (baseline)"
+    print(f"verify {records} records {shape} on {label}: in process {seconds:.2f} s wall, "
+          f"{cpu:.2f} s CPU ({seconds / records * 1e6:.1f} µs a record); `admin audit verify` "
+          f"as a command {command_s:.2f} s wall, {command_cpu:.2f} s CPU; (writing them: "
           f"{fill_s:.1f} s)")  # fmt: skip
 
 
@@ -239,9 +254,11 @@ def main() -> None:
     if not args.skip_publish:
         bench_go_live(args.switches)
         bench_publish(args.publishes)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp)
-        bench_verify("SQLite", f"sqlite:///{data / 'server.sqlite3'}", data, args.records, {})
+    for files in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp)
+            url = f"sqlite:///{data / 'server.sqlite3'}"
+            bench_verify("SQLite", url, data, args.records, {}, files)
     dsn = os.environ.get("REP_VIDEO_TEST_PG_DSN")
     if dsn:
         schema = f"rv_bench_{uuid.uuid4().hex[:12]}"
