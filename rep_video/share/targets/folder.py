@@ -28,6 +28,7 @@ from rep_video.share.page import (
     page_context_from_manifest,
     render_share_page,
 )
+from rep_video.share.page_content import NO_POLICY
 from rep_video.share.page_status import render_gone_page, render_pending_page
 from rep_video.share.targets.base import Checkpoint, Reservation, SharePackage, ShareStatus
 
@@ -117,11 +118,16 @@ class FolderTarget:
             return
         state = reservation.state
         rep = Person(**state["rep"]) if state.get("rep") else Person(name="the sender")
+        try:  # the policy's safety information and adverse-event line, as on every page
+            content = local_page_content(self.page_policy)
+        except UserError:
+            content = NO_POLICY  # a broken policy file must not keep a link alive
         page = render_gone_page(
             rep,
             reason="revoked",
             page_approval_code=state.get("page_approval_code"),
             language=state.get("language") or "en",
+            content=content,
         )
         gone = Path(tempfile.mkdtemp(prefix=".gone-", dir=final.parent))
         atomic_write_text(gone / INDEX, page)

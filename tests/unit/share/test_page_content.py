@@ -11,6 +11,7 @@ import pytest
 
 from rep_video.config import load_settings
 from rep_video.errors import UserError
+from rep_video.progress import CancelToken
 from rep_video.share.local_policy import local_page_content
 from rep_video.share.manifest import Person
 from rep_video.share.page import PageContext, render_share_page
@@ -129,6 +130,30 @@ def test_the_folder_targets_on_its_way_page_carries_the_safety_block(tmp_path: P
     assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html
     assert "ISI-7" in html and "AE-7" in html
     assert 'id="hcp-ok"' not in html  # no video yet: nothing to gate
+
+
+def test_the_folder_targets_no_longer_available_page_carries_the_safety_block(
+    tmp_path: Path,
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY_TOML, encoding="utf-8")
+    target = FolderTarget("folder", tmp_path / "out")
+    target.page_policy = policy
+    package = fake_package(tmp_path / "pkg")
+    reservation = target.reserve(package)
+    target.upload(package, reservation, lambda p: None, CancelToken())
+    target.revoke(reservation)
+    html = (tmp_path / "out" / reservation.token / "index.html").read_text(encoding="utf-8")
+    assert "This video is no longer available" in html
+    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html  # was none
+    assert "ISI-7" in html and "AE-7" in html
+    assert 'id="hcp-ok"' not in html  # nothing to gate
+    # A policy file broken since: the link is revoked all the same, without the block.
+    other = target.reserve(package)
+    target.upload(package, other, lambda p: None, CancelToken())
+    policy.write_text("analytics = [", encoding="utf-8")
+    target.revoke(other)
+    assert target.status(other).state == "revoked"
 
 
 def test_the_registry_gives_folder_targets_the_admin_configs_policy_file(
