@@ -16,7 +16,9 @@ names the recipient) is a *follower* of it:
   retry), unless the leader's entry has ended without media (failed, cancelled, removed): it
   then makes its own from its own recipe, so no recipient depends on another's success;
 - on a share server, a follower whose leader is live declares the files it took `same_as`
-  the leader's share (`same_as_state`): nothing is uploaded and the server stores one copy.
+  the leader's share (`same_as_state`): nothing is uploaded and the server stores one copy;
+  the email GIF, which a share server's send makes after publish, is made once too: the
+  leader links it into its followers (`hand_off_file`) and each sends it.
 
 docs/ARCHITECTURE.md, "One recording, many physicians", says where the copies are per
 target."""
@@ -86,6 +88,17 @@ def hand_off(leader: Path) -> int:
         with contextlib.suppress(FileNotFoundError):  # a follower removed meanwhile
             taken += take_media(Path(folder), Path(leader))
     return taken
+
+
+def hand_off_file(leader: Path, name: str) -> None:
+    """A file the leader made after its media (the email GIF, made once the page is live),
+    linked into each follower that took its media and has none yet: the followers send it
+    rather than make their own."""
+    data = _read(Path(leader) / FOLLOWERS_NAME)
+    for folder in (Path(f) for f in (data or {}).get("packages", [])):
+        if (folder / SHARED_NAME).exists() and not (folder / name).exists():
+            with contextlib.suppress(OSError):  # a follower removed meanwhile: it makes its own
+                _link_or_copy(Path(leader) / name, folder / name)
 
 
 def take_media(follower: Path, leader: Path) -> bool:

@@ -53,7 +53,7 @@ def check_pages(
     assert [name for _link, name in sent] == names
     links = [link for link, _name in sent]
     assert len(set(links)) == len(names) and all(li.startswith(f"{srv.url}/s/") for li in links)
-    videos = set()
+    videos, gifs = set(), set()
     for link, name in sent:
         page = httpx.get(link)
         assert page.status_code == 200 and "<video" in page.text, page.text[:300]
@@ -63,7 +63,9 @@ def check_pages(
         if languages and name in languages:
             assert re.search(rf'<html[^>]*lang="{languages[name]}"', page.text), name
         videos.add(httpx.get(f"{link}/media/video.mp4").content)
+        gifs.add(httpx.get(f"{link}/media/preview.gif").content)
     assert len(videos) == 1  # every page plays the same bytes
+    assert len(gifs) == 1 and next(iter(gifs)).startswith(b"GIF8")  # each has the email GIF
     assert stored_copies(srv, videos.pop()) == 1  # ... stored once
     shares = {str(Outbox().find(link).share_id) for link in links}
     actions = audit_actions(srv)

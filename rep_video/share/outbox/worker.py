@@ -196,6 +196,7 @@ class OutboxWorker:
             if composes and preview_follows(package):
                 watch.progress(Progress("preview", 0.0, "the email preview"))
                 gif = make_preview(package)
+                shared_media.hand_off_file(package.folder, gif.name)  # made once for all
                 send_preview(cast("ServerTarget", target), reservation, gif, cancel)
                 package = preview_sent(package)
         if target.kind != "server":  # a server keeps its own audit log
