@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 from rep_video.media.capture.bubble import BubbleLayout
 from ui import core_bridge
 from ui.devices import SAMPLE_RATE, Source
+from ui.screen_sources import RateGate
 
 Mode = str  # "camera" | "screen" | "screen+camera"
 MODES: tuple[Mode, ...] = ("camera", "screen", "screen+camera")
@@ -65,6 +66,7 @@ class CaptureHub(QObject):
         self._max_side = max_side
         self.fps = fps
         self.screen_fps = screen_fps()
+        self._bubble_gate = RateGate(self.screen_fps)
         self._recorder: Any = None
         self._rec_t0 = 0.0
         self._record_size: tuple[int, int] | None = None
@@ -222,13 +224,16 @@ class CaptureHub(QObject):
     def _on_bubble_camera(self, frame: np.ndarray, pts: float) -> None:
         if self.mode != "screen+camera":
             return
-        # The middle square, at most a bubble's size: a fifth of a full camera frame to copy
-        # and queue (OpenCV's resize releases the GIL; the compositing is the encoder's).
+        # At the screen's rate (a camera's 30 a second would only be skipped by the encoder),
+        # and its middle square at most a bubble's size: a fifth of a camera frame to queue
+        # (OpenCV's resize releases the GIL; the compositing is the encoder's).
+        if not self._bubble_gate.admit(pts):
+            return
         square = _bubble_sized(frame, BUBBLE_SOURCE)
         with self._lock:
             recorder = self._recorder
             if recorder is not None and pts >= self._rec_t0:
-                recorder.push_camera(square, pts)  # never blocks: a busy encoder skips it
+                recorder.push_camera(square, pts, owned=True)  # never blocks: may skip it
         if not self._bubble_pending:
             self._bubble_pending = True
             self.bubble_preview.emit(_bubble_sized(square))
@@ -240,7 +245,8 @@ class CaptureHub(QObject):
         with self._lock:
             recorder = self._recorder
             if recorder is not None and pts >= self._rec_t0:
-                recorder.push_video(frame, pts)  # any size: fitted on the encoder side
+                # Any size (fitted on the encoder side); the source made this array for us.
+                recorder.push_video(frame, pts, owned=True)
                 self.frames_pushed += 1
         if not self._preview_pending:
             self._preview_pending = True

@@ -224,9 +224,11 @@ class Recorder:
 
     # ----------------------------------------------------------------- capture side
 
-    def push_video(self, frame: npt.NDArray[np.uint8], pts: float) -> bool:
+    def push_video(self, frame: npt.NDArray[np.uint8], pts: float, *, owned: bool = False) -> bool:
         """Queue one RGB frame (H×W×3 uint8, any size: fitted to the recording's) taken at
-        `pts` seconds. Returns False if it had to be dropped (counted in stats)."""
+        `pts` seconds. Returns False if it had to be dropped (counted in stats). `owned`: the
+        caller made this array for the recorder and never writes it again (no copy; the
+        encoder side only reads it)."""
         _check_frame(frame)
         if self._skipping(pts):
             return True
@@ -234,15 +236,15 @@ class Recorder:
         if (room is not None and room <= 0) or self._worker.limit_reached:
             self._length.mark_reached()
             return False
-        # A copy: the caller may reuse its buffer.
-        return self._queue.put_video(np.array(frame, copy=True, order="C"), pts)
+        # A copy unless owned: the caller may reuse its buffer.
+        return self._queue.put_video(_kept(frame, owned), pts)
 
-    def push_camera(self, frame: npt.NDArray[np.uint8], pts: float) -> None:
+    def push_camera(self, frame: npt.NDArray[np.uint8], pts: float, *, owned: bool = False) -> None:
         """The camera's frame for the bubble of a screen recording (any size; the middle
         square is used). Never blocks: when the encoder is busy the frame is skipped."""
         _check_frame(frame)
         if not self._skipping(pts):
-            self._queue.put_overlay(np.array(frame, copy=True, order="C"), pts)
+            self._queue.put_overlay(_kept(frame, owned), pts)
 
     def push_audio(self, samples: npt.NDArray[np.float32], pts: float) -> None:
         """Queue a block of float32 samples, shape (n, channels), whose first sample was
@@ -371,6 +373,14 @@ class Recorder:
             bubble_frames_skipped=q.overlay_skipped,
             error=error,
         )
+
+
+def _kept(frame: npt.NDArray[np.uint8], owned: bool) -> npt.NDArray[np.uint8]:
+    """What the queue holds of a pushed frame: the caller's own array when it handed it over
+    (contiguous), else a copy (a 1080p frame is 6 MB; copying it costs a millisecond or two)."""
+    if owned and frame.flags.c_contiguous:
+        return frame
+    return np.array(frame, copy=True, order="C")
 
 
 def _check_frame(frame: npt.NDArray[np.uint8]) -> None:

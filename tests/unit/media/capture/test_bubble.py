@@ -93,3 +93,21 @@ def test_recorded_screen_frames_carry_the_bubble(tmp_path: Path) -> None:
     assert np.abs(last[180, 320].astype(int) - (20, 40, 160)).max() < 16  # the slide's box
     assert np.abs(last[20, 620].astype(int) - 235).max() < 10  # the slide elsewhere
     assert np.abs(last[y + d // 2, 600].astype(int) - 235).max() < 10  # not mirrored
+
+
+def test_an_owned_frame_is_queued_without_a_copy(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "owned.mp4", 320, 180, 30, channels=0)
+    recorder.use_screen(BubbleLayout("top-right", "S"))
+    recorder.start()
+    mine = np.full((180, 320, 3), 90, np.uint8)
+    theirs = np.full((180, 320, 3), 90, np.uint8)
+    face = np.full((120, 120, 3), 200, np.uint8)
+    recorder.push_camera(face, 0.0, owned=True)
+    recorder.push_video(mine, 0.0, owned=True)
+    recorder.push_video(theirs, 1 / 30)
+    theirs[:] = 0  # the caller reuses its buffer: what was pushed is a copy
+    path = recorder.stop()
+    assert len(decoded_frames(path)) == 2
+    assert (mine == 90).all()  # the bubble was drawn into the recorder's canvas, not into it
+    _, second = decoded_frames(path)[1]
+    assert np.abs(second[170, 10].astype(int) - 90).max() < 10
