@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from rep_video.errors import UserError
-from rep_video.server.db import WebhookDelivery, WebhookEndpoint, utcnow
+from rep_video.server.db import WebhookDelivery, WebhookEndpoint, affected, utcnow
 from rep_video.server.webhook_queue import EVENTS
 from rep_video.server.webhook_signing import new_secret
 
@@ -75,7 +76,12 @@ def add_endpoint(
         endpoint = insert(WebhookEndpoint).values(
             url=url, events=",".join(events), secret=secret, created_at=utcnow()
         )
-        new_id = conn.execute(endpoint.returning(WebhookEndpoint.id)).scalar_one()
+        try:
+            new_id = conn.execute(endpoint.returning(WebhookEndpoint.id)).scalar_one()
+        except SQLAlchemyError as exc:  # its text would quote the parameters: the secret
+            raise UserError(
+                f"the database refused the new endpoint ({type(exc).__name__}); try again"
+            ) from None
     return int(new_id), secret
 
 
@@ -126,7 +132,7 @@ def remove_endpoint(engine: Engine, endpoint_id: int) -> int:
             delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
         )
         conn.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
-    return int(getattr(gone, "rowcount", 0))
+    return affected(gone)
 
 
 def delivery_log(engine: Engine, endpoint_id: int, limit: int) -> list[dict[str, Any]]:
