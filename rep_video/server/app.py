@@ -82,12 +82,15 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
             "read, so the server streams media itself"
         )
 
+    def count_attempt(outcome: str) -> None:
+        metrics.webhook_attempts.labels(outcome).inc()
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         tasks = [
             asyncio.create_task(_cleanup_loop(state)),
             asyncio.create_task(state.live_hub.run()),
-            asyncio.create_task(run_deliveries(state.engine, settings)),
+            asyncio.create_task(run_deliveries(state.engine, settings, count_attempt)),
         ]
         if settings.purge_interval_seconds > 0:
             tasks.append(asyncio.create_task(_purge_loop(state)))

@@ -51,6 +51,11 @@ class ServerMetrics:
             "bucket): failed readiness checks and errors that reached the error handler",
             ["where"], registry=r,
         )  # fmt: skip
+        self.webhook_attempts = Counter(
+            "repvideo_webhook_attempts", "Webhook delivery attempts by this instance, by "
+            "outcome: delivered, retry (failed, tried again later), failed (given up)",
+            ["outcome"], registry=r,
+        )  # fmt: skip
         self.unhandled = Counter(
             "repvideo_unhandled_errors", "Requests that ended in a 500, by exception type",
             ["type"], registry=r,

@@ -24,6 +24,7 @@ import socket
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -112,9 +113,16 @@ class Deliverer:
     """One instance's sending: `deliver_due` is one round over the endpoints with a delivery
     due (called from a thread)."""
 
-    def __init__(self, engine: Engine, settings: ServerSettings, rng: random.Random | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: ServerSettings,
+        rng: random.Random | None = None,
+        count: Callable[[str], None] | None = None,
+    ):
         self.engine = engine
         self.settings = settings
+        self.count = count or (lambda _outcome: None)  # each attempt's outcome, for metrics
         self.owner = new_owner()
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self.lease = timedelta(seconds=max(60.0, 3 * settings.webhook_timeout_seconds + 30))
@@ -212,6 +220,7 @@ class Deliverer:
             values.update(state="failed", finished_at=now)
             log.warning("webhook %s gave up after %s attempts", head.event_id, head.attempts + 1)
         else:
+            values["state"] = "pending"
             s = self.settings
             wait = backoff(head.attempts + 1, s.webhook_backoff_base_seconds,
                            s.webhook_backoff_max_seconds, self.rng)  # fmt: skip
@@ -224,6 +233,7 @@ class Deliverer:
         )
         with self.engine.begin() as conn:
             done = conn.execute(update(WebhookDelivery).where(unchanged).values(**values))
+        self.count({"pending": "retry"}.get(values["state"], values["state"]))
         return go_on and affected(done) == 1
 
 
@@ -252,9 +262,12 @@ def sweep_log(engine: Engine, keep_days: int) -> int:
         return affected(gone)
 
 
-async def run_deliveries(engine: Engine, settings: ServerSettings) -> None:
-    """serve's background task: a round every `webhook_poll_seconds`."""
-    deliverer = Deliverer(engine, settings)
+async def run_deliveries(
+    engine: Engine, settings: ServerSettings, count: Callable[[str], None] | None = None
+) -> None:
+    """serve's background task: a round every `webhook_poll_seconds`; `count(outcome)` after
+    each attempt."""
+    deliverer = Deliverer(engine, settings, count=count)
     while True:
         try:
             await asyncio.to_thread(deliverer.deliver_due)

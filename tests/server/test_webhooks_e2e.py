@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ FAST = {
     "REP_VIDEO_SERVER_ANSWERS_PER_SHARE_PER_HOUR": "50",
 }
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+METRICS_TOKEN = "webhook-metrics-scraper"
 
 
 def admin(srv: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
@@ -109,8 +111,16 @@ def test_a_call_back_request_reaches_the_receiver_signed(tmp_path: Path, small_c
         assert failing.returncode == 1 and "HTTP 500" in failing.stderr
 
 
+def _attempts(srv: ServerProcess) -> dict[str, float]:
+    """repvideo_webhook_attempts_total by outcome, from /metrics."""
+    scraped = httpx.get(f"{srv.url}/metrics", headers=auth(METRICS_TOKEN)).text
+    found = re.findall(r'^repvideo_webhook_attempts_total\{outcome="(\w+)"\} (\S+)$', scraped, re.M)
+    return {outcome: float(value) for outcome, value in found}
+
+
 def test_a_receiver_that_was_down_gets_every_event_once_in_order(tmp_path: Path) -> None:
-    with WebhookReceiver() as hook, running_server(tmp_path / "srv", FAST) as srv:
+    env = {**FAST, "REP_VIDEO_SERVER_METRICS_TOKEN": METRICS_TOKEN}
+    with WebhookReceiver() as hook, running_server(tmp_path / "srv", env) as srv:
         add_endpoint(srv, hook.url, "created,revoked")
         token = srv.create_token("rita")
         hook.status = 503
@@ -154,6 +164,9 @@ def test_a_receiver_that_was_down_gets_every_event_once_in_order(tmp_path: Path)
         listed = admin(srv, "list", "--json")
         (endpoint,) = json.loads(listed.stdout)
         assert (endpoint["pending"], endpoint["delivered"], endpoint["failed"]) == (0, 5, 0)
+        counted = _attempts(srv)
+        assert counted["delivered"] == 5 and "failed" not in counted
+        assert counted["retry"] >= len(retried) - 1  # and the refused ones, not received
 
 
 @pytest.mark.postgres
