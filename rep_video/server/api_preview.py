@@ -30,6 +30,7 @@ from rep_video.server.auth import Caller, CallerDep, StateDep
 from rep_video.server.db import Share, Upload, utcnow
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
+from rep_video.server.public_media import media_key
 from rep_video.server.publish import blob_key
 from rep_video.server.quotas import quota_problem
 from rep_video.server.shares import declared_files, owned_share, share_json
@@ -112,6 +113,7 @@ def _store(state: ServerState, caller: Caller, share_id: str, gif: bytes) -> dic
     with state.sessions() as s:
         fresh = owned_share(s, caller, share_id)
         state.share_cache.forget(fresh.token)
+        state.media_cache.forget(media_key(share.id, NAME))  # it may replace one
         return share_json(s, fresh, state.public_url)
 
 

@@ -107,15 +107,21 @@ def _media_target(
 async def _target(
     state: ServerState, share: PublicShare, name: str
 ) -> tuple[StoredFile | None, int | None]:
-    # A live share's files never change (uploads are refused once it is not pending);
-    # withdrawals and approval dates reach media within this second plus the withdrawn
-    # list's own few seconds.
-    key = f"{share.id}\n{name}"  # a name holds no newline (names.py)
+    # Only what was found is kept: a file may still arrive after publish (the email GIF
+    # follows it: api_preview.py, which forgets the entry when it stores one). Withdrawals
+    # and approval dates reach media within this second plus the withdrawn list's own few.
+    key = media_key(share.id, name)
     found: tuple[StoredFile | None, int | None] | None = state.media_cache.get(key)
     if found is None:
         found = await run_in_threadpool(_media_target, state, share, name)
-        state.media_cache.put(key, found)
+        if found[0] is not None:
+            state.media_cache.put(key, found)
     return found
+
+
+def media_key(share_id: str, name: str) -> str:
+    """A share's file in `state.media_cache`."""
+    return f"{share_id}\n{name}"  # a name holds no newline (names.py)
 
 
 def _read_small(path: Path, start: int, end: int) -> bytes:
