@@ -1,7 +1,7 @@
 """Stop → playable on a throttled uplink (run by hand, not collected by pytest):
 
     .venv/bin/python tests/benchmarks/bench_instant.py [--minutes 1 3] [--links 10/80 3/150]
-        [--gif-first]
+        [--paths instant today gif-first]
 
 The real share server (`rep-video serve`, SQLite + files) runs behind the shaping proxy
 (shaping_proxy.py: token bucket on the uplink, half the RTT each way) on loopback. For each
@@ -12,8 +12,9 @@ link:
   LiveUpload streams it (as during a real take), then "Stop": `send` with the live upload's
   state file, trimmed 2.5 s at both ends;
 - today's path: `send` of the same take and trim without a live upload;
-- with --gif-first, also "instant, GIF first": the instant path as it was before the email GIF
-  followed publish (made and uploaded before it), to compare within the run.
+- gif-first ("instant, GIF first"): the instant path as it was before the email GIF followed
+  publish (made and uploaded before it), to compare within the run.
+--paths names the paths and their order per take (default: instant today).
 For both: Stop → link (the send's on_link), Stop → playable (the upload's "published": the
 share is live, its video.mp4 composed and checked), Stop → done (the send returns: on the
 instant path the email GIF, which follows publish, is up too), and bytes through the proxy
@@ -67,6 +68,7 @@ from tests.e2e._live_take import draft_manifest  # noqa: E402
 from tests.support.server_process import running_server  # noqa: E402
 
 CONFIG_LOCK = threading.Lock()
+PATHS = {"instant": "instant", "today": "today", "gif-first": "instant, GIF first"}
 GIF_FIRST = threading.local()  # this thread's send makes the GIF before publish (the old way)
 TRIM = 2.5  # seconds off each end
 SIZE = (640, 360)
@@ -221,7 +223,7 @@ def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy
 
 
 def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[Take],
-             work: Path, out: list[Result], gif_first: bool) -> None:  # fmt: skip
+             work: Path, out: list[Result], paths: list[str]) -> None:  # fmt: skip
     _url, port = srv_url_port
     name = f"l{int(link.up_bits / 1e6)}"
     with ShapingProxy(port, link) as proxy:
@@ -230,27 +232,33 @@ def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[
             secrets.set_secret(name, "api_token", token)
         target = ServerTarget(name, proxy.url, token)
         for take in takes:
-            for path in ("instant", "instant, GIF first") if gif_first else ("instant",):
-                folder = work / f"{name}-{take.seconds:g}-{len(out)}"
-                out.append(_instant(take, folder, target, proxy, path, link))
+            for path in paths:
+                if path == "today":
+                    out.append(_today(take, name, proxy, link))
+                else:
+                    folder = work / f"{name}-{take.seconds:g}-{len(out)}"
+                    out.append(_instant(take, folder, target, proxy, PATHS[path], link))
                 print(json.dumps(asdict(out[-1])), flush=True)
-            mb, minutes = take.final.stat().st_size / 1e6, take.seconds / 60
-            before = proxy.bytes_up
-            to_link, to_play, local, done, up_live = _send(
-                take, take.final, None, name, lambda: proxy.bytes_up
-            )
-            out.append(Result("today", link.label(), minutes, mb, to_link, to_play,
-                              proxy.bytes_up - before, local, done, up_live))  # fmt: skip
-            print(json.dumps(asdict(out[-1])), flush=True)
+
+
+def _today(take: Take, name: str, proxy: ShapingProxy, link: Link) -> Result:
+    """The same take and trim sent without a live upload: the whole video after Stop."""
+    mb, minutes = take.final.stat().st_size / 1e6, take.seconds / 60
+    before = proxy.bytes_up
+    to_link, to_play, local, done, up_live = _send(
+        take, take.final, None, name, lambda: proxy.bytes_up
+    )
+    return Result("today", link.label(), minutes, mb, to_link, to_play,
+                  proxy.bytes_up - before, local, done, up_live)  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3])
     parser.add_argument("--links", nargs="+", default=["10/80", "3/150"])
-    parser.add_argument("--gif-first", action="store_true")
+    parser.add_argument("--paths", nargs="+", default=["instant", "today"], choices=list(PATHS))
     args = parser.parse_args()
-    if args.gif_first:
+    if "gif-first" in args.paths:
         _gif_first_switch()
     links = [Link(float(a) * 1e6, float(b) / 1000) for a, b in (s.split("/") for s in args.links)]
     work = Path(tempfile.mkdtemp(prefix="rv-bench-instant-work-"))
@@ -270,7 +278,7 @@ def main() -> None:
         threads = [
             threading.Thread(
                 target=run_link,
-                args=((srv.url, srv.port), token, link, takes, work, results, args.gif_first),
+                args=((srv.url, srv.port), token, link, takes, work, results, args.paths),
             )
             for link in links
         ]
