@@ -4,6 +4,7 @@ except the checksum check an item runs on its own file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,23 @@ from rep_video.errors import UserError
 
 KINDS = ("pdf", "link", "image")
 FILE_KINDS = ("pdf", "image")
+
+
+def in_language(
+    texts: Iterable[tuple[str, str]], language: str, default: tuple[str, str]
+) -> tuple[str, str]:
+    """(text, its language) from `texts` ((language, text) pairs) for a share in
+    `language`: the exact language first, else the first of the same base language ("de"
+    serves "de-AT" and "de-AT" serves "de-CH"), else `default`."""
+    pairs = tuple(texts)
+    for code, text in pairs:
+        if code == language:
+            return text, code
+    base = language.split("-")[0].lower()
+    for code, text in pairs:
+        if code.split("-")[0].lower() == base:
+            return text, code
+    return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +85,7 @@ class ContentItem(Approved):
     def title_for(self, language: str) -> tuple[str, str]:
         """(title, the language it is in) for a share in `language`: the item's title in
         that language ("de" also matches "de-AT"), else its default title."""
-        base = language.split("-")[0].lower()
-        for code, title in self.titles:
-            if code == language:
-                return title, code
-        for code, title in self.titles:
-            if code.split("-")[0].lower() == base:
-                return title, code
-        return self.title, self.language
+        return in_language(self.titles, language, (self.title, self.language))
 
     def window_availability(self, today: date) -> Availability:
         """The approval window and withdrawal only (no file access)."""

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from rep_video.content.model import Audience, Availability
+from rep_video.content.model import Audience, Availability, in_language
 
 FIELDS = ("hcp_name", "rep_name")
 MESSAGE_MODES = ("free", "templates_only", "templates_with_edits")
@@ -45,14 +45,7 @@ class MessageTemplate:
     def text_for(self, language: str) -> tuple[str, str]:
         """(text, the language it is in): the text in `language` ("de" also serves
         "de-AT"), else the default text."""
-        base = language.split("-")[0].lower()
-        for code, text in self.texts:
-            if code == language:
-                return text, code
-        for code, text in self.texts:
-            if code.split("-")[0].lower() == base:
-                return text, code
-        return self.text, self.language
+        return in_language(self.texts, language, (self.text, self.language))
 
     def all_texts(self) -> tuple[str, ...]:
         return (self.text, *(t for _c, t in self.texts))

@@ -15,6 +15,7 @@ from fastapi import HTTPException
 from sqlalchemy.orm import Session, sessionmaker
 
 from rep_video.audit.chain import ItemRef
+from rep_video.content.model import in_language
 from rep_video.server.audit_log import Subject, append_audit
 from rep_video.server.catalog_schema import CatalogIn, CatalogItemIn, PolicyIn
 from rep_video.server.db import ServerDocument, utcnow
@@ -179,12 +180,7 @@ def resolve_attachments(
 
 
 def _attachment(item: CatalogItemIn, language: str) -> AttachmentRef:
-    title, title_language = item.title, item.language
-    base = language.split("-")[0].lower()
-    for code, text in sorted(item.titles.items(), key=lambda kv: kv[0] != language):
-        if code == language or code.split("-")[0].lower() == base:
-            title, title_language = text, code
-            break
+    title, title_language = in_language(item.titles.items(), language, (item.title, item.language))
     return AttachmentRef(
         id=item.id,
         title=title,
