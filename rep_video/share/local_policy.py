@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rep_video.errors import UserError
+from rep_video.share.manifest import ShareManifest
 from rep_video.share.page_content import NO_POLICY, PageContent, page_content
+from rep_video.share.page_status import render_pending_page
 
 if TYPE_CHECKING:
     from rep_video.server.catalog_schema import PolicyIn
@@ -22,6 +24,18 @@ def local_page_content(path: Path | None) -> PageContent:
     if path is None:
         return NO_POLICY
     return page_content(load_policy_file(path).model_dump(mode="json"))
+
+
+def local_pending_page(m: ShareManifest, policy_file: Path | None) -> str:
+    """The "on its way" page a folder or S3 link shows until the upload is published, with
+    the local policy's content."""
+    return render_pending_page(
+        m.rep,
+        recipient_name=m.recipient.name,
+        page_approval_code=m.page_approval_code,
+        language=m.language,
+        content=local_page_content(policy_file),
+    )
 
 
 def load_policy_file(path: Path) -> PolicyIn:

@@ -22,14 +22,14 @@ from pathlib import Path
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.progress import CancelToken, Progress, ProgressFn
-from rep_video.share.local_policy import local_page_content
+from rep_video.share.local_policy import local_page_content, local_pending_page
 from rep_video.share.manifest import Person
 from rep_video.share.page import (
     page_context_from_manifest,
     render_share_page,
 )
 from rep_video.share.page_content import NO_POLICY
-from rep_video.share.page_status import render_gone_page, render_pending_page
+from rep_video.share.page_status import render_gone_page
 from rep_video.share.targets.base import Checkpoint, Reservation, SharePackage, ShareStatus
 
 INDEX = "index.html"
@@ -60,13 +60,7 @@ class FolderTarget:
         if not share_dir.exists():
             pending = Path(tempfile.mkdtemp(prefix=f".{m.token[:8]}-", dir=share_dir.parent))
             try:
-                page = render_pending_page(
-                    m.rep,
-                    recipient_name=m.recipient.name,
-                    page_approval_code=m.page_approval_code,
-                    language=m.language,
-                    content=local_page_content(self.page_policy),
-                )
+                page = local_pending_page(m, self.page_policy)
                 atomic_write_text(pending / INDEX, page)
                 (pending / INDEX).chmod(0o644)
                 (pending / PENDING_MARKER).touch()

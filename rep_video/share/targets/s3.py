@@ -23,12 +23,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rep_video import network
 from rep_video.errors import TargetUnreachable, UserError
 from rep_video.progress import CancelToken
-from rep_video.share.local_policy import local_page_content
+from rep_video.share.local_policy import local_page_content, local_pending_page
 from rep_video.share.page import (
     page_context_from_manifest,
     render_share_page,
 )
-from rep_video.share.page_status import render_pending_page
 from rep_video.share.targets.base import (
     Reservation,
     ResumableTarget,
@@ -110,13 +109,7 @@ class S3Target(ResumableTarget):
 
     def reserve(self, package: SharePackage) -> Reservation:
         m = package.manifest
-        page = render_pending_page(
-            m.rep,
-            recipient_name=m.recipient.name,
-            page_approval_code=m.page_approval_code,
-            language=m.language,
-            content=local_page_content(self.page_policy),
-        )
+        page = local_pending_page(m, self.page_policy)
         # One attempt (boto3 retries inside it): offline, the outbox reserves again later.
         self.bucket.once(partial(self._put_page, m.token, page, pending=True))
         return Reservation(
