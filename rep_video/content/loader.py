@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -171,15 +172,22 @@ class _Checker:
             found.append(template)
         return tuple(found)
 
-    def template(self, where: str, raw: dict[str, Any], limit: int) -> MessageTemplate | None:
-        before = len(self.problems)
+    def entry_label(self, where: str, raw: dict[str, Any], fields: Collection[str]) -> str:
+        """The name an entry's problems go under (its id, else `where`), after noting its
+        unknown fields and a missing or malformed id."""
         raw_id = raw.get("id")
         label = raw_id if isinstance(raw_id, str) and raw_id else where
         for key in raw:
-            if key not in TEMPLATE_FIELDS:
+            if key not in fields:
                 self.add(label, key, "unknown field (a typo?)")
         if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
             self.add(label, "id", "required: lowercase letters, digits, '.', '_' or '-'")
+        return label
+
+    def template(self, where: str, raw: dict[str, Any], limit: int) -> MessageTemplate | None:
+        before = len(self.problems)
+        raw_id = raw.get("id")
+        label = self.entry_label(where, raw, TEMPLATE_FIELDS)
         title = self.text(label, raw, "title", required=True)
         text = self.template_text(label, "text", raw.get("text"), limit)
         texts: list[tuple[str, str]] = []
@@ -224,12 +232,7 @@ class _Checker:
     def item(self, index: int, raw: dict[str, Any]) -> ContentItem | None:
         before = len(self.problems)
         raw_id = raw.get("id")
-        label = raw_id if isinstance(raw_id, str) and raw_id else f"items[{index}]"
-        for key in raw:
-            if key not in ITEM_FIELDS:
-                self.add(label, key, "unknown field (a typo?)")
-        if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
-            self.add(label, "id", "required: lowercase letters, digits, '.', '_' or '-'")
+        label = self.entry_label(f"items[{index}]", raw, ITEM_FIELDS)
         title = self.text(label, raw, "title", required=True)
         titles = self.titles(label, raw.get("titles"))
         kind = raw.get("kind")
