@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from rep_video.server.strict_input import StrictModel
 
 MAX_NAME = 200
 MAX_EMAIL = 254
@@ -81,11 +83,7 @@ Phone = Annotated[str, Field(min_length=3, max_length=MAX_PHONE), AfterValidator
 Team = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_line)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AccountIn(_Strict):
+class AccountIn(StrictModel):
     """A new account; the identity may be set now or later (`PATCH`)."""
 
     name: AccountName
@@ -97,7 +95,7 @@ class AccountIn(_Strict):
     admin: bool = False
 
 
-class AccountChange(_Strict):
+class AccountChange(StrictModel):
     """The fields to change; a field given as null is cleared, one left out stays."""
 
     display_name: DisplayName | None = None
@@ -107,7 +105,7 @@ class AccountChange(_Strict):
     team: Team | None = None
 
 
-class DisableIn(_Strict):
+class DisableIn(StrictModel):
     revoke_shares: bool = False  # also revoke every share of the account (its links stop)
 
 

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from rep_video.content.model import Audience
 from rep_video.content.restricted import RestrictedTerm, regex_problem, term_problem
@@ -24,15 +24,12 @@ from rep_video.server.manifest_schema import (
 )
 from rep_video.server.names import name_problem
 from rep_video.server.page_policy import AdverseEventsIn, Analytics, HcpGateIn, PageNoticeIn
+from rep_video.server.strict_input import StrictModel, require_unique
 from rep_video.share.page_content import DEFAULT_CALLBACK_TIMES, DEFAULT_SIDE_EFFECT_TERMS
 
 _ID = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _HEX64 = r"^[0-9a-f]{64}$"
 _COUNTRY = re.compile(r"[A-Z]{2}")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _countries(values: list[str]) -> list[str]:
@@ -42,14 +39,14 @@ def _countries(values: list[str]) -> list[str]:
     return values
 
 
-class AudienceIn(_Strict):
+class AudienceIn(StrictModel):
     countries: Annotated[list[str], Field(max_length=300), AfterValidator(_countries)] = Field(
         default_factory=list
     )
     specialties: Annotated[list[Line], Field(max_length=300)] = Field(default_factory=list)
 
 
-class CatalogItemIn(_Strict):
+class CatalogItemIn(StrictModel):
     id: Annotated[str, Field(pattern=_ID)]
     title: Annotated[Line, Field(min_length=1)]
     titles: Annotated[dict[LanguageTag, Line], Field(max_length=50)] = Field(default_factory=dict)
@@ -104,7 +101,7 @@ class CatalogItemIn(_Strict):
         return None
 
 
-class RestrictedIn(_Strict):
+class RestrictedIn(StrictModel):
     """One entry of the restricted-word list: words (`term`) or a regular expression."""
 
     term: Annotated[Line, Field(min_length=1, max_length=200)] | None = None
@@ -138,7 +135,7 @@ def _template_text(value: str) -> str:
     return value.strip()
 
 
-class TemplateIn(_Strict):
+class TemplateIn(StrictModel):
     """An approved message template ({hcp_name}/{rep_name} fields; docs/CONTENT.md)."""
 
     id: Annotated[str, Field(pattern=_ID)]
@@ -185,7 +182,7 @@ class ScriptIn(TemplateIn):
     )
 
 
-class CatalogIn(_Strict):
+class CatalogIn(StrictModel):
     page_approval_code: Line = ""
     language: LanguageTag = "en"
     items: Annotated[list[CatalogItemIn], Field(max_length=2000)] = Field(default_factory=list)
@@ -205,15 +202,9 @@ class CatalogIn(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> CatalogIn:
-        ids = [i.id for i in self.items]
-        if len(set(ids)) != len(ids):
-            raise ValueError("item ids must be unique")
-        template_ids = [t.id for t in self.templates]
-        if len(set(template_ids)) != len(template_ids):
-            raise ValueError("template ids must be unique")
-        script_ids = [t.id for t in self.scripts]
-        if len(set(script_ids)) != len(script_ids):
-            raise ValueError("script ids must be unique")
+        require_unique((i.id for i in self.items), "item ids")
+        require_unique((t.id for t in self.templates), "template ids")
+        require_unique((t.id for t in self.scripts), "script ids")
         return self
 
     def get(self, item_id: str) -> CatalogItemIn | None:
@@ -223,7 +214,7 @@ class CatalogIn(_Strict):
 _DAYS = Annotated[int, Field(ge=1, le=36500, strict=True)]
 
 
-class RetentionIn(_Strict):
+class RetentionIn(StrictModel):
     """How long things are kept (the retention purge, rep_video/server/retention.py, and the
     app's own purge at start, rep_video/share/local_retention.py)."""
 
@@ -241,7 +232,7 @@ _CHOICE = Annotated[Line, Field(min_length=1, max_length=40)]
 _TERM = Annotated[Line, Field(min_length=2, max_length=60)]
 
 
-class AnswersIn(_Strict):
+class AnswersIn(StrictModel):
     """What the physician can send back from the page (rep_video/server/answers.py)."""
 
     # Offered under the video, in this order; [] offers none.
@@ -266,7 +257,7 @@ class AnswersIn(_Strict):
         return self
 
 
-class PolicyIn(_Strict):
+class PolicyIn(StrictModel):
     """The whole policy is stored; the server enforces the expiry and length limits and the
     retention periods, and every page carries the safety information, adverse-event line and
     HCP gate and measures what `analytics` allows (page_policy.py)."""
@@ -303,5 +294,5 @@ class PolicyIn(_Strict):
         return RetentionIn()
 
 
-class WithdrawIn(_Strict):
+class WithdrawIn(StrictModel):
     reason: Annotated[Line, Field(min_length=1)]

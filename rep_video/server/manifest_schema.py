@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -26,6 +25,7 @@ from pydantic import (
 from rep_video.captions.cues import MAX_CUE_CHARS
 from rep_video.captions.webvtt_io import MAX_CUES, MAX_SECONDS
 from rep_video.server.names import name_problem
+from rep_video.server.strict_input import StrictModel, require_unique
 from rep_video.share.manifest import SCHEMA_VERSION, ShareManifest
 from rep_video.share.page_i18n import LANGUAGES
 
@@ -90,12 +90,7 @@ LanguageTag = Annotated[str, BeforeValidator(_string_only), AfterValidator(_lang
 PageLanguage = Annotated[str, BeforeValidator(_string_only), AfterValidator(_page_language)]
 
 
-class _Strict(BaseModel):
-    # Unknown keys are refused: a misspelt field would otherwise vanish without a word.
-    model_config = ConfigDict(extra="forbid")
-
-
-class PersonIn(_Strict):
+class PersonIn(StrictModel):
     name: Line
     email: Line | None = None
     phone: Line | None = None
@@ -112,7 +107,7 @@ class RepIn(PersonIn):
         return self
 
 
-class AttachmentIn(_Strict):
+class AttachmentIn(StrictModel):
     id: Annotated[Line, Field(min_length=1, max_length=200)]
     title: Annotated[Line, Field(min_length=1)]
     kind: Literal["pdf", "link", "image"]
@@ -155,7 +150,7 @@ def _is_https_address(url: str) -> bool:
 Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False)]
 
 
-class CueIn(_Strict):
+class CueIn(StrictModel):
     start: Seconds
     end: Seconds
     text: Annotated[str, Field(min_length=1, max_length=MAX_CUE_CHARS), AfterValidator(_printable)]
@@ -167,7 +162,7 @@ class CueIn(_Strict):
         return self
 
 
-class CaptionsIn(_Strict):
+class CaptionsIn(StrictModel):
     language: LanguageTag
     cues: Annotated[list[CueIn], Field(min_length=1, max_length=MAX_CUES)]
     file: Literal["captions.vtt"] = "captions.vtt"
@@ -180,7 +175,7 @@ class CaptionsIn(_Strict):
         return self
 
 
-class WordingConfirmationIn(_Strict):
+class WordingConfirmationIn(StrictModel):
     """A restricted-list warning the rep confirmed (share/manifest.py WordingConfirmation)."""
 
     term: Annotated[Line, Field(min_length=1, max_length=500)]
@@ -189,7 +184,7 @@ class WordingConfirmationIn(_Strict):
     where: Line
 
 
-class ManifestIn(_Strict):
+class ManifestIn(StrictModel):
     """What the server accepts as a share's manifest (`ShareManifest.to_dict()` of the app)."""
 
     token: Annotated[str, Field(max_length=200)] = ""  # the server mints its own
@@ -223,12 +218,9 @@ class ManifestIn(_Strict):
             raise ValueError(f"schema {self.schema_} is not supported (this server: 1)")
         if not math.isfinite(self.duration):
             raise ValueError("duration must be a finite number")
-        names = [a.file_name.lower() for a in self.attachments if a.file_name]
-        if len(set(names)) != len(names):
-            raise ValueError("attachment file names must be unique")
-        ids = [a.id for a in self.attachments]
-        if len(set(ids)) != len(ids):
-            raise ValueError("attachment ids must be unique")
+        names = (a.file_name.lower() for a in self.attachments if a.file_name)
+        require_unique(names, "attachment file names")
+        require_unique((a.id for a in self.attachments), "attachment ids")
         return self
 
     def attachment_files(self) -> set[str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from rep_video.server.manifest_schema import Line, Text
+from rep_video.server.strict_input import StrictModel
 from rep_video.share.page_content import analytics_mode
 
 ApprovalCode = Annotated[Line, Field(min_length=2, max_length=64)]
@@ -20,11 +21,7 @@ Analytics = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PageNoticeIn(_Strict):
+class PageNoticeIn(StrictModel):
     """A block of Markdown-lite (paragraphs, **bold**, [links](https://...)) and its code."""
 
     text: Annotated[Text, Field(min_length=1, max_length=4000)]
@@ -35,7 +32,7 @@ class AdverseEventsIn(PageNoticeIn):
     text: Annotated[Text, Field(min_length=1, max_length=600)]
 
 
-class HcpGateIn(_Strict):
+class HcpGateIn(StrictModel):
     """ "This site is for healthcare professionals only": confirmed before the video shows."""
 
     approval_code: ApprovalCode
