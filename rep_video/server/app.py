@@ -161,18 +161,11 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
 
     # The phones' routes first: every page view and media range is matched against the
     # routes in this order.
-    app.include_router(public.router)
-    app.include_router(public_media.router)
-    app.include_router(public_answers.router)
-    app.include_router(api_docs.router)
-    app.include_router(api_shares.router)
-    app.include_router(api_compose.router)
-    app.include_router(api_preview.router)
-    app.include_router(api_catalog.router)
-    app.include_router(api_accounts.router)
-    app.include_router(api_me.router)
-    app.include_router(api_events.router)
-    app.include_router(tus.router)
+    for module in (
+        public, public_media, public_answers, api_docs, api_shares, api_compose,
+        api_preview, api_catalog, api_accounts, api_me, api_events, tus,
+    ):  # fmt: skip
+        app.include_router(module.router)
     methods.install(app)
     openapi_spec.install(app)
     app.add_middleware(api_compose.PlanSizeLimit)
