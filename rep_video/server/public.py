@@ -26,7 +26,7 @@ from rep_video.server.headers import COMMON, page_headers
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
 from rep_video.server.shares import EVENT_KINDS, effective_state
-from rep_video.server.state import ServerState, client_address, failed
+from rep_video.server.state import ServerState, client_address, failed, hot_path_state
 from rep_video.server.view_events import (
     Event,
     current_page_content,
@@ -143,7 +143,8 @@ async def favicon() -> Response:
 @router.get(
     "/s/{token}", response_class=HTMLResponse, responses=responses(404, 410, 429, text=True)
 )
-async def share_page(token: str, request: Request, state: StateDep) -> Response:
+async def share_page(token: str, request: Request) -> Response:
+    state = hot_path_state(request)
     found: PublicShare | Response | None = _cached(state, token)
     if found is None:
         found = await run_in_threadpool(_lookup, state, request, token)

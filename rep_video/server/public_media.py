@@ -22,7 +22,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import bindparam, func, select
 
-from rep_video.server.auth import StateDep
 from rep_video.server.catalog_store import catalog_blob_key
 from rep_video.server.db import Upload
 from rep_video.server.headers import COMMON, FILE_CSP
@@ -40,7 +39,7 @@ from rep_video.server.public import (
 from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
 from rep_video.server.shares import effective_state
-from rep_video.server.state import ServerState
+from rep_video.server.state import ServerState, hot_path_state
 from rep_video.share.media_types import content_disposition, delivery
 
 router = APIRouter(tags=["share pages (public, no login)"])
@@ -151,7 +150,8 @@ _MEDIA_ROUTE: dict[str, Any] = {
 
 @router.get(_MEDIA_PATH, operation_id="media_get", **_MEDIA_ROUTE)
 @router.head(_MEDIA_PATH, operation_id="media_head", **_MEDIA_ROUTE)
-async def media(token: str, name: str, request: Request, state: StateDep) -> Response:
+async def media(token: str, name: str, request: Request) -> Response:
+    state = hot_path_state(request)
     found: PublicShare | Response | None = _cached(state, token)
     if found is None:
         found = await run_in_threadpool(_lookup, state, request, token)
