@@ -8,7 +8,11 @@ Three scenarios, each in its own process so peak RSS is the scenario's own:
 - fast: a FAST_SECONDS 720p30 recording with audio, fed as fast as the recorder takes it
   (pushes block on the full queue): frames dropped must be 0; encode fps; preset steps;
 - realtime: REALTIME_SECONDS from the synthetic camera and microphone threads on the real
-  clock, as the app records: frames dropped must be 0; queue depth; preset steps.
+  clock, as the app records: frames dropped must be 0; queue depth; preset steps;
+- realtime-upload: the same while the take streams to the share server (a process of its
+  own) through the shaping proxy at an uplink slower than the take (UPLINK), so the upload
+  runs at the link's full rate the whole time, as LiveUpload does in the app (its thread at
+  nice +10): frames dropped must still be 0.
 Prints one JSON line per scenario and a Markdown table for docs/PERFORMANCE.md."""
 
 from __future__ import annotations
@@ -81,7 +85,37 @@ def fast(seconds: float, folder: Path) -> dict[str, Any]:
     return _report("fast", recorder, path, seconds, start, before_stop, end, cpu0)
 
 
-def realtime(seconds: float, folder: Path) -> dict[str, Any]:
+UPLINK = (0.4e6, 0.08)  # bits per second, RTT: under the test pattern's ≈ 0.6 Mb/s at 720p
+
+
+def realtime_upload(seconds: float, folder: Path) -> dict[str, Any]:
+    from rep_video.share.live_upload import LiveState, LiveUpload
+    from rep_video.share.targets.server import ServerTarget
+    from tests.benchmarks.shaping_proxy import Link, ShapingProxy
+    from tests.e2e._live_take import draft_manifest
+    from tests.support.server_process import running_server
+
+    with running_server(folder / "srv") as srv, ShapingProxy(srv.port, Link(*UPLINK)) as proxy:
+        target = ServerTarget("bench", proxy.url, srv.create_token("bench"))
+        state = folder / "live.json"
+        started: list[Any] = []
+
+        def begin(recorder: Any) -> None:
+            live = LiveUpload.begin(target, recorder.fragmented, state, draft_manifest())
+            live.start()
+            started.append(live)
+
+        report = realtime(seconds, folder, begin)
+        started[0].stop()
+        streamed = LiveState.load(state)
+        report["scenario"] = "realtime-upload"
+        report["uplink"] = Link(*UPLINK).label()
+        report["uploaded_mb"] = round((streamed.sent - streamed.start) / 1e6, 2)
+        report["proxy_mb_up"] = round(proxy.bytes_up / 1e6, 2)
+    return report
+
+
+def realtime(seconds: float, folder: Path, begin: Any = None) -> dict[str, Any]:
     from rep_video.media.capture.recorder import Recorder
     from rep_video.media.capture.synthetic import TestPatternCamera, ToneMicrophone
 
@@ -89,6 +123,8 @@ def realtime(seconds: float, folder: Path) -> dict[str, Any]:
     cam, mic = TestPatternCamera(W, H, FPS), ToneMicrophone()
     cpu0, start = cpu_seconds(), time.perf_counter()
     recorder.start()
+    if begin is not None:
+        begin(recorder)
     epoch = time.monotonic()
     cam.start(recorder.push_video, epoch=epoch)
     mic.start(recorder.push_audio, epoch=epoch)
@@ -152,6 +188,8 @@ def child(args: argparse.Namespace) -> None:
             out = baseline(args.baseline_seconds)
         elif args.scenario == "fast":
             out = fast(args.fast_seconds, Path(tmp))
+        elif args.scenario == "realtime-upload":
+            out = realtime_upload(args.realtime_seconds, Path(tmp))
         else:
             out = realtime(args.realtime_seconds, Path(tmp))
     print(json.dumps(out))
@@ -162,14 +200,15 @@ def main() -> None:
     parser.add_argument("--fast-seconds", type=float, default=180.0)
     parser.add_argument("--realtime-seconds", type=float, default=60.0)
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
-    parser.add_argument("--scenario", choices=["baseline", "fast", "realtime"])
-    parser.add_argument("--only", choices=["baseline", "fast", "realtime"], action="append")
+    names = ["baseline", "fast", "realtime", "realtime-upload"]
+    parser.add_argument("--scenario", choices=names)
+    parser.add_argument("--only", choices=names, action="append")
     args = parser.parse_args()
     if args.scenario:
         child(args)
         return
     results = []
-    for scenario in args.only or ["baseline", "fast", "realtime"]:
+    for scenario in args.only or names:
         argv = [sys.executable, __file__, "--scenario", scenario]
         argv += ["--fast-seconds", str(args.fast_seconds)]
         argv += ["--realtime-seconds", str(args.realtime_seconds)]
