@@ -378,19 +378,9 @@ class SendScreen(FlowScreen):
         failed_sends.delete_send(self, self.runner, self.services, entry_id, done)
 
     def save_failed_video(self, entry_id: int) -> None:
-        def done(outcome: TaskOutcome) -> None:
-            self.failure.set_busy(False)
-            self.progress_label.setText(
-                translate("send_screen", "Saved the video as {value}.").format(value=outcome.value)
-                if outcome.ok
-                else translate("send_screen", "Could not save the video: {error}").format(
-                    error=outcome.error
-                )
-            )
-
-        if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
-            self.failure.set_busy(True)
-            self.progress_label.setText(translate("send_screen", "Saving the video…"))
+        failed_sends.save_video(
+            self, self.runner, self.services, entry_id, self.failure, self.progress_label.setText
+        )
 
     def busy(self) -> bool:
         return self._task is not None or self.many.busy()

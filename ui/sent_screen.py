@@ -360,19 +360,7 @@ class SentScreen(QWidget):
         failed_sends.delete_send(self, self.runner, self.services, entry_id, done)
 
     def save_video(self, entry_id: int) -> None:
-        def done(outcome: TaskOutcome) -> None:
-            self.failure.set_busy(False)
-            self._say(
-                translate("sent_screen", "Saved the video as {value}.").format(value=outcome.value)
-                if outcome.ok
-                else translate("sent_screen", "Could not save the video: {error}").format(
-                    error=outcome.error
-                )
-            )
-
-        if failed_sends.save_video(self, self.runner, self.services, entry_id, done):
-            self.failure.set_busy(True)
-            self._say(translate("sent_screen", "Saving the video…"))
+        failed_sends.save_video(self, self.runner, self.services, entry_id, self.failure, self._say)
 
     def _act(self, name: str, fn: Any, done_text: str) -> None:
         def finished(outcome: TaskOutcome) -> None:

@@ -332,6 +332,18 @@ Sie können auch ein Video senden, das Sie bereits haben.</translation>
         <source>MP4 video (*.mp4)</source>
         <translation>MP4-Video (*.mp4)</translation>
     </message>
+    <message>
+        <source>Saved the video as {value}.</source>
+        <translation>Video gespeichert als {value}.</translation>
+    </message>
+    <message>
+        <source>Could not save the video: {error}</source>
+        <translation>Video konnte nicht gespeichert werden: {error}</translation>
+    </message>
+    <message>
+        <source>Saving the video…</source>
+        <translation>Video wird gespeichert…</translation>
+    </message>
 </context>
 <context>
     <name>failure_panel</name>
@@ -1268,18 +1280,6 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
         <source>Could not delete it: {error}</source>
         <translation>Konnte nicht gelöscht werden: {error}</translation>
     </message>
-    <message>
-        <source>Saved the video as {value}.</source>
-        <translation>Video gespeichert als {value}.</translation>
-    </message>
-    <message>
-        <source>Could not save the video: {error}</source>
-        <translation>Video konnte nicht gespeichert werden: {error}</translation>
-    </message>
-    <message>
-        <source>Saving the video…</source>
-        <translation>Video wird gespeichert…</translation>
-    </message>
 </context>
 <context>
     <name>sent_screen</name>
@@ -1414,18 +1414,6 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
     <message>
         <source>Could not delete it: {error}</source>
         <translation>Konnte nicht gelöscht werden: {error}</translation>
-    </message>
-    <message>
-        <source>Saved the video as {value}.</source>
-        <translation>Video gespeichert als {value}.</translation>
-    </message>
-    <message>
-        <source>Could not save the video: {error}</source>
-        <translation>Video konnte nicht gespeichert werden: {error}</translation>
-    </message>
-    <message>
-        <source>Saving the video…</source>
-        <translation>Video wird gespeichert…</translation>
     </message>
     <message>
         <source>Could not extend the link: {error}</source>

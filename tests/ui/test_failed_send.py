@@ -93,6 +93,12 @@ def test_no_keychain_failure_offers_the_way_forward_and_survives_restart(
     assert sent.failure.isVisible() and "keychain" in sent.failure.reason.text()
     assert sent.failure.guide.isVisible()
     assert sent.tree.topLevelItem(0).text(2) == "Failed"
+    # The Sent screen's panel saves the same way (failed_sends.save_video serves both).
+    again = tmp_path / "from-sent.mp4"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(again), ""))
+    sent.failure.save_button.click()
+    qtbot.waitUntil(lambda: "Saved the video" in sent.status.text(), timeout=60000)
+    assert probe(again).duration == pytest.approx(3.0, abs=0.15)
 
     keyring.set_keyring(memory_keyring)  # the rep installed and unlocked a keychain
     sent.failure.retry_button.click()
