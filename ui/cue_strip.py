@@ -6,26 +6,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from rep_video.captions.cues import Cue
 from ui.i18n import translate
-from ui.timeline import HANDLE_W
+from ui.time_lane import TimeLane
 
 EDGE = 6.0  # pixels either side of a band's edge that grab it
 
 
-class CueStrip(QWidget):
+class CueStrip(TimeLane):
     picked = Signal(int)
     edge_moved = Signal(int, str, float)  # index, "start" | "end", seconds
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(translate("cue_strip", "Caption cues on the timeline"))
-        self.setMinimumHeight(22)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMouseTracking(True)
-        self.duration = 0.0
+        super().__init__(translate("cue_strip", "Caption cues on the timeline"), 22, parent)
         self.cues: tuple[Cue, ...] = ()
         self.selected = -1
         self.kept = (0.0, 0.0)
@@ -38,14 +33,6 @@ class CueStrip(QWidget):
     def set_duration(self, duration: float) -> None:
         self.duration = max(0.0, duration)
         self.update()
-
-    def _x(self, t: float) -> float:
-        width = max(1.0, self.width() - 2 * HANDLE_W)
-        return HANDLE_W + (t / self.duration if self.duration else 0.0) * width
-
-    def _t(self, x: float) -> float:
-        width = max(1.0, self.width() - 2 * HANDLE_W)
-        return min(self.duration, max(0.0, (x - HANDLE_W) / width * self.duration))
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)

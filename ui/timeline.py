@@ -7,25 +7,19 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ui.i18n import translate
+from ui.time_lane import HANDLE_W, TimeLane
 
-HANDLE_W = 10.0
 
-
-class Timeline(QWidget):
+class Timeline(TimeLane):
     in_moved = Signal(float)
     out_moved = Signal(float)
     seek = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(translate("timeline", "Trim timeline"))
-        self.setMinimumHeight(78)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMouseTracking(True)
-        self.duration = 0.0
+        super().__init__(translate("timeline", "Trim timeline"), 78, parent)
         self.in_point = 0.0
         self.out_point = 0.0
         self.position = 0.0
@@ -77,16 +71,7 @@ class Timeline(QWidget):
 
     # -- geometry ----------------------------------------------------------------------------
     def _strip(self) -> QRectF:
-        return QRectF(HANDLE_W, 8, max(1.0, self.width() - 2 * HANDLE_W), self.height() - 16)
-
-    def _x(self, t: float) -> float:
-        s = self._strip()
-        return s.left() + (t / self.duration if self.duration else 0.0) * s.width()
-
-    def _t(self, x: float) -> float:
-        s = self._strip()
-        frac = (x - s.left()) / s.width()
-        return min(self.duration, max(0.0, frac * self.duration))
+        return QRectF(HANDLE_W, 8, self._scale_width(), self.height() - 16)
 
     # -- painting ----------------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:
