@@ -14,11 +14,11 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rep_video.server.audit_log import append_audit
-from rep_video.server.db import ShareAnswer, utcnow
+from rep_video.server.db import ShareAnswer, insert_stamped, utcnow
 from rep_video.server.live_events import Happened, record_event
 from rep_video.server.state import ServerState
 from rep_video.share.page_content import AnswerOptions
@@ -120,18 +120,13 @@ def store_answer(state: ServerState, share: ShareRef, answer: Answer, side_effec
     with state.sessions.begin() as s:
         check_limit(s, state, ShareAnswer, share.id)
         conn = s.connection()
-        answer_id = int(
-            conn.execute(
-                insert(ShareAnswer)
-                .values(
-                    share_id=share.id,
-                    action=answer.action,
-                    preferred_time=answer.preferred_time,
-                    text=answer.text,
-                    at=utcnow(),
-                )
-                .returning(ShareAnswer.id)
-            ).scalar_one()
+        answer_id = insert_stamped(
+            conn,
+            ShareAnswer,
+            share_id=share.id,
+            action=answer.action,
+            preferred_time=answer.preferred_time,
+            text=answer.text,
         )
         record_event(
             conn,

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     CursorResult,
     DateTime,
     Engine,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    insert,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -53,6 +55,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_stamped(conn: Connection, model: type[ShareAnswer | LiveEvent], **values: Any) -> int:
+    """Insert one row of an event-like table, its `at` now, and return the row's new id."""
+    statement = insert(model).values(**values, at=utcnow()).returning(model.id)
+    return int(conn.execute(statement).scalar_one())
 
 
 # Named constraints, so a later migration can drop or change one by name (SQLite keeps no

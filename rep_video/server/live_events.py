@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, func, select, text
 from sqlalchemy.engine import Engine
 
-from rep_video.server.db import LiveEvent, Share, ShareAnswer, affected, utcnow
+from rep_video.server.db import LiveEvent, Share, ShareAnswer, affected, insert_stamped, utcnow
 
 CHANNEL = "rep_video_events"
 VIEW_KINDS = ("opened", "play", "progress", "attachment")
@@ -51,19 +51,14 @@ def on_recorded(hook: Hook) -> None:
 def record_event(conn: Connection, happened: Happened) -> int:
     """Record `happened` for its rep's event streams; the id is the stream's event id. The
     caller commits, then wakes this instance's hub (`LiveHub.wake`)."""
-    event_id = int(
-        conn.execute(
-            insert(LiveEvent)
-            .values(
-                account_id=happened.account_id,
-                share_id=happened.share_id,
-                kind=happened.kind,
-                value=happened.value,
-                answer_id=happened.answer_id,
-                at=utcnow(),
-            )
-            .returning(LiveEvent.id)
-        ).scalar_one()
+    event_id = insert_stamped(
+        conn,
+        LiveEvent,
+        account_id=happened.account_id,
+        share_id=happened.share_id,
+        kind=happened.kind,
+        value=happened.value,
+        answer_id=happened.answer_id,
     )
     if conn.dialect.name == "postgresql":
         # Delivered on commit to every instance LISTENing (live_hub.py): only a wake-up,
