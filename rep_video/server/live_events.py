@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ BATCH = 500
 @dataclass(frozen=True, slots=True)
 class Happened:
     """What happened to one of `account_id`'s shares. `share_id` None: a view counted only in
-    the rep's totals (`analytics = "aggregate"`)."""
+    the rep's totals (`analytics = "aggregate"`). Each field is a `live_events` column."""
 
     account_id: int
     share_id: str | None
@@ -51,15 +51,7 @@ def on_recorded(hook: Hook) -> None:
 def record_event(conn: Connection, happened: Happened) -> int:
     """Record `happened` for its rep's event streams; the id is the stream's event id. The
     caller commits, then wakes this instance's hub (`LiveHub.wake`)."""
-    event_id = insert_stamped(
-        conn,
-        LiveEvent,
-        account_id=happened.account_id,
-        share_id=happened.share_id,
-        kind=happened.kind,
-        value=happened.value,
-        answer_id=happened.answer_id,
-    )
+    event_id = insert_stamped(conn, LiveEvent, **asdict(happened))  # its fields are columns
     if conn.dialect.name == "postgresql":
         # Delivered on commit to every instance LISTENing (live_hub.py): only a wake-up,
         # the rows themselves are read from the table.
