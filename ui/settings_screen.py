@@ -35,6 +35,8 @@ from ui.target_dialog import TargetDialog
 from ui.tasks import Runner, TaskOutcome
 from ui.theme import icon
 
+# (settings key, label, widget[, the layout shown in the widget's place])
+_Field = tuple[str, str, QWidget] | tuple[str, str, QWidget, QHBoxLayout]
 LOCK_NOTE = QT_TRANSLATE_NOOP("settings_screen", "Set by your administrator")
 
 
@@ -105,51 +107,49 @@ class SettingsScreen(QWidget):
         self.rep_email, self.rep_phone = QLineEdit(), QLineEdit()
         self.camera, self.microphone = QComboBox(), QComboBox()
 
-        policy = QGroupBox(translate("settings_screen", "Policy"))
-        pf = QFormLayout(policy)
-        self._add(
-            pf,
-            "policy.max_length_seconds",
-            translate("settings_screen", "Maximum video length"),
-            self.max_length,
-        )
-        self._add(
-            pf,
-            "policy.default_expiry_days",
-            translate("settings_screen", "Links expire after"),
-            self.expiry,
+        policy = self._group(
+            translate("settings_screen", "Policy"),
+            (
+                "policy.max_length_seconds",
+                translate("settings_screen", "Maximum video length"),
+                self.max_length,
+            ),
+            (
+                "policy.default_expiry_days",
+                translate("settings_screen", "Links expire after"),
+                self.expiry,
+            ),
         )
         catalog_row = row((self.catalog, 1), self.browse)
-        catalog_box = QGroupBox(translate("settings_screen", "Approved content"))
-        cf = QFormLayout(catalog_box)
-        self._add(
-            cf,
-            "catalog.path",
-            translate("settings_screen", "Catalog file"),
-            self.catalog,
-            layout=catalog_row,
+        catalog_box = self._group(
+            translate("settings_screen", "Approved content"),
+            (
+                "catalog.path",
+                translate("settings_screen", "Catalog file"),
+                self.catalog,
+                catalog_row,
+            ),
         )
-        me = QGroupBox(translate("settings_screen", "You (shown on the share page)"))
-        mf = QFormLayout(me)
-        self._add(mf, "rep.name", translate("settings_screen", "Name"), self.rep_name)
-        self._add(mf, "rep.role", translate("settings_screen", "Role"), self.rep_role)
-        self._add(mf, "rep.email", translate("settings_screen", "Email"), self.rep_email)
-        self._add(mf, "rep.phone", translate("settings_screen", "Phone"), self.rep_phone)
-        dev = QGroupBox(translate("settings_screen", "This computer"))
-        df = QFormLayout(dev)
-        self._add(df, "devices.camera", translate("settings_screen", "Camera"), self.camera)
-        self._add(
-            df, "devices.microphone", translate("settings_screen", "Microphone"), self.microphone
+        me = self._group(
+            translate("settings_screen", "You (shown on the share page)"),
+            ("rep.name", translate("settings_screen", "Name"), self.rep_name),
+            ("rep.role", translate("settings_screen", "Role"), self.rep_role),
+            ("rep.email", translate("settings_screen", "Email"), self.rep_email),
+            ("rep.phone", translate("settings_screen", "Phone"), self.rep_phone),
         )
-        # In this group, not one of its own: the screen fits without scrolling.
+        # In "This computer", not a group of its own: the screen fits without scrolling.
         self.notify = QCheckBox(translate("settings_screen", "Views and answers"))
         self.notify.setToolTip(
             translate(
                 "settings_screen", "A desktop notification when a physician watches or answers"
             )
         )
-        self._add(df, "notifications.enabled", translate("settings_screen", "Notify me of"),
-                  self.notify)  # fmt: skip
+        dev = self._group(
+            translate("settings_screen", "This computer"),
+            ("devices.camera", translate("settings_screen", "Camera"), self.camera),
+            ("devices.microphone", translate("settings_screen", "Microphone"), self.microphone),
+            ("notifications.enabled", translate("settings_screen", "Notify me of"), self.notify),
+        )
         self.notify.setAccessibleName(
             translate("settings_screen", "Notify me of views and answers")
         )
@@ -172,22 +172,18 @@ class SettingsScreen(QWidget):
 
         self.load()
 
-    def _add(
-        self,
-        form: QFormLayout,
-        key: str,
-        label: str,
-        widget: QWidget,
-        layout: QHBoxLayout | None = None,
-    ) -> None:
-        widget.setAccessibleName(label)
-        self.fields[key] = widget
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        if layout is not None:
-            form.addRow(caption, layout)
-        else:
-            form.addRow(caption, widget)
+    def _group(self, title: str, *fields: _Field) -> QGroupBox:
+        """A titled form of (settings key, label, widget[, the layout shown in its place])
+        rows; each widget is named by its label and kept in `fields` under its key."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for key, text, widget, *shown in fields:
+            widget.setAccessibleName(text)
+            self.fields[key] = widget
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            form.addRow(caption, shown[0] if shown else widget)
+        return box
 
     # -- load / save -------------------------------------------------------------------------
     def load(self) -> None:
