@@ -47,13 +47,13 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=page_headers())
 
 
-def _plain(status: int, text: str = "") -> Response:
+def plain_text(status: int, text: str = "") -> Response:
     return Response(text, status_code=status, media_type="text/plain", headers=dict(COMMON))
 
 
-def _plain_as(page: Response) -> Response:
+def plain_refusal(page: Response) -> Response:
     """The refusal a look-up gave as a page (404, 429), for media and events."""
-    plain = _plain(page.status_code)
+    plain = plain_text(page.status_code)
     if wait := page.headers.get("retry-after"):
         plain.headers["Retry-After"] = wait
     return plain
@@ -82,10 +82,10 @@ _PURGED = select(PurgedShare.token_hash).where(PurgedShare.token_hash == bindpar
 def _attachment_names(share: PublicShare) -> set[str]:
     """What the page's links carry in data-attachment (share/page.py): the file's name, or a
     link's item id. An attachment event naming anything else did not come from the page."""
-    return {a.file_name or a.id for a in _manifest(share).attachments}
+    return {a.file_name or a.id for a in share_manifest(share).attachments}
 
 
-def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | Response:
+def lookup_share(state: ServerState, request: Request, token: str) -> PublicShare | Response:
     """The share, or the response to give: 410 for a share the retention purge deleted, 404,
     or 429 when this client failed too often (a valid link is served whatever came before it
     from the same address)."""
@@ -110,13 +110,13 @@ def _lookup(state: ServerState, request: Request, token: str) -> PublicShare | R
     return share
 
 
-def _cached(state: ServerState, token: str) -> PublicShare | None:
+def cached_share(state: ServerState, token: str) -> PublicShare | None:
     """From memory without a query or a thread, or None (look it up)."""
     found: PublicShare | None = state.share_cache.get(token)
     return found
 
 
-def _manifest(share: PublicShare) -> ShareManifest:
+def share_manifest(share: PublicShare) -> ShareManifest:
     return _parsed(share.manifest_json)
 
 
@@ -145,17 +145,17 @@ async def favicon() -> Response:
 )
 async def share_page(token: str, request: Request) -> Response:
     state = hot_path_state(request)
-    found: PublicShare | Response | None = _cached(state, token)
+    found: PublicShare | Response | None = cached_share(state, token)
     if found is None:
-        found = await run_in_threadpool(_lookup, state, request, token)
+        found = await run_in_threadpool(lookup_share, state, request, token)
     if isinstance(found, Response):
         return found
     current = effective_state(found)
     content = await current_page_content(state)
     if current in ("expired", "revoked"):
-        return _html(pages.gone_page(_manifest(found), current, content), 410)
+        return _html(pages.gone_page(share_manifest(found), current, content), 410)
     if current == "pending":
-        return _html(pages.pending_page(_manifest(found), content))
+        return _html(pages.pending_page(share_manifest(found), content))
     withdrawn = state.withdrawn_cache.get(CATALOG)
     if withdrawn is None:  # a query: on a worker thread
         gone = await run_in_threadpool(_withdrawn_here, state, found)
@@ -182,7 +182,7 @@ def _live_page(
     return html, page_headers()
 
 
-def _withdrawn(state: ServerState) -> frozenset[str]:
+def withdrawn_now(state: ServerState) -> frozenset[str]:
     """The ids of the catalog's withdrawn items, from memory for a couple of seconds."""
     cached = state.withdrawn_cache.get(CATALOG)
     if cached is None:
@@ -192,31 +192,31 @@ def _withdrawn(state: ServerState) -> frozenset[str]:
 
 
 def _withdrawn_here(state: ServerState, share: PublicShare) -> frozenset[str]:
-    return _withdrawn_of(share, _withdrawn(state))
+    return _withdrawn_of(share, withdrawn_now(state))
 
 
 def _withdrawn_of(share: PublicShare, withdrawn: frozenset[str]) -> frozenset[str]:
     if not withdrawn:
         return frozenset()
-    return frozenset(a.id for a in _manifest(share).attachments if a.id in withdrawn)
+    return frozenset(a.id for a in share_manifest(share).attachments if a.id in withdrawn)
 
 
 @router.get("/s/{token}/materials", responses=responses(404, 410, 429))
 def materials(token: str, request: Request, state: StateDep) -> Response:
     """What the open page asks now and then: which of its materials are no longer available
     (withdrawn or out of date), by the name the page gives them."""
-    found: PublicShare | Response | None = _cached(state, token)
+    found: PublicShare | Response | None = cached_share(state, token)
     if found is None:
-        found = _lookup(state, request, token)
+        found = lookup_share(state, request, token)
     if isinstance(found, Response):
-        return _plain_as(found)
+        return plain_refusal(found)
     if effective_state(found) != "live":
-        return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
+        return plain_text(410 if effective_state(found) in ("expired", "revoked") else 404)
     gone = _withdrawn_here(state, found)
     today = date.today()
     names = [
         a.file_name or a.id
-        for a in _manifest(found).attachments
+        for a in share_manifest(found).attachments
         if a.id in gone or (a.expires_on is not None and a.expires_on < today)
     ]
     headers = {**COMMON, "Cache-Control": "no-store"}
@@ -238,20 +238,20 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
     limit = state.settings.max_event_bytes
     declared = capped_count(request.headers.get("content-length", ""))
     if declared is not None and declared > limit:
-        return _plain(413, "event too large")
+        return plain_text(413, "event too large")
     body = b""
     try:
         async for block in request.stream():
             body += block
             if len(body) > limit:
-                return _plain(413, "event too large")
+                return plain_text(413, "event too large")
     except ClientDisconnect:
-        return _plain(400, "incomplete body")
-    found = await run_in_threadpool(_lookup, state, request, token)
+        return plain_text(400, "incomplete body")
+    found = await run_in_threadpool(lookup_share, state, request, token)
     if isinstance(found, Response):
-        return _plain_as(found)
+        return plain_refusal(found)
     if effective_state(found) != "live":
-        return _plain(410 if effective_state(found) in ("expired", "revoked") else 404)
+        return plain_text(410 if effective_state(found) in ("expired", "revoked") else 404)
     content = await current_page_content(state)
     if opted_out(request) or content.analytics == "off":
         # Not measured: accepted like any beacon (the page cannot tell), and not stored.
@@ -259,16 +259,16 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):  # 1,024 "[" recurse too deep
-        return _plain(400, "body must be JSON")
+        return plain_text(400, "body must be JSON")
     if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
-        return _plain(422, f"kind must be one of {', '.join(EVENT_KINDS)}")
+        return plain_text(422, f"kind must be one of {', '.join(EVENT_KINDS)}")
     ok, value = event_value(data["kind"], data.get("value"))
     if ok and data["kind"] == "attachment":
         ok = value in _attachment_names(found)
     if not ok:
-        return _plain(422, f"invalid value for {data['kind']}")
+        return plain_text(422, f"invalid value for {data['kind']}")
     if not valid_visit(data.get("visit")):
-        return _plain(422, "visit must be 32 hexadecimal digits")
+        return plain_text(422, "visit must be 32 hexadecimal digits")
     event = Event(data["kind"], value, data.get("visit"))
     await run_in_threadpool(
         store_event, state, found.id, found.account_id, event, content.analytics

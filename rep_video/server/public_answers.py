@@ -28,7 +28,7 @@ from rep_video.server.auth import StateDep
 from rep_video.server.feedback import store_feedback
 from rep_video.server.headers import COMMON, page_headers
 from rep_video.server.openapi_spec import responses
-from rep_video.server.public import PublicShare, _lookup, _manifest
+from rep_video.server.public import PublicShare, lookup_share, share_manifest
 from rep_video.server.shares import effective_state
 from rep_video.server.view_events import current_page_content
 from rep_video.share import page_i18n as i18n
@@ -75,7 +75,7 @@ def _refused(
         headers["Retry-After"] = "3600"
     if _wants_json(request) or share is None:
         return JSONResponse({"detail": problem.detail}, problem.status, headers=headers)
-    manifest = _manifest(share)
+    manifest = share_manifest(share)
     done = Answered(
         manifest.rep, "", f"/s/{token}", problem=problem.detail, language=manifest.language
     )
@@ -107,7 +107,7 @@ async def answer(token: str, request: Request, state: StateDep) -> Response:
                 return _refused(request, None, token, AnswerProblem(413, "answer too large"))
     except ClientDisconnect:
         return _refused(request, None, token, AnswerProblem(400, "incomplete body"))
-    found = await run_in_threadpool(_lookup, state, request, token)
+    found = await run_in_threadpool(lookup_share, state, request, token)
     if isinstance(found, Response):
         return JSONResponse({"detail": "no such page"}, found.status_code,
                             headers={**COMMON, **_retry(found)})  # fmt: skip
@@ -121,7 +121,7 @@ async def answer(token: str, request: Request, state: StateDep) -> Response:
         fields = parse_body(body, request.headers.get("content-type", ""))
         given = checked(fields, content.answers)
         side_effect = mentions_side_effect(given, content.answers)
-        manifest = _manifest(found)
+        manifest = share_manifest(found)
         ref = ShareRef(found.id, found.account_id, manifest.recipient.name)
         if given.useful is not None:  # the page's question: anonymous, told to no one
             await run_in_threadpool(store_feedback, state, ref, given.useful)

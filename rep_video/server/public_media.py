@@ -29,12 +29,12 @@ from rep_video.server.names import is_part, is_valid_name
 from rep_video.server.openapi_spec import responses
 from rep_video.server.public import (
     PublicShare,
-    _cached,
-    _lookup,
-    _manifest,
-    _plain,
-    _plain_as,
-    _withdrawn,
+    cached_share,
+    lookup_share,
+    plain_refusal,
+    plain_text,
+    share_manifest,
+    withdrawn_now,
 )
 from rep_video.server.publish import blob_key
 from rep_video.server.ranges import Unsatisfiable, parse_range
@@ -81,12 +81,12 @@ def _media_target(
         return None, 404  # parts: what a compose step read, never the page's
     if name.startswith("files/"):
         base = name[len("files/") :]
-        for a in _manifest(share).attachments:
+        for a in share_manifest(share).attachments:
             if a.file_name != base:
                 continue
             if a.expires_on is not None and a.expires_on < date.today():
                 return None, 410  # the approval ran out since sending
-            if a.id in _withdrawn(state):
+            if a.id in withdrawn_now(state):
                 return None, 410  # the admin withdrew it since sending
             if (
                 a.sha256
@@ -152,19 +152,19 @@ _MEDIA_ROUTE: dict[str, Any] = {
 @router.head(_MEDIA_PATH, operation_id="media_head", **_MEDIA_ROUTE)
 async def media(token: str, name: str, request: Request) -> Response:
     state = hot_path_state(request)
-    found: PublicShare | Response | None = _cached(state, token)
+    found: PublicShare | Response | None = cached_share(state, token)
     if found is None:
-        found = await run_in_threadpool(_lookup, state, request, token)
+        found = await run_in_threadpool(lookup_share, state, request, token)
     if isinstance(found, Response):
-        return _plain_as(found)
+        return plain_refusal(found)
     current = effective_state(found)
     if current in ("expired", "revoked"):
-        return _plain(410, "no longer available")
+        return plain_text(410, "no longer available")
     if current != "live":
-        return _plain(404)
+        return plain_text(404)
     upload, status = await _target(state, found, name)
     if upload is None:
-        return _plain(status or 404)
+        return plain_text(status or 404)
     ctype, _how = delivery(name)
     headers = {**COMMON, "Content-Security-Policy": FILE_CSP, "Cache-Control": MEDIA_CACHE,
                "Content-Type": ctype}  # fmt: skip
