@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from tests.benchmarks.load import Answers, load
+from tests.benchmarks.proc_cpu import cpu_seconds
 from tests.server.helpers import auth, create_and_publish
 from tests.support.clips import make_clip
 from tests.support.server_process import free_port, running_server
@@ -86,12 +87,6 @@ def nginx(root: Path, work: Path) -> Iterator[str]:
 PROBE = {"Range": "bytes=0-1"}
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _probe(url: str, clients: int, seconds: float) -> Answers:
     return load(url, clients, seconds, headers=PROBE, ok=(206,))
 
@@ -99,9 +94,9 @@ def _probe(url: str, clients: int, seconds: float) -> Answers:
 def _measured(pid: int, url: str, n: int, secs: float, probe: bool) -> tuple[Answers, float]:
     """The answers, and the server's CPU microseconds per answer: unlike requests per
     second, that hardly moves with what else runs on the machine."""
-    before = _cpu_seconds(pid)
+    before = cpu_seconds(pid)
     answers = _probe(url, n, secs) if probe else load(url, n, secs)
-    used = _cpu_seconds(pid) - before
+    used = cpu_seconds(pid) - before
     return answers, 1e6 * used / max(1, len(answers.latencies))
 
 

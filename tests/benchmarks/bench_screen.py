@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.proc_cpu import cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -104,13 +106,11 @@ def run(seconds: float, mode: str) -> None:
 def _xserver_cpu() -> float:
     """CPU seconds the X server of $DISPLAY has used (Xvfb renders and copies every frame)."""
     display = os.environ.get("DISPLAY", "")
-    tick = os.sysconf("SC_CLK_TCK")
     for proc in Path("/proc").iterdir():
         try:
             argv = (proc / "cmdline").read_bytes().split(b"\0")
             if argv[0].endswith(b"Xvfb") and display.encode() in argv[1:3]:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / tick
+                return cpu_seconds(int(proc.name))
         except (OSError, IndexError, ValueError):
             continue
     return 0.0
