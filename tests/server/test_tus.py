@@ -319,12 +319,25 @@ def test_a_newer_patch_takes_over_from_a_stalled_one(
     assert _offset(url, token) == len(data)
 
 
+@pytest.fixture(scope="module")
+def idle_cut(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
+    # The upload outlives the idle time by far: with both at 2 s (`strict`) a loaded machine
+    # could see the upload expire before the silent PATCH was cut.
+    env = {
+        "REP_VIDEO_SERVER_PATCH_IDLE_SECONDS": "2",
+        "REP_VIDEO_SERVER_UPLOAD_EXPIRY_SECONDS": "60",
+    }
+    with inprocess_server(tmp_path_factory.mktemp("idle"), env) as srv:
+        yield srv
+
+
 @pytest.mark.slow
 def test_a_stalled_patch_alone_counts_as_cut_after_the_idle_time(
-    strict: InProcessServer, leaflet: Path
+    idle_cut: InProcessServer, leaflet: Path
 ) -> None:
     """With no newer PATCH the silent one ends after patch_idle_seconds and keeps what arrived
     (no checksum), so a client that reconnects later loses nothing."""
+    strict = idle_cut
     token = strict.create_token("rita")
     data = leaflet.read_bytes()
     share = _new_share(strict, token, {"video.mp4": leaflet})
