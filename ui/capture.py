@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 from rep_video.media.capture.bubble import BubbleLayout
 from ui import core_bridge
 from ui.devices import SAMPLE_RATE, Source
-from ui.screen_sources import RateGate
+from ui.screen_capture import RateGate
 
 Mode = str  # "camera" | "screen" | "screen+camera"
 MODES: tuple[Mode, ...] = ("camera", "screen", "screen+camera")

@@ -2,15 +2,14 @@
 (QWindowCapture), delivered like a camera (ui/devices.py's Source): RGB frames with monotonic
 timestamps to the consumer, from a thread of the source's own.
 
-Qt hands each captured frame to the UI thread; the handler there only keeps a reference to it
-(and lets through no more than the recording's frame rate), and the conversion to RGB runs on
-the forwarding thread. That conversion maps the frame's memory and lets OpenCV reorder the
-channels (about 1 ms for 1920×1080): QVideoFrame.toImage() took 350 ms for such a frame here,
-which would have held the recording to 3 frames a second."""
+Qt's frames never reach the UI thread: ui/screen_capture.py receives them on a thread of its
+own and converts only those recorded, into a bounded set of buffers. The conversion maps the
+frame's memory and lets OpenCV reorder the channels (about 1 ms for 1920×1080):
+QVideoFrame.toImage() took 350 ms for such a frame here, which would have held the recording
+to 3 frames a second."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,24 +21,16 @@ from PySide6.QtMultimedia import (
     QMediaCaptureSession,
     QScreenCapture,
     QVideoFrame,
-    QVideoFrameFormat,
     QVideoSink,
     QWindowCapture,
 )
 
-from ui.devices import DeviceBase, _Forwarder, frame_to_rgb
+from ui.devices import DeviceBase
 from ui.i18n import translate
+from ui.screen_capture import FramePump, PumpCounts, video_frame_rgb
 from ui.without_gil import call_slot_without_gil
 
 Kind = Literal["screen", "window"]
-_PF = QVideoFrameFormat.PixelFormat
-# 32-bit RGB layouts a capture delivers, and OpenCV's conversion of each to RGB.
-_TO_RGB = {
-    _PF.Format_BGRX8888: cv2.COLOR_BGRA2RGB,
-    _PF.Format_BGRA8888: cv2.COLOR_BGRA2RGB,
-    _PF.Format_RGBX8888: cv2.COLOR_RGBA2RGB,
-    _PF.Format_RGBA8888: cv2.COLOR_RGBA2RGB,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,23 +66,6 @@ def list_sources() -> list[ScreenChoice]:
     return found
 
 
-def video_frame_rgb(frame: QVideoFrame) -> np.ndarray | None:
-    """A captured frame as H×W×3 RGB (a new array). 32-bit RGB frames are read in place;
-    anything else goes through Qt's (slow) image conversion."""
-    code = _TO_RGB.get(frame.pixelFormat())
-    if code is None:
-        return frame_to_rgb(frame)
-    if not frame.map(QVideoFrame.MapMode.ReadOnly):
-        return None
-    try:
-        h, w, stride = frame.height(), frame.width(), frame.bytesPerLine(0)
-        raw = np.frombuffer(frame.bits(0), dtype=np.uint8, count=stride * h)
-        rgb: np.ndarray = cv2.cvtColor(raw.reshape(h, stride)[:, : w * 4].reshape(h, w, 4), code)
-    finally:
-        frame.unmap()
-    return rgb
-
-
 def _capture_for(choice: ScreenChoice) -> QScreenCapture | QWindowCapture:
     if choice.kind == "screen":
         screen_capture = QScreenCapture()
@@ -109,57 +83,38 @@ def _attach(session: QMediaCaptureSession, capture: QScreenCapture | QWindowCapt
         session.setWindowCapture(capture)
 
 
-class RateGate:
-    """Lets through about `fps` frames a second of a faster source, evenly: a frame is taken
-    once its due time has come, the next is due one interval later (never more than half an
-    interval in the past, so a stall does not make a burst), and none comes sooner than 0.9 of
-    an interval after the last (the recorder would refuse a frame too close as surplus)."""
-
-    def __init__(self, fps: float) -> None:
-        self.interval = 1.0 / fps
-        self._due = -1e9
-        self._last = -1e9
-
-    def admit(self, now: float) -> bool:
-        if now < self._due or now - self._last < 0.9 * self.interval:
-            return False
-        self._due = max(self._due + self.interval, now - self.interval / 2)
-        self._last = now
-        return True
-
-
 class ScreenSource(DeviceBase):
-    """Captures one screen or window; at most `fps` frames a second reach the consumer (a
-    screen delivers at its refresh rate, and a frame the recorder would refuse as surplus
-    should not cost a conversion), each stamped with when it was grabbed."""
+    """Captures one screen or window; at most `fps` frames a second reach the consumer, each
+    stamped with when it was grabbed. The capture path is in ui/screen_capture.py: Qt's
+    frames go to a thread of their own, never the UI thread, and only the frames recorded are
+    converted, into a bounded set of buffers."""
 
     def __init__(self, choice: ScreenChoice, fps: float = 30.0) -> None:
         super().__init__()
         self.choice = choice
-        self._gate = RateGate(fps)
-        self._origin = float("inf")  # monotonic time of the capture clock's zero
         self._session = QMediaCaptureSession()
-        self._sink = QVideoSink()
-        self._session.setVideoSink(self._sink)
-        self._sink.videoFrameChanged.connect(self._on_frame)
+        self._pump = FramePump(fps, lambda rgb, pts: self._emit(rgb, pts))
+        self._session.setVideoSink(self._pump.sink)
         self._capture: QScreenCapture | QWindowCapture | None = None
-        # A few frames at most: a late frame is worth less than the next one.
-        self._forward = _Forwarder("screen-forwarder", capacity=6)
-        self._forward.consumer = self._deliver  # type: ignore[assignment]  # carries frames
-        self.frames_seen = 0
+
+    @property
+    def counts(self) -> PumpCounts:
+        """Frames seen, converted and dropped so far (the benchmark reports them)."""
+        return self._pump.counts
 
     def start(self) -> None:
         capture = _capture_for(self.choice)
         capture.errorOccurred.connect(self._on_error)
         _attach(self._session, capture)
         self._capture = capture
+        self._pump.start()
         capture.start()
 
     def stop(self) -> None:
         if self._capture is not None:
-            call_slot_without_gil(self._capture, "stop")  # a Python QVideoSink is attached
+            call_slot_without_gil(self._capture, "stop")  # Qt's grabbing thread ends
             self._capture = None
-        self._forward.close()
+        self._pump.close()
 
     def _on_error(self, _error: Any, text: str) -> None:
         self.failed.emit(
@@ -169,29 +124,6 @@ class ScreenSource(DeviceBase):
                 "record the camera only.",
             ).format(value=text or translate("screen_sources", "capture failed"))
         )
-
-    def _on_frame(self, frame: QVideoFrame) -> None:
-        at = self._captured_at(frame, time.monotonic())
-        self.frames_seen += 1
-        if not frame.isValid() or not self._gate.admit(at):
-            return
-        self._forward.put(QVideoFrame(frame), at)  # type: ignore[arg-type]
-
-    def _captured_at(self, frame: QVideoFrame, now: float) -> float:
-        """When the frame was grabbed, on the monotonic clock. Qt queues captured frames for
-        the UI thread, so a busy UI thread receives several at once: their own timestamps
-        (µs from the capture's start) keep them apart. The clock's zero is where the quickest
-        frame puts it (arrival is never before capture)."""
-        start = frame.startTime()
-        if start < 0:
-            return now
-        self._origin = min(self._origin, now - start / 1e6)
-        return min(now, self._origin + start / 1e6)
-
-    def _deliver(self, frame: QVideoFrame, pts: float) -> None:  # the forwarding thread
-        rgb = video_frame_rgb(frame)
-        if rgb is not None:
-            self._emit(rgb, pts)
 
 
 def thumbnail(frame: np.ndarray, width: int = 160) -> np.ndarray:

@@ -20,14 +20,13 @@ the app's mode before screen recording, for the same time.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
-
-from tests.benchmarks.proc_cpu import cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -63,13 +62,13 @@ def run(seconds: float, mode: str) -> None:
         stalls = StallMeter()
         cpu0, x0 = os.times(), _xserver_cpu()
         source = record.hub._screen
-        seen0 = getattr(source, "frames_seen", 0)
+        counts0 = copy.copy(getattr(source, "counts", None))
         record.start_countdown(0)
         pump(seconds)
         recorder = record.hub._recorder
         stats = recorder.stats()
         cpu1, x1 = os.times(), _xserver_cpu()
-        seen = getattr(source, "frames_seen", 0) - seen0
+        counts = copy.copy(getattr(source, "counts", None))
         rec_stall = stalls.summary()
         record.stop_recording()
         end = time.monotonic() + 300
@@ -89,11 +88,12 @@ def run(seconds: float, mode: str) -> None:
         print(f"  UI stalls while recording: {rec_stall}")
         print(f"  process CPU {cpu:.0f} s for {rec:.0f} s recorded ({cpu / rec:.2f} CPU-s/s); "
               f"the X server {x1 - x0:.0f} s ({(x1 - x0) / rec:.2f} CPU-s/s)")  # fmt: skip
-        if source is not None:
-            lost = getattr(getattr(source, "_forward", None), "overflowed", 0)
-            print(f"  screen frames from Qt {seen} ({seen / seconds:.1f}/s), to the recorder "
-                  f"{stats.frames_in} ({stats.frames_in / seconds:.1f}/s); {lost} found the "
-                  f"converting thread's queue full")  # fmt: skip
+        if counts is not None and counts0 is not None:
+            new, conv = counts.new - counts0.new, counts.converted - counts0.converted
+            print(f"  screen frames seen {new} ({new / seconds:.1f}/s), converted {conv} "
+                  f"({conv / seconds:.1f}/s), to the recorder {stats.frames_in}; "
+                  f"{counts.dropped - counts0.dropped} dropped before conversion (every "
+                  f"buffer held)")  # fmt: skip
         if composed.count:
             print(f"  fit + bubble on the encoder thread: {composed.summary()}")
     finally:
@@ -105,6 +105,8 @@ def run(seconds: float, mode: str) -> None:
 
 def _xserver_cpu() -> float:
     """CPU seconds the X server of $DISPLAY has used (Xvfb renders and copies every frame)."""
+    from tests.benchmarks.proc_cpu import cpu_seconds
+
     display = os.environ.get("DISPLAY", "")
     for proc in Path("/proc").iterdir():
         try:

@@ -4,6 +4,7 @@ real screen to capture is in test_screen_recording_x11.py)."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,7 +102,7 @@ def test_the_bubble_is_dragged_to_any_corner(qtbot: QtBot, corner: str) -> None:
 
 @pytest.mark.parametrize("source_fps", [33.0, 44.0, 60.0])
 def test_the_screen_source_passes_the_recording_rate_evenly(source_fps: float) -> None:
-    from ui.screen_sources import RateGate
+    from ui.screen_capture import RateGate
 
     gate = RateGate(15.0)
     times = [i / source_fps for i in range(round(source_fps * 20))]  # 20 s of frames
@@ -109,3 +110,40 @@ def test_the_screen_source_passes_the_recording_rate_evenly(source_fps: float) -
     assert 14.5 * 20 <= len(taken) <= 15 * 20 + 2  # the rate, not a fraction of the source's
     gaps = [b - a for a, b in itertools.pairwise(taken)]
     assert min(gaps) >= 0.9 / 15 - 1e-9  # never so close the recorder would refuse one
+
+
+def test_screen_frames_are_converted_into_a_bounded_set_of_buffers() -> None:
+    from ui.screen_capture import FramePool
+
+    pool = FramePool(most=4, max_bytes=96 * 1024 * 1024)
+    held = [pool.take(1080, 1920) for _ in range(4)]
+    assert all(b is not None and b.shape == (1080, 1920, 3) for b in held)
+    assert len({id(b) for b in held}) == 4
+    assert pool.take(1080, 1920) is None  # all four still held: the frame is dropped
+    view = held[1][10:20]  # a view (the encoder's fit, a preview crop) holds its buffer too
+    released = id(held[1])
+    held[1] = None
+    assert pool.take(1080, 1920) is None
+    del view
+    again = pool.take(1080, 1920)
+    assert again is not None and id(again) == released  # reused, not a new allocation
+    assert pool.allocated == 4
+    # The bytes bound: a 4K frame is 24 MB, so 96 MB holds three besides the one in the encoder.
+    big = FramePool(most=14, max_bytes=96 * 1024 * 1024)
+    kept = [big.take(2160, 3840) for _ in range(4)]
+    assert [k is not None for k in kept] == [True, True, True, False]
+    # Another size (a resized window): buffers of the new size from then on.
+    small = pool.take(400, 640)
+    assert small is not None and small.shape == (400, 640, 3)
+
+
+def test_a_1080p_screen_recording_never_fills_the_recorders_queue(tmp_path: Path) -> None:
+    from rep_video.media.capture.recorder import Recorder
+    from ui.capture import screen_fps
+    from ui.screen_capture import FramePool, pool_size
+
+    for fps in (screen_fps(2), screen_fps(8)):
+        recorder = Recorder(tmp_path / "take.mp4", 1920, 1080, fps)
+        pool = FramePool(pool_size(fps))
+        taken = [pool.take(1080, 1920) for _ in range(40)]
+        assert 2 <= sum(t is not None for t in taken) < recorder.capacity

@@ -2,7 +2,8 @@
 server (Qt Multimedia's QScreenCapture, as on a rep's Linux desktop), where this test has put a
 window with a known pattern, with the demo camera in the bubble the test dragged to a corner;
 the decoded file must show the pattern where the window was and the camera's picture, not
-mirrored, where the bubble was dropped.
+mirrored, where the bubble was dropped. The screen's frames must keep coming while the UI
+thread is blocked.
 
 Needs an X server and Qt's xcb platform, so it runs in a process of its own under
 `xvfb-run -a` with QT_QPA_PLATFORM=xcb (dev.py's whole suite does that for *_x11.py modules);
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from rep_video.media.capture.synthetic import TestPatternCamera
 from rep_video.media.probe import probe
 from ui.devices import DemoCamera
 from ui.preview import PreviewWidget
+from ui.screen_sources import ScreenSource, list_sources
 from ui.window import MainWindow
 
 ON_X11 = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
@@ -237,3 +240,21 @@ def test_the_bubble_moved_while_recording_moves_in_the_file(
     assert camera_at(early, "bottom-left") > 20
     assert camera_at(last, "bottom-left") < 8  # after it
     assert camera_at(last, "bottom-right") > 20
+
+
+def test_screen_frames_keep_coming_while_the_ui_thread_is_blocked(qtbot: QtBot) -> None:
+    """Qt's captured frames go to a thread of their own: a UI thread that does not run for a
+    while neither stops the recording's frames nor lets Qt's 8 MB frames queue up for it."""
+    source = ScreenSource(list_sources()[0], 15.0)
+    threads: set[str] = set()
+    source.consumer = lambda _rgb, _pts: threads.add(threading.current_thread().name)
+    source.start()
+    try:
+        qtbot.waitUntil(lambda: source.counts.converted > 0, timeout=10000)
+        before = source.counts.converted
+        time.sleep(1.5)  # the UI thread does nothing (and holds no GIL) for 1.5 s
+        during = source.counts.converted - before
+    finally:
+        source.stop()
+    assert during >= 5, during  # 22 at 15 fps; room for a loaded machine
+    assert threads == {"screen-forwarder"}

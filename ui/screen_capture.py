@@ -1,0 +1,218 @@
+"""How captured screen frames get from Qt to the recorder without the UI thread and with
+bounded memory.
+
+Qt Multimedia's screen and window capture grabs on a thread of its own, makes a new 8 MB frame
+(1920×1080 BGRX) each time, at the screen's refresh rate, and hands it to the QVideoSink on the
+sink's thread through a queued call. With the sink on the UI thread (where a QVideoSink made
+there lives) a busy or starved UI thread let those calls pile up: every queued call holds its
+frame, and that queue was most of the RSS of a screen recording (docs/PERFORMANCE.md, "Screen +
+camera bubble"). A `Qt.DirectConnection` on videoFrameChanged does not help: the signal is
+emitted where setVideoFrame runs, on the sink's thread.
+
+So the sink lives on a thread of its own (`FramePump`), whose only work is Qt's: each queued
+call replaces the sink's current frame, releasing the one before. A timer on that thread looks
+at the current frame a few times per recorded frame; only a new frame whose time has come
+(`RateGate`) is mapped and converted, and only into one of a fixed set of buffers
+(`FramePool`): when all are still held (the recorder's queue is full), the frame is dropped
+before conversion, and counted. What exists at any time is the sink's frame, the few calls in
+flight, and the pool."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat, QVideoSink
+
+from rep_video.media.capture.recorder import MAX_QUEUE_BYTES, RecorderLimits
+from ui.devices import _Forwarder, frame_to_rgb
+
+_PF = QVideoFrameFormat.PixelFormat
+# 32-bit RGB layouts a capture delivers, and OpenCV's conversion of each to RGB.
+_TO_RGB = {
+    _PF.Format_BGRX8888: cv2.COLOR_BGRA2RGB,
+    _PF.Format_BGRA8888: cv2.COLOR_BGRA2RGB,
+    _PF.Format_RGBX8888: cv2.COLOR_RGBA2RGB,
+    _PF.Format_RGBA8888: cv2.COLOR_RGBA2RGB,
+}
+TICKS_PER_FRAME = 3  # looks at the sink's frame this often per recorded frame
+
+
+def video_frame_rgb(
+    frame: QVideoFrame, into: Callable[[int, int], np.ndarray | None] | None = None
+) -> np.ndarray | None:
+    """A captured frame as H×W×3 RGB: in a buffer `into(height, width)` gives (None from it:
+    no room, nothing converted), else a new array. 32-bit RGB frames are read in place;
+    anything else goes through Qt's (slow) image conversion."""
+    code = _TO_RGB.get(frame.pixelFormat())
+    if code is None:
+        return frame_to_rgb(frame)
+    h, w = frame.height(), frame.width()
+    out = None if into is None else into(h, w)
+    if into is not None and out is None:
+        return None
+    if not frame.map(QVideoFrame.MapMode.ReadOnly):
+        return None
+    try:
+        stride = frame.bytesPerLine(0)
+        raw = np.frombuffer(frame.bits(0), dtype=np.uint8, count=stride * h)
+        src = raw.reshape(h, stride)[:, : w * 4].reshape(h, w, 4)
+        rgb: np.ndarray = cv2.cvtColor(src, code, dst=out)
+    finally:
+        frame.unmap()
+    return rgb
+
+
+class RateGate:
+    """Lets through about `fps` frames a second of a faster source, evenly: a frame is taken
+    once its due time has come, the next is due one interval later (never more than half an
+    interval in the past, so a stall does not make a burst), and none comes sooner than 0.9 of
+    an interval after the last (the recorder would refuse a frame too close as surplus)."""
+
+    def __init__(self, fps: float) -> None:
+        self.interval = 1.0 / fps
+        self._due = -1e9
+        self._last = -1e9
+
+    def due(self, now: float) -> bool:
+        """Would `admit(now)` take a frame (without taking it)?"""
+        return now >= self._due and now - self._last >= 0.9 * self.interval
+
+    def admit(self, now: float) -> bool:
+        if not self.due(now):
+            return False
+        self._due = max(self._due + self.interval, now - self.interval / 2)
+        self._last = now
+        return True
+
+
+def pool_size(fps: float) -> int:
+    """Buffers for a screen recording at `fps`: one fewer than the recorder's queue holds."""
+    return round(fps * RecorderLimits().queue_seconds) - 1
+
+
+class FramePool:
+    """At most `most` H×W×3 buffers, and no more than `max_bytes` of them (but at least 2). A
+    buffer is free again once nothing but the pool refers to it: the recorder's queue, the
+    encoder, a preview frame or any view of it all hold a reference. Used from one thread.
+
+    One frame fewer than the recorder's queue holds (a second of frames, at most 96 MB): the
+    queue is then never full, so a push never waits and the recorder never drops a frame; a
+    frame the encoder has no room for is dropped here instead, before it costs a conversion."""
+
+    def __init__(self, most: int, max_bytes: int = MAX_QUEUE_BYTES) -> None:
+        self._most, self._max_bytes = most, max_bytes
+        self._shape: tuple[int, int, int] | None = None
+        self._buffers: list[np.ndarray] = []
+        self.allocated = 0
+
+    @property
+    def size(self) -> int:
+        """How many buffers the current shape may have."""
+        if self._shape is None:
+            return 0
+        return max(2, min(self._most, self._max_bytes // int(np.prod(self._shape)) - 1))
+
+    def take(self, height: int, width: int) -> np.ndarray | None:
+        """A buffer nobody holds, or None if all of them are held."""
+        shape = (height, width, 3)
+        if shape != self._shape:  # a window was resized: buffers of the new size from now
+            self._shape, self._buffers = shape, []
+        for buffer in self._buffers:
+            # The list, the loop variable and getrefcount's own argument.
+            if sys.getrefcount(buffer) <= 3:
+                return buffer
+        if len(self._buffers) >= self.size:
+            return None
+        buffer = np.empty(shape, dtype=np.uint8)
+        self._buffers.append(buffer)
+        self.allocated += 1
+        return buffer
+
+
+@dataclass(slots=True)
+class PumpCounts:
+    new: int = 0  # distinct frames the pump saw (Qt may have replaced some in between)
+    converted: int = 0  # handed to the consumer
+    dropped: int = 0  # due, but every buffer was still held: never converted
+
+
+class FramePump:
+    """Owns the QVideoSink a capture session delivers to, on a thread of its own, and hands
+    `consumer(rgb, pts)` at most `fps` frames a second from another thread (a push into the
+    recorder may wait for room; the sink's thread must keep releasing Qt's frames)."""
+
+    def __init__(self, fps: float, consumer: Callable[[np.ndarray, float], None]) -> None:
+        self.sink = QVideoSink()
+        self.counts = PumpCounts()
+        self._gate = RateGate(fps)
+        self._pool = FramePool(pool_size(fps))
+        self._last_start: int | None = None
+        self._origin = float("inf")  # monotonic time of the capture clock's zero
+        self._tick_ms = max(5, round(1000 / (fps * TICKS_PER_FRAME)))
+        self._thread = _SinkThread(self._tick, self._tick_ms)
+        self.sink.moveToThread(self._thread)
+        self._forward = _Forwarder("screen-forwarder", capacity=64)  # the pool bounds it
+        self._forward.consumer = consumer
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()
+        self._forward.close()
+
+    def _tick(self) -> None:  # the sink's thread
+        frame = self.sink.videoFrame()
+        if not frame.isValid():
+            return
+        start = frame.startTime()
+        if start >= 0 and start == self._last_start:
+            return  # still the one taken or skipped last time
+        self._last_start = start
+        self.counts.new += 1
+        at = self._captured_at(start, time.monotonic())
+        if not self._gate.due(at):
+            return
+        rgb = video_frame_rgb(frame, self._pool.take)
+        del frame  # Qt's 8 MB, released as soon as the sink moves on
+        if rgb is None:
+            self.counts.dropped += 1
+            self._gate.admit(at)  # its slot is gone: the next frame is due an interval on
+            return
+        self._gate.admit(at)
+        self.counts.converted += 1
+        self._forward.put(rgb, at)
+
+    def _captured_at(self, start_us: int, now: float) -> float:
+        """When a frame was grabbed, on the monotonic clock: its own timestamp (µs from the
+        capture's start) keeps frames that arrive together apart. The clock's zero is where
+        the quickest frame puts it (arrival is never before capture)."""
+        if start_us < 0:
+            return now
+        self._origin = min(self._origin, now - start_us / 1e6)
+        return min(now, self._origin + start_us / 1e6)
+
+
+class _SinkThread(QThread):
+    """Runs the event loop Qt's queued frame deliveries land in, and the pump's timer."""
+
+    def __init__(self, tick: Callable[[], None], interval_ms: int) -> None:
+        super().__init__()
+        self.setObjectName("screen-sink")
+        self._on_tick, self._interval = tick, interval_ms
+
+    def run(self) -> None:
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(self._on_tick, Qt.ConnectionType.DirectConnection)
+        timer.start(self._interval)
+        self.exec()
+        timer.stop()
