@@ -120,11 +120,13 @@ def _whole_suite(args: list[str], env: dict[str, str]) -> int:
 
 def _display_for(path: str, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """What a test module runs under: an Xvfb display of its own for *_x11.py, at the largest
-    size screen content is recorded at."""
+    size screen content is recorded at, said to be an X11 session (Qt lists capturable windows
+    only when XDG_SESSION_TYPE says x11, as a desktop's login sets it)."""
     xvfb = shutil.which("xvfb-run")
     if not path.endswith("_x11.py") or xvfb is None:
         return [], env
-    return [xvfb, "-a", "-s", "-screen 0 1920x1080x24"], dict(env, QT_QPA_PLATFORM="xcb")
+    x11 = dict(env, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11")
+    return [xvfb, "-a", "-s", "-screen 0 1920x1080x24"], x11
 
 
 def main() -> int:

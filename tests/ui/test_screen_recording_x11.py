@@ -2,8 +2,9 @@
 server (Qt Multimedia's QScreenCapture, as on a rep's Linux desktop), where this test has put a
 window with a known pattern, with the demo camera in the bubble the test dragged to a corner;
 the decoded file must show the pattern where the window was and the camera's picture, not
-mirrored, where the bubble was dropped. The screen's frames must keep coming while the UI
-thread is blocked.
+mirrored, where the bubble was dropped. One window (QWindowCapture) is recorded too, with a
+window manager started on that display (openbox, when installed), and the screen's frames must
+keep coming while the UI thread is blocked.
 
 Needs an X server and Qt's xcb platform, so it runs in a process of its own under
 `xvfb-run -a` with QT_QPA_PLATFORM=xcb (dev.py's whole suite does that for *_x11.py modules);
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -45,6 +49,8 @@ pytestmark = [
         "(python3 dev.py test does this for *_x11.py modules when xvfb-run is installed)",
     ),
 ]
+if ON_X11:  # Qt lists capturable windows only in what says it is an X11 session (dev.py sets it)
+    os.environ.setdefault("XDG_SESSION_TYPE", "x11")
 QUADRANTS = ((230, 30, 30), (30, 200, 60), (40, 60, 220), (240, 220, 40))  # TL, TR, BL, BR
 
 
@@ -258,3 +264,68 @@ def test_screen_frames_keep_coming_while_the_ui_thread_is_blocked(qtbot: QtBot) 
         source.stop()
     assert during >= 5, during  # 22 at 15 fps; room for a loaded machine
     assert threads == {"screen-forwarder"}
+
+
+WINDOW_TITLE = "RepVideo window-capture pattern"
+
+
+@pytest.fixture
+def window_manager() -> Iterator[None]:
+    """A window manager on the test's X server: Qt lists capturable windows from the window
+    manager's _NET_CLIENT_LIST, which a bare Xvfb does not have (.ci/run installs openbox)."""
+    wm = shutil.which("openbox")
+    if wm is None:
+        pytest.skip("window capture needs a window manager: openbox is not installed")
+    proc = subprocess.Popen(
+        [wm, "--sm-disable"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_one_window_is_recorded_at_its_own_size(
+    window_manager: None, window: MainWindow, qtbot: QtBot
+) -> None:
+    window.move(0, 0)
+    window.resize(1024, 640)
+    pattern = PatternWindow(QRect(1100, 500, 640, 400))
+    pattern.setWindowTitle(WINDOW_TITLE)
+    qtbot.addWidget(pattern)
+    pattern.show()
+    record = window.record
+    record.modes.set_mode("screen")
+
+    def listed() -> int | None:
+        record.modes.refresh_sources()
+        labels = [record.modes.sources.item(i).text() for i in range(record.modes.sources.count())]
+        return labels.index(WINDOW_TITLE) if WINDOW_TITLE in labels else None
+
+    qtbot.waitUntil(lambda: listed() is not None, timeout=15000)
+    row = listed()
+    assert row is not None
+    record.modes.sources.setCurrentRow(row)
+    choice = record.modes.choice()
+    assert choice is not None and choice.kind == "window"
+    # The source delivers the window, not the screen: its size, whatever the window manager
+    # did to where it is.
+    size = pattern.size()
+    qtbot.waitUntil(
+        lambda: record.hub.screen_size() == (size.width(), size.height()), timeout=10000
+    )
+    record.start_countdown(0)
+    qtbot.waitUntil(lambda: record.hub.recording, timeout=5000)
+    _wait(qtbot, 2.0)
+    path = _stop_and_wait(window, qtbot)
+    info = probe(path)
+    assert info.video is not None
+    rw, rh = info.video.width, info.video.height
+    assert (rw, rh) == (size.width() // 2 * 2, size.height() // 2 * 2)
+    count, [last] = _frames(path)
+    assert count >= record.hub.screen_fps  # 2 s, with room for a loaded machine
+    # The whole frame is the pattern: each quadrant's middle shows its colour.
+    for i, rgb in enumerate(QUADRANTS):
+        got = last[round(rh * (0.25 + 0.5 * (i // 2))), round(rw * (0.25 + 0.5 * (i % 2)))]
+        assert np.abs(got.astype(int) - rgb).max() < 24, (i, got)
