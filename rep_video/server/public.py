@@ -110,6 +110,15 @@ def lookup_share(state: ServerState, request: Request, token: str) -> PublicShar
     return share
 
 
+async def looked_up(state: ServerState, request: Request, token: str) -> PublicShare | Response:
+    """lookup_share on a worker thread, one at a time per token (TTLCache.fill). A refusal
+    counts against its own client's limit: a request that waited for another's asks itself."""
+    found, shared = await state.share_cache.fill(token, lambda: lookup_share(state, request, token))
+    if shared and isinstance(found, Response):
+        found = await run_in_threadpool(lookup_share, state, request, token)
+    return found
+
+
 def cached_share(state: ServerState, token: str) -> PublicShare | None:
     """From memory without a query or a thread, or None (look it up)."""
     found: PublicShare | None = state.share_cache.get(token)
@@ -147,7 +156,7 @@ async def share_page(token: str, request: Request) -> Response:
     state = hot_path_state(request)
     found: PublicShare | Response | None = cached_share(state, token)
     if found is None:
-        found = await run_in_threadpool(lookup_share, state, request, token)
+        found = await looked_up(state, request, token)
     if isinstance(found, Response):
         return found
     current = effective_state(found)
@@ -158,7 +167,7 @@ async def share_page(token: str, request: Request) -> Response:
         return _html(pages.pending_page(share_manifest(found), content))
     withdrawn = state.withdrawn_cache.get(CATALOG)
     if withdrawn is None:  # a query: on a worker thread
-        gone = await run_in_threadpool(_withdrawn_here, state, found)
+        gone = _withdrawn_of(found, await _withdrawn_filled(state))
     else:
         gone = _withdrawn_of(found, withdrawn)
     refresh = state.settings.page_refresh_seconds
@@ -189,6 +198,11 @@ def withdrawn_now(state: ServerState) -> frozenset[str]:
         cached = withdrawn_ids(state.sessions)
         state.withdrawn_cache.put(CATALOG, cached)
     return cached
+
+
+async def _withdrawn_filled(state: ServerState) -> frozenset[str]:
+    withdrawn, _ = await state.withdrawn_cache.fill(CATALOG, lambda: withdrawn_now(state))
+    return withdrawn
 
 
 def _withdrawn_here(state: ServerState, share: PublicShare) -> frozenset[str]:

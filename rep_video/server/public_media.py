@@ -30,7 +30,7 @@ from rep_video.server.openapi_spec import responses
 from rep_video.server.public import (
     PublicShare,
     cached_share,
-    lookup_share,
+    looked_up,
     plain_refusal,
     plain_text,
     share_manifest,
@@ -111,10 +111,18 @@ async def _target(
     # and approval dates reach media within this second plus the withdrawn list's own few.
     key = media_key(share.id, name)
     found: tuple[StoredFile | None, int | None] | None = state.media_cache.get(key)
-    if found is None:
-        found = await run_in_threadpool(_media_target, state, share, name)
-        if found[0] is not None:
-            state.media_cache.put(key, found)
+    if found is not None:
+        return found
+    loaded, _ = await state.media_cache.fill(key, lambda: _kept_target(state, share, name))
+    return loaded
+
+
+def _kept_target(
+    state: ServerState, share: PublicShare, name: str
+) -> tuple[StoredFile | None, int | None]:
+    found = _media_target(state, share, name)
+    if found[0] is not None:
+        state.media_cache.put(media_key(share.id, name), found)
     return found
 
 
@@ -154,7 +162,7 @@ async def media(token: str, name: str, request: Request) -> Response:
     state = hot_path_state(request)
     found: PublicShare | Response | None = cached_share(state, token)
     if found is None:
-        found = await run_in_threadpool(lookup_share, state, request, token)
+        found = await looked_up(state, request, token)
     if isinstance(found, Response):
         return plain_refusal(found)
     current = effective_state(found)

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from starlette.requests import Request
 
@@ -58,7 +57,10 @@ def opted_out(request: Request) -> bool:
 async def current_page_content(state: ServerState) -> PageContent:
     """From memory for a couple of seconds (a push on another instance shows soon)."""
     found: PageContent | None = state.page_content_cache.get(POLICY)
-    return found if found is not None else await run_in_threadpool(_load_page_content, state)
+    if found is not None:
+        return found
+    loaded, _ = await state.page_content_cache.fill(POLICY, lambda: _load_page_content(state))
+    return loaded
 
 
 def page_content_now(state: ServerState) -> PageContent:
