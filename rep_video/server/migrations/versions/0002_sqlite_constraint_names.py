@@ -4,10 +4,6 @@
 them itself, with the names the models now declare). A later revision can only drop or change
 a constraint it can name, so on SQLite each table is rebuilt once, rows copied, with the
 models' names. Fresh databases already have them: nothing to do there, nor on PostgreSQL.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-12-02
 """
 
 from __future__ import annotations
@@ -17,8 +13,6 @@ from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 # The models' convention (rep_video.server.db.NAMING_CONVENTION) as it stood on this day.
 NAMING = {

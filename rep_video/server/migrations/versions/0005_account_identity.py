@@ -2,10 +2,6 @@
 account (pages show these, not what the rep's client sends), when an account was disabled,
 and API tokens that expire or are revoked. All new columns are nullable: existing accounts
 and tokens keep working as before (no identity set, no expiry).
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03
 """
 
 from __future__ import annotations
@@ -17,8 +13,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 ACCOUNT_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("display_name", sa.String(length=200)),

@@ -3,10 +3,6 @@
 UPDATE and DELETE of a record (and TRUNCATE on PostgreSQL): nothing the server runs can
 change one, and whoever drops the triggers to do it leaves a chain `admin audit verify`
 names the record in.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-03
 """
 
 from __future__ import annotations
@@ -14,20 +10,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from rep_video.server.migrations import tables as t
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
-
-BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-GENESIS = "0" * 64
-REFUSAL = "audit records are append-only"
 
 
 def upgrade() -> None:
-    op.create_table(
+    t.create(
         "audit_records",
-        sa.Column("seq", BigInt, autoincrement=False, nullable=False),
+        sa.Column("seq", t.BigInt, autoincrement=False, nullable=False),
         sa.Column("at", sa.String(length=32), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
@@ -40,28 +32,27 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name="audit_records_pkey"),
+        keys=t.keys("audit_records", primary="seq"),
+        indexed=("at", "share_id"),
     )
-    op.create_index("ix_audit_records_at", "audit_records", ["at"])
-    op.create_index("ix_audit_records_share_id", "audit_records", ["share_id"])
-    op.create_table(
+    t.create(
         "audit_head",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("seq", BigInt, nullable=False),
+        sa.Column("seq", t.BigInt, nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="audit_head_pkey"),
+        keys=t.keys("audit_head"),
     )
-    op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')")  # noqa: S608 - constant text
-    if op.get_context().dialect.name == "sqlite":
+    op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{t.GENESIS}')")  # noqa: S608 - constant text
+    if t.is_sqlite():
         for what in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER audit_records_no_{what.lower()} BEFORE {what} ON audit_records "
-                f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+                f"BEGIN SELECT RAISE(ABORT, '{t.REFUSAL}'); END"
             )
         return
     op.execute(
         "CREATE FUNCTION audit_records_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$"
+        f"$$ BEGIN RAISE EXCEPTION '{t.REFUSAL}'; END $$"
     )
     op.execute(
         "CREATE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON audit_records "
@@ -74,7 +65,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("audit_head")
-    op.drop_table("audit_records")  # its triggers go with it
-    if op.get_context().dialect.name != "sqlite":
+    t.drop("audit_head", "audit_records")  # the records' triggers go with them
+    if not t.is_sqlite():
         op.execute("DROP FUNCTION audit_records_append_only()")

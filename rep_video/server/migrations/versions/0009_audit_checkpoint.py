@@ -5,10 +5,6 @@ records were purged in all. The DELETE trigger now lets a record go only at or b
 number, which the purge moves in the transaction that deletes them, after sealing an
 'audit purge' record stating it into the chain; every other UPDATE or DELETE is refused as
 before (TRUNCATE too, on PostgreSQL).
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-03
 """
 
 from __future__ import annotations
@@ -16,54 +12,51 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from rep_video.server.migrations import tables as t
+
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
-BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-GENESIS = "0" * 64
-REFUSAL = "audit records are append-only"
 # A record at or below the checkpoint may go (the purge moved it first); none above it.
 THROUGH = "COALESCE((SELECT through_seq FROM audit_checkpoint WHERE id = 1), 0)"
 
 
 def upgrade() -> None:
-    op.create_table(
+    t.create(
         "audit_checkpoint",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("through_seq", BigInt, nullable=False),
+        sa.Column("through_seq", t.BigInt, nullable=False),
         sa.Column("through_hash", sa.String(length=64), nullable=False),
-        sa.Column("purged", BigInt, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="audit_checkpoint_pkey"),
+        sa.Column("purged", t.BigInt, nullable=False),
+        keys=t.keys("audit_checkpoint"),
     )
-    row = f"INSERT INTO audit_checkpoint (id, through_seq, through_hash, purged) VALUES (1, 0, '{GENESIS}', 0)"  # noqa: S608, E501 - constant text
+    row = f"INSERT INTO audit_checkpoint (id, through_seq, through_hash, purged) VALUES (1, 0, '{t.GENESIS}', 0)"  # noqa: S608, E501 - constant text
     op.execute(row)
-    if op.get_context().dialect.name == "sqlite":
+    if t.is_sqlite():
         op.execute("DROP TRIGGER audit_records_no_delete")
         op.execute(
             "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
-            f"WHEN OLD.seq > {THROUGH} BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            f"WHEN OLD.seq > {THROUGH} BEGIN SELECT RAISE(ABORT, '{t.REFUSAL}'); END"
         )
         return
     op.execute(
         "CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
         f"IF TG_OP = 'DELETE' AND OLD.seq <= {THROUGH} THEN RETURN OLD; END IF; "
-        f"RAISE EXCEPTION '{REFUSAL}'; END $$"
+        f"RAISE EXCEPTION '{t.REFUSAL}'; END $$"
     )
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == "sqlite":
+    if t.is_sqlite():
         op.execute("DROP TRIGGER audit_records_no_delete")
         op.execute(
             "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
-            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            f"BEGIN SELECT RAISE(ABORT, '{t.REFUSAL}'); END"
         )
     else:
         op.execute(
             "CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$"
+            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{t.REFUSAL}'; END $$"
         )
-    op.drop_table("audit_checkpoint")
+    t.drop("audit_checkpoint")
