@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rep_video.cli.admin.catalog_cmds import _server, _server_arg
+from rep_video.cli.subcommands import arg, command, group
 
 FIX = "see docs/ADMIN.md, Accounts and API tokens"
 IDENTITY = (
@@ -21,61 +22,38 @@ IDENTITY = (
     ("phone", "--phone", "phone number pages show (digits, +, spaces, ()./-)"),
     ("team", "--team", "the rep's team, for admin report --team (not shown on pages)"),
 )
+IDENTITY_ARGS = tuple(arg(flag, help=text, metavar="TEXT") for _field, flag, text in IDENTITY)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    a = sub.add_parser("accounts", help="accounts on a share server and the identity pages show")
-    acts = a.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    acts = group(sub, "accounts", "accounts on a share server and the identity pages show",
+                 "accounts_command")  # fmt: skip
+    name = arg("name", metavar="NAME")
+    as_json = arg("--json", action="store_true", help="the server's answer, as JSON")
+    command(acts, "add", "create an account (then: serve-token --name NAME)", add_account,
+            arg("name", metavar="NAME", help="the account's name (as serve-token --name)"),
+            *IDENTITY_ARGS,
+            arg("--admin", action="store_true", help="an admin account (sees all shares)"),
+            where=_server_arg)  # fmt: skip
+    command(acts, "set", "change an account's identity ('' clears a field)", set_account,
+            name, *IDENTITY_ARGS, where=_server_arg)  # fmt: skip
+    command(acts, "disable", "stop every token of an account at once", disable_account, name,
+            arg("--revoke-shares", action="store_true",
+                help="also revoke all its shares (otherwise its live links keep working)"),
+            where=_server_arg)  # fmt: skip
+    command(acts, "enable", "let a disabled account's valid tokens work again", enable_account,
+            name, where=_server_arg)  # fmt: skip
+    command(acts, "list", "every account with its identity and state", list_accounts, as_json,
+            where=_server_arg)  # fmt: skip
 
-    add = acts.add_parser("add", help="create an account (then: serve-token --name NAME)")
-    add.add_argument("name", metavar="NAME", help="the account's name (as serve-token --name)")
-    _identity_args(add)
-    add.add_argument("--admin", action="store_true", help="an admin account (sees all shares)")
-    _server_arg(add)
-    add.set_defaults(func=add_account)
-
-    set_ = acts.add_parser("set", help="change an account's identity ('' clears a field)")
-    set_.add_argument("name", metavar="NAME")
-    _identity_args(set_)
-    _server_arg(set_)
-    set_.set_defaults(func=set_account)
-
-    dis = acts.add_parser("disable", help="stop every token of an account at once")
-    dis.add_argument("name", metavar="NAME")
-    dis.add_argument(
-        "--revoke-shares",
-        action="store_true",
-        help="also revoke all its shares (otherwise its live links keep working)",
-    )
-    _server_arg(dis)
-    dis.set_defaults(func=disable_account)
-
-    en = acts.add_parser("enable", help="let a disabled account's valid tokens work again")
-    en.add_argument("name", metavar="NAME")
-    _server_arg(en)
-    en.set_defaults(func=enable_account)
-
-    ls = acts.add_parser("list", help="every account with its identity and state")
-    ls.add_argument("--json", action="store_true", help="the server's answer, as JSON")
-    _server_arg(ls)
-    ls.set_defaults(func=list_accounts)
-
-    t = sub.add_parser("tokens", help="API tokens on a share server")
-    tacts = t.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
-    tls = tacts.add_parser("list", help="every API token: account, created, expires, state")
-    tls.add_argument("--account", metavar="NAME", help="only this account's tokens")
-    tls.add_argument("--json", action="store_true", help="the server's answer, as JSON")
-    _server_arg(tls)
-    tls.set_defaults(func=list_tokens)
-    rev = tacts.add_parser("revoke", help="stop one API token at once (its account's links stay)")
-    rev.add_argument("id", type=int, metavar="ID", help="the token's id (admin tokens list)")
-    _server_arg(rev)
-    rev.set_defaults(func=revoke_token)
-
-
-def _identity_args(p: argparse.ArgumentParser) -> None:
-    for _field, flag, text in IDENTITY:
-        p.add_argument(flag, help=text, metavar="TEXT")
+    tacts = group(sub, "tokens", "API tokens on a share server", "tokens_command")
+    command(tacts, "list", "every API token: account, created, expires, state", list_tokens,
+            arg("--account", metavar="NAME", help="only this account's tokens"), as_json,
+            where=_server_arg)  # fmt: skip
+    command(tacts, "revoke", "stop one API token at once (its account's links stay)",
+            revoke_token,
+            arg("id", type=int, metavar="ID", help="the token's id (admin tokens list)"),
+            where=_server_arg)  # fmt: skip
 
 
 def _identity(args: argparse.Namespace, *, clear_empty: bool) -> dict[str, Any]:
@@ -99,8 +77,11 @@ def add_account(args: argparse.Namespace) -> int:
         added = target.call(
             "POST", "/api/v1/admin/accounts", f"adding {args.name}", json=body, fix=FIX
         )
-    print(f"added {_describe(added)}; issue its token on the server: "
-          f"rep-video serve-token --name {args.name!r}", file=sys.stderr)  # fmt: skip
+    print(
+        f"added {_describe(added)}; issue its token on the server: "
+        f"rep-video serve-token --name {args.name!r}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -115,8 +96,10 @@ def set_account(args: argparse.Namespace) -> int:
         changed = target.call(
             "PATCH", _path(args.name), f"changing {args.name}", json=body, fix=FIX
         )
-    print(f"set {_describe(changed)}; new shares show it, pages already sent keep theirs",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"set {_describe(changed)}; new shares show it, pages already sent keep theirs",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -162,11 +145,19 @@ def list_accounts(args: argparse.Namespace) -> int:
         return 0
     rows = [["NAME", "DISPLAY NAME", "ROLE", "EMAIL", "PHONE", "TEAM", "ADMIN", "STATE", "TOKENS"]]
     for a in accounts:
-        rows.append([
-            a["name"], a["display_name"] or "-", a["role"] or "-", a["email"] or "-",
-            a["phone"] or "-", a.get("team") or "-", "yes" if a["admin"] else "no",
-            "disabled" if a["disabled"] else "active", str(a["active_tokens"]),
-        ])  # fmt: skip
+        rows.append(
+            [
+                a["name"],
+                a["display_name"] or "-",
+                a["role"] or "-",
+                a["email"] or "-",
+                a["phone"] or "-",
+                a.get("team") or "-",
+                "yes" if a["admin"] else "no",
+                "disabled" if a["disabled"] else "active",
+                str(a["active_tokens"]),
+            ]
+        )
     print(_table(rows))
     return 0
 
@@ -193,6 +184,8 @@ def revoke_token(args: argparse.Namespace) -> int:
         revoked = target.call(
             "POST", f"/api/v1/admin/tokens/{args.id}/revoke", f"revoking token {args.id}", fix=FIX
         )
-    print(f"revoked token {args.id} of {revoked['account']}: it answers 401 from now on",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"revoked token {args.id} of {revoked['account']}: it answers 401 from now on",
+        file=sys.stderr,
+    )
     return 0

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from rep_video.cli.subcommands import arg, command, group
 from rep_video.content.catalog import Catalog, load_catalog
 from rep_video.content.checksum import sha256_of
 from rep_video.content.model import ContentItem
@@ -28,27 +29,20 @@ def policy_keys() -> tuple[str, ...]:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    c = sub.add_parser("catalog", help="publish the approved-content catalog to a share server")
-    cs = c.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    push = cs.add_parser("push", help="upload the catalog's files and items (checksums checked)")
-    push.add_argument("catalog", type=Path, metavar="CATALOG.toml")
-    _server_arg(push)
-    push.set_defaults(func=push_catalog)
-
-    p = sub.add_parser("policy", help="publish the share policy to a share server")
-    ps = p.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
-    ppush = ps.add_parser("push", help="validate and store the whole policy on the server")
-    ppush.add_argument("policy", type=Path, metavar="POLICY.toml")
-    _server_arg(ppush)
-    ppush.set_defaults(func=push_policy)
-
-    t = sub.add_parser("content", help="catalog items on a share server")
-    ts = t.add_subparsers(dest="content_command", metavar="ACTION", required=True)
-    w = ts.add_parser("withdraw", help="withdraw an item, also from pages already sent")
-    w.add_argument("item", metavar="ID")
-    w.add_argument("--reason", required=True, help="why (kept with the item)")
-    _server_arg(w)
-    w.set_defaults(func=withdraw)
+    # `admin catalog push`, `admin policy push`, `admin content withdraw`
+    command(group(sub, "catalog", "publish the approved-content catalog to a share server",
+                  "catalog_command"),
+            "push", "upload the catalog's files and items (checksums checked)", push_catalog,
+            arg("catalog", type=Path, metavar="CATALOG.toml"), where=_server_arg)  # fmt: skip
+    command(group(sub, "policy", "publish the share policy to a share server",
+                  "policy_command"),
+            "push", "validate and store the whole policy on the server", push_policy,
+            arg("policy", type=Path, metavar="POLICY.toml"), where=_server_arg)  # fmt: skip
+    command(group(sub, "content", "catalog items on a share server", "content_command"),
+            "withdraw", "withdraw an item, also from pages already sent", withdraw,
+            arg("item", metavar="ID"),
+            arg("--reason", required=True, help="why (kept with the item)"),
+            where=_server_arg)  # fmt: skip
 
 
 def _server_arg(p: argparse.ArgumentParser) -> None:

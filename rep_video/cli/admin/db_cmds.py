@@ -10,33 +10,23 @@ from rep_video.cli.server_options import (
     existing_server_settings,
     server_settings,
 )
+from rep_video.cli.subcommands import arg, command, group
 
 if TYPE_CHECKING:
     pass
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("db", help="the server database's schema: upgrade, status")
-    cmds = p.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
-
-    up = cmds.add_parser(
-        "upgrade",
-        help="bring the database to this release's schema (safe to repeat; waits for an "
-        "upgrade another instance is running)",
-    )
-    add_server_options(up)
-    up.add_argument(
-        "--sql",
-        action="store_true",
-        help="print the SQL instead of running it (for a DBA who applies it by hand)",
-    )
-    up.set_defaults(func=upgrade)
-
-    st = cmds.add_parser(
-        "status", help="the database's schema revision and this release's (exit 1: behind)"
-    )
-    add_server_options(st)
-    st.set_defaults(func=status)
+    cmds = group(sub, "db", "the server database's schema: upgrade, status", "db_command",
+                 "COMMAND")  # fmt: skip
+    command(cmds, "upgrade",
+            "bring the database to this release's schema (safe to repeat; waits for an "
+            "upgrade another instance is running)", upgrade,
+            arg("--sql", action="store_true",
+                help="print the SQL instead of running it (for a DBA who applies it by hand)"),
+            where=add_server_options)  # fmt: skip
+    command(cmds, "status", "the database's schema revision and this release's (exit 1: behind)",
+            status, where=add_server_options)  # fmt: skip
 
 
 def upgrade(args: argparse.Namespace) -> int:

@@ -9,20 +9,15 @@ import argparse
 import sys
 
 from rep_video.cli.server_options import add_server_options, existing_server_settings
+from rep_video.cli.subcommands import arg, command
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "purge",
-        help="delete shares past the policy's retention (files, uploads, view events)",
-    )
-    add_server_options(p)
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="list what would be deleted, delete nothing",
-    )
-    p.set_defaults(func=purge)
+    command(sub, "purge",
+            "delete shares past the policy's retention (files, uploads, view events)", purge,
+            arg("--dry-run", action="store_true",
+                help="list what would be deleted, delete nothing"),
+            where=add_server_options)  # fmt: skip
 
 
 def purge(args: argparse.Namespace) -> int:

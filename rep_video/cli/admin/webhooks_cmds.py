@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rep_video.cli.admin.accounts_cmds import _table
 from rep_video.cli.server_options import add_server_options, existing_server_settings
+from rep_video.cli.subcommands import arg, command, group
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -22,40 +23,27 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("webhooks", help="signed webhooks to a CRM: add, list, remove, log, test")
-    cmds = p.add_subparsers(dest="webhooks_command", metavar="ACTION", required=True)
-
-    add = cmds.add_parser("add", help="send these events to URL (prints its secret once)")
-    add.add_argument("url", metavar="URL", help="the receiver, https://...")
-    add.add_argument(
-        "--events", action="append", required=True, metavar="EVENTS",
-        help="created, published, viewed, answered, revoked (comma-separated or repeated), "
-        "or all",
-    )  # fmt: skip
-    add_server_options(add)
-    add.set_defaults(func=add_webhook)
-
-    ls = cmds.add_parser("list", help="every endpoint, its events and its queue")
-    ls.add_argument("--json", action="store_true", help="as JSON")
-    add_server_options(ls)
-    ls.set_defaults(func=list_webhooks)
-
-    rm = cmds.add_parser("remove", help="stop sending to an endpoint (its queue and log go)")
-    rm.add_argument("id", type=int, metavar="ID", help="the endpoint's id (webhooks list)")
-    add_server_options(rm)
-    rm.set_defaults(func=remove_webhook)
-
-    log = cmds.add_parser("log", help="an endpoint's last deliveries: state, attempts, errors")
-    log.add_argument("id", type=int, metavar="ID")
-    log.add_argument("--limit", type=int, default=20, metavar="N", help="how many (20)")
-    log.add_argument("--json", action="store_true", help="as JSON")
-    add_server_options(log)
-    log.set_defaults(func=webhook_log)
-
-    test = cmds.add_parser("test", help="send a signed webhook.test event now (exit 1: failed)")
-    test.add_argument("id", type=int, metavar="ID")
-    add_server_options(test)
-    test.set_defaults(func=test_webhook)
+    cmds = group(sub, "webhooks", "signed webhooks to a CRM: add, list, remove, log, test",
+                 "webhooks_command")  # fmt: skip
+    endpoint = arg("id", type=int, metavar="ID")
+    as_json = arg("--json", action="store_true", help="as JSON")
+    command(cmds, "add", "send these events to URL (prints its secret once)", add_webhook,
+            arg("url", metavar="URL", help="the receiver, https://..."),
+            arg("--events", action="append", required=True, metavar="EVENTS",
+                help="created, published, viewed, answered, revoked (comma-separated or "
+                "repeated), or all"),
+            where=add_server_options)  # fmt: skip
+    command(cmds, "list", "every endpoint, its events and its queue", list_webhooks, as_json,
+            where=add_server_options)  # fmt: skip
+    command(cmds, "remove", "stop sending to an endpoint (its queue and log go)",
+            remove_webhook,
+            arg("id", type=int, metavar="ID", help="the endpoint's id (webhooks list)"),
+            where=add_server_options)  # fmt: skip
+    command(cmds, "log", "an endpoint's last deliveries: state, attempts, errors", webhook_log,
+            endpoint, arg("--limit", type=int, default=20, metavar="N", help="how many (20)"),
+            as_json, where=add_server_options)  # fmt: skip
+    command(cmds, "test", "send a signed webhook.test event now (exit 1: failed)",
+            test_webhook, endpoint, where=add_server_options)  # fmt: skip
 
 
 @contextlib.contextmanager
