@@ -5,7 +5,7 @@ longer matches the checksum it was approved with)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
@@ -82,14 +82,8 @@ def load_catalog(path: Path) -> Catalog:
     """Load and validate a catalog file; CatalogError (a UserError) listing every problem."""
     path = Path(path)
     parsed = parse_catalog_file(path)
-    return Catalog(
-        path=path,
-        page_approval_code=parsed.page_approval_code,
-        items=parsed.items,
-        restricted=parsed.restricted,
-        templates=parsed.templates,
-        scripts=parsed.scripts,
-    )
+    # Every part the file holds, as parsed (a part added to the file format arrives here too).
+    return Catalog(path, **{f.name: getattr(parsed, f.name) for f in fields(parsed)})
 
 
 def default_catalog_path() -> Path:

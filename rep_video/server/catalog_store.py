@@ -179,20 +179,15 @@ def resolve_attachments(
     return replace(manifest, attachments=tuple(resolved), page_approval_code=page_code)
 
 
+# What an attachment takes from its catalog item unchanged (the title is picked by language).
+_AS_IN_CATALOG = ("id", "kind", "approval_code", "version", "file_name", "url", "sha256", "size")
+
+
 def _attachment(item: CatalogItemIn, language: str) -> AttachmentRef:
     title, title_language = in_language(item.titles.items(), language, (item.title, item.language))
+    same = {name: getattr(item, name) for name in _AS_IN_CATALOG}
     return AttachmentRef(
-        id=item.id,
-        title=title,
-        kind=item.kind,
-        approval_code=item.approval_code,
-        version=item.version,
-        expires_on=item.expires,
-        file_name=item.file_name,
-        url=item.url,
-        sha256=item.sha256,
-        size=item.size,
-        title_language=title_language,
+        title=title, expires_on=item.expires, title_language=title_language, **same
     )
 
 
