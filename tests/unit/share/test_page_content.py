@@ -1,7 +1,7 @@
 """The policy's page content on every target's page: Markdown-lite rendered safely (only
 paragraphs, bold and http(s)/mailto links; everything else escaped), the analytics notice
-and script by mode, and the folder target's static page carrying the local policy file's
-content (admin config `policy.file`)."""
+and script by mode, and the local policy file's errors. The folder target's pages carrying
+that file's content: tests/unit/targets/test_folder_pages.py."""
 
 from __future__ import annotations
 
@@ -9,33 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from rep_video.config import load_settings
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken
 from rep_video.share.local_policy import local_page_content
 from rep_video.share.manifest import Person
 from rep_video.share.page import PageContext, render_share_page
 from rep_video.share.page_content import Notice, PageContent, markdown_line, markdown_lite
-from rep_video.share.targets.folder import FolderTarget
-from rep_video.share.targets.registry import get_target
-from tests.unit.targets.test_folder_target import fake_package, publish
-
-POLICY_TOML = """\
-analytics = "aggregate"
-[safety_information]
-text = '''
-**Boxed warning:** may cause <dizziness>.
-
-Read the [leaflet](https://acme.example/leaflet) & ask.
-'''
-approval_code = "ISI-7"
-[adverse_events]
-text = "Report side effects: [safety@acme.example](mailto:safety@acme.example)"
-approval_code = "AE-7"
-[hcp_gate]
-approval_code = "HCP-7"
-"""
-
 
 A = '<p><a href="%s" target="_blank" rel="noopener noreferrer">%s</a></p>'
 
@@ -102,68 +80,6 @@ def test_the_page_stays_small_with_the_longest_policy_texts() -> None:
     )
     html = _page(content)
     assert len(html.encode("utf-8")) <= 100 * 1024
-
-
-def test_the_folder_targets_page_carries_the_local_policy_file(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY_TOML, encoding="utf-8")
-    target = FolderTarget("folder", tmp_path / "out")
-    target.page_policy = policy
-    html = publish(target, fake_package(tmp_path / "pkg")).read_text(encoding="utf-8")
-    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html
-    assert '<a href="https://acme.example/leaflet"' in html and "&amp; ask." in html
-    assert '<a href="mailto:safety@acme.example"' in html
-    for code in ("ISI-7", "AE-7", "HCP-7"):
-        assert code in html
-    assert 'id="hcp-ok"' in html
-    assert "Your viewing of this page is not measured." in html  # a folder records nothing
-
-
-def test_the_folder_targets_on_its_way_page_carries_the_safety_block(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY_TOML, encoding="utf-8")
-    target = FolderTarget("folder", tmp_path / "out")
-    target.page_policy = policy
-    reservation = target.reserve(fake_package(tmp_path / "pkg"))
-    html = (tmp_path / "out" / reservation.token / "index.html").read_text(encoding="utf-8")
-    assert "Your video is on its way" in html
-    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html
-    assert "ISI-7" in html and "AE-7" in html
-    assert 'id="hcp-ok"' not in html  # no video yet: nothing to gate
-
-
-def test_the_folder_targets_no_longer_available_page_carries_the_safety_block(
-    tmp_path: Path,
-) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY_TOML, encoding="utf-8")
-    target = FolderTarget("folder", tmp_path / "out")
-    target.page_policy = policy
-    package = fake_package(tmp_path / "pkg")
-    reservation = target.reserve(package)
-    target.upload(package, reservation, lambda p: None, CancelToken())
-    target.revoke(reservation)
-    html = (tmp_path / "out" / reservation.token / "index.html").read_text(encoding="utf-8")
-    assert "This video is no longer available" in html
-    assert "<strong>Boxed warning:</strong> may cause &lt;dizziness&gt;." in html  # was none
-    assert "ISI-7" in html and "AE-7" in html
-    assert 'id="hcp-ok"' not in html  # nothing to gate
-    # A policy file broken since: the link is revoked all the same, without the block.
-    other = target.reserve(package)
-    target.upload(package, other, lambda p: None, CancelToken())
-    policy.write_text("analytics = [", encoding="utf-8")
-    target.revoke(other)
-    assert target.status(other).state == "revoked"
-
-
-def test_the_registry_gives_folder_targets_the_admin_configs_policy_file(
-    tmp_path: Path, admin_file: object
-) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY_TOML, encoding="utf-8")
-    admin_file(f'[policy]\nfile = "{policy}"\n')  # type: ignore[operator]
-    target = get_target(f"folder:{tmp_path / 'out'}", load_settings())
-    assert target.page_policy == policy  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
