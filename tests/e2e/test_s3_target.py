@@ -28,8 +28,8 @@ from tests.conftest import AdminFile, MemoryKeyring
 from tests.e2e._upload_support import make_package, sha256
 from tests.support.browser import PhonePage
 from tests.support.cut_proxy import CutProxy
+from tests.support.policy_file import POLICY_TOML
 from tests.support.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3
-from tests.unit.share.test_page_content import POLICY_TOML
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -22,8 +22,8 @@ from rep_video.errors import UserError
 from tests.conftest import AdminFile
 from tests.e2e._upload_support import make_package
 from tests.server.helpers import attachment, auth, create_and_publish, manifest
+from tests.support.policy_file import POLICY_TOML
 from tests.support.recording_server import Recording, recording_server
-from tests.unit.share.test_page_content import POLICY_TOML
 from ui.embedded_admin_files import AdminFiles, EmbeddedTarget
 from ui.embedded_server import EMBEDDED, EmbeddedServer, _data_dir, admin_files_state
 

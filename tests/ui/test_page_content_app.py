@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from rep_video import config
 from tests.conftest import AdminFile
+from tests.support.policy_file import POLICY_TOML
 from tests.ui.test_send_flow import _finished, _import_and_personalize, _personalize
-from tests.unit.share.test_page_content import POLICY_TOML
 from ui.window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AdminFile
-from tests.unit.share.test_page_content import POLICY_TOML
+from tests.support.policy_file import POLICY_TOML
 from tests.unit.share.test_send_cli import rep_video
 
 BASE = ("--to", "Dr. Jane Smith", "--from-name", "Alex Rep")

@@ -12,23 +12,8 @@ from rep_video.config import load_settings
 from rep_video.progress import CancelToken
 from rep_video.share.targets.folder import FolderTarget
 from rep_video.share.targets.registry import get_target
+from tests.support.policy_file import POLICY_TOML
 from tests.unit.targets.test_folder_target import fake_package, publish
-
-POLICY_TOML = """\
-analytics = "aggregate"
-[safety_information]
-text = '''
-**Boxed warning:** may cause <dizziness>.
-
-Read the [leaflet](https://acme.example/leaflet) & ask.
-'''
-approval_code = "ISI-7"
-[adverse_events]
-text = "Report side effects: [safety@acme.example](mailto:safety@acme.example)"
-approval_code = "AE-7"
-[hcp_gate]
-approval_code = "HCP-7"
-"""
 
 
 @pytest.fixture
