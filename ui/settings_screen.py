@@ -144,11 +144,24 @@ class SettingsScreen(QWidget):
                 "settings_screen", "A desktop notification when a physician watches or answers"
             )
         )
+        self.live_upload = QCheckBox(translate("settings_screen", "While recording"))
+        self.live_upload.setToolTip(
+            translate(
+                "settings_screen",
+                "Send the take to the share server while you record, so the video is there "
+                "seconds after Stop",
+            )
+        )
         dev = self._group(
             translate("settings_screen", "This computer"),
             ("devices.camera", translate("settings_screen", "Camera"), self.camera),
             ("devices.microphone", translate("settings_screen", "Microphone"), self.microphone),
             ("notifications.enabled", translate("settings_screen", "Notify me of"), self.notify),
+            ("send.upload_while_recording", translate("settings_screen", "Upload"),
+             self.live_upload),
+        )  # fmt: skip
+        self.live_upload.setAccessibleName(
+            translate("settings_screen", "Upload while recording")
         )
         self.notify.setAccessibleName(
             translate("settings_screen", "Notify me of views and answers")
@@ -196,6 +209,7 @@ class SettingsScreen(QWidget):
         self.rep_email.setText(s.rep.email)
         self.rep_phone.setText(s.rep.phone)
         self.notify.setChecked(bool(s.values.get("notifications.enabled", True)))
+        self.live_upload.setChecked(bool(s.values.get("send.upload_while_recording", True)))
         for box, found, current in (
             (self.camera, devices.list_cameras(self.demo), s.camera),
             (self.microphone, devices.list_microphones(self.demo), s.microphone),
@@ -259,6 +273,7 @@ class SettingsScreen(QWidget):
             "devices.camera": self.camera.currentData() or "",
             "devices.microphone": self.microphone.currentData() or "",
             "notifications.enabled": self.notify.isChecked(),
+            "send.upload_while_recording": self.live_upload.isChecked(),
         }
 
     def save(self) -> None:

@@ -1658,6 +1658,14 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
         <translation>Telefon</translation>
     </message>
     <message>
+        <source>While recording</source>
+        <translation>Während der Aufnahme</translation>
+    </message>
+    <message>
+        <source>Send the take to the share server while you record, so the video is there seconds after Stop</source>
+        <translation>Die Aufnahme schon während des Aufnehmens an den Freigabeserver senden, damit das Video Sekunden nach dem Stopp bereitsteht</translation>
+    </message>
+    <message>
         <source>This computer</source>
         <translation>Dieser Computer</translation>
     </message>
@@ -1680,6 +1688,14 @@ Mit dieser Formulierung senden? Ihre Bestätigung wird mit der Freigabe aufgezei
     <message>
         <source>Notify me of</source>
         <translation>Benachrichtigen bei</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Hochladen</translation>
+    </message>
+    <message>
+        <source>Upload while recording</source>
+        <translation>Während der Aufnahme hochladen</translation>
     </message>
     <message>
         <source>Notify me of views and answers</source>

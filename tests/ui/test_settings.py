@@ -64,3 +64,22 @@ def test_locked_admin_target_cannot_be_removed(window: MainWindow, admin_file: A
     assert "administrator" in s.target_status.text()
     assert s.targets.topLevelItemCount() == 1
     assert item.data(0, Qt.ItemDataRole.UserRole) == "corp"
+
+
+def test_upload_while_recording_switch(window: MainWindow, admin_file: AdminFile) -> None:
+    """The switch shows the setting, saving it turns streaming off for the next take, and an
+    administrator's lock greys it out."""
+    from rep_video import config
+
+    s = window.settings_screen
+    s.load()
+    assert s.live_upload.isChecked()  # on by default
+    s.live_upload.setChecked(False)
+    s.save()
+    assert config.load_settings().values["send.upload_while_recording"] is False
+    s.load()
+    assert not s.live_upload.isChecked()
+    admin_file("[send]\nupload_while_recording = true\n")
+    s.load()
+    assert not s.live_upload.isEnabled()
+    assert s.live_upload.isChecked()
