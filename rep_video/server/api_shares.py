@@ -244,6 +244,9 @@ def declare_files(
             assert owner is not None  # a foreign key
             manifest = with_account_identity(owner, manifest)
             share.manifest_json = manifest.with_token(share.token).to_json()
+            # The final manifest's expiry: a take's draft share, reserved at Record, would
+            # otherwise count its link's life from Record rather than from Send.
+            share.expires_at = manifest.expires_at
             share.recipient = manifest.recipient.name[:300]
             share.rep_name = manifest.rep.name[:300]
             if manifest.wording_confirmed != before:  # confirmed anew (the captions changed)

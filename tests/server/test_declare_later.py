@@ -110,3 +110,24 @@ def _b64(text: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_the_final_manifest_sets_the_expiry(server: InProcessServer, tokens: dict[str, str]) -> None:
+    """A take's draft share is created at Record with the policy's expiry counted from then;
+    the manifest declared at Send brings the expiry counted from Send, and the share keeps it."""
+    from datetime import UTC, datetime, timedelta
+
+    h = auth(tokens["rita"])
+    at_record = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    draft = dataclasses.replace(manifest(), expires_at=at_record)
+    created = httpx.post(_api(server), json={"manifest": draft.to_dict()}, headers=h)
+    assert created.status_code == 201, created.text
+    share = created.json()
+    at_send = at_record + timedelta(hours=2)  # the rep talked, trimmed and sent two hours on
+    final = dataclasses.replace(manifest(), expires_at=at_send)
+    body = {"manifest": final.to_dict(), "files": [
+        {"name": "video.mp4", "size": 10, "sha256": "0" * 64}]}  # fmt: skip
+    r = httpx.put(f"{_api(server)}/{share['id']}/files", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    got = httpx.get(f"{_api(server)}/{share['id']}", headers=h).json()["expires_at"]
+    assert datetime.fromisoformat(got.replace("Z", "+00:00")) == at_send
