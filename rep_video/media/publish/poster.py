@@ -69,11 +69,15 @@ def candidate_times(duration: float, count: int = CANDIDATES) -> list[float]:
     return [lo + (hi - lo) * i / max(1, count - 1) for i in range(count)]
 
 
-def best_frame_time(video: Path) -> float:
-    """The time of the best-looking candidate frame."""
-    info = probe(Path(video))
-    require_video(info)
-    times = candidate_times(info.duration)
+def best_frame_time(video: Path, window: tuple[float, float] | None = None) -> float:
+    """The time of the best-looking candidate frame (of those in `window`, start and end
+    seconds of `video`, when given: a trim of it)."""
+    if window is None:
+        info = probe(Path(video))
+        require_video(info)
+        window = (0.0, info.duration)
+    start, end = window
+    times = [start + t for t in candidate_times(max(0.0, end - start))]
     images = sample_frames(Path(video), times, width=_ANALYSIS_WIDTH)
     scores = [score_frame(img, t) for img, t in zip(images, times, strict=True)]
     return max(scores, key=lambda s: s.score).time
@@ -97,9 +101,11 @@ def encode_jpeg(image: RGB, max_bytes: int = MAX_POSTER_BYTES) -> bytes:
         scale *= 0.75
 
 
-def make_poster(video: Path, dst: Path, at: float | None = None) -> float:
+def make_poster(
+    video: Path, dst: Path, at: float | None = None, window: tuple[float, float] | None = None
+) -> float:
     """Write the poster JPEG (≤ 120 KB) to `dst`; returns the time of the frame used. `at`
-    None picks the best frame."""
-    t = best_frame_time(video) if at is None else float(at)
+    None picks the best frame (in `window`: see best_frame_time)."""
+    t = best_frame_time(video, window) if at is None else float(at)
     atomic_write_bytes(Path(dst), encode_jpeg(frame_at(Path(video), t)))
     return t
