@@ -4,6 +4,7 @@ the network is."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from rep_video.progress import Progress, ProgressFn
@@ -16,17 +17,20 @@ class UploadMeter:
         self.sent = 0
         self.started = time.monotonic()
         self.progress = progress
+        self._lock = threading.Lock()  # files sent at once (ShareUploads.send_many)
 
     def add(self, n: int, name: str = "", *, sent: bool = True) -> None:
         """`n` more bytes are on the far side; `sent=False` when they already were (resume)."""
-        self.done += n
-        if sent:
-            self.sent += n
-        self._report(name, 0)
+        with self._lock:
+            self.done += n
+            if sent:
+                self.sent += n
+            self._report(name, 0)
 
     def in_flight(self, n: int, name: str) -> None:
         """`n` bytes of a chunk not yet confirmed have gone out: shown, not yet counted."""
-        self._report(name, n)
+        with self._lock:
+            self._report(name, n)
 
     def _report(self, name: str, in_flight: int) -> None:
         done = min(self.done + in_flight, self.total)

@@ -193,11 +193,8 @@ class ServerTarget(ResumableTarget):
             uploads = self.uploads(reservation)
 
             def send_all(m: UploadMeter) -> None:
-                for part in parts:
-                    span = None if part.whole else (part.offset, part.size)
-                    uploads.send(part.name, part.path, m, cancel, span=span)
-                for name, path in others:
-                    uploads.send(name, path, m, cancel)
+                files = [(p.name, p.path, None if p.whole else (p.offset, p.size)) for p in parts]
+                uploads.send_many([*files, *((n, p, None) for n, p in others)], m, cancel)
                 self._compose(reservation, plan, cancel)
 
             send_all(meter)

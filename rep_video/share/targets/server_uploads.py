@@ -4,7 +4,9 @@ offset the server reports, chunk by chunk, each chunk with a sha256 Upload-Check
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -20,6 +22,7 @@ from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.tus_upload import ExpiredUpload, SessionUploader, retrying
 
 IN_FLIGHT_STEP = 256 * 1024  # progress inside a chunk every this many bytes
+IN_FLIGHT = 4  # files sent at once by send_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class ShareUploads:
         self.reservation = reservation
         self.retry_window = retry_window
         self.saved = saved
+        self._lock = threading.Lock()  # the uploads' URLs, as files sent at once change them
 
     def uploader(
         self, name: str, stream: IO[bytes], url: str | None, known_offset: int | None = None
@@ -94,8 +98,27 @@ class ShareUploads:
         except ExpiredUpload:
             # The server dropped the upload mid-way (expired, or its share is no longer
             # pending): start the file again; creating it says why if it cannot be.
-            self.reservation.state["uploads"].pop(name, None)
+            with self._lock:
+                self.reservation.state["uploads"].pop(name, None)
             self._send(name, path, span, meter, cancel)
+
+    def send_many(
+        self, files: Sequence[tuple[str, Path, Span | None]], meter: UploadMeter,
+        cancel: CancelToken, in_flight: int = IN_FLIGHT,
+    ) -> None:  # fmt: skip
+        """`send` each of `files` (name, path, span), up to `in_flight` at once: while one
+        waits for its round trips (creating its upload, its PATCH's answer) the others' bytes
+        keep the uplink busy, so a few small files (the cut's pieces, the poster, the take's
+        last chunk) do not pay their round trips one after the other. The first failure is
+        raised once all have ended."""
+        if len(files) <= 1 or in_flight <= 1:
+            for name, path, span in files:
+                self.send(name, path, meter, cancel, span=span)
+            return
+        with ThreadPoolExecutor(min(in_flight, len(files)), "rep-video-upload") as pool:
+            running = [pool.submit(self.send, n, p, meter, cancel, span=s) for n, p, s in files]
+            for future in running:
+                future.result()
 
     def _send(
         self, name: str, path: Path, span: Span | None, meter: UploadMeter, cancel: CancelToken
@@ -110,9 +133,11 @@ class ShareUploads:
                         return self.uploader(name, stream, url)
                     except ExpiredUpload:
                         pass  # the server dropped an abandoned upload: start this file again
-                uploads[name] = self.create(name, path, span)
-                self.saved()
-                return self.uploader(name, stream, uploads[name], known_offset=0)
+                url = self.create(name, path, span)
+                with self._lock:  # the reservation is saved whole: not while it changes
+                    uploads[name] = url
+                    self.saved()
+                return self.uploader(name, stream, url, known_offset=0)
 
             uploader = retrying(connect, cancel=cancel, window=self.retry_window)
             meter.add(int(uploader.offset), name, sent=False)  # already on the server
