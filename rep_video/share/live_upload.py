@@ -85,8 +85,8 @@ def _lower_priority() -> None:
 
 def draft_manifest(settings: Settings) -> ShareManifest:
     """What a take's share is reserved with at Record: the rep, no recipient or message yet
-    (the send declares the final manifest), and the policy's default expiry, which is what the
-    send would give it (the server keeps the expiry a share was created with).
+    (the send declares the final manifest, whose expiry, counted from Send, replaces this one),
+    and the policy's default expiry meanwhile.
     InvalidRequest when the policy's expiry is out of range (the send says the same)."""
     from rep_video.share.request import link_expiry
 
@@ -112,7 +112,10 @@ def live_reservation(state_file: Path, take: Path) -> Reservation | None:
         return None
     reservation = Reservation(**st.reservation)
     take = take.resolve()
-    live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size}
+    # `sent`: where in the take what streamed ends (its fragments are the take's mdat payload).
+    sent = mdat.start + max(0, st.sent - st.start) if st.start else mdat.start
+    live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size,
+            "declared": st.declared, "sent": min(sent, mdat.end)}  # fmt: skip
     reservation.state["live"] = live
     return reservation
 

@@ -29,6 +29,7 @@ from rep_video.share.outbox.queue import Outbox
 from rep_video.share.targets.base import Reservation, SharePackage
 
 if TYPE_CHECKING:  # imported by the target registry when a server target is opened
+    from rep_video.share.targets.live_tail import TailUpload
     from rep_video.share.targets.server import ServerTarget
 
 EntryFn = Callable[[OutboxEntry], None]
@@ -173,8 +174,13 @@ class OutboxWorker:
             if not package.complete:
                 # The link may be out already (reserved before the media was made): make the
                 # media now, under this lease, whether it is the first run or one after a crash.
-                package = self._make_media(package, watch, cancel, compose=composes)
-                entry = box.apply(entry.id, machine.Measured(package.size()))
+                tail = _tail_upload(target, entry, package, cancel) if composes else None
+                try:
+                    package = self._make_media(package, watch, cancel, compose=composes)
+                    entry = box.apply(entry.id, machine.Measured(package.size()))
+                finally:
+                    if tail is not None and entry.reservation is not None:
+                        entry = self._save(entry.id, tail.joined(entry.reservation))
             target.on_checkpoint = lambda r: self._checkpoint(entry.id, r)
             reservation = entry.reservation
             if reservation is None:
@@ -275,3 +281,22 @@ class OutboxWorker:
             entry = self.outbox.apply(entry_id, machine.Renew(self.outbox.owner))
             if entry.state == machine.CANCELLED:
                 entry_cancel.cancel()
+
+
+def _tail_upload(
+    target: object, entry: OutboxEntry, package: SharePackage, cancel: CancelToken
+) -> TailUpload | None:
+    """The end of a take streamed while recording, on its way while the media is made
+    (live_tail.py); None when the entry's share had no live upload."""
+    reservation = entry.reservation
+    if reservation is None or not reservation.state.get("live"):
+        return None
+    from rep_video.share.recipe import MediaRecipe
+    from rep_video.share.targets.live_tail import TailUpload
+
+    try:
+        order = MediaRecipe.read(package.folder).order(package.manifest)
+    except (OSError, ValueError, KeyError):
+        return None  # complete_package says what is wrong with the recipe
+    server = cast("ServerTarget", target)
+    return TailUpload(server, reservation, order.source, order.trim, cancel).start()

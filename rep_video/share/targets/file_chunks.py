@@ -10,6 +10,7 @@ Send (server_compose.py) names chunks the server already holds, and only the tai
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,29 @@ class Chunk(Span):
         return {"name": self.name, "size": self.length, "sha256": self.sha256}
 
 
+_known: dict[tuple[str, int, int, int, int], str] = {}  # (path, size, mtime, offset, length)
+_known_lock = threading.Lock()
+_KNOWN_MAX = 1024  # chunks; a 3-minute take has about 60
+
+
 def range_sha256(path: Path, offset: int, length: int) -> str:
+    """The sha256 of `length` bytes of `path` from `offset`; remembered while the file keeps
+    its size and modification time, so the chunks hashed beside the local work at Stop
+    (live_tail.py) are not read again when the send plans the video."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, offset, length)
+    with _known_lock:
+        if (known := _known.get(key)) is not None:
+            return known
+    digest = _hash_range(path, offset, length)
+    with _known_lock:
+        if len(_known) >= _KNOWN_MAX:
+            _known.clear()
+        _known[key] = digest
+    return digest
+
+
+def _hash_range(path: Path, offset: int, length: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         f.seek(offset)

@@ -1,0 +1,89 @@
+"""The end of a live take goes up at Stop while the media is made (live_tail.py), against the
+real server process: the chunks the trimmed video reads and the server lacks, none past the
+trim, and afterwards the layout's upload sends none of them again; the composed video is
+byte for byte the layout's."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rep_video.media.capture.recorder import Recorder
+from rep_video.media.mp4.tables import read_plain
+from rep_video.media.publish.assemble import Edit, assemble_video
+from rep_video.progress import CancelToken, no_progress
+from rep_video.share.live_upload import LiveUpload, live_reservation
+from rep_video.share.targets.base import SharePackage
+from rep_video.share.targets.live_tail import TailUpload, needed_bytes, tail_chunks
+from rep_video.share.targets.server import ServerTarget
+from tests.e2e._live_take import draft_manifest, record
+from tests.support.cut_proxy import CutProxy
+from tests.support.server_process import running_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CHUNK = 64 * 1024
+TRIM = (1.0, 6.0)  # 2 s off the end: more than a chunk of the take
+HTTP_OVERHEAD = 40_000
+
+
+def test_tail_goes_up_beside_the_media_and_is_not_sent_again(tmp_path: Path) -> None:
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        target = ServerTarget("acme", proxy.url, srv.create_token("rita"), retry_window=20)
+        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
+        recorder.start()
+        state_file = tmp_path / "live.json"
+        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
+        live.start()
+        record(recorder, 8.0, {4.5: live.stop})  # the link drops out: half the take is left
+        take = recorder.stop()
+        reservation = live_reservation(state_file, take)
+        assert reservation is not None
+        chunks = tail_chunks(reservation, take, TRIM)
+        lo, hi = needed_bytes(take, TRIM)
+        end = read_plain(take).mdat.end
+        assert len(chunks) >= 2, chunks
+        assert all(c.offset < hi and c.end > lo for c in chunks), (chunks, lo, hi)
+        assert chunks[-1].end < end, "a chunk wholly past the trim's end was not left out"
+        proxy.reset_counters()
+        merged = TailUpload(target, reservation, take, TRIM, CancelToken()).start()
+        merged_reservation = merged.joined(reservation)
+        tail_bytes = proxy.bytes_up
+        assert {c.name for c in chunks} <= set(merged_reservation.state["complete_parts"])
+        assert tail_bytes >= sum(c.length for c in chunks)
+        proxy.reset_counters()
+        made = assemble_video(take, Edit(TRIM), _dir(tmp_path / "work"))
+        package = _package(tmp_path / "pkg")
+        done = target.upload_layout(
+            package, merged_reservation, made.layout, no_progress, CancelToken()
+        )
+        after = proxy.bytes_up
+        assert done.state["published"]
+        served = httpx.get(f"{done.link}/media/video.mp4", timeout=30)
+        assert hashlib.sha256(served.content).hexdigest() == made.layout.sha256()
+    new = sum(p.stat().st_size for p in made.pieces) + made.layout.payload_offset * 4 // 3
+    assert after < new + HTTP_OVERHEAD, (after, new)
+
+
+def test_no_tail_for_another_take(tmp_path: Path) -> None:
+    """A reservation whose live upload streamed another file: nothing to send early."""
+    from rep_video.share.targets.base import Reservation
+
+    state = {"live": {"take": str(tmp_path / "other.mp4"), "start": 0, "end": 9, "size": 4}}
+    reservation = Reservation("acme", "id", "tok", "http://x/s/tok", state)
+    assert tail_chunks(reservation, tmp_path / "take.mp4", None) == []
+
+
+def _dir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def _package(folder: Path) -> SharePackage:
+    folder.mkdir(parents=True)
+    manifest = draft_manifest("Dr. Ada Test")
+    manifest.write(folder)
+    return SharePackage(folder, manifest)
