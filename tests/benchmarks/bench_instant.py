@@ -1,7 +1,7 @@
 """Stop → playable on a throttled uplink (run by hand, not collected by pytest):
 
     .venv/bin/python tests/benchmarks/bench_instant.py [--minutes 1 3] [--links 10/80 3/150]
-        [--paths instant today gif-first]
+        [--paths instant today gif-first] [--serial]
 
 The real share server (`rep-video serve`, SQLite + files) runs behind the shaping proxy
 (shaping_proxy.py: token bucket on the uplink, half the RTT each way) on loopback. For each
@@ -14,7 +14,8 @@ link:
 - today's path: `send` of the same take and trim without a live upload;
 - gif-first ("instant, GIF first"): the instant path as it was before the email GIF followed
   publish (made and uploaded before it), to compare within the run.
---paths names the paths and their order per take (default: instant today).
+--paths names the paths and their order per take (default: instant today); --serial runs
+the links one after the other (by default both at once, their sends sharing the CPU).
 For both: Stop → link (the send's on_link), Stop → playable (the upload's "published": the
 share is live, its video.mp4 composed and checked), Stop → done (the send returns: on the
 instant path the email GIF, which follows publish, is up too), and bytes through the proxy
@@ -257,6 +258,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3])
     parser.add_argument("--links", nargs="+", default=["10/80", "3/150"])
     parser.add_argument("--paths", nargs="+", default=["instant", "today"], choices=list(PATHS))
+    parser.add_argument(
+        "--serial", action="store_true", help="one link after the other, not both at once"
+    )
     args = parser.parse_args()
     if "gif-first" in args.paths:
         _gif_first_switch()
@@ -284,6 +288,8 @@ def main() -> None:
         ]
         for th in threads:
             th.start()
+            if args.serial:  # the sends of two links do not share the CPU
+                th.join()
         for th in threads:
             th.join()
     end_load = os.getloadavg()[0]

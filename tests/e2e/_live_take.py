@@ -15,6 +15,7 @@ from rep_video.media.capture.recorder import Recorder
 from rep_video.media.capture.synthetic import TestPatternCamera, Tone, ToneMicrophone
 from rep_video.share.live_upload import LiveUpload
 from rep_video.share.manifest import Person, ShareManifest
+from rep_video.share.targets.base import SharePackage
 from rep_video.share.targets.server import ServerTarget
 from rep_video.share.tokens import new_token
 
@@ -29,6 +30,19 @@ def draft_manifest(recipient: str = "") -> ShareManifest:
         message="", created_at=now, expires_at=now + timedelta(days=30), duration=4.0,
         poster=None, preview=None,
     )  # fmt: skip
+
+
+def work_dir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def draft_package(folder: Path) -> SharePackage:
+    """A package folder with a manifest only: what upload_layout needs besides the layout."""
+    folder.mkdir(parents=True)
+    manifest = draft_manifest("Dr. Ada Test")
+    manifest.write(folder)
+    return SharePackage(folder, manifest)
 
 
 def record(

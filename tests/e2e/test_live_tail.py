@@ -16,10 +16,9 @@ from rep_video.media.mp4.tables import read_plain
 from rep_video.media.publish.assemble import Edit, assemble_video
 from rep_video.progress import CancelToken, no_progress
 from rep_video.share.live_upload import LiveUpload, live_reservation
-from rep_video.share.targets.base import SharePackage
 from rep_video.share.targets.live_tail import TailUpload, needed_bytes, tail_chunks
 from rep_video.share.targets.server import ServerTarget
-from tests.e2e._live_take import draft_manifest, record
+from tests.e2e._live_take import draft_manifest, draft_package, record, work_dir
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import running_server
 
@@ -55,8 +54,8 @@ def test_tail_goes_up_beside_the_media_and_is_not_sent_again(tmp_path: Path) -> 
         assert {c.name for c in chunks} <= set(merged_reservation.state["complete_parts"])
         assert tail_bytes >= sum(c.length for c in chunks)
         proxy.reset_counters()
-        made = assemble_video(take, Edit(TRIM), _dir(tmp_path / "work"))
-        package = _package(tmp_path / "pkg")
+        made = assemble_video(take, Edit(TRIM), work_dir(tmp_path / "work"))
+        package = draft_package(tmp_path / "pkg")
         done = target.upload_layout(
             package, merged_reservation, made.layout, no_progress, CancelToken()
         )
@@ -75,15 +74,3 @@ def test_no_tail_for_another_take(tmp_path: Path) -> None:
     state = {"live": {"take": str(tmp_path / "other.mp4"), "start": 0, "end": 9, "size": 4}}
     reservation = Reservation("acme", "id", "tok", "http://x/s/tok", state)
     assert tail_chunks(reservation, tmp_path / "take.mp4", None) == []
-
-
-def _dir(path: Path) -> Path:
-    path.mkdir(parents=True)
-    return path
-
-
-def _package(folder: Path) -> SharePackage:
-    folder.mkdir(parents=True)
-    manifest = draft_manifest("Dr. Ada Test")
-    manifest.write(folder)
-    return SharePackage(folder, manifest)

@@ -25,9 +25,8 @@ from rep_video.share.live_upload import LiveState, LiveUpload
 from rep_video.share.manifest import Person
 from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.share.send import Until, send
-from rep_video.share.targets.base import SharePackage
 from rep_video.share.targets.server import ServerTarget
-from tests.e2e._live_take import STATE, TAKE, draft_manifest, record
+from tests.e2e._live_take import STATE, TAKE, draft_manifest, draft_package, record, work_dir
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import ServerProcess, running_server
 
@@ -72,8 +71,8 @@ def test_fragments_stream_while_recording_and_stop_sends_only_the_tail(tmp_path:
         assert reservation is not None
         proxy.reset_counters()
         stop_at = time.monotonic()
-        made = assemble_video(take, Edit((1.0, 7.0)), _dir(tmp_path / "work"))
-        package = _package(tmp_path / "pkg")
+        made = assemble_video(take, Edit((1.0, 7.0)), work_dir(tmp_path / "work"))
+        package = draft_package(tmp_path / "pkg")
         done = target.upload_layout(package, reservation, made.layout, no_progress, CancelToken())
         after_stop = proxy.bytes_up
         seconds = time.monotonic() - stop_at
@@ -115,8 +114,8 @@ def test_client_killed_mid_recording_finishes_after_restart(tmp_path: Path) -> N
         proxy.reset_counters()
         reservation = live.finish(take)
         assert reservation is not None
-        made = assemble_video(take, Edit(), _dir(tmp_path / "work"))
-        package = _package(tmp_path / "pkg")
+        made = assemble_video(take, Edit(), work_dir(tmp_path / "work"))
+        package = draft_package(tmp_path / "pkg")
         done = target.upload_layout(package, reservation, made.layout, no_progress, CancelToken())
         sent = proxy.bytes_up
         assert _served_sha(done.link) == made.layout.sha256()
@@ -192,18 +191,6 @@ def _age_revoked(srv: ServerProcess, share_id: str, days: int) -> None:
         db.execute("UPDATE shares SET revoked_at = ? WHERE id = ?", (when, share_id))
 
 
-def _dir(path: Path) -> Path:
-    path.mkdir(parents=True)
-    return path
-
-
-def _package(folder: Path) -> SharePackage:
-    folder.mkdir(parents=True)
-    manifest = draft_manifest("Dr. Ada Test")
-    manifest.write(folder)
-    return SharePackage(folder, manifest)
-
-
 def test_send_uses_the_share_reserved_at_record(tmp_path: Path) -> None:
     """The send pipeline (`send`, as the app calls it at Send) with the take's live upload:
     the link is the draft share's, and after Stop only the tail, the pieces, the moov, the
@@ -231,7 +218,7 @@ def test_send_uses_the_share_reserved_at_record(tmp_path: Path) -> None:
         result = send(request, Until.LIVE)
         after_stop = proxy.bytes_up
         assert result.live and result.link == draft.link
-        made = assemble_video(take, Edit((0.8, 5.2)), _dir(tmp_path / "work"))
+        made = assemble_video(take, Edit((0.8, 5.2)), work_dir(tmp_path / "work"))
         assert _served_sha(result.link) == made.layout.sha256()
         stills = sum(len(_get(f"{result.link}/media/{n}")) for n in ("poster.jpg", "preview.gif"))
     streamed = LiveState.load(state_file)
