@@ -112,7 +112,9 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_the_final_manifest_sets_the_expiry(server: InProcessServer, tokens: dict[str, str]) -> None:
+def test_the_final_manifest_sets_the_expiry(
+    server: InProcessServer, tokens: dict[str, str]
+) -> None:
     """A take's draft share is created at Record with the policy's expiry counted from then;
     the manifest declared at Send brings the expiry counted from Send, and the share keeps it."""
     from datetime import UTC, datetime, timedelta
