@@ -160,9 +160,7 @@ class SettingsScreen(QWidget):
             ("send.upload_while_recording", translate("settings_screen", "Upload"),
              self.live_upload),
         )  # fmt: skip
-        self.live_upload.setAccessibleName(
-            translate("settings_screen", "Upload while recording")
-        )
+        self.live_upload.setAccessibleName(translate("settings_screen", "Upload while recording"))
         self.notify.setAccessibleName(
             translate("settings_screen", "Notify me of views and answers")
         )
