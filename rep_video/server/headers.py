@@ -6,6 +6,9 @@ to contain would have allowed any script that text from a manifest ever smuggled
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+
+from starlette.responses import Response
 
 from rep_video.share.page import csp_hashes
 
@@ -44,3 +47,19 @@ def page_headers() -> dict[str, str]:
         "Content-Security-Policy": content_security_policy(),
         "Cache-Control": "no-store",
     }
+
+
+class Prebuilt(Response):
+    """An answer whose body and header lines were made once, for a page kept in memory:
+    Response.__init__ encodes the body and every header again on each request."""
+
+    def __init__(self, kept: tuple[bytes, Sequence[tuple[bytes, bytes]]]) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body, lines = kept
+        self.raw_headers = list(lines)  # its own list: a handler or middleware may add lines
+
+
+def prebuilt(answer: Response) -> tuple[bytes, tuple[tuple[bytes, bytes], ...]]:
+    """What Prebuilt repeats of `answer`: the very body and header lines it would send."""
+    return bytes(answer.body), tuple(answer.raw_headers)

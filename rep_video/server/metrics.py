@@ -61,9 +61,21 @@ class ServerMetrics:
             ["type"], registry=r,
         )  # fmt: skip
 
+        # (route, method, status) → its request counter and latency histogram: labels()
+        # checks and joins its arguments on every call; as many entries as label sets.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests.labels(route, method, str(status)).inc()
-        self.latency.labels(route, method).observe(seconds)
+        key = (route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route, method),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
         if status == 429:
             self.rate_limited.labels(route).inc()
         elif event_of(method, route, status) == "share published":

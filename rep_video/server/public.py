@@ -22,7 +22,7 @@ from rep_video.server.catalog_store import (
     withdrawn_ids,
 )
 from rep_video.server.db import PurgedShare, Share, hash_token
-from rep_video.server.headers import COMMON, page_headers
+from rep_video.server.headers import COMMON, Prebuilt, page_headers, prebuilt
 from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
 from rep_video.server.shares import EVENT_KINDS, effective_state
@@ -171,24 +171,23 @@ async def share_page(token: str, request: Request) -> Response:
     else:
         gone = _withdrawn_of(found, withdrawn)
     refresh = state.settings.page_refresh_seconds
-    body, headers = _live_page(
+    return Prebuilt(_live_page(
         found.manifest_json, found.token, date.today(), gone, refresh, content,
         opted_out(request),
-    )  # fmt: skip
-    return HTMLResponse(body, headers=headers)
+    ))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=512)
 def _live_page(
     manifest_json: str, token: str, today: date, withdrawn: frozenset[str], refresh: int,
     content: PageContent, no_beacon: bool,
-) -> tuple[str, dict[str, str]]:  # fmt: skip
+) -> tuple[bytes, tuple[tuple[bytes, bytes], ...]]:  # fmt: skip
     # The live page depends only on the manifest, the token, the day (attachment approval
     # dates), which of its items were withdrawn, the policy's page content and whether the
     # browser opted out; the share's state is checked on every request before this cache.
     manifest = ShareManifest.from_json(manifest_json)
     html = pages.share_page(manifest, token, today, withdrawn, refresh, content, no_beacon)
-    return html, page_headers()
+    return prebuilt(_html(html))  # the encoded page and its header lines, once
 
 
 def withdrawn_now(state: ServerState) -> frozenset[str]:

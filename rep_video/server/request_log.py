@@ -46,13 +46,15 @@ def record(
     share_id: str | None, every_request: bool,
 ) -> None:  # fmt: skip
     """Log the request (when `every_request`) and the event it was, if any."""
+    event = event_of(method, route, status)
+    if event is None and not every_request:
+        return  # nothing to write: the client's hash is not worth making
     fields: dict[str, Any] = {
         "method": method, "route": route, "status": status, "ms": round(seconds * 1000, 1),
         "client": client_hash(host),
     }  # fmt: skip
     if share_id:
         fields["share_id"] = share_id  # not a secret: the token is
-    event = event_of(method, route, status)
     if event is not None:
         log.info(event, extra={"fields": {"event": event, **fields}})
     elif every_request:
