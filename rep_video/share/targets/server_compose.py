@@ -19,6 +19,9 @@ from rep_video.fileutil import sha256_file
 from rep_video.media.mp4.layout import Data, FileLayout, Span
 
 INLINE_LIMIT = 4 * 1024 * 1024  # new bytes sent in the plan; the server takes up to 8 MiB
+# A new piece bigger than this (the moov: ~0.8 kB a second of video) goes as a part: its raw
+# bytes beside the other parts, rather than a third more as base64 in the plan after them.
+INLINE_PIECE = 16 * 1024
 PART_PREFIX = "parts/"
 
 
@@ -65,16 +68,16 @@ def part_name(sha256: str, path: Path) -> str:
 def plan_layout(
     layout: FileLayout, name: str, spill: Path, chunked: Mapping[Path, Grid] | None = None
 ) -> ComposePlan:
-    """The parts to upload and the compose request that makes `name` from `layout`. New bytes
-    past INLINE_LIMIT in all are written into `spill` (a folder that must outlive the upload)
-    and uploaded as parts too. A file in `chunked` is sent as the chunks of its grid that the
+    """The parts to upload and the compose request that makes `name` from `layout`. A new
+    piece over INLINE_PIECE, and new bytes past INLINE_LIMIT in all, are written into `spill`
+    (a folder that must outlive the upload) and uploaded as parts too. A file in `chunked` is sent as the chunks of its grid that the
     layout reads (the rest of a trimmed take is never sent); any other file whole."""
     parts: dict[tuple[Path, int], Part] = {}
     plan: list[dict[str, Any]] = []
     inline = 0
     for piece in layout.parts:
         if isinstance(piece, Data):
-            if inline + len(piece.data) <= INLINE_LIMIT:
+            if len(piece.data) <= INLINE_PIECE and inline + len(piece.data) <= INLINE_LIMIT:
                 inline += len(piece.data)
                 plan.append({"data": base64.b64encode(piece.data).decode("ascii")})
                 continue

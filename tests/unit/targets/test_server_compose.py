@@ -71,6 +71,23 @@ def test_new_bytes_past_the_limit_become_a_part(
     assert hashlib.sha256(made).hexdigest() == layout.sha256()
 
 
+def test_a_big_new_piece_goes_as_a_part_small_ones_inline(tmp_path: Path) -> None:
+    """The moov (over INLINE_PIECE) is uploaded raw, not as base64 in the plan; the ftyp and
+    the mdat header stay inline."""
+    take = tmp_path / "take.mp4"
+    take.write_bytes(b"t" * 5000)
+    moov = bytes(range(256)) * (server_compose.INLINE_PIECE // 256 + 1)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    layout = FileLayout((Data(b"ftyp"), Data(moov), Data(b"mdat"), Span(take, 0, 5000)))
+    plan = plan_layout(layout, "video.mp4", spill)
+    assert [("data" in p) for p in plan.body["parts"]] == [True, False, True, False]
+    (spilled,) = [p for p in plan.parts if p.path.parent == spill]
+    assert spilled.path.read_bytes() == moov
+    made = _executed(plan.body, {p.name: p.path for p in plan.parts})
+    assert hashlib.sha256(made).hexdigest() == layout.sha256()
+
+
 def test_a_chunked_file_is_sent_as_the_chunks_its_spans_read(tmp_path: Path) -> None:
     """A take streamed while it was recorded: its spans become ranges of the chunks of the
     grid (named by their content, as live_upload.py named them), only the chunks they touch,
