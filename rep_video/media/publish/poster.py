@@ -5,6 +5,7 @@ ships in cv2.data) — saved as a JPEG of at most 120 KB."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,17 +71,30 @@ def candidate_times(duration: float, count: int = CANDIDATES) -> list[float]:
 
 
 def best_frame_time(video: Path, window: tuple[float, float] | None = None) -> float:
-    """The time of the best-looking candidate frame (of those in `window`, start and end
-    seconds of `video`, when given: a trim of it)."""
-    if window is None:
-        info = probe(Path(video))
-        require_video(info)
-        window = (0.0, info.duration)
-    start, end = window
+    """The time of the best-looking candidate frame. With `window` (start and end seconds of
+    `video`: a trim of it) the candidates are of that part, each moved to its nearest
+    keyframe there: one frame decoded per candidate instead of up to a GOP's worth (the
+    search runs at Stop, beside the send's other work)."""
+    info = probe(Path(video))
+    v = require_video(info)
+    start, end = window or (0.0, info.duration)
     times = [start + t for t in candidate_times(max(0.0, end - start))]
+    if window is not None:
+        times = _on_keyframes(times, info.keyframes, (start, end - v.frame_duration))
     images = sample_frames(Path(video), times, width=_ANALYSIS_WIDTH)
     scores = [score_frame(img, t) for img, t in zip(images, times, strict=True)]
     return max(scores, key=lambda s: s.score).time
+
+
+def _on_keyframes(
+    times: list[float], keyframes: Sequence[float], window: tuple[float, float]
+) -> list[float]:
+    """Each time moved to the nearest keyframe inside `window`, each keyframe once; `times`
+    as they are when no keyframe lies inside."""
+    inside = [k for k in keyframes if window[0] <= k <= window[1]]
+    if not inside:
+        return times
+    return sorted({min(inside, key=lambda k: abs(k - t)) for t in times})
 
 
 def encode_jpeg(image: RGB, max_bytes: int = MAX_POSTER_BYTES) -> bytes:

@@ -34,6 +34,22 @@ def test_poster_is_a_small_jpeg_of_the_chosen_frame(sample_clip: Path, out_dir: 
     assert float(np.abs(image.astype(int) - expected.astype(int)).mean()) < 6
 
 
+def test_best_frame_in_a_trim_is_one_of_its_keyframes(sample_clip: Path) -> None:
+    """Inside a window (the trim, at Stop) the candidates are its keyframes: one decoded
+    frame each. The sample clip has a keyframe every second."""
+    from rep_video.media.probe import probe
+
+    t = best_frame_time(sample_clip, (0.6, 3.4))
+    inside = [k for k in probe(sample_clip).keyframes if 0.6 <= k <= 3.4]
+    assert inside and t in inside, (t, inside)
+
+
+def test_candidates_move_to_the_nearest_keyframe_inside_the_window() -> None:
+    keys = (0.0, 2.0, 4.0, 6.0)
+    assert poster._on_keyframes([1.2, 2.9, 3.1, 5.5], keys, (1.0, 5.0)) == [2.0, 4.0]
+    assert poster._on_keyframes([1.2, 1.5], keys, (2.5, 3.5)) == [1.2, 1.5]  # none inside
+
+
 def test_poster_at_a_given_time(sample_clip: Path, out_dir: Path) -> None:
     assert make_poster(sample_clip, out_dir / "p.jpg", at=1.5) == 1.5
 
