@@ -91,9 +91,14 @@ class TailUpload:
         self.sent: list[str] = []
         self.declared: list[dict[str, Any]] | None = None
         self._thread = threading.Thread(target=self._run, name="rep-video-tail", daemon=True)
+        # The chunks that streamed hashed beside the tail's upload (CPU while it waits on
+        # the link), not after it.
+        self._hashing = threading.Thread(target=self._hash_the_rest, name="rep-video-hash",
+                                         daemon=True)  # fmt: skip
 
     def start(self) -> TailUpload:
         self._thread.start()
+        self._hashing.start()
         return self
 
     def _run(self) -> None:
@@ -101,7 +106,6 @@ class TailUpload:
             chunks = tail_chunks(self.mine, self.take, self.trim)
             if chunks:
                 self._send(chunks)
-            self._hash_the_rest()
         except Cancelled:
             return
         except Exception as exc:  # offline, refused, unreadable: the layout's upload sends it
@@ -129,16 +133,21 @@ class TailUpload:
     def _hash_the_rest(self) -> None:
         """Hash the chunks that streamed while recording, as the send's plan will (it names
         each by its content): here, beside the local work, rather than after it."""
-        live = self.mine.state["live"]
-        size, end = int(live["size"]), int(live["end"])
-        for at in needed_grid(self.mine, self.take, self.trim):
-            self.cancel.raise_if_cancelled()
-            cut_chunks(self.take, at, min(at + size, end), size)
+        live = self.mine.state.get("live") or {}
+        try:
+            size, end = int(live["size"]), int(live["end"])
+            for at in needed_grid(self.mine, self.take, self.trim):
+                if self.cancel.cancelled:
+                    return
+                cut_chunks(self.take, at, min(at + size, end), size)
+        except Exception as exc:  # the plan hashes what is not known here
+            log.info("the take's chunks are hashed with the plan instead: %s", one_line(exc))
 
     def joined(self, reservation: Reservation) -> Reservation:
         """Wait for the thread; `reservation` with the uploads it made and the parts it
         completed."""
         self._thread.join()
+        self._hashing.join()
         merged = reservation.working_copy()
         state = merged.state
         state.setdefault("uploads", {}).update(self.mine.state.get("uploads") or {})
