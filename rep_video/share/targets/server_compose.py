@@ -70,8 +70,9 @@ def plan_layout(
 ) -> ComposePlan:
     """The parts to upload and the compose request that makes `name` from `layout`. A new
     piece over INLINE_PIECE, and new bytes past INLINE_LIMIT in all, are written into `spill`
-    (a folder that must outlive the upload) and uploaded as parts too. A file in `chunked` is sent as the chunks of its grid that the
-    layout reads (the rest of a trimmed take is never sent); any other file whole."""
+    (a folder that must outlive the upload) and uploaded as parts too. A file in `chunked` is
+    sent as the chunks of its grid that the layout reads (the rest of a trimmed take is never
+    sent); any other file whole."""
     parts: dict[tuple[Path, int], Part] = {}
     plan: list[dict[str, Any]] = []
     inline = 0
