@@ -85,6 +85,17 @@ DROPPED_QT_PLUGINS = re.compile(
 AWS_MODELS_KEPT = frozenset({"s3", "sts", "sso", "sso-oidc"})
 _AWS_DATA = (("botocore", "data"), ("boto3", "data"))
 
+# Babel's CLDR data is one file per locale (≈ 1,150 files, 34 MiB frozen). The app reads it only
+# to write the share page in the page's languages (dates, language names), so only those ship,
+# with `root`, the data every locale is merged onto. A catalog title in another language is
+# named from the page language's own list (rep_video/share/page_i18n.language_name).
+_BABEL_LOCALE_DATA = ("babel", "locale-data")
+
+# Qt's own catalogs (≈ 130 files, 7.4 MiB): the app loads `qtbase_<lang>` only for a language it
+# has a catalog of itself (ui/i18n.install_translators), and never the others (qt_, qt_help_,
+# qtmultimedia_).
+_QT_TRANSLATIONS = "PySide6/Qt/translations/"
+
 # Packages whose own test suites are shipped inside their wheels; numpy.testing is imported by
 # numpy itself at run time, and our own packages are never filtered.
 _TEST_DIRS = {"tests", "test", "testing"}
@@ -192,6 +203,38 @@ def is_unused_aws_model(dest: str) -> bool:
     return len(parts) > 3 and tuple(parts[:2]) in _AWS_DATA and parts[2] not in AWS_MODELS_KEPT
 
 
+def page_languages() -> frozenset[str]:
+    """The share page's languages (rep_video/share/page_i18n.LANGUAGES), read from the source
+    (not imported: the rules load without the app's dependencies)."""
+    text = (ROOT / "rep_video" / "share" / "page_i18n.py").read_text(encoding="utf-8")
+    m = re.search(r"^LANGUAGES = \(([^)]*)\)", text, re.M)
+    if not m:
+        raise SystemExit("freeze_rules.py: no LANGUAGES tuple in rep_video/share/page_i18n.py")
+    return frozenset(re.findall(r'"([\w-]+)"', m.group(1)))
+
+
+def is_unused_babel_locale(dest: str, kept: frozenset[str]) -> bool:
+    """A Babel locale-data file (`babel/locale-data/fr_CA.dat`) for a locale not in `kept`;
+    `root` always stays."""
+    parts = dest.replace("\\", "/").split("/")
+    if len(parts) != 3 or tuple(parts[:2]) != _BABEL_LOCALE_DATA or not parts[2].endswith(".dat"):
+        return False
+    return parts[2][: -len(".dat")] not in kept | {"root"}
+
+
+def app_languages(i18n_dir: Path = ROOT / "resources" / "i18n") -> frozenset[str]:
+    """The languages the app has a catalog of (resources/i18n/rep_video_<lang>.qm)."""
+    return frozenset(p.stem.removeprefix("rep_video_") for p in i18n_dir.glob("rep_video_*.qm"))
+
+
+def is_unused_qt_translation(dest: str, languages: frozenset[str]) -> bool:
+    dest = dest.replace("\\", "/")
+    if not dest.startswith(_QT_TRANSLATIONS) or not dest.endswith(".qm"):
+        return False
+    name = dest[len(_QT_TRANSLATIONS) : -len(".qm")]
+    return name not in {f"qtbase_{lang}" for lang in languages}
+
+
 def is_dropped_qt_plugin(dest: str) -> bool:
     return bool(DROPPED_QT_PLUGINS.search(dest.replace("\\", "/")))
 
@@ -246,6 +289,65 @@ def drop_dangling_symlinks(toc: Toc, dropped: Toc) -> Toc:
     """Symlink entries (`libQt6Pdf.so.6 -> PySide6/Qt/lib/libQt6Pdf.so.6`) whose target went."""
     gone = {d[0] for d in dropped}
     return [e for e in toc if not (e[2] == "SYMLINK" and e[1] in gone)]
+
+
+def strip_binaries(binaries: Toc, out_dir: Path) -> tuple[Toc, list[str]]:
+    """Linux: the binaries with their symbol tables and debug sections stripped (copies in
+    `out_dir`). The build machine's libpython and many wheels' extensions carry debug symbols
+    nothing reads at run time (libpython 17 of its 23 MiB, uvloop 12 of 13: ≈ 90 MiB in all).
+    PyInstaller's own `strip=True` is not used: on libraries whose segments patchelf moved
+    (auditwheel's numpy.libs, Qt's FFmpeg) `strip` writes loadable segments off their page
+    alignment and the loader refuses them. Each stripped copy is checked and the original
+    shipped where the check fails. Returns (toc, destinations kept unstripped)."""
+    import shutil
+    import subprocess
+
+    toc: Toc = []
+    kept_whole: list[str] = []
+    for dest, src, typecode in binaries:
+        if typecode not in ("BINARY", "EXTENSION") or not _is_elf(src):
+            toc.append((dest, src, typecode))
+            continue
+        copy = out_dir / dest
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, copy)
+        done = subprocess.run(["strip", str(copy)], capture_output=True)
+        if done.returncode == 0 and loads_aligned(copy):
+            toc.append((dest, str(copy), typecode))
+        else:
+            kept_whole.append(dest)
+            toc.append((dest, src, typecode))
+    return toc, kept_whole
+
+
+def _is_elf(path: str | Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
+
+
+def loads_aligned(path: Path) -> bool:
+    """Whether every loadable segment of a 64-bit little-endian ELF file has its file offset
+    and address congruent modulo its alignment, as the dynamic loader requires ("ELF load
+    command address/offset not page-aligned" otherwise). Other ELF classes: False."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if len(head) < 64 or head[:4] != b"\x7fELF" or head[4:6] != b"\x02\x01":
+            return False
+        (phoff,) = struct.unpack_from("<Q", head, 32)
+        phentsize, phnum = struct.unpack_from("<HH", head, 54)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    if len(table) < phentsize * phnum or phentsize < 56:
+        return False
+    for i in range(phnum):
+        p_type, _, offset, vaddr, _, _, _, align = struct.unpack_from(
+            "<IIQQQQQQ", table, i * phentsize
+        )
+        if p_type == 1 and align > 1 and (offset - vaddr) % align:  # PT_LOAD
+            return False
+    return True
 
 
 def is_linux() -> bool:

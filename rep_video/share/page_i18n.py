@@ -66,11 +66,22 @@ def text_direction(code: str) -> str:
 
 def language_name(code: str, in_language: str) -> str:
     """ "Englisch" for ("en", "de"); the code itself for one Babel does not know."""
+    tag = code.replace("-", "_")
     try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(in_language)
+        name = Locale.parse(tag).get_display_name(in_language)
     except (UnknownLocaleError, ValueError):
-        return code
+        # No data for the language itself (the frozen app ships Babel's data for the page's
+        # languages only): the page language's own list of language names has it.
+        name = _listed_name(tag, in_language)
     return name or code
+
+
+def _listed_name(tag: str, in_language: str) -> str | None:
+    try:
+        names = Locale.parse(in_language.replace("-", "_")).languages
+    except (UnknownLocaleError, ValueError):
+        return None
+    return names.get(tag) or names.get(tag.split("_")[0])
 
 
 def long_date(day: date, language: str) -> str:

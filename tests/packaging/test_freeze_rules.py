@@ -4,6 +4,7 @@ build ships (so a screen importing QtWebEngine fails here, not in a rep's hands)
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,84 @@ def test_an_s3_client_works_with_only_the_kept_models(tmp_path: Path) -> None:
         session.create_client("ec2", region_name="eu-west-1")
 
 
+def test_the_page_and_app_languages_are_read_from_the_sources() -> None:
+    from rep_video.share.page_i18n import LANGUAGES
+    from ui.i18n import APP_LANGUAGES
+
+    assert rules.page_languages() == frozenset(LANGUAGES)
+    assert rules.app_languages() == frozenset(APP_LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("babel/locale-data/fr_CA.dat", True),
+        ("babel/locale-data/nl.dat", True),
+        ("babel\\locale-data\\pt_BR.dat", True),
+        ("babel/locale-data/root.dat", False),  # every locale is merged onto it
+        ("babel/locale-data/ja.dat", False),
+        ("babel/locale-data/de.dat", False),
+        ("babel/global.dat", False),  # likely subtags, time zones: read for every locale
+        ("babel/locale-data/LICENSE.unicode", False),
+    ],
+)
+def test_only_the_page_languages_of_babel_ship(dest: str, dropped: bool) -> None:
+    assert rules.is_unused_babel_locale(dest, rules.page_languages()) is dropped
+
+
+def test_dates_and_language_names_work_with_only_the_kept_babel_data(tmp_path: Path) -> None:
+    """Babel's data as the frozen build keeps it, used from a fresh process: every page
+    language writes a date and names another language."""
+    import shutil
+    import sys
+
+    import babel
+
+    src = Path(babel.__file__).parent
+    shutil.copytree(src, tmp_path / "babel", ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "babel" / "locale-data"
+    for f in data.iterdir():
+        if rules.is_unused_babel_locale(f"babel/locale-data/{f.name}", rules.page_languages()):
+            f.unlink()
+    assert len(list(data.glob("*.dat"))) == len(rules.page_languages()) + 1
+    code = (
+        "import datetime, sys; from rep_video.share import page_i18n as i; import babel; "
+        "assert babel.__file__.startswith(sys.argv[1]), babel.__file__; "
+        "print('|'.join(i.long_date(datetime.date(2027, 3, 1), l) + ' ' "
+        "+ i.language_name('nl', l) for l in i.LANGUAGES))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env={"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out.split("|") == [
+        "March 1, 2027 Dutch",
+        "1. März 2027 Niederländisch",
+        "1 mars 2027 néerlandais",
+        "1 de marzo de 2027 neerlandés",
+        "1 marzo 2027 olandese",
+        "2027年3月1日 オランダ語",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dest", "dropped"),
+    [
+        ("PySide6/Qt/translations/qtbase_de.qm", False),  # with the app's own German
+        ("PySide6/Qt/translations/qtbase_fr.qm", True),  # the app has no French catalog
+        ("PySide6/Qt/translations/qt_de.qm", True),  # never loaded
+        ("PySide6/Qt/translations/qtmultimedia_de.qm", True),
+        ("PySide6/Qt/translations/qt_help_de.qm", True),
+        ("resources/i18n/rep_video_de.qm", False),
+    ],
+)
+def test_only_qts_catalogs_for_the_apps_languages_ship(dest: str, dropped: bool) -> None:
+    assert rules.is_unused_qt_translation(dest, rules.app_languages()) is dropped
+
+
 @pytest.mark.parametrize(
     ("dest", "dropped"),
     [
@@ -205,3 +284,54 @@ def test_frozen_entry_arguments(
     entry = load_script("entry.py")
     monkeypatch.setattr("sys.argv", argv)
     assert entry._argv() == expected
+
+
+def _unstripped_extension() -> Path:
+    """An ELF extension of the virtualenv that still carries its symbol table."""
+    import av
+
+    for path in sorted(Path(av.__file__).parent.rglob("*.so")):
+        done = subprocess.run(["file", "-L", str(path)], capture_output=True, text=True)
+        if "not stripped" in done.stdout:
+            return path
+    pytest.skip("no unstripped extension in this virtualenv")
+
+
+def test_binaries_are_stripped_and_still_load(tmp_path: Path) -> None:
+    import ctypes
+
+    src = _unstripped_extension()
+    toc = [
+        ("av/x.so", str(src), "EXTENSION"),
+        ("resources/a.txt", str(ROOT / "README.md"), "DATA"),
+    ]
+    stripped, kept_whole = rules.strip_binaries(toc, tmp_path / "out")
+    assert kept_whole == [] and stripped[1] == toc[1]
+    copy = Path(stripped[0][1])
+    assert copy == tmp_path / "out" / "av" / "x.so"
+    assert copy.stat().st_size < src.stat().st_size
+    assert rules.loads_aligned(copy)
+    ctypes.CDLL(str(copy))  # the dynamic loader takes it
+
+
+def test_a_library_strip_would_misalign_ships_unstripped(tmp_path: Path) -> None:
+    import struct
+
+    good = tmp_path / "good.so"
+    good.write_bytes(_unstripped_extension().read_bytes())
+    assert rules.loads_aligned(good)
+    # Move the first loadable segment's file offset off its page alignment, as `strip`
+    # does to libraries patchelf rewrote.
+    data = bytearray(good.read_bytes())
+    (phoff,) = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        if struct.unpack_from("<I", data, at)[0] == 1:
+            offset = struct.unpack_from("<Q", data, at + 8)[0]
+            struct.pack_into("<Q", data, at + 8, offset + 0x10)
+            break
+    bad = tmp_path / "bad.so"
+    bad.write_bytes(bytes(data))
+    assert not rules.loads_aligned(bad)
+    assert not rules.loads_aligned(ROOT / "README.md")

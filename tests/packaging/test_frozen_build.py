@@ -302,3 +302,80 @@ def test_background_send_is_finished_by_a_worker_the_frozen_app_starts(
         assert time.monotonic() < deadline, _run(app_dir, bare_env, "outbox", "list").stdout
         time.sleep(0.5)
     assert "Dr. Later" in index.read_text(encoding="utf-8")
+
+
+def test_pages_in_every_shipped_language_write_their_dates(
+    app_dir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Babel's data ships for the page languages only (packaging/freeze_rules.py): one send
+    to a physician in each of them, each page writes its expiry date as that language does."""
+    from datetime import UTC, datetime, timedelta
+
+    from babel.dates import format_date
+
+    from rep_video.share.page_i18n import LANGUAGES
+
+    clip = make_clip(tmp_path / "clip.mp4", duration=2.0)
+    recipients = tmp_path / "recipients.csv"
+    rows = [f"Dr. {lang.upper()},,{lang}" for lang in LANGUAGES]
+    recipients.write_text("name,email,language\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "published"
+    before = datetime.now(UTC)
+    out = _run(
+        app_dir, bare_env,
+        "send", str(clip), "--recipients", str(recipients), "--from-name", "Alex Rep",
+        "--target", f"folder:{out_dir}", "--expires-in", "30",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    days = {(t + timedelta(days=30)).date() for t in (before, datetime.now(UTC))}
+    pages = {}
+    for index in out_dir.rglob("index.html"):
+        html = index.read_text(encoding="utf-8")
+        lang = html.split('<html lang="', 1)[1].split('"', 1)[0]
+        pages[lang] = html
+    assert sorted(pages) == sorted(LANGUAGES)
+    for lang, html in pages.items():
+        assert f"Dr. {lang.upper()}" in html
+        written = {format_date(day, format="long", locale=lang) for day in days}
+        assert any(w in html for w in written), (lang, written)
+
+
+_LOAD_ALL = """
+import ctypes, os, sys
+for dirpath, _dirs, files in os.walk(sys.argv[1]):
+    for name in sorted(files):
+        path = os.path.join(dirpath, name)
+        if ".so" not in name or os.path.islink(path):
+            continue
+        with open(path, "rb") as f:
+            if f.read(4) != b"\\x7fELF":
+                continue
+        try:
+            ctypes.CDLL(path)
+            print("ok", os.path.relpath(path, sys.argv[1]))
+        except OSError as e:
+            print("FAIL", os.path.relpath(path, sys.argv[1]), str(e).replace(chr(10), " "))
+"""
+
+
+def test_every_shared_library_in_the_build_loads(app_dir: Path) -> None:
+    """The build's libraries are stripped (packaging/rep-video.spec): each still loads with
+    the dynamic loader, next to the build's own libraries, in the Python the build froze."""
+    internal = app_dir / "_internal"
+    env = dict(os.environ, LD_LIBRARY_PATH=str(internal))
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_ALL, str(internal)],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.startswith("ok ") for line in lines) > 300
+    # Qt's own FFmpeg takes OpenSSL from the stub its multimedia plugin loads first
+    # (libQt6FFmpegStub-ssl); alone, those four cannot resolve RAND_bytes.
+    failed = [line for line in lines if line.startswith("FAIL ")]
+    unexpected = [
+        line for line in failed
+        if not (line.startswith("FAIL PySide6/Qt/lib/lib") and "OPENSSL_3" in line)
+    ]  # fmt: skip
+    assert not unexpected, unexpected
+    assert len(failed) <= 4, failed

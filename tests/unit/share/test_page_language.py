@@ -183,3 +183,18 @@ def test_right_to_left_languages_get_dir_rtl() -> None:
 
 def test_the_long_date_uses_the_language() -> None:
     assert page_i18n.long_date(date(2027, 3, 1), "de") == "1. März 2027"
+
+
+def test_a_language_without_babel_data_is_named_from_the_page_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The frozen app ships Babel's data for the page languages only (packaging/freeze_rules.py).
+    from babel import localedata
+
+    shipped = {*page_i18n.LANGUAGES, "root"}
+    real_exists = localedata.exists
+    monkeypatch.setattr(localedata, "exists", lambda name: name in shipped and real_exists(name))
+    assert page_i18n.language_name("nl", "de") == "Niederländisch"
+    assert page_i18n.language_name("pt-BR", "fr") == "portugais brésilien"
+    assert page_i18n.language_name("en", "ja") == "英語"
+    assert page_i18n.language_name("zz", "de") == "zz"
