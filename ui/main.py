@@ -7,7 +7,7 @@ import sys
 from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
-from ui import focus_ring, keys, malloc_tuning, ui_thread_gc
+from ui import focus_ring, keys, ui_thread_gc
 from ui.i18n import install_translators
 from ui.theme import app_icon, apply_theme
 
@@ -18,7 +18,6 @@ QUIET_QT_CATEGORIES = "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg
 
 
 def make_app() -> QApplication:
-    malloc_tuning.map_big_buffers_on_their_own()
     QLoggingCategory.setFilterRules(QUIET_QT_CATEGORIES)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)

@@ -1,33 +1,38 @@
-"""Big frame buffers go back to the OS when freed (glibc only; elsewhere nothing changes).
+"""Freed memory of big frame buffers goes back to the OS (glibc only; elsewhere nothing happens).
 
-A screen recording allocates and frees several-megabyte frames many times a second on several
-threads (Qt's grabber makes a new 8 MB frame per grab). glibc serves the first such allocation
-with its own mapping, but after the first free it raises its mmap threshold to that size (up to
-32 MB), and from then on these buffers come from the per-thread heaps, whose freed memory
-mostly stays in the process's RSS. A fixed threshold turns that off: every buffer of 2 MB or
-more is mapped on its own and unmapped on free. Measured with tests/benchmarks/bench_screen.py
-(docs/PERFORMANCE.md, "Screen + camera bubble")."""
+A screen recording frees an 8 MB frame of Qt's dozens of times a second, on several threads.
+glibc keeps such buffers in its heaps after the first few, and holes between other allocations
+stay resident: the RSS grows well past what is alive at any time. Mapping each big buffer on
+its own (a fixed mmap threshold) avoided that but cost Qt's grabber a page fault per 4 KB of
+every frame, which halved the frames it delivered on a loaded two-core machine
+(docs/PERFORMANCE.md, "Screen + camera bubble"). `trim()` now and then hands back the free
+pages instead, and only the few frames reused after a trim are faulted in again."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Callable
+from functools import cache
 
-M_MMAP_THRESHOLD = -3  # glibc's malloc.h
-THRESHOLD_BYTES = 2 * 1024 * 1024
 
-
-def map_big_buffers_on_their_own() -> bool:
-    """Fix glibc's mmap threshold; True if it was set."""
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
+        return None
     try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl and others: no mallopt
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD_BYTES))
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        fn = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others: no malloc_trim
+        return None
+    fn.argtypes = [ctypes.c_size_t]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def trim() -> bool:
+    """Return the free memory of every malloc arena to the OS (ctypes releases the GIL for
+    the call); True if anything was given back."""
+    fn = _malloc_trim()
+    return bool(fn(0)) if fn is not None else False

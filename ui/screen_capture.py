@@ -9,13 +9,16 @@ frame, and that queue was most of the RSS of a screen recording (docs/PERFORMANC
 camera bubble"). A `Qt.DirectConnection` on videoFrameChanged does not help: the signal is
 emitted where setVideoFrame runs, on the sink's thread.
 
-So the sink lives on a thread of its own (`FramePump`), whose only work is Qt's: each queued
-call replaces the sink's current frame, releasing the one before. A timer on that thread looks
-at the current frame a few times per recorded frame; only a new frame whose time has come
-(`RateGate`) is mapped and converted, and only into one of a fixed set of buffers
-(`FramePool`): when all are still held (the recorder's queue is full), the frame is dropped
-before conversion, and counted. What exists at any time is the sink's frame, the few calls in
-flight, and the pool."""
+So the sink lives on a thread of its own (`FramePump`), where videoFrameChanged is emitted, and
+the handler there (a direct connection) does almost nothing for most frames: only a frame whose
+time has come (`RateGate`, on Qt's capture time, so frames that arrive together stay apart) is
+mapped and converted, and only into one of a fixed set of buffers (`FramePool`): when all are
+still held (the encoder is behind), the frame is dropped before conversion, and counted. The
+push into the recorder, which may wait, is a forwarding thread's. What exists at any time is
+the sink's frame, the calls Qt has queued for a thread with nothing else to do, and the pool.
+(Looking at the sink's latest frame from a timer instead, without Python per frame, gave ticks
+too coarse on a loaded machine: every other one fell short of the gate's spacing, 10 frames a
+second of 15.)"""
 
 from __future__ import annotations
 
@@ -26,10 +29,11 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat, QVideoSink
 
 from rep_video.media.capture.recorder import MAX_QUEUE_BYTES, RecorderLimits
+from ui import malloc_tuning
 from ui.devices import _Forwarder, frame_to_rgb
 
 _PF = QVideoFrameFormat.PixelFormat
@@ -40,7 +44,8 @@ _TO_RGB = {
     _PF.Format_RGBX8888: cv2.COLOR_RGBA2RGB,
     _PF.Format_RGBA8888: cv2.COLOR_RGBA2RGB,
 }
-TICKS_PER_FRAME = 3  # looks at the sink's frame this often per recorded frame
+
+TRIM_EVERY = 8  # converted frames between handing freed memory back (ui/malloc_tuning.py)
 
 
 def video_frame_rgb(
@@ -137,7 +142,7 @@ class FramePool:
 
 @dataclass(slots=True)
 class PumpCounts:
-    new: int = 0  # distinct frames the pump saw (Qt may have replaced some in between)
+    new: int = 0  # frames Qt delivered
     converted: int = 0  # handed to the consumer
     dropped: int = 0  # due, but every buffer was still held: never converted
 
@@ -152,11 +157,12 @@ class FramePump:
         self.counts = PumpCounts()
         self._gate = RateGate(fps)
         self._pool = FramePool(pool_size(fps))
-        self._last_start: int | None = None
         self._origin = float("inf")  # monotonic time of the capture clock's zero
-        self._tick_ms = max(5, round(1000 / (fps * TICKS_PER_FRAME)))
-        self._thread = _SinkThread(self._tick, self._tick_ms)
+        self._thread = QThread()
+        self._thread.setObjectName("screen-sink")
         self.sink.moveToThread(self._thread)
+        # Emitted on the sink's thread (where setVideoFrame is queued to): run right there.
+        self.sink.videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.DirectConnection)
         self._forward = _Forwarder("screen-forwarder", capacity=64)  # the pool bounds it
         self._forward.consumer = consumer
 
@@ -169,20 +175,14 @@ class FramePump:
             self._thread.wait()
         self._forward.close()
 
-    def _tick(self) -> None:  # the sink's thread
-        frame = self.sink.videoFrame()
+    def _on_frame(self, frame: QVideoFrame) -> None:  # the sink's thread
+        self.counts.new += 1
         if not frame.isValid():
             return
-        start = frame.startTime()
-        if start >= 0 and start == self._last_start:
-            return  # still the one taken or skipped last time
-        self._last_start = start
-        self.counts.new += 1
-        at = self._captured_at(start, time.monotonic())
+        at = self._captured_at(frame.startTime(), time.monotonic())
         if not self._gate.due(at):
             return
         rgb = video_frame_rgb(frame, self._pool.take)
-        del frame  # Qt's 8 MB, released as soon as the sink moves on
         if rgb is None:
             self.counts.dropped += 1
             self._gate.admit(at)  # its slot is gone: the next frame is due an interval on
@@ -190,6 +190,8 @@ class FramePump:
         self._gate.admit(at)
         self.counts.converted += 1
         self._forward.put(rgb, at)
+        if self.counts.converted % TRIM_EVERY == 0:
+            malloc_tuning.trim()
 
     def _captured_at(self, start_us: int, now: float) -> float:
         """When a frame was grabbed, on the monotonic clock: its own timestamp (µs from the
@@ -199,20 +201,3 @@ class FramePump:
             return now
         self._origin = min(self._origin, now - start_us / 1e6)
         return min(now, self._origin + start_us / 1e6)
-
-
-class _SinkThread(QThread):
-    """Runs the event loop Qt's queued frame deliveries land in, and the pump's timer."""
-
-    def __init__(self, tick: Callable[[], None], interval_ms: int) -> None:
-        super().__init__()
-        self.setObjectName("screen-sink")
-        self._on_tick, self._interval = tick, interval_ms
-
-    def run(self) -> None:
-        timer = QTimer()
-        timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.timeout.connect(self._on_tick, Qt.ConnectionType.DirectConnection)
-        timer.start(self._interval)
-        self.exec()
-        timer.stop()

@@ -171,10 +171,11 @@ class ThumbnailGrabber(QObject):
         self._release()
 
     def _release(self) -> None:
-        if self._capture is not None:
-            call_slot_without_gil(self._capture, "stop")
-            self._capture.deleteLater()
-            self._capture = None
+        # Taken first: stopping runs a nested event loop, where another release may come.
+        capture, self._capture = self._capture, None
+        if capture is not None:
+            call_slot_without_gil(capture, "stop")
+            capture.deleteLater()
 
     def _next(self) -> None:
         self._release()
@@ -195,4 +196,8 @@ class ThumbnailGrabber(QObject):
         rgb = video_frame_rgb(frame)
         if rgb is not None:
             self.ready.emit(choice.key, thumbnail(rgb))
-        self._timer.start(self._pause_ms)  # released by _next, outside this signal
+        # Released right after this signal, not when the next source is due: a capture keeps
+        # grabbing (8 MB a frame at 1080p, queued for this thread) until it is stopped.
+        delivered = self._capture
+        QTimer.singleShot(0, lambda: self._release() if self._capture is delivered else None)
+        self._timer.start(self._pause_ms)

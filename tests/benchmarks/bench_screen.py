@@ -90,7 +90,7 @@ def run(seconds: float, mode: str) -> None:
               f"the X server {x1 - x0:.0f} s ({(x1 - x0) / rec:.2f} CPU-s/s)")  # fmt: skip
         if counts is not None and counts0 is not None:
             new, conv = counts.new - counts0.new, counts.converted - counts0.converted
-            print(f"  screen frames seen {new} ({new / seconds:.1f}/s), converted {conv} "
+            print(f"  screen frames from Qt {new} ({new / seconds:.1f}/s), converted {conv} "
                   f"({conv / seconds:.1f}/s), to the recorder {stats.frames_in}; "
                   f"{counts.dropped - counts0.dropped} dropped before conversion (every "
                   f"buffer held)")  # fmt: skip
