@@ -61,8 +61,9 @@ class TTLCache(Generic[T]):
         self._loading[key] = task
 
         def done(_task: object) -> None:
-            if self._loading.get(key) is task:
-                del self._loading[key]
+            with self._lock:  # forget() may run on a worker thread (the API's handlers)
+                if self._loading.get(key) is task:
+                    del self._loading[key]
 
         task.add_done_callback(done)
         return await asyncio.shield(task), False
