@@ -60,6 +60,10 @@ EXCLUDED_MODULES = (
     # moviepy's dependency: its ffmpeg executable (165 MiB) runs nowhere in the app, and the
     # intro card imports moviepy without it (media/publish/intro.py).
     "imageio_ffmpeg",
+    # Pillow's AVIF codec (with libavif, 4.9 MiB) and Tk bridge: the app reads and writes no
+    # AVIF and has no Tk; Pillow treats either as absent when it cannot import it.
+    "PIL._avif",
+    "PIL._imagingtk",
 )
 
 # Qt plugins that would drag in large parts of Qt or of the build machine's desktop stack:
@@ -220,6 +224,22 @@ def is_unused_babel_locale(dest: str, kept: frozenset[str]) -> bool:
     if len(parts) != 3 or tuple(parts[:2]) != _BABEL_LOCALE_DATA or not parts[2].endswith(".dat"):
         return False
     return parts[2][: -len(".dat")] not in kept | {"root"}
+
+
+def cascades_used(roots: Iterable[Path] = (ROOT / "rep_video", ROOT / "ui")) -> frozenset[str]:
+    """The Haar cascade files the sources name (`haarcascade_frontalface_default.xml`)."""
+    names: set[str] = set()
+    for root in roots:
+        for src in root.rglob("*.py"):
+            text = src.read_text(encoding="utf-8", errors="replace")
+            names.update(re.findall(r"haarcascade_\w+\.xml", text))
+    return frozenset(names)
+
+
+def is_unused_cascade(dest: str, used: frozenset[str]) -> bool:
+    """One of OpenCV's 17 Haar cascades (9.4 MiB) that no source names."""
+    parts = dest.replace("\\", "/").split("/")
+    return parts[:2] == ["cv2", "data"] and parts[-1].endswith(".xml") and parts[-1] not in used
 
 
 def app_languages(i18n_dir: Path = ROOT / "resources" / "i18n") -> frozenset[str]:

@@ -286,6 +286,39 @@ def test_frozen_entry_arguments(
     assert entry._argv() == expected
 
 
+def test_only_the_cascades_the_sources_name_ship() -> None:
+    used = rules.cascades_used()
+    assert used == {"haarcascade_frontalface_default.xml"}  # media/publish/poster.py
+    assert rules.is_unused_cascade("cv2/data/haarcascade_eye.xml", used)
+    assert rules.is_unused_cascade("cv2\\data\\haarcascade_smile.xml", used)
+    assert not rules.is_unused_cascade("cv2/data/haarcascade_frontalface_default.xml", used)
+    assert not rules.is_unused_cascade("cv2/data/__init__.py", used)
+    assert not rules.is_unused_cascade("resources/catalog/a.xml", used)
+
+
+def test_pillow_without_its_avif_and_tk_parts_still_writes_images(tmp_path: Path) -> None:
+    """The build leaves out PIL._avif and PIL._imagingtk: Pillow imported with both blocked
+    still opens and writes the formats the app uses."""
+    import sys
+
+    assert {"PIL._avif", "PIL._imagingtk"} <= set(rules.EXCLUDED_MODULES)
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in ('PIL._avif', 'PIL._imagingtk'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from PIL import Image, features\n"
+        "img = Image.new('RGB', (64, 36), (200, 30, 30))\n"
+        "for ext in ('png', 'jpg', 'gif', 'webp'):\n"
+        "    img.save(sys.argv[1] + '/x.' + ext)\n"
+        "    assert Image.open(sys.argv[1] + '/x.' + ext).size == (64, 36)\n"
+        "assert not features.check('avif')\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+
+
 def _unstripped_extension() -> Path:
     """An ELF extension of the virtualenv that still carries its symbol table."""
     import av

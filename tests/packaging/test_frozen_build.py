@@ -238,6 +238,11 @@ def test_build_carries_what_it_needs_and_nothing_it_must_not(app_dir: Path) -> N
     assert "PySide6/Qt/plugins/platforms/libqxcb.so" in names
     assert "PySide6/Qt/plugins/platforms/libqwayland.so" in names
     assert any(f.endswith("haarcascade_frontalface_default.xml") for f in files)
+    assert len([f for f in files if f.startswith("cv2/data/haarcascade_")]) == 1
+    assert not [f for f in files if f.startswith(("PIL/_avif", "PIL/_imagingtk"))]
+    # Babel's data for the page languages only, Qt's catalogs for the app's languages only.
+    assert len([f for f in files if f.startswith("babel/locale-data/")]) <= 10
+    assert not [f for f in files if f.startswith("PySide6/Qt/translations/qt_")]
     assert any(f.startswith("resources/share/") for f in files)
     assert any(f.startswith("resources/icons/") for f in files)
     # The app's German and Qt's own (file dialogs, standard buttons) for a German OS locale.
