@@ -4,7 +4,8 @@
     python3 dev.py app    create .venv on first use, then launch the desktop app
     python3 dev.py test   lint (ruff), types (mypy), then the whole pytest suite
     python3 dev.py test --fast   lint, types, then the unit and server-API tests only
-                          (the server in process; no browser, no UI, no slow or process tests)
+                          (the server in process, two pytest workers; no browser, no UI, no
+                          slow or process tests)
 
 Anything after the command is passed on (`dev.py app --demo-devices`, `dev.py test -k trim`).
 Uses only the standard library so it runs before any dependency is installed.
@@ -31,8 +32,15 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 # The fast tier: what a change to the core or the server's API needs before a commit; CI still
-# runs everything (`python3 dev.py test`).
-FAST = ["tests/unit", "tests/server", "-m", "not slow and not e2e and not gui and not process"]
+# runs everything (`python3 dev.py test`). Two pytest workers (pytest-xdist, a module to a
+# worker so each module's in-process server starts once), then the real-time capture tests
+# alone: a recorder fed at 30 fps drops frames when another test holds its core.
+FAST_MARKS = ["-m", "not slow and not e2e and not gui and not process"]
+REALTIME = "tests/unit/media/capture"
+FAST_RUNS = [
+    ["tests/unit", "tests/server", f"--ignore={REALTIME}", "-n", "2", "--dist", "loadscope"],
+    [REALTIME],
+]
 
 
 def _want_stamp() -> str:
@@ -80,10 +88,11 @@ def cmd_test(args: list[str]) -> int:
             return code
     if "--fast" in args:
         args = [a for a in args if a != "--fast"]
-        args = [*FAST, *args]
         # Fewer examples per property test in this tier (tests/support/examples.py).
         env["REP_VIDEO_TEST_TIER"] = "fast"
-        return run([str(PY), "-m", "pytest", *args], env)
+        return _first_failure(
+            [run([str(PY), "-m", "pytest", *paths, *FAST_MARKS, *args], env) for paths in FAST_RUNS]
+        )
     asked = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
     if asked:  # the paths asked for, as asked (an X display for an *_x11.py module alone)
         prefix, run_env = (
@@ -112,6 +121,12 @@ def _whole_suite(args: list[str], env: dict[str, str]) -> int:
         if code not in (0, 5):  # 5: nothing collected there (a -k that picks other modules)
             print(f"dev.py: pytest {' '.join(paths)} exited {code}", file=sys.stderr)
         codes.append(code)
+    return _first_failure(codes)
+
+
+def _first_failure(codes: list[int]) -> int:
+    """One exit code for several pytest runs: the first failure's; else 0 if any ran a test;
+    else 5 (nothing collected anywhere: a -k that picks nothing)."""
     failed = [c for c in codes if c not in (0, 5)]
     if failed:
         return failed[0]
