@@ -278,6 +278,7 @@ def test_openapi_document_is_for_admins(server: InProcessServer, tokens: dict[st
     assert "/s/{token}/media/{name}" in doc["paths"]  # the public pages are documented too
 
 
+@pytest.mark.slow
 def test_view_events_per_share_are_capped(
     tmp_path_factory: pytest.TempPathFactory, small_clip: Path
 ) -> None:

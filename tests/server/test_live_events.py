@@ -160,6 +160,9 @@ def test_parse_events_follows_the_stream_format() -> None:
     assert len(found) == 3  # an id alone dispatches nothing
 
 
+# About 30 s: each `stop()` here returns only when the next heartbeat (15 s) ends the read
+# it closes under the other thread (closing the response waits on the blocked read).
+@pytest.mark.slow
 def test_the_core_client_hears_views_and_resumes_after_a_stop(
     server: InProcessServer, small_clip: Path
 ) -> None:

@@ -105,6 +105,7 @@ def test_metrics_need_the_token_and_are_off_without_one(
     assert httpx.get(f"{server.url}/metrics", headers=auth(METRICS_TOKEN)).status_code == 404
 
 
+@pytest.mark.slow
 def test_rate_limiter_refusals_are_counted(observed: InProcessServer) -> None:
     before = _scrape(observed)
     answers = [

@@ -251,6 +251,7 @@ def local_keys(srv: InProcessServer) -> Callable[[], set[str]]:
     return keys
 
 
+@pytest.mark.slow
 def test_purge_on_sqlite_and_local_files(tmp_path: Path, small_clip: Path, leaflet: Path) -> None:
     with inprocess_server(tmp_path / "srv") as srv:
         due, keep = build_world(srv, 90, small_clip, {"files/l.pdf": leaflet})  # default: 90

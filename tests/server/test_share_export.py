@@ -23,6 +23,7 @@ def _export(server: InProcessServer, *args: str) -> list[str]:
     return ["admin", "export", "shares", *args, "--data", str(server.data_dir)]
 
 
+@pytest.mark.slow
 def test_the_export_has_each_share_with_what_the_physician_did(
     server: InProcessServer, tokens: dict[str, str], small_clip: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

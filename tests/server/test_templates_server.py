@@ -141,6 +141,7 @@ def test_a_template_with_an_unknown_field_is_a_422(
     assert answer.status_code == 422 and "unknown field {doctor}" in answer.text
 
 
+@pytest.mark.slow
 def test_rep_video_send_follows_the_servers_templates_and_message_mode(
     server: InProcessServer, tokens: dict[str, str], small_clip: Path,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

@@ -143,6 +143,7 @@ def test_checksum_mismatch_is_460_and_keeps_the_offset(
     assert unknown.status_code in (400, 409)
 
 
+@pytest.mark.slow
 def test_protocol_errors(server: InProcessServer, tokens: dict[str, str], leaflet: Path) -> None:
     token = tokens["rita"]
     data = leaflet.read_bytes()

@@ -38,6 +38,7 @@ def _get(server: InProcessServer, token: str, path: str) -> Any:
     return answer.json()
 
 
+@pytest.mark.slow
 def test_aggregate_shows_totals_over_all_recipients_and_never_who_watched(
     server: InProcessServer, small_clip: Path
 ) -> None:
@@ -152,6 +153,7 @@ def _concurrent_first_beacons(server: InProcessServer, small_clip: Path) -> None
     assert _get(server, rep, "/views")["opened"] == 24
 
 
+@pytest.mark.slow
 def test_concurrent_beacons_are_all_counted(tmp_path: Path, small_clip: Path) -> None:
     from tests.support.inprocess_server import inprocess_server
 

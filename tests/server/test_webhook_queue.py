@@ -276,6 +276,7 @@ def test_the_retention_purge_deletes_a_shares_deliveries(tmp_path: Path, small_c
     assert {r.share_id for r in left} == {kept["id"]}  # the old share's three are gone
 
 
+@pytest.mark.slow
 def test_the_log_keeps_finished_deliveries_for_webhook_log_keep_days(tmp_path: Path) -> None:
     from sqlalchemy import update
 

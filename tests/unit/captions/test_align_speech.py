@@ -35,6 +35,7 @@ def _offsets(cues, spoken: SpokenScript) -> list[float]:
     return [round(c.start - t, 3) for c, t in zip(cues, spoken.starts, strict=True)]
 
 
+@pytest.mark.slow
 def test_every_cue_starts_within_half_a_second_of_its_sentence(spoken: SpokenScript) -> None:
     captions = captions_from_script(spoken.video, " ".join(spoken.sentences), "en")
     offsets = _offsets(captions.cues, spoken)

@@ -27,6 +27,7 @@ def counts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Counts:
     return counting_target.install(monkeypatch, tmp_path / "pub")
 
 
+@pytest.mark.slow
 def test_the_pipeline_and_the_worker_close_every_target(
     counts: Counts, sample_clip: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -59,6 +59,7 @@ def test_a_trimmed_take_is_kept_as_its_layout(take: Path, tmp_path: Path) -> Non
     assert load_layout(package.folder) is None
 
 
+@pytest.mark.slow
 def test_an_exact_trim_is_made_the_ordinary_way(take: Path) -> None:
     package = _composed(take, MediaEdit(trim=(0.7, 3.3), trim_mode="exact"))
     assert (package.folder / "video.mp4").is_file() and package.complete

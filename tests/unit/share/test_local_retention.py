@@ -13,6 +13,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from rep_video import paths
 from rep_video.media.capture.recovery import sidecar_path
 from rep_video.share.local_retention import DAY, note_send, purge_local
@@ -46,6 +48,7 @@ def _files() -> set[Path]:
     }
 
 
+@pytest.mark.slow
 def test_purge_at_start_frees_only_what_was_delivered_long_ago(
     sample_clip: Path, tmp_path: Path
 ) -> None:

@@ -51,6 +51,7 @@ def test_a_trim_shifts_and_clips_the_cues(sample_clip: Path) -> None:
     assert ShareManifest.read(package.folder) == manifest  # survives the round trip
 
 
+@pytest.mark.slow
 def test_the_intro_card_moves_the_cues_later(sample_clip: Path) -> None:
     edit = MediaEdit(trim=(1.0, 3.0), trim_mode="exact", intro=True)
     package = stage_package(_request(sample_clip, edit, CaptionsInput(cues=TAKE_CUES)))
@@ -60,6 +61,7 @@ def test_the_intro_card_moves_the_cues_later(sample_clip: Path) -> None:
     assert first.start == pytest.approx(CARD_SECONDS + 0.2, abs=0.05)
 
 
+@pytest.mark.slow
 def test_no_captions_means_no_file(sample_clip: Path) -> None:
     package = stage_package(_request(sample_clip, MediaEdit(), None))
     assert package.manifest.captions is None

@@ -60,6 +60,7 @@ def test_the_pages_share_one_video_file_and_each_is_journalled(
     assert sorted(r["recipient"] for r in sent if r["action"] == "send") == sorted(NAMES)
 
 
+@pytest.mark.slow
 def test_an_intro_card_makes_a_video_per_recipient(sample_clip: Path, tmp_path: Path) -> None:
     outcomes = send_many(_requests(sample_clip, tmp_path / "out", MediaEdit(intro=True)))
     assert all(o.live for o in outcomes)
@@ -68,6 +69,7 @@ def test_an_intro_card_makes_a_video_per_recipient(sample_clip: Path, tmp_path: 
     assert all(v.stat().st_nlink == 1 for v in videos)
 
 
+@pytest.mark.slow
 def test_a_follower_waits_for_the_first_and_one_whose_first_is_withdrawn_makes_its_own(
     sample_clip: Path, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def _frame_at_or_after(t: float) -> int:
 
 
 @pytest.mark.parametrize("audio_lag", [0.0, 0.08])
+@pytest.mark.slow
 def test_ten_pauses_keep_duration_and_sync(tmp_path: Path, audio_lag: float) -> None:
     commands, markers, takes = _cycles(10, 0.6, 0.45, jitter=0.013)
     total = takes[-1][1] + 0.5

@@ -79,6 +79,7 @@ def test_foreign_profile_is_not_assembled(foreign_clip: Path, tmp_path: Path) ->
 
 # The trimmed take in the full suite only: the untrimmed one checks the same sync, quicker.
 @pytest.mark.parametrize("trimmed", [False, pytest.param(True, marks=pytest.mark.slow)])
+@pytest.mark.slow
 def test_intro_card_in_front_in_sync(recording: Path, tmp_path: Path, trimmed: bool) -> None:
     cut = (1.5, 4.5) if trimmed else None
     made = assemble_video(recording, Edit(cut, intro=("Ana Müller", "Sam Rep")), tmp_path)

@@ -32,6 +32,7 @@ def test_card_text() -> None:
 
 
 @pytest.mark.parametrize("clip_name", ["sample_clip", "silent_clip"])
+@pytest.mark.slow
 def test_intro_joins_by_copy_and_plays_through(
     clip_name: str, request: pytest.FixtureRequest, out_dir: Path
 ) -> None:
@@ -100,6 +101,7 @@ def _joined_checks(dst: Path, info: MediaInfo, clip_duration: float) -> None:
     assert abs(picture - sound) <= frame
 
 
+@pytest.mark.slow
 def test_clip_without_the_x264_sei_is_joined_by_copy(no_sei_clip: Path, out_dir: Path) -> None:
     assert card_encoder(probe(no_sei_clip)) is not None
     dst = out_dir / "intro.mp4"
@@ -129,6 +131,7 @@ def _slices(packet: bytes) -> list[bytes]:
     return out
 
 
+@pytest.mark.slow
 def test_another_encoders_clip_is_re_encoded_once_then_joined(
     openh264_clip: Path, out_dir: Path
 ) -> None:

@@ -17,6 +17,7 @@ def first_seen(stages: list[str]) -> list[str]:
     return list(dict.fromkeys(stages))
 
 
+@pytest.mark.slow
 def test_every_step_in_order(sample_clip: Path, out_dir: Path) -> None:
     seen: list[Progress] = []
     order = MediaOrder(sample_clip, trim=(0.5, 3.0), intro=IntroCard("Ada Park", "Sam"))

@@ -40,6 +40,7 @@ def face_clip(clips_dir: Path) -> Path:
     return dst
 
 
+@pytest.mark.slow
 def test_the_poster_picks_a_frame_with_the_face(face_clip: Path, tmp_path: Path) -> None:
     times = poster.candidate_times(6.0)
     images = sample_frames(face_clip, times, width=320)
