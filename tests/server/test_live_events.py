@@ -121,6 +121,7 @@ def test_refusals(server: InProcessServer) -> None:
     assert "Last-Event-ID" in bad.json()["detail"]
 
 
+@pytest.mark.slow
 def test_heartbeat_comments_on_an_idle_stream(tmp_path: Path, listeners: list[Listener]) -> None:
     from tests.support.inprocess_server import inprocess_server
 

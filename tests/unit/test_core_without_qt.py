@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 CHECK = """
 import importlib, pkgutil, sys
 import rep_video
@@ -16,6 +18,7 @@ print(",".join(bad))
 """
 
 
+@pytest.mark.process
 def test_importing_every_core_module_leaves_qt_out() -> None:
     out = subprocess.run(
         [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=120

@@ -75,6 +75,7 @@ class _Lines(io.StringIO):
         return super().write(text)
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_link_before_the_media_is_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sample_clip: Path
 ) -> None:
