@@ -113,3 +113,48 @@ def test_nothing_is_reserved_with_the_setting_off(
     shares = httpx.get(f"{share_server.url}/api/v1/shares",
                        headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
     assert shares.status_code == 200 and shares.json() == []
+
+
+def _drafted(window: MainWindow, share_server: ServerProcess, video: Path) -> Reservation:
+    """A draft share reserved for `video` as Record reserves one (its state file beside it)."""
+    from rep_video.share.live_upload import LiveUpload, draft_manifest
+    from rep_video.share.targets.server import ServerTarget
+
+    _use_server(share_server.url, share_server.create_token("sam"))
+    target = window.services.target_factory("acme")
+    assert isinstance(target, ServerTarget)
+    working = video.with_name("w.recording.mp4")
+    working.write_bytes(b"")  # no fragment yet: the share is reserved, nothing sent
+    live = LiveUpload.begin(
+        target, working, state_path(video), draft_manifest(config.load_settings())
+    )
+    live.step()
+    assert live.reservation is not None
+    return live.reservation
+
+
+def test_a_take_sent_elsewhere_has_its_draft_revoked(
+    window: MainWindow, share_server: ServerProcess, tmp_path: Path
+) -> None:
+    """The send's link is not the draft's (sent to another target): the draft is revoked
+    and its state used up; the same link keeps it."""
+    video = tmp_path / "take.mp4"
+    draft = _drafted(window, share_server, video)
+    live = window.services.live
+    live.sent(video, draft.link)  # the send adopted it: kept
+    assert _share_state(share_server, draft.share_id) == "pending"
+    other = tmp_path / "other.mp4"
+    elsewhere = _drafted(window, share_server, other)
+    live.sent(other, "https://share.example.com/s/another")
+    assert _share_state(share_server, elsewhere.share_id) == "revoked"
+    assert not state_path(other).exists() and not state_path(video).exists()
+
+
+def test_a_discarded_take_has_its_draft_revoked(
+    window: MainWindow, qtbot: QtBot, share_server: ServerProcess, tmp_path: Path
+) -> None:
+    video = tmp_path / "take.mp4"
+    draft = _drafted(window, share_server, video)
+    window.services.live.discard(video)
+    qtbot.waitUntil(lambda: not state_path(video).exists(), timeout=15000)
+    assert _share_state(share_server, draft.share_id) == "revoked"
