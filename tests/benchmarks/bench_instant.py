@@ -18,8 +18,10 @@ link:
 the links one after the other (by default both at once, their sends sharing the CPU).
 For both: Stop → link (the send's on_link), Stop → playable (the upload's "published": the
 share is live, its video.mp4 composed and checked), Stop → done (the send returns: on the
-instant path the email GIF, which follows publish, is up too), and bytes through the proxy
-after Stop. Prints JSON lines and a Markdown table for docs/PERFORMANCE.md."""
+instant path the email GIF, which follows publish, is up too), bytes through the proxy
+after Stop, and the HTTP requests sent through it after Stop until the share was live (some
+at once: the tail beside the local work, the parts four at a time). Prints JSON lines and a
+Markdown table for docs/PERFORMANCE.md."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -69,6 +72,7 @@ from tests.e2e._live_take import draft_manifest  # noqa: E402
 from tests.support.server_process import running_server  # noqa: E402
 
 CONFIG_LOCK = threading.Lock()
+SENT: list[tuple[float, str]] = []  # (when, host:port) of every HTTP request this process made
 PATHS = {"instant": "instant", "today": "today", "gif-first": "instant, GIF first"}
 GIF_FIRST = threading.local()  # this thread's send makes the GIF before publish (the old way)
 TRIM = 2.5  # seconds off each end
@@ -139,20 +143,39 @@ class Result:
     stop_to_done: float  # the send returned (the email GIF up too)
     bytes_to_playable: int  # of bytes_after_stop, those sent before the share was live
     streamed_mb: float = 0.0  # went up while recording
+    requests_to_playable: int = 0  # HTTP requests after Stop until the share was live
 
     def row(self) -> str:
         return (
             f"| {self.link} | {self.minutes:g} min ({self.mb:.1f} MB) | {self.path} | "
             f"{self.stop_to_link:.2f} | {self.stop_to_playable:.2f} | {self.stop_to_done:.2f} | "
             f"{self.bytes_to_playable / 1e6:.2f} | {self.bytes_after_stop / 1e6:.2f} | "
-            f"{self.local_work:.1f} | {self.streamed_mb:.1f} |"
+            f"{self.local_work:.1f} | {self.streamed_mb:.1f} | {self.requests_to_playable} |"
         )
 
 
+def _count_requests() -> None:
+    """Note every request (requests' Session.send: the API calls, tus's creates and PATCHes),
+    to count those a send makes after Stop through its link's proxy."""
+    import requests
+
+    original = requests.Session.send
+
+    def send(self: requests.Session, request: Any, **kwargs: Any) -> Any:
+        SENT.append((time.monotonic(), urlsplit(str(request.url)).netloc))
+        return original(self, request, **kwargs)
+
+    requests.Session.send = send  # type: ignore[method-assign]
+
+
+Timings = tuple[float, float, float, float, int, int]
+
+
 def _send(take: Take, final: Path, live: Path | None, target: str,
-          sent: Callable[[], int]) -> tuple[float, float, float, float, int]:  # fmt: skip
+          sent: Callable[[], int], where: str) -> Timings:  # fmt: skip
     """Stop → link, Stop → playable, Stop → the first byte of the upload (the local work),
-    Stop → the send done; the bytes `sent` counted until the share was live."""
+    Stop → the send done; the bytes `sent` counted until the share was live; the requests
+    to `where` (the proxy's URL) after Stop until then."""
     at_stop = sent()
     stopped = time.monotonic()
     link_at: list[float] = []
@@ -179,7 +202,9 @@ def _send(take: Take, final: Path, live: Path | None, target: str,
     assert result.live, result
     to_live = live_at[0] if live_at else done
     up_live = live_bytes[0] if live_bytes else sent() - at_stop
-    return link_at[0], to_live, upload_at[0] if upload_at else 0.0, done, up_live
+    host = urlsplit(where).netloc
+    calls = sum(1 for t, h in list(SENT) if h == host and stopped <= t <= stopped + to_live)
+    return link_at[0], to_live, upload_at[0] if upload_at else 0.0, done, up_live, calls
 
 
 def _gif_first_switch() -> None:
@@ -213,14 +238,14 @@ def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy
     before = proxy.bytes_up
     GIF_FIRST.on = path != "instant"
     try:
-        to_link, to_play, local, done, up_live = _send(
-            take, final, state_file, target.name, lambda: proxy.bytes_up
+        to_link, to_play, local, done, up_live, calls = _send(
+            take, final, state_file, target.name, lambda: proxy.bytes_up, proxy.url
         )
     finally:
         GIF_FIRST.on = False
     mb, minutes = final.stat().st_size / 1e6, take.seconds / 60
     return Result(path, link.label(), minutes, mb, to_link, to_play, proxy.bytes_up - before,
-                  local, done, up_live, (streamed.sent - streamed.start) / 1e6)  # fmt: skip
+                  local, done, up_live, (streamed.sent - streamed.start) / 1e6, calls)  # fmt: skip
 
 
 def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[Take],
@@ -246,11 +271,11 @@ def _today(take: Take, name: str, proxy: ShapingProxy, link: Link) -> Result:
     """The same take and trim sent without a live upload: the whole video after Stop."""
     mb, minutes = take.final.stat().st_size / 1e6, take.seconds / 60
     before = proxy.bytes_up
-    to_link, to_play, local, done, up_live = _send(
-        take, take.final, None, name, lambda: proxy.bytes_up
+    to_link, to_play, local, done, up_live, calls = _send(
+        take, take.final, None, name, lambda: proxy.bytes_up, proxy.url
     )
     return Result("today", link.label(), minutes, mb, to_link, to_play,
-                  proxy.bytes_up - before, local, done, up_live)  # fmt: skip
+                  proxy.bytes_up - before, local, done, up_live, 0.0, calls)  # fmt: skip
 
 
 def main() -> None:
@@ -262,6 +287,7 @@ def main() -> None:
         "--serial", action="store_true", help="one link after the other, not both at once"
     )
     args = parser.parse_args()
+    _count_requests()
     if "gif-first" in args.paths:
         _gif_first_switch()
     links = [Link(float(a) * 1e6, float(b) / 1000) for a, b in (s.split("/") for s in args.links)]
@@ -297,9 +323,10 @@ def main() -> None:
           f"load average {load[0]:.1f} at the start, {end_load:.1f} at the end")  # fmt: skip
     print(
         "\n| Link | Take | Path | Stop → link s | Stop → playable s | Stop → done s "
-        "| MB to playable | MB after Stop | Local work s | MB streamed while recording |"
+        "| MB to playable | MB after Stop | Local work s | MB streamed while recording "
+        "| Requests to playable |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in sorted(results, key=lambda r: (r.link, r.minutes, r.path)):
         print(r.row())
     shutil.rmtree(work, ignore_errors=True)
