@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+IN_FLIGHT = 2  # tail chunks sent at once
 _MARGIN = 0.1  # seconds either side of the trim: an AAC frame of lead-in, rounding
 
 
@@ -124,11 +125,11 @@ class TailUpload:
         )
         self.declared = files
         uploads = ShareUploads(self.target.endpoint, self.mine, self.target.retry_window)
-        for chunk in chunks:
-            meter = UploadMeter(chunk.length, no_progress)
-            uploads.send(chunk.name, self.take, meter, self.cancel,
-                         span=(chunk.offset, chunk.length))  # fmt: skip
-            self.sent.append(chunk.name)
+        meter = UploadMeter(sum(c.length for c in chunks), no_progress)
+        # Two at once, as while recording: one's bytes go while the other waits for answers.
+        files = [(c.name, self.take, (c.offset, c.length)) for c in chunks]
+        uploads.send_many(files, meter, self.cancel, in_flight=IN_FLIGHT)
+        self.sent += [c.name for c in chunks]
 
     def _hash_the_rest(self) -> None:
         """Hash the chunks that streamed while recording, as the send's plan will (it names
