@@ -65,10 +65,12 @@ def inprocess_server(
         overrides={**settings, "data_dir": data_dir, "host": "127.0.0.1", "port": port},
     )
     state = build_state(config)
+    # At the end of a module nothing a test waits for is still in flight: a connection left
+    # open (a refused request's keep-alive) held each teardown for the whole grace period.
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config, state), host="127.0.0.1", port=port, log_level="warning",
-            access_log=False, timeout_graceful_shutdown=2,
+            access_log=False, timeout_graceful_shutdown=0.5,
         )
     )  # fmt: skip
     thread = threading.Thread(target=server.run, name="share-server", daemon=True)
