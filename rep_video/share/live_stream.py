@@ -6,8 +6,10 @@ runs on whichever thread calls `run` (the app's is a worker; ui/live_updates.py)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -110,14 +112,17 @@ class LiveStream:
         self.on_status = on_status or (lambda _text: None)
         self.last_id: str | None = None
         self._stopped = threading.Event()
-        self._response: requests.Response | None = None
+        self._socket: socket.socket | None = None  # the open stream's, while one is read
         self._lock = threading.Lock()
 
     def stop(self) -> None:
+        """Returns at once (the app calls it on the UI thread, on quit): the read in progress
+        on `run`'s thread ends now, not at the server's next heartbeat. Closing the response
+        here would not do: it waits for the lock the blocked read holds; shutting the socket
+        down makes that read return, and `run`'s thread closes the response itself."""
         self._stopped.set()
         with self._lock:
-            if self._response is not None:
-                self._response.close()  # ends a read in progress on the other thread
+            _shut(self._socket)
 
     def run(self) -> None:
         """Until `stop`: read events, reconnect after each failure."""
@@ -146,7 +151,9 @@ class LiveStream:
             self.url, headers=headers, stream=True, timeout=(10.0, READ_TIMEOUT)
         )
         with self._lock:
-            self._response = response
+            self._socket = _socket_of(response)
+            if self._stopped.is_set():  # `stop` came while connecting
+                _shut(self._socket)
         try:
             if response.status_code != 200:
                 raise _Refused(f"live updates refused: HTTP {response.status_code}")
@@ -163,9 +170,24 @@ class LiveStream:
             return True
         finally:
             with self._lock:
-                self._response = None
+                self._socket = None
             response.close()
 
 
 class _Refused(Exception):
     pass
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The connection a streamed response is read from (urllib3 keeps it on the response
+    until the body is read or the response closed)."""
+    connection = getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):  # already closed: nothing is reading it
+        sock.shutdown(socket.SHUT_RDWR)

@@ -161,9 +161,6 @@ def test_parse_events_follows_the_stream_format() -> None:
     assert len(found) == 3  # an id alone dispatches nothing
 
 
-# About 30 s: each `stop()` here returns only when the next heartbeat (15 s) ends the read
-# it closes under the other thread (closing the response waits on the blocked read).
-@pytest.mark.slow
 def test_the_core_client_hears_views_and_resumes_after_a_stop(
     server: InProcessServer, small_clip: Path
 ) -> None:
@@ -203,6 +200,35 @@ def test_the_core_client_hears_views_and_resumes_after_a_stop(
     finally:
         again.stop()
         runner.join(5)
+
+
+def test_stop_ends_a_blocked_read_at_once(tmp_path: Path) -> None:
+    """The app calls `stop` on the UI thread (on quit): it must not wait for the read on the
+    stream's thread, which with a heartbeat a minute away would block until the read timeout."""
+    import requests
+
+    from rep_video.share.live_stream import READ_TIMEOUT, LiveStream
+    from tests.support.inprocess_server import inprocess_server
+
+    env = {"REP_VIDEO_SERVER_EVENTS_HEARTBEAT_SECONDS": "60"}
+    assert READ_TIMEOUT > 10  # else the read timeout could be what ends it
+    with inprocess_server(tmp_path / "srv", env) as idle:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {idle.create_token('live-stop')}"
+        statuses: list[str] = []
+        stream = LiveStream(session, idle.url, lambda _e: None, statuses.append)
+        runner = threading.Thread(target=stream.run, daemon=True)
+        runner.start()
+        _wait_connected(statuses)
+        threading.Event().wait(0.3)  # past the "connected" comment: in the blocking read
+        stopper = threading.Thread(target=stream.stop, daemon=True)
+        stopper.start()
+        stopper.join(10)
+        assert not stopper.is_alive(), "stop() waited on the blocked read"
+        runner.join(10)
+        assert not runner.is_alive(), "the read went on after stop()"
+        assert statuses == ["live"]  # a stop, not an interruption reported to the rep
+        session.close()
 
 
 def _wait_connected(statuses: list[str]) -> None:
