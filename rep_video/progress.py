@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,3 +50,31 @@ class CancelToken:
     def wait(self, timeout: float) -> bool:
         """Sleep up to `timeout` seconds; True if cancelled meanwhile."""
         return self._event.wait(timeout)
+
+
+@dataclass(frozen=True, slots=True)
+class Tracker:
+    """Where long work reports its progress and how it learns it was cancelled, passed as
+    one value so each step of a job forwards both (or a `part` of them) together."""
+
+    report: ProgressFn = no_progress
+    cancel: CancelToken | None = None
+
+    def check(self) -> None:
+        """Raise Cancelled if the work was cancelled (a safe point)."""
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+
+    def part(self, start: float, end: float) -> Tracker:
+        """This tracker for one step of a longer job: the step's fractions 0..1 are reported
+        as start..end of the whole; the same cancel."""
+        outer = self.report
+
+        def report(p: Progress) -> None:
+            f = None if p.fraction is None else start + (end - start) * p.fraction
+            outer(dataclasses.replace(p, fraction=f))
+
+        return Tracker(report, self.cancel)
+
+
+UNTRACKED = Tracker()  # reports nowhere, never cancelled

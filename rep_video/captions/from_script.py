@@ -14,7 +14,7 @@ from rep_video.captions.cues import Captions
 from rep_video.captions.script_file import check_script
 from rep_video.captions.sentences import caption_units
 from rep_video.captions.vad import speech_segments
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 
 def captions_from_samples(samples: np.ndarray, script: str, language: str) -> Captions:
@@ -28,17 +28,15 @@ def captions_from_script(
     video: Path,
     script: str,
     language: str,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> Captions:
     """Captions for `video` from the `script` the rep read. UserError for an empty or huge
     script or a video whose sound cannot be read."""
     check_script(script)
-    progress(Progress("captions", 0.0, "reading the sound"))
-    samples = load_speech_audio(video, cancel)
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    progress(Progress("captions", 0.6, "placing the script's sentences"))
+    tracker.report(Progress("captions", 0.0, "reading the sound"))
+    samples = load_speech_audio(video, tracker.cancel)
+    tracker.check()
+    tracker.report(Progress("captions", 0.6, "placing the script's sentences"))
     captions = captions_from_samples(samples, script, language)
-    progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
+    tracker.report(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
     return captions

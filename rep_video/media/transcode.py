@@ -21,7 +21,7 @@ from av.video.frame import PictureType
 from rep_video.errors import UserError
 from rep_video.media import profile as mp
 from rep_video.media.encoding import ExactCut, TranscodeSettings, trim_filter
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 _REPORT_EVERY = 16  # frames or copied packets: a progress report and a cancel check
 # ffmpeg's autorotate, which decoding through PyAV does not apply: clockwise degrees → filters.
@@ -170,21 +170,20 @@ def transcode(
     src: Path,
     dst: Path,
     job: Job,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> None:
     """Write `src` to `dst` (MP4, moov first) as `job` says. UserError when FFmpeg cannot read
     or write it."""
     try:
         faststart = {"movflags": "+faststart"}
         with av.open(str(src)) as inp, av.open(str(dst), "w", "mp4", options=faststart) as out:
-            _run(inp, out, job, progress, cancel)
+            _run(inp, out, job, tracker)
     except av.error.FFmpegError as e:
         raise UserError(f"{Path(src).name} could not be re-encoded ({e}); check the file or "
                         "record again.") from e  # fmt: skip
 
 
-def _run(inp: Any, out: Any, job: Job, progress: ProgressFn, cancel: CancelToken | None) -> None:
+def _run(inp: Any, out: Any, job: Job, tracker: Tracker) -> None:
     v_in = inp.streams.video[0]
     v_in.thread_type = "AUTO"
     streams = [v_in]
@@ -230,10 +229,10 @@ def _run(inp: Any, out: Any, job: Job, progress: ProgressFn, cancel: CancelToken
             break
         pipes[packet.stream.index].push(packet)
         if count % _REPORT_EVERY == 0:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
+            tracker.check()
             if job.duration > 0 and packet.pts is not None:
                 t = float(packet.pts * packet.time_base) - seek
-                progress(Progress(stage=job.stage, fraction=min(1.0, max(0.0, t / job.duration))))
+                fraction = min(1.0, max(0.0, t / job.duration))
+                tracker.report(Progress(stage=job.stage, fraction=fraction))
     for pipe in pipes.values():
         pipe.finish()

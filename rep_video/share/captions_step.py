@@ -17,7 +17,7 @@ from rep_video.captions.script_file import check_script
 from rep_video.captions.webvtt_io import CAPTIONS_NAME, MAX_CUES, write_webvtt
 from rep_video.errors import UserError
 from rep_video.media.publish.pipeline import MediaOrder
-from rep_video.progress import CancelToken
+from rep_video.progress import CancelToken, Tracker
 from rep_video.share.manifest import CaptionsRef
 
 
@@ -113,7 +113,7 @@ def make_share_captions(
             return None
         from rep_video.captions.from_script import captions_from_script  # numpy, PyAV
 
-        cues = captions_from_script(take, captions.script, language, cancel=cancel).cues
+        cues = captions_from_script(take, captions.script, language, Tracker(cancel=cancel)).cues
     sent = through_trim(cues, mapping.start, mapping.end, mapping.offset)
     if not sent:
         return None

@@ -34,7 +34,7 @@ from rep_video.errors import UserError
 from rep_video.fileutil import sha256_file
 from rep_video.media.publish.composed import composed_media
 from rep_video.media.publish.pipeline import MediaOrder, PublishedMedia, publish_media
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 from rep_video.share.captions_step import make_share_captions, take_mapping
 from rep_video.share.layout_file import LAYOUT_NAME, PIECES_DIR, save_layout
 from rep_video.share.local_retention import note_send
@@ -219,7 +219,7 @@ def _make_media(
     if package is not None:
         pieces = package / PIECES_DIR
         pieces.mkdir()
-        composed = composed_media(order, work, pieces, progress, cancel, gif=False)
+        composed = composed_media(order, work, pieces, Tracker(progress, cancel), gif=False)
         if composed is not None:
             save_layout(composed.layout, package)
             return composed.media

@@ -23,7 +23,7 @@ from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def _run_exact(
     job = Job(settings, "encode" if cut.audio is not None else "none", cut=cut,
               rotation=v.rotation, duration=plan.duration, stage="trim")  # fmt: skip
     try:
-        transcode(info.path, out, job, progress, cancel)
+        transcode(info.path, out, job, Tracker(progress, cancel))
     except BaseException:
         out.unlink(missing_ok=True)
         raise

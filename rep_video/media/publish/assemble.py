@@ -27,7 +27,7 @@ from rep_video.media.mp4.tables import PlainFile, read_plain
 from rep_video.media.mp4.tracks import Sample, Track, same_format
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.profile import audio_problems, video_problems
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, CancelToken, Progress, Tracker
 
 AAC_FRAME = 1024
 
@@ -55,8 +55,7 @@ def assemble_video(
     source: Path,
     edit: Edit,
     work: Path,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> Assembled:
     """The layout of `source` with `edit` applied; new pieces are written into `work`, which
     must outlive the layout. CannotAssemble when the edit needs a full re-encode or the
@@ -66,7 +65,7 @@ def assemble_video(
         raise CannotAssemble("the source is not in the mobile profile")
     try:
         plain = read_plain(source)
-        return _assemble(info, plain, edit, work, progress, cancel)
+        return _assemble(info, plain, edit, work, tracker)
     except (Mp4Error, CannotMatch) as exc:
         raise CannotAssemble(str(exc)) from exc
 
@@ -76,14 +75,13 @@ def _assemble(
     plain: PlainFile,
     edit: Edit,
     work: Path,
-    progress: ProgressFn,
-    cancel: CancelToken | None,
+    tracker: Tracker,
 ) -> Assembled:
     video, audio = plain.track(b"vide"), plain.track(b"soun")
     if video is None or video.info.media_time or any(s.cts for s in video.samples):
         raise CannotAssemble("the video has reordered frames or an edit")
     plan = _plan(info, edit)
-    pieces = encode_pieces(info, plan, work, progress, cancel)
+    pieces = encode_pieces(info, plan, work, tracker.report, tracker.cancel)
     copy = next(i for i, seg in enumerate(plan.segments) if seg.action == "copy")
     head = [pieces[i] for i in sorted(pieces) if i < copy]
     tail = [pieces[i] for i in sorted(pieces) if i > copy]
@@ -96,7 +94,7 @@ def _assemble(
     new_audio = _audio_window(audio, plan) if audio is not None else None
     card: list[Path] = []
     if edit.intro is not None:
-        card_file = _card(info, audio, new_audio, edit.intro, work, cancel)
+        card_file = _card(info, audio, new_audio, edit.intro, work, tracker.cancel)
         card = [card_file.path]
         new_video, new_audio = _after_card(card_file, new_video, new_audio)
         tracks = [new_video]
@@ -106,7 +104,7 @@ def _assemble(
     whole = edit.trim is None and edit.intro is None
     source = Region(plain.path, plain.mdat.start, plain.mdat.end) if whole else Region(plain.path)
     regions = [*(Region(p) for p in card + head), source, *(Region(p) for p in tail)]
-    progress(Progress(stage="trim", message="laying out the video"))
+    tracker.report(Progress(stage="trim", message="laying out the video"))
     layout = lay_out(plain.moov, tracks, regions, shown=shown)
     seconds = new_video.media_duration / new_video.info.timescale
     return Assembled(layout, seconds, (*card, *head, *tail))

@@ -26,7 +26,7 @@ from rep_video.media.publish.pipeline import (
     Stills,
     make_stills,
 )
-from rep_video.progress import CancelToken, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Tracker
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,7 @@ def composed_media(
     order: MediaOrder,
     work: Path,
     pieces: Path,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
     gif: bool = True,
 ) -> ComposedMedia | None:
     """The video (written from its layout), poster and (with `gif`) email GIF of `order` in
@@ -53,11 +52,12 @@ def composed_media(
         return None  # publish_media says so in the user's words
     intro = (order.intro.recipient, order.intro.sender) if order.intro else None
     edit = Edit(order.trim, order.trim_mode, intro)
-    steps = StepProgress(["trim", "poster", *(["preview"] if gif else [])], progress)
+    steps = StepProgress(["trim", "poster", *(["preview"] if gif else [])], tracker.report)
     with ThreadPoolExecutor(1, thread_name_prefix="rep-video-poster") as pool:
         early = None if order.intro else pool.submit(_source_poster, order, work)
         try:
-            made = assemble_video(order.source, edit, pieces, steps.sub("trim"), cancel)
+            trim = Tracker(steps.sub("trim"), tracker.cancel)
+            made = assemble_video(order.source, edit, pieces, trim)
         except CannotAssemble:
             return None
         video = work / VIDEO_NAME
@@ -69,7 +69,8 @@ def composed_media(
         from rep_video.media.publish.intro import CARD_SECONDS
 
         intro_seconds = CARD_SECONDS
-    media = make_stills(video, Stills(order, intro_seconds, made.duration), steps, cancel, gif)
+    stills = Stills(order, intro_seconds, made.duration)
+    media = make_stills(video, stills, steps, tracker.cancel, gif)
     return ComposedMedia(media, layout)
 
 

@@ -17,7 +17,7 @@ from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.publish.remux import remux
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +70,10 @@ def finalize(
     progress(Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}"))
     with temp_output(dst, suffix=".mp4") as tmp:
         if plan.remux_only:
-            remux(src, tmp, audio=plan.audio == "copy", progress=progress, cancel=cancel)
+            remux(src, tmp, audio=plan.audio == "copy", tracker=Tracker(progress, cancel))
         else:
             job = Job(plan.video, plan.audio, rotation=require_video(info).rotation,
                       duration=info.duration)  # fmt: skip
-            transcode(src, tmp, job, progress, cancel)
+            transcode(src, tmp, job, Tracker(progress, cancel))
     progress(Progress(stage="finalize", fraction=1.0))
     return FinalizeResult(remuxed=plan.remux_only, info=probe(dst))

@@ -14,7 +14,6 @@ encoder's) is re-encoded once in the mobile profile, then joined the same way.""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import tempfile
@@ -38,7 +37,7 @@ from rep_video.media.probe import MediaInfo, VideoInfo, probe, require_video
 from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.publish.concat import concat_copy
 from rep_video.media.publish.finalize import finalize
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, CancelToken, Progress, Tracker
 
 CARD_SECONDS = 2.0
 BACKGROUND = (18, 52, 86)  # deep blue; white text on it passes WCAG AA
@@ -199,23 +198,12 @@ def encode_card(
             out.mux(astream.encode(None))
 
 
-def _second_half(progress: ProgressFn) -> ProgressFn:
-    """The join's own 0..1 as the second half of the intro step (rendering is the first)."""
-
-    def report(p: Progress) -> None:
-        f = None if p.fraction is None else 0.5 + 0.5 * p.fraction
-        progress(dataclasses.replace(p, fraction=f))
-
-    return report
-
-
 def add_intro_card(
     clip: Path,
     dst: Path,
     hcp_name: str,
     rep_name: str,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> MediaInfo:
     """Write `dst` = a 2 s card + `clip`, joined by stream copy. A clip outside the mobile
     profile is finalized first; one whose H.264 headers no x264 setting reproduces is
@@ -227,32 +215,34 @@ def add_intro_card(
     with tempfile.TemporaryDirectory(prefix=".intro-", dir=dst.parent) as work_dir:
         work = Path(work_dir)
         if video_problems(info) or audio_problems(info):
-            progress(Progress(stage="intro", message="finalizing the clip first"))
-            info = finalize(clip, work / "clip.mp4", cancel=cancel).info
+            tracker.report(Progress(stage="intro", message="finalizing the clip first"))
+            info = finalize(clip, work / "clip.mp4", cancel=tracker.cancel).info
         encoder = card_encoder(info)
         if encoder is None:
             # Another encoder's headers (or settings x264 cannot write): one re-encode in
             # our own settings, whose SEI then gives the card's encoder.
-            progress(Progress(stage="intro", message="re-encoding the clip to join the card"))
-            info = finalize(info.path, work / "clip-x264.mp4", cancel=cancel, reencode=True).info
+            tracker.report(Progress(stage="intro", message="re-encoding the clip to join the card"))
+            again = work / "clip-x264.mp4"
+            info = finalize(info.path, again, cancel=tracker.cancel, reencode=True).info
             encoder = card_encoder(info)
         if encoder is None:
             raise UserError("the intro card could not match the clip's format; send without it.")
         v = require_video(info)
-        progress(Progress(stage="intro", fraction=0.1, message="rendering the intro card"))
+        tracker.report(Progress(stage="intro", fraction=0.1, message="rendering the intro card"))
         card_path = work / "card.mp4"
         card = render_card(v.width, v.height, v.fps, text)
         try:
-            encode_card(info, encoder, card, card_path, cancel)
+            encode_card(info, encoder, card, card_path, tracker.cancel)
         finally:
             card.close()
         # The check that matters, on the files themselves: the join keeps the
         # first file's avcC for the whole track.
         if _clip_parameter_sets(card_path) != _clip_parameter_sets(info.path):
             raise UserError("the intro card could not match the clip's format; send without it.")
-        progress(Progress(stage="intro", fraction=0.5, message="joining"))
+        tracker.report(Progress(stage="intro", fraction=0.5, message="joining"))
         with temp_output(dst, suffix=".mp4") as tmp:
-            concat_copy([card_path, info.path], tmp, progress=_second_half(progress),
-                        cancel=cancel)  # fmt: skip
-    progress(Progress(stage="intro", fraction=1.0))
+            # The join's own 0..1 is the second half of the step (rendering the first).
+            join = tracker.part(0.5, 1.0)
+            concat_copy([card_path, info.path], tmp, progress=join.report, cancel=join.cancel)
+    tracker.report(Progress(stage="intro", fraction=1.0))
     return probe(dst)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 
 VIDEO_NAME = "video.mp4"
 POSTER_NAME = "poster.jpg"
@@ -87,7 +87,7 @@ def publish_media(
 
         joined = work / ".with-intro.mp4"
         info = intro.add_intro_card(video, joined, order.intro.recipient, order.intro.sender,
-                                    steps.sub("intro"), cancel)  # fmt: skip
+                                    Tracker(steps.sub("intro"), cancel))  # fmt: skip
         os.replace(joined, video)
         intro_seconds = intro.CARD_SECONDS
         _check(cancel)

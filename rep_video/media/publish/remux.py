@@ -10,7 +10,7 @@ from pathlib import Path
 import av
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 _PROGRESS_EVERY = 256  # packets: a progress report and a cancel check, cheap next to a copy
 
@@ -20,8 +20,7 @@ def remux(
     dst: Path,
     *,
     audio: bool,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> None:
     """Copy `src`'s streams into `dst` (MP4, moov first, not fragmented)."""
     try:
@@ -38,11 +37,10 @@ def remux(
                 if packet.dts is None:
                     continue  # the demuxer's end-of-stream marker
                 if n % _PROGRESS_EVERY == 0:
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
+                    tracker.check()
                     if duration > 0:
                         t = float(packet.dts * packet.time_base)
-                        progress(Progress(stage="finalize", fraction=min(1.0, t / duration)))
+                        tracker.report(Progress(stage="finalize", fraction=min(1.0, t / duration)))
                 packet.stream = copies[packet.stream.index]
                 out.mux(packet)
     except av.error.FFmpegError as e:

@@ -18,7 +18,7 @@ from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.finalize import plan_finalize
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
-from rep_video.progress import Cancelled, CancelToken, Progress
+from rep_video.progress import Cancelled, CancelToken, Progress, Tracker
 from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
@@ -90,7 +90,7 @@ def test_finalize_transcode_matches_the_ffmpeg_command(
     ours, ref = out_dir / "ours.mp4", out_dir / "ref.mp4"
     seen: list[Progress] = []
     transcode(src, ours, Job(plan.video, plan.audio, rotation=require_video(info).rotation,
-                             duration=info.duration), seen.append)  # fmt: skip
+                             duration=info.duration), Tracker(seen.append))  # fmt: skip
     channels = info.audio.channels if info.audio else 2
     _run(fa.finalize_args(FFMPEG, src, ref, video=plan.video, audio=plan.audio,
                           channels=channels))  # fmt: skip
@@ -149,4 +149,6 @@ def test_transcode_cancels_and_reports_bad_input(foreign_clip: Path, out_dir: Pa
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        transcode(foreign_clip, out_dir / "c.mp4", Job(plan.video, plan.audio), cancel=token)
+        transcode(
+            foreign_clip, out_dir / "c.mp4", Job(plan.video, plan.audio), Tracker(cancel=token)
+        )

@@ -15,7 +15,7 @@ from rep_video.media.probe import probe, require_video
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.finalize import finalize, plan_finalize
 from rep_video.media.publish.remux import remux
-from rep_video.progress import Cancelled, CancelToken
+from rep_video.progress import Cancelled, CancelToken, Tracker
 from tests.support.clips import FFMPEG, make_clip
 
 
@@ -66,7 +66,7 @@ def test_remux_without_audio_and_cancelled(sample_clip: Path, out_dir: Path) -> 
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        remux(sample_clip, out_dir / "c.mp4", audio=True, cancel=token)
+        remux(sample_clip, out_dir / "c.mp4", audio=True, tracker=Tracker(cancel=token))
 
 
 def test_fragmented_recording_is_remuxed_flat(fragmented_clip: Path, out_dir: Path) -> None:

@@ -19,6 +19,7 @@ from rep_video.media.publish.intro import (
     card_encoder,
     card_text,
 )
+from rep_video.progress import Tracker
 from tests.support.av_checks import FLASH_AT, card_seconds, decode_errors, flash_clip, flash_times
 from tests.support.clips import FFMPEG
 
@@ -107,7 +108,11 @@ def test_clip_without_the_x264_sei_is_joined_by_copy(no_sei_clip: Path, out_dir:
     dst = out_dir / "intro.mp4"
     said: list[str] = []
     info = add_intro_card(
-        no_sei_clip, dst, "Ana Müller", "Sam Rep", progress=lambda p: said.append(p.message or "")
+        no_sei_clip,
+        dst,
+        "Ana Müller",
+        "Sam Rep",
+        tracker=Tracker(lambda p: said.append(p.message or "")),
     )
     assert not [m for m in said if "re-encod" in m or "finaliz" in m]
     _joined_checks(dst, info, probe(no_sei_clip).duration)
@@ -141,7 +146,7 @@ def test_another_encoders_clip_is_re_encoded_once_then_joined(
     dst = out_dir / "intro.mp4"
     said: list[str] = []
     info = add_intro_card(
-        openh264_clip, dst, "Lee", "Sam", progress=lambda p: said.append(p.message or "")
+        openh264_clip, dst, "Lee", "Sam", tracker=Tracker(lambda p: said.append(p.message or ""))
     )
     assert "re-encoding the clip to join the card" in said
     _joined_checks(dst, info, src.duration)
