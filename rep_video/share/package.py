@@ -34,7 +34,7 @@ from rep_video.errors import UserError
 from rep_video.fileutil import sha256_file
 from rep_video.media.publish.composed import composed_media
 from rep_video.media.publish.pipeline import MediaOrder, PublishedMedia, publish_media
-from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 from rep_video.share.captions_step import make_share_captions, take_mapping
 from rep_video.share.layout_file import LAYOUT_NAME, PIECES_DIR, save_layout
 from rep_video.share.local_retention import note_send
@@ -52,22 +52,18 @@ STAGING_PREFIX = ".staging-"
 MEDIA_PREFIX = ".media-"
 
 
-def stage_package(
-    request: CheckedRequest, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
-) -> SharePackage:
+def stage_package(request: CheckedRequest, tracker: Tracker = UNTRACKED) -> SharePackage:
     """Build the whole package for one send at once: `prepare_package`, then
     `complete_package`. A failure or a cancel leaves nothing behind."""
-    package = prepare_package(request, progress, cancel)
+    package = prepare_package(request, tracker)
     try:
-        return complete_package(package.folder, progress=progress, cancel=cancel)
+        return complete_package(package.folder, tracker=tracker)
     except BaseException:
         shutil.rmtree(package.folder, ignore_errors=True)
         raise
 
 
-def prepare_package(
-    request: CheckedRequest, progress: ProgressFn = no_progress, cancel: CancelToken | None = None
-) -> SharePackage:
+def prepare_package(request: CheckedRequest, tracker: Tracker = UNTRACKED) -> SharePackage:
     """The quick half: check the video against the request (UserError for an unreadable or
     audio-only file, a trim outside the clip, a video longer than the policy allows, an
     attachment whose file changed), copy the approved files, write the first manifest (its
@@ -97,8 +93,8 @@ def prepare_package(
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
-        progress(Progress("files", 0.0, "approved files"))
-        refs = _copy_attachments(request.attachments, work / FILES_DIR, cancel)
+        tracker.report(Progress("files", 0.0, "approved files"))
+        refs = _copy_attachments(request.attachments, work / FILES_DIR, tracker)
         refs = [
             _in_language(ref, item, request.language)
             for ref, item in zip(refs, request.attachments, strict=True)
@@ -140,13 +136,12 @@ def prepare_package(
 def complete_package(
     folder: Path,
     *,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
     compose: bool = False,
 ) -> SharePackage:
     """Make the media of a prepared package (nothing to do if it is complete) and return the
     package with its final manifest. UserError if the source is gone or unusable, `Cancelled`
-    if `cancel` fires; either way the recipe stays, so a later call starts again.
+    if `tracker` is cancelled; either way the recipe stays, so a later call starts again.
 
     `compose`: the target can compose the video from bytes it holds. The video is then made
     as a layout of the recording and a few new pieces when that is possible, and the layout
@@ -162,9 +157,14 @@ def complete_package(
     work = Path(tempfile.mkdtemp(prefix=MEDIA_PREFIX, dir=folder))
     try:
         order = recipe.order(manifest)
-        media = _make_media(order, work, folder if compose else None, progress, cancel)
+        media = _make_media(order, work, folder if compose else None, tracker)
         captions = make_share_captions(
-            recipe.captions, order.source, take_mapping(order), work, manifest.language, cancel
+            recipe.captions,
+            order.source,
+            take_mapping(order),
+            work,
+            manifest.language,
+            tracker.cancel,
         )
         made = [(media.poster, POSTER_NAME), (media.email_gif, PREVIEW_NAME),
                 (media.video, VIDEO_NAME)]  # fmt: skip
@@ -181,7 +181,7 @@ def complete_package(
         (folder / RECIPE_NAME).unlink()  # last: from here on the package is complete
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    progress(Progress("staged", 1.0, f"package ready: {folder.name}"))
+    tracker.report(Progress("staged", 1.0, f"package ready: {folder.name}"))
     return SharePackage(folder, manifest)
 
 
@@ -212,19 +212,18 @@ def _make_media(
     order: MediaOrder,
     work: Path,
     package: Path | None,
-    progress: ProgressFn,
-    cancel: CancelToken | None,
+    tracker: Tracker,
 ) -> PublishedMedia:
     """The media of `order` in `work`; with a `package`, as a layout saved in it if possible."""
     if package is not None:
         pieces = package / PIECES_DIR
         pieces.mkdir()
-        composed = composed_media(order, work, pieces, Tracker(progress, cancel), gif=False)
+        composed = composed_media(order, work, pieces, tracker, gif=False)
         if composed is not None:
             save_layout(composed.layout, package)
             return composed.media
         shutil.rmtree(pieces, ignore_errors=True)
-    return publish_media(order, work, progress, cancel)
+    return publish_media(order, work, tracker.report, tracker.cancel)
 
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:
@@ -243,12 +242,12 @@ def _check_trim(trim: tuple[float, float], duration: float) -> float:
 
 
 def _copy_attachments(
-    items: Sequence[ContentItem], folder: Path, cancel: CancelToken | None
+    items: Sequence[ContentItem], folder: Path, tracker: Tracker
 ) -> list[AttachmentRef]:
     refs: list[AttachmentRef] = []
     used: set[str] = set()
     for item in items:
-        _check_cancel(cancel)
+        tracker.check()
         if item.file is None and item.kind != "link":
             # An item of the share server's catalog: the server attaches its own file.
             refs.append(_ref(item, f"{item.id}.{'pdf' if item.kind == 'pdf' else 'jpg'}", None))
@@ -337,8 +336,3 @@ def _copy_checked(item: ContentItem, dst: Path) -> int:
             "approved sha256; ask your admin to fix the catalog."
         )
     return size
-
-
-def _check_cancel(cancel: CancelToken | None) -> None:
-    if cancel is not None:
-        cancel.raise_if_cancelled()

@@ -28,7 +28,7 @@ from enum import Enum
 
 from rep_video.config import load_settings
 from rep_video.errors import Cancelled, StillQueued, UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 from rep_video.share.live_upload import live_reservation
 from rep_video.share.outbox import Outbox, OutboxEntry, OutboxWorker, Watch
 from rep_video.share.package import prepare_package
@@ -129,7 +129,7 @@ def send(
     checked = check_request(request, load_settings())
     run.open_once(checked.target)
     run.hooks.progress(Progress("prepare", 0.0, "Checking the video…"))
-    package = prepare_package(checked, run.hooks.progress, run.hooks.cancel)
+    package = prepare_package(checked, Tracker(run.hooks.progress, run.hooks.cancel))
     if run.hooks.cancel.cancelled:
         shutil.rmtree(package.folder, ignore_errors=True)  # nothing reserved, nothing sent
         raise Cancelled()

@@ -25,7 +25,7 @@ from functools import partial
 from rep_video.config import Settings, load_settings
 from rep_video.content.catalog import Catalog
 from rep_video.errors import Cancelled, StillQueued, UserError
-from rep_video.progress import CancelToken, Progress
+from rep_video.progress import CancelToken, Progress, Tracker
 from rep_video.share import shared_media
 from rep_video.share.manifest import Person
 from rep_video.share.outbox import Outbox, OutboxEntry
@@ -252,7 +252,7 @@ def _prepare_all(checked: list[CheckedRequest], hooks: ManyHooks) -> list[ShareP
     try:
         for i, c in enumerate(checked):
             hooks.progress(i, Progress("prepare", 0.0, "Checking the video…"))
-            packages.append(prepare_package(c, partial(hooks.progress, i), hooks.cancel))
+            packages.append(prepare_package(c, Tracker(partial(hooks.progress, i), hooks.cancel)))
             hooks.cancel.raise_if_cancelled()
     except BaseException:
         for package in packages:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from rep_video.audit import journal
 from rep_video.errors import Cancelled, UserError, error_kind, one_line
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 from rep_video.share import shared_media
 from rep_video.share.delivered import release_if_all_delivered
 from rep_video.share.layout_file import load_layout
@@ -226,7 +226,7 @@ class OutboxWorker:
         if leader is not None and not shared_media.leader_ended(self.outbox.latest_of(leader)):
             raise shared_media.WaitingForLeader("waiting for the first recipient's video")
         package = complete_package(
-            package.folder, progress=watch.progress, cancel=cancel, compose=compose
+            package.folder, tracker=Tracker(watch.progress, cancel), compose=compose
         )
         shared_media.hand_off(package.folder)
         return package

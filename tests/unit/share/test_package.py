@@ -16,7 +16,7 @@ from rep_video.media.cut.trim import plan_for
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.intro import CARD_SECONDS
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.package import stage_package
 from rep_video.share.request import CheckedRequest, MediaEdit
@@ -54,7 +54,7 @@ def stage(
     """Stage `video` for TO from REP; `fields` are the rest of the checked request."""
     edit = edit or MediaEdit()
     request = CheckedRequest(video=video, recipient=TO, rep=REP, edit=edit, **fields)  # type: ignore[arg-type]
-    return stage_package(request, progress, cancel)
+    return stage_package(request, Tracker(progress, cancel))
 
 
 def shares_left() -> list[str]:
