@@ -103,8 +103,9 @@ def best_frame_time(path: Path) -> float:
 
 def trim_to(src: Path, dst: Path, trim: tuple[float, float], mode: str, cancel: Any = None) -> None:
     from rep_video.media.cut.trim import trim as cut
+    from rep_video.progress import Tracker
 
-    cut(src, dst, trim[0], trim[1], mode, cancel=cancel)
+    cut(src, dst, trim[0], trim[1], mode, Tracker(cancel=cancel))
 
 
 # -- microphone levels ----------------------------------------------------------------------

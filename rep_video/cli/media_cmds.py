@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from rep_video.progress import Progress, ProgressFn
+from rep_video.progress import Progress, ProgressFn, Tracker
 from rep_video.timeparse import format_time, parse_time
 
 
@@ -54,7 +54,7 @@ def run_trim(args: argparse.Namespace) -> int:
     from rep_video.media.cut.trim import trim
 
     start, end = parse_time(args.start), parse_time(args.end)
-    info = trim(args.input, args.output, start, end, args.mode, progress=stderr_progress("trim"))
+    info = trim(args.input, args.output, start, end, args.mode, Tracker(stderr_progress("trim")))
     print(f"{args.output} ({format_time(info.duration)})")
     return 0
 
@@ -62,7 +62,7 @@ def run_trim(args: argparse.Namespace) -> int:
 def run_finalize(args: argparse.Namespace) -> int:
     from rep_video.media.publish.finalize import finalize
 
-    result = finalize(args.input, args.output, progress=stderr_progress("finalize"))
+    result = finalize(args.input, args.output, Tracker(stderr_progress("finalize")))
     how = "remuxed" if result.remuxed else "transcoded"
     print(f"{args.output} ({how}, {format_time(result.info.duration)})")
     return 0

@@ -223,7 +223,7 @@ def _make_media(
             save_layout(composed.layout, package)
             return composed.media
         shutil.rmtree(pieces, ignore_errors=True)
-    return publish_media(order, work, tracker.report, tracker.cancel)
+    return publish_media(order, work, tracker)
 
 
 def _check_trim(trim: tuple[float, float], duration: float) -> float:

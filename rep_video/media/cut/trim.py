@@ -23,7 +23,7 @@ from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
-from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
+from rep_video.progress import UNTRACKED, CancelToken, Progress, Tracker
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,7 @@ def _encode_piece(
     return out
 
 
-def encode_pieces(
-    info: MediaInfo, plan: TrimPlan, work: Path, progress: ProgressFn, cancel: CancelToken | None
-) -> dict[int, Path]:
+def encode_pieces(info: MediaInfo, plan: TrimPlan, work: Path, tracker: Tracker) -> dict[int, Path]:
     """The plan's `encode` segments re-encoded with the source's own x264 settings, one small
     MP4 each in `work` (by segment index), checked to carry the source's parameter sets:
     copied GOPs and these pieces then form one H.264 stream. CannotMatch when that is not
@@ -106,11 +104,11 @@ def encode_pieces(
     if encoder is None:
         raise CannotMatch("the source was not encoded by x264 at a constant frame rate")
     seconds = sum(seg.duration for _, seg in to_encode)
-    progress(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
+    tracker.report(Progress(stage="trim", message=f"re-encoding {seconds:.2f} s at the cuts"))
     # The head and the tail are independent: encode them side by side (two cores).
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            i: pool.submit(_encode_piece, info, seg, encoder, work, i, cancel)
+            i: pool.submit(_encode_piece, info, seg, encoder, work, i, tracker.cancel)
             for i, seg in to_encode
         }
         encoded = {i: f.result() for i, f in futures.items()}
@@ -122,10 +120,9 @@ def encode_pieces(
 
 
 def _run_copy_plan(
-    info: MediaInfo, plan: TrimPlan, out: Path, work: Path, progress: ProgressFn,
-    cancel: CancelToken | None,
-) -> None:  # fmt: skip
-    encoded = encode_pieces(info, plan, work, progress, cancel)
+    info: MediaInfo, plan: TrimPlan, out: Path, work: Path, tracker: Tracker
+) -> None:
+    encoded = encode_pieces(info, plan, work, tracker)
     pieces: list[Piece] = []
     for i, seg in enumerate(plan.segments):
         at = seg.start - plan.start
@@ -134,12 +131,11 @@ def _run_copy_plan(
         else:
             pieces.append(Piece(encoded[i], 0.0, seg.duration + 1.0, at))
     audio = (info.path, plan.start, plan.end) if info.audio is not None else None
-    join(out, info.path, pieces, audio, duration=plan.duration, progress=progress, cancel=cancel)
+    join(out, info.path, pieces, audio, duration=plan.duration, progress=tracker.report,
+         cancel=tracker.cancel)  # fmt: skip
 
 
-def _run_exact(
-    info: MediaInfo, plan: TrimPlan, out: Path, progress: ProgressFn, cancel: CancelToken | None
-) -> None:
+def _run_exact(info: MediaInfo, plan: TrimPlan, out: Path, tracker: Tracker) -> None:
     v = require_video(info)
     fd = v.frame_duration
     seek = max(0.0, plan.start - 1.0)
@@ -152,7 +148,7 @@ def _run_exact(
     job = Job(settings, "encode" if cut.audio is not None else "none", cut=cut,
               rotation=v.rotation, duration=plan.duration, stage="trim")  # fmt: skip
     try:
-        transcode(info.path, out, job, Tracker(progress, cancel))
+        transcode(info.path, out, job, tracker)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -169,8 +165,7 @@ def trim(
     start: float,
     end: float,
     mode: str = "smart",
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> MediaInfo:
     """Cut [start, end) of `src` into `dst` (an MP4). UserError for bad input or times; the
     destination appears only when the trim succeeded."""
@@ -179,20 +174,20 @@ def trim(
     plan = plan_for(info, start, end, mode)
     if src.resolve() == dst.resolve():
         raise UserError("the trimmed file must not replace its source; choose another output.")
-    progress(Progress(stage="trim", fraction=0.0, message=f"{plan.mode} trim"))
+    tracker.report(Progress(stage="trim", fraction=0.0, message=f"{plan.mode} trim"))
     with (
         temp_output(dst, suffix=".mp4") as tmp,
         tempfile.TemporaryDirectory(prefix=".trim-", dir=dst.parent) as work,
     ):
         try:
             if plan.mode == "exact":
-                _run_exact(info, plan, tmp, progress, cancel)
+                _run_exact(info, plan, tmp, tracker)
             else:
-                _run_copy_plan(info, plan, tmp, Path(work), progress, cancel)
+                _run_copy_plan(info, plan, tmp, Path(work), tracker)
         except CannotMatch as why:
             log.info("smart trim falls back to a full re-encode: %s", why)
-            progress(Progress(stage="trim", message=f"re-encoding the whole range ({why})"))
+            tracker.report(Progress(stage="trim", message=f"re-encoding the whole range ({why})"))
             exact = plan_for(info, start, end, "exact")
-            _run_exact(info, exact, tmp, progress, cancel)
-    progress(Progress(stage="trim", fraction=1.0))
+            _run_exact(info, exact, tmp, tracker)
+    tracker.report(Progress(stage="trim", fraction=1.0))
     return probe(dst)

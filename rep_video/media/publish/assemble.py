@@ -81,7 +81,7 @@ def _assemble(
     if video is None or video.info.media_time or any(s.cts for s in video.samples):
         raise CannotAssemble("the video has reordered frames or an edit")
     plan = _plan(info, edit)
-    pieces = encode_pieces(info, plan, work, tracker.report, tracker.cancel)
+    pieces = encode_pieces(info, plan, work, tracker)
     copy = next(i for i, seg in enumerate(plan.segments) if seg.action == "copy")
     head = [pieces[i] for i in sorted(pieces) if i < copy]
     tail = [pieces[i] for i in sorted(pieces) if i > copy]

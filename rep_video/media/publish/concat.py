@@ -16,7 +16,7 @@ from typing import Any
 import av
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 _PROGRESS_EVERY = 256  # packets: a progress report and a cancel check, cheap next to a copy
 
@@ -41,8 +41,7 @@ def concat_copy(
     dst: Path,
     *,
     stage: str = "intro",
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> None:
     """Write `files`, one after the other, into `dst` (MP4, moov first). Only the first video
     stream and the first audio stream of each, as in the first file."""
@@ -57,7 +56,7 @@ def concat_copy(
                 o = out.add_stream_from_template(s)
                 o.time_base = s.time_base
                 outs.append(o)
-            _copy_all(inputs, out, outs, ts_offset, (stage, progress, cancel))
+            _copy_all(inputs, out, outs, ts_offset, stage, tracker)
     except av.error.FFmpegError as e:
         raise UserError(f"the intro card could not be joined to the clip ({e}); "
                         "send without it.") from e  # fmt: skip
@@ -92,14 +91,14 @@ def _copy_all(
     out: Any,
     outs: list[Any],
     ts_offset: int,
-    report: tuple[str, ProgressFn, CancelToken | None],
+    stage: str,
+    tracker: Tracker,
 ) -> None:
     """The timestamps the command wrote: each file's packets shifted by the durations before
     it minus the file's start (the concat demuxer), all by `ts_offset` µs so the earliest
     packet is at zero (ffmpeg's default input offset), and a DTS that would not increase set
     to one tick after the last (ffmpeg's muxing fix-up: at the seam, the clip's AAC priming
     packet)."""
-    stage, progress, cancel = report
     total = sum(c.duration or 0 for c in inputs) / av.time_base or 1.0
     offset = 0  # microseconds: where the current file starts on the output timeline
     last_dts: list[int | None] = [None] * len(outs)
@@ -140,10 +139,9 @@ def _copy_all(
             packet.dts, packet.pts = dts, pts
             packet.stream = o
             if count % _PROGRESS_EVERY == 0:
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
+                tracker.check()
                 t = float(dts * o.time_base)
-                progress(Progress(stage=stage, fraction=min(1.0, max(0.0, t / total))))
+                tracker.report(Progress(stage=stage, fraction=min(1.0, max(0.0, t / total))))
             count += 1
             out.mux(packet)
         offset += c.duration or 0

@@ -17,7 +17,7 @@ from rep_video.media.profile import audio_problems, video_problems
 from rep_video.media.publish.remux import remux
 from rep_video.media.transcode import Job, transcode
 from rep_video.media.transcode_settings import transcode_settings
-from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +54,7 @@ def plan_finalize(info: MediaInfo, *, reencode: bool = False) -> FinalizePlan:
 def finalize(
     src: Path,
     dst: Path,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
     *,
     reencode: bool = False,
 ) -> FinalizeResult:
@@ -67,13 +66,15 @@ def finalize(
         raise UserError("the finalized file must not replace its source; choose another output.")
     plan = plan_finalize(info, reencode=reencode)
     what = "remux" if plan.remux_only else "transcode"
-    progress(Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}"))
+    tracker.report(
+        Progress(stage="finalize", fraction=0.0, message=f"{what}: {'; '.join(plan.reasons)}")
+    )
     with temp_output(dst, suffix=".mp4") as tmp:
         if plan.remux_only:
-            remux(src, tmp, audio=plan.audio == "copy", tracker=Tracker(progress, cancel))
+            remux(src, tmp, audio=plan.audio == "copy", tracker=tracker)
         else:
             job = Job(plan.video, plan.audio, rotation=require_video(info).rotation,
                       duration=info.duration)  # fmt: skip
-            transcode(src, tmp, job, Tracker(progress, cancel))
-    progress(Progress(stage="finalize", fraction=1.0))
+            transcode(src, tmp, job, tracker)
+    tracker.report(Progress(stage="finalize", fraction=1.0))
     return FinalizeResult(remuxed=plan.remux_only, info=probe(dst))

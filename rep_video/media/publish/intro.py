@@ -216,14 +216,14 @@ def add_intro_card(
         work = Path(work_dir)
         if video_problems(info) or audio_problems(info):
             tracker.report(Progress(stage="intro", message="finalizing the clip first"))
-            info = finalize(clip, work / "clip.mp4", cancel=tracker.cancel).info
+            info = finalize(clip, work / "clip.mp4", Tracker(cancel=tracker.cancel)).info
         encoder = card_encoder(info)
         if encoder is None:
             # Another encoder's headers (or settings x264 cannot write): one re-encode in
             # our own settings, whose SEI then gives the card's encoder.
             tracker.report(Progress(stage="intro", message="re-encoding the clip to join the card"))
             again = work / "clip-x264.mp4"
-            info = finalize(info.path, again, cancel=tracker.cancel, reencode=True).info
+            info = finalize(info.path, again, Tracker(cancel=tracker.cancel), reencode=True).info
             encoder = card_encoder(info)
         if encoder is None:
             raise UserError("the intro card could not match the clip's format; send without it.")
@@ -242,7 +242,6 @@ def add_intro_card(
         tracker.report(Progress(stage="intro", fraction=0.5, message="joining"))
         with temp_output(dst, suffix=".mp4") as tmp:
             # The join's own 0..1 is the second half of the step (rendering the first).
-            join = tracker.part(0.5, 1.0)
-            concat_copy([card_path, info.path], tmp, progress=join.report, cancel=join.cancel)
+            concat_copy([card_path, info.path], tmp, tracker=tracker.part(0.5, 1.0))
     tracker.report(Progress(stage="intro", fraction=1.0))
     return probe(dst)

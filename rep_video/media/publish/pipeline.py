@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, Progress, ProgressFn, Tracker, no_progress
+from rep_video.progress import UNTRACKED, CancelToken, Progress, ProgressFn, Tracker
 
 VIDEO_NAME = "video.mp4"
 POSTER_NAME = "poster.jpg"
@@ -52,11 +52,10 @@ class PublishedMedia:
 def publish_media(
     order: MediaOrder,
     work: Path,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> PublishedMedia:
     """Make the video, poster and email GIF of `order` in the folder `work`. UserError when
-    the source is gone or unusable; Cancelled when `cancel` fires (files in `work` are then
+    the source is gone or unusable; Cancelled when `tracker` is cancelled (files in `work` are then
     the caller's to remove)."""
     # Imported on first use: they pull in OpenCV, which the CLI and the UI should not pay for
     # at start-up.
@@ -69,15 +68,16 @@ def publish_media(
             f"the video for this send ({order.source}) is gone; import it again and send it again."
         )
     probe(order.source)  # a one-line UserError for a file damaged since it was chosen
-    steps = StepProgress(order.steps(), progress)
+    steps = StepProgress(order.steps(), tracker.report)
+    cancel = tracker.cancel
     source = order.source
     if order.trim:
         source = work / ".trimmed.mp4"
         start, end = order.trim
-        trim(order.source, source, start, end, order.trim_mode, steps.sub("trim"), cancel)
+        trim(order.source, source, start, end, order.trim_mode, Tracker(steps.sub("trim"), cancel))
         _check(cancel)
     video = work / VIDEO_NAME
-    info = finalize(source, video, progress=steps.sub("finalize"), cancel=cancel).info
+    info = finalize(source, video, Tracker(steps.sub("finalize"), cancel)).info
     if source != order.source:
         source.unlink(missing_ok=True)
     _check(cancel)

@@ -20,6 +20,7 @@ from rep_video.media.capture.synthetic import (
 )
 from rep_video.media.cut.trim import trim
 from rep_video.media.publish.finalize import finalize
+from rep_video.progress import Tracker
 
 FLASH = 2.0
 
@@ -38,7 +39,7 @@ def test_smart_trim_of_a_recording_keeps_exactly_the_asked_frames(
 ) -> None:
     messages: list[str] = []
     out = out_dir / "cut.mp4"
-    trim(recording, out, 0.5, 3.2, progress=lambda p: messages.append(p.message))
+    trim(recording, out, 0.5, 3.2, tracker=Tracker(lambda p: messages.append(p.message)))
     assert not any("whole range" in m for m in messages)  # copied, not re-encoded
     with av.open(str(out)) as c:
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]

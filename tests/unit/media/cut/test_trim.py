@@ -13,7 +13,7 @@ import pytest
 from rep_video.errors import Cancelled, UserError
 from rep_video.media.cut.trim import matched_encoder, trim
 from rep_video.media.probe import probe
-from rep_video.progress import CancelToken, Progress
+from rep_video.progress import CancelToken, Progress, Tracker
 from tests.support.clips import make_clip
 
 FD = 1 / 30
@@ -79,7 +79,7 @@ def test_smart_trim_is_frame_accurate_and_copies_the_middle(
     assert matched_encoder(probe(src)) is not None
     messages: list[str] = []
     out = out_dir / "cut.mp4"
-    info = trim(src, out, 0.5, 3.2, progress=lambda p: messages.append(p.message))
+    info = trim(src, out, 0.5, 3.2, tracker=Tracker(lambda p: messages.append(p.message)))
     assert not any("whole range" in m for m in messages), messages  # no fallback
     assert info.video is not None and info.video.codec == "h264"
     check_cut(src, out, 0.5, 3.2, copied=True)
@@ -130,7 +130,7 @@ def test_foreign_source_falls_back_to_exact(foreign_clip: Path, out_dir: Path) -
     def note(p: Progress) -> None:
         messages.append(p.message)
 
-    info = trim(foreign_clip, out, 0.5, 1.5, progress=note)
+    info = trim(foreign_clip, out, 0.5, 1.5, tracker=Tracker(note))
     assert any("whole range" in m for m in messages)
     assert info.video is not None and info.video.codec == "h264"
     assert len(gray_frames(out)) == 30
@@ -170,7 +170,7 @@ def test_cancel_leaves_nothing(sample_clip: Path, out_dir: Path) -> None:
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        trim(sample_clip, out_dir / "cut.mp4", 0.5, 3.2, cancel=token)
+        trim(sample_clip, out_dir / "cut.mp4", 0.5, 3.2, tracker=Tracker(cancel=token))
     assert list(out_dir.iterdir()) == []
 
 

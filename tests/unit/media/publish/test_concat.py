@@ -14,7 +14,7 @@ import pytest
 from rep_video.media.probe import probe
 from rep_video.media.publish.concat import concat_copy
 from rep_video.media.publish.intro import card_encoder, encode_card, render_card
-from rep_video.progress import Cancelled, CancelToken
+from rep_video.progress import Cancelled, CancelToken, Tracker
 from tests.support import ffmpeg_commands as fa
 from tests.support.clips import FFMPEG
 
@@ -80,4 +80,4 @@ def test_join_cancels(sample_clip: Path, out_dir: Path) -> None:
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        concat_copy([sample_clip, sample_clip], out_dir / "c.mp4", cancel=token)
+        concat_copy([sample_clip, sample_clip], out_dir / "c.mp4", tracker=Tracker(cancel=token))

@@ -10,7 +10,7 @@ from rep_video.errors import Cancelled, UserError
 from rep_video.media.probe import probe
 from rep_video.media.profile import mobile_profile_problems
 from rep_video.media.publish.pipeline import IntroCard, MediaOrder, _poster_time, publish_media
-from rep_video.progress import CancelToken, Progress
+from rep_video.progress import CancelToken, Progress, Tracker
 
 
 def first_seen(stages: list[str]) -> list[str]:
@@ -21,7 +21,7 @@ def first_seen(stages: list[str]) -> list[str]:
 def test_every_step_in_order(sample_clip: Path, out_dir: Path) -> None:
     seen: list[Progress] = []
     order = MediaOrder(sample_clip, trim=(0.5, 3.0), intro=IntroCard("Ada Park", "Sam"))
-    media = publish_media(order, out_dir, seen.append)
+    media = publish_media(order, out_dir, Tracker(seen.append))
     assert first_seen([p.stage for p in seen]) == ["trim", "finalize", "intro", "poster", "preview"]
     fractions = [p.fraction for p in seen if p.fraction is not None]
     assert fractions == sorted(fractions)
@@ -35,7 +35,7 @@ def test_every_step_in_order(sample_clip: Path, out_dir: Path) -> None:
 
 def test_without_trim_or_intro_those_steps_are_skipped(sample_clip: Path, out_dir: Path) -> None:
     seen: list[Progress] = []
-    publish_media(MediaOrder(sample_clip), out_dir, seen.append)
+    publish_media(MediaOrder(sample_clip), out_dir, Tracker(seen.append))
     assert first_seen([p.stage for p in seen]) == ["finalize", "poster", "preview"]
     assert sample_clip.exists()  # the source is only read
 
@@ -62,5 +62,5 @@ def test_cancel_stops_between_steps(sample_clip: Path, out_dir: Path) -> None:
             cancel.cancel()
 
     with pytest.raises(Cancelled):
-        publish_media(MediaOrder(sample_clip), out_dir, cancel_at_poster, cancel)
+        publish_media(MediaOrder(sample_clip), out_dir, Tracker(cancel_at_poster, cancel))
     assert not (out_dir / "preview.gif").exists()
