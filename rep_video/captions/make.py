@@ -14,7 +14,7 @@ from rep_video.captions.cues import Captions
 from rep_video.captions.from_script import captions_from_samples
 from rep_video.captions.recogniser import Recogniser, RecogniserUnavailable
 from rep_video.captions.script_file import check_script
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,7 @@ def make_captions(
     script: str | None,
     language: str,
     recogniser: Recogniser | None,
-    progress: ProgressFn = no_progress,
-    cancel: CancelToken | None = None,
+    tracker: Tracker = UNTRACKED,
 ) -> CaptionResult:
     """Captions for a take. Never raises for a recogniser that cannot run: the script is
     used instead and the note says why. UserError only for an unreadable video."""
@@ -46,12 +45,12 @@ def make_captions(
             "No captions: no script was read and no speech recogniser "
             "is set up. Add cues by hand or attach a caption file.",
         )
-    progress(Progress("captions", 0.0, "reading the sound"))
-    samples = load_speech_audio(video, cancel)
+    tracker.report(Progress("captions", 0.0, "reading the sound"))
+    samples = load_speech_audio(video, tracker.cancel)
     fallback = "no speech recogniser is set up"
     if recogniser is not None:
         try:
-            captions = recogniser.transcribe(samples, language, progress, cancel)
+            captions = recogniser.transcribe(samples, language, tracker)
             return CaptionResult(
                 captions,
                 f"Captions recognised from speech ({recogniser.name}); check them.",
@@ -64,6 +63,6 @@ def make_captions(
             fallback = exc.message
     assert script is not None
     captions = captions_from_samples(samples, script, language)
-    progress(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
+    tracker.report(Progress("captions", 1.0, f"{len(captions.cues)} captions"))
     note = f"Captions from the script ({fallback}); check their timing."
     return CaptionResult(captions, note, "script", "" if recogniser is None else fallback)

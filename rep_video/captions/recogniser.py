@@ -11,7 +11,7 @@ import numpy as np
 
 from rep_video.captions.cues import Captions
 from rep_video.errors import UserError
-from rep_video.progress import CancelToken, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Tracker
 
 
 class RecogniserUnavailable(UserError):
@@ -23,12 +23,11 @@ class Recogniser(Protocol):
     name: str
 
     def transcribe(
-        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> Captions:  # fmt: skip
+        self, samples: np.ndarray, language: str | None, tracker: Tracker = UNTRACKED
+    ) -> Captions:
         """Cues for 16 kHz mono int16 `samples` (rep_video.captions.audio). `language` is a
         hint ("de"), None to detect it. RecogniserUnavailable when the model cannot be
-        loaded; Cancelled when `cancel` fires."""
+        loaded; Cancelled when `tracker` is cancelled."""
         ...
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from rep_video.captions.cues import Captions, Cue, tidy
 from rep_video.captions.recogniser import RecogniserUnavailable
-from rep_video.progress import CancelToken, Progress, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Progress, Tracker
 
 # What `ct2-transformers-converter` writes for a Whisper model and faster-whisper reads.
 REQUIRED_FILES = ("model.bin", "config.json")
@@ -72,13 +72,12 @@ class FasterWhisperRecogniser:
             return self._model
 
     def transcribe(
-        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> Captions:  # fmt: skip
+        self, samples: np.ndarray, language: str | None, tracker: Tracker = UNTRACKED
+    ) -> Captions:
         model = self._load()
         audio = samples.astype(np.float32) / 32768.0
         total = max(len(audio) / 16_000, 1e-6)
-        progress(Progress("transcribe", 0.0, "recognising speech"))
+        tracker.report(Progress("transcribe", 0.0, "recognising speech"))
         try:
             segments, info = model.transcribe(
                 audio,
@@ -89,10 +88,9 @@ class FasterWhisperRecogniser:
             )
             cues: list[Cue] = []
             for seg in segments:  # a generator: the work happens while iterating
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
+                tracker.check()
                 cues.append(Cue(float(seg.start), float(seg.end), str(seg.text)))
-                progress(Progress("transcribe", min(1.0, float(seg.end) / total)))
+                tracker.report(Progress("transcribe", min(1.0, float(seg.end) / total)))
         except (RuntimeError, ValueError, OSError) as exc:
             raise RecogniserUnavailable(
                 f"speech recognition failed ({_first_line(exc)}); the script is used instead."

@@ -13,7 +13,7 @@ from rep_video.captions.cues import Captions, Cue
 from rep_video.captions.make import make_captions
 from rep_video.captions.recogniser import RecogniserUnavailable, configured_recogniser
 from rep_video.captions.whisper import FasterWhisperRecogniser
-from rep_video.progress import CancelToken, ProgressFn, no_progress
+from rep_video.progress import UNTRACKED, Tracker
 from tests.support.clips import make_clip
 
 HAVE_FASTER_WHISPER = importlib.util.find_spec("faster_whisper") is not None
@@ -29,9 +29,8 @@ class FakeRecogniser:
         self.heard: list[tuple[int, str | None]] = []
 
     def transcribe(
-        self, samples: np.ndarray, language: str | None, progress: ProgressFn = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> Captions:  # fmt: skip
+        self, samples: np.ndarray, language: str | None, tracker: Tracker = UNTRACKED
+    ) -> Captions:
         if self.fail:
             raise RecogniserUnavailable(self.fail)
         self.heard.append((len(samples), language))
