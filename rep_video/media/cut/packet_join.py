@@ -18,7 +18,7 @@ from typing import Any
 import av
 from av.stream import Discard
 
-from rep_video.progress import CancelToken, Progress, ProgressFn
+from rep_video.progress import Progress, Tracker
 
 Timed = tuple[float, int, Any]  # (output time in seconds, 0 video / 1 audio, packet)
 
@@ -108,8 +108,7 @@ def join(
     audio: tuple[Path, float, float] | None,
     *,
     duration: float,
-    progress: ProgressFn,
-    cancel: CancelToken | None,
+    tracker: Tracker,
 ) -> None:
     """Write `pieces` (in order) and the audio window `audio` = (file, start, end) into a
     faststart MP4 at `dst`. The video stream's parameters (avcC) come from `video_template`."""
@@ -146,9 +145,8 @@ def join(
             packet.stream = streams[kind]
             out.mux(packet)
             if count % 500 == 0:
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                progress(Progress(stage="join", fraction=min(1.0, max(0.0, t / duration))))
+                tracker.check()
+                tracker.report(Progress(stage="join", fraction=min(1.0, max(0.0, t / duration))))
         if audio_src is not None:
             audio_src.close()
 

@@ -131,8 +131,7 @@ def _run_copy_plan(
         else:
             pieces.append(Piece(encoded[i], 0.0, seg.duration + 1.0, at))
     audio = (info.path, plan.start, plan.end) if info.audio is not None else None
-    join(out, info.path, pieces, audio, duration=plan.duration, progress=tracker.report,
-         cancel=tracker.cancel)  # fmt: skip
+    join(out, info.path, pieces, audio, duration=plan.duration, tracker=tracker)
 
 
 def _run_exact(info: MediaInfo, plan: TrimPlan, out: Path, tracker: Tracker) -> None:
