@@ -94,15 +94,18 @@ class LiveTakes:
 
         self.runner.submit("live upload", work, _logged("start"))
 
-    def stop(self, recording: Path) -> None:
-        """Stop pressed (a worker: it waits for the streaming thread); the state stays for
+    def stop(self, recording: Path, *, cut: bool = False) -> None:
+        """Stop pressed (a worker): the streaming is let go, its chunks in flight finish
+        behind it (Send's tail waits for them); `cut` stops them too. The state stays for
         Send."""
         with self._lock:
             live = self._running.pop(recording, None)
             if live is None:
                 self._stopped.add(recording)
-        if live is not None:
+        if live is not None and cut:
             live.stop()
+        elif live is not None:
+            live.release()
 
     def state_for(self, video: Path) -> Path | None:
         """The state file a send of `video` adopts the share of, if it has one."""
@@ -125,7 +128,7 @@ class LiveTakes:
 
     def discard(self, video: Path) -> None:
         """The take was thrown away unsent: stop its upload, revoke its share (a worker)."""
-        self.stop(video)
+        self.stop(video, cut=True)
         path = state_path(video)
         if not path.is_file():
             return

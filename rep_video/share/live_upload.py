@@ -52,6 +52,21 @@ POLL_SECONDS = 0.5  # the recorder closes a fragment about this often
 NICE = 10  # the upload thread's nice value above the app's (Linux)
 IN_FLIGHT = 2  # chunks sent at once
 MAX_CHUNKS = 150  # a share declares at most 200 files; past this the rest goes at Stop
+DRAIN_SECONDS = 30.0  # how long the tail waits for the chunks in flight at Stop, at most
+
+# Live uploads let go at Stop whose chunks in flight are still going (by state file).
+_draining: dict[Path, LiveUpload] = {}
+_draining_lock = threading.Lock()
+
+
+def wait_drained(state_file: Path, timeout: float = DRAIN_SECONDS) -> None:
+    """Wait for the chunks that were in flight when the live upload of `state_file` was let
+    go (`LiveUpload.release`): then its state file says all it got up. Past `timeout` they
+    are cut (the tail sends what is not complete)."""
+    with _draining_lock:
+        live = _draining.pop(state_file.resolve(), None)
+    if live is not None:
+        live.drain(timeout)
 
 
 @dataclass(slots=True)
@@ -116,6 +131,8 @@ def live_reservation(state_file: Path, take: Path) -> Reservation | None:
     sent = mdat.start + max(0, st.sent - st.start) if st.start else mdat.start
     live = {"take": str(take), "start": mdat.start, "end": mdat.end, "size": st.chunk_size,
             "declared": st.declared, "sent": min(sent, mdat.end)}  # fmt: skip
+    # The tail upload waits there for the chunks that were in flight at Stop (wait_drained).
+    live["state_file"] = str(state_file.resolve())
     reservation.state["live"] = live
     return reservation
 
@@ -129,6 +146,7 @@ class LiveUpload:
         self.target, self.state_file, self.state = target, state_file, state
         self.manifest = manifest  # a draft's: the recipient is not known at Record
         self._stop = CancelToken()
+        self._released = threading.Event()  # no new chunk (set by `release` and `stop`)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # the state, as the chunks in flight change it
         self.native_id: int | None = None  # the OS's id of the streaming thread, once running
@@ -156,16 +174,40 @@ class LiveUpload:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop streaming (a chunk in flight is cut; the server keeps its verified part)."""
+        """Stop streaming (a chunk in flight is cut: it goes again whole with the tail)."""
+        self._released.set()
         self._stop.cancel()
         if self._thread is not None:
             self._thread.join()
 
+    def release(self) -> None:
+        """Stop pressed: no new chunk, but those in flight finish on their own (cut, their
+        bytes would all go again with the tail: over a slow link most of the tail's time).
+        Returns at once; the send's tail upload waits for them (`wait_drained`)."""
+        if self._thread is not None and self._thread.is_alive():
+            with _draining_lock:
+                _draining[self.state_file.resolve()] = self
+        self._released.set()
+
+    def drain(self, timeout: float) -> None:
+        """Wait up to `timeout` for the chunks in flight after `release`, then cut them."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.stop()
+
     def _run(self) -> None:
         self.native_id = threading.get_native_id()
         _lower_priority()
+        try:
+            self._loop()
+        finally:
+            with _draining_lock:  # done: the state file says all it got up
+                if _draining.get(self.state_file.resolve()) is self:
+                    del _draining[self.state_file.resolve()]
+
+    def _loop(self) -> None:
         delay = POLL_SECONDS
-        while not self._stop.cancelled and self.state.error is None:
+        while not self._released.is_set() and self.state.error is None:
             try:
                 self.step()
                 delay = POLL_SECONDS
@@ -180,7 +222,7 @@ class LiveUpload:
             except Exception as exc:  # never let the thread die unseen; try again later
                 log.warning("live upload failed, trying again: %s", one_line(exc))
                 delay = min(delay * 2, 8.0)
-            if self._stop.wait(delay):
+            if self._released.wait(delay):
                 return
 
     def step(self) -> None:
@@ -251,6 +293,8 @@ class LiveUpload:
         """One chunk, on a pool thread: its own copy of the reservation, merged into `master`
         (and the state file) under the lock whenever it changes."""
         self._stop.raise_if_cancelled()
+        if self._released.is_set():
+            raise Cancelled("released")  # Stop: no chunk starts after it
         with self._lock:
             mine = master.working_copy()
         uploads = self.target.uploads(mine)

@@ -233,7 +233,7 @@ def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy
     replay(take, growing, threading.Event())
     final = folder / "take.mp4"
     shutil.copyfile(take.final, final)  # Stop writes the take (not timed here)
-    live.stop()
+    live.release()  # as the app's Stop: the chunks in flight finish behind it
     streamed = LiveState.load(state_file)
     before = proxy.bytes_up
     GIF_FIRST.on = path != "instant"

@@ -15,7 +15,8 @@ from rep_video.media.capture.recorder import Recorder
 from rep_video.media.mp4.tables import read_plain
 from rep_video.media.publish.assemble import Edit, assemble_video
 from rep_video.progress import CancelToken, no_progress
-from rep_video.share.live_upload import LiveUpload, live_reservation
+from rep_video.share.live_upload import LiveState, LiveUpload, live_reservation
+from rep_video.share.targets.file_chunks import cut_chunks
 from rep_video.share.targets.live_tail import TailUpload, needed_bytes, tail_chunks
 from rep_video.share.targets.server import ServerTarget
 from tests.e2e._live_take import draft_manifest, draft_package, record, work_dir
@@ -74,3 +75,46 @@ def test_no_tail_for_another_take(tmp_path: Path) -> None:
     state = {"live": {"take": str(tmp_path / "other.mp4"), "start": 0, "end": 9, "size": 4}}
     reservation = Reservation("acme", "id", "tok", "http://x/s/tok", state)
     assert tail_chunks(reservation, tmp_path / "take.mp4", None) == []
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_chunk_in_flight_at_stop_is_not_sent_again(tmp_path: Path, cut: bool) -> None:
+    """Stop lets the chunks in flight finish (the tail waits for them) rather than cut them
+    and send them whole again; a connection that really breaks then still recovers."""
+    with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
+        target = ServerTarget("acme", proxy.url, srv.create_token("rita"), retry_window=20)
+        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
+        recorder.start()
+        state_file = tmp_path / "live.json"
+        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
+        live.start()
+
+        def slow_link() -> None:  # a chunk takes 8 s: one is in flight at Stop
+            proxy.throttle_bps = CHUNK / 8
+
+        record(recorder, 8.0, {3.0: slow_link})
+        live.release()
+        if cut:  # the link breaks under the chunks in flight, then comes back
+            proxy.cut_now()
+            proxy.throttle_bps = None
+        at_stop = set(_complete_parts(state_file))
+        take = recorder.stop()
+        reservation = live_reservation(state_file, take)
+        assert reservation is not None
+        merged = TailUpload(target, reservation, take, None, CancelToken()).start()
+        done = merged.joined(reservation)
+        drained = set(_complete_parts(state_file)) - at_stop
+        mdat = read_plain(take).mdat
+        needed = {c.name for c in cut_chunks(take, mdat.start, mdat.end, CHUNK)}
+        assert needed <= set(done.state["complete_parts"])  # the whole take is on the server
+        if not cut:
+            assert drained, "no chunk was in flight at Stop"
+            # Each chunk's bytes once, and the requests' headers and JSON.
+            overhead = proxy.bytes_up - (mdat.end - mdat.start)
+            assert overhead < HTTP_OVERHEAD / 2, (overhead, proxy.bytes_up, mdat.end)
+
+
+def _complete_parts(state_file: Path) -> list[str]:
+    reservation = LiveState.load(state_file).reservation
+    assert reservation is not None
+    return list(reservation["state"]["complete_parts"])

@@ -104,6 +104,7 @@ class TailUpload:
 
     def _run(self) -> None:
         try:
+            self._adopt_drained()
             chunks = tail_chunks(self.mine, self.take, self.trim)
             if chunks:
                 self._send(chunks)
@@ -111,6 +112,25 @@ class TailUpload:
             return
         except Exception as exc:  # offline, refused, unreadable: the layout's upload sends it
             log.info("the take's tail goes with the video instead: %s", one_line(exc))
+
+    def _adopt_drained(self) -> None:
+        """Wait for the chunks the live upload had in flight at Stop (they finish rather than
+        go again here), then count what its state file says the server holds."""
+        from rep_video.share.live_upload import LiveState, wait_drained
+
+        path = (self.mine.state.get("live") or {}).get("state_file")
+        if not path:
+            return
+        wait_drained(Path(path))
+        try:
+            theirs = (LiveState.load(Path(path)).reservation or {}).get("state") or {}
+        except (OSError, ValueError, TypeError):
+            return  # what it got up is not known: the tail sends it
+        held = self.mine.state.setdefault("complete_parts", [])
+        new = [n for n in theirs.get("complete_parts") or () if n not in held]
+        held += new
+        self.sent += new
+        self.mine.state.setdefault("uploads", {}).update(theirs.get("uploads") or {})
 
     def _send(self, chunks: list[Chunk]) -> None:
         live = self.mine.state["live"]
