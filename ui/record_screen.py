@@ -313,8 +313,9 @@ class RecordScreen(QWidget):
         live = self.live
 
         def finish(_progress: Any, _cancel: Any) -> tuple[Path, float, float]:
-            # The streaming stops first: the recorder removes its working file when done
-            # (Windows refuses while it is open). What is not up yet goes at Send.
+            # The streaming is let go first (the chunks in flight finish behind it; on
+            # Windows they are cut: the recorder removes its working file when done, which
+            # Windows refuses while it is open). What is not up yet goes at Send.
             if live is not None:
                 live.stop(Path(recorder.path))
             final = Path(recorder.stop())

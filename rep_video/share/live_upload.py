@@ -183,7 +183,11 @@ class LiveUpload:
     def release(self) -> None:
         """Stop pressed: no new chunk, but those in flight finish on their own (cut, their
         bytes would all go again with the tail: over a slow link most of the tail's time).
-        Returns at once; the send's tail upload waits for them (`wait_drained`)."""
+        Returns at once; the send's tail upload waits for them (`wait_drained`). On Windows
+        it is `stop()`: an open chunk would keep the recorder from removing its working file."""
+        if os.name == "nt":
+            self.stop()
+            return
         if self._thread is not None and self._thread.is_alive():
             with _draining_lock:
                 _draining[self.state_file.resolve()] = self
