@@ -32,6 +32,20 @@ def draft_manifest(recipient: str = "") -> ShareManifest:
     )  # fmt: skip
 
 
+def streaming(
+    folder: Path, url: str, token: str, chunk: int
+) -> tuple[ServerTarget, Recorder, Path, LiveUpload]:
+    """A recorder started in `folder` and a live upload of it to the server at `url`,
+    started; the target, the recorder, the state file, the live upload."""
+    target = ServerTarget("acme", url, token, retry_window=20)
+    recorder = Recorder(folder / "rec" / TAKE, 640, 360, 30.0, 48000, 1)
+    recorder.start()
+    state_file = folder / STATE
+    live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), chunk)
+    live.start()
+    return target, recorder, state_file, live
+
+
 def work_dir(path: Path) -> Path:
     path.mkdir(parents=True)
     return path

@@ -11,15 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rep_video.media.capture.recorder import Recorder
 from rep_video.media.mp4.tables import read_plain
 from rep_video.media.publish.assemble import Edit, assemble_video
 from rep_video.progress import CancelToken, no_progress
-from rep_video.share.live_upload import LiveState, LiveUpload, live_reservation
+from rep_video.share.live_upload import LiveState, live_reservation
 from rep_video.share.targets.file_chunks import cut_chunks
 from rep_video.share.targets.live_tail import TailUpload, needed_bytes, tail_chunks
-from rep_video.share.targets.server import ServerTarget
-from tests.e2e._live_take import draft_manifest, draft_package, record, work_dir
+from tests.e2e._live_take import draft_package, record, streaming, work_dir
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import running_server
 
@@ -32,12 +30,9 @@ HTTP_OVERHEAD = 40_000
 
 def test_tail_goes_up_beside_the_media_and_is_not_sent_again(tmp_path: Path) -> None:
     with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
-        target = ServerTarget("acme", proxy.url, srv.create_token("rita"), retry_window=20)
-        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
-        recorder.start()
-        state_file = tmp_path / "live.json"
-        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
-        live.start()
+        target, recorder, state_file, live = streaming(
+            tmp_path, proxy.url, srv.create_token("rita"), CHUNK
+        )
         record(recorder, 8.0, {4.5: live.stop})  # the link drops out: half the take is left
         take = recorder.stop()
         reservation = live_reservation(state_file, take)
@@ -82,12 +77,9 @@ def test_chunk_in_flight_at_stop_is_not_sent_again(tmp_path: Path, cut: bool) ->
     """Stop lets the chunks in flight finish (the tail waits for them) rather than cut them
     and send them whole again; a connection that really breaks then still recovers."""
     with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
-        target = ServerTarget("acme", proxy.url, srv.create_token("rita"), retry_window=20)
-        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
-        recorder.start()
-        state_file = tmp_path / "live.json"
-        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
-        live.start()
+        target, recorder, state_file, live = streaming(
+            tmp_path, proxy.url, srv.create_token("rita"), CHUNK
+        )
 
         def slow_link() -> None:  # a chunk takes 8 s: one is in flight at Stop
             proxy.throttle_bps = CHUNK / 8

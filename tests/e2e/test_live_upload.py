@@ -26,7 +26,15 @@ from rep_video.share.manifest import Person
 from rep_video.share.request import MediaEdit, ShareRequest
 from rep_video.share.send import Until, send
 from rep_video.share.targets.server import ServerTarget
-from tests.e2e._live_take import STATE, TAKE, draft_manifest, draft_package, record, work_dir
+from tests.e2e._live_take import (
+    STATE,
+    TAKE,
+    draft_manifest,
+    draft_package,
+    record,
+    streaming,
+    work_dir,
+)
 from tests.support.cut_proxy import CutProxy
 from tests.support.server_process import ServerProcess, running_server
 
@@ -45,12 +53,9 @@ def _served_sha(link: str) -> str:
 
 def test_fragments_stream_while_recording_and_stop_sends_only_the_tail(tmp_path: Path) -> None:
     with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
-        target = ServerTarget("acme", proxy.url, srv.create_token("rita"), retry_window=20)
-        recorder = Recorder(tmp_path / "rec" / "take.mp4", 640, 360, 30.0, 48000, 1)
-        recorder.start()
-        state_file = tmp_path / "live.json"
-        live = LiveUpload.begin(target, recorder.fragmented, state_file, draft_manifest(), CHUNK)
-        live.start()
+        target, recorder, state_file, live = streaming(
+            tmp_path, proxy.url, srv.create_token("rita"), CHUNK
+        )
         restarted: list[LiveUpload] = []
 
         def restart() -> None:  # the app quits and starts again mid-take: from the state file
