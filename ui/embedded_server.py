@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import requests
 
 from rep_video import paths, secrets
+from rep_video.child_process import stop_child
 from rep_video.errors import UserError
 from rep_video.fileutil import atomic_write_text
 from rep_video.server.identity import CHALLENGE_HEADER, PROOF_HEADER, proves
@@ -176,11 +177,5 @@ class EmbeddedServer:
         return token
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_child(self.proc)
         self.proc = None

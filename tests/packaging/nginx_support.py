@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rep_video.child_process import stop_child
 from tests.packaging.support import PACKAGING
 
 SITE = PACKAGING / "server" / "nginx-site.conf"
@@ -223,9 +224,4 @@ def running_nginx(nginx: str, site: NginxSite) -> Iterator[subprocess.Popen[byte
             time.sleep(0.05)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_child(proc)

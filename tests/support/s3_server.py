@@ -21,6 +21,7 @@ import boto3
 import httpx
 import pytest
 
+from rep_video.child_process import stop_child
 from tests.support.server_process import free_port
 
 ACCESS_KEY = "testing"
@@ -83,12 +84,7 @@ def running_s3(timeout: float = 30.0) -> Iterator[S3Server]:
             time.sleep(0.1)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_child(proc)
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rep_video.child_process import stop_child
+
 ROOT = Path(__file__).resolve().parents[2]
 # Attachments on the client's word (what the app's embedded server set before it held the
 # local catalog; tests/ui/test_embedded_server.py tests the one the app runs now).
@@ -122,13 +124,7 @@ class ServerProcess:
             self.proc.wait(10)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_child(self.proc)
 
 
 @contextlib.contextmanager
