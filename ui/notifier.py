@@ -85,7 +85,9 @@ class Notifier(QObject):
         if (told is not None and self.clock() - told < QUIET_SECONDS) or _rank(event) == 0:
             return
         self._gathering[key] = event
-        QTimer.singleShot(self.gather_ms, lambda: self._tell(key))
+        # The tray as the timer's context: a window closed while events gather takes its tray
+        # with it, and the timer must then not fire into a deleted icon.
+        QTimer.singleShot(self.gather_ms, self.tray, lambda: self._tell(key))
 
     def _tell(self, key: str) -> None:
         event = self._gathering.pop(key, None)
