@@ -111,8 +111,11 @@ def lookup_share(state: ServerState, request: Request, token: str) -> PublicShar
 
 
 async def looked_up(state: ServerState, request: Request, token: str) -> PublicShare | Response:
-    """lookup_share on a worker thread, one at a time per token (TTLCache.fill). A refusal
-    counts against its own client's limit: a request that waited for another's asks itself."""
+    """From memory when it is there (no thread), else lookup_share on a worker thread, one at
+    a time per token (TTLCache.fill). A refusal counts against its own client's limit: a
+    request that waited for another's asks itself."""
+    if (cached := cached_share(state, token)) is not None:
+        return cached
     found, shared = await state.share_cache.fill(token, lambda: lookup_share(state, request, token))
     if shared and isinstance(found, Response):
         found = await run_in_threadpool(lookup_share, state, request, token)
@@ -154,9 +157,7 @@ async def favicon() -> Response:
 )
 async def share_page(token: str, request: Request) -> Response:
     state = hot_path_state(request)
-    found: PublicShare | Response | None = cached_share(state, token)
-    if found is None:
-        found = await looked_up(state, request, token)
+    found = await looked_up(state, request, token)
     if isinstance(found, Response):
         return found
     current = effective_state(found)
@@ -165,11 +166,7 @@ async def share_page(token: str, request: Request) -> Response:
         return _html(pages.gone_page(share_manifest(found), current, content), 410)
     if current == "pending":
         return _html(pages.pending_page(share_manifest(found), content))
-    withdrawn = state.withdrawn_cache.get(CATALOG)
-    if withdrawn is None:  # a query: on a worker thread
-        gone = _withdrawn_of(found, await _withdrawn_filled(state))
-    else:
-        gone = _withdrawn_of(found, withdrawn)
+    gone = _withdrawn_of(found, await _withdrawn_filled(state))
     refresh = state.settings.page_refresh_seconds
     return Prebuilt(_live_page(
         found.manifest_json, found.token, date.today(), gone, refresh, content,
@@ -200,6 +197,9 @@ def withdrawn_now(state: ServerState) -> frozenset[str]:
 
 
 async def _withdrawn_filled(state: ServerState) -> frozenset[str]:
+    """withdrawn_now without a thread when it is in memory; its query on a worker thread."""
+    if (cached := state.withdrawn_cache.get(CATALOG)) is not None:
+        return cached
     withdrawn, _ = await state.withdrawn_cache.fill(CATALOG, lambda: withdrawn_now(state))
     return withdrawn
 

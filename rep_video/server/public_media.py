@@ -29,7 +29,6 @@ from rep_video.server.names import is_part, is_valid_name
 from rep_video.server.openapi_spec import responses
 from rep_video.server.public import (
     PublicShare,
-    cached_share,
     looked_up,
     plain_refusal,
     plain_text,
@@ -160,9 +159,7 @@ _MEDIA_ROUTE: dict[str, Any] = {
 @router.head(_MEDIA_PATH, operation_id="media_head", **_MEDIA_ROUTE)
 async def media(token: str, name: str, request: Request) -> Response:
     state = hot_path_state(request)
-    found: PublicShare | Response | None = cached_share(state, token)
-    if found is None:
-        found = await looked_up(state, request, token)
+    found = await looked_up(state, request, token)
     if isinstance(found, Response):
         return plain_refusal(found)
     current = effective_state(found)
