@@ -107,7 +107,7 @@ class DeviceBase(QObject):
             consumer(data, pts)
 
 
-class _Forwarder:
+class Forwarder:
     """Hands captured data to the consumer on a thread of its own. Qt delivers camera frames
     and microphone reads on the UI thread, and a push into the recorder may wait while its
     encoder catches up: that wait must never freeze the window. The queue holds a few seconds;
@@ -167,7 +167,7 @@ class QtCamera(DeviceBase):
         self._sink = QVideoSink()
         self._session.setVideoSink(self._sink)
         self._sink.videoFrameChanged.connect(self._on_frame)
-        self._forward = _Forwarder("camera-forwarder", capacity=90)
+        self._forward = Forwarder("camera-forwarder", capacity=90)
 
     def start(self) -> None:
         if self._device is None:
@@ -212,7 +212,7 @@ class QtMicrophone(DeviceBase):
         self._io: QIODevice | None = None
         self._samples = 0
         self._origin: float | None = None
-        self._forward = _Forwarder("microphone-forwarder", capacity=500)
+        self._forward = Forwarder("microphone-forwarder", capacity=500)
 
     def start(self) -> None:
         if self._device is None:

@@ -34,7 +34,7 @@ from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat, QVideoSink
 
 from rep_video.media.capture.recorder import MAX_QUEUE_BYTES, RecorderLimits
 from ui import malloc_tuning
-from ui.devices import _Forwarder, frame_to_rgb
+from ui.devices import Forwarder, frame_to_rgb
 
 _PF = QVideoFrameFormat.PixelFormat
 # 32-bit RGB layouts a capture delivers, and OpenCV's conversion of each to RGB.
@@ -163,7 +163,7 @@ class FramePump:
         self.sink.moveToThread(self._thread)
         # Emitted on the sink's thread (where setVideoFrame is queued to): run right there.
         self.sink.videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.DirectConnection)
-        self._forward = _Forwarder("screen-forwarder", capacity=64)  # the pool bounds it
+        self._forward = Forwarder("screen-forwarder", capacity=64)  # the pool bounds it
         self._forward.consumer = consumer
 
     def start(self) -> None:

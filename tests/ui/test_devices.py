@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 
 from ui import devices
-from ui.devices import _Forwarder, frame_to_rgb
+from ui.devices import Forwarder, frame_to_rgb
 
 pytestmark = pytest.mark.gui
 
@@ -29,7 +29,7 @@ def test_frame_to_rgb_keeps_pixels_and_orientation(qapp: object) -> None:
 
 def test_forwarder_delivers_in_order_off_the_calling_thread() -> None:
     got: list[tuple[int, float, str]] = []
-    fwd = _Forwarder("t", capacity=10)
+    fwd = Forwarder("t", capacity=10)
     fwd.consumer = lambda data, pts: got.append(
         (int(data[0]), pts, threading.current_thread().name)
     )
@@ -43,7 +43,7 @@ def test_forwarder_delivers_in_order_off_the_calling_thread() -> None:
 
 def test_forwarder_counts_overflow() -> None:
     release = threading.Event()
-    fwd = _Forwarder("slow", capacity=2)
+    fwd = Forwarder("slow", capacity=2)
     fwd.consumer = lambda data, pts: release.wait(5)
     for i in range(6):
         fwd.put(np.array([i]), float(i))
