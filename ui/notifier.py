@@ -14,31 +14,42 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from rep_video.share.live_stream import LiveEvent
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 
 QUIET_SECONDS = 3600.0  # one viewing notification per share an hour
 GATHER_MS = 4000  # the events of one page load arrive within a few seconds
+# Whole sentences, not pieces: word order differs between languages ("Dr. Ng hat … angesehen").
 ANSWERS = {
-    "callback": "asked for a call back",
-    "materials": "asked for the materials by email",
-    "reply": "replied",
+    "callback": QT_TRANSLATE_NOOP("notifier", "{who} asked for a call back"),
+    "materials": QT_TRANSLATE_NOOP("notifier", "{who} asked for the materials by email"),
+    "reply": QT_TRANSLATE_NOOP("notifier", "{who} replied"),
 }
+ANSWERED = QT_TRANSLATE_NOOP("notifier", "{who} answered")
+
+
+def _who(event: LiveEvent) -> str:
+    return event.recipient or translate("notifier", "A physician")
 
 
 def viewing_text(event: LiveEvent) -> str | None:
     """What a notification says of the furthest viewing event; None: nothing worth saying."""
-    who = event.recipient or "A physician"
-    whose = "your video" if event.share_id else "one of your videos"
+    who, one = _who(event), not event.share_id
     if event.kind == "progress" and event.value:
-        return f"{who} watched {event.value} % of {whose}"
+        if one:
+            text = translate("notifier", "{who} watched {percent} % of one of your videos")
+        else:
+            text = translate("notifier", "{who} watched {percent} % of your video")
+        return text.format(who=who, percent=event.value)
     if event.kind in ("opened", "play"):
-        return f"{who} opened {whose}"
+        if one:
+            return translate("notifier", "{who} opened one of your videos").format(who=who)
+        return translate("notifier", "{who} opened your video").format(who=who)
     return None
 
 
 def answer_text(event: LiveEvent) -> str:
-    who = event.recipient or "A physician"
     action = str(event.answer.get("action") or event.value or "")
-    text = f"{who} {ANSWERS.get(action, 'answered')}"
+    text = translate("notifier", ANSWERS.get(action, ANSWERED)).format(who=_who(event))
     if action == "callback" and event.answer.get("preferred_time"):
         text += f" ({event.answer['preferred_time']})"
     if action == "reply" and event.answer.get("text"):

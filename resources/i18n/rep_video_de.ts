@@ -584,6 +584,45 @@ Sie können auch ein Video senden, das Sie bereits haben.</translation>
     </message>
 </context>
 <context>
+    <name>notifier</name>
+    <message>
+        <source>{who} asked for a call back</source>
+        <translation>{who} bittet um einen Rückruf</translation>
+    </message>
+    <message>
+        <source>{who} asked for the materials by email</source>
+        <translation>{who} bittet um die Unterlagen per E-Mail</translation>
+    </message>
+    <message>
+        <source>{who} replied</source>
+        <translation>{who} hat geantwortet</translation>
+    </message>
+    <message>
+        <source>{who} answered</source>
+        <translation>{who} hat reagiert</translation>
+    </message>
+    <message>
+        <source>A physician</source>
+        <translation>Eine Ärztin oder ein Arzt</translation>
+    </message>
+    <message>
+        <source>{who} watched {percent} % of one of your videos</source>
+        <translation>{who} hat {percent} % eines Ihrer Videos angesehen</translation>
+    </message>
+    <message>
+        <source>{who} watched {percent} % of your video</source>
+        <translation>{who} hat {percent} % Ihres Videos angesehen</translation>
+    </message>
+    <message>
+        <source>{who} opened one of your videos</source>
+        <translation>{who} hat eines Ihrer Videos geöffnet</translation>
+    </message>
+    <message>
+        <source>{who} opened your video</source>
+        <translation>{who} hat Ihr Video geöffnet</translation>
+    </message>
+</context>
+<context>
     <name>personalize_screen</name>
     <message>
         <source>Personalize</source>

@@ -5,12 +5,14 @@ furthest point, every answer told, nothing named when the server names nobody
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from rep_video.share.live_stream import LiveEvent
+from ui.i18n import install_translators, remove_translators
 from ui.main import make_app
-from ui.notifier import Notifier
+from ui.notifier import Notifier, answer_text, viewing_text
 
 pytestmark = [pytest.mark.gui]
 
@@ -65,3 +67,18 @@ def test_switched_off_nothing_is_told(qtbot: QtBot) -> None:
                                 {"action": "reply", "text": "hi"}))  # fmt: skip
     qtbot.wait(200)
     assert notifier.shown == []
+
+
+def test_a_german_rep_is_told_in_german(qtbot: QtBot) -> None:
+    app = make_app()
+    translators = install_translators(app, QLocale("de_DE"))
+    try:
+        assert viewing_text(_view("progress", "75")) == "Dr. Ng hat 75 % Ihres Videos angesehen"
+        assert viewing_text(_view("opened", share=None, who=None)) == (
+            "Eine Ärztin oder ein Arzt hat eines Ihrer Videos geöffnet"
+        )
+        answer = {"action": "callback", "preferred_time": "Morgen früh", "text": None}
+        event = LiveEvent(2, "answer", "answer", "callback", "shr_1", "Dr. {Ng}", answer)
+        assert answer_text(event) == "Dr. {Ng} bittet um einen Rückruf (Morgen früh)"
+    finally:
+        remove_translators(app, translators)
