@@ -95,12 +95,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:MAX_ERROR]
 
 
-def attempt_headers(delivery: Any) -> dict[str, str]:
+def attempt_headers(event_id: str, event_type: str, attempt: int) -> dict[str, str]:
     return {
-        "RepVideo-Event-Id": delivery.event_id,
-        "Idempotency-Key": delivery.event_id,
-        "RepVideo-Event-Type": delivery.event_type,
-        "RepVideo-Delivery-Attempt": str(delivery.attempts + 1),
+        "RepVideo-Event-Id": event_id,
+        "Idempotency-Key": event_id,
+        "RepVideo-Event-Type": event_type,
+        "RepVideo-Delivery-Attempt": str(attempt),
     }
 
 
@@ -199,11 +199,16 @@ class Deliverer:
         return attempts
 
     def _attempt(self, endpoint: Any, head: Any) -> Outcome:
+        """The next attempt of `head`, a pending delivery row."""
+        headers = attempt_headers(head.event_id, head.event_type, head.attempts + 1)
+        return self.post_to(endpoint, head.body, headers)
+
+    def post_to(self, endpoint: Any, body: str, headers: dict[str, str]) -> Outcome:
         problem = url_problem(endpoint.url, self.settings.webhook_allow_http)
         if problem is not None:  # the setting changed since it was added
             return Outcome(None, problem)
         timeout = self.settings.webhook_timeout_seconds
-        return post(endpoint.url, endpoint.secret, head.body, attempt_headers(head), timeout)
+        return post(endpoint.url, endpoint.secret, body, headers, timeout)
 
     def _record(self, head: Any, outcome: Outcome) -> bool:
         """Write the attempt's outcome; True when the endpoint's next delivery may go now."""
@@ -287,7 +292,8 @@ def send_test(engine: Engine, settings: ServerSettings, endpoint_id: int) -> Out
     body = encode({"id": event_id, "type": TEST, "created_at": utcnow().isoformat(),
                    "endpoint": endpoint_id})  # fmt: skip
     row = {"event_id": event_id, "event_type": TEST}
-    outcome = Deliverer(engine, settings)._attempt(endpoint, _Row(body, event_id, TEST, 0))
+    headers = attempt_headers(event_id, TEST, 1)  # its first and only attempt
+    outcome = Deliverer(engine, settings).post_to(endpoint, body, headers)
     now = utcnow()
     with engine.begin() as conn:
         conn.execute(
@@ -299,11 +305,3 @@ def send_test(engine: Engine, settings: ServerSettings, endpoint_id: int) -> Out
             )
         )  # fmt: skip
     return outcome
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    body: str
-    event_id: str
-    event_type: str
-    attempts: int
