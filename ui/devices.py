@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeGuard, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QIODevice, QObject, Signal, SignalInstance
@@ -31,15 +31,21 @@ from PySide6.QtMultimedia import (
 )
 
 from rep_video.media.capture import synthetic
-from ui.i18n import translate
+from ui.i18n import QT_TRANSLATE_NOOP, translate
 from ui.without_gil import call_slot_without_gil
 
 DEMO_CAMERA_ID = "demo:test-pattern"
 DEMO_MIC_ID = "demo:tone"
 DEMO_SILENT_MIC_ID = "demo:silent"
 SAMPLE_RATE = 48000
+# What `failed` says when the device chosen was unplugged since it was listed.
+CAMERA_GONE = QT_TRANSLATE_NOOP("devices", "The camera is no longer connected; pick another one.")
+MICROPHONE_GONE = QT_TRANSLATE_NOOP(
+    "devices", "The microphone is no longer connected; pick another one."
+)
 
 FrameConsumer = Callable[[np.ndarray, float], None]
+D = TypeVar("D", QCameraDevice, QAudioDevice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,12 @@ class DeviceBase(QObject):
         super().__init__()
         self.consumer: FrameConsumer | None = None
 
+    def _connected(self, device: D | None, gone: str) -> TypeGuard[D]:
+        """Whether the device chosen is still there; if not, `failed` says `gone`."""
+        if device is None:
+            self.failed.emit(translate("devices", gone))
+        return device is not None
+
     def _emit(self, data: np.ndarray, pts: float) -> None:
         consumer = self.consumer
         if consumer is not None:
@@ -148,9 +160,6 @@ def frame_to_rgb(frame: QVideoFrame) -> np.ndarray | None:
     return buf.reshape(h, stride)[:, : w * 3].reshape(h, w, 3).copy()
 
 
-D = TypeVar("D", QCameraDevice, QAudioDevice)
-
-
 def _with_id(devices: Sequence[D], device_id: str) -> D | None:
     """The device of this id among `devices` (Qt's ids are bytes; ours their text)."""
     return next((d for d in devices if bytes(d.id().data()).decode() == device_id), None)
@@ -170,10 +179,7 @@ class QtCamera(DeviceBase):
         self._forward = Forwarder("camera-forwarder", capacity=90)
 
     def start(self) -> None:
-        if self._device is None:
-            self.failed.emit(
-                translate("devices", "The camera is no longer connected; pick another one.")
-            )
+        if not self._connected(self._device, CAMERA_GONE):
             return
         self._camera = QCamera(self._device)
         self._camera.errorOccurred.connect(self._on_error)
@@ -215,10 +221,7 @@ class QtMicrophone(DeviceBase):
         self._forward = Forwarder("microphone-forwarder", capacity=500)
 
     def start(self) -> None:
-        if self._device is None:
-            self.failed.emit(
-                translate("devices", "The microphone is no longer connected; pick another one.")
-            )
+        if not self._connected(self._device, MICROPHONE_GONE):
             return
         fmt = QAudioFormat()
         fmt.setSampleRate(SAMPLE_RATE)

@@ -58,3 +58,13 @@ def test_demo_devices_only_with_the_flag() -> None:
     labels = [d.label for d in devices.list_microphones(True)]
     assert "Tone (demo)" in labels and "Silent microphone (demo)" in labels
     assert [d.label for d in devices.list_cameras(True)][-1] == "Test pattern (demo)"
+
+
+def test_a_device_unplugged_since_it_was_chosen_says_so_on_start(qapp: object) -> None:
+    for device, what in ((devices.QtCamera("gone"), "camera"),
+                         (devices.QtMicrophone("gone"), "microphone")):  # fmt: skip
+        failed: list[str] = []
+        device.failed.connect(failed.append)
+        device.start()
+        device.stop()
+        assert failed == [f"The {what} is no longer connected; pick another one."]
