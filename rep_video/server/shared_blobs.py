@@ -21,14 +21,12 @@ from rep_video.server.db import Share, Upload, utcnow
 
 
 class LinkedDecl(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def same_as(self) -> str | None: ...
+    """A file as a share declares it (api_shares.FileDecl)."""
+
+    name: str
+    size: int
+    sha256: str
+    same_as: str | None
 
 
 def own_key(share_id: str, name: str) -> str:
