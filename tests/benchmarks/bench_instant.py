@@ -156,16 +156,81 @@ class Result:
 
 def _count_requests() -> None:
     """Note every request (requests' Session.send: the API calls, tus's creates and PATCHes),
-    to count those a send makes after Stop through its link's proxy."""
+    to count those a send makes after Stop through its link's proxy, and to show them on
+    a timeline (--timeline)."""
+    import base64
+
     import requests
 
     original = requests.Session.send
 
     def send(self: requests.Session, request: Any, **kwargs: Any) -> Any:
-        SENT.append((time.monotonic(), urlsplit(str(request.url)).netloc))
-        return original(self, request, **kwargs)
+        began = time.monotonic()
+        url = urlsplit(str(request.url))
+        SENT.append((began, url.netloc))
+        length = int(request.headers.get("Content-Length") or 0)
+        response = original(self, request, **kwargs)
+        name = ""
+        if request.method == "POST" and url.path.endswith("/uploads"):
+            for pair in str(request.headers.get("Upload-Metadata", "")).split(","):
+                key, _, value = pair.strip().partition(" ")
+                if key == "name":
+                    name = base64.b64decode(value).decode()
+            if location := response.headers.get("Location"):
+                UPLOAD_NAMES[urlsplit(location).path] = name
+        elif request.method == "PATCH":
+            name = UPLOAD_NAMES.get(url.path, "?")
+        CALLS.append(Call(began, time.monotonic(), url.netloc, str(request.method),
+                          url.path, name, length))  # fmt: skip
+        return response
 
     requests.Session.send = send  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    began: float
+    ended: float
+    host: str
+    method: str
+    path: str
+    name: str  # the upload's file, for tus requests
+    length: int  # the request body's bytes
+
+    def kind(self, tail: set[str]) -> str:
+        if self.method == "PUT" and self.path.endswith("/files"):
+            return "declare"
+        if "/uploads" in self.path:
+            what = "tail" if self.name in tail else self.name.split("/")[-1]
+            if self.name.startswith("parts/") and self.name not in tail:
+                what = "piece/moov"
+            step = {"POST": "create", "PATCH": "patch", "HEAD": "offset"}.get(self.method, "")
+            return f"{step} {what}"
+        return f"{self.method} {self.path.rsplit('/', 1)[-1]}"
+
+
+CALLS: list[Call] = []
+LAST_STOP: dict[str, Any] = {}  # the last send's Stop (monotonic), Stop → live, proxy host
+SHOW_TIMELINE = threading.Event()
+UPLOAD_NAMES: dict[str, str] = {}
+
+
+def timeline(host: str, stopped: float, to_live: float, tail: set[str]) -> list[str]:
+    """The requests to `host` after Stop until the share was live: when each began and ended
+    (seconds after Stop), what it was, its body's bytes; then the bytes by kind."""
+    lines, by_kind = [], {}
+    for c in sorted(CALLS, key=lambda c: c.began):
+        if c.host != host or c.ended < stopped or c.began > stopped + to_live:
+            continue
+        kind = c.kind(tail)
+        lines.append(f"  {c.began - stopped:6.2f} → {c.ended - stopped:6.2f}  {kind:<24} "
+                     f"{c.length / 1e3:8.1f} kB")  # fmt: skip
+        group = kind.split(" ", 1)[-1] if kind.startswith(("create", "patch")) else kind
+        n, b = by_kind.get(group, (0, 0))
+        by_kind[group] = (n + 1, b + c.length)
+    for kind, (n, b) in sorted(by_kind.items(), key=lambda kv: -kv[1][1]):
+        lines.append(f"  total {kind:<18} {n:3d} requests {b / 1e6:6.3f} MB")
+    return lines
 
 
 Timings = tuple[float, float, float, float, int, int]
@@ -204,6 +269,7 @@ def _send(take: Take, final: Path, live: Path | None, target: str,
     up_live = live_bytes[0] if live_bytes else sent() - at_stop
     host = urlsplit(where).netloc
     calls = sum(1 for t, h in list(SENT) if h == host and stopped <= t <= stopped + to_live)
+    LAST_STOP.update(stopped=stopped, to_live=to_live, host=host)
     return link_at[0], to_live, upload_at[0] if upload_at else 0.0, done, up_live, calls
 
 
@@ -235,6 +301,7 @@ def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy
     shutil.copyfile(take.final, final)  # Stop writes the take (not timed here)
     live.release()  # as the app's Stop: the chunks in flight finish behind it
     streamed = LiveState.load(state_file)
+    backlog = growing.stat().st_size - max(streamed.sent, streamed.start)
     before = proxy.bytes_up
     GIF_FIRST.on = path != "instant"
     try:
@@ -244,8 +311,23 @@ def _instant(take: Take, folder: Path, target: ServerTarget, proxy: ShapingProxy
     finally:
         GIF_FIRST.on = False
     mb, minutes = final.stat().st_size / 1e6, take.seconds / 60
+    if SHOW_TIMELINE.is_set():
+        _show_timeline(final, link, path, backlog)
     return Result(path, link.label(), minutes, mb, to_link, to_play, proxy.bytes_up - before,
                   local, done, up_live, (streamed.sent - streamed.start) / 1e6, calls)  # fmt: skip
+
+
+def _show_timeline(final: Path, link: Link, path: str, backlog: int) -> None:
+    """What crossed after Stop until the share was live, request by request (--timeline)."""
+    from rep_video.media.mp4.tables import read_plain
+    from rep_video.share.targets.file_chunks import CHUNK_SIZE, cut_chunks
+
+    mdat = read_plain(final).mdat
+    tail = {c.name for c in cut_chunks(final, mdat.start, mdat.end, CHUNK_SIZE)}
+    print(f"{link.label()} {path}: {backlog / 1e6:.2f} MB of the take not complete on the "
+          f"server at Stop; requests after Stop until live:")  # fmt: skip
+    print("\n".join(timeline(LAST_STOP["host"], LAST_STOP["stopped"], LAST_STOP["to_live"],
+                             tail)), flush=True)  # fmt: skip
 
 
 def run_link(srv_url_port: tuple[str, int], token: str, link: Link, takes: list[Take],
@@ -286,18 +368,37 @@ def main() -> None:
     parser.add_argument(
         "--serial", action="store_true", help="one link after the other, not both at once"
     )
+    parser.add_argument(
+        "--per-connection",
+        action="store_true",
+        help="each connection gets the link's whole rate (the runs before 2026-12-04 21:40)",
+    )
+    parser.add_argument(
+        "--timeline", action="store_true", help="print each send's requests after Stop"
+    )
+    parser.add_argument(
+        "--takes", type=Path, help="keep the recorded takes in this folder, and reuse them"
+    )
     args = parser.parse_args()
+    if args.timeline:
+        SHOW_TIMELINE.set()
     _count_requests()
     if "gif-first" in args.paths:
         _gif_first_switch()
-    links = [Link(float(a) * 1e6, float(b) / 1000) for a, b in (s.split("/") for s in args.links)]
+    links = [Link(float(a) * 1e6, float(b) / 1000, shared=not args.per_connection)
+             for a, b in (s.split("/") for s in args.links)]  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="rv-bench-instant-work-"))
     started = datetime.now(UTC)
     load = os.getloadavg()
     takes = []
     for minutes in args.minutes:
-        folder = work / f"take-{minutes:g}"
-        folder.mkdir()
+        folder = (args.takes or work) / f"take-{minutes:g}"
+        kept = Take(minutes * 60, folder / "take.mp4", folder / "take.recording.mp4")
+        if args.takes and kept.final.exists() and kept.working.exists():
+            takes.append(kept)
+            print(f"reusing the {minutes:g}-minute take in {folder}", flush=True)
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
         t = time.monotonic()
         takes.append(record_take(folder, minutes * 60))
         print(f"recorded {minutes:g} min in {time.monotonic() - t:.0f} s: "

@@ -6,7 +6,12 @@ Each direction is a reader and a writer joined by a queue: the reader stamps eac
 the time it leaves the link — after the previous block has been sent at the link's rate, and
 one-way delay after it was read — and the writer sends it then. The reader waits while more
 than `buffer_seconds` of data is queued (a router's buffer), so the sender's TCP feels the
-link's rate, and a long RTT does not cut the throughput (blocks are in flight together)."""
+link's rate, and a long RTT does not cut the throughput (blocks are in flight together).
+
+The connections share the link (`Link.shared`, as on a real uplink: two uploads at once each
+get about half of it); with `shared=False` each connection has a bucket of its own at the
+full rate, as the benchmark's runs before 2026-12-04 21:40 UTC had (so two chunks in flight
+moved at twice the link's rate there)."""
 
 from __future__ import annotations
 
@@ -24,9 +29,11 @@ class Link:
     rtt: float  # seconds
     down_bits: float = 100e6  # server → client
     buffer_seconds: float = 0.25
+    shared: bool = True  # one bucket for all connections (False: one per connection)
 
     def label(self) -> str:
-        return f"{self.up_bits / 1e6:g} Mb/s / {self.rtt * 1000:g} ms"
+        each = "" if self.shared else " (per connection)"
+        return f"{self.up_bits / 1e6:g} Mb/s / {self.rtt * 1000:g} ms{each}"
 
 
 class ShapingProxy:
@@ -35,6 +42,7 @@ class ShapingProxy:
         self.link = link
         self.bytes_up = 0
         self.port = 0
+        self._free_at = {True: 0.0, False: 0.0}  # by direction (up?): when the link is free
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="shaping-proxy")
@@ -84,7 +92,8 @@ class ShapingProxy:
     ) -> None:
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
         one_way = self.link.rtt / 2
-        state = {"free_at": 0.0}
+        # The link's clock: the proxy's (shared by all connections) or this connection's.
+        state = self._free_at if self.link.shared else {up: 0.0}
 
         async def read() -> None:
             while True:
@@ -95,8 +104,8 @@ class ShapingProxy:
                     return
                 if up:
                     self.bytes_up += len(data)
-                sent = max(now, state["free_at"]) + len(data) * 8 / bits
-                state["free_at"] = sent
+                sent = max(now, state[up]) + len(data) * 8 / bits
+                state[up] = sent
                 await queue.put((sent + one_way, data))
                 if (wait := sent - now - self.link.buffer_seconds) > 0:
                     await asyncio.sleep(wait)
