@@ -18,7 +18,7 @@ from rep_video.media import encoding as fa
 from rep_video.media.cut.h264_sps import first_sps, parse_vui
 from rep_video.media.cut.packet_join import Piece, join
 from rep_video.media.cut.piece_encode import encode_span
-from rep_video.media.cut.trim_plan import Segment, TrimPlan, plan_trim
+from rep_video.media.cut.trim_plan import Segment, TrimPlan, copied_to_the_end, plan_trim
 from rep_video.media.cut.x264_match import sei_options, sei_params
 from rep_video.media.probe import MediaInfo, probe, require_video
 from rep_video.media.transcode import Job, transcode
@@ -155,7 +155,9 @@ def _run_exact(info: MediaInfo, plan: TrimPlan, out: Path, tracker: Tracker) -> 
 
 def plan_for(info: MediaInfo, start: float, end: float, mode: str) -> TrimPlan:
     v = require_video(info)
-    return plan_trim(info.keyframes, info.duration, start, end, mode, v.frame_duration)
+    plan = plan_trim(info.keyframes, info.duration, start, end, mode, v.frame_duration)
+    # Our recordings have no B-frames: their out-point is copied (less to encode and send).
+    return plan if v.has_b_frames else copied_to_the_end(plan)
 
 
 def trim(

@@ -132,3 +132,16 @@ def plan_trim(
     if e > copy_end:
         segments.append(Segment(copy_end, e, "encode"))
     return TrimPlan("smart", s, e, tuple(segments))
+
+
+def copied_to_the_end(plan: TrimPlan) -> TrimPlan:
+    """`plan` with the part after its last keyframe copied rather than re-encoded, for a
+    video without reordered frames: each frame then refers only to frames before it, so the
+    first frames of a GOP decode without the rest and the out-point needs no new piece (the
+    in-point does: the frames after it refer to frames before it)."""
+    if len(plan.segments) < 2:
+        return plan
+    *rest, copy, last = plan.segments
+    if copy.action != "copy" or last.action != "encode":
+        return plan
+    return TrimPlan(plan.mode, plan.start, plan.end, (*rest, Segment(copy.start, last.end, "copy")))
