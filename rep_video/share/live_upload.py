@@ -24,7 +24,8 @@ import logging
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ from rep_video.media.mp4.tables import read_plain
 from rep_video.progress import CancelToken, no_progress
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation
-from rep_video.share.targets.file_chunks import CHUNK_SIZE, cut_chunks
+from rep_video.share.targets.file_chunks import CHUNK_SIZE, Chunk, cut_chunks
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.tokens import new_token
 
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # requests and the tus client: only once a server target is o
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.5  # the recorder closes a fragment about this often
+POLL_SECONDS = 0.2  # the recorder closes a fragment every ≤ 0.5 s: a full chunk starts soon
 NICE = 10  # the upload thread's nice value above the app's (Linux)
 IN_FLIGHT = 2  # chunks sent at once
 MAX_CHUNKS = 150  # a share declares at most 200 files; past this the rest goes at Stop
@@ -150,6 +151,8 @@ class LiveUpload:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # the state, as the chunks in flight change it
         self.native_id: int | None = None  # the OS's id of the streaming thread, once running
+        self._running: deque[tuple[Chunk, Future[None]]] = deque()  # in order, oldest first
+        self._queued = 0  # where the chunks handed to the pool end (working-file offset)
 
     @classmethod
     def begin(
@@ -211,27 +214,55 @@ class LiveUpload:
 
     def _loop(self) -> None:
         delay = POLL_SECONDS
-        while not self._released.is_set() and self.state.error is None:
-            try:
-                self.step()
-                delay = POLL_SECONDS
-            except TransientError as exc:  # offline, busy: what is not up goes later
-                log.info("live upload waits: %s", exc)
-                delay = min(delay * 2, 8.0)
-            except Cancelled:
-                return
-            except UserError as exc:
-                self.state.error = exc.message  # Stop sends the rest the ordinary way
-                self.state.save(self.state_file)
-            except Exception as exc:  # never let the thread die unseen; try again later
-                log.warning("live upload failed, trying again: %s", one_line(exc))
-                delay = min(delay * 2, 8.0)
-            if self._released.wait(delay):
-                return
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rep-video-live-chunk") as pool:
+            while not self._released.is_set() and self.state.error is None:
+                try:
+                    self._pump(pool)
+                    delay = POLL_SECONDS
+                except TransientError as exc:  # offline, busy: what is not up goes later
+                    log.info("live upload waits: %s", exc)
+                    delay = min(delay * 2, 8.0)
+                except Cancelled:
+                    break
+                except UserError as exc:
+                    self.state.error = exc.message  # Stop sends the rest the ordinary way
+                    self.state.save(self.state_file)
+                except Exception as exc:  # never let the thread die unseen; try again later
+                    log.warning("live upload failed, trying again: %s", one_line(exc))
+                    delay = min(delay * 2, 8.0)
+                if self._wait(delay):
+                    break
+        # Released: the pool has let the chunks in flight finish (or `stop` cut them).
+        with contextlib.suppress(Exception):
+            self._settle(block=True)
+
+    def _wait(self, delay: float) -> bool:
+        """Until the next pump: `delay`, or sooner when the oldest chunk in flight ends (its
+        slot is free for the next one). True once released."""
+        if self._running:
+            with contextlib.suppress(Exception):  # its outcome is for `_settle`
+                self._running[0][1].exception(delay)
+            return self._released.is_set()
+        return self._released.wait(delay)
 
     def step(self) -> None:
         """Reserve the share if that has not happened yet, then send every full chunk of the
-        complete fragments written so far."""
+        complete fragments written so far, and wait for them (the thread does the same
+        without waiting: a chunk starts whenever one is full and a slot is free)."""
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rep-video-live-chunk") as pool:
+            self._pump(pool)
+            while self._running:
+                self._settle(block=True, one=True)
+                self._pump(pool)
+
+    def _pump(self, pool: ThreadPoolExecutor) -> None:
+        """Count the chunks that ended; reserve the share if that has not happened yet; start
+        full chunks while fewer than IN_FLIGHT are in flight. Never waits for a chunk: the
+        next one starts as soon as it is full, while the one before is still on the link (a
+        chunk's round trips, declare, create and the PATCH's answer, overlap the other's
+        bytes; waiting for both would leave the link idle and the upload behind a take near
+        the uplink's rate)."""
+        self._settle()
         st = self.state
         if st.reservation is None:
             st.reservation = asdict(self._reserve())
@@ -241,25 +272,56 @@ class LiveUpload:
             return  # no fragment yet
         st.start = st.start or span.start
         st.sent = max(st.sent, st.start)
-        room = max(0, MAX_CHUNKS - len(st.declared))
-        full = (span.end - st.sent) // st.chunk_size
-        if not full or not room:
+        size = st.chunk_size
+        self._queued = max(self._queued, st.sent)
+        last = st.start + MAX_CHUNKS * size  # past this the rest goes at Stop
+        ready = self._queued + (min(span.end, last) - self._queued) // size * size
+        free = IN_FLIGHT - len(self._running)
+        if ready <= self._queued or free <= 0:
             return
-        end = st.sent + min(full, room) * st.chunk_size
         # Every full chunk waiting is declared at once: behind a slow link, one round trip
-        # for all of them rather than one each.
-        chunks = cut_chunks(Path(st.working), st.sent, end, st.chunk_size)
-        self._declare([c.declaration() for c in chunks])
+        # for all of them rather than one each; each is hashed once, when declared.
+        declared_end = st.start + len(st.declared) * size
+        if ready > declared_end:
+            new = cut_chunks(Path(st.working), declared_end, ready, size)
+            self._declare([c.declaration() for c in new])
         master = self.reservation
         assert master is not None
-        # Two chunks in flight: while one waits for its answers (a round trip to create the
-        # upload, one for the PATCH) the other's bytes keep the uplink busy.
-        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="rep-video-live-chunk") as pool:
-            sent = pool.map(lambda c: self._send(master, c.name, (c.offset, c.length)), chunks)
-            for chunk, _ in zip(chunks, sent, strict=True):  # in order: `sent` is a prefix
-                with self._lock:
-                    st.sent = chunk.end
-                    st.save(self.state_file)
+        held = set(master.state.get("complete_parts") or ())
+        while free and self._queued < min(ready, st.start + len(st.declared) * size):
+            d = st.declared[(self._queued - st.start) // size]
+            chunk = Chunk(Path(st.working), self._queued, int(d["size"]), str(d["sha256"]))
+            future: Future[None] = Future()
+            if chunk.name in held:  # up already (before a failure of the one ahead of it)
+                future.set_result(None)
+            else:
+                span_of = (chunk.offset, chunk.length)
+                future = pool.submit(self._send, master, chunk.name, span_of)
+                free -= 1
+            self._running.append((chunk, future))
+            self._queued = chunk.end
+
+    def _settle(self, block: bool = False, one: bool = False) -> None:
+        """Move `sent` past the chunks that ended, in order (what is below it is complete on
+        the server). A failed chunk: those after it end first, then it is raised, and the
+        next pump starts again from it (the server keeps what each got up)."""
+        st = self.state
+        while self._running and (block or self._running[0][1].done()):
+            chunk, future = self._running.popleft()
+            try:
+                future.result()
+            except BaseException:
+                for _, rest in self._running:
+                    with contextlib.suppress(BaseException):
+                        rest.result()
+                self._running.clear()
+                self._queued = st.sent
+                raise
+            with self._lock:
+                st.sent = chunk.end
+                st.save(self.state_file)
+            if one:
+                return
 
     def _reserve(self) -> Reservation:
         body = {"manifest": self.manifest.to_dict(), "files": []}
