@@ -8,7 +8,6 @@ across instances, stored with the share, told to the rep's event streams like a 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rep_video.server import json_body
 from rep_video.server.audit_log import append_audit
 from rep_video.server.db import ShareAnswer, insert_stamped, utcnow
 from rep_video.server.live_events import Happened, record_event
@@ -62,7 +62,7 @@ def parse_body(body: bytes, content_type: str) -> dict[str, str]:
         raise AnswerProblem(400, "the answer must be UTF-8 text") from exc
     if content_type.split(";")[0].strip().lower() == "application/json":
         try:
-            data = json.loads(text)
+            data = json_body.loads(text)
         except (ValueError, RecursionError) as exc:
             raise AnswerProblem(400, "body must be JSON") from exc
         if not isinstance(data, dict):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -20,7 +19,6 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, model_validator
 from sqlalchemy import delete, select
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rep_video.server.api_shares import ShareOut
 from rep_video.server.auth import CallerDep, StateDep
@@ -28,7 +26,6 @@ from rep_video.server.blobs import BlobRange, ComposePart
 from rep_video.server.completion import mark_complete
 from rep_video.server.db import Share, Upload, utcnow
 from rep_video.server.names import is_part, name_problem
-from rep_video.server.numbers import capped_count
 from rep_video.server.openapi_spec import responses
 from rep_video.server.publish import blob_key
 from rep_video.server.quotas import quota_problem
@@ -44,7 +41,6 @@ MAX_PARTS = 1000  # a layout has a handful; a plan of millions of 1-byte ranges 
 MAX_INLINE = 8 * 1024 * 1024  # inline bytes in all (a moov: ~0.8 kB a second of video)
 _MAX_OFFSET = 1 << 50
 # The whole plan: the inline bytes as base64 and 1,000 ranges, with room to spare.
-MAX_BODY = 15 * 1024 * 1024  # base64 of MAX_INLINE is 10.7 MiB
 
 router = APIRouter(prefix="/api/v1", tags=["shares"])
 
@@ -93,40 +89,6 @@ class ComposeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(max_length=200, description="the declared file to compose")
     parts: list[PartIn] = Field(min_length=1, max_length=MAX_PARTS)
-
-
-class PlanSizeLimit:
-    """ASGI middleware: a compose plan longer than MAX_BODY (by its Content-Length) is a 413
-    before any of it is read; FastAPI would read the whole body before validating it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if _is_compose(scope):
-            headers = dict(scope.get("headers") or [])
-            declared = capped_count(headers.get(b"content-length", b"").decode("latin-1"))
-            if declared is not None and declared > MAX_BODY:
-                detail = f"the plan is over {MAX_BODY} bytes: upload bigger new pieces as parts/"
-                body = json.dumps({"detail": detail}).encode()
-                await send({"type": "http.response.start", "status": 413, "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ]})  # fmt: skip
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
-
-
-def _is_compose(scope: Scope) -> bool:
-    path = str(scope.get("path", ""))
-    return (
-        scope["type"] == "http"
-        and scope.get("method") == "POST"
-        and path.startswith("/api/v1/shares/")
-        and path.endswith("/compose")
-    )
 
 
 @router.post(

@@ -150,6 +150,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         api_me,
         api_preview,
         api_shares,
+        json_body,
         methods,
         observability,
         openapi_spec,
@@ -168,6 +169,6 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         app.include_router(module.router)
     methods.install(app)
     openapi_spec.install(app)
-    app.add_middleware(api_compose.PlanSizeLimit)
+    json_body.install(app)
     observability.install(app, state, metrics)
     return app

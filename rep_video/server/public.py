@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select
 from starlette.requests import ClientDisconnect
 
 from rep_video.resources import resource_path
-from rep_video.server import pages
+from rep_video.server import json_body, pages
 from rep_video.server.auth import StateDep
 from rep_video.server.catalog_store import (
     CATALOG,
@@ -270,7 +270,7 @@ async def view_event(token: str, request: Request, state: StateDep) -> Response:
         # Not measured: accepted like any beacon (the page cannot tell), and not stored.
         return Response(status_code=204, headers=dict(COMMON))
     try:
-        data = json.loads(body)
+        data = json_body.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):  # 1,024 "[" recurse too deep
         return plain_text(400, "body must be JSON")
     if not isinstance(data, dict) or data.get("kind") not in EVENT_KINDS:
