@@ -323,8 +323,10 @@ def _coerce(spec: SettingSpec, raw: Any, path: Path) -> Any:
         raise UserError(f"{where} must be true or false.")
     if spec.type is int:
         try:
-            value = int(raw) if not isinstance(raw, bool) else None
-        except (TypeError, ValueError):
+            # int() would truncate 2.5 and fails on inf (TOML's inf, 1e400) with OverflowError.
+            integral = not isinstance(raw, (bool, float)) or raw.is_integer()
+            value = int(raw) if integral else None
+        except (TypeError, ValueError, OverflowError):
             value = None
         if value is None or value <= 0:
             raise UserError(f"{where} must be a whole number above 0 (got {raw!r}).")

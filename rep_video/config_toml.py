@@ -24,6 +24,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"Settings file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
     except OSError as exc:
         raise UserError(
             f"Cannot read settings file {path}: {exc.strerror}; check its permissions."

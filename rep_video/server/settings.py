@@ -175,6 +175,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"config file {path} does not exist; check --config") from None
+    except OSError as exc:  # a folder, no permission
+        raise UserError(
+            f"cannot read config file {path} ({exc.strerror}); check --config"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"config file {path} is not valid TOML ({exc}); fix it") from None
     # Accept either top-level keys or a [server] table.

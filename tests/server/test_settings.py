@@ -68,6 +68,11 @@ def test_bad_settings_are_user_errors(
         load_settings(config_file=cfg, env=env)
 
 
+def test_a_config_path_that_is_a_folder_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="cannot read config file"):  # was IsADirectoryError
+        load_settings(config_file=tmp_path, env={})
+
+
 def _cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "rep_video", *args],

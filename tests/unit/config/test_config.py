@@ -174,3 +174,26 @@ def test_cli_token_from_stdin_never_lands_in_a_file(rep_video_home: Path) -> Non
     for file in rep_video_home.rglob("*"):
         if file.is_file():
             assert b"tok-SECRET-456" not in file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (b"[policy]\nmax_length_seconds = inf\n", "whole number"),  # was OverflowError, exit 1
+        (b"[policy]\nmax_length_seconds = 1e400\n", "whole number"),
+        (b"[policy]\nmax_length_seconds = 2.5\n", "whole number"),  # not cut to 2
+        (b'[rep]\nname = "R\xe9my"\n', "not UTF-8"),  # Latin-1: was UnicodeDecodeError
+    ],
+)
+def test_odd_values_and_encodings_are_one_line_user_errors(text: bytes, said: str) -> None:
+    paths.user_config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.user_config_file().write_bytes(text)
+    with pytest.raises(UserError, match=said) as err:
+        config.load_settings()
+    assert "\n" not in str(err.value)
+
+
+def test_a_whole_float_still_counts() -> None:
+    paths.user_config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.user_config_file().write_text("[policy]\nmax_length_seconds = 300.0\n")
+    assert config.load_settings().policy.max_length_seconds == 300
