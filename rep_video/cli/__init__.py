@@ -48,16 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        from rep_video.cli.app_cmd import launch_app
-
-        func = launch_app
-    else:
-        func = args.func
     try:
-        return int(func(args) or 0)
+        # Inside the try: importing the commands (PyAV, the server) takes about a second, and a
+        # Ctrl-C then was a KeyboardInterrupt traceback.
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from rep_video.cli.app_cmd import launch_app
+
+            return int(launch_app(args) or 0)
+        return int(args.func(args) or 0)
     except UserError as exc:
         print(f"rep-video: {exc.message}", file=sys.stderr)
         return 2
