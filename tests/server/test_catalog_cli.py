@@ -93,6 +93,26 @@ def test_policy_push_stores_the_whole_policy_and_refuses_unknown_keys(
     assert "max_expiry" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[retention]\nshares_days = inf\n", "retention.shares_days is inf"),
+        ("max_expiry_days = 1e400\n", "max_expiry_days is inf"),
+        ("[answers]\ncallback_times = [nan]\n", "answers.callback_times[0] is nan"),
+        ("max_expiry_days = 2027-01-01\n", "max_expiry_days is a date"),
+    ],
+)
+def test_policy_push_of_a_value_json_cannot_carry_is_exit_2(
+    acme: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    # Was 'cannot reach the share server (Out of range float values ...)', exit 1.
+    policy = tmp_path / "policy.toml"
+    policy.write_text(text)
+    assert main(["admin", "policy", "push", str(policy), "--server", acme]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1
+
+
 def test_content_list_reads_the_servers_catalog_and_its_cached_copy_offline(
     server: InProcessServer, tokens: dict[str, str], acme: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 import tomllib
 from pathlib import Path
@@ -174,10 +175,27 @@ def push_policy(args: argparse.Namespace) -> int:
             f"the policy {path} has unknown keys: {', '.join(unknown)} "
             f"(known: {', '.join(known)}); see docs/ADMIN.md."
         )
+    _sendable(data, path, "")
     with _server(args.server) as target:
         target.call("PUT", "/api/v1/admin/policy", "pushing the policy", json=data)
     print(f"pushed the policy to {target.name}", file=sys.stderr)
     return 0
+
+
+def _sendable(value: object, path: Path, key: str) -> None:
+    """UserError naming a TOML value JSON cannot carry: inf and nan (`1e400` too), and dates
+    and times (which the policy writes as days, never as dates). Sending them failed inside the
+    HTTP client and was said as 'cannot reach the share server', exit 1."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _sendable(item, path, f"{key}.{name}" if key else str(name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _sendable(item, path, f"{key}[{i}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise UserError(f"the policy {path}: {key} is {value}; give a number.")
+    elif not isinstance(value, (str, int, float, bool)):
+        raise UserError(f"the policy {path}: {key} is a date or time; give a number or text.")
 
 
 def withdraw(args: argparse.Namespace) -> int:
