@@ -324,8 +324,8 @@ def _coerce(spec: SettingSpec, raw: Any, path: Path) -> Any:
     if spec.type is int:
         try:
             # int() would truncate 2.5 and fails on inf (TOML's inf, 1e400) with OverflowError.
-            integral = not isinstance(raw, (bool, float)) or raw.is_integer()
-            value = int(raw) if integral else None
+            whole = not isinstance(raw, bool) and not (isinstance(raw, float) and raw % 1)
+            value = int(raw) if whole else None
         except (TypeError, ValueError, OverflowError):
             value = None
         if value is None or value <= 0:

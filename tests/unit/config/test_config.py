@@ -182,6 +182,7 @@ def test_cli_token_from_stdin_never_lands_in_a_file(rep_video_home: Path) -> Non
         (b"[policy]\nmax_length_seconds = inf\n", "whole number"),  # was OverflowError, exit 1
         (b"[policy]\nmax_length_seconds = 1e400\n", "whole number"),
         (b"[policy]\nmax_length_seconds = 2.5\n", "whole number"),  # not cut to 2
+        (b"[policy]\nmax_length_seconds = true\n", "whole number"),
         (b'[rep]\nname = "R\xe9my"\n', "not UTF-8"),  # Latin-1: was UnicodeDecodeError
     ],
 )
