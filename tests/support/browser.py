@@ -17,7 +17,6 @@ import functools
 import http.server
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.support.serve_thread import serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -196,7 +197,7 @@ def static_server() -> Iterator[Callable[[Path], str]]:
         handler = functools.partial(RangeRequestHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_in_thread(server)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/"
 

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tests.support.serve_thread import serve_in_thread
 from tests.support.tls_ca import OwnCA
 
 
@@ -68,7 +69,7 @@ def tls_front(ca: OwnCA) -> Iterator[Front]:
 
     with _Server(("127.0.0.1", 0), Handler) as server:
         front.port = int(server.server_address[1])
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_in_thread(server)
         try:
             yield front
         finally:
@@ -115,7 +116,7 @@ def connect_proxy(*, refuse: bool = False) -> Iterator[Proxy]:
 
     with _Server(("127.0.0.1", 0), Handler) as server:
         proxy.port = int(server.server_address[1])
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_in_thread(server)
         try:
             yield proxy
         finally:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tests.support.serve_thread import serve_in_thread
 from tests.support.server_process import free_port
 
 
@@ -41,7 +41,7 @@ def recording_server() -> Iterator[Recording]:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", recording.port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     try:
         yield recording
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from rep_video import paths
 from rep_video.cli import doctor_cmd
 from rep_video.errors import UserError
 from rep_video.updates import is_newer, newer_release
+from tests.support.serve_thread import serve_in_thread
 
 
 class _Notice:
@@ -40,7 +40,7 @@ class _Notice:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/repvideo/latest.json"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def close(self) -> None:
         if self.server.fileno() != -1:
