@@ -11,8 +11,10 @@ has the same `url`, `port`, `data_dir` and `create_token(name, admin=)`."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -46,6 +48,46 @@ class InProcessServer:
         change_account(self.state.sessions, name, change, "test admin")
 
 
+class _ThreadServer(uvicorn.Server):
+    """uvicorn's Server, stopped as soon as it is asked. uvicorn looks at `should_exit` every
+    0.1 s and then sleeps 0.1 s more for open connections to notice the shutdown before it
+    waits for them (up to the grace period) anyway: about 0.2 s of nothing at each of the fast
+    tier's sixty-odd server stops. Here a stop wakes the loop at once, and the connections are
+    still waited for, only without the fixed sleep in front."""
+
+    _stop: asyncio.Event | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    def stop(self) -> None:
+        self.should_exit = True
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+
+    async def main_loop(self) -> None:
+        self._stop = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):  # the date header, and should_exit
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), 0.1)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.config.timeout_graceful_shutdown):
+                while self.server_state.connections or self.server_state.tasks:
+                    await asyncio.sleep(0.005)
+        for task in self.server_state.tasks:
+            task.cancel()
+        for server in self.servers:
+            await server.wait_closed()
+        await self.lifespan.shutdown()
+
+
 @contextlib.contextmanager
 def inprocess_server(
     data_dir: Path,
@@ -67,7 +109,7 @@ def inprocess_server(
     state = build_state(config)
     # At the end of a module nothing a test waits for is still in flight: a connection left
     # open (a refused request's keep-alive) held each teardown for the whole grace period.
-    server = uvicorn.Server(
+    server = _ThreadServer(
         uvicorn.Config(
             create_app(config, state), host="127.0.0.1", port=port, log_level="warning",
             access_log=False, timeout_graceful_shutdown=0.5,
@@ -83,6 +125,6 @@ def inprocess_server(
     try:
         yield InProcessServer(f"http://127.0.0.1:{port}", port, data_dir, state)
     finally:
-        server.should_exit = True
+        server.stop()
         thread.join(10)
         state.engine.dispose()
