@@ -84,7 +84,7 @@ def test_dns() -> None:
 def test_timeout() -> None:
     with _silent_listener() as port:
         url = f"http://127.0.0.1:{port}"
-        assert _said(url, timeout=0.3) == {
+        assert _said(url, timeout=0.1) == {
             f"cannot reach the share server {url}: 127.0.0.1:{port} did not answer in time "
             "(timeout); check the network or try later"
         }
