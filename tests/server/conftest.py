@@ -12,18 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.clips import make_clip
-from tests.support.inprocess_server import InProcessServer, inprocess_server
 from tests.support.postgres import pg_url  # noqa: F401 - fixture
+
+if TYPE_CHECKING:  # imported where a server starts: see `server`
+    from tests.support.inprocess_server import InProcessServer
 
 
 @pytest.fixture(scope="module")
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[InProcessServer]:
+    # Imported here, not at the top: pytest-xdist's controller loads this conftest before it
+    # starts the workers and runs no test itself, so the server's stack (FastAPI, SQLAlchemy,
+    # uvicorn: about a second) would only delay the workers' start.
+    from tests.support.inprocess_server import inprocess_server
+
     embedded = request.node.get_closest_marker("embedded_server") is not None
     with inprocess_server(tmp_path_factory.mktemp("srv"), embedded=embedded) as srv:
         yield srv
