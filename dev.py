@@ -33,14 +33,12 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 # The fast tier: what a change to the core or the server's API needs before a commit; CI still
 # runs everything (`python3 dev.py test`). Two pytest workers (pytest-xdist, a module to a
-# worker so each module's in-process server starts once), then the real-time capture tests
-# alone: a recorder fed at 30 fps drops frames when another test holds its core.
+# worker so each module's in-process server starts once). The capture tests run on them too:
+# they feed the recorder as fast as it takes frames, and the one that dropped a frame beside
+# the other worker (ten pauses in a row, docs/PERFORMANCE.md) is marked slow, so a run of its
+# own, 2 s of start-up and 10 s with one core idle, bought nothing.
 FAST_MARKS = ["-m", "not slow and not e2e and not gui and not process"]
-REALTIME = "tests/unit/media/capture"
-FAST_RUNS = [
-    ["tests/unit", "tests/server", f"--ignore={REALTIME}", "-n", "2", "--dist", "loadscope"],
-    [REALTIME],
-]
+FAST_RUNS = [["tests/unit", "tests/server", "-n", "2", "--dist", "loadscope"]]
 
 
 def _want_stamp() -> str:
@@ -90,6 +88,11 @@ def cmd_test(args: list[str]) -> int:
         args = [a for a in args if a != "--fast"]
         # Fewer examples per property test in this tier (tests/support/examples.py).
         env["REP_VIDEO_TEST_TIER"] = "fast"
+        # Keep the bytecode pytest writes of the test modules, assertions rewritten: with
+        # PYTHONDONTWRITEBYTECODE set (as some shells and containers set it) every run and each
+        # of its worker processes rewrote and compiled all 400-odd modules again, 5 s of CPU
+        # a process. The cache is checked against each source file, so it never hides an edit.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return _first_failure(
             [run([str(PY), "-m", "pytest", *paths, *FAST_MARKS, *args], env) for paths in FAST_RUNS]
         )
