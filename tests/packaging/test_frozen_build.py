@@ -384,3 +384,29 @@ def test_every_shared_library_in_the_build_loads(app_dir: Path) -> None:
     ]  # fmt: skip
     assert not unexpected, unexpected
     assert len(failed) <= 4, failed
+
+
+def test_opencv_uses_pyavs_ffmpeg_and_binds_every_symbol(app_dir: Path) -> None:
+    """OpenCV's FFmpeg ships as links to PyAV's of the same version (packaging/shared_libs.py):
+    with every symbol bound at load (LD_BIND_NOW), `cv2` finds all it imports in them."""
+    internal = app_dir / "_internal"
+    ffmpeg = sorted((internal / "opencv_python_headless.libs").glob("libavcodec-*"))
+    assert ffmpeg and all(p.is_symlink() for p in ffmpeg)
+    assert all(p.resolve().parent == (internal / "av.libs").resolve() for p in ffmpeg)
+    assert not list((internal / "opencv_python_headless.libs").glob("libvpx-4*"))
+    script = "import ctypes, sys; ctypes.CDLL(sys.argv[1]); print('bound')"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(internal / "cv2" / "cv2.abi3.so")],
+        env=dict(os.environ, LD_BIND_NOW="1"), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.strip() == "bound", done.stderr
+
+
+def test_qts_trimmed_icu_data_serves_the_apps_languages(app_dir: Path) -> None:
+    """Qt's ICU data holds the app's languages only (packaging/icu_data.py): what Qt asks of
+    ICU (collation, time-zone names, case mapping, codecs) still answers in them."""
+    from tests.packaging.icu_support import assert_app_languages_work, icu_answers
+
+    qt_lib = app_dir / "_internal" / "PySide6" / "Qt" / "lib"
+    assert next(qt_lib.glob("libicudata.so.*")).stat().st_size < 8 * 2**20
+    assert_app_languages_work(icu_answers(qt_lib))
