@@ -2,7 +2,7 @@
 """Build the Linux app: a folder that runs without Python, and a tarball of it.
 
     .venv/bin/pip install -e ".[packaging]"      # PyInstaller, once
-    .venv/bin/python packaging/build_linux.py    # -> packaging/dist/rep-video/ + .tar.gz
+    .venv/bin/python packaging/build_linux.py    # -> packaging/dist/rep-video/ + .tar.xz
 
 Options: --dist DIR and --work DIR move the output and PyInstaller's work folder;
 --no-tarball skips the archive (the frozen test does). The result:
@@ -110,10 +110,14 @@ def size_report(app_dir: Path, top: int = 15) -> str:
 
 
 def make_tarball(app_dir: Path) -> Path:
+    """`rep-video-<version>-linux-<arch>.tar.xz`, xz preset 9 (Python's lzma: no tool needed).
+    xz rather than gzip: a quarter smaller, and `tar xf` unpacks it on every desktop Linux
+    (zstd is smaller still at its slowest levels only, and not installed everywhere); the
+    measurements are in docs/PERFORMANCE.md, "Packaging"."""
     arch = os.uname().machine
-    out = app_dir.parent / f"{APP}-{app_version()}-linux-{arch}.tar.gz"
+    out = app_dir.parent / f"{APP}-{app_version()}-linux-{arch}.tar.xz"
     tmp = out.with_name(out.name + ".partial")
-    with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+    with tarfile.open(tmp, "w:xz", preset=9) as tar:
         tar.add(app_dir, arcname=app_dir.name)
     tmp.replace(out)
     return out
