@@ -169,6 +169,6 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         app.include_router(module.router)
     methods.install(app)
     openapi_spec.install(app)
-    json_body.install(app)
+    json_body.install(app, settings.patch_idle_seconds)
     observability.install(app, state, metrics)
     return app

@@ -10,6 +10,7 @@ otherwise depend on the parser reading it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from typing import Any
@@ -120,11 +121,13 @@ async def _refuse(send: Send, status: int, detail: Any) -> None:
 
 class JsonBodyGuard:
     """ASGI middleware: reads a JSON API body up to MAX_BODY (413 past it, before any of it is
-    read when Content-Length says so), checks a JSON one is strict (422 `json_invalid` naming
-    the problem), then hands the very bytes on to the app."""
+    read when Content-Length says so; 408 when nothing arrives for `idle_seconds`), checks a
+    JSON one is strict (422 `json_invalid` naming the problem), then hands the very bytes on to
+    the app."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, idle_seconds: float) -> None:
         self.app = app
+        self.idle = idle_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _guarded(scope):
@@ -137,7 +140,13 @@ class JsonBodyGuard:
         chunks: list[bytes] = []
         size, more = 0, True
         while more:
-            message = await receive()
+            try:
+                # A client that stops sending would hold the connection and what it sent so
+                # far for ever (uvicorn times out only between requests).
+                message = await asyncio.wait_for(receive(), self.idle)
+            except TimeoutError:
+                await _refuse(send, 408, f"the body stopped arriving (nothing for {self.idle:g} s)")
+                return
             if message["type"] != "http.request":  # the client went away: nothing to answer
                 return
             chunk = message.get("body", b"")
@@ -173,11 +182,11 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, idle_seconds: float) -> None:
     """The guard, and a 422 for a bad field that does not echo the field's value: FastAPI's
     own puts the `input` in, which may be bytes that are not UTF-8 (a 500 as it rendered them)
     or a plan of 15 MiB sent back whole."""
-    app.add_middleware(JsonBodyGuard)
+    app.add_middleware(JsonBodyGuard, idle_seconds=idle_seconds)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:

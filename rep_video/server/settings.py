@@ -106,7 +106,9 @@ SETTINGS: dict[str, str] = {
     "cleanup_interval_seconds": "how often expired uploads are removed",
     "pending_share_expiry_hours": "a share never published is deleted this long after creation",
     "purge_interval_seconds": "how often the retention purge runs inside serve (0 = never)",
-    "patch_idle_seconds": "a PATCH that sends nothing for this long counts as cut",
+    "patch_idle_seconds": (
+        "a PATCH that sends nothing for this long counts as cut (an API body: 408)"
+    ),
     "failed_lookups_per_minute": "unknown share links per client (IPv6: /64) a minute before 429",
     "failed_api_auth_per_minute": "wrong API tokens per client (IPv6: /64) a minute before 429",
     "forwarded_allow_ips": "proxies whose X-Forwarded-For is trusted (addresses, networks, *)",

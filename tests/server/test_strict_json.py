@@ -6,16 +6,18 @@ token was looked at. Against the in-process server (a real uvicorn), as raw byte
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from rep_video.server import json_body
 from tests.server.helpers import auth, create_body, manifest
-from tests.support.inprocess_server import InProcessServer
+from tests.support.inprocess_server import InProcessServer, inprocess_server
 
 JSON = {"Content-Type": "application/json"}
 
@@ -138,3 +140,23 @@ def test_loads_takes_ordinary_json() -> None:
     value = {"a": [1, 2.5, "é", {"b": None}], "c": True, "d": "\U0001f600"}
     assert json_body.loads(httpx.Request("POST", "/", json=value).content) == value
     assert json_body.loads(b'["\\ud83d\\ude00"]') == ["\U0001f600"]  # a pair is one character
+
+
+@pytest.fixture(scope="module")
+def quick_idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
+    with inprocess_server(tmp_path_factory.mktemp("idle"), patch_idle_seconds=1) as srv:
+        yield srv
+
+
+def test_a_body_that_stops_arriving_is_408_not_held_for_ever(quick_idle: InProcessServer) -> None:
+    # No token needed to hold a connection: the body is read before the token is looked at.
+    parts = urlsplit(quick_idle.url)
+    head = (
+        "POST /api/v1/shares HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=15) as stalled:
+        stalled.sendall(head.encode() + b'{"manif')
+        answer = stalled.recv(1000)
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+    assert b"the body stopped arriving" in answer
