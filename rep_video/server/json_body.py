@@ -81,7 +81,7 @@ def _guarded(scope: Scope) -> bool:
     return (
         scope["type"] == "http"
         and scope.get("method") in ("POST", "PUT", "PATCH", "DELETE")
-        and path.startswith("/api/")
+        and path.startswith(("/api/", "/s/"))
         and not path.startswith(_STREAMED)
     )
 
@@ -157,7 +157,8 @@ class JsonBodyGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and _is_json(scope):
+        # The page's posts (answers, events) parse their small bodies themselves, as strictly.
+        if body and _is_json(scope) and not str(scope.get("path", "")).startswith("/s/"):
             try:
                 loads(body)
             except NotStrictJson as exc:

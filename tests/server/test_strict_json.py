@@ -160,3 +160,12 @@ def test_a_body_that_stops_arriving_is_408_not_held_for_ever(quick_idle: InProce
         answer = stalled.recv(1000)
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert b"the body stopped arriving" in answer
+
+
+@pytest.mark.parametrize("path", ["/s/nosuchtoken/events", "/s/nosuchtoken/answer"])
+def test_a_page_post_that_stops_arriving_is_408_too(quick_idle: InProcessServer, path: str) -> None:
+    parts = urlsplit(quick_idle.url)
+    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+    with socket.create_connection((parts.hostname, parts.port), timeout=15) as stalled:
+        stalled.sendall(head.encode() + b"action=")
+        assert stalled.recv(1000).startswith(b"HTTP/1.1 408")
