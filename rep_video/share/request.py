@@ -309,12 +309,35 @@ def resolve_rep(overrides: Person | None, settings: Settings) -> Person:
             "who is sending? set rep.name in the settings (see docs/SHARE_PAGE.md) "
             "or pass --from-name NAME.",
         )
-    return Person(
-        name=name,
-        role=(o.role or s.role or "").strip() or None,
-        email=(o.email or s.email or "").strip() or None,
-        phone=(o.phone or s.phone or "").strip() or None,
+    return _one_line_fields(
+        "sender",
+        Person(
+            name=name,
+            role=(o.role or s.role or "").strip() or None,
+            email=(o.email or s.email or "").strip() or None,
+            phone=(o.phone or s.phone or "").strip() or None,
+        ),
     )
+
+
+def _one_line_fields(part: str, person: Person) -> Person:
+    """InvalidRequest unless every field is one line of printable text, as the share server's
+    manifest schema requires: a tab or a control character was refused there only after the
+    send was in the outbox, where it could not be fixed."""
+    who = "your" if part == "sender" else "the recipient's"
+    for what in ("name", "role", "email", "phone"):
+        value = getattr(person, what, None) or ""
+        if not value.isprintable():
+            bad = next(c for c in value if not c.isprintable())
+            raise InvalidRequest(
+                part,
+                f"{who} {what} holds {_character(bad)}; write it as one line of plain text.",
+            )
+    return person
+
+
+def _character(c: str) -> str:
+    return "a line break" if c in "\r\n" else f"the invisible character U+{ord(c):04X}"
 
 
 def _check_recipient(to: Person) -> Person:
@@ -323,10 +346,13 @@ def _check_recipient(to: Person) -> Person:
         raise InvalidRequest(
             "to", "the recipient's name is empty or too long; pass --to 'Dr. Jane Smith'."
         )
-    return Person(
-        name=name,
-        email=(to.email or "").strip() or None,
-        phone=(to.phone or "").strip() or None,
+    return _one_line_fields(
+        "to",
+        Person(
+            name=name,
+            email=(to.email or "").strip() or None,
+            phone=(to.phone or "").strip() or None,
+        ),
     )
 
 
@@ -336,6 +362,9 @@ def _check_message(message: str) -> None:
             "message",
             f"the message has {len(message)} characters; keep it under {MAX_MESSAGE_CHARS}.",
         )
+    # The share server's rule: line breaks and tabs, no other control character.
+    if bad := next((c for c in message if (c < " " and c not in "\t\n\r") or c == "\x7f"), None):
+        raise InvalidRequest("message", f"the message holds {_character(bad)}; remove it.")
 
 
 def link_expiry(days: int | None, settings: Settings) -> datetime:

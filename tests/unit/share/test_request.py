@@ -60,6 +60,17 @@ def test_a_good_request_is_resolved(tmp_path: Path) -> None:
         ({"edit": MediaEdit(trim_mode="quick")}, "edit", "quick"),
         ({"edit": MediaEdit(poster_at=-1.0)}, "edit", "poster"),
         ({"edit": MediaEdit(poster_at=float("nan"))}, "edit", "poster"),
+        # Refused by the share server only once the send was in the outbox:
+        ({"message": "Hello\x01"}, "message", "U\\+0001"),
+        ({"message": "Hello\x7f"}, "message", "U\\+007F"),
+        (
+            {"to": Person("Dr.\tWho")},
+            "to",
+            "recipient's name holds the invisible character U\\+0009",
+        ),
+        ({"to": Person("Dr. Who", email="a@b.c\x00")}, "to", "email holds"),
+        ({"sender": Person("Alex\u200bRep")}, "sender", "your name holds"),
+        ({"sender": Person("Alex", phone="1\r2")}, "sender", "phone holds a line break"),
     ],
 )
 def test_bad_requests_name_the_part(fields: dict[str, object], part: str, text: str) -> None:
@@ -67,6 +78,11 @@ def test_bad_requests_name_the_part(fields: dict[str, object], part: str, text: 
     with pytest.raises(InvalidRequest, match=text) as caught:
         check(request)
     assert caught.value.part == part
+
+
+def test_a_message_keeps_its_line_breaks_and_tabs() -> None:
+    request = ShareRequest(Path("v.mp4"), TO, "Dear Dr.\r\n\tSmith\n", sender=REP)
+    assert check(request).message == "Dear Dr.\r\n\tSmith\n"  # type: ignore[attr-defined]
 
 
 def test_no_sender_anywhere() -> None:
