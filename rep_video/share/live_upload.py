@@ -153,6 +153,7 @@ class LiveUpload:
         self.native_id: int | None = None  # the OS's id of the streaming thread, once running
         self._running: deque[tuple[Chunk, Future[None]]] = deque()  # in order, oldest first
         self._queued = 0  # where the chunks handed to the pool end (working-file offset)
+        self._master: Reservation | None = None  # what the chunks merge into (`_pump`)
 
     @classmethod
     def begin(
@@ -277,17 +278,20 @@ class LiveUpload:
         last = st.start + MAX_CHUNKS * size  # past this the rest goes at Stop
         ready = self._queued + (min(span.end, last) - self._queued) // size * size
         free = IN_FLIGHT - len(self._running)
-        if ready <= self._queued or free <= 0:
-            return
+        if ready <= self._queued or free <= 0 or self._released.is_set():
+            return  # released: no declaration after Stop's (the send's own come after it)
         # Every full chunk waiting is declared at once: behind a slow link, one round trip
         # for all of them rather than one each; each is hashed once, when declared.
         declared_end = st.start + len(st.declared) * size
         if ready > declared_end:
             new = cut_chunks(Path(st.working), declared_end, ready, size)
             self._declare([c.declaration() for c in new])
-        master = self.reservation
+        # One reservation for every chunk in flight, whichever pump started it: each chunk
+        # merges what it did into it, and the state file is written from it whole.
+        self._master = master = self._master or self.reservation
         assert master is not None
-        held = set(master.state.get("complete_parts") or ())
+        with self._lock:
+            held = set(master.state.get("complete_parts") or ())
         while free and self._queued < min(ready, st.start + len(st.declared) * size):
             d = st.declared[(self._queued - st.start) // size]
             chunk = Chunk(Path(st.working), self._queued, int(d["size"]), str(d["sha256"]))

@@ -178,7 +178,7 @@ def _count_requests() -> None:
                     name = base64.b64decode(value).decode()
             if location := response.headers.get("Location"):
                 UPLOAD_NAMES[urlsplit(location).path] = name
-        elif request.method == "PATCH":
+        elif request.method in ("PATCH", "HEAD"):
             name = UPLOAD_NAMES.get(url.path, "?")
         CALLS.append(Call(began, time.monotonic(), url.netloc, str(request.method),
                           url.path, name, length))  # fmt: skip
@@ -218,7 +218,8 @@ UPLOAD_NAMES: dict[str, str] = {}
 def timeline(host: str, stopped: float, to_live: float, tail: set[str]) -> list[str]:
     """The requests to `host` after Stop until the share was live: when each began and ended
     (seconds after Stop), what it was, its body's bytes; then the bytes by kind."""
-    lines, by_kind = [], {}
+    lines: list[str] = []
+    by_kind: dict[str, tuple[int, int]] = {}
     for c in sorted(CALLS, key=lambda c: c.began):
         if c.host != host or c.ended < stopped or c.began > stopped + to_live:
             continue

@@ -29,38 +29,41 @@ HTTP_OVERHEAD = 40_000
 
 
 def test_tail_goes_up_beside_the_media_and_is_not_sent_again(tmp_path: Path) -> None:
+    """The tail goes while the media is made, the video's pieces beside it (upload_layout
+    joins it before composing): each byte once, and the composed video byte for byte."""
     with running_server(tmp_path / "srv") as srv, CutProxy(srv.port) as proxy:
         target, recorder, state_file, live = streaming(
             tmp_path, proxy.url, srv.create_token("rita"), CHUNK
         )
         record(recorder, 8.0, {4.5: live.stop})  # the link drops out: half the take is left
         take = recorder.stop()
+        streamed = LiveState.load(state_file)
         reservation = live_reservation(state_file, take)
         assert reservation is not None
+        mdat = read_plain(take).mdat
+        # Every chunk below `sent` is recorded complete (no HEAD to find out at Send).
+        below = cut_chunks(take, mdat.start, mdat.start + streamed.sent - streamed.start, CHUNK)
+        assert {c.name for c in below} <= set(reservation.state["complete_parts"])
         chunks = tail_chunks(reservation, take, TRIM)
         lo, hi = needed_bytes(take, TRIM)
-        end = read_plain(take).mdat.end
         assert len(chunks) >= 2, chunks
         assert all(c.offset < hi and c.end > lo for c in chunks), (chunks, lo, hi)
-        assert chunks[-1].end < end, "a chunk wholly past the trim's end was not left out"
+        assert chunks[-1].end < mdat.end, "a chunk wholly past the trim's end was not left out"
         proxy.reset_counters()
-        merged = TailUpload(target, reservation, take, TRIM, CancelToken()).start()
-        merged_reservation = merged.joined(reservation)
-        tail_bytes = proxy.bytes_up
-        assert {c.name for c in chunks} <= set(merged_reservation.state["complete_parts"])
-        assert tail_bytes >= sum(c.length for c in chunks)
-        proxy.reset_counters()
+        tail = TailUpload(target, reservation, take, TRIM, CancelToken()).start()
         made = assemble_video(take, Edit(TRIM), work_dir(tmp_path / "work"))
         package = draft_package(tmp_path / "pkg")
         done = target.upload_layout(
-            package, merged_reservation, made.layout, no_progress, CancelToken()
+            package, reservation, made.layout, no_progress, CancelToken(), tail
         )
         after = proxy.bytes_up
         assert done.state["published"]
+        assert {c.name for c in chunks} <= set(done.state["complete_parts"])
         served = httpx.get(f"{done.link}/media/video.mp4", timeout=30)
         assert hashlib.sha256(served.content).hexdigest() == made.layout.sha256()
     new = sum(p.stat().st_size for p in made.pieces) + made.layout.payload_offset * 4 // 3
-    assert after < new + HTTP_OVERHEAD, (after, new)
+    tail_bytes = sum(c.length for c in chunks)
+    assert tail_bytes < after < tail_bytes + new + HTTP_OVERHEAD, (after, tail_bytes, new)
 
 
 def test_no_tail_for_another_take(tmp_path: Path) -> None:
@@ -97,6 +100,9 @@ def test_chunk_in_flight_at_stop_is_not_sent_again(tmp_path: Path, cut: bool) ->
         done = merged.joined(reservation)
         drained = set(_complete_parts(state_file)) - at_stop
         mdat = read_plain(take).mdat
+        st = LiveState.load(state_file)  # every chunk below `sent` recorded complete
+        below = cut_chunks(take, mdat.start, mdat.start + st.sent - st.start, CHUNK)
+        assert {c.name for c in below} <= set(_complete_parts(state_file))
         needed = {c.name for c in cut_chunks(take, mdat.start, mdat.end, CHUNK)}
         assert needed <= set(done.state["complete_parts"])  # the whole take is on the server
         if not cut:

@@ -171,6 +171,7 @@ class OutboxWorker:
         package = SharePackage.load(entry.package)
         with box.open_target(entry.target) as target:
             composes = target.kind == "server"  # it builds the video from parts it holds
+            tail = None
             if not package.complete:
                 # The link may be out already (reserved before the media was made): make the
                 # media now, under this lease, whether it is the first run or one after a crash.
@@ -178,21 +179,27 @@ class OutboxWorker:
                 try:
                     package = self._make_media(package, watch, cancel, compose=composes)
                     entry = box.apply(entry.id, machine.Measured(package.size()))
-                finally:
+                except BaseException:
                     if tail is not None and entry.reservation is not None:
                         entry = self._save(entry.id, tail.joined(entry.reservation))
+                    raise
             target.on_checkpoint = lambda r: self._checkpoint(entry.id, r)
             reservation = entry.reservation
             if reservation is None:
                 reservation = target.reserve(package)
                 watch.on_reserved(self._save(entry.id, reservation))
             if composes and (leader := shared_media.leader_of(package.folder)) is not None:
+                reservation, tail = self._joined(entry, reservation, tail), None
                 reservation = self._share_leaders_files(entry, package, reservation, leader)
             progress = self._recorder(entry.id, watch.progress)
             layout = load_layout(package.folder) if composes else None
+            if layout is None:  # the video's upload goes beside the tail only from a layout
+                reservation, tail = self._joined(entry, reservation, tail), None
             if layout is not None:
                 server = cast("ServerTarget", target)
-                reservation = server.upload_layout(package, reservation, layout, progress, cancel)
+                reservation = server.upload_layout(
+                    package, reservation, layout, progress, cancel, tail
+                )
             else:
                 reservation = target.upload(package, reservation, progress, cancel)
             self._save(entry.id, reservation)  # live: what follows is not on the page
@@ -211,6 +218,16 @@ class OutboxWorker:
             journal.note("send", package.manifest, where, video=video)
         box.apply(entry.id, machine.Delivered())
         release_if_all_delivered(box, entry.package)
+
+    def _joined(
+        self, entry: OutboxEntry, reservation: Reservation, tail: TailUpload | None
+    ) -> Reservation:
+        """`reservation` with what `tail` got up (it is waited for), saved in the entry."""
+        if tail is None:
+            return reservation
+        reservation = tail.joined(reservation)
+        self._save(entry.id, reservation)
+        return reservation
 
     def _make_media(
         self, package: SharePackage, watch: Watch, cancel: CancelToken, *, compose: bool

@@ -91,6 +91,8 @@ class TailUpload:
         self.mine = reservation.working_copy()
         self.sent: list[str] = []
         self.declared: list[dict[str, Any]] | None = None
+        self.sending: set[str] = set()  # the chunks this sends (the video's upload does not)
+        self._declared = threading.Event()  # set once the tail's declaration is done (or not)
         self._thread = threading.Thread(target=self._run, name="rep-video-tail", daemon=True)
         # The chunks that streamed hashed beside the tail's upload (CPU while it waits on
         # the link), not after it.
@@ -104,14 +106,42 @@ class TailUpload:
 
     def _run(self) -> None:
         try:
+            chunks = self._declared_chunks()
             self._adopt_drained()
-            chunks = tail_chunks(self.mine, self.take, self.trim)
-            if chunks:
-                self._send(chunks)
+            held = set(self.mine.state.get("complete_parts") or ())
+            if rest := [c for c in chunks if c.name not in held]:
+                self._send(rest)
         except Cancelled:
             return
+        except Exception as exc:  # offline, refused: the layout's upload sends what is left
+            log.info("the take's tail goes with the video instead: %s", one_line(exc))
+        finally:
+            self._declared.set()
+
+    def _declared_chunks(self) -> list[Chunk]:
+        """The tail's chunks, declared first (those in flight at Stop among them: the live
+        upload declared them too, so they are kept), so that the video's declaration can
+        follow at once, beside the tail's bytes. None when that fails: then the chunks in
+        flight are waited for before the video's upload (which sends the rest) may begin."""
+        try:
+            chunks = tail_chunks(self.mine, self.take, self.trim)
+            if chunks:
+                self._declare(chunks)
+        except Cancelled:
+            raise
         except Exception as exc:  # offline, refused, unreadable: the layout's upload sends it
             log.info("the take's tail goes with the video instead: %s", one_line(exc))
+            self._adopt_drained()
+            return []
+        self.sending = {c.name for c in chunks}
+        self._declared.set()
+        return chunks
+
+    def wait_declared(self) -> set[str]:
+        """Wait until the tail's chunks are declared (so a declaration after this one is
+        not undone by it); the names of those it sends (until `joined`: not for others)."""
+        self._declared.wait()
+        return set(self.sending)
 
     def _adopt_drained(self) -> None:
         """Wait for the chunks the live upload had in flight at Stop (they finish rather than
@@ -132,7 +162,7 @@ class TailUpload:
         self.sent += new
         self.mine.state.setdefault("uploads", {}).update(theirs.get("uploads") or {})
 
-    def _send(self, chunks: list[Chunk]) -> None:
+    def _declare(self, chunks: list[Chunk]) -> None:
         live = self.mine.state["live"]
         files = list(live.get("declared") or [])
         names = {f["name"] for f in files}
@@ -144,6 +174,8 @@ class TailUpload:
             json={"files": files},
         )
         self.declared = files
+
+    def _send(self, chunks: list[Chunk]) -> None:
         uploads = ShareUploads(self.target.endpoint, self.mine, self.target.retry_window)
         meter = UploadMeter(sum(c.length for c in chunks), no_progress)
         # Two at once, as while recording: one's bytes go while the other waits for answers.

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -36,9 +36,12 @@ from rep_video.share.targets.base import (
 )
 from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.server_check import round_trip
-from rep_video.share.targets.server_compose import ComposePlan, Grid, plan_layout
+from rep_video.share.targets.server_compose import ComposePlan, live_grid, plan_layout
 from rep_video.share.targets.server_uploads import ShareUploads, TusEndpoint
 from rep_video.share.targets.tus_upload import check_status, network_error, retrying
+
+if TYPE_CHECKING:
+    from rep_video.share.targets.live_tail import TailUpload
 
 DEFAULT_CHUNK = 4 * 1024 * 1024  # big enough for throughput, small enough to re-send cheaply
 _PUBLISH_ROUNDS = 4  # publish → 409 → check the files again, at most this often per attempt
@@ -165,12 +168,14 @@ class ServerTarget(ResumableTarget):
 
     def upload_layout(
         self, package: SharePackage, reservation: Reservation, layout: FileLayout,
-        progress: ProgressFn, cancel: CancelToken,
+        progress: ProgressFn, cancel: CancelToken, tail: TailUpload | None = None,
     ) -> Reservation:  # fmt: skip
         """`upload` for a package whose video (which need not exist here) is `layout`: upload
         the files it reads as the share's parts, unless the server has them already, and the
         package's other files; have the server compose the video; publish. Resumable like
-        `upload`: parts and files already complete on the server are not sent again."""
+        `upload`: parts and files already complete on the server are not sent again. `tail`
+        (live_tail.py), still sending the end of the take: the rest goes beside it (its
+        round trips overlap its bytes), and it is joined before the compose."""
         reservation = reservation.working_copy()
         if reservation.state.get("published"):
             return reservation
@@ -185,16 +190,28 @@ class ServerTarget(ResumableTarget):
                 *(p.declaration() for p in plan.parts),
             ]
             held = set(reservation.state.get("complete_parts") or ())  # sent while recording
+            busy = tail.wait_declared() if tail is not None else set()  # the tail sends these
             parts = [p for p in plan.parts if p.name not in held]
-            meter = UploadMeter(
-                sum(p.size for p in parts) + sum(p.stat().st_size for _, p in others), progress
-            )
-            self._declare(package, reservation, cancel, files)
-            uploads = self.uploads(reservation)
+            mine = sum(p.size for p in parts if p.name not in busy)
+            meter = UploadMeter(mine + sum(p.stat().st_size for _, p in others), progress)
+            self._declare(package, reservation, cancel, files)  # after the tail's: kept
 
             def send_all(m: UploadMeter) -> None:
-                files = [(p.name, p.path, None if p.whole else (p.offset, p.size)) for p in parts]
-                uploads.send_many([*files, *((n, p, None) for n, p in others)], m, cancel)
+                nonlocal reservation
+                spans = {p.name: (p.name, p.path, None if p.whole else (p.offset, p.size))
+                         for p in parts}  # fmt: skip
+                beside = [f for n, f in spans.items() if n not in busy]
+                try:
+                    rest = [(n, p, None) for n, p in others]
+                    self.uploads(reservation).send_many([*beside, *rest], m, cancel)
+                finally:
+                    if tail is not None and busy:  # what it did not get up goes here
+                        reservation = tail.joined(reservation)
+                        self.checkpoint(reservation)
+                done = set(reservation.state.get("complete_parts") or ())
+                left = [f for n, f in spans.items() if n in busy and n not in done]
+                busy.clear()
+                self.uploads(reservation).send_many(left, m, cancel)
                 self._compose(reservation, plan, cancel)
 
             send_all(meter)
@@ -330,15 +347,6 @@ class ServerTarget(ResumableTarget):
         """Round trip: health, auth, create a share, tus-upload 64 KiB with a checksum, read the
         offset back, open the pending page, then terminate the upload and revoke the share."""
         return round_trip(self)
-
-
-def live_grid(reservation: Reservation) -> dict[Path, Grid]:
-    """The take whose fragments were streamed into the share while it was recorded
-    (live_upload.py), and the chunk grid they were cut on; empty when none was."""
-    live = reservation.state.get("live")
-    if not live or not live.get("take"):
-        return {}
-    return {Path(live["take"]): Grid(live["start"], live["end"], live["size"])}
 
 
 def share_status_from_json(data: dict[str, Any]) -> ShareStatus:

@@ -17,6 +17,7 @@ from typing import Any
 
 from rep_video.fileutil import sha256_file
 from rep_video.media.mp4.layout import Data, FileLayout, Span
+from rep_video.share.targets.base import Reservation
 
 INLINE_LIMIT = 4 * 1024 * 1024  # new bytes sent in the plan; the server takes up to 8 MiB
 # A new piece bigger than this (the moov: ~0.8 kB a second of video) goes as a part: its raw
@@ -48,6 +49,15 @@ class Grid:
     start: int
     end: int
     size: int
+
+
+def live_grid(reservation: Reservation) -> dict[Path, Grid]:
+    """The take whose fragments were streamed into the share while it was recorded
+    (live_upload.py), and the chunk grid they were cut on; empty when none was."""
+    live = reservation.state.get("live")
+    if not live or not live.get("take"):
+        return {}
+    return {Path(live["take"]): Grid(live["start"], live["end"], live["size"])}
 
 
 @dataclass(frozen=True, slots=True)
