@@ -362,9 +362,9 @@ class LiveUpload:
     def _send(self, master: Reservation, name: str, span: tuple[int, int]) -> None:
         """One chunk, on a pool thread: its own copy of the reservation, merged into `master`
         (and the state file) under the lock whenever it changes."""
+        # Released meanwhile (Stop while its declaration was on the way): it goes all the
+        # same, full before Stop and declared; the tail waits for it rather than send it.
         self._stop.raise_if_cancelled()
-        if self._released.is_set():
-            raise Cancelled("released")  # Stop: no chunk starts after it
         with self._lock:
             mine = master.working_copy()
         uploads = self.target.uploads(mine)
