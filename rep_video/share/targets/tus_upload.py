@@ -188,13 +188,21 @@ def check_status(
 
 
 def _detail(resp: requests.Response) -> str:
+    """The answer's reason as one line: an error page's HTML (a proxy's, or no share server
+    at that URL) was quoted across ten lines of stderr."""
     try:
         data = resp.json()
     except ValueError:
-        return resp.text[:200].strip() or resp.reason or ""
+        if "html" in resp.headers.get("content-type", "").lower():
+            return "a web page, not the share server's answer: is the URL the share server's?"
+        return _one_line(resp.text[:200]) or resp.reason or ""
     if isinstance(data, dict) and "detail" in data:
-        return _problems(data["detail"])[:300]
-    return str(data)[:300]
+        return _one_line(_problems(data["detail"]))[:300]
+    return _one_line(str(data))[:300]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _problems(detail: Any) -> str:

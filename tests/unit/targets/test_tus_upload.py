@@ -113,6 +113,18 @@ def test_check_status_maps_answers(code: int, error: type[Exception], text: str)
     assert "\n" not in str(err.value)
 
 
+def test_an_error_page_or_a_multi_line_detail_is_said_in_one_line() -> None:
+    page = _response(404, b"<!DOCTYPE HTML>\n<html>\n  <body>\n<h1>Not Found</h1>\n</html>\n")
+    page.headers["Content-Type"] = "text/html; charset=utf-8"
+    with pytest.raises(UserError) as caught:
+        check_status(page, "reading the view totals")
+    assert "\n" not in caught.value.message and "<" not in caught.value.message
+    assert "a web page, not the share server's answer" in caught.value.message
+    with pytest.raises(TargetBusy) as busy:
+        check_status(_response(502, b'{"detail": "line one\\n  line two"}'), "creating")
+    assert "line one line two" in str(busy.value)
+
+
 def test_check_status_passes_2xx_and_reads_plain_text_details() -> None:
     check_status(_response(201), "creating")
     with pytest.raises(UserError, match=r"\(400: Bad Gateway page\)"):
