@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _entry_id(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # int("²") fails
         raise UserError(f"{text!r} is not an outbox entry number; see `rep-video outbox list`.")
     return int(text)
 

@@ -90,13 +90,15 @@ class OutboxStore:
     def find(self, share: str) -> OutboxEntry | None:
         """The entry for a link, share id, token or entry number: a delivered one before
         others, then the newest (one package may have been sent more than once)."""
+        if not share.isprintable():
+            return None  # e.g. bytes that are not UTF-8 (surrogates: sqlite cannot bind them)
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT * FROM entries WHERE link = ? OR share_id = ? OR token = ? "
                 "OR link LIKE ? ESCAPE '\\' ORDER BY state = 'done' DESC, id DESC LIMIT 1",
                 (share, share, share, "%/" + _like_escape(share)),
             ).fetchone()
-            if row is None and share.isdigit():
+            if row is None and share.isascii() and share.isdigit():  # "²" is a digit too
                 return _one(conn, int(share))
         return None if row is None else _entry(row)
 
@@ -229,6 +231,8 @@ def _delivered_before(conn: sqlite3.Connection, package: Path, before: float) ->
 
 
 def _one(conn: sqlite3.Connection, entry_id: int) -> OutboxEntry | None:
+    if not 0 < entry_id < 2**63:  # sqlite's integers: a larger one raised OverflowError
+        return None
     row = conn.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
     return None if row is None else _entry(row)
 

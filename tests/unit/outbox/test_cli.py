@@ -49,3 +49,23 @@ def test_outbox_status_extend_revoke_on_a_folder_share(
     assert code == 2 and "No share" in err
     code, _, err = _run(capsys, "outbox", "retry", str(first.id))
     assert code == 2 and "already uploaded" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status", "99999999999999999999999"],  # beyond sqlite's integers: OverflowError
+        ["status", "\udcff"],  # a non-UTF-8 byte in argv: UnicodeEncodeError
+        ["status", "²"],  # a digit to str.isdigit(), not to int()
+        ["revoke", "99999999999999999999999"],
+        ["outbox", "retry", "99999999999999999999999"],
+        ["outbox", "retry", "²"],
+        ["outbox", "cancel", "0"],
+    ],
+)
+def test_odd_share_and_entry_names_are_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected" not in err
