@@ -11,13 +11,21 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from rep_video.errors import UserError
+
 
 @contextlib.contextmanager
 def temp_output(dst: Path, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temp path beside `dst`; rename it onto `dst` if the block succeeds, delete it
     if the block raises. The temp keeps `dst`'s suffix so tools that sniff it (ffmpeg) work."""
     dst = Path(dst)
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    # Said before the work, not as an IsADirectoryError at the rename after it.
+    if dst.is_dir():
+        raise UserError(f"{dst} is a folder; give the name of the file to write.")
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, no permission
+        raise UserError(f"cannot make the folder {dst.parent} ({exc.strerror}).") from exc
     fd, name = tempfile.mkstemp(
         prefix=f".{dst.stem}.",
         suffix=suffix if suffix is not None else dst.suffix,
