@@ -93,6 +93,13 @@ def _check_file(path: Path) -> int:
     size = path.stat().st_size
     if size == 0:
         raise UserError(f"{path.name} is empty (0 bytes); record or export the video again.")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:  # no permission: a PermissionError from the MP4 reader, exit 1
+        raise UserError(
+            f"cannot read {path.name} ({exc.strerror}); check its permissions."
+        ) from None
     return size
 
 

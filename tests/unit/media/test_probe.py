@@ -160,3 +160,21 @@ def test_cover_art_is_not_video(tmp_path: Path) -> None:
     )  # fmt: skip
     info = probe(song)
     assert info.video is None and info.audio is not None
+
+
+def test_an_unreadable_file_is_a_user_error(
+    sample_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip = tmp_path / "locked.mp4"
+    shutil.copy(sample_clip, clip)
+    clip.chmod(0)
+    real_open = Path.open
+
+    def no_permission(self: Path, *args: object, **kwargs: object) -> object:
+        if self == clip:  # as root (CI) the mode alone does not stop a read
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", no_permission)
+    with pytest.raises(UserError, match=r"cannot read locked.mp4 \(Permission denied\); check"):
+        probe(clip)  # was PermissionError from the MP4 reader: 'unexpected error', exit 1
