@@ -5,6 +5,7 @@ codes: 0 done, 2 the user's input is wrong (one line, no traceback), 1 anything 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -66,12 +67,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Cancelled, KeyboardInterrupt):
         print("rep-video: cancelled.", file=sys.stderr)
         return 130
-    except Exception as exc:  # the last resort: one line unless debugging
-        if os.environ.get("REP_VIDEO_DEBUG"):
-            traceback.print_exc()
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            return _unexpected(exc)
+        # The disk, not the input nor a bug: whatever was being written is temp + rename, so
+        # nothing is half-written under its name and the outbox keeps the send.
         print(
-            f"rep-video: unexpected error: {type(exc).__name__}: {exc} "
-            "(set REP_VIDEO_DEBUG=1 for details)",
+            f"rep-video: the disk is full ({exc}); free some space, then try again.",
             file=sys.stderr,
         )
-        return 1
+        return 2
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """The last resort: one line unless debugging."""
+    if os.environ.get("REP_VIDEO_DEBUG"):
+        traceback.print_exception(exc)
+    print(
+        f"rep-video: unexpected error: {type(exc).__name__}: {exc} "
+        "(set REP_VIDEO_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 1

@@ -9,6 +9,7 @@ frames."""
 from __future__ import annotations
 
 import contextlib
+import errno
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -179,6 +180,11 @@ def transcode(
         with av.open(str(src)) as inp, av.open(str(dst), "w", "mp4", options=faststart) as out:
             _run(inp, out, job, tracker)
     except av.error.FFmpegError as e:
+        if getattr(e, "errno", None) == errno.ENOSPC:  # not the file's fault: said as such
+            raise UserError(
+                f"the disk is full: no space to write {Path(dst).name} in "
+                f"{Path(dst).parent}; free some space and try again."
+            ) from e
         raise UserError(f"{Path(src).name} could not be re-encoded ({e}); check the file or "
                         "record again.") from e  # fmt: skip
 
