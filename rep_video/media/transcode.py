@@ -182,8 +182,9 @@ def transcode(
     except av.error.FFmpegError as e:
         if getattr(e, "errno", None) == errno.ENOSPC:  # not the file's fault: said as such
             raise UserError(
-                f"the disk is full: no space to write {Path(dst).name} in "
-                f"{Path(dst).parent}; free some space and try again."
+                # dst is mostly a temp name (temp + rename): the folder is what the user frees
+                f"the disk is full: no space left in {Path(dst).parent} for the video; "
+                "free some space and try again."
             ) from e
         raise UserError(f"{Path(src).name} could not be re-encoded ({e}); check the file or "
                         "record again.") from e  # fmt: skip
