@@ -1,7 +1,8 @@
 """Stop → playable on a throttled uplink (run by hand, not collected by pytest):
 
     .venv/bin/python tests/benchmarks/bench_instant.py [--minutes 1 3] [--links 10/80 3/150]
-        [--paths instant today gif-first] [--serial]
+        [--paths instant today gif-first] [--serial] [--timeline] [--takes DIR]
+        [--per-connection]
 
 The real share server (`rep-video serve`, SQLite + files) runs behind the shaping proxy
 (shaping_proxy.py: token bucket on the uplink, half the RTT each way) on loopback. For each
@@ -15,7 +16,11 @@ link:
 - gif-first ("instant, GIF first"): the instant path as it was before the email GIF followed
   publish (made and uploaded before it), to compare within the run.
 --paths names the paths and their order per take (default: instant today); --serial runs
-the links one after the other (by default both at once, their sends sharing the CPU).
+the links one after the other (by default both at once, their sends sharing the CPU);
+--timeline prints each instant send's requests after Stop (and the backlog at Stop);
+--takes keeps the recorded takes in a folder and reuses them; --per-connection gives every
+connection the link's whole rate (the proxy's model before 2026-12-04 21:40 UTC: a real
+uplink is shared, so the default is one bucket for all).
 For both: Stop → link (the send's on_link), Stop → playable (the upload's "published": the
 share is live, its video.mp4 composed and checked), Stop → done (the send returns: on the
 instant path the email GIF, which follows publish, is up too), bytes through the proxy
