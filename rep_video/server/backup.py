@@ -186,8 +186,12 @@ def restore(settings: ServerSettings, archive: Path, progress: Progress | None =
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115 - closed by `with tar` below
     except FileNotFoundError:
         raise UserError(f"{archive} does not exist") from None
-    except tarfile.TarError as exc:
-        raise UserError(f"{archive} is not a tar file ({exc})") from None
+    except tarfile.TarError:  # its text lists each compression tried, one a line
+        raise UserError(
+            f"{archive} is not a tar file (or is damaged); give the file `admin backup` wrote"
+        ) from None
+    except OSError as exc:  # a folder, no permission
+        raise UserError(f"cannot read {archive} ({exc.strerror})") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))
     try:

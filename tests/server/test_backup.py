@@ -186,6 +186,9 @@ def test_restore_refuses_a_folder_in_use_and_foreign_archives(tmp_path: Path) ->
     junk.write_bytes(b"not a tar at all" * 100)
     out = admin("restore", "--data", str(tmp_path / "new"), "--from", str(junk))
     assert out.returncode == 2 and "is not a tar file" in out.stderr
+    assert out.stderr.count("\n") == 1  # tarfile's reason was five lines
+    out = admin("restore", "--data", str(tmp_path / "new"), "--from", str(used))
+    assert out.returncode == 2 and "cannot read" in out.stderr  # a folder: IsADirectoryError
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["used", "a.tar", "evil.tar", "junk.tar", "rv-home"]
     )
