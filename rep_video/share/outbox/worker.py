@@ -197,9 +197,14 @@ class OutboxWorker:
                 reservation, tail = self._joined(entry, reservation, tail), None
             if layout is not None:
                 server = cast("ServerTarget", target)
-                reservation = server.upload_layout(
-                    package, reservation, layout, progress, cancel, tail
-                )
+                try:
+                    reservation = server.upload_layout(
+                        package, reservation, layout, progress, cancel, tail
+                    )
+                except BaseException:  # keep what the tail got up, on what was checkpointed
+                    if tail is not None and (latest := box.get(entry.id).reservation):
+                        self._joined(entry, latest, tail)
+                    raise
             else:
                 reservation = target.upload(package, reservation, progress, cancel)
             self._save(entry.id, reservation)  # live: what follows is not on the page
