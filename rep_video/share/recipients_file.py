@@ -65,7 +65,9 @@ def parse_recipients(text: str, source: str = "the recipients") -> list[Recipien
     # The separator the header uses most: `,`, `;` (a German spreadsheet's CSV) or a tab
     # (rows pasted from a spreadsheet).
     delimiter = max((",", ";", "\t"), key=first.count)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open to the end of the file is an error, not one physician named
+    # after every line below it.
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(rows, None)
         columns = _columns(header, source)

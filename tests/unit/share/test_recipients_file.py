@@ -45,6 +45,9 @@ def test_what_a_spreadsheet_saves_is_read(tmp_path: Path) -> None:
         ("name\n" + "D" * 121 + "\n", "line 2: the name is longer than 120 characters"),
         ("name\nDr. Ng\nDr. Li\ndr. ng\n", "line 4: dr. ng is already on line 2"),
         ("name\n" + "".join(f"Dr. {i}\n" for i in range(201)), "lists 201 physicians"),
+        # A quote left open was one physician named '"Dr. Ng,ng@x.org\nDr. Li,...' (sent):
+        ('name,email\n"Dr. Ng,ng@example.org\nDr. Li,li@example.org\n', "fix the quoting"),
+        ('name,email\n"Dr." Ng,ng@example.org\n', "line 2: ',' expected after"),
     ],
 )
 def test_each_mistake_names_the_line(tmp_path: Path, text: str, expected: str) -> None:
