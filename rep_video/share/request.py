@@ -33,7 +33,8 @@ TRIM_MODES = ("smart", "fast", "exact")
 
 class InvalidRequest(UserError):
     """One part of a ShareRequest is wrong. `part` names it (`to`, `sender`, `message`,
-    `expiry`, `edit`, `language`, `captions`, `script`), so a front end can point at the field
+    `expiry`, `edit`, `language`, `captions`, `script`; `to.name`, `sender.phone`... for a field
+    that is there but not one line of plain text), so a front end can point at the field
     instead of quoting a flag."""
 
     kind = "request"
@@ -329,8 +330,8 @@ def _one_line_fields(part: str, person: Person) -> Person:
         value = getattr(person, what, None) or ""
         if not value.isprintable():
             bad = next(c for c in value if not c.isprintable())
-            raise InvalidRequest(
-                part,
+            raise InvalidRequest(  # not `to`/`sender`: the app says "add the name" for those
+                f"{part}.{what}",
                 f"{who} {what} holds {_character(bad)}; write it as one line of plain text.",
             )
     return person

@@ -65,12 +65,12 @@ def test_a_good_request_is_resolved(tmp_path: Path) -> None:
         ({"message": "Hello\x7f"}, "message", "U\\+007F"),
         (
             {"to": Person("Dr.\tWho")},
-            "to",
+            "to.name",
             "recipient's name holds the invisible character U\\+0009",
         ),
-        ({"to": Person("Dr. Who", email="a@b.c\x00")}, "to", "email holds"),
-        ({"sender": Person("Alex\u200bRep")}, "sender", "your name holds"),
-        ({"sender": Person("Alex", phone="1\r2")}, "sender", "phone holds a line break"),
+        ({"to": Person("Dr. Who", email="a@b.c\x00")}, "to.email", "email holds"),
+        ({"sender": Person("Alex\u200bRep")}, "sender.name", "your name holds"),
+        ({"sender": Person("Alex", phone="1\r2")}, "sender.phone", "phone holds a line break"),
     ],
 )
 def test_bad_requests_name_the_part(fields: dict[str, object], part: str, text: str) -> None:
