@@ -107,7 +107,12 @@ def disguised(draw: st.DrawFn, word: str) -> str:
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.data(), word=WORDS, before=st.sampled_from(["", "Well, ", "So\n"]))
+# The term must not be one of the words around it ("and" once matched twice).
+@given(
+    data=st.data(),
+    word=WORDS.filter(lambda w: w not in ("well", "and", "more")),
+    before=st.sampled_from(["", "Well, ", "So\n"]),
+)
 def test_any_case_and_any_accents_still_match(data: st.DataObject, word: str, before: str) -> None:
     term = RestrictedTerm(word, "block", "reason")
     shown = data.draw(disguised(word))
