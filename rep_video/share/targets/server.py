@@ -38,7 +38,7 @@ from rep_video.share.targets.meter import UploadMeter
 from rep_video.share.targets.server_check import round_trip
 from rep_video.share.targets.server_compose import ComposePlan, live_grid, plan_layout
 from rep_video.share.targets.server_uploads import ShareUploads, TusEndpoint
-from rep_video.share.targets.tus_upload import check_status, network_error, retrying
+from rep_video.share.targets.tus_upload import check_status, json_answer, network_error, retrying
 
 if TYPE_CHECKING:
     from rep_video.share.targets.live_tail import TailUpload
@@ -86,7 +86,7 @@ class ServerTarget(ResumableTarget):
         except requests.RequestException as exc:
             raise network_error(exc, f"the share server {self.base_url}") from exc
         check_status(resp, doing, self.name, fix)
-        return resp.json() if resp.content else None
+        return json_answer(resp, doing, self.name)
 
     def call_if_found(self, path: str, doing: str) -> Any:
         """GET `path`; None when the server answers 404 (nothing there yet)."""
@@ -97,7 +97,7 @@ class ServerTarget(ResumableTarget):
         if resp.status_code == 404:
             return None
         check_status(resp, doing, self.name)
-        return resp.json() if resp.content else None
+        return json_answer(resp, doing, self.name)
 
     def reserve(self, package: SharePackage) -> Reservation:
         # None: declared by upload(), once the media exists.

@@ -187,6 +187,23 @@ def check_status(
     raise UserError(f"The share server refused {doing} ({code}: {detail}); {fix}.")
 
 
+def json_answer(resp: requests.Response, doing: str, target: str) -> Any:
+    """The JSON object or list a 2xx carries (None when empty); a UserError for anything else:
+    not a share server at that URL (it was 'unexpected error: JSONDecodeError', exit 1)."""
+    if not resp.content:
+        return None
+    try:
+        data = resp.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict | list):
+        raise UserError(
+            f"while {doing}, {resp.url} answered with something that is not the share "
+            f"server's answer; check the URL of target {target!r}."
+        )
+    return data
+
+
 def _detail(resp: requests.Response) -> str:
     """The answer's reason as one line: an error page's HTML (a proxy's, or no share server
     at that URL) was quoted across ten lines of stderr."""
