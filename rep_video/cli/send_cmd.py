@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rep_video.captions.script_file import read_script
 from rep_video.errors import UserError
-from rep_video.progress import Progress
+from rep_video.progress import CancelToken, Progress
 from rep_video.share.captions_step import CaptionsInput
 from rep_video.share.manifest import Person
 from rep_video.share.page_i18n import LANGUAGES
@@ -139,6 +139,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_send(args: argparse.Namespace) -> int:
+    from rep_video.cli.ctrl_c import CtrlC
     from rep_video.share.outbox.background import spawn_background_worker
     from rep_video.share.send import SendHooks, Until, send
 
@@ -152,10 +153,14 @@ def run_send(args: argparse.Namespace) -> int:
         from rep_video.cli.send_many_cmd import run_send_many
 
         return run_send_many(args, recipients)
-    hooks = SendHooks(
-        progress=StderrProgress(), on_link=on_link, on_retry=_say_retry, on_pause=_say_paused
-    )
-    result = send(request_from_args(args), Until.LINK if args.background else Until.LIVE, hooks)
+    cancel = CancelToken()
+    with CtrlC(cancel) as ctrl_c:
+        hooks = SendHooks(
+            progress=StderrProgress(), cancel=cancel, on_link=on_link, on_retry=_say_retry,
+            on_pause=_say_paused, quitting=lambda: ctrl_c.pressed,
+        )  # fmt: skip
+        until = Until.LINK if args.background else Until.LIVE
+        result = send(request_from_args(args), until, hooks)
     if not result.link:
         _note("offline: the upload is queued; it will retry (`rep-video outbox list`).")
     if args.background and not result.live:
