@@ -81,11 +81,17 @@ class ShapingProxy:
             client_w.close()
             return
         link = self.link
-        await asyncio.gather(
-            self._direction(client_r, server_w, link.up_bits, up=True),
-            self._direction(server_r, client_w, link.down_bits, up=False),
-            return_exceptions=True,
-        )
+        try:
+            await asyncio.gather(
+                self._direction(client_r, server_w, link.up_bits, up=True),
+                self._direction(server_r, client_w, link.down_bits, up=False),
+                return_exceptions=True,
+            )
+        except asyncio.CancelledError:
+            # The proxy closing: end quietly (asyncio's start_server logs a connection task
+            # that ends cancelled as an error, one traceback per open connection).
+            client_w.close()
+            server_w.close()
 
     async def _direction(
         self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, bits: float, *, up: bool
