@@ -44,6 +44,14 @@ class TargetBusy(TransientError):
     kind: ClassVar[str] = "busy"
 
 
+class UnexpectedAnswer(TargetBusy):
+    """The target answered 2xx, but not what the request expects (JSON of another shape, a
+    web page, no Location): not a share server at that URL, or one of another version. It may
+    pass (a captive portal, a deploy half done), so the outbox keeps the send and retries
+    later, but not within one try; the CLI says it in one line and exits 2 (the URL or the
+    server is the user's to check)."""
+
+
 class TargetRefused(UserError):
     """The target refused for good (credentials, a share it no longer has): the user's to fix."""
 

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from rep_video import __version__
-from rep_video.errors import Cancelled, TransientError, UserError
+from rep_video.errors import Cancelled, TransientError, UnexpectedAnswer, UserError
 
 # One line per module; each registers its own sub-commands.
 COMMAND_MODULES = (
@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"rep-video: {exc.message}", file=sys.stderr)
+        return 2
+    except UnexpectedAnswer as exc:  # no share server at that URL: the user's to check
+        print(f"rep-video: {exc}", file=sys.stderr)
         return 2
     except TransientError as exc:  # the network or the server, already said in one line
         print(f"rep-video: {exc}", file=sys.stderr)

@@ -84,7 +84,7 @@ class LiveEvent:
                 recipient=data.get("recipient"),
                 answer=dict(data.get("answer") or {}),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 

@@ -41,6 +41,7 @@ from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation
 from rep_video.share.targets.file_chunks import CHUNK_SIZE, Chunk, cut_chunks
 from rep_video.share.targets.meter import UploadMeter
+from rep_video.share.targets.server_answer import SHARE_FIELDS
 from rep_video.share.tokens import new_token
 
 if TYPE_CHECKING:  # requests and the tus client: only once a server target is opened
@@ -329,7 +330,10 @@ class LiveUpload:
 
     def _reserve(self) -> Reservation:
         body = {"manifest": self.manifest.to_dict(), "files": []}
-        share = self.target.call("POST", "/api/v1/shares", "reserving the take's share", json=body)
+        share = self.target.call(
+            "POST", "/api/v1/shares", "reserving the take's share", json=body,
+            expect=SHARE_FIELDS,
+        )  # fmt: skip
         state = {
             "share_id": share["id"],
             "upload_url": self.target.endpoint.rebase(str(share["upload_url"])),

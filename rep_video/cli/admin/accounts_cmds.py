@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from rep_video.cli.admin.catalog_cmds import _server, _server_arg
 from rep_video.cli.subcommands import arg, command, group
+from rep_video.share.targets.server_answer import OPT_STR, Fields, Rows
 
 FIX = "see docs/ADMIN.md, Accounts and API tokens"
 IDENTITY = (
@@ -67,6 +68,17 @@ def _identity(args: argparse.Namespace, *, clear_empty: bool) -> dict[str, Any]:
     return out
 
 
+# What the listings and answers here read of the server's accounts and tokens (a server from
+# before teams has no "team": it is read with .get).
+ACCOUNT: Fields = {
+    "name": str, "display_name": OPT_STR, "role": OPT_STR, "email": OPT_STR, "phone": OPT_STR,
+    "admin": bool, "disabled": bool, "active_tokens": int,
+}  # fmt: skip
+TOKEN: Fields = {
+    "id": int, "account": str, "created_at": str, "expires_at": OPT_STR, "state": str,
+}  # fmt: skip
+
+
 def _path(name: str) -> str:
     return f"/api/v1/admin/accounts/{quote(name, safe='')}"
 
@@ -75,8 +87,9 @@ def add_account(args: argparse.Namespace) -> int:
     body = {"name": args.name, "admin": args.admin, **_identity(args, clear_empty=False)}
     with _server(args.server) as target:
         added = target.call(
-            "POST", "/api/v1/admin/accounts", f"adding {args.name}", json=body, fix=FIX
-        )
+            "POST", "/api/v1/admin/accounts", f"adding {args.name}", json=body, fix=FIX,
+            expect=ACCOUNT,
+        )  # fmt: skip
     print(
         f"added {_describe(added)}; issue its token on the server: "
         f"rep-video serve-token --name {args.name!r}",
@@ -94,8 +107,9 @@ def set_account(args: argparse.Namespace) -> int:
         raise UserError(f"nothing to set: give at least one of {flags}")
     with _server(args.server) as target:
         changed = target.call(
-            "PATCH", _path(args.name), f"changing {args.name}", json=body, fix=FIX
-        )
+            "PATCH", _path(args.name), f"changing {args.name}", json=body, fix=FIX,
+            expect=ACCOUNT,
+        )  # fmt: skip
     print(
         f"set {_describe(changed)}; new shares show it, pages already sent keep theirs",
         file=sys.stderr,
@@ -107,8 +121,9 @@ def disable_account(args: argparse.Namespace) -> int:
     body = {"revoke_shares": args.revoke_shares}
     with _server(args.server) as target:
         done = target.call(
-            "POST", f"{_path(args.name)}/disable", f"disabling {args.name}", json=body, fix=FIX
-        )
+            "POST", f"{_path(args.name)}/disable", f"disabling {args.name}", json=body, fix=FIX,
+            expect={"shares_revoked": int},
+        )  # fmt: skip
     links = (
         f"{done['shares_revoked']} shares revoked"
         if args.revoke_shares
@@ -139,7 +154,9 @@ def _table(rows: list[list[str]]) -> str:
 
 def list_accounts(args: argparse.Namespace) -> int:
     with _server(args.server) as target:
-        accounts = target.call("GET", "/api/v1/admin/accounts", "listing the accounts", fix=FIX)
+        accounts = target.call(
+            "GET", "/api/v1/admin/accounts", "listing the accounts", fix=FIX, expect=Rows(ACCOUNT)
+        )
     if args.json:
         print(json.dumps(accounts, indent=2, ensure_ascii=False))
         return 0
@@ -167,7 +184,7 @@ def list_tokens(args: argparse.Namespace) -> int:
     if args.account is not None:
         path += f"?account={quote(args.account, safe='')}"
     with _server(args.server) as target:
-        tokens = target.call("GET", path, "listing the API tokens", fix=FIX)
+        tokens = target.call("GET", path, "listing the API tokens", fix=FIX, expect=Rows(TOKEN))
     if args.json:
         print(json.dumps(tokens, indent=2))
         return 0
@@ -182,8 +199,9 @@ def list_tokens(args: argparse.Namespace) -> int:
 def revoke_token(args: argparse.Namespace) -> int:
     with _server(args.server) as target:
         revoked = target.call(
-            "POST", f"/api/v1/admin/tokens/{args.id}/revoke", f"revoking token {args.id}", fix=FIX
-        )
+            "POST", f"/api/v1/admin/tokens/{args.id}/revoke", f"revoking token {args.id}", fix=FIX,
+            expect={"account": str},
+        )  # fmt: skip
     print(
         f"revoked token {args.id} of {revoked['account']}: it answers 401 from now on",
         file=sys.stderr,

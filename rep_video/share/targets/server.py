@@ -32,13 +32,20 @@ from rep_video.share.targets.base import (
     ResumableTarget,
     SharePackage,
     ShareStatus,
-    ViewEvent,
 )
 from rep_video.share.targets.meter import UploadMeter
+from rep_video.share.targets.server_answer import (
+    OBJECT,
+    SHARE_FIELDS,
+    VIEW_TOTAL_FIELDS,
+    Expect,
+    json_answer,
+    share_status_from_json,
+)
 from rep_video.share.targets.server_check import round_trip
 from rep_video.share.targets.server_compose import ComposePlan, live_grid, plan_layout
 from rep_video.share.targets.server_uploads import ShareUploads, TusEndpoint
-from rep_video.share.targets.tus_upload import check_status, json_answer, network_error, retrying
+from rep_video.share.targets.tus_upload import check_status, network_error, retrying
 
 if TYPE_CHECKING:
     from rep_video.share.targets.live_tail import TailUpload
@@ -76,9 +83,11 @@ class ServerTarget(ResumableTarget):
     # --- the API ------------------------------------------------------------------------
 
     def call(
-        self, method: str, path: str, doing: str, *, fix: str = "check the share", **kwargs: Any
-    ) -> Any:
-        """`fix`: what a refusal's one-line error tells the user to do."""
+        self, method: str, path: str, doing: str, *, fix: str = "check the share",
+        expect: Expect = None, **kwargs: Any,
+    ) -> Any:  # fmt: skip
+        """`fix`: what a refusal's one-line error tells the user to do; `expect`: the shape
+        the answer must have (server_answer.py), else UnexpectedAnswer."""
         try:
             resp = self._session.request(
                 method, f"{self.base_url}{path}", timeout=self.timeout, **kwargs
@@ -86,9 +95,9 @@ class ServerTarget(ResumableTarget):
         except requests.RequestException as exc:
             raise network_error(exc, f"the share server {self.base_url}") from exc
         check_status(resp, doing, self.name, fix)
-        return json_answer(resp, doing, self.name)
+        return json_answer(resp, doing, self.name, expect)
 
-    def call_if_found(self, path: str, doing: str) -> Any:
+    def call_if_found(self, path: str, doing: str, expect: Expect = OBJECT) -> Any:
         """GET `path`; None when the server answers 404 (nothing there yet)."""
         try:
             resp = self._session.get(f"{self.base_url}{path}", timeout=self.timeout)
@@ -97,13 +106,15 @@ class ServerTarget(ResumableTarget):
         if resp.status_code == 404:
             return None
         check_status(resp, doing, self.name)
-        return json_answer(resp, doing, self.name)
+        return json_answer(resp, doing, self.name, expect)
 
     def reserve(self, package: SharePackage) -> Reservation:
         # None: declared by upload(), once the media exists.
         files = _declarations(package) if package.complete else None
         body = {"manifest": package.manifest.to_dict(), "files": files or []}
-        share = self.call("POST", "/api/v1/shares", "creating the share", json=body)
+        share = self.call(
+            "POST", "/api/v1/shares", "creating the share", json=body, expect=SHARE_FIELDS
+        )
         state: dict[str, Any] = {
             "share_id": share["id"],
             "upload_url": self.endpoint.rebase(str(share["upload_url"])),
@@ -281,12 +292,15 @@ class ServerTarget(ResumableTarget):
                 return
             share = retrying(
                 lambda: self.call(
-                    "GET", f"/api/v1/shares/{reservation.share_id}", "reading the share"
+                    "GET",
+                    f"/api/v1/shares/{reservation.share_id}",
+                    "reading the share",
+                    expect={"state": str},
                 ),
                 cancel=cancel,
                 window=self.retry_window,
             )
-            stands = str((share or {}).get("state"))
+            stands = str(share["state"])
             if stands == "live":
                 return
             if stands != "pending":
@@ -319,7 +333,9 @@ class ServerTarget(ResumableTarget):
         )
 
     def status(self, reservation: Reservation) -> ShareStatus:
-        data = self.call_if_found(f"/api/v1/shares/{reservation.share_id}", "reading the share")
+        data = self.call_if_found(
+            f"/api/v1/shares/{reservation.share_id}", "reading the share", {"state": str}
+        )
         if data is None:  # our own share, gone: the server's retention purge deleted it
             return ShareStatus(state="deleted", reason="deleted by the server's retention policy")
         return share_status_from_json(data)
@@ -327,7 +343,9 @@ class ServerTarget(ResumableTarget):
     def view_totals(self) -> dict[str, Any]:
         """Opens, plays, plays to the end and materials opened over all this account's shares
         (GET /api/v1/views): all a rep sees under the policy's `analytics = "aggregate"`."""
-        data: dict[str, Any] = self.call("GET", "/api/v1/views", "reading the view totals")
+        data: dict[str, Any] = self.call(
+            "GET", "/api/v1/views", "reading the view totals", expect=VIEW_TOTAL_FIELDS
+        )
         return data
 
     def live_stream(
@@ -340,34 +358,13 @@ class ServerTarget(ResumableTarget):
         return LiveStream(session, self.base_url, on_event, on_status)
 
     def list_shares(self) -> list[dict[str, Any]]:
-        data = self.call("GET", "/api/v1/shares", "listing shares")
-        return list(data or [])
+        data = self.call("GET", "/api/v1/shares", "listing shares", expect=list)
+        return [share for share in data if isinstance(share, dict)]
 
     def test(self) -> str:
         """Round trip: health, auth, create a share, tus-upload 64 KiB with a checksum, read the
         offset back, open the pending page, then terminate the upload and revoke the share."""
         return round_trip(self)
-
-
-def share_status_from_json(data: dict[str, Any]) -> ShareStatus:
-    events = tuple(
-        ViewEvent(kind=str(e.get("kind")), at=str(e.get("at")), value=_opt_str(e.get("value")))
-        for e in data.get("events") or []
-    )
-    return ShareStatus(
-        state=str(data.get("state", "unknown")),
-        views=int(data.get("views") or 0),
-        max_watched_percent=int(data.get("max_watched_percent") or 0),
-        events=events,
-        expires_at=data.get("expires_at"),
-        reason=data.get("reason"),
-        totals_only=data.get("analytics") == "aggregate",
-        answers=tuple(dict(a) for a in data.get("answers") or [] if isinstance(a, dict)),
-    )
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _declarations(

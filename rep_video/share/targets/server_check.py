@@ -17,6 +17,7 @@ from rep_video.errors import UserError
 from rep_video.server.settings import is_loopback
 from rep_video.share.manifest import Person, ShareManifest
 from rep_video.share.targets.base import Reservation
+from rep_video.share.targets.server_answer import SHARE_FIELDS
 from rep_video.share.targets.tus_upload import network_error
 from rep_video.share.tokens import new_token
 
@@ -41,7 +42,9 @@ def round_trip(target: ServerTarget) -> str:
     sha = hashlib.sha256(_PAYLOAD).hexdigest()
     files = [{"name": "video.mp4", "size": len(_PAYLOAD), "sha256": sha}]
     body = {"manifest": _test_manifest().to_dict(), "files": files}
-    share = target.call("POST", "/api/v1/shares", "creating a test share", json=body)
+    share = target.call(
+        "POST", "/api/v1/shares", "creating a test share", json=body, expect=SHARE_FIELDS
+    )
     reservation = Reservation(
         target=target.name,
         share_id=str(share["id"]),
@@ -78,10 +81,10 @@ def _account_note(target: ServerTarget) -> str:
     if not isinstance(me, dict):
         return ""
     rep = me.get("page_rep")
-    if rep is None:
+    if not isinstance(rep, dict):
         note = "; pages name you as your app's settings say (an admin account)"
     else:
-        shown = ", ".join(str(v) for v in (rep["name"], rep.get("role"), rep.get("email"),
+        shown = ", ".join(str(v) for v in (rep.get("name"), rep.get("role"), rep.get("email"),
                                            rep.get("phone")) if v)  # fmt: skip
         note = f"; pages name you as {shown}"
         if not me.get("display_name"):

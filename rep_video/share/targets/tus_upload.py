@@ -18,8 +18,15 @@ from tusclient.request import TusRequest
 from tusclient.uploader.uploader import Uploader
 
 from rep_video import network
-from rep_video.errors import TargetBusy, TargetUnreachable, TransientError, UserError
+from rep_video.errors import (
+    TargetBusy,
+    TargetUnreachable,
+    TransientError,
+    UnexpectedAnswer,
+    UserError,
+)
 from rep_video.progress import CancelToken
+from rep_video.share.targets.server_answer import unexpected
 
 T = TypeVar("T")
 
@@ -123,9 +130,10 @@ class SessionUploader(Uploader):
         if resp.status_code in (404, 410):
             raise ExpiredUpload(self.url)
         check_status(resp, "checking the upload offset", self.target_name)
-        offset = resp.headers.get("upload-offset")
-        if offset is None:
-            raise TargetBusy(f"the server gave no Upload-Offset ({resp.status_code})")
+        offset = resp.headers.get("upload-offset", "")
+        if not offset.isdigit():
+            raise unexpected(resp, "checking the upload offset", self.target_name,
+                             f"has no Upload-Offset ({resp.status_code})")  # fmt: skip
         return int(offset)
 
     @property
@@ -146,7 +154,8 @@ class SessionUploader(Uploader):
         check_status(resp, "creating the upload", self.target_name)
         location = resp.headers.get("location")
         if not location:
-            raise TargetBusy(f"the server gave no upload Location ({resp.status_code})")
+            raise unexpected(resp, "creating the upload", self.target_name,
+                             f"has no Location ({resp.status_code})")  # fmt: skip
         return urljoin(self.creation_url, location)
 
     def _do_request(self) -> None:
@@ -187,23 +196,6 @@ def check_status(
     raise UserError(f"The share server refused {doing} ({code}: {detail}); {fix}.")
 
 
-def json_answer(resp: requests.Response, doing: str, target: str) -> Any:
-    """The JSON object or list a 2xx carries (None when empty); a UserError for anything else:
-    not a share server at that URL (it was 'unexpected error: JSONDecodeError', exit 1)."""
-    if not resp.content:
-        return None
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
-    if not isinstance(data, dict | list):
-        raise UserError(
-            f"while {doing}, {resp.url} answered with something that is not the share "
-            f"server's answer; check the URL of target {target!r}."
-        )
-    return data
-
-
 def _detail(resp: requests.Response) -> str:
     """The answer's reason as one line: an error page's HTML (a proxy's, or no share server
     at that URL) was quoted across ten lines of stderr."""
@@ -235,6 +227,8 @@ def _problems(detail: Any) -> str:
 
 
 def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, UnexpectedAnswer):
+        return False  # a server of the wrong kind stays so for the seconds a retry waits
     if isinstance(exc, TransientError | requests.ConnectionError | requests.Timeout):
         return True
     if isinstance(exc, TusCommunicationError):

@@ -17,7 +17,6 @@ from rep_video.progress import CancelToken
 from rep_video.share.targets.tus_upload import (
     check_status,
     is_transient,
-    json_answer,
     network_error,
     retrying,
 )
@@ -124,20 +123,6 @@ def test_an_error_page_or_a_multi_line_detail_is_said_in_one_line() -> None:
     with pytest.raises(TargetBusy) as busy:
         check_status(_response(502, b'{"detail": "line one\\n  line two"}'), "creating")
     assert "line one line two" in str(busy.value)
-
-
-@pytest.mark.parametrize("body", [b"nul", b"<html>It works!</html>", b'"x"', b"5", b"null"])
-def test_a_2xx_that_is_not_a_json_object_or_list_is_a_user_error(body: bytes) -> None:
-    resp = _response(200, body)
-    resp.url = "https://share.example/api/v1/views"
-    with pytest.raises(UserError, match="not the share server's answer; check the URL of"):
-        json_answer(resp, "reading the view totals", "acme")  # was JSONDecodeError, exit 1
-
-
-def test_json_answer_passes_objects_lists_and_nothing() -> None:
-    assert json_answer(_response(200, b'{"a": 1}'), "x", "acme") == {"a": 1}
-    assert json_answer(_response(200, b"[]"), "x", "acme") == []
-    assert json_answer(_response(204, b""), "x", "acme") is None
 
 
 def test_check_status_passes_2xx_and_reads_plain_text_details() -> None:
