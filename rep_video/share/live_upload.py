@@ -330,18 +330,11 @@ class LiveUpload:
 
     def _reserve(self) -> Reservation:
         body = {"manifest": self.manifest.to_dict(), "files": []}
-        share = self.target.call(
-            "POST", "/api/v1/shares", "reserving the take's share", json=body,
-            expect=SHARE_FIELDS,
-        )  # fmt: skip
-        state = {
-            "share_id": share["id"],
-            "upload_url": self.target.endpoint.rebase(str(share["upload_url"])),
-            "files": [],
-            "uploads": {},
-            "published": False,
-            "complete_parts": [],
-        }
+        doing = "reserving the take's share"
+        share = self.target.call("POST", "/api/v1/shares", doing, json=body, expect=SHARE_FIELDS)
+        upload_url = self.target.endpoint.rebase(str(share["upload_url"]))
+        state = {"share_id": share["id"], "upload_url": upload_url, "files": [], "uploads": {},
+                 "published": False, "complete_parts": []}  # fmt: skip
         return Reservation(
             self.target.name, str(share["id"]), str(share["token"]), str(share["url"]), state
         )
