@@ -307,6 +307,26 @@ def _parse_target(name: str, raw: Any, path: Path, *, locked: bool) -> TargetCon
     return TargetConfig(name=name, kind=kind, params=params, locked=locked)
 
 
+def unknown_keys(path: Path) -> list[str]:
+    """The settings in the file at `path` that RepVideo does not know, each with the closest
+    one it does ("polcy.max_length_seconds (policy.max_length_seconds?)"). They are ignored
+    when the file is read (a newer version may know them), so a misspelled admin lock would
+    silently not apply; `rep-video doctor` says so."""
+    import difflib
+
+    unknown: list[str] = []
+    for section, table in read_toml(path).items():
+        if section == "targets":
+            continue  # checked as it is read: a wrong target key is an error
+        names = table.keys() if isinstance(table, dict) else [""]
+        for name in names:
+            key = f"{section}.{name}" if name else section
+            if key not in SPECS:
+                near = difflib.get_close_matches(key, SPECS, n=1)
+                unknown.append(f"{key} ({near[0]}?)" if near else key)
+    return unknown
+
+
 def _lookup(data: dict[str, Any], key: str) -> Any:
     section, name = key.split(".", 1)
     table = data.get(section)

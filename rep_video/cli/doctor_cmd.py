@@ -134,7 +134,13 @@ def _settings() -> list[Check]:
     except UserError as exc:
         return [Check("settings", "fail", exc.message, True)]
     target = settings.default_target or "built-in (folder / embedded server)"
-    return [Check("settings", "ok", f"{len(settings.targets)} target(s); default: {target}", True)]
+    summary = f"{len(settings.targets)} target(s); default: {target}"
+    checks = [Check("settings", "ok", summary, True)]
+    for label, path in (("user", paths.user_config_file()), ("admin", paths.admin_config_file())):
+        if unknown := config.unknown_keys(path):
+            detail = f"{path}: {', '.join(unknown)} unknown, so ignored; check the spelling"
+            checks.append(Check(f"{label} settings", "warn", f"{detail} (docs/ADMIN.md)"))
+    return checks
 
 
 def _updates() -> list[Check]:

@@ -108,3 +108,25 @@ def test_broken_admin_config_fails_settings(rep_video_home: Path, admin_file: Ad
 )
 def test_only_send_critical_failures_decide_the_exit(checks: list[Check], works: bool) -> None:
     assert sending_works(checks) is works
+
+
+def test_a_misspelled_admin_lock_is_named_with_the_setting_it_was_meant_for(
+    rep_video_home: Path, admin_file: AdminFile
+) -> None:
+    from rep_video import config
+    from rep_video.cli.doctor_cmd import _settings
+
+    admin = admin_file('[polcy]\nmax_length_seconds = 60\n[policy]\nmax_lenght_seconds = 90\n'
+                       '[send]\ndefault_target = ""\n[targets.acme]\nkind = "folder"\n'
+                       'dir = "/srv/share"\n')  # fmt: skip
+    # Ignored when read (a newer version may know them), so neither lock applies.
+    assert not config.load_settings().is_locked("policy.max_length_seconds")
+    assert config.unknown_keys(admin) == [
+        "polcy.max_length_seconds (policy.max_length_seconds?)",
+        "policy.max_lenght_seconds (policy.max_length_seconds?)",
+    ]
+    by_name = {c.name: c for c in _settings()}
+    assert by_name["settings"].status == "ok"
+    assert by_name["admin settings"].status == "warn"
+    assert "policy.max_lenght_seconds" in by_name["admin settings"].detail
+    assert "user settings" not in by_name  # the user's file has nothing unknown
